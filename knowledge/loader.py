@@ -1,0 +1,285 @@
+"""Load and validate a knowledge directory into an immutable KnowledgeBase.
+
+A knowledge directory holds ``corpus/*.txt`` (the articles, as received),
+``sources.toml`` (one ``[[source]]`` per article) and any number of other
+``*.toml`` files with arrays of curated tables (``[[quote]]``, ``[[casualty]]``...,
+see ``models.KIND_OF_TABLE``). Loading is all or nothing: every problem is
+collected and reported, and nothing is returned from a directory that has one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from knowledge.errors import InvalidKnowledgeBase, Problem
+from knowledge.models import (
+    KIND_OF_TABLE,
+    Background,
+    Casualty,
+    Conflict,
+    Entity,
+    Event,
+    Place,
+    QAPair,
+    Quote,
+    Response,
+    Source,
+    _Item,
+)
+from knowledge.text import fold_quotes_space, is_verbatim
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DIR = Path(__file__).with_name("data")
+SOURCES_FILE = "sources.toml"
+CORPUS_DIR = "corpus"
+MAX_FILE_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Validated, immutable knowledge: sources, their raw text, and curated items by kind."""
+
+    sources: dict[str, Source]
+    corpus: dict[str, str]
+    items: dict[str, _Item]
+    digest: str
+    directory: str = ""
+    files: dict[str, str] = field(default_factory=dict)
+
+    def of(self, kind: type[_Item]) -> list:
+        return [it for it in self.items.values() if type(it) is kind]
+
+    @property
+    def entities(self) -> list[Entity]:
+        return self.of(Entity)
+
+    @property
+    def places(self) -> list[Place]:
+        return self.of(Place)
+
+    @property
+    def conflicts(self) -> list[Conflict]:
+        return self.of(Conflict)
+
+    @property
+    def casualties(self) -> list[Casualty]:
+        return self.of(Casualty)
+
+    @property
+    def quotes(self) -> list[Quote]:
+        return self.of(Quote)
+
+    @property
+    def responses(self) -> list[Response]:
+        return self.of(Response)
+
+    @property
+    def background(self) -> list[Background]:
+        return self.of(Background)
+
+    @property
+    def events(self) -> list[Event]:
+        return self.of(Event)
+
+    @property
+    def qa(self) -> list[QAPair]:
+        return self.of(QAPair)
+
+    def counts(self) -> dict[str, int]:
+        counts = Counter(kind_name(it) for it in self.items.values())
+        out = {"source": len(self.sources)}
+        out.update({k: counts.get(k, 0) for k in KIND_OF_TABLE})
+        return out
+
+    @property
+    def version(self) -> str:
+        return self.digest[:12]
+
+
+def kind_name(item: _Item) -> str:
+    for name, model in KIND_OF_TABLE.items():
+        if type(item) is model:
+            return name
+    raise TypeError(type(item))
+
+
+def _read_toml(path: Path, problems: list[Problem]) -> dict | None:
+    rel = path.name
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            problems.append(Problem(rel, None, f"file is larger than {MAX_FILE_BYTES} bytes"))
+            return None
+        raw = path.read_bytes()
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(rel, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(Problem(rel, None, f"malformed TOML: {exc}"))
+    except OSError as exc:
+        problems.append(Problem(rel, None, f"unreadable: {exc.strerror or exc}"))
+    return None
+
+
+def _schema_problems(rel: str, item_id: str | None, exc: ValidationError) -> list[Problem]:
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(item)"
+        out.append(Problem(rel, item_id, f"schema: {loc}: {err['msg']}"))
+    return out
+
+
+def _references(item: _Item) -> list[tuple[str, str, tuple[type, ...] | None]]:
+    """(field, referenced id, allowed kinds) for every reference an item makes."""
+    refs: list[tuple[str, str, tuple[type, ...] | None]] = []
+
+    def one(name: str, value: str | None, kinds: tuple[type, ...] | None) -> None:
+        if value:
+            refs.append((name, value, kinds))
+
+    match item:
+        case Entity():
+            one("country", item.country, (Entity,))
+            one("part_of", item.part_of, (Entity,))
+        case Place():
+            one("country", item.country, (Entity, Place))
+        case Casualty():
+            one("conflict", item.conflict, (Conflict,))
+            one("side", item.side, (Entity,))
+            one("reported_by", item.reported_by, (Entity,))
+        case Quote():
+            one("speaker", item.speaker, (Entity,))
+            one("on_behalf_of", item.on_behalf_of, (Entity,))
+        case Response():
+            one("actor", item.actor, (Entity,))
+            for p in item.people:
+                one("people", p, (Entity,))
+            for q in item.quotes:
+                one("quotes", q, (Quote,))
+        case Background():
+            for e in item.entities:
+                one("entities", e, None)
+        case Event():
+            one("according_to", item.according_to, (Entity,))
+            for p in item.places:
+                one("places", p, (Place,))
+            for a in item.actors:
+                one("actors", a, (Entity,))
+        case QAPair():
+            for r in item.refs:
+                one("refs", r, None)
+    return refs
+
+
+def load_knowledge(directory: str | Path = DEFAULT_DIR) -> KnowledgeBase:
+    """Load and validate ``directory``; raise InvalidKnowledgeBase listing every problem."""
+    root = Path(directory)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise InvalidKnowledgeBase([Problem(str(root), None, "not a directory")])
+
+    digest = hashlib.sha256()
+    corpus: dict[str, str] = {}
+    corpus_dir = root / CORPUS_DIR
+    if not corpus_dir.is_dir():
+        problems.append(Problem(CORPUS_DIR, None, "missing corpus folder"))
+    else:
+        for path in sorted(corpus_dir.glob("*.txt")):
+            try:
+                raw = path.read_bytes()
+                corpus[path.stem] = raw.decode("utf-8")
+                digest.update(path.name.encode() + b"\0" + raw)
+            except (OSError, UnicodeDecodeError) as exc:
+                problems.append(Problem(f"{CORPUS_DIR}/{path.name}", None, f"unreadable: {exc}"))
+
+    sources: dict[str, Source] = {}
+    files: dict[str, str] = {}
+    sources_path = root / SOURCES_FILE
+    if not sources_path.is_file():
+        problems.append(Problem(SOURCES_FILE, None, "missing"))
+    else:
+        data = _read_toml(sources_path, problems)
+        files[SOURCES_FILE] = "source"
+        for extra in sorted(set(data or {}) - {"source"}):
+            problems.append(Problem(SOURCES_FILE, None, f"unknown table [[{extra}]]"))
+        for raw in (data or {}).get("source", []):
+            sid = raw.get("id") if isinstance(raw, dict) else None
+            try:
+                src = Source.model_validate(raw)
+            except ValidationError as exc:
+                problems.extend(_schema_problems(SOURCES_FILE, sid, exc))
+                continue
+            if src.id in sources:
+                problems.append(Problem(SOURCES_FILE, src.id, "duplicate source id"))
+            elif src.id not in corpus:
+                problems.append(Problem(SOURCES_FILE, src.id, f"no corpus file {CORPUS_DIR}/{src.id}.txt"))
+            sources[src.id] = src
+        for sid in sorted(set(corpus) - set(sources)):
+            problems.append(Problem(SOURCES_FILE, sid, "corpus file has no [[source]] entry"))
+
+    items: dict[str, _Item] = {}
+    origin: dict[str, str] = {}
+    toml_paths = sorted(p for p in root.glob("*.toml") if p.name != SOURCES_FILE)
+    if sources_path.is_file():
+        digest.update(sources_path.read_bytes())
+    for path in toml_paths:
+        rel = path.name
+        data = _read_toml(path, problems)
+        if data is None:
+            continue
+        digest.update(rel.encode() + b"\0" + path.read_bytes())
+        files[rel] = ", ".join(sorted(data))
+        for table, rows in data.items():
+            model = KIND_OF_TABLE.get(table)
+            if model is None:
+                problems.append(Problem(rel, None, f"unknown table [[{table}]] (known: {', '.join(KIND_OF_TABLE)})"))
+                continue
+            if not isinstance(rows, list):
+                problems.append(Problem(rel, None, f"{table} must be an array of tables ([[{table}]])"))
+                continue
+            for raw in rows:
+                iid = raw.get("id") if isinstance(raw, dict) else None
+                try:
+                    item = model.model_validate(raw)
+                except ValidationError as exc:
+                    problems.extend(_schema_problems(rel, iid, exc))
+                    continue
+                if item.id in items:
+                    problems.append(Problem(rel, item.id, f"duplicate id (also in {origin[item.id]})"))
+                    continue
+                items[item.id] = item
+                origin[item.id] = rel
+
+    folded = {sid: fold_quotes_space(text) for sid, text in corpus.items()}
+    for iid, item in items.items():
+        rel = origin[iid]
+        for ev in item.evidence:
+            if ev.source not in sources:
+                problems.append(Problem(rel, iid, f"evidence cites unknown source {ev.source!r}"))
+            elif not is_verbatim(ev.quote, folded[ev.source]):
+                problems.append(Problem(rel, iid, f"evidence is not verbatim in {ev.source}: {ev.quote[:80]!r}"))
+        if isinstance(item, Quote):
+            cited = [folded[ev.source] for ev in item.evidence if ev.source in folded]
+            if cited and not any(is_verbatim(item.text, text) for text in cited):
+                problems.append(Problem(rel, iid, "quote text is not verbatim in any of its evidence sources"))
+        for fld, ref, kinds in _references(item):
+            target = items.get(ref)
+            if target is None:
+                problems.append(Problem(rel, iid, f"unknown reference {fld}={ref!r}"))
+            elif kinds is not None and not isinstance(target, kinds):
+                want = "/".join(k.__name__.lower() for k in kinds)
+                problems.append(Problem(rel, iid, f"{fld}={ref!r} is a {kind_name(target)}, expected {want}"))
+
+    if problems:
+        raise InvalidKnowledgeBase(problems)
+    kb = KnowledgeBase(sources=sources, corpus=corpus, items=items, digest=digest.hexdigest(),
+                       directory=str(root), files=files)
+    log.info("loaded knowledge base %s from %s: %s", kb.version, root, kb.counts())
+    return kb

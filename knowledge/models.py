@@ -1,0 +1,196 @@
+"""Pydantic models of the curated knowledge base and of the answer contract.
+
+The curated files (TOML) validate into these models; every curated item
+carries evidence: verbatim passages of a source article.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+ItemId = str
+
+
+class _Strict(BaseModel):
+    """Curated data refuses unknown keys so that a typo in a file is an error, not silence."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Evidence(_Strict):
+    source: str = Field(min_length=1)
+    quote: str = Field(min_length=8)
+
+
+class Source(_Strict):
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    label: str = Field(min_length=1, description="short display label")
+    outlet: str | None = None
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+
+class _Item(_Strict):
+    id: ItemId = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    evidence: list[Evidence] = Field(min_length=1)
+
+
+EntityKind = Literal["person", "body", "country", "organisation", "group"]
+
+
+class Entity(_Item):
+    """A person, body, country or organisation, with every spelling the articles use."""
+
+    name: str
+    kind: EntityKind
+    aliases: list[str] = []
+    role: str | None = None
+    country: ItemId | None = None
+    part_of: ItemId | None = Field(default=None, description="the entity this one speaks for or belongs to")
+    description: str | None = None
+
+
+PlaceKind = Literal["town", "city", "district", "region", "country", "border", "capital"]
+
+
+class Place(_Item):
+    name: str
+    kind: PlaceKind
+    aliases: list[str] = []
+    country: ItemId | None = None
+    description: str | None = None
+
+
+class Conflict(_Item):
+    """A conflict or incident that figures are attached to (the 2022 clashes, the 2020 war...)."""
+
+    name: str
+    aliases: list[str] = []
+    period: str | None = None
+    description: str | None = None
+
+
+Qualifier = Literal["exact", "at least", "nearly", "about", "more than", "unspecified"]
+Outcome = Literal["killed", "wounded", "losses", "casualties"]
+
+
+class Casualty(_Item):
+    conflict: ItemId
+    side: ItemId | None = Field(default=None, description="whose losses; None when both sides together")
+    subject: str = Field(description="who: soldiers, servicemen, troops, people...")
+    outcome: Outcome
+    figure: int | None = None
+    figure_text: str = Field(description="the figure as stated in the articles")
+    qualifier: Qualifier = "exact"
+    reported_by: ItemId | None = None
+    status: str | None = None
+    summary: str
+
+
+CueKind = Literal["said", "statement", "tweeted", "wrote", "speech", "told", "announced", "reading"]
+
+
+class Quote(_Item):
+    speaker: ItemId
+    on_behalf_of: ItemId | None = None
+    text: str = Field(min_length=4, description="the quoted words, verbatim")
+    cue: CueKind = "said"
+    context: str
+    topics: list[str] = []
+
+
+class Response(_Item):
+    actor: ItemId
+    people: list[ItemId] = []
+    quotes: list[ItemId] = []
+    summary: str
+
+
+class Background(_Item):
+    topic: str
+    aliases: list[str] = []
+    entities: list[ItemId] = []
+    summary: str
+
+
+class Event(_Item):
+    summary: str
+    date: str | None = None
+    time: str | None = None
+    according_to: ItemId | None = None
+    places: list[ItemId] = []
+    weapons: list[str] = []
+    actors: list[ItemId] = []
+    order: int = 0
+
+
+class QAPair(_Item):
+    question: str
+    paraphrases: list[str] = []
+    answer: str
+    refs: list[ItemId] = []
+
+
+KIND_OF_TABLE: dict[str, type[_Item]] = {
+    "entity": Entity,
+    "place": Place,
+    "conflict": Conflict,
+    "casualty": Casualty,
+    "quote": Quote,
+    "response": Response,
+    "background": Background,
+    "event": Event,
+    "qa": QAPair,
+}
+"""TOML array-of-tables name -> model. A knowledge file may hold any of these tables."""
+
+
+# --- the answer contract -------------------------------------------------
+
+AnswerKind = Literal[
+    "casualties", "quote", "speaker", "response", "background", "timeline", "entity",
+    "place", "source", "qa", "none",
+]
+
+
+class Citation(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    n: int = Field(description="the number the answer text refers to")
+    source: str
+    quote: str
+    label: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+    item: ItemId | None = None
+
+
+class Suggestion(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    question: str
+    item: ItemId | None = None
+
+
+class Answer(BaseModel):
+    """What every transport renders: the answer contract of DESIGN.md."""
+
+    question: str
+    answered: bool
+    kind: AnswerKind
+    answer: str
+    citations: list[Citation] = []
+    confidence: float = Field(ge=0.0, le=1.0)
+    suggestions: list[Suggestion] = []
+    items: list[ItemId] = Field(default=[], description="curated items the answer was composed from")
+
+    @field_validator("confidence")
+    @classmethod
+    def _round(cls, v: float) -> float:
+        return round(v, 3)

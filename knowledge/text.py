@@ -1,0 +1,59 @@
+"""Text normalisation shared by evidence checking and fuzzy matching."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+                         "\u2013": "-", "\u2014": "-", "\u00a0": " ", "\u202f": " "})
+_WS = re.compile(r"\s+")
+_ELLIPSIS = re.compile(r"\.\.\.|\u2026|\[\u2026\]|\(\u2026\)")
+_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def fold_quotes_space(text: str) -> str:
+    """Unify quote marks and dashes and collapse whitespace; case and letters are kept."""
+    return _WS.sub(" ", text.translate(_QUOTES)).strip()
+
+
+def verbatim_parts(quote: str) -> list[str]:
+    """Split an evidence passage at ellipses into the parts that must each be verbatim."""
+    q = fold_quotes_space(quote).strip('"').strip()
+    return [p for p in (part.strip(" .\"'") for part in _ELLIPSIS.split(q)) if p]
+
+
+def is_verbatim(quote: str, folded_source: str) -> bool:
+    """True when every part of ``quote`` occurs in a source already passed through fold_quotes_space."""
+    parts = verbatim_parts(quote)
+    return bool(parts) and all(p in folded_source for p in parts)
+
+
+def strip_accents(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def clean_input(text: str, limit: int = 500) -> str:
+    """Make user input safe to match: no control or zero-width characters, bounded length."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _ZERO_WIDTH.sub("", text)
+    text = _CONTROL.sub(" ", text)
+    text = _WS.sub(" ", text).strip()
+    return text[:limit]
+
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+
+
+def normalise(text: str) -> str:
+    """Lower-case, accent-free, punctuation-free form used as the index's processor."""
+    text = strip_accents(fold_quotes_space(text)).lower()
+    text = re.sub(r"(?<=\d)[, ](?=\d{3}\b)", "", text)
+    return " ".join(_TOKEN.findall(text)).replace("'", "")
+
+
+def tokens(text: str) -> list[str]:
+    return normalise(text).replace("-", " ").split()
