@@ -1,0 +1,41 @@
+"""The one settings class: environment variables (prefix BOT_) and an optional .env file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from knowledge.loader import DEFAULT_DIR
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BOT_", env_file=".env", env_file_encoding="utf-8",
+                                      extra="ignore")
+
+    token: SecretStr | None = Field(default=None, validation_alias=AliasChoices("DISCORD_TOKEN", "BOT_TOKEN"),
+                                    description="Discord bot token; unset -> local console")
+    database_path: Path = Field(default=Path("bot.sqlite3"), description="SQLite file for runtime state")
+    knowledge_dir: Path = Field(default=DEFAULT_DIR, description="folder of curated TOML files and corpus/")
+    moderator_role: str | None = Field(default=None, description="role name or id allowed to run /kb commands")
+    log_level: str = Field(default="INFO")
+    owner_ids: list[int] = Field(default=[], description="user ids allowed to run the owner-only sync command")
+    sync_guild: int | None = Field(default=None, description="guild id to sync commands to (faster than global)")
+    shard_count: int | None = Field(default=None, ge=1)
+    shard_ids: list[int] | None = None
+    ask_cooldown_seconds: float = Field(default=3.0, ge=0)
+    max_question_chars: int = Field(default=300, ge=20, le=2000)
+    max_upload_bytes: int = Field(default=512_000, ge=1024)
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, v: str) -> str:
+        v = v.upper()
+        if v not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("log_level must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return v
+
+    @property
+    def has_token(self) -> bool:
+        return self.token is not None and bool(self.token.get_secret_value().strip())
