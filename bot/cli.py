@@ -1,0 +1,132 @@
+"""Command line: ``python -m bot [run|ask|kb check|commands|sync|bench]``.
+
+With no subcommand the bot runs: on Discord when a token is configured,
+otherwise as a local console. Modules are imported per subcommand so that
+``ask`` and ``kb check`` never pay for importing discord.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def configure_logging(level: str) -> None:
+    """Configure logging once, to stderr, so stdout stays machine-readable."""
+    logging.basicConfig(level=level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="cmd")
+    sub.add_parser("run", help="run the bot (Discord with a token, the console without)")
+    ask = sub.add_parser("ask", help="answer a question (or one per line on stdin)")
+    ask.add_argument("question", nargs="*", help="the question; none: read one per line from stdin")
+    ask.add_argument("--json", action="store_true", help="print the answer contract as JSON")
+    ask.add_argument("--knowledge", type=Path, default=None, help="knowledge directory")
+    kb = sub.add_parser("kb", help="knowledge base tools")
+    kb_sub = kb.add_subparsers(dest="kb_cmd", required=True)
+    check = kb_sub.add_parser("check", help="validate a knowledge directory")
+    check.add_argument("directory", nargs="?", type=Path, default=None)
+    check.add_argument("--json", action="store_true")
+    cmds = sub.add_parser("commands", help="print the application command payloads a sync would send")
+    cmds.add_argument("--json", action="store_true", help="(default) JSON output")
+    sync = sub.add_parser("sync", help="sync application commands to Discord")
+    sync.add_argument("--guild", type=int, default=None, help="sync to one guild only")
+    bench = sub.add_parser("bench", help="benchmark answering and reloading at scale")
+    bench.add_argument("--json", action="store_true")
+    bench.add_argument("--sizes", default="1000,10000,100000")
+    return p
+
+
+def _settings():
+    from bot.settings import Settings
+
+    return Settings()
+
+
+def cmd_ask(args: argparse.Namespace, knowledge_dir: Path) -> int:
+    from knowledge.engine import AnswerEngine
+    from knowledge.errors import InvalidKnowledgeBase
+    from knowledge.loader import load_knowledge
+
+    try:
+        engine = AnswerEngine(load_knowledge(knowledge_dir))
+    except InvalidKnowledgeBase as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+
+    def emit(question: str) -> None:
+        answer = engine.ask(question)
+        if args.json:
+            sys.stdout.write(answer.model_dump_json() + "\n")
+        else:
+            from bot.render_text import render_answer
+
+            sys.stdout.write(render_answer(answer) + "\n")
+        sys.stdout.flush()
+
+    if args.question:
+        emit(" ".join(args.question))
+        return 0
+    for line in sys.stdin:
+        emit(line.rstrip("\n"))
+    return 0
+
+
+def cmd_kb_check(args: argparse.Namespace, knowledge_dir: Path) -> int:
+    from knowledge.errors import InvalidKnowledgeBase
+    from knowledge.loader import load_knowledge
+
+    directory = args.directory or knowledge_dir
+    try:
+        kb = load_knowledge(directory)
+    except InvalidKnowledgeBase as exc:
+        if args.json:
+            print(json.dumps({"ok": False, "problems": [p.__dict__ for p in exc.problems]}, indent=1))
+        else:
+            print(f"{directory}: {len(exc.problems)} problem(s); nothing was loaded", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  {problem}", file=sys.stderr)
+        return 1
+    counts = kb.counts()
+    if args.json:
+        print(json.dumps({"ok": True, "version": kb.version, "counts": counts}))
+    else:
+        print(f"{directory}: OK, version {kb.version}")
+        for kind, n in counts.items():
+            print(f"  {kind:<11} {n}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = _settings()
+    configure_logging(settings.log_level if args.cmd in (None, "run", "sync") else "WARNING")
+    if args.cmd == "ask":
+        return cmd_ask(args, args.knowledge or settings.knowledge_dir)
+    if args.cmd == "kb":
+        return cmd_kb_check(args, settings.knowledge_dir)
+    if args.cmd == "bench":
+        from bot.bench import main as bench_main
+
+        return bench_main(args)
+    if args.cmd == "commands":
+        from bot.app import command_payloads
+
+        print(json.dumps(command_payloads(settings), indent=1))
+        return 0
+    if args.cmd == "sync":
+        from bot.app import sync_commands
+
+        return sync_commands(settings, guild=args.guild)
+    from bot.app import run
+
+    return run(settings)
