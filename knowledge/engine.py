@@ -1,21 +1,43 @@
 """The answer engine: one question in, one cited Answer out (DESIGN.md's answer contract).
 
-Public API used by every transport (Discord, console, CLI). Work in progress:
-the methods below keep their signatures; their bodies are being written.
+Used by every transport (Discord, console, CLI). The engine is built once per
+knowledge base (indexes, reverse maps) and is immutable afterwards, so a
+reload builds a new engine and swaps it in.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
+from rapidfuzz import fuzz, process, utils
+
+from knowledge.compose import SOURCES_DONT_SAY, Composer
+from knowledge.intents import IntentHandlers, unique
 from knowledge.loader import KnowledgeBase
-from knowledge.models import Answer
+from knowledge.models import (
+    Answer,
+    Background,
+    Casualty,
+    Conflict,
+    Entity,
+    Event,
+    Place,
+    QAPair,
+    Quote,
+    Response,
+    _Item,
+)
+from knowledge.resolver import NameResolver
+from knowledge.retrieval import ItemRetriever
+from knowledge.text import clean_input
 
 log = logging.getLogger(__name__)
 
 CompletionField = Literal["speaker_or_quote", "actor", "topic", "side", "conflict", "source"]
+MAX_QUESTION_CHARS = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +48,43 @@ class Choice:
     value: str
 
 
+def _search_text(kb: KnowledgeBase, item: _Item) -> tuple[str, list[str]]:
+    """The text an item is found by, and the ids it refers to."""
+    ev = " ".join(e.quote for e in item.evidence)
+
+    def names(*ids: str | None) -> str:
+        out = []
+        for i in ids:
+            ref = kb.items.get(i) if i else None
+            if ref is not None:
+                out.append(getattr(ref, "name", "") + " " + (getattr(ref, "role", None) or ""))
+        return " ".join(out)
+
+    match item:
+        case Entity():
+            return " ".join([item.name, *item.aliases, item.role or "", item.description or ""]), [item.id]
+        case Place() | Conflict():
+            return " ".join([item.name, *item.aliases, item.description or ""]), [item.id]
+        case Casualty():
+            refs = [item.conflict, item.side, item.reported_by]
+            return " ".join([item.summary, item.subject, item.figure_text, item.status or "", names(*refs), ev]), refs
+        case Quote():
+            refs = [item.speaker, item.on_behalf_of]
+            return " ".join([item.text, item.context, *item.topics, names(*refs), ev]), refs
+        case Response():
+            refs = [item.actor, *item.people]
+            return " ".join([item.summary, names(*refs), ev]), refs
+        case Background():
+            return " ".join([item.topic, *item.aliases, item.summary, ev]), list(item.entities)
+        case Event():
+            refs = [item.according_to, *item.places, *item.actors]
+            return " ".join([item.summary, " ".join(item.weapons), item.date or "", item.time or "",
+                             names(*refs), ev]), refs
+        case QAPair():
+            return " ".join([item.question, *item.paraphrases, item.answer, ev]), list(item.refs)
+    return ev, []
+
+
 class AnswerEngine:
     """Answers questions from one immutable KnowledgeBase; build a new engine to reload."""
 
@@ -33,39 +92,147 @@ class AnswerEngine:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
+        self.compose = Composer(kb)
+        named = [*kb.entities, *kb.places, *kb.conflicts]
+        self.names = NameResolver({e.id: [e.name, *e.aliases] for e in named})
+        self.retriever = ItemRetriever(((it, *_search_text(kb, it)) for it in kb.items.values()), self.names)
+        self.quotes_by = self._quotes_by_speaker()
+        self.responses_by: dict[str, list[Response]] = defaultdict(list)
+        for r in kb.responses:
+            for key in {r.actor, *r.people}:
+                self.responses_by[key].append(r)
+        self.casualties_by: dict[str, list[Casualty]] = defaultdict(list)
+        for c in kb.casualties:
+            self.casualties_by[c.conflict].append(c)
+        self.events_by_place: dict[str, list[Event]] = defaultdict(list)
+        for e in kb.events:
+            for p in e.places:
+                self.events_by_place[p].append(e)
+        self.background_by: dict[str, list[Background]] = defaultdict(list)
+        for b in kb.background:
+            for e in b.entities:
+                self.background_by[e].append(b)
+        self.qa_questions = {f"{qa.id}\u0000{i}": utils.default_process(text)
+                             for qa in kb.qa for i, text in enumerate([qa.question, *qa.paraphrases])}
+        self.intents = IntentHandlers(self)
+
+    def _quotes_by_speaker(self) -> dict[str, list[Quote]]:
+        """Quotes by speaker, by whom they speak for, and by the body or country the speaker belongs to."""
+        out: dict[str, list[Quote]] = defaultdict(list)
+        for q in self.kb.quotes:
+            keys = {q.speaker, q.on_behalf_of}
+            speaker = self.kb.items.get(q.speaker)
+            if isinstance(speaker, Entity):
+                keys |= {speaker.part_of, speaker.country}
+            for k in keys - {None}:
+                out[k].append(q)
+        return out
+
+    # --- public API ---------------------------------------------------------
 
     def ask(self, question: str) -> Answer:
         """Free text question -> Answer (answered=False when the sources don't say)."""
-        return self._none(question)
+        text = clean_input(question, MAX_QUESTION_CHARS)
+        if not any(ch.isalnum() for ch in text):
+            return self.compose.abstain(text, "Ask me a question about the story, for example: "
+                                              "how many soldiers were killed?")
+        try:
+            return self.intents.answer(text)
+        except Exception:  # an engine bug must not take a transport down with it
+            log.exception("engine failed on question %r", text[:200])
+            return self.compose.abstain(text, "Sorry, I could not work that question out.")
 
     def casualties(self, side: str | None = None, conflict: str | None = None) -> Answer:
         """Casualty figures, optionally for one side (name/alias/id) and one conflict."""
-        return self._none(f"casualties {side or ''} {conflict or ''}".strip())
+        label = " ".join(x for x in ("casualties", side, conflict) if x)
+        side_ids = self._ids(side, (Entity, Place)) if side and side.lower() not in ("both", "all") else set()
+        conflict_ids = self._ids(conflict, (Conflict,)) if conflict else set()
+        if (side and side.lower() not in ("both", "all") and not side_ids) or (conflict and not conflict_ids):
+            return self.compose.abstain(label, "I don't know that side or conflict; try autocomplete.")
+        return self.intents.casualty_answer(label, side_ids, conflict_ids, outcomes=None, all_conflicts=not conflict)
 
     def who_said(self, query: str) -> Answer:
         """Given quoted words: who said them and where. Given a speaker: what they said."""
-        return self._none(query)
+        text = clean_input(query, MAX_QUESTION_CHARS)
+        exact = self.kb.items.get(text)
+        if isinstance(exact, Quote):
+            return self.intents.quote_answer(text, [exact], who_asked=True)
+        speaker = self.names.lookup(text)
+        if speaker and len(text.split()) <= 5:
+            return self.intents.said_by(text, set(speaker), rest="")
+        return self.intents.who_said(text, text)
 
     def responses(self, actor: str | None = None) -> Answer:
         """International responses, all or by one actor."""
-        return self._none(actor or "responses")
+        if not actor:
+            return self.intents.response_answer("responses", list(self.kb.responses))
+        ids = self._ids(actor, (Entity,))
+        found = [r for i in ids for r in self.responses_by.get(i, [])]
+        if not found:
+            return self.compose.abstain(actor, f"The sources don't report a response by {actor}.")
+        return self.intents.response_answer(actor, unique(found))
 
     def background(self, topic: str | None = None) -> Answer:
         """Background notes, an overview or one topic."""
-        return self._none(topic or "background")
+        if not topic:
+            notes = self.kb.background
+            parts = [(f"**{b.topic}**: {b.summary}", [b]) for b in notes]
+            return self.compose.answer("background", "background", parts, 1.0) if parts else \
+                self.compose.abstain("background")
+        exact = self.kb.items.get(topic)
+        if isinstance(exact, Background):
+            return self.compose.answer(topic, "background", [(exact.summary, [exact])], 1.0)
+        return self.intents.answer(f"tell me about {clean_input(topic, MAX_QUESTION_CHARS)}")
 
     def timeline(self) -> Answer:
         """What happened when and where, in order."""
-        return self._none("timeline")
+        events = sorted(self.kb.events, key=lambda e: (e.order, e.date or "", e.time or ""))
+        if not events:
+            return self.compose.abstain("timeline")
+        parts = [(self.intents.event_line(e), [e]) for e in events]
+        return self.compose.answer("timeline", "timeline", parts, 1.0)
 
     def sources(self, source: str | None = None) -> Answer:
         """The articles, with outlet, title, author, date and link where known."""
-        return self._none(source or "sources")
+        return self.intents.sources_answer(source)
 
     def complete(self, field: CompletionField, current: str, limit: int = 25) -> list[Choice]:
         """Autocomplete choices for a command option (at most ``limit``, names <= 100 chars)."""
+        choices = self._completion_choices(field)
+        current = clean_input(current, 100)
+        if current:
+            ranked = process.extract(current, {i: c.name for i, c in enumerate(choices)},
+                                     scorer=fuzz.WRatio, processor=utils.default_process,
+                                     score_cutoff=50, limit=limit)
+            choices = [choices[i] for _, _, i in ranked]
+        return [Choice(c.name[:100], c.value[:100]) for c in choices[:limit]]
+
+    # --- helpers ------------------------------------------------------------
+
+    def _ids(self, name: str, kinds: tuple[type, ...]) -> set[str]:
+        if name in self.kb.items and isinstance(self.kb.items[name], kinds):
+            return {name}
+        return {i for i in self.names.lookup(name) if isinstance(self.kb.items.get(i), kinds)}
+
+    def _completion_choices(self, field: CompletionField) -> list[Choice]:
+        kb = self.kb
+        name = self.compose.name
+        if field == "speaker_or_quote":
+            speakers = dict.fromkeys(q.speaker for q in kb.quotes)
+            out = [Choice(name(s), name(s)) for s in speakers]
+            return out + [Choice(f"\u201c{q.text}\u201d \u2014 {name(q.speaker)}", q.id) for q in kb.quotes]
+        if field == "actor":
+            return [Choice(name(a), a) for a in dict.fromkeys(r.actor for r in kb.responses)]
+        if field == "topic":
+            return [Choice(b.topic, b.id) for b in kb.background]
+        if field == "side":
+            sides = dict.fromkeys(c.side for c in kb.casualties if c.side)
+            return [Choice("Both sides", "both")] + [Choice(name(s), s) for s in sides]
+        if field == "conflict":
+            return [Choice(c.name, c.id) for c in kb.conflicts if self.casualties_by.get(c.id)]
+        if field == "source":
+            return [Choice(s.label, s.id) for s in kb.sources.values()]
         return []
 
-    def _none(self, question: str) -> Answer:
-        return Answer(question=question, answered=False, kind="none",
-                      answer="The sources don't say.", confidence=0.0)
+
+__all__ = ["AnswerEngine", "Choice", "CompletionField", "SOURCES_DONT_SAY"]

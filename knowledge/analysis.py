@@ -1,0 +1,155 @@
+"""Question and item text analysis: tokens, light stemming, synonyms and concepts.
+
+Everything here is general English, not tied to one story: a different story
+is a different knowledge folder with the same analysis. Item texts and
+questions pass through the same ``analyse`` so that "killed", "deaths" and
+"died" meet, as do "troops" and "servicemen".
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.text import normalise
+
+# Words that carry no content in a question about a story.
+STOP = frozenset(
+    """a an the of in on at to for from by with about as and or but is are was were be been being do does did
+    done has have had having it its this that these those there their they them he she his her him i me my we
+    our you your it's what which who whom whose when where why how can could would should will shall may
+    might must not no nor so than then too very just also into over under up out off again once any all
+    each few more most other some such only own same s t please know tell give show explain anything
+    something thing things let lets get got like really actually exactly happen happened happening going
+    one's ones us""".split()
+)
+
+# Quantity and approximation words: they shape a figure question, not its subject.
+QUANTITY = frozenset(
+    """many much number numbers count figure figures total overall altogether combined together roughly
+    approximately approx around about nearly almost estimated estimate reportedly exact precise so far
+    tally sum both sides side whole entire""".split()
+)
+
+# Concept tokens, added to questions and to item texts alike.
+CONCEPT_DURATION = "zdur"
+CONCEPT_TIME = "ztime"
+CONCEPT_PLACE = "zplace"
+CONCEPT_COUNT = "zcount"
+
+_SYNONYMS: dict[str, str] = {}
+
+
+def _group(canon: str, *words: str) -> None:
+    for w in words:
+        _SYNONYMS[w] = canon
+
+
+_group("kill", "kill", "die", "dead", "death", "toll", "fatality", "fatal", "perish", "slain", "slay", "lives")
+_group("wound", "wound", "injur", "injury", "injure", "hurt")
+_group("loss", "loss", "lose", "lost")
+_group("soldier", "soldier", "troop", "serviceman", "servicemen", "servicemember", "personnel")
+_group("respond", "respond", "response", "react", "reaction", "stance", "position")
+_group("ceasefire", "ceasefire", "truce", "armistice")
+_group("begin", "begin", "began", "begun", "start", "erupt", "outbreak", "commence", "broke", "ignite")
+_group("town", "town", "city", "village", "settlement", "municipality")
+_group("weapon", "weapon", "arm", "armament", "weaponry", "munition")
+_group("shell", "shell", "bomb", "bombard", "bombardment", "shelling")
+_group("talk", "talk", "negotiation", "negotiate", "discussion", "dialogue")
+_group("concern", "concern", "worry", "worri", "alarm", "alarmed")
+_group("fight", "fight", "fought", "clash", "battle", "hostility", "hostiliti", "combat", "flare")
+_group("deploy", "deploy", "send", "sent", "dispatch", "station")
+_group("war", "war", "warfare")
+_group("call", "call", "urge", "demand", "appeal", "ask", "request")
+_group("newspaper", "newspaper", "paper", "outlet", "publication", "journal")
+_group("agreement", "agreement", "deal", "accord", "treaty")
+_group("leave", "leave", "left", "quit", "withdraw", "withdrew", "exit")
+_group("member", "member", "membership", "part")
+_group("attack", "attack", "assault", "offensive", "strike", "struck")
+_group("mine", "mine", "landmine")
+_group("drone", "drone", "uav")
+_group("invade", "invade", "invasion", "incursion")
+
+
+def stem(token: str) -> str:
+    """A light suffix stripper: enough for plural, past and -ing forms to meet."""
+    if token in _SYNONYMS or len(token) <= 3 or token.isdigit():
+        return token
+    for suffix, repl, min_len in (("ies", "y", 5), ("ied", "y", 5), ("ing", "", 6), ("ed", "", 5),
+                                  ("es", "", 5), ("s", "", 4), ("ly", "", 6)):
+        if token.endswith(suffix) and len(token) >= min_len:
+            if suffix == "es" and not re.search(r"(ss|x|ch|sh|z)es$", token):
+                continue
+            if suffix == "s" and token.endswith(("ss", "us", "is")):
+                continue
+            base = token[: len(token) - len(suffix)] + repl
+            if suffix in ("ing", "ed") and len(base) > 3 and base[-1] == base[-2] and base[-1] not in "ls":
+                base = base[:-1]
+            return base.rstrip("e") if len(base) > 3 else base
+    return token.rstrip("e") if len(token) > 4 else token
+
+
+def canon(token: str) -> str:
+    """Stem, then fold synonyms onto one canonical token."""
+    if token in _SYNONYMS:
+        return _SYNONYMS[token]
+    s = stem(token)
+    return _SYNONYMS.get(s, s)
+
+
+_DURATION = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|several|\d+)[- ]"
+                       r"(?:hour|day|week|month|year)s?\b")
+_TIME = re.compile(r"\b\d{1,2}:\d{2}\b|\bmidnight\b|\bmorning\b|\bovernight\b|\bnight\b|\bevening\b|"
+                   r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
+                   r"\b\d{1,2} (?:a\.?m|p\.?m)\b|\b\d+ hours\b")
+_NUMBER = re.compile(r"\b\d[\d,]*\b|\b(?:dozen|dozens|hundred|hundreds|thousand|thousands)\b")
+
+
+def concepts_of_text(text: str) -> list[str]:
+    """Concept tokens a passage carries: a duration, a time of day, a count."""
+    low = text.lower()
+    out = []
+    if _DURATION.search(low):
+        out.append(CONCEPT_DURATION)
+    if _TIME.search(low):
+        out.append(CONCEPT_TIME)
+    if _NUMBER.search(low):
+        out.append(CONCEPT_COUNT)
+    return out
+
+
+_Q_DURATION = re.compile(r"\bhow long\b|\bduration\b|\blast(?:ed)? for\b|\bhow many (?:days|weeks|months)\b")
+_Q_TIME = re.compile(r"\bwhen\b|\bwhat time\b|\bwhich time\b|\bat what hour\b|\bwhat hour\b|\bwhich hour\b|"
+                     r"\bwhat day\b|\bwhat date\b|\btime of\b")
+_Q_PLACE = re.compile(r"\bwhere\b|\bwhich (?:towns?|cities|city|places?|districts?|areas?|regions?|villages?)\b|"
+                      r"\bwhat (?:towns?|cities|places?|districts?|areas?|regions?|locations?)\b|\blocation")
+_Q_COUNT = re.compile(r"\bhow many\b|\bhow much\b|\bnumber of\b|\bfigure\b|\btoll\b|\bcount\b")
+
+
+def question_concepts(question: str) -> list[str]:
+    low = " " + question.lower() + " "
+    out = []
+    if _Q_DURATION.search(low):
+        out.append(CONCEPT_DURATION)
+    if _Q_TIME.search(low):
+        out.append(CONCEPT_TIME)
+    if _Q_PLACE.search(low):
+        out.append(CONCEPT_PLACE)
+    if _Q_COUNT.search(low):
+        out.append(CONCEPT_COUNT)
+    return out
+
+
+def analyse(text: str) -> list[str]:
+    """Canonical content tokens of a passage (stopwords dropped, order kept)."""
+    out = []
+    for tok in normalise(text).replace("-", " ").replace("'", " ").split():
+        if tok in STOP:
+            continue
+        out.append(canon(tok))
+    return out
+
+
+def analysed_text(text: str, extra: list[str] | None = None) -> str:
+    """The form an item is indexed under: canonical tokens plus the concepts of its text."""
+    toks = analyse(text) + concepts_of_text(text) + (extra or [])
+    return " ".join(toks)

@@ -1,0 +1,151 @@
+"""Compose Answers from curated items: numbered citations and plain sentences.
+
+Every sentence of an answer is built from curated items, and every item's
+evidence becomes a numbered citation the sentence refers to ("[1][2]").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from knowledge.loader import KnowledgeBase, kind_name
+from knowledge.models import (
+    Answer,
+    AnswerKind,
+    Background,
+    Casualty,
+    Citation,
+    Conflict,
+    Entity,
+    Event,
+    Place,
+    QAPair,
+    Quote,
+    Response,
+    Suggestion,
+    _Item,
+)
+
+SOURCES_DONT_SAY = "The sources don't say."
+
+
+class Composer:
+    """Turns (sentence, items) parts into an Answer with numbered citations."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    def name(self, item_id: str | None) -> str:
+        if not item_id:
+            return ""
+        item = self.kb.items.get(item_id)
+        return getattr(item, "name", None) or getattr(item, "topic", None) or item_id
+
+    def answer(self, question: str, kind: AnswerKind, parts: Sequence[tuple[str, Iterable[_Item]]],
+               confidence: float, *, heading: str | None = None, max_sources_per_item: int = 5) -> Answer:
+        citations: list[Citation] = []
+        numbers: dict[tuple[str, str], int] = {}
+        used: list[str] = []
+        lines = [heading] if heading else []
+        for sentence, items in parts:
+            marks: list[int] = []
+            for item in items:
+                if item.id not in used:
+                    used.append(item.id)
+                for ev in item.evidence[:max_sources_per_item]:
+                    key = (ev.source, ev.quote)
+                    if key not in numbers:
+                        numbers[key] = len(citations) + 1
+                        src = self.kb.sources.get(ev.source)
+                        citations.append(Citation(
+                            n=numbers[key], source=ev.source, quote=ev.quote, item=item.id,
+                            label=src.label if src else None, outlet=src.outlet if src else None,
+                            title=src.title if src else None, date=src.date if src else None,
+                            url=src.url if src else None))
+                    if numbers[key] not in marks:
+                        marks.append(numbers[key])
+            refs = "".join(f"[{n}]" for n in sorted(marks))
+            lines.append(f"{sentence} {refs}".rstrip())
+        return Answer(question=question, answered=True, kind=kind, answer="\n".join(lines),
+                      citations=citations, confidence=min(max(confidence, 0.0), 1.0), items=used)
+
+    def abstain(self, question: str, reason: str = SOURCES_DONT_SAY,
+                suggestions: Sequence[_Item] = (), confidence: float = 0.0) -> Answer:
+        sugg = []
+        seen = set()
+        for item in suggestions:
+            q = self.suggested_question(item)
+            if q and q.lower() not in seen:
+                seen.add(q.lower())
+                sugg.append(Suggestion(question=q, item=item.id))
+        text = reason
+        if sugg:
+            text += " Did you mean: " + "; ".join(s.question for s in sugg[:3]) + "?"
+        return Answer(question=question, answered=False, kind="none", answer=text, citations=[],
+                      confidence=min(max(confidence, 0.0), 1.0), suggestions=sugg[:3])
+
+    def suggested_question(self, item: _Item) -> str:
+        """A question the engine answers with this item: what a 'did you mean' button asks."""
+        match item:
+            case QAPair():
+                return item.question
+            case Casualty():
+                side = self.name(item.side)
+                who = f"{side} {item.subject}" if side else item.subject
+                return f"How many {who} were {item.outcome} in the {self.name(item.conflict)}?"
+            case Quote():
+                words = item.text if len(item.text) <= 60 else item.text[:57].rsplit(" ", 1)[0] + "..."
+                return f'Who said "{words}"?'
+            case Response():
+                return f"How did {self.name(item.actor)} respond?"
+            case Background():
+                return f"Tell me about {item.topic}"
+            case Event():
+                places = [self.name(p) for p in item.places]
+                return f"What happened in {places[0]}?" if places else "What happened when?"
+            case Entity() | Place() | Conflict():
+                return f"{'Who' if getattr(item, 'kind', '') == 'person' else 'What'} is {item.name}?"
+        return ""
+
+    def sentence(self, item: _Item) -> str:
+        """The one-sentence answer an item gives on its own."""
+        match item:
+            case QAPair():
+                return item.answer
+            case Casualty() | Response() | Background() | Event():
+                return item.summary
+            case Quote():
+                return self.quote_line(item)
+            case Entity():
+                return self.describe(item)
+            case Place() | Conflict():
+                return item.description or item.name
+        return kind_name(item)
+
+    def quote_line(self, quote: Quote, *, with_context: bool = True) -> str:
+        speaker = self.kb.items.get(quote.speaker)
+        who = self.name(quote.speaker)
+        role = getattr(speaker, "role", None)
+        if role and isinstance(speaker, Entity) and speaker.kind == "person":
+            who = f"{who} ({role})"
+        behalf = ""
+        if quote.on_behalf_of and quote.on_behalf_of != quote.speaker:
+            behalf = f" for {self.name(quote.on_behalf_of)}"
+        verb = {"tweeted": "tweeted", "wrote": "wrote", "statement": "said in a statement",
+                "speech": "said in a speech", "told": "told", "announced": "announced",
+                "reading": "said, according to a reading of the call"}.get(quote.cue, "said")
+        line = f'{who}{behalf} {verb}: "{quote.text}"'
+        if with_context and quote.context:
+            line += f" ({quote.context.rstrip('.')})"
+        return line
+
+    def describe(self, entity: Entity) -> str:
+        bits = [entity.name]
+        if entity.role:
+            bits.append(entity.role)
+        text = ", ".join(bits)
+        if entity.description:
+            text += ": " + entity.description
+        if entity.part_of and entity.part_of != entity.country:
+            text += f" (part of {self.name(entity.part_of)})"
+        return text

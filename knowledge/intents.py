@@ -1,0 +1,301 @@
+"""Question handlers: each recognises one kind of question and answers it from curated items.
+
+The handlers run in order; each either answers, abstains for a reason it is
+sure of (a speaker the articles never quote), or declines so the next one can
+try. The last is general retrieval, which abstains when coverage is low.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz, process, utils
+
+from knowledge.analysis import QUANTITY
+from knowledge.models import (
+    Answer,
+    Background,
+    Casualty,
+    Citation,
+    Conflict,
+    Entity,
+    Event,
+    Place,
+    Quote,
+    Response,
+    _Item,
+)
+from knowledge.retrieval import Scored, Term, id_token
+from knowledge.understand import Question, understand
+
+if TYPE_CHECKING:
+    from knowledge.engine import AnswerEngine
+
+ANSWER_AT = 0.6        # share of a question's weight an item must cover to answer it
+SUGGEST_AT = 0.3       # ... to be offered as "did you mean"
+QA_DIRECT_AT = 92      # rapidfuzz ratio at which a curated Q&A paraphrase is taken as the question
+CASUALTY_SUBJECT_WORDS = {"soldier", "people", "person", "men", "military", "army", "force", "side", "casualty",
+                          "kill", "wound", "loss", "clash", "fight", "war", "conflict", "border", "report",
+                          "confirm", "announce", "claim", "suffer", "lose", "far", "latest", "new", "toll",
+                          "count", "zcount", "many", "most", "final", "official", "cost"}
+
+
+class IntentHandlers:
+    """The question handlers of one engine."""
+
+    def __init__(self, engine: AnswerEngine) -> None:
+        self.e = engine
+        self.kb = engine.kb
+        self.c = engine.compose
+        self.r = engine.retriever
+
+    # --- dispatch -------------------------------------------------------------
+
+    def answer(self, text: str) -> Answer:
+        q = understand(text, self.e.names)
+        for handler in (self._qa_direct, self._source, self._who_said_q, self._what_said_q, self._casualty_q,
+                        self._identity_q, self._response_q, self._place_q):
+            ans = handler(q)
+            if ans is not None:
+                return ans
+        return self._general(q)
+
+    # --- handlers -------------------------------------------------------------
+
+    def _qa_direct(self, q: Question) -> Answer | None:
+        if not self.e.qa_questions:
+            return None
+        best = process.extractOne(utils.default_process(q.text), self.e.qa_questions, scorer=fuzz.ratio,
+                                  processor=None, score_cutoff=QA_DIRECT_AT)
+        if best is None:
+            return None
+        qa = self.kb.items[best[2].split("\u0000")[0]]
+        return self.c.answer(q.text, "qa", [(qa.answer, [qa])], best[1] / 100)
+
+    def _source(self, q: Question) -> Answer | None:
+        if not q.is_source:
+            return None
+        terms = [t for t in self.r.terms(q.low) if t.text not in _SOURCE_WORDS]
+        hits = self.r.search(terms)
+        if not hits or hits[0].coverage < ANSWER_AT:
+            return None
+        item = hits[0].item
+        labels = []
+        for ev in item.evidence:
+            src = self.kb.sources.get(ev.source)
+            if src and src.label not in labels:
+                labels.append(src.label)
+        lead = "Reported by " + "; ".join(labels) + "."
+        return self.c.answer(q.text, "source", [(lead, []), (self.c.sentence(item), [item])], hits[0].coverage)
+
+    def _who_said_q(self, q: Question) -> Answer | None:
+        if q.words is None or not q.words.strip():
+            return None
+        return self.who_said(q.text, q.words, strict=True)
+
+    def who_said(self, question: str, words: str, *, strict: bool = False) -> Answer | None:
+        terms = self.r.terms(words)
+        hits = self.r.search(terms, kinds=(Quote,), limit=3, candidates=120)
+        good = [h for h in hits if h.coverage >= ANSWER_AT and h.coverage >= hits[0].coverage - 0.1]
+        if not good:
+            if strict:
+                return None
+            return self.c.abstain(question, "I can't find those words in the articles' quotations.",
+                                  [h.item for h in hits if h.coverage >= SUGGEST_AT])
+        return self.quote_answer(question, [h.item for h in good], who_asked=True, confidence=good[0].coverage)
+
+    def quote_answer(self, question: str, quotes: list[Quote], *, who_asked: bool,
+                     confidence: float = 1.0) -> Answer:
+        parts = []
+        for quote in quotes:
+            parts.append((self.c.quote_line(quote), [quote]))
+        return self.c.answer(question, "speaker" if who_asked else "quote", parts, confidence)
+
+    def _what_said_q(self, q: Question) -> Answer | None:
+        if q.speaker_span is None:
+            return None
+        found = self.e.names.find(q.speaker_span)
+        if not found:
+            unknown = [t for t in self.r.terms(q.speaker_span) if not t.known]
+            if unknown:
+                return self.c.abstain(q.text, "The articles don't quote anyone by that name.")
+            return None
+        ids = {i for m in found for i in m.ids}
+        return self.said_by(q.text, ids, q.speaker_rest)
+
+    def said_by(self, question: str, ids: set[str], rest: str) -> Answer:
+        quotes = unique(qt for i in ids for qt in self.e.quotes_by.get(i, []))
+        who = " / ".join(self.c.name(i) for i in sorted(ids))
+        if not quotes:
+            responses = unique(r for i in ids for r in self.e.responses_by.get(i, []))
+            if responses:
+                return self.response_answer(question, responses)
+            return self.c.abstain(question, f"The sources don't report anything said by {who}.")
+        terms = self.r.terms(rest) if rest.strip() else []
+        if terms:
+            ranked = sorted(quotes, key=lambda qt: self.r.coverage(self.r.tokens[qt.id], terms)[0], reverse=True)
+            quotes = ranked
+        return self.quote_answer(question, quotes[:4], who_asked=False, confidence=0.9)
+
+    def _casualty_q(self, q: Question) -> Answer | None:
+        if not q.is_casualty:
+            return None
+        side_ids = {i for i in q.ids if isinstance(self.kb.items.get(i), (Entity, Place))}
+        conflict_ids = {i for i in q.ids if isinstance(self.kb.items.get(i), Conflict)}
+        outcomes = {"wounded"} if "wound" in q.tokens and "kill" not in q.tokens else None
+        return self.casualty_answer(q.text, side_ids, conflict_ids, outcomes=outcomes, question=q)
+
+    def casualty_answer(self, label: str, side_ids: set[str], conflict_ids: set[str], *,
+                        outcomes: set[str] | None, question: Question | None = None,
+                        all_conflicts: bool = False) -> Answer:
+        e = self.e
+        if conflict_ids:
+            pool = [c for cid in conflict_ids for c in e.casualties_by.get(cid, [])]
+        elif all_conflicts:
+            pool = list(self.kb.casualties)
+        else:
+            main = max(e.casualties_by, key=lambda k: len(e.casualties_by[k]), default=None)
+            pool = list(e.casualties_by.get(main, []))
+        sides = {c.side for c in self.kb.casualties if c.side}
+        wanted_sides = side_ids & sides
+        if side_ids and not wanted_sides:
+            other = [i for i in side_ids if isinstance(self.kb.items.get(i), Entity)]
+            if other and (question is None or not any(c.reported_by in side_ids for c in pool)):
+                return self.c.abstain(label, f"The sources don't give casualty figures for {self.c.name(other[0])}.")
+        if wanted_sides:
+            pool = [c for c in pool if c.side in wanted_sides or c.side is None and question is not None
+                    and question.wants_total]
+        if outcomes:
+            pool = [c for c in pool if c.outcome in outcomes]
+        elif question is not None:
+            pool = [c for c in pool if c.outcome != "wounded"] or pool
+        if question is not None and pool:
+            leftover = [t for t in self.r.terms(question.low) if not t.alts[0].startswith("zz")
+                        and t.text not in CASUALTY_SUBJECT_WORDS and t.alts[0] not in CASUALTY_SUBJECT_WORDS
+                        and t.text not in QUANTITY]
+            union = frozenset().union(*(self.r.tokens[c.id] for c in pool))
+            missing = [t for t in leftover if not any(a in union for a in t.alts)]
+            if missing:
+                return self.c.abstain(label, "The sources don't give that figure.",
+                                      pool[:3], confidence=0.2)
+        if not pool:
+            return self.c.abstain(label, "The sources don't give that figure.")
+        return self._casualty_parts(label, pool, question)
+
+    def _casualty_parts(self, label: str, pool: list[Casualty], question: Question | None) -> Answer:
+        total_first = question is None or question.wants_total or not (question.ids & {c.side for c in pool})
+        order = sorted(pool, key=lambda c: (c.conflict, c.side is not None if total_first else c.side is None,
+                                            c.side or "", c.outcome))
+        groups: dict[tuple, list[Casualty]] = {}
+        for c in order:
+            groups.setdefault((c.conflict, c.side, c.outcome), []).append(c)
+        parts: list[tuple[str, list[_Item]]] = []
+        for (conflict, _side, _outcome), items in groups.items():
+            figures = {(c.figure, c.qualifier) for c in items if c.figure is not None}
+            if len(figures) > 1:
+                parts.append((f"The sources differ on this figure for the {self.c.name(conflict)}:", []))
+            for c in items:
+                parts.append((c.summary, [c]))
+        return self.c.answer(label, "casualties", parts, 0.9)
+
+    def _identity_q(self, q: Question) -> Answer | None:
+        target = q.identity_target()
+        if not target:
+            return None
+        found = self.e.names.find(target)
+        words = [w for w in re.findall(r"[a-z0-9]+", target) if w not in ("the", "a", "an")]
+        span = sum(m.end - m.start for m in found)
+        if not found or span < len(words) - 1:
+            return None
+        ids = [i for m in found for i in m.ids]
+        notes = [b for i in ids for b in self.e.background_by.get(i, [])]
+        entity = self.kb.items[ids[0]]
+        person = isinstance(entity, Entity) and entity.kind == "person"
+        if notes and not person:
+            terms = self.r.terms(target)
+            notes.sort(key=lambda b: self.r.coverage(self.r.tokens[b.id], terms)[0], reverse=True)
+            best = notes[0]
+            parts = [(best.summary, [best])]
+            return self.c.answer(q.text, "background", parts, 0.85)
+        return self.c.answer(q.text, "entity", [(self.c.sentence(entity), [entity])], 0.85)
+
+    def _response_q(self, q: Question) -> Answer | None:
+        actors = [i for i in q.ids if self.e.responses_by.get(i)]
+        if not q.is_response and not (actors and not q.content_tokens()):
+            return None
+        if actors:
+            found = unique(r for i in actors for r in self.e.responses_by[i])
+            terms = self.r.terms(q.low)
+            found.sort(key=lambda r: self.r.coverage(self.r.tokens[r.id], terms)[0], reverse=True)
+            return self.response_answer(q.text, found)
+        if q.ids or any(not t.known for t in self.r.terms(q.low)):
+            return None
+        return self.response_answer(q.text, list(self.kb.responses))
+
+    def response_answer(self, question: str, responses: list[Response]) -> Answer:
+        parts = [(r.summary, [r]) for r in responses]
+        return self.c.answer(question, "response", parts, 0.85)
+
+    def _place_q(self, q: Question) -> Answer | None:
+        if not q.happened_at:
+            return None
+        places = [i for i in q.ids if isinstance(self.kb.items.get(i), Place)]
+        events = unique(ev for p in places for ev in self.e.events_by_place.get(p, []))
+        if not events:
+            return None
+        events.sort(key=lambda ev: ev.order)
+        return self.c.answer(q.text, "timeline", [(self.event_line(ev), [ev]) for ev in events], 0.85)
+
+    def _general(self, q: Question) -> Answer:
+        terms = self.r.terms(q.low, extra_concepts=q.concepts)
+        hits = self.r.search(terms, limit=4)
+        if not hits or hits[0].coverage < ANSWER_AT:
+            near = [h.item for h in hits if h.coverage >= SUGGEST_AT]
+            return self.c.abstain(q.text, suggestions=near, confidence=hits[0].coverage if hits else 0.0)
+        best = hits[0].coverage
+        chosen: list[Scored] = [h for h in hits if h.coverage >= max(ANSWER_AT, best - 0.08)][:3]
+        kind = _KIND.get(type(chosen[0].item), "qa")
+        parts = [(self.c.sentence(h.item), [h.item]) for h in chosen]
+        return self.c.answer(q.text, kind, parts, best)
+
+    # --- shared renderings ------------------------------------------------------
+
+    def event_line(self, ev: Event) -> str:
+        when = " ".join(x for x in (ev.date, ev.time) if x)
+        return f"{when}: {ev.summary}" if when else ev.summary
+
+    def sources_answer(self, source: str | None) -> Answer:
+        srcs = list(self.kb.sources.values())
+        if source:
+            srcs = [s for s in srcs if s.id == source] or [
+                s for s in srcs if fuzz.WRatio(source, s.label, processor=utils.default_process) >= 80]
+            if not srcs:
+                return self.c.abstain(source or "sources", "No article by that name.")
+        parts = []
+        cites = []
+        for n, s in enumerate(srcs, 1):
+            meta = ", ".join(x for x in (s.outlet, s.author, s.date) if x)
+            parts.append(f"[{n}] {s.label}" + (f" ({meta})" if meta else "") + (f" {s.url}" if s.url else ""))
+            first = next((ln.strip() for ln in self.kb.corpus.get(s.id, "").splitlines() if len(ln.strip()) >= 8), "")
+            cites.append(Citation(n=n, source=s.id, quote=first[:300].rsplit(" ", 1)[0] if len(first) > 300 else first,
+                                  label=s.label, outlet=s.outlet, title=s.title, date=s.date, url=s.url))
+        return Answer(question=source or "sources", answered=True, kind="source", answer="\n".join(parts),
+                      citations=cites, confidence=1.0)
+
+
+def unique(items: Iterable[_Item]) -> list:
+    """Items in first-seen order without repeats (models hold lists, so they are not hashable)."""
+    seen: dict[str, _Item] = {}
+    for it in items:
+        seen.setdefault(it.id, it)
+    return list(seen.values())
+
+
+_SOURCE_WORDS = {"newspaper", "source", "article", "outlet", "publication", "media", "site", "website", "report",
+                 "journalist", "reporter", "wrote", "write", "accord"}
+_KIND = {Casualty: "casualties", Quote: "quote", Response: "response", Background: "background",
+         Event: "timeline", Entity: "entity", Place: "place", Conflict: "background"}
+
+__all__ = ["IntentHandlers", "Term"]

@@ -1,0 +1,99 @@
+"""Resolve names in a question to curated entities, places and conflicts.
+
+Every alias is indexed once as a tuple of normalised tokens; a question's
+n-grams are looked up longest first, so "Armenian prime minister" lands on
+the person before "Armenian" lands on the country. Tokens that match no alias
+are corrected against the alias vocabulary (one or two edits), so typos land.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from knowledge.text import normalise
+
+_LEADING = ("the", "a", "an", "mr", "mrs", "ms", "president", "minister")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    ids: tuple[str, ...]
+    start: int
+    end: int
+    text: str
+
+
+def alias_key(alias: str) -> tuple[str, ...]:
+    toks = normalise(alias).replace("-", " ").split()
+    while len(toks) > 1 and toks[0] in ("the", "a", "an", "mr", "mrs", "ms"):
+        toks = toks[1:]
+    return tuple(toks)
+
+
+class NameResolver:
+    """Alias n-grams -> ids, with typo correction over the alias vocabulary."""
+
+    def __init__(self, names: dict[str, list[str]]) -> None:
+        table: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for item_id, aliases in names.items():
+            for alias in aliases:
+                key = alias_key(alias)
+                if key:
+                    table[key].add(item_id)
+        self._table = {k: tuple(sorted(v)) for k, v in table.items()}
+        self._max_len = max((len(k) for k in self._table), default=1)
+        vocab = {tok for key in self._table for tok in key}
+        self._vocab = vocab
+        buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for tok in vocab:
+            if len(tok) >= 5 and not tok.isdigit():
+                buckets[(tok[0], len(tok))].append(tok)
+        self._buckets = dict(buckets)
+
+    @property
+    def vocabulary(self) -> set[str]:
+        return self._vocab
+
+    def _fix(self, tok: str) -> str:
+        if tok in self._vocab:
+            return tok
+        if tok.endswith("s") and tok[:-1] in self._vocab:  # possessive "russia's" -> "russias"
+            return tok[:-1]
+        if len(tok) < 5 or tok.isdigit():
+            return tok
+        limit = 1 if len(tok) < 7 else 2
+        best, best_d = tok, limit + 1
+        for length in range(len(tok) - limit, len(tok) + limit + 1):
+            for cand in self._buckets.get((tok[0], length), ()):
+                d = Levenshtein.distance(tok, cand, score_cutoff=limit)
+                if d < best_d:
+                    best, best_d = cand, d
+        return best
+
+    def find(self, text: str) -> list[Mention]:
+        """Non-overlapping mentions in ``text``, longest alias first."""
+        raw = normalise(text).replace("-", " ").split()
+        toks = [self._fix(t) for t in raw]
+        out: list[Mention] = []
+        i = 0
+        while i < len(toks):
+            for n in range(min(self._max_len, len(toks) - i), 0, -1):
+                ids = self._table.get(tuple(toks[i:i + n]))
+                if ids and not (n == 1 and toks[i] in _LEADING):
+                    out.append(Mention(ids, i, i + n, " ".join(raw[i:i + n])))
+                    i += n
+                    break
+            else:
+                i += 1
+        return out
+
+    def lookup(self, name: str) -> tuple[str, ...]:
+        """Ids of an exact alias (typos corrected), or of the first mention inside ``name``."""
+        key = tuple(self._fix(t) for t in alias_key(name))
+        if key in self._table:
+            return self._table[key]
+        found = self.find(name)
+        return found[0].ids if found else ()

@@ -1,0 +1,135 @@
+"""Item retrieval by weighted term coverage over the fuzzy index.
+
+A question becomes weighted terms (canonical tokens, concepts, and names as
+sets of ids). Candidates come from the index; each candidate is scored by the
+share of the question's weight its own terms cover. Terms the knowledge base
+has never seen weigh the most, so a question about something the articles do
+not mention scores low and the engine abstains instead of guessing.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from knowledge.analysis import QUANTITY, analyse, concepts_of_text
+from knowledge.index import FuzzyIndex
+from knowledge.models import _Item
+from knowledge.resolver import NameResolver
+from knowledge.text import normalise
+
+_ID_CHARS = re.compile(r"[^a-z0-9]")
+
+
+def id_token(item_id: str) -> str:
+    """The token an item's reference to ``item_id`` is indexed under."""
+    return "zz" + _ID_CHARS.sub("", item_id.lower())
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    alts: tuple[str, ...]
+    weight: float
+    known: bool
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    item: _Item
+    coverage: float
+    matched: int
+
+
+class ItemRetriever:
+    """Index of item texts with per-item token sets and IDF weights."""
+
+    def __init__(self, texts: Iterable[tuple[_Item, str, Iterable[str]]], names: NameResolver) -> None:
+        self.names = names
+        self.items: dict[str, _Item] = {}
+        self.tokens: dict[str, frozenset[str]] = {}
+        entries = []
+        df: Counter[str] = Counter()
+        for item, text, refs in texts:
+            toks = set(analyse(text)) | set(concepts_of_text(text))
+            toks |= {id_token(r) for r in refs if r}
+            toks |= {id_token(i) for m in names.find(text) for i in m.ids}
+            frozen = frozenset(toks)
+            self.items[item.id] = item
+            self.tokens[item.id] = frozen
+            df.update(frozen)
+            entries.append((item.id, " ".join(sorted(frozen))))
+        self.n = max(len(self.items), 1)
+        self.idf = {t: math.log(1 + self.n / c) for t, c in df.items()}
+        self.unknown_weight = math.log(1 + self.n) + 1.0
+        self.index = FuzzyIndex(entries)
+
+    def terms(self, text: str, *, extra_concepts: Iterable[str] = (), drop_quantity: bool = True) -> list[Term]:
+        """Weighted terms of a question (or of the words part of one)."""
+        mentions = self.names.find(text)
+        raw = normalise(text).replace("-", " ").split()
+        covered = {i for m in mentions for i in range(m.start, m.end)}
+        outside = " ".join(t for i, t in enumerate(raw) if i not in covered)
+        out: list[Term] = []
+        seen: set[tuple[str, ...]] = set()
+        for m in mentions:
+            alts = tuple(id_token(i) for i in m.ids)
+            if alts in seen:
+                continue
+            seen.add(alts)
+            w = max((self.idf.get(a, 0.0) for a in alts), default=0.0)
+            out.append(Term(alts, w if w else self.unknown_weight, bool(w), m.text))
+        for tok in list(analyse(outside)) + list(extra_concepts):
+            if drop_quantity and tok in QUANTITY:
+                continue
+            if (tok,) in seen:
+                continue
+            seen.add((tok,))
+            if tok in self.idf:
+                out.append(Term((tok,), self.idf[tok], True, tok))
+                continue
+            fixes = tuple(f for f in self.index.correct(tok) if f in self.idf)
+            if fixes:
+                out.append(Term(fixes, max(self.idf[f] for f in fixes), True, tok))
+            elif tok.isdigit() or len(tok) < 2:
+                out.append(Term((tok,), 1.0, False, tok))
+            else:
+                out.append(Term((tok,), self.unknown_weight, False, tok))
+        return out
+
+    @staticmethod
+    def coverage(tokens: frozenset[str], terms: list[Term]) -> tuple[float, int]:
+        total = sum(t.weight for t in terms)
+        if not total:
+            return 0.0, 0
+        hit = [t for t in terms if any(a in tokens for a in t.alts)]
+        return sum(t.weight for t in hit) / total, len(hit)
+
+    def search(self, terms: list[Term], *, kinds: tuple[type, ...] | None = None, limit: int = 5,
+               candidates: int = 60, extra: Iterable[str] = ()) -> list[Scored]:
+        """Items ranked by the share of the terms' weight they cover."""
+        if not terms:
+            return []
+        query = " ".join(a for t in terms if t.known for a in t.alts)
+        keys = [h.key for h in self.index.overlap(query, limit=candidates)] if query else []
+        keys.extend(extra)
+        out: dict[str, Scored] = {}
+        for key in keys:
+            item = self.items.get(key)
+            if item is None or key in out or (kinds and not isinstance(item, kinds)):
+                continue
+            cov, matched = self.coverage(self.tokens[key], terms)
+            out[key] = Scored(item, cov, matched)
+        return sorted(out.values(), key=lambda s: (s.coverage, s.matched), reverse=True)[:limit]
+
+    def referencing(self) -> dict[str, list[str]]:
+        """id token -> item ids whose tokens carry it (built on demand for reverse look-ups)."""
+        rev: dict[str, list[str]] = defaultdict(list)
+        for iid, toks in self.tokens.items():
+            for t in toks:
+                if t.startswith("zz"):
+                    rev[t].append(iid)
+        return rev

@@ -1,0 +1,126 @@
+"""What a question asks: its shape (who said, what did X say, how many...) and its names.
+
+Shapes are recognised from general English question forms, never from the
+wording of particular questions; names come from the curated aliases.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from knowledge.analysis import QUANTITY, analyse, question_concepts
+from knowledge.resolver import Mention, NameResolver
+from knowledge.text import normalise
+
+SPEECH_VERBS = (
+    r"said|say|says|saying|warned?|warns|told|tell|tells|called|urged?|urges|tweeted|tweets?|stated?|states|"
+    r"declared?|declares|described?|accused?|demanded?|asked|claimed?|announced?|wrote|writes?|expressed|"
+    r"insisted?|denounced?|stressed?|spoke|blamed?|suggested?|argued?|mentioned?|remarked?|noted?|"
+    r"quoted|used the (?:words?|phrase|expression)|referred to|talked about|described"
+)
+_WHO_SAID = re.compile(
+    r"^(?:who|which (?:person|official|leader|minister|politician|country|body|side|organi[sz]ation|"
+    r"government|ministry|diplomat|one))\b(?:\s+\w+){0,3}?\s+(?:" + SPEECH_VERBS + r")\b(?:\s+that\b)?\s*(?P<words>.*)$"
+)
+_WHOSE = re.compile(r"^(?:whose (?:words|quote|statement)|who is quoted|who was quoted)\b\s*(?P<words>.*)$")
+_QUOTED = re.compile(r"[\"\u201c\u201d\u2018\u2019'](?P<q>[^\"\u201c\u201d]{4,})[\"\u201c\u201d\u2018\u2019']")
+_WHAT_SAID = re.compile(
+    r"^(?:what|how)\s+(?:did|does|do|has|have|had|was|were|is)\s+(?P<who>.+?)\s+"
+    r"(?:say|said|tell|told|ask|asked|announce|tweet|write|wrote|warn|declare|state|claim|call for|"
+    r"called for|urge|demand|stress|express|think|mean|comment|respond|react|reply|answer|saying|telling)\b"
+    r"(?P<rest>.*)$"
+)
+_WHAT_SAID_2 = re.compile(
+    r"^(?:what|which)\s+(?:statements?|quotes?|comments?|words?|messages?|remarks?)\s+(?:did|by|from|of)\s+"
+    r"(?P<who>.+?)(?:\s+(?:make|give|say|issue|post))?(?P<rest>)$"
+)
+_QUOTES_OF = re.compile(r"^(?:quotes?|statements?|remarks?|comments?)\s+(?:from|by|of)\s+(?P<who>.+?)(?P<rest>)$")
+_WHAT_X_SAID = re.compile(r"^what\s+(?P<who>.+?)\s+(?:said|says|tweeted|stated|announced)\b(?P<rest>.*)$")
+_SOURCE_Q = re.compile(
+    r"\b(?:which|what)\s+(?:news(?:paper)?s?|papers?|outlets?|sources?|articles?|publications?|media|"
+    r"sites?|websites?|reports?|journalists?|reporters?)\b|\bwho reported\b|\baccording to (?:which|what|whom)\b|"
+    r"\bwhere (?:was|is) it reported\b|\bwho wrote\b"
+)
+_IDENTITY = re.compile(r"^(?:who|what)\s+(?:is|are|was|were)\s+(?:the\s+)?(?P<x>.+?)$")
+_ABOUT = re.compile(r"^(?:tell me (?:more )?about|explain|describe|background (?:on|of)|info(?:rmation)? (?:on|about)|"
+                    r"what do (?:you|we) know about|give me (?:the )?background on|about)\s+(?P<x>.+?)$")
+_HAPPENED_IN = re.compile(r"\bwhat (?:happened|is happening|was happening|went on|occurred)\s+(?:in|at|near|around)\b")
+
+RESPONSE_WORDS = {"respond", "reaction", "react", "response", "stance", "position"}
+RESPONSE_PHRASES = re.compile(r"\bdoing about\b|\bdo about\b|\bhow did .+ (?:respond|react)\b|\bin response\b|"
+                              r"\binternational (?:community|reaction|response)\b|\bworld (?:leaders|reaction)\b")
+CASUALTY_TOKENS = {"kill", "wound", "loss", "casualty"}
+TOTAL_WORDS = {"total", "overall", "altogether", "combined", "together", "both", "sides", "all", "whole", "entire"}
+
+
+@dataclass
+class Question:
+    """A question taken apart: cleaned text, canonical tokens, concepts and names."""
+
+    text: str
+    low: str
+    tokens: list[str]
+    concepts: list[str]
+    mentions: list[Mention]
+    unknown: list[str] = field(default_factory=list)
+    words: str | None = None
+    speaker_span: str | None = None
+    speaker_rest: str = ""
+
+    @property
+    def ids(self) -> set[str]:
+        return {i for m in self.mentions for i in m.ids}
+
+    def content_tokens(self, drop: set[str] = frozenset()) -> list[str]:
+        """Canonical tokens outside the names mentioned, without quantity filler."""
+        return [t for t in self.tokens if t not in drop and t not in QUANTITY]
+
+    @property
+    def is_casualty(self) -> bool:
+        return bool(CASUALTY_TOKENS & set(self.tokens))
+
+    @property
+    def is_response(self) -> bool:
+        return bool(RESPONSE_WORDS & set(self.tokens)) or bool(RESPONSE_PHRASES.search(self.low))
+
+    @property
+    def is_source(self) -> bool:
+        return bool(_SOURCE_Q.search(self.low))
+
+    @property
+    def wants_total(self) -> bool:
+        return bool(TOTAL_WORDS & set(normalise(self.low).split()))
+
+    def identity_target(self) -> str | None:
+        for rx in (_IDENTITY, _ABOUT):
+            m = rx.match(self.low.rstrip("?!. "))
+            if m:
+                return m.group("x")
+        return None
+
+    @property
+    def happened_at(self) -> bool:
+        return bool(_HAPPENED_IN.search(self.low))
+
+
+def understand(text: str, resolver: NameResolver) -> Question:
+    low = re.sub(r"\s+", " ", text.lower()).strip()
+    low = low.replace("\u2019", "'")
+    mentions = resolver.find(low)
+    body = low.rstrip("?!. ")
+    # tokens outside mention spans
+    raw = normalise(low).replace("-", " ").split()
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    outside = " ".join(t for i, t in enumerate(raw) if i not in covered)
+    q = Question(text=text, low=low, tokens=analyse(outside), concepts=question_concepts(low), mentions=mentions)
+    if m := (_WHO_SAID.match(body) or _WHOSE.match(body)):
+        quoted = _QUOTED.search(text)
+        q.words = quoted.group("q") if quoted else m.group("words")
+    elif m := (_WHAT_SAID.match(body) or _WHAT_SAID_2.match(body) or _QUOTES_OF.match(body)
+               or _WHAT_X_SAID.match(body)):
+        q.speaker_span = m.group("who")
+        q.speaker_rest = m.group("rest") or ""
+    return q
+
+
