@@ -20,7 +20,7 @@ STOP = frozenset(
     might must not no nor so than then too very just also into over under up out off again once any all
     each few more most other some such only own same s t please know tell give show explain anything
     something thing things let lets get got like really actually exactly happen happened happening going
-    one's ones us""".split()
+    one's ones us according""".split()
 )
 
 # Quantity and approximation words: they shape a figure question, not its subject.
@@ -44,7 +44,8 @@ def _group(canon: str, *words: str) -> None:
         _SYNONYMS[w] = canon
 
 
-_group("kill", "kill", "die", "dead", "death", "toll", "fatality", "fatal", "perish", "slain", "slay", "lives")
+_group("kill", "kill", "die", "died", "dies", "dying", "dead", "death", "toll", "fatality", "fatal", "perish", "slain", "slay", "lives")
+_group("zdur", "duration", "durat")
 _group("wound", "wound", "injur", "injury", "injure", "hurt")
 _group("loss", "loss", "lose", "lost")
 _group("soldier", "soldier", "troop", "serviceman", "servicemen", "servicemember", "personnel")
@@ -61,13 +62,18 @@ _group("deploy", "deploy", "send", "sent", "dispatch", "station")
 _group("war", "war", "warfare")
 _group("call", "call", "urge", "demand", "appeal", "ask", "request")
 _group("newspaper", "newspaper", "paper", "outlet", "publication", "journal")
-_group("agreement", "agreement", "deal", "accord", "treaty")
+_group("agreement", "agreement", "deal", "treaty")
+_group("ztime", "hour", "time", "clock")
 _group("leave", "leave", "left", "quit", "withdraw", "withdrew", "exit")
 _group("member", "member", "membership", "part")
 _group("attack", "attack", "assault", "offensive", "strike", "struck")
 _group("mine", "mine", "landmine")
 _group("drone", "drone", "uav")
 _group("invade", "invade", "invasion", "incursion")
+
+
+def _quantity_forms(words: frozenset[str]) -> frozenset[str]:
+    return words | {canon(w) for w in words}
 
 
 def stem(token: str) -> str:
@@ -153,3 +159,6 @@ def analysed_text(text: str, extra: list[str] | None = None) -> str:
     """The form an item is indexed under: canonical tokens plus the concepts of its text."""
     toks = analyse(text) + concepts_of_text(text) + (extra or [])
     return " ".join(toks)
+
+
+QUANTITY = _quantity_forms(QUANTITY)

@@ -119,7 +119,7 @@ class Composer:
             case Entity():
                 return self.describe(item)
             case Place() | Conflict():
-                return item.description or item.name
+                return f"{item.name}: {item.description}" if item.description else item.name
         return kind_name(item)
 
     def quote_line(self, quote: Quote, *, with_context: bool = True) -> str:

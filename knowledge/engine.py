@@ -95,7 +95,8 @@ class AnswerEngine:
         self.compose = Composer(kb)
         named = [*kb.entities, *kb.places, *kb.conflicts]
         self.names = NameResolver({e.id: [e.name, *e.aliases] for e in named})
-        self.retriever = ItemRetriever(((it, *_search_text(kb, it)) for it in kb.items.values()), self.names)
+        self.retriever = ItemRetriever(((it, *_search_text(kb, it)) for it in kb.items.values()), self.names,
+                                       {p.id: p for p in kb.places})
         self.quotes_by = self._quotes_by_speaker()
         self.responses_by: dict[str, list[Response]] = defaultdict(list)
         for r in kb.responses:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process, utils
 
-from knowledge.analysis import QUANTITY
+from knowledge.analysis import QUANTITY, canon
 from knowledge.models import (
     Answer,
     Background,
@@ -36,10 +36,10 @@ if TYPE_CHECKING:
 ANSWER_AT = 0.6        # share of a question's weight an item must cover to answer it
 SUGGEST_AT = 0.3       # ... to be offered as "did you mean"
 QA_DIRECT_AT = 92      # rapidfuzz ratio at which a curated Q&A paraphrase is taken as the question
-CASUALTY_SUBJECT_WORDS = {"soldier", "people", "person", "men", "military", "army", "force", "side", "casualty",
+CASUALTY_SUBJECT_WORDS = {canon(w) for w in {"soldier", "people", "person", "men", "military", "army", "force", "side", "casualty",
                           "kill", "wound", "loss", "clash", "fight", "war", "conflict", "border", "report",
                           "confirm", "announce", "claim", "suffer", "lose", "far", "latest", "new", "toll",
-                          "count", "zcount", "many", "most", "final", "official", "cost"}
+                          "count", "zcount", "many", "most", "final", "official", "cost"}}
 
 
 class IntentHandlers:

@@ -15,9 +15,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from knowledge.analysis import QUANTITY, analyse, concepts_of_text
+from knowledge.analysis import CONCEPT_PLACE, QUANTITY, analyse, concepts_of_text
 from knowledge.index import FuzzyIndex
-from knowledge.models import _Item
+from knowledge.models import Place, _Item
 from knowledge.resolver import NameResolver
 from knowledge.text import normalise
 
@@ -47,7 +47,8 @@ class Scored:
 class ItemRetriever:
     """Index of item texts with per-item token sets and IDF weights."""
 
-    def __init__(self, texts: Iterable[tuple[_Item, str, Iterable[str]]], names: NameResolver) -> None:
+    def __init__(self, texts: Iterable[tuple[_Item, str, Iterable[str]]], names: NameResolver,
+                 places: dict[str, _Item]) -> None:
         self.names = names
         self.items: dict[str, _Item] = {}
         self.tokens: dict[str, frozenset[str]] = {}
@@ -56,7 +57,10 @@ class ItemRetriever:
         for item, text, refs in texts:
             toks = set(analyse(text)) | set(concepts_of_text(text))
             toks |= {id_token(r) for r in refs if r}
-            toks |= {id_token(i) for m in names.find(text) for i in m.ids}
+            found = {i for m in names.find(text) for i in m.ids}
+            toks |= {id_token(i) for i in found}
+            if any(isinstance(places.get(i), Place) for i in found | set(refs)):
+                toks.add(CONCEPT_PLACE)
             frozen = frozenset(toks)
             self.items[item.id] = item
             self.tokens[item.id] = frozen
