@@ -20,7 +20,7 @@ STOP = frozenset(
     might must not no nor so than then too very just also into over under up out off again once any all
     each few more most other some such only own same s t please know tell give show explain anything
     something thing things let lets get got like really actually exactly happen happened happening going
-    one's ones us according""".split()
+    one's ones us according whats whos hows wheres whens whys im dont doesnt didnt""".split()
 )
 
 # Quantity and approximation words: they shape a figure question, not its subject.
@@ -35,6 +35,7 @@ CONCEPT_DURATION = "zdur"
 CONCEPT_TIME = "ztime"
 CONCEPT_PLACE = "zplace"
 CONCEPT_COUNT = "zcount"
+CONCEPT_AGE = "zage"
 
 _SYNONYMS: dict[str, str] = {}
 
@@ -107,6 +108,7 @@ _DURATION = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|s
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\b|\bmidnight\b|\bmorning\b|\bovernight\b|\bnight\b|\bevening\b|"
                    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
                    r"\b\d{1,2} (?:a\.?m|p\.?m)\b|\b\d+ hours\b")
+_AGE = re.compile(r"\b\d+[- ]years?[- ]old\b|\baged? \d+\b|\bborn in\b")
 _NUMBER = re.compile(r"\b\d[\d,]*\b|\b(?:dozen|dozens|hundred|hundreds|thousand|thousands)\b")
 
 
@@ -120,6 +122,8 @@ def concepts_of_text(text: str) -> list[str]:
         out.append(CONCEPT_TIME)
     if _NUMBER.search(low):
         out.append(CONCEPT_COUNT)
+    if _AGE.search(low):
+        out.append(CONCEPT_AGE)
     return out
 
 
@@ -128,6 +132,7 @@ _Q_TIME = re.compile(r"\bwhen\b|\bwhat time\b|\bwhich time\b|\bat what hour\b|\b
                      r"\bwhat day\b|\bwhat date\b|\btime of\b")
 _Q_PLACE = re.compile(r"\bwhere\b|\bwhich (?:towns?|cities|city|places?|districts?|areas?|regions?|villages?)\b|"
                       r"\bwhat (?:towns?|cities|places?|districts?|areas?|regions?|locations?)\b|\blocation")
+_Q_AGE = re.compile(r"\bhow old\b|\bwhat age\b|\bage of\b|\bwhen was .+ born\b|\bbirthday\b")
 _Q_COUNT = re.compile(r"\bhow many\b|\bhow much\b|\bnumber of\b|\bfigure\b|\btoll\b|\bcount\b")
 
 
@@ -142,6 +147,8 @@ def question_concepts(question: str) -> list[str]:
         out.append(CONCEPT_PLACE)
     if _Q_COUNT.search(low):
         out.append(CONCEPT_COUNT)
+    if _Q_AGE.search(low):
+        out.append(CONCEPT_AGE)
     return out
 
 
@@ -151,7 +158,9 @@ def analyse(text: str) -> list[str]:
     for tok in normalise(text).replace("-", " ").replace("'", " ").split():
         if tok in STOP:
             continue
-        out.append(canon(tok))
+        c = canon(tok)
+        if c not in STOP:
+            out.append(c)
     return out
 
 

@@ -6,6 +6,7 @@ evidence becomes a numbered citation the sentence refers to ("[1][2]").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from knowledge.loader import KnowledgeBase, kind_name
@@ -27,6 +28,7 @@ from knowledge.models import (
 )
 
 SOURCES_DONT_SAY = "The sources don't say."
+_PARENS = re.compile(r"\s*\(.*?\)")
 
 
 class Composer:
@@ -126,10 +128,11 @@ class Composer:
         speaker = self.kb.items.get(quote.speaker)
         who = self.name(quote.speaker)
         role = getattr(speaker, "role", None)
-        if role and isinstance(speaker, Entity) and speaker.kind == "person":
-            who = f"{who} ({role})"
         behalf = ""
-        if quote.on_behalf_of and quote.on_behalf_of != quote.speaker:
+        if role and isinstance(speaker, Entity) and speaker.kind == "person":
+            who = f"{who} ({_PARENS.sub('', role)})"
+        elif quote.on_behalf_of and quote.on_behalf_of not in (
+                quote.speaker, getattr(speaker, "part_of", None), getattr(speaker, "country", None)):
             behalf = f" for {self.name(quote.on_behalf_of)}"
         verb = {"tweeted": "tweeted", "wrote": "wrote", "statement": "said in a statement",
                 "speech": "said in a speech", "told": "told", "announced": "announced",

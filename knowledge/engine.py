@@ -48,6 +48,20 @@ class Choice:
     value: str
 
 
+def _headlines(item: _Item) -> list[str]:
+    """What an item is about, in a few words: used to break ties between equally good items."""
+    match item:
+        case QAPair():
+            return [item.question, *item.paraphrases]
+        case Background():
+            return [item.topic, *item.aliases]
+        case Quote():
+            return [item.text]
+        case Entity() | Place() | Conflict():
+            return [item.name, *item.aliases]
+    return [getattr(item, "summary", "")]
+
+
 def _search_text(kb: KnowledgeBase, item: _Item) -> tuple[str, list[str]]:
     """The text an item is found by, and the ids it refers to."""
     ev = " ".join(e.quote for e in item.evidence)
@@ -95,7 +109,8 @@ class AnswerEngine:
         self.compose = Composer(kb)
         named = [*kb.entities, *kb.places, *kb.conflicts]
         self.names = NameResolver({e.id: [e.name, *e.aliases] for e in named})
-        self.retriever = ItemRetriever(((it, *_search_text(kb, it)) for it in kb.items.values()), self.names,
+        self.retriever = ItemRetriever(((it, *_search_text(kb, it), _headlines(it)) for it in kb.items.values()),
+                                       self.names,
                                        {p.id: p for p in kb.places})
         self.quotes_by = self._quotes_by_speaker()
         self.responses_by: dict[str, list[Response]] = defaultdict(list)

@@ -193,7 +193,8 @@ class IntentHandlers:
             groups.setdefault((c.conflict, c.side, c.outcome), []).append(c)
         parts: list[tuple[str, list[_Item]]] = []
         for (conflict, _side, _outcome), items in groups.items():
-            figures = {(c.figure, c.qualifier) for c in items if c.figure is not None}
+            # "nearly 50" beside "49" is rounding, not disagreement; "6,500" beside "6,600" is.
+            figures = {c.figure for c in items if c.figure is not None and c.qualifier not in ("nearly", "about")}
             if len(figures) > 1:
                 parts.append((f"The sources differ on this figure for the {self.c.name(conflict)}:", []))
             for c in items:

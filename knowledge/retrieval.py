@@ -42,19 +42,23 @@ class Scored:
     item: _Item
     coverage: float
     matched: int
+    focus: float = 0.0
 
 
 class ItemRetriever:
     """Index of item texts with per-item token sets and IDF weights."""
 
-    def __init__(self, texts: Iterable[tuple[_Item, str, Iterable[str]]], names: NameResolver,
+    def __init__(self, texts: Iterable[tuple[_Item, str, Iterable[str], list[str]]], names: NameResolver,
                  places: dict[str, _Item]) -> None:
         self.names = names
         self.items: dict[str, _Item] = {}
         self.tokens: dict[str, frozenset[str]] = {}
+        self.headlines: dict[str, tuple[frozenset[str], ...]] = {}
         entries = []
         df: Counter[str] = Counter()
-        for item, text, refs in texts:
+        for item, text, refs, heads in texts:
+            refs = list(refs)
+            self.headlines[item.id] = tuple(frozenset(analyse(h)) for h in heads if h)
             toks = set(analyse(text)) | set(concepts_of_text(text))
             toks |= {id_token(r) for r in refs if r}
             found = {i for m in names.find(text) for i in m.ids}
@@ -126,8 +130,21 @@ class ItemRetriever:
             if item is None or key in out or (kinds and not isinstance(item, kinds)):
                 continue
             cov, matched = self.coverage(self.tokens[key], terms)
-            out[key] = Scored(item, cov, matched)
-        return sorted(out.values(), key=lambda s: (s.coverage, s.matched), reverse=True)[:limit]
+            out[key] = Scored(item, cov, matched, self.focus(key, terms))
+        return sorted(out.values(), key=lambda s: (round(s.coverage, 2), s.focus, s.matched), reverse=True)[:limit]
+
+    def focus(self, key: str, terms: list[Term]) -> float:
+        """How much of the item's headline (a Q&A wording, a topic, a summary) the question covers.
+
+        Breaks ties between items that cover the question equally: the one
+        that is about exactly what was asked wins over one that mentions it.
+        """
+        words = {a for t in terms for a in t.alts}
+        best = 0.0
+        for head in self.headlines.get(key, ()):
+            if head:
+                best = max(best, len(head & words) / len(head))
+        return best
 
     def referencing(self) -> dict[str, list[str]]:
         """id token -> item ids whose tokens carry it (built on demand for reverse look-ups)."""
