@@ -1,0 +1,194 @@
+"""Interactions as the fake dispatches them, and what the bot answered to each.
+
+Payload builders follow Discord's INTERACTION_CREATE shape for slash commands
+(type 2), component clicks (type 3) and autocomplete (type 4). Options are typed
+from the commands the bot synced to the fake, as a Discord client would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.fakediscord.payloads import FakeGuild, FakeUser, snowflake
+
+APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE = 2, 3, 4
+# Interaction callback types.
+MESSAGE_WITH_SOURCE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE = 4, 5, 6, 7
+AUTOCOMPLETE_RESULT, MODAL = 8, 9
+EPHEMERAL = 1 << 6
+
+_OPTION_TYPES: dict[int, type | tuple[type, ...]] = {3: str, 4: int, 5: bool, 10: (int, float)}
+
+
+@dataclass
+class InteractionRecord:
+    """One dispatched interaction: its payload, the initial response and every later message."""
+
+    id: str
+    token: str
+    type: int
+    payload: dict[str, Any]
+    dispatched_at: float = 0.0
+    initial: dict[str, Any] | None = None
+    initial_at: float | None = None
+    rejected: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    original_message_id: str | None = None
+    followups: list[dict[str, Any]] = field(default_factory=list)
+    edits: list[dict[str, Any]] = field(default_factory=list)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def latency(self) -> float | None:
+        """Seconds from dispatch to the initial response reaching the fake."""
+        return None if self.initial_at is None else self.initial_at - self.dispatched_at
+
+    @property
+    def callback_type(self) -> int | None:
+        return None if self.initial is None else self.initial.get("type")
+
+    @property
+    def ephemeral(self) -> bool:
+        data = (self.initial or {}).get("data") or {}
+        return bool(int(data.get("flags") or 0) & EPHEMERAL)
+
+    @property
+    def choices(self) -> list[dict[str, Any]]:
+        if self.callback_type != AUTOCOMPLETE_RESULT:
+            raise AssertionError(f"interaction {self.id} was not answered with choices: {self.initial}")
+        return (self.initial or {}).get("data", {}).get("choices", [])
+
+    def bodies(self) -> list[dict[str, Any]]:
+        """Every message body the user was shown, in order (initial data, edits, follow-ups)."""
+        out: list[dict[str, Any]] = []
+        if self.callback_type in (MESSAGE_WITH_SOURCE, UPDATE_MESSAGE) and self.initial.get("data"):
+            out.append(self.initial["data"])
+        return out + self.edits + self.followups
+
+    def text(self) -> str:
+        """All visible text of the replies (content and embeds), for content assertions."""
+        parts: list[str] = []
+        for body in self.bodies():
+            parts.append(body.get("content") or "")
+            for embed in body.get("embeds") or []:
+                parts += [embed.get("title") or "", embed.get("description") or "",
+                          (embed.get("footer") or {}).get("text") or "",
+                          (embed.get("author") or {}).get("name") or ""]
+                for f in embed.get("fields") or []:
+                    parts += [f.get("name") or "", f.get("value") or ""]
+        return "\n".join(p for p in parts if p)
+
+    def custom_ids(self) -> list[str]:
+        """custom_ids of every component on the replies, latest message last."""
+        return [c["custom_id"] for body in self.bodies() for row in body.get("components") or []
+                for c in row.get("components") or [] if c.get("custom_id")]
+
+    async def answered(self, within: float = 10.0) -> InteractionRecord:
+        """Wait until the user can see an answer: choices, a message, or an edit after a deferral."""
+        async def until() -> None:
+            while not (self.callback_type == AUTOCOMPLETE_RESULT or self.bodies()):
+                self.changed.clear()
+                await self.changed.wait()
+        await asyncio.wait_for(until(), within)
+        return self
+
+    async def responded(self, within: float = 10.0) -> InteractionRecord:
+        """Wait for the initial response only (any callback type)."""
+        async def until() -> None:
+            while self.initial is None:
+                self.changed.clear()
+                await self.changed.wait()
+        await asyncio.wait_for(until(), within)
+        return self
+
+    def touch(self) -> None:
+        self.changed.set()
+
+
+def _base(kind: int, data: dict[str, Any], guild: FakeGuild, application_id: str, user: FakeUser,
+          dm_channel_id: str | None) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "id": snowflake(), "application_id": application_id, "type": kind, "data": data,
+        "token": "aW50ZXJhY3Rpb24" + secrets.token_urlsafe(48), "version": 1, "locale": "en-US",
+        "app_permissions": "2251799813685247", "entitlements": [], "attachment_size_limit": 26214400,
+    }
+    if dm_channel_id is None:
+        payload |= {"guild_id": guild.id, "guild_locale": "en-US", "channel_id": guild.channel_id,
+                    "channel": guild.channel_object(), "member": user.member(with_permissions=True),
+                    "authorizing_integration_owners": {"0": guild.id}, "context": 0}
+    else:
+        payload |= {"channel_id": dm_channel_id, "user": user.user(), "context": 1,
+                    "channel": {"id": dm_channel_id, "type": 1, "recipients": [user.user()], "flags": 0},
+                    "authorizing_integration_owners": {"0": guild.id}}
+    return payload
+
+
+def command_options(command: dict[str, Any], path: list[str], values: dict[str, Any],
+                    focused: str | None) -> list[dict[str, Any]]:
+    """Typed options for ``/command [group] [sub] name:value ...``, checked like Discord's client would."""
+    node = command
+    for name in path:
+        node = next((o for o in node.get("options") or [] if o.get("name") == name and o["type"] in (1, 2)),
+                    None)
+        if node is None:
+            raise LookupError(f"/{command['name']} has no subcommand {name!r}")
+    declared = {o["name"]: o for o in node.get("options") or [] if o["type"] not in (1, 2)}
+    unknown = set(values) - set(declared)
+    if unknown:
+        raise LookupError(f"/{command['name']} has no option(s) {sorted(unknown)}; it has {sorted(declared)}")
+    if focused is None:
+        missing = [n for n, o in declared.items() if o.get("required") and n not in values]
+        if missing:
+            raise LookupError(f"/{command['name']} needs option(s) {missing}")
+    options = []
+    for name, value in values.items():
+        spec = declared[name]
+        if name == focused:  # what the user is typing arrives as a string, whatever the type
+            options.append({"name": name, "type": spec["type"], "value": str(value), "focused": True})
+            continue
+        expected = _OPTION_TYPES.get(spec["type"])
+        if expected is not None and not isinstance(value, expected):
+            raise TypeError(f"option {name} of /{command['name']} takes type {spec['type']}, got {value!r}")
+        if spec.get("choices") and value not in [c["value"] for c in spec["choices"]]:
+            raise ValueError(f"{value!r} is not a choice of {name}")
+        options.append({"name": name, "type": spec["type"], "value": value})
+    for name in reversed(path):
+        kind = 1 if name == path[-1] else 2
+        options = [{"name": name, "type": kind, "options": options}]
+    return options
+
+
+def slash_payload(command: dict[str, Any], path: list[str], values: dict[str, Any], *, guild: FakeGuild,
+                  application_id: str, user: FakeUser, dm_channel_id: str | None,
+                  focused: str | None = None) -> dict[str, Any]:
+    data = {"id": command.get("id") or snowflake(), "name": command["name"], "type": 1,
+            "options": command_options(command, path, values, focused)}
+    kind = AUTOCOMPLETE if focused is not None else APPLICATION_COMMAND
+    return _base(kind, data, guild, application_id, user, dm_channel_id)
+
+
+def click_payload(message: dict[str, Any], custom_id: str, *, guild: FakeGuild, application_id: str,
+                  user: FakeUser, dm_channel_id: str | None,
+                  values: list[str] | None = None) -> dict[str, Any]:
+    component = next((c for row in message.get("components") or [] for c in row.get("components") or []
+                      if c.get("custom_id") == custom_id), None)
+    if component is None:
+        raise LookupError(f"message {message['id']} has no component {custom_id!r}")
+    if component.get("disabled"):
+        raise ValueError(f"component {custom_id!r} is disabled and cannot be clicked")
+    data = {"custom_id": custom_id, "component_type": component["type"]}
+    if component["type"] != 2:  # a select menu: the chosen option values
+        allowed = {o.get("value") for o in component.get("options") or []}
+        if values is None or not set(values) <= allowed:
+            raise ValueError(f"select {custom_id!r} offers {sorted(allowed)}, not {values!r}")
+        data["values"] = list(values)
+    payload = _base(MESSAGE_COMPONENT, data, guild, application_id, user, dm_channel_id)
+    payload["message"] = message
+    return payload
+
+
+def now() -> float:
+    return time.monotonic()
