@@ -152,6 +152,11 @@ def question_concepts(question: str) -> list[str]:
     return out
 
 
+# Question words a concept replaces: "how long did it last" asks for a duration, not for "long".
+CONCEPT_TRIGGERS = {CONCEPT_DURATION: {"long", "last"}, CONCEPT_AGE: {"old", "age"},
+                    CONCEPT_COUNT: {"number"}, CONCEPT_PLACE: {"place", "location", "locat"}}
+
+
 def analyse(text: str) -> list[str]:
     """Canonical content tokens of a passage (stopwords dropped, order kept)."""
     out = []

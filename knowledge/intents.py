@@ -159,6 +159,7 @@ class IntentHandlers:
             main = max(e.casualties_by, key=lambda k: len(e.casualties_by[k]), default=None)
             pool = list(e.casualties_by.get(main, []))
         sides = {c.side for c in self.kb.casualties if c.side}
+        side_ids = {self._side_of(i, sides) for i in side_ids}
         wanted_sides = side_ids & sides
         if side_ids and not wanted_sides:
             other = [i for i in side_ids if isinstance(self.kb.items.get(i), Entity)]
@@ -183,6 +184,16 @@ class IntentHandlers:
         if not pool:
             return self.c.abstain(label, "The sources don't give that figure.")
         return self._casualty_parts(label, pool, question)
+
+    def _side_of(self, item_id: str, sides: set[str]) -> str:
+        """The casualty side a name stands for: 'Armenian soldiers' -> Armenia's armed forces -> Armenia."""
+        current: str | None = item_id
+        for _ in range(4):
+            if current is None or current in sides:
+                break
+            item = self.kb.items.get(current)
+            current = getattr(item, "part_of", None) or getattr(item, "country", None)
+        return current if current in sides else item_id
 
     def _casualty_parts(self, label: str, pool: list[Casualty], question: Question | None) -> Answer:
         total_first = question is None or question.wants_total or not (question.ids & {c.side for c in pool})

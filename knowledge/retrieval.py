@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from knowledge.analysis import CONCEPT_PLACE, QUANTITY, analyse, concepts_of_text
+from knowledge.analysis import CONCEPT_PLACE, CONCEPT_TRIGGERS, QUANTITY, analyse, concepts_of_text
 from knowledge.index import FuzzyIndex
 from knowledge.models import Place, _Item
 from knowledge.resolver import NameResolver
@@ -90,8 +90,10 @@ class ItemRetriever:
             seen.add(alts)
             w = max((self.idf.get(a, 0.0) for a in alts), default=0.0)
             out.append(Term(alts, w if w else self.unknown_weight, bool(w), m.text))
-        for tok in list(analyse(outside)) + list(extra_concepts):
-            if drop_quantity and tok in QUANTITY:
+        extra_concepts = list(extra_concepts)
+        replaced = {w for c in extra_concepts for w in CONCEPT_TRIGGERS.get(c, ())}
+        for tok in list(analyse(outside)) + extra_concepts:
+            if (drop_quantity and tok in QUANTITY) or tok in replaced:
                 continue
             if (tok,) in seen:
                 continue

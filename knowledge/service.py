@@ -197,10 +197,7 @@ class KnowledgeService:
         if reason is None and not data.strip():
             reason = "the file is empty"
         if reason is not None:
-            outcome = ReloadOutcome(ok=False, action="upload", who=who, refused=reason,
-                                    problems=[Problem(filename or "(no name)", None, reason)])
-            await self._record(outcome)
-            return outcome
+            return await self.refuse_upload(filename, reason, who)
         async with self._lock:
             try:
                 kb, engine = await asyncio.to_thread(_validate_with, self.directory, filename, data)
@@ -219,6 +216,14 @@ class KnowledgeService:
                     outcome = replace(self._swap("upload", who, kb, engine), written=filename)
             await self._record(outcome)
             return outcome
+
+    async def refuse_upload(self, filename: str, reason: str, who: str) -> ReloadOutcome:
+        """Refuse an upload before reading it (e.g. too large to download); recorded like any attempt."""
+        outcome = ReloadOutcome(ok=False, action="upload", who=who, refused=reason,
+                                problems=[Problem(filename or "(no name)", None, reason)])
+        log.warning("upload of %r by %s refused: %s", filename, who, reason)
+        await self._record(outcome)
+        return outcome
 
     def _swap(self, action: str, who: str, kb: KnowledgeBase, engine: AnswerEngine) -> ReloadOutcome:
         old = self._engine.kb if self._engine else None

@@ -28,7 +28,8 @@ _QUOTED = re.compile(r"[\"\u201c\u201d\u2018\u2019'](?P<q>[^\"\u201c\u201d]{4,})
 _WHAT_SAID = re.compile(
     r"^(?:what|how)\s+(?:did|does|do|has|have|had|was|were|is)\s+(?P<who>.+?)\s+"
     r"(?:say|said|tell|told|ask|asked|announce|tweet|write|wrote|warn|declare|state|claim|call for|"
-    r"called for|urge|demand|stress|express|think|mean|comment|respond|react|reply|answer|saying|telling)\b"
+    r"called for|urge|demand|stress|express|think|mean|comment|respond|react|reply|answer|saying|telling|"
+    r"want|wants|propose|suggest|recommend|seek|hope|expect|ask for|warn about)\b"
     r"(?P<rest>.*)$"
 )
 _WHAT_SAID_2 = re.compile(

@@ -1,0 +1,131 @@
+"""The answer engine on the shipped knowledge base: contract, understanding, honesty, bad input."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from knowledge.engine import AnswerEngine
+from knowledge.loader import load_knowledge
+from knowledge.models import Answer
+from knowledge.text import fold_quotes_space, is_verbatim
+
+
+@pytest.fixture(scope="module")
+def engine() -> AnswerEngine:
+    return AnswerEngine(load_knowledge())
+
+
+def _check_contract(engine: AnswerEngine, ans: Answer) -> None:
+    assert 0.0 <= ans.confidence <= 1.0
+    if not ans.answered:
+        assert ans.citations == []
+        return
+    assert ans.citations, "an answer without citations"
+    assert [c.n for c in ans.citations] == list(range(1, len(ans.citations) + 1))
+    refs = {int(n) for n in re.findall(r"\[(\d+)\]", ans.answer)}
+    assert refs == {c.n for c in ans.citations}, "text and citation numbers disagree"
+    for c in ans.citations:
+        assert is_verbatim(c.quote, fold_quotes_space(engine.kb.corpus[c.source])), c
+
+
+@pytest.mark.parametrize(("question", "must"), [
+    ("how many Armenian soldiers were killed", ["49"]),
+    ("azeri death toll", ["50"]),
+    ("what did pashinian tell parliament", ["49"]),
+    ("what did anthony blinken say", ["Blinken"]),
+    ("what did Ankara say", ["provocations"]),
+    ("how did Baku explain the fighting", ["provocation"]),
+    ("who said there can be no military solution", ["Blinken"]),
+    ("how many died in the first war", ["30,000"]),
+    ("what happened in Kalbajar", ["Kelbajar"]),
+    ("how long did the 2020 war last", ["six"]),
+    ("who is Charles Michel", ["European Council"]),
+    ("what does the UN want", ["defuse"]),
+])
+def test_answers_paraphrases_spellings_and_typos(engine: AnswerEngine, question: str, must: list[str]) -> None:
+    """Questions worded in different ways, with other spellings and typos, land on the right items."""
+    ans = engine.ask(question)
+    assert ans.answered, ans.answer
+    for word in must:
+        assert word.lower() in ans.answer.lower(), (question, ans.answer)
+    _check_contract(engine, ans)
+
+
+@pytest.mark.parametrize("question", [
+    "how many civilians were killed",
+    "what did Vladimir Putin say",
+    "what did Joe Biden say",
+    "how did China react",
+    "how many tanks were destroyed",
+    "how old is Pashinyan",
+    "who will win the next election",
+    "asdf qwerty",
+])
+def test_abstains_when_the_sources_do_not_say(engine: AnswerEngine, question: str) -> None:
+    """Questions the articles do not answer are refused plainly, never guessed at."""
+    ans = engine.ask(question)
+    assert not ans.answered, ans.answer
+    assert ans.citations == []
+    assert "don't" in ans.answer or "do not" in ans.answer or "can't" in ans.answer
+
+
+def test_disagreeing_sources_are_both_shown(engine: AnswerEngine) -> None:
+    """The 2020 war toll: more than 6,500 and more than 6,600 each appear, each with its sources."""
+    ans = engine.ask("2020 war death toll")
+    text = ans.answer.replace(",", "")
+    assert "6500" in text and "6600" in text and "differ" in text
+    by_source = {c.source for c in ans.citations}
+    assert "003_44176b37bbe5822b" in by_source and len(by_source) >= 3
+    _check_contract(engine, ans)
+
+
+def test_near_miss_gets_suggestions(engine: AnswerEngine) -> None:
+    """An unanswerable question close to curated items offers 'did you mean' suggestions."""
+    ans = engine.ask("how many civilians were killed")
+    assert ans.suggestions and all(s.question for s in ans.suggestions)
+
+
+@pytest.mark.parametrize("text", [
+    "", "   \n\t ", "?", "x" * 10_000, "how many\x00 soldiers\x07 died\x1b[31m",
+    "how\u200b many\u200d soldiers\ufeff died", "сколько солдат погибло 死亡人数 كم عدد",
+    "**bold** `code` ||spoiler|| [link](http://example.com)", "@everyone <@&123> <@456> who said it",
+    "'; DROP TABLE questions; --", "\ud800" if False else "\U0001f600" * 50,
+])
+def test_bad_input_is_answered_not_crashed_on(engine: AnswerEngine, text: str) -> None:
+    """Empty, huge, control, zero-width, mixed-script, markdown and mention input all get an Answer."""
+    ans = engine.ask(text)
+    assert isinstance(ans, Answer)
+    assert len(ans.question) <= 500
+    _check_contract(engine, ans)
+
+
+def test_zero_width_characters_do_not_hide_a_question(engine: AnswerEngine) -> None:
+    """Zero-width characters inside words are removed before matching."""
+    ans = engine.ask("how many arme\u200bnian soldiers were killed")
+    assert ans.answered and "49" in ans.answer
+
+
+def test_command_methods(engine: AnswerEngine) -> None:
+    """The per-command API answers with citations: casualties, who-said, responses, background, timeline, sources."""
+    for ans in (engine.casualties(), engine.casualties(side="armenia"), engine.casualties(conflict="war-2020"),
+                engine.who_said("blinken"), engine.who_said("stir the pot"), engine.responses(),
+                engine.responses("turkey"), engine.background(), engine.background("CSTO"), engine.timeline(),
+                engine.sources()):
+        assert ans.answered, ans.question
+        _check_contract(engine, ans)
+    assert "Blinken" in engine.who_said("stir the pot").answer
+    assert "49" in engine.casualties(side="Armenian").answer
+    assert not engine.responses("Iran").answered
+    assert "Guardian" in engine.sources().answer
+
+
+def test_autocomplete_respects_discord_limits(engine: AnswerEngine) -> None:
+    """Every completion field gives at most 25 choices of at most 100 characters, filtered by what is typed."""
+    for field in ("speaker_or_quote", "actor", "topic", "side", "conflict", "source"):
+        for typed in ("", "bli", "russ", "x" * 300):
+            choices = engine.complete(field, typed)
+            assert len(choices) <= 25
+            assert all(1 <= len(c.name) <= 100 and 1 <= len(c.value) <= 100 for c in choices)
+    assert any("Blinken" in c.name for c in engine.complete("speaker_or_quote", "blinken"))
