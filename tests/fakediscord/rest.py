@@ -26,6 +26,13 @@ from tests.fakediscord.payloads import snowflake
 if TYPE_CHECKING:
     from tests.fakediscord.server import FakeDiscord
 
+# Per-request storage set by the recording middleware (typed keys where aiohttp has them, >= 3.12).
+if hasattr(web, "RequestKey"):
+    BODY: Any = web.RequestKey("fake_json_body", object)
+    ARRIVED: Any = web.RequestKey("fake_arrived_at", float)
+else:  # pragma: no cover - older aiohttp
+    BODY, ARRIVED = "fake_json_body", "fake_arrived_at"
+
 ALLOWED_CALLBACKS = {
     APPLICATION_COMMAND: {MESSAGE_WITH_SOURCE, DEFERRED_MESSAGE, MODAL},
     MESSAGE_COMPONENT: {MESSAGE_WITH_SOURCE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE, MODAL},
@@ -115,7 +122,7 @@ class RestHandlers:
         if request.match_info["app"] != self.fake.application_id:
             return self.fake.refuse(request, "unknown_application", 404,
                                     {"message": "Unknown Application", "code": 10002})
-        body = request["json"]
+        body = request[BODY]
         errors = rules.FormErrors()
         if not isinstance(body, list) or len(body) > 100:
             errors.add((), "BASE_TYPE_MAX_LENGTH", "Must be 100 or fewer in length.")
@@ -146,7 +153,7 @@ class RestHandlers:
     # -- interactions --------------------------------------------------------------------------
 
     async def callback(self, request: web.Request) -> web.Response:
-        arrived = request["at"]
+        arrived = request[ARRIVED]
         fake = self.fake
         record = fake.interactions.get(request.match_info["id"])
         if record is None or record.token != request.match_info["token"]:
@@ -155,7 +162,7 @@ class RestHandlers:
             return fake.refuse(request, "double_response", 400, ALREADY_ACKNOWLEDGED)
         if arrived - record.dispatched_at > fake.deadline:
             return fake.refuse(request, "deadline", 404, UNKNOWN_INTERACTION)
-        body = request["json"] or {}
+        body = request[BODY] or {}
         kind, data = body.get("type"), body.get("data")
         errors = rules.FormErrors()
         if kind not in ALLOWED_CALLBACKS.get(record.type, set()):
@@ -223,7 +230,7 @@ class RestHandlers:
         record = self._webhook_record(request)
         if record is None:
             return self.fake.refuse(request, "unknown_webhook", 404, UNKNOWN_WEBHOOK)
-        body = request["json"]
+        body = request[BODY]
         if (refused := self._check_body(request, body, creating=True)) is not None:
             return refused
         channel_id = record.payload["channel_id"]
@@ -252,7 +259,7 @@ class RestHandlers:
         if request.method != "PATCH":
             return self.fake.refuse(request, "method_not_allowed", 405,
                                     {"message": "405: Method Not Allowed", "code": 0})
-        body = request["json"]
+        body = request[BODY]
         if (refused := self._check_body(request, body, creating=False)) is not None:
             return refused
         record.edits.append(body)
@@ -270,7 +277,7 @@ class RestHandlers:
         channel_id = request.match_info["channel"]
         if not self._known_channel(channel_id):
             return self.fake.refuse(request, "unknown_channel", 404, UNKNOWN_CHANNEL)
-        body = request["json"]
+        body = request[BODY]
         if (refused := self._check_body(request, body, creating=True)) is not None:
             return refused
         message = self.fake.new_message(channel_id, body)
@@ -286,7 +293,7 @@ class RestHandlers:
         if message["author"]["id"] != self.fake.bot_user.id:
             error = {"message": "Cannot edit a message authored by another user", "code": 50005}
             return self.fake.refuse(request, "not_author", 403, error)
-        body = request["json"]
+        body = request[BODY]
         if (refused := self._check_body(request, body, creating=False)) is not None:
             return refused
         return discord_json(self.fake.edit_message(message, body))
@@ -299,7 +306,7 @@ class RestHandlers:
     async def dm_channel(self, request: web.Request) -> web.Response:
         if not self._authorized(request):
             return self._unauthorized(request)
-        recipient = str((request["json"] or {}).get("recipient_id"))
+        recipient = str((request[BODY] or {}).get("recipient_id"))
         user = next((m for m in self.fake.guild.members if m.id == recipient), None)
         if user is None:
             return self.fake.refuse(request, "unknown_user", 404, {"message": "Unknown User", "code": 10013})

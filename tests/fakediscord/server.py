@@ -133,7 +133,7 @@ class FakeDiscord:
     async def _record(self, request: web.Request, handler: Any) -> web.StreamResponse:
         if request.path == "/" or request.path == Gateway.RESUME_PATH:
             return await handler(request)
-        arrived = request["at"] = now()
+        arrived = request[rest.ARRIVED] = now()
         body: Any = None
         if request.content_type == "multipart/form-data":
             reader = await request.multipart()
@@ -145,7 +145,7 @@ class FakeDiscord:
         elif request.can_read_body:
             raw = await request.read()
             body = json.loads(raw) if raw else None
-        request["json"] = body
+        request[rest.BODY] = body
         record = RecordedRequest(request.method, request.path.removeprefix(API_PREFIX), dict(request.query),
                                  body, arrived)
         self.requests.append(record)
@@ -158,7 +158,7 @@ class FakeDiscord:
     def refuse(self, request: web.Request, kind: str, status: int, error: dict[str, Any]) -> web.Response:
         """Answer like Discord refusing the request, and remember it as a violation."""
         violation = Violation(kind, request.method, request.path.removeprefix(API_PREFIX), status, error,
-                              request.get("json"))
+                              request.get(rest.BODY))
         self.violations.append(violation)
         log.warning("fake discord refused %s %s: %s %s", request.method, request.path, status, error)
         return rest.discord_json(error, status=status)
