@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Literal
 
 from knowledge.engine import AnswerEngine
 from knowledge.errors import InvalidKnowledgeBase, Problem, StoreError
-from knowledge.loader import CORPUS_DIR, SOURCES_FILE, KnowledgeBase, load_knowledge
+from knowledge.loader import CORPUS_DIR, KnowledgeBase, load_knowledge
 from knowledge.models import Answer
 
 if TYPE_CHECKING:

@@ -1,0 +1,82 @@
+"""The Discord client: an AutoShardedBot that is handed everything it uses.
+
+Built in-process by the entry point (and by tests against the local Discord fake):
+``async with CitedBot(settings=..., service=..., store=...) as bot: await bot.start(token)``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord.ext import commands
+
+from bot.tree import CitedCommandTree
+from commands import EXTENSIONS
+from knowledge.errors import StoreError
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from knowledge.service import KnowledgeService
+    from knowledge.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def minimal_intents() -> discord.Intents:
+    """Guilds (commands, roles), guild and direct messages (free text).
+
+    No message_content: Discord sends the content of direct messages and of messages
+    that mention the bot without that privileged intent, and those are the only
+    messages the bot reads.
+    """
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.dm_messages = True
+    return intents
+
+
+class CitedBot(commands.AutoShardedBot):
+    settings: Settings
+    service: KnowledgeService
+    store: Store | None
+
+    def __init__(self, *, settings: Settings, service: KnowledgeService, store: Store | None) -> None:
+        # This bot never joins voice: don't warn about voice libraries on every start.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=minimal_intents(),
+            tree_cls=CitedCommandTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+            owner_ids=set(settings.owner_ids),
+            shard_count=settings.shard_count,
+            shard_ids=settings.shard_ids,
+            help_command=None,
+        )
+        self.settings = settings
+        self.service = service
+        self.store = store
+
+    async def setup_hook(self) -> None:
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        log.info("loaded %d command families; commands are synced only on request (python -m bot sync)",
+                 len(EXTENSIONS))
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s (%s) to %d server(s), %s shard(s)", self.user,
+                 getattr(self.user, "id", "?"), len(self.guilds), self.shard_count)
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            if self.store is not None:
+                try:
+                    await self.store.close()
+                except StoreError as exc:
+                    log.warning("closing the database failed: %s", exc)

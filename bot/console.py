@@ -1,0 +1,147 @@
+"""The local console: the same slash commands and free text as Discord, answered as text.
+
+What a new user meets first (no token configured). Reads standard input line by
+line, so it works interactively and with piped input alike.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shlex
+import sys
+from typing import TextIO
+
+from bot.render_text import render_answer
+from commands import TextCommand, text_commands, too_long
+from commands.kb_admin import Report, describe_outcome, status_report, unanswered_report
+from knowledge.service import KnowledgeService
+
+log = logging.getLogger(__name__)
+
+KB_USAGE = "/kb status | /kb check | /kb reload | /kb unanswered [days]"
+QUIT = {"/quit", "/exit", "/q"}
+
+
+def parse_options(command: TextCommand, rest: str) -> dict[str, str]:
+    """``side:armenia conflict:"2020 war"`` or a bare value for the first option."""
+    try:
+        tokens = shlex.split(rest)
+    except ValueError:  # an unbalanced quote: read it as plain words
+        tokens = rest.split()
+    named: dict[str, str] = {}
+    loose: list[str] = []
+    for token in tokens:
+        key, sep, value = token.partition(":")
+        if sep and key.lower() in command.options and value:
+            named[key.lower()] = value
+        else:
+            loose.append(token)
+    if loose:
+        free = next((opt for opt in command.options if opt not in named), None)
+        if free is not None:
+            named[free] = " ".join(loose)
+    return named
+
+
+def render_report(report: Report) -> str:
+    return "\n".join([report.title, *("  " + line for line in report.lines)])
+
+
+class Console:
+    def __init__(self, service: KnowledgeService, *, max_question_chars: int = 300,
+                 stdin: TextIO | None = None, stdout: TextIO | None = None) -> None:
+        self.service = service
+        self.max_question_chars = max_question_chars
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.commands = text_commands()
+
+    def say(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def help_text(self) -> str:
+        lines = ["Type a question in your own words, or one of these commands:"]
+        for cmd in self.commands.values():
+            lines.append(f"  {cmd.usage:<42} {cmd.summary}")
+        lines.append(f"  {KB_USAGE}")
+        lines.append("  /help  this list          /quit  leave")
+        lines.append("Examples: /casualties side:armenia conflict:2020   /who-said blinken   "
+                     "how many Azerbaijani soldiers died?")
+        return "\n".join(lines)
+
+    def greeting(self) -> str:
+        kb = self.service.engine.kb
+        counts = kb.counts()
+        return (f"Cited answers about the September 2022 Armenia–Azerbaijan border clashes "
+                f"(knowledge base {kb.version}: {counts.get('source', 0)} articles, "
+                f"{sum(counts.values()) - counts.get('source', 0)} curated items).\n" + self.help_text())
+
+    async def run(self) -> int:
+        self.say(self.greeting())
+        interactive = self.stdin.isatty()
+        while True:
+            if interactive:
+                self.stdout.write("> ")
+                self.stdout.flush()
+            line = await asyncio.to_thread(self.stdin.readline)
+            if not line:
+                return 0
+            line = line.strip()
+            if not line:
+                continue
+            if line.lower() in QUIT:
+                self.say("Bye.")
+                return 0
+            await self.handle(line)
+
+    async def handle(self, line: str) -> None:
+        """Answer one line: a command or a free-text question."""
+        if not line.startswith("/"):
+            await self.answer(self.commands["ask"], {"question": line}, logged=line)
+            return
+        name, _, rest = line[1:].partition(" ")
+        name = name.lower()
+        if name == "help":
+            self.say(self.help_text())
+        elif name == "kb":
+            await self.kb(rest.split())
+        elif name in self.commands:
+            command = self.commands[name]
+            options = parse_options(command, rest)
+            missing = [opt for opt in command.required if not options.get(opt)]
+            if missing:
+                self.say(f"/{name} needs {', '.join(missing)}: {command.usage}")
+                return
+            logged = options["question"] if name == "ask" else command.logged_question(options)
+            await self.answer(command, options, logged=logged)
+        else:
+            self.say(f"Unknown command /{name}. Type /help for the list of commands.")
+
+    async def answer(self, command: TextCommand, options: dict[str, str], *, logged: str) -> None:
+        refusal = next((r for v in options.values() if (r := too_long(v, self.max_question_chars))), None)
+        if refusal:
+            self.say(refusal)
+            return
+        answer = command.answer(self.service.engine, **options)
+        self.say(render_answer(answer))
+        self.say()
+        await self.service.record_question(answer, question=logged, transport="console")
+
+    async def kb(self, args: list[str]) -> None:
+        sub = args[0].lower() if args else ""
+        if sub == "status":
+            report = await status_report(self.service)
+        elif sub == "check":
+            report = describe_outcome(await self.service.check("console"))
+        elif sub == "reload":
+            report = describe_outcome(await self.service.reload("console"))
+        elif sub == "unanswered":
+            days = int(args[1]) if len(args) > 1 and args[1].isdigit() else 30
+            report = await unanswered_report(self.service, days=days)
+        else:
+            self.say(f"Usage: {KB_USAGE}")
+            return
+        self.say(render_report(report))
+        self.say()

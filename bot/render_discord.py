@@ -1,0 +1,173 @@
+"""Answers and moderator reports as Discord embeds, always within Discord's limits.
+
+Nothing is cut silently: a long answer or list becomes several pages (the paginator
+buttons in bot.views turn them), and a citation longer than a field continues in
+the next field. Curated text has mentions neutralised; user text is also escaped
+for markdown wherever it is echoed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import discord
+
+from knowledge.models import Answer, Citation
+
+# Discord's documented limits.
+CONTENT_MAX = 2000
+TITLE_MAX = 256
+DESCRIPTION_MAX = 4096
+FIELDS_MAX = 25
+FIELD_NAME_MAX = 256
+FIELD_VALUE_MAX = 1024
+FOOTER_MAX = 2048
+EMBED_TOTAL_MAX = 6000
+
+# Our own page budget, below the limits, so a page stays readable.
+PAGE_TEXT_MAX = 3000
+PAGE_FIELDS_MAX = 8
+PAGE_TOTAL_MAX = 5500
+
+COLOUR_ANSWERED = discord.Colour.blue()
+COLOUR_SILENT = discord.Colour.light_grey()
+COLOUR_OK = discord.Colour.green()
+COLOUR_REFUSED = discord.Colour.red()
+
+KIND_TITLES = {
+    "casualties": "Casualties", "quote": "Who said it", "speaker": "What they said",
+    "response": "International responses", "background": "Background", "timeline": "Timeline",
+    "entity": "Who is who", "place": "Places", "source": "Sources", "qa": "Answer",
+    "none": "Not in the sources",
+}
+
+
+def escape_user_text(text: str) -> str:
+    """User text echoed back: no pings, no markdown tricks."""
+    return discord.utils.escape_markdown(discord.utils.escape_mentions(text))
+
+
+def neutralise(text: str) -> str:
+    """Curated or engine text: keep its formatting, neutralise any mention syntax."""
+    return discord.utils.escape_mentions(text)
+
+
+def ellipsize(text: str, limit: int) -> str:
+    """For labels only (titles, button labels): a visible '…' marks the cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Split at paragraph, line, sentence or word boundaries into chunks of at most ``limit``."""
+    text = text.strip()
+    chunks: list[str] = []
+    while len(text) > limit:
+        window = text[:limit]
+        cut = -1
+        for sep in ("\n\n", "\n", ". ", "; ", ", ", " "):
+            cut = window.rfind(sep)
+            if cut > limit // 3:
+                cut += len(sep)
+                break
+        if cut <= 0:
+            cut = limit
+        chunks.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text:
+        chunks.append(text)
+    return chunks or [""]
+
+
+def embed_length(embed: discord.Embed) -> int:
+    return len(embed)
+
+
+@dataclass
+class _Field:
+    name: str
+    value: str
+
+    @property
+    def size(self) -> int:
+        return len(self.name) + len(self.value)
+
+
+def citation_fields(citation: Citation) -> list[_Field]:
+    """A numbered citation: label, outlet, date, link, then the verbatim passage."""
+    head = f"[{citation.n}] {citation.label or citation.source}"
+    meta = [x for x in (citation.outlet, citation.date) if x]
+    lines = []
+    if meta:
+        lines.append(" · ".join(neutralise(m) for m in meta))
+    if citation.url:
+        lines.append(f"<{citation.url}>")
+    lines.append(f"> {neutralise(citation.quote)}")
+    body = "\n".join(lines)
+    pieces = split_text(body, FIELD_VALUE_MAX - 10)
+    fields = [_Field(ellipsize(neutralise(head), FIELD_NAME_MAX), pieces[0])]
+    for piece in pieces[1:]:
+        fields.append(_Field(ellipsize(f"[{citation.n}] (continued)", FIELD_NAME_MAX), piece))
+    return fields
+
+
+def _paginate(title: str, colour: discord.Colour, text_chunks: list[str], fields: list[_Field],
+              footer: str) -> list[discord.Embed]:
+    """Pack text chunks (one per page, first) and fields (in order) into pages within the limits."""
+    pages: list[tuple[str, list[_Field]]] = []
+    chunks = list(text_chunks)
+    pending = list(fields)
+    budget_fixed = len(title) + len(footer) + 40  # the footer grows by "page n/m"
+    while chunks or pending or not pages:
+        text = chunks.pop(0) if chunks else ""
+        page_fields: list[_Field] = []
+        used = budget_fixed + len(text)
+        # Fields go on a page only once the text is done, so the reading order stays intact.
+        while not chunks and pending and len(page_fields) < PAGE_FIELDS_MAX \
+                and used + pending[0].size <= PAGE_TOTAL_MAX:
+            used += pending[0].size
+            page_fields.append(pending.pop(0))
+        pages.append((text, page_fields))
+    total = len(pages)
+    embeds = []
+    for i, (text, page_fields) in enumerate(pages, 1):
+        embed = discord.Embed(title=title, description=text or None, colour=colour)
+        for f in page_fields:
+            embed.add_field(name=f.name, value=f.value, inline=False)
+        page_note = f"page {i}/{total}" if total > 1 else ""
+        embed.set_footer(text=ellipsize(" · ".join(x for x in (footer, page_note) if x), FOOTER_MAX) or None)
+        embeds.append(embed)
+    return embeds
+
+
+def render_answer(answer: Answer, *, asked: str | None = None, kb_version: str | None = None
+                  ) -> list[discord.Embed]:
+    """An Answer as one or more embed pages; the first page starts with the direct answer."""
+    kind_title = KIND_TITLES.get(answer.kind, "Answer")
+    title = kind_title
+    if asked:
+        title = ellipsize(f"{kind_title}: {escape_user_text(asked)}", TITLE_MAX)
+    text = neutralise(answer.answer)
+    if answer.suggestions and not answer.answered:
+        text += "\n\nDid you mean:\n" + "\n".join(f"• {neutralise(s.question)}" for s in answer.suggestions)
+    fields = [f for c in answer.citations for f in citation_fields(c)]
+    footer_bits = []
+    if answer.citations:
+        footer_bits.append(f"{len(answer.citations)} source passage(s)")
+    if answer.answered:
+        footer_bits.append(f"confidence {answer.confidence:.2f}")
+    if kb_version:
+        footer_bits.append(f"knowledge {kb_version}")
+    colour = COLOUR_ANSWERED if answer.answered else COLOUR_SILENT
+    return _paginate(title, colour, split_text(text, PAGE_TEXT_MAX), fields, " · ".join(footer_bits))
+
+
+def render_lines(title: str, lines: list[str], *, ok: bool = True, footer: str = "") -> list[discord.Embed]:
+    """A report (reload outcome, status, unanswered list) as pages of plain lines."""
+    body = "\n".join(neutralise(line) for line in lines)
+    colour = COLOUR_OK if ok else COLOUR_REFUSED
+    return _paginate(ellipsize(title, TITLE_MAX), colour, split_text(body, PAGE_TEXT_MAX), [], footer)
+
+
+def message_text(text: str) -> str:
+    """Plain message content (errors, notices) within the content limit."""
+    return ellipsize(neutralise(text), CONTENT_MAX)

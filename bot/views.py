@@ -1,0 +1,134 @@
+"""Buttons under an answer: page turning, "did you mean" suggestions, and 👍/👎 feedback.
+
+One view per reply. Custom ids are short and fixed-shape (``cb:<what>:<arg>``, far
+below Discord's 100-character limit); the state lives in the view, so buttons stop
+when it times out and are then removed from the message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.render_discord import ellipsize
+from knowledge.errors import StoreError
+from knowledge.models import Suggestion
+
+if TYPE_CHECKING:
+    from knowledge.store import Store
+
+log = logging.getLogger(__name__)
+
+VIEW_TIMEOUT_S = 900.0
+BUTTON_LABEL_MAX = 80
+CUSTOM_ID_MAX = 100
+MAX_SUGGESTION_BUTTONS = 5
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+SuggestionHandler = Callable[[discord.Interaction, Suggestion], Awaitable[None]]
+
+
+class AnswerView(discord.ui.View):
+    """Paginator + suggestions + feedback for one answer; any of the three may be absent."""
+
+    def __init__(self, pages: list[discord.Embed], *, suggestions: list[Suggestion] = (),
+                 store: Store | None = None,
+                 on_suggestion: SuggestionHandler | None = None, timeout: float = VIEW_TIMEOUT_S) -> None:
+        super().__init__(timeout=timeout)
+        self.pages = pages
+        self.page = 0
+        # Set once the question is recorded, which happens after the reply is sent.
+        self.question_id: int | None = None
+        self.store = store
+        self.on_suggestion = on_suggestion
+        self.message: discord.Message | None = None
+        self.interaction: discord.Interaction | None = None
+        if len(pages) > 1:
+            self._add_paginator()
+        if on_suggestion is not None:
+            for i, suggestion in enumerate(list(suggestions)[:MAX_SUGGESTION_BUTTONS]):
+                self.add_item(SuggestionButton(suggestion, index=i))
+        if store is not None:
+            self.add_item(FeedbackButton("up"))
+            self.add_item(FeedbackButton("down"))
+
+    @property
+    def has_items(self) -> bool:
+        return bool(self.children)
+
+    def _add_paginator(self) -> None:
+        self.prev_button = discord.ui.Button(label="◀ Previous", style=discord.ButtonStyle.secondary,
+                                             custom_id="cb:page:prev", row=0, disabled=True)
+        self.counter = discord.ui.Button(label=f"1/{len(self.pages)}", style=discord.ButtonStyle.secondary,
+                                         custom_id="cb:page:count", row=0, disabled=True)
+        self.next_button = discord.ui.Button(label="Next ▶", style=discord.ButtonStyle.secondary,
+                                             custom_id="cb:page:next", row=0)
+        self.prev_button.callback = self._previous
+        self.next_button.callback = self._next
+        for item in (self.prev_button, self.counter, self.next_button):
+            self.add_item(item)
+
+    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
+        self.page = max(0, min(len(self.pages) - 1, self.page + step))
+        self.prev_button.disabled = self.page == 0
+        self.next_button.disabled = self.page == len(self.pages) - 1
+        self.counter.label = f"{self.page + 1}/{len(self.pages)}"
+        await interaction.response.edit_message(embed=self.pages[self.page], view=self)
+
+    async def _previous(self, interaction: discord.Interaction) -> None:
+        await self._turn(interaction, -1)
+
+    async def _next(self, interaction: discord.Interaction) -> None:
+        await self._turn(interaction, +1)
+
+    async def on_timeout(self) -> None:
+        # Leave the answer, drop the dead buttons, so nobody clicks into "interaction failed".
+        try:
+            if self.message is not None:
+                await self.message.edit(view=None)
+            elif self.interaction is not None:
+                await self.interaction.edit_original_response(view=None)
+        except discord.HTTPException as exc:
+            log.debug("could not remove expired buttons: %s", exc)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any],
+                       /) -> None:
+        from bot.tree import report_error
+
+        await report_error(interaction, error, where=f"button {getattr(item, 'custom_id', item)!r}")
+
+
+class SuggestionButton(discord.ui.Button["AnswerView"]):
+    def __init__(self, suggestion: Suggestion, *, index: int) -> None:
+        super().__init__(label=ellipsize(suggestion.question, BUTTON_LABEL_MAX),
+                         style=discord.ButtonStyle.primary, custom_id=f"cb:suggest:{index}", row=1)
+        self.suggestion = suggestion
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        assert self.view is not None and self.view.on_suggestion is not None
+        await self.view.on_suggestion(interaction, self.suggestion)
+
+
+class FeedbackButton(discord.ui.Button["AnswerView"]):
+    def __init__(self, vote: str) -> None:
+        super().__init__(emoji="👍" if vote == "up" else "👎", style=discord.ButtonStyle.secondary,
+                         custom_id=f"cb:vote:{vote}", row=2)
+        self.vote = vote
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        assert self.view is not None
+        question_id, store = self.view.question_id, self.view.store
+        text = "Sorry, I couldn't record your vote right now."
+        if question_id is not None and store is not None:
+            try:
+                await store.record_feedback(question_id=question_id, user_id=interaction.user.id,
+                                            vote=self.vote)
+            except StoreError as exc:
+                log.error("could not record feedback on question %s: %s", question_id, exc)
+            else:
+                text = "Thanks, your vote is recorded."
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)

@@ -1,0 +1,114 @@
+"""What every Discord command family shares: autocomplete, sending an answer, capping text options."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot.render_discord import render_answer, render_lines
+from bot.views import AnswerView
+from knowledge.models import Answer, Suggestion
+
+if TYPE_CHECKING:
+    from bot.client import CitedBot
+    from knowledge.engine import CompletionField
+    from knowledge.service import KnowledgeService
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+CHOICES_MAX = 25
+CHOICE_TEXT_MAX = 100
+# Placeholder max_length of free-text options; replaced by settings.max_question_chars at load.
+TEXT_OPTION_MAX = 300
+
+
+def bot_of(interaction: discord.Interaction) -> CitedBot:
+    return interaction.client  # type: ignore[return-value]
+
+
+def service_of(interaction: discord.Interaction) -> KnowledgeService:
+    return bot_of(interaction).service
+
+
+async def complete(interaction: discord.Interaction, field: CompletionField, current: str
+                   ) -> list[app_commands.Choice[str]]:
+    """Autocomplete from the engine: at most 25 choices, names and values of at most 100 characters."""
+    try:
+        found = service_of(interaction).engine.complete(field, current[:CHOICE_TEXT_MAX], limit=CHOICES_MAX)
+    except Exception:
+        # Autocomplete must answer within the deadline; an empty list beats an error here.
+        log.exception("autocomplete for %s failed", field)
+        return []
+    out: list[app_commands.Choice[str]] = []
+    for choice in found[:CHOICES_MAX]:
+        name, value = choice.name[:CHOICE_TEXT_MAX], choice.value[:CHOICE_TEXT_MAX]
+        if name and value:
+            out.append(app_commands.Choice(name=name, value=value))
+    return out
+
+
+def cap_text_options(cog: app_commands.Group | object, limit: int) -> None:
+    """Set the max_length of the cog's free-text options to the configured question cap.
+
+    discord.py fixes option limits at decoration time; the cap is a setting, so the
+    cog's own copy of each parameter is replaced (never the shared class-level one).
+    """
+    commands = cog.walk_app_commands() if hasattr(cog, "walk_app_commands") else []
+    for cmd in commands:
+        params = getattr(cmd, "_params", None)
+        if not params:
+            continue
+        for name, param in list(params.items()):
+            if param.type is discord.AppCommandOptionType.string and param.max_value == TEXT_OPTION_MAX:
+                params[name] = dataclasses.replace(param, max_value=limit)
+
+
+async def send_answer(interaction: discord.Interaction, answer: Answer, *, asked: str | None,
+                      logged_question: str, ephemeral: bool = False) -> None:
+    """Reply with the answer pages and their buttons, then record the question.
+
+    The reply goes first: the interaction has a 3-second deadline and the database
+    is not allowed to spend it. The feedback buttons learn the question id afterwards.
+    """
+    service = service_of(interaction)
+    pages = render_answer(answer, asked=asked, kb_version=service.engine.kb.version)
+    view = AnswerView(pages, suggestions=answer.suggestions, store=service.store,
+                      on_suggestion=answer_suggestion)
+    kwargs = {"embed": pages[0], "ephemeral": ephemeral, "allowed_mentions": NO_MENTIONS}
+    if view.has_items:
+        kwargs["view"] = view
+    if interaction.response.is_done():
+        await interaction.followup.send(**kwargs)
+    else:
+        await interaction.response.send_message(**kwargs)
+    view.interaction = interaction
+    view.question_id = await service.record_question(
+        answer, question=logged_question, transport="discord", user_id=interaction.user.id,
+        guild_id=interaction.guild_id)
+
+
+async def answer_suggestion(interaction: discord.Interaction, suggestion: Suggestion) -> None:
+    """A "did you mean" button: answer the suggested question, privately to whoever clicked."""
+    answer = service_of(interaction).engine.ask(suggestion.question)
+    await send_answer(interaction, answer, asked=suggestion.question, logged_question=suggestion.question,
+                      ephemeral=True)
+
+
+async def send_lines(interaction: discord.Interaction, title: str, lines: list[str], *, ok: bool = True,
+                     ephemeral: bool = True) -> None:
+    """A moderator report, paginated like answers."""
+    pages = render_lines(title, lines, ok=ok)
+    view = AnswerView(pages)
+    kwargs = {"embed": pages[0], "ephemeral": ephemeral, "allowed_mentions": NO_MENTIONS}
+    if view.has_items:
+        kwargs["view"] = view
+    if interaction.response.is_done():
+        await interaction.followup.send(**kwargs)
+    else:
+        await interaction.response.send_message(**kwargs)
+    view.interaction = interaction

@@ -1,0 +1,98 @@
+"""/ask <question>, and free text when the bot is mentioned or sent a direct message."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.render_discord import message_text, render_answer
+from bot.views import AnswerView
+from commands import TextCommand, too_long
+from commands._discord import TEXT_OPTION_MAX, answer_suggestion, cap_text_options, send_answer
+from knowledge.engine import AnswerEngine
+from knowledge.models import Answer
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+FREE_TEXT_HINT = (
+    "Ask me about the September 2022 Armenia–Azerbaijan border clashes, for example "
+    "“how many Armenian soldiers were killed?”, or use /casualties, /who-said, /responses, "
+    "/background, /timeline or /sources."
+)
+
+
+def answer(engine: AnswerEngine, question: str = "") -> Answer:
+    return engine.ask(question)
+
+
+TEXT = TextCommand(name="ask", summary="ask a question in your own words", options=("question",),
+                   answer=answer, required=("question",))
+
+
+def ask_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:
+    per = interaction.client.settings.ask_cooldown_seconds  # type: ignore[attr-defined]
+    return app_commands.Cooldown(1, per) if per > 0 else None
+
+
+def strip_bot_mention(content: str, bot_id: int) -> str:
+    return re.sub(rf"<@!?{bot_id}>", " ", content).strip()
+
+
+class Ask(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+        per = bot.settings.ask_cooldown_seconds
+        self._free_text_cooldown = (commands.CooldownMapping.from_cooldown(1, per, commands.BucketType.user)
+                                    if per > 0 else None)
+
+    @app_commands.command(name="ask", description="Ask a question about the clashes in your own words")
+    @app_commands.describe(question="Your question, e.g. how many Azerbaijani soldiers died?")
+    @app_commands.checks.dynamic_cooldown(ask_cooldown, key=lambda i: i.user.id)
+    async def ask(self, interaction: discord.Interaction,
+                  question: app_commands.Range[str, 1, TEXT_OPTION_MAX]) -> None:
+        result = answer(self.bot.service.engine, question)
+        await send_answer(interaction, result, asked=question, logged_question=question)
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        bot = self.bot
+        if message.author.bot or bot.user is None:
+            return
+        in_dm = message.guild is None
+        mentioned = any(user.id == bot.user.id for user in message.mentions)
+        if not (in_dm or mentioned):
+            return
+        if (await bot.get_context(message)).valid:
+            return  # an owner text command, handled by the command framework
+        if self._free_text_cooldown is not None:
+            bucket = self._free_text_cooldown.get_bucket(message)
+            if bucket is not None and bucket.update_rate_limit():
+                log.debug("free text from %s rate-limited", message.author.id)
+                return
+        question = strip_bot_mention(message.content, bot.user.id)
+        refusal = too_long(question, bot.settings.max_question_chars) if question else FREE_TEXT_HINT
+        if refusal is not None:
+            await message.reply(message_text(refusal), mention_author=False, allowed_mentions=NO_MENTIONS)
+            return
+        service = bot.service
+        result = answer(service.engine, question)
+        pages = render_answer(result, asked=question, kb_version=service.engine.kb.version)
+        view = AnswerView(pages, suggestions=result.suggestions, store=service.store,
+                          on_suggestion=answer_suggestion)
+        sent = await message.reply(embed=pages[0], view=view if view.has_items else None,
+                                   mention_author=False, allowed_mentions=NO_MENTIONS)
+        view.message = sent
+        view.question_id = await service.record_question(
+            result, question=question, transport="discord", user_id=message.author.id,
+            guild_id=message.guild.id if message.guild else None)
+
+
+async def setup(bot: commands.Bot) -> None:
+    cog = Ask(bot)
+    cap_text_options(cog, bot.settings.max_question_chars)
+    await bot.add_cog(cog)

@@ -1,0 +1,43 @@
+"""/background [topic]: the context behind the clashes, an overview or one topic."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from commands import TextCommand
+from commands._discord import TEXT_OPTION_MAX, cap_text_options, complete, send_answer
+from knowledge.engine import AnswerEngine
+from knowledge.models import Answer
+
+
+def answer(engine: AnswerEngine, topic: str | None = None) -> Answer:
+    return engine.background(topic or None)
+
+
+TEXT = TextCommand(name="background", summary="background: an overview or one topic",
+                   options=("topic",), answer=answer)
+
+
+class Background(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="background", description="Background: an overview or one topic")
+    @app_commands.describe(topic="A topic (e.g. Nagorno-Karabakh, the 2020 ceasefire, the CSTO)")
+    async def background(self, interaction: discord.Interaction,
+                         topic: app_commands.Range[str, 1, TEXT_OPTION_MAX] | None = None) -> None:
+        result = answer(self.bot.service.engine, topic)
+        await send_answer(interaction, result, asked=topic,
+                          logged_question=TEXT.logged_question({"topic": topic}))
+
+    @background.autocomplete("topic")
+    async def _topic(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await complete(interaction, "topic", current)
+
+
+async def setup(bot: commands.Bot) -> None:
+    cog = Background(bot)
+    cap_text_options(cog, bot.settings.max_question_chars)
+    await bot.add_cog(cog)

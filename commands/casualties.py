@@ -1,0 +1,51 @@
+"""/casualties [side] [conflict]: figures by side and conflict, each with its sources."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from commands import TextCommand
+from commands._discord import TEXT_OPTION_MAX, cap_text_options, complete, send_answer
+from knowledge.engine import AnswerEngine
+from knowledge.models import Answer
+
+
+def answer(engine: AnswerEngine, side: str | None = None, conflict: str | None = None) -> Answer:
+    return engine.casualties(side=side or None, conflict=conflict or None)
+
+
+TEXT = TextCommand(name="casualties", summary="casualty figures by side and conflict, with sources",
+                   options=("side", "conflict"), answer=answer)
+
+
+class Casualties(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="casualties", description="Casualty figures by side and conflict")
+    @app_commands.describe(side="Whose losses (e.g. Armenia, Azerbaijan)",
+                           conflict="Which conflict (e.g. the 2022 clashes, the 2020 war)")
+    async def casualties(self, interaction: discord.Interaction,
+                         side: app_commands.Range[str, 1, TEXT_OPTION_MAX] | None = None,
+                         conflict: app_commands.Range[str, 1, TEXT_OPTION_MAX] | None = None) -> None:
+        options = {"side": side, "conflict": conflict}
+        result = answer(self.bot.service.engine, side, conflict)
+        asked = " ".join(v for v in (side, conflict) if v) or None
+        await send_answer(interaction, result, asked=asked, logged_question=TEXT.logged_question(options))
+
+    @casualties.autocomplete("side")
+    async def _side(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await complete(interaction, "side", current)
+
+    @casualties.autocomplete("conflict")
+    async def _conflict(self, interaction: discord.Interaction, current: str
+                        ) -> list[app_commands.Choice[str]]:
+        return await complete(interaction, "conflict", current)
+
+
+async def setup(bot: commands.Bot) -> None:
+    cog = Casualties(bot)
+    cap_text_options(cog, bot.settings.max_question_chars)
+    await bot.add_cog(cog)

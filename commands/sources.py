@@ -1,0 +1,43 @@
+"""/sources [source]: the articles, with outlet, title, author, date and link where known."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from commands import TextCommand
+from commands._discord import TEXT_OPTION_MAX, cap_text_options, complete, send_answer
+from knowledge.engine import AnswerEngine
+from knowledge.models import Answer
+
+
+def answer(engine: AnswerEngine, source: str | None = None) -> Answer:
+    return engine.sources(source or None)
+
+
+TEXT = TextCommand(name="sources", summary="the articles: outlet, title, author, date, link",
+                   options=("source",), answer=answer)
+
+
+class Sources(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="sources", description="The articles: outlet, title, author, date and link")
+    @app_commands.describe(source="One article (by outlet, title or id)")
+    async def sources(self, interaction: discord.Interaction,
+                      source: app_commands.Range[str, 1, TEXT_OPTION_MAX] | None = None) -> None:
+        result = answer(self.bot.service.engine, source)
+        await send_answer(interaction, result, asked=source,
+                          logged_question=TEXT.logged_question({"source": source}))
+
+    @sources.autocomplete("source")
+    async def _source(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await complete(interaction, "source", current)
+
+
+async def setup(bot: commands.Bot) -> None:
+    cog = Sources(bot)
+    cap_text_options(cog, bot.settings.max_question_chars)
+    await bot.add_cog(cog)
