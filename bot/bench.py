@@ -1,0 +1,259 @@
+"""``python -m bot bench``: answering and reloading at scale, against a naive baseline.
+
+For each size a synthetic knowledge directory is written (bot.bench_data), then
+loaded, validated and indexed exactly as the bot does it. Questions generated
+from its items (exact, paraphrased, mistyped) and questions that match nothing
+are answered by the engine and, in the same process, by the naive baseline: one
+``rapidfuzz.process.extractOne`` over every item text. The event loop's worst
+stall is measured by a ticker coroutine while a reload runs the way the bot
+reloads (KnowledgeService.reload: load and build in a worker thread) and while a
+burst of questions is answered the way the bot answers them (on the loop).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+from rapidfuzz import fuzz, process, utils
+
+from bot.bench_data import BenchQuestion, SyntheticKnowledge, build_knowledge
+from knowledge.engine import AnswerEngine
+from knowledge.loader import DEFAULT_DIR, load_knowledge
+from knowledge.service import KnowledgeService
+
+DEV_CASES = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_cases.json"
+GENERIC_QUESTIONS = [  # used when ../shared/eval is not beside the checkout
+    "how many soldiers were killed", "who said the attack was a provocation", "what did russia say",
+    "when did the fighting start", "where did the shelling happen", "what is nagorno-karabakh",
+    "how did the united states respond", "which sources mention a ceasefire", "who is the prime minister",
+    "what is the recipe for banana bread", "how many civilians died", "what did the EU say",
+]
+BASELINE_BUDGET = {1_000: 400, 10_000: 120, 100_000: 40}  # questions through the slow baseline per size
+BURST = 200
+SHIPPED_ROUNDS = 30
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 3)
+
+
+def _rss_mb() -> float:
+    return round(psutil.Process().memory_info().rss / 2**20, 1)
+
+
+def _baseline_budget(items: int) -> int:
+    fits = [budget for size, budget in sorted(BASELINE_BUDGET.items()) if items <= size]
+    return fits[0] if fits else 20
+
+
+def _spread(questions: list[BenchQuestion], n: int) -> list[BenchQuestion]:
+    """Every k-th question, so a subset keeps the mix of kinds."""
+    if n >= len(questions):
+        return list(questions)
+    step = len(questions) / n
+    return [questions[int(i * step)] for i in range(n)]
+
+
+async def _worst_stall(work) -> tuple[float, float]:
+    """Run ``work`` (a coroutine) with a 1 ms ticker beside it: (worst lateness, work's duration) in s."""
+    worst = 0.0
+    done = asyncio.Event()
+
+    async def ticker() -> None:
+        nonlocal worst
+        while not done.is_set():
+            before = time.perf_counter()
+            await asyncio.sleep(0.001)
+            worst = max(worst, time.perf_counter() - before - 0.001)
+
+    tick = asyncio.create_task(ticker())
+    await asyncio.sleep(0.01)
+    started = time.perf_counter()
+    try:
+        await work
+    finally:
+        took = time.perf_counter() - started
+        done.set()
+        await tick
+    return worst, took
+
+
+async def _burst(engine: AnswerEngine, questions: list[str], *, at_once: bool) -> None:
+    """Answer questions on the loop as the bot's handlers do; arriving one per loop turn, or all at once."""
+
+    async def handle(question: str) -> None:
+        engine.ask(question)
+        await asyncio.sleep(0)  # the reply being sent
+
+    if at_once:
+        await asyncio.gather(*(handle(q) for q in questions))
+        return
+    tasks = []
+    for q in questions:  # a gateway hands over one event per read
+        tasks.append(asyncio.create_task(handle(q)))
+        await asyncio.sleep(0)
+    await asyncio.gather(*tasks)
+
+
+def _latencies(engine: AnswerEngine, questions: list[str]) -> tuple[list[float], list]:
+    times, answers = [], []
+    for q in questions:
+        t = time.perf_counter()
+        answers.append(engine.ask(q))
+        times.append(time.perf_counter() - t)
+    return times, answers
+
+
+def bench_size(n_items: int, workdir: Path, log) -> dict:
+    """Every figure of one size; ``log`` gets progress lines (stderr)."""
+    synth: SyntheticKnowledge = build_knowledge(workdir / f"kb_{n_items}", n_items)
+    questions = synth.questions
+    log(f"{n_items:>7} items: written ({len(synth.texts)} items, {len(questions)} questions)")
+    gc.collect()
+    rss_before = _rss_mb()
+    t = time.perf_counter()
+    engine = AnswerEngine(load_knowledge(synth.directory))
+    load_s = time.perf_counter() - t
+    rss = _rss_mb()
+    log(f"{n_items:>7} items: loaded and indexed in {load_s:.2f} s")
+
+    _latencies(engine, [q.text for q in questions[:20]])  # warm caches the way a running bot has them
+    times, answers = _latencies(engine, [q.text for q in questions])
+    hits = [q.item in a.items for q, a in zip(questions, answers, strict=True) if q.item]
+    by_kind = {}
+    for kind in ("exact", "paraphrase", "typo", "miss"):
+        rows = [(q, a, t) for q, a, t in zip(questions, answers, times, strict=True) if q.kind == kind]
+        good = sum((q.item in a.items) if q.item else not a.answered for q, a, _ in rows)
+        by_kind[kind] = {"questions": len(rows), "p50_ms": _ms(percentile([t for *_, t in rows], 50)),
+                         "hit_rate" if kind != "miss" else "abstained": round(good / max(1, len(rows)), 3)}
+    answer_of = {q.text: a for q, a in zip(questions, answers, strict=True)}
+
+    subset = _spread(questions, _baseline_budget(n_items))
+    base_times, base_hits, engine_hits_subset = [], [], []
+    for q in subset:
+        t = time.perf_counter()
+        best = process.extractOne(q.text, synth.texts, scorer=fuzz.WRatio, processor=utils.default_process,
+                                  score_cutoff=0)
+        base_times.append(time.perf_counter() - t)
+        if q.item:
+            base_hits.append(best is not None and best[2] == q.item)
+            engine_hits_subset.append(q.item in answer_of[q.text].items)
+    log(f"{n_items:>7} items: baseline over {len(subset)} questions done")
+
+    service = KnowledgeService(synth.directory, engine=engine)
+    reload_stall, reload_s = asyncio.run(_worst_stall(service.reload("bench")))
+    engine = service.engine
+    texts = [q.text for q in questions] * (BURST // len(questions) + 1)
+    burst_stall, burst_s = asyncio.run(_worst_stall(_burst(engine, texts[:BURST], at_once=False)))
+    at_once_stall, _ = asyncio.run(_worst_stall(_burst(engine, texts[:BURST], at_once=True)))
+
+    p50, base_p50 = percentile(times, 50), percentile(base_times, 50)
+    return {
+        "items": synth.items, "load_s": round(load_s, 3), "rss_mb": rss,
+        "rss_delta_mb": round(rss - rss_before, 1),
+        "p50_ms": _ms(p50), "p99_ms": _ms(percentile(times, 99)), "max_ms": _ms(max(times)),
+        "baseline_p50_ms": _ms(base_p50), "speedup_p50": round(base_p50 / p50, 1),
+        "hit_rate": round(sum(hits) / max(1, len(hits)), 3),
+        "baseline_hit_rate": round(sum(base_hits) / max(1, len(base_hits)), 3),
+        "hit_rate_on_baseline_questions": round(sum(engine_hits_subset) / max(1, len(engine_hits_subset)), 3),
+        "reload_max_stall_ms": _ms(reload_stall), "reload_s": round(reload_s, 3),
+        "burst_max_stall_ms": _ms(burst_stall), "burst_s": round(burst_s, 3),
+        "burst_all_at_once_max_stall_ms": _ms(at_once_stall),
+        "questions": len(questions), "baseline_questions": len(subset), "by_kind": by_kind,
+    }
+
+
+def bench_shipped() -> dict:
+    """Per-question latency on the shipped knowledge base over the development questions."""
+    if DEV_CASES.is_file():
+        questions = [case["question"] for case in json.loads(DEV_CASES.read_text("utf-8"))]
+        origin = str(DEV_CASES)
+    else:
+        questions, origin = GENERIC_QUESTIONS, "built-in generic questions (../shared/eval not found)"
+    engine = AnswerEngine(load_knowledge(DEFAULT_DIR))
+    _latencies(engine, questions)
+    times: list[float] = []
+    for _ in range(SHIPPED_ROUNDS):
+        times.extend(_latencies(engine, questions)[0])
+    return {"questions": len(questions), "samples": len(times), "question_set": origin,
+            "p50_ms": _ms(percentile(times, 50)), "p99_ms": _ms(percentile(times, 99)),
+            "mean_ms": _ms(statistics.fmean(times))}
+
+
+def machine() -> dict:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": model, "cores": os.cpu_count(), "python": platform.python_version(),
+            "platform": platform.platform()}
+
+
+def render_table(result: dict) -> str:
+    cols = ["items", "load_s", "rss_mb", "p50_ms", "p99_ms", "baseline_p50_ms", "speedup_p50", "hit_rate",
+            "baseline_hit_rate", "reload_max_stall_ms", "burst_max_stall_ms"]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    lines += ["| " + " | ".join(str(row[c]) for c in cols) + " |" for row in result["sizes"]]
+    s = result["shipped"]
+    m = result["machine"]
+    lines += ["", f"shipped knowledge base: {s['questions']} questions ({s['question_set']}), "
+              f"p50 {s['p50_ms']} ms, p99 {s['p99_ms']} ms over {s['samples']} answers",
+              f"machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}", ""]
+    lines += [f"note: {n}" for n in result["notes"]]
+    return "\n".join(lines)
+
+
+def run(sizes: list[int], log=lambda line: None) -> dict:
+    notes = []
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-kb-") as tmp:
+        for n in sizes:
+            rows.append(bench_size(n, Path(tmp), log))
+            gc.collect()
+    for row in rows:
+        if row["baseline_questions"] < row["questions"]:
+            notes.append(f"{row['items']} items: the baseline ran on {row['baseline_questions']} of "
+                         f"{row['questions']} questions (an evenly spread subset; it is slow); "
+                         f"hit_rate_on_baseline_questions compares the engine on that same subset")
+    shipped = bench_shipped()
+    if not DEV_CASES.is_file():
+        notes.append("shipped: ../shared/eval/dev_cases.json not found; used built-in generic questions")
+    notes.append("burst_max_stall_ms: 200 questions arriving one per loop turn (as gateway events do), "
+                 "answered on the loop; burst_all_at_once_max_stall_ms: all 200 ready in the same turn")
+    return {"sizes": rows, "shipped": shipped, "machine": machine(), "notes": notes}
+
+
+def main(args: argparse.Namespace) -> int:
+    try:
+        sizes = [int(s.replace("_", "")) for s in str(args.sizes).split(",") if s.strip()]
+    except ValueError:
+        print(f"error: --sizes takes comma-separated integers, not {args.sizes!r}", file=sys.stderr)
+        return 2
+    if not sizes or min(sizes) < 50:
+        print("error: every size must be at least 50 items", file=sys.stderr)
+        return 2
+    result = run(sizes, log=lambda line: print(line, file=sys.stderr, flush=True))
+    print(json.dumps(result) if args.json else render_table(result))
+    return 0
