@@ -20,7 +20,8 @@ STOP = frozenset(
     might must not no nor so than then too very just also into over under up out off again once any all
     each few more most other some such only own same s t please know tell give show explain anything
     something thing things let lets get got like really actually exactly happen happened happening going
-    one's ones us according whats whos hows wheres whens whys im dont doesnt didnt""".split()
+    one's ones us according whats whos hows wheres whens whys im dont doesnt didnt doing theres thats heres isnt wasnt arent cant wont
+    per via list""".split()
 )
 
 # Quantity and approximation words: they shape a figure question, not its subject.
@@ -57,11 +58,24 @@ _group("town", "town", "city", "village", "settlement", "municipality")
 _group("weapon", "weapon", "arm", "armament", "weaponry", "munition")
 _group("shell", "shell", "bomb", "bombard", "bombardment", "shelling")
 _group("talk", "talk", "negotiation", "negotiate", "discussion", "dialogue")
+_group("say", "say", "said", "says", "saying", "mention", "tell", "told", "state", "stated", "statement",
+       "remark", "comment", "declare", "declared")
+_group("collapse", "collapse", "fail", "failure", "violate", "violation", "breach", "breached", "broken")
+_group("cede", "cede", "ced", "surrender", "concede", "concession")
+_group("defuse", "defuse", "ease", "calm", "reduce", "deescalate", "lower", "lessen")
+_group("action", "action", "step", "measure")
+_group("video", "video", "footage", "film", "clip", "recording")
+_group("win", "win", "won", "victory", "victor", "winner", "defeat", "triumph")
+_group("support", "support", "back", "backing", "backer", "sponsor", "supporter", "patron")
+_group("fuel", "fuel", "fuell", "fed", "feed", "raise", "spark", "prompt", "stoke")
+_group("base", "base", "bas", "garrison")
+_group("article", "article", "story", "piece", "coverage")
 _group("concern", "concern", "worry", "worri", "alarm", "alarmed")
 _group("fight", "fight", "fought", "clash", "battle", "hostility", "hostiliti", "combat", "flare")
 _group("deploy", "deploy", "send", "sent", "dispatch", "station")
 _group("war", "war", "warfare")
-_group("call", "call", "urge", "demand", "appeal", "ask", "request")
+_group("urge", "urge", "demand", "appeal", "ask", "request", "press")
+_group("call", "call", "phone", "telephone", "rang", "ring", "dial")
 _group("newspaper", "newspaper", "paper", "outlet", "publication", "journal")
 _group("agreement", "agreement", "deal", "treaty")
 _group("ztime", "hour", "time", "clock")
@@ -157,10 +171,28 @@ CONCEPT_TRIGGERS = {CONCEPT_DURATION: {"long", "last"}, CONCEPT_AGE: {"old", "ag
                     CONCEPT_COUNT: {"number"}, CONCEPT_PLACE: {"place", "location", "locat"}}
 
 
+# Phrasal forms that mean one word; applied to questions and item texts alike.
+_PHRASES = [(re.compile(p), r) for p, r in (
+    (r"\b(?:give|gave|given|giving|hand|handed|handing) (?:up|over)\b", "cede"),
+    (r"\b(?:fell|fall|falls|falling|broke|break|breaks|broken) (?:apart|down)\b", "collapse"),
+    (r"\blost (?:their|his|her) lives\b|\blives lost\b", "killed"),
+    (r"\b(?:took|take|takes|taking|came|come|comes) (?:effect|into force)\b|\bin force\b", "began"),
+    (r"\b(?:the )?'?([5-9]0)s\b", r"19\1s"),
+    (r"\bstir(?:red|ring)? (?:things|it|tensions) up\b", "stir the pot"),
+)]
+
+
+def rewrite_phrases(text: str) -> str:
+    low = text.lower()
+    for rx, repl in _PHRASES:
+        low = rx.sub(repl, low)
+    return low
+
+
 def analyse(text: str) -> list[str]:
     """Canonical content tokens of a passage (stopwords dropped, order kept)."""
     out = []
-    for tok in normalise(text).replace("-", " ").replace("'", " ").split():
+    for tok in normalise(rewrite_phrases(text)).replace("-", " ").replace("'", " ").split():
         if tok in STOP:
             continue
         c = canon(tok)

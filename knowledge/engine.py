@@ -8,6 +8,7 @@ reload builds a new engine and swaps it in.
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
@@ -115,8 +116,11 @@ class AnswerEngine:
         self.quotes_by = self._quotes_by_speaker()
         self.responses_by: dict[str, list[Response]] = defaultdict(list)
         for r in kb.responses:
-            for key in {r.actor, *r.people}:
+            # people named in a response speak for its actor only when they belong to it:
+            # the EU's response names Aliyev as someone Michel spoke to, not as a responder
+            for key in [r.actor] + [p for p in r.people if r.actor in self.ancestors(p)]:
                 self.responses_by[key].append(r)
+        self._conflict_hints = self._build_conflict_hints()
         self.casualties_by: dict[str, list[Casualty]] = defaultdict(list)
         for c in kb.casualties:
             self.casualties_by[c.conflict].append(c)
@@ -131,6 +135,33 @@ class AnswerEngine:
         self.qa_questions = {f"{qa.id}\u0000{i}": utils.default_process(text)
                              for qa in kb.qa for i, text in enumerate([qa.question, *qa.paraphrases])}
         self.intents = IntentHandlers(self)
+
+    def ancestors(self, item_id: str) -> set[str]:
+        """The bodies and countries an entity belongs to, transitively (Michel -> European Council -> EU)."""
+        out: set[str] = set()
+        todo = [item_id]
+        while todo and len(out) < 10:
+            item = self.kb.items.get(todo.pop())
+            for parent in (getattr(item, "part_of", None), getattr(item, "country", None)):
+                if parent and parent not in out:
+                    out.add(parent)
+                    todo.append(parent)
+        return out
+
+    def _build_conflict_hints(self) -> dict[str, str]:
+        """Distinctive words (a year, a decade, a month) naming exactly one conflict that has figures."""
+        seen: dict[str, set[str]] = defaultdict(set)
+        for c in self.kb.conflicts:
+            for text in [c.name, *c.aliases, c.period or ""]:
+                for tok in re.findall(r"[a-z0-9]+", text.lower()):
+                    if re.fullmatch(r"\d{4}s?|january|february|march|april|may|june|july|august|september|"
+                                    r"october|november|december", tok):
+                        seen[tok].add(c.id)
+        return {tok: next(iter(ids)) for tok, ids in seen.items() if len(ids) == 1}
+
+    def conflict_hint(self, text: str) -> set[str]:
+        found = {self._conflict_hints[t] for t in re.findall(r"[a-z0-9]+", text.lower()) if t in self._conflict_hints}
+        return found if len(found) == 1 else set()
 
     def _quotes_by_speaker(self) -> dict[str, list[Quote]]:
         """Quotes by speaker, by whom they speak for, and by the body or country the speaker belongs to."""

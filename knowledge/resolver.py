@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
+from knowledge.analysis import stem
 from knowledge.text import normalise
 
 _LEADING = ("the", "a", "an", "mr", "mrs", "ms", "president", "minister")
@@ -26,8 +27,13 @@ class Mention:
     text: str
 
 
+def _tokens(text: str) -> list[str]:
+    """Normalised, singular-ish tokens: "Armenian separatists" and "armenian separatist" meet."""
+    return [stem(t) if not t.isdigit() else t for t in normalise(text).replace("-", " ").split()]
+
+
 def alias_key(alias: str) -> tuple[str, ...]:
-    toks = normalise(alias).replace("-", " ").split()
+    toks = _tokens(alias)
     while len(toks) > 1 and toks[0] in ("the", "a", "an", "mr", "mrs", "ms"):
         toks = toks[1:]
     return tuple(toks)
@@ -76,7 +82,7 @@ class NameResolver:
     def find(self, text: str) -> list[Mention]:
         """Non-overlapping mentions in ``text``, longest alias first."""
         raw = normalise(text).replace("-", " ").split()
-        toks = [self._fix(t) for t in raw]
+        toks = [self._fix(t) for t in _tokens(text)]
         out: list[Mention] = []
         i = 0
         while i < len(toks):

@@ -15,13 +15,26 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from knowledge.analysis import CONCEPT_PLACE, CONCEPT_TRIGGERS, QUANTITY, analyse, concepts_of_text
+from rapidfuzz.distance import Levenshtein
+
+from knowledge.analysis import CONCEPT_PLACE, CONCEPT_TRIGGERS, QUANTITY, STOP, analyse, concepts_of_text
 from knowledge.index import FuzzyIndex
 from knowledge.models import Place, _Item
 from knowledge.resolver import NameResolver
 from knowledge.text import normalise
 
 _ID_CHARS = re.compile(r"[^a-z0-9]")
+
+
+_LONG_STOP = [w for w in STOP if len(w) >= 5]
+
+
+def _near_stopword(tok: str) -> bool:
+    """A misspelt question word ("happend", "wich") is a stopword, not an unknown subject."""
+    if len(tok) < 5:
+        return False
+    limit = 1 if len(tok) < 8 else 2
+    return any(Levenshtein.distance(tok, w, score_cutoff=limit) <= limit for w in _LONG_STOP)
 
 
 def id_token(item_id: str) -> str:
@@ -101,9 +114,12 @@ class ItemRetriever:
             if tok in self.idf:
                 out.append(Term((tok,), self.idf[tok], True, tok))
                 continue
-            fixes = tuple(f for f in self.index.correct(tok) if f in self.idf)
+            # short real words ("fail") sit one edit from other real words ("fall"): correct only longer ones
+            fixes = tuple(f for f in self.index.correct(tok) if f in self.idf) if len(tok) >= 5 else ()
             if fixes:
                 out.append(Term(fixes, max(self.idf[f] for f in fixes), True, tok))
+            elif _near_stopword(tok):
+                continue
             elif tok.isdigit() or len(tok) < 2:
                 out.append(Term((tok,), 1.0, False, tok))
             else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from knowledge.analysis import QUANTITY, analyse, question_concepts
+from knowledge.analysis import QUANTITY, analyse, question_concepts, rewrite_phrases
 from knowledge.resolver import Mention, NameResolver
 from knowledge.text import normalise
 
@@ -49,7 +49,7 @@ _ABOUT = re.compile(r"^(?:tell me (?:more )?about|explain|describe|background (?
 _HAPPENED_IN = re.compile(r"\bwhat (?:happened|is happening|was happening|went on|occurred)\s+(?:in|at|near|around)\b")
 
 RESPONSE_WORDS = {"respond", "reaction", "react", "response", "stance", "position"}
-RESPONSE_PHRASES = re.compile(r"\bdoing about\b|\bdo about\b|\bhow did .+ (?:respond|react)\b|\bin response\b|"
+RESPONSE_PHRASES = re.compile(r"\bdoing about\b|\bwhat (?:is|are|was|were|has|have) .+ (?:doing|done)\b|\bdo about\b|\bhow did .+ (?:respond|react)\b|\bin response\b|"
                               r"\binternational (?:community|reaction|response)\b|\bworld (?:leaders|reaction)\b")
 CASUALTY_TOKENS = {"kill", "wound", "loss", "casualty"}
 TOTAL_WORDS = {"total", "overall", "altogether", "combined", "together", "both", "sides", "all", "whole", "entire"}
@@ -107,7 +107,7 @@ class Question:
 
 def understand(text: str, resolver: NameResolver) -> Question:
     low = re.sub(r"\s+", " ", text.lower()).strip()
-    low = low.replace("\u2019", "'")
+    low = rewrite_phrases(low.replace("\u2019", "'"))
     mentions = resolver.find(low)
     body = low.rstrip("?!. ")
     # tokens outside mention spans
