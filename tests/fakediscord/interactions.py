@@ -21,7 +21,7 @@ MESSAGE_WITH_SOURCE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE = 4, 5, 6
 AUTOCOMPLETE_RESULT, MODAL = 8, 9
 EPHEMERAL = 1 << 6
 
-_OPTION_TYPES: dict[int, type | tuple[type, ...]] = {3: str, 4: int, 5: bool, 10: (int, float)}
+_OPTION_TYPES: dict[int, type | tuple[type, ...]] = {3: str, 4: int, 5: bool, 10: (int, float), 11: str}
 
 
 @dataclass

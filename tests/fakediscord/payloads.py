@@ -102,6 +102,15 @@ class FakeGuild:
         }
 
 
+@dataclass
+class FakeFile:
+    """A file a user attaches to a slash command option; the fake serves it like Discord's CDN."""
+
+    filename: str
+    data: bytes
+    content_type: str = "application/toml"
+
+
 def message_object(*, message_id: str, channel_id: str, author: dict[str, Any], body: dict[str, Any],
                    guild_id: str | None = None, webhook_id: str | None = None,
                    interaction_id: str | None = None, flags: int = 0) -> dict[str, Any]:

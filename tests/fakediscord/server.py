@@ -25,7 +25,7 @@ from tests.fakediscord.interactions import (
     now,
     slash_payload,
 )
-from tests.fakediscord.payloads import FakeUser, default_guild, iso_now, message_object, snowflake
+from tests.fakediscord.payloads import FakeFile, FakeUser, default_guild, iso_now, message_object, snowflake
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,7 @@ class FakeDiscord:
         self.messages: dict[str, dict[str, Any]] = {}
         self.channel_messages: list[dict[str, Any]] = []
         self.dm_channels: dict[str, str] = {}
+        self.files: dict[str, FakeFile] = {}
         self.commands: dict[str | None, list[dict[str, Any]]] = {None: []}
         self.gateway = Gateway(self, heartbeat_interval_ms=self.heartbeat_interval_ms)
         self.port = 0
@@ -89,6 +90,7 @@ class FakeDiscord:
         app = web.Application(middlewares=[self._record], client_max_size=64 * 1024 * 1024)
         app.router.add_get("/", self.gateway.handle)
         app.router.add_get(Gateway.RESUME_PATH, self.gateway.handle)
+        app.router.add_get("/attachments/{id}/{filename}", self._attachment)
         rest.add_routes(app, self, API_PREFIX)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
@@ -96,6 +98,12 @@ class FakeDiscord:
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # the ephemeral port the OS chose
         return self
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        file = self.files.get(request.match_info["id"])
+        if file is None or file.filename != request.match_info["filename"]:
+            return web.Response(status=404)
+        return web.Response(body=file.data, content_type=file.content_type)
 
     async def close(self) -> None:
         for conn in self.gateway.connections:
@@ -131,7 +139,7 @@ class FakeDiscord:
 
     @web.middleware
     async def _record(self, request: web.Request, handler: Any) -> web.StreamResponse:
-        if request.path == "/" or request.path == Gateway.RESUME_PATH:
+        if request.path == "/" or request.path == Gateway.RESUME_PATH or request.path.startswith("/attach"):
             return await handler(request)
         arrived = request[rest.ARRIVED] = now()
         body: Any = None
@@ -210,16 +218,42 @@ class FakeDiscord:
         return self.dm_channels.setdefault(user.id, snowflake())
 
     def build_slash(self, name: str, *sub: str, user: FakeUser | None = None, dm: bool = False,
-                    focused: str | None = None, **options: Any) -> dict[str, Any]:
+                    focused: str | None = None, overridden: bool = False, **options: Any) -> dict[str, Any]:
+        """The INTERACTION_CREATE a Discord client would produce, refusing what it would not let a user run.
+
+        ``overridden`` stands for a server admin's command-permission override, which lets
+        members without the default permissions run the command anyway.
+        """
         user = self._user(user)
-        return slash_payload(self._command(name), list(sub), options, guild=self.guild,
-                             application_id=self.application_id, user=user, focused=focused,
-                             dm_channel_id=self.dm_channel_for(user) if dm else None)
+        command = self._command(name)
+        contexts = command.get("contexts")
+        if dm and (command.get("dm_permission") is False or (contexts is not None and 1 not in contexts)):
+            raise PermissionError(f"Discord does not offer /{name} in direct messages")
+        required = int(command.get("default_member_permissions") or 0)
+        if not dm and not overridden and required & ~user.permissions:
+            raise PermissionError(f"Discord hides /{name} from {user.name} (needs permissions {required})")
+        attachments = {}
+        for key, value in list(options.items()):
+            if isinstance(value, FakeFile):
+                attachment_id = snowflake()
+                self.files[attachment_id] = value
+                url = f"http://127.0.0.1:{self.port}/attachments/{attachment_id}/{value.filename}"
+                attachments[attachment_id] = {"id": attachment_id, "filename": value.filename,
+                                              "size": len(value.data), "url": url, "proxy_url": url,
+                                              "content_type": value.content_type}
+                options[key] = attachment_id
+        payload = slash_payload(command, list(sub), options, guild=self.guild,
+                                application_id=self.application_id, user=user, focused=focused,
+                                dm_channel_id=self.dm_channel_for(user) if dm else None)
+        if attachments:
+            payload["data"]["resolved"] = {"attachments": attachments}
+        return payload
 
     async def slash(self, name: str, *sub: str, user: FakeUser | None = None, dm: bool = False,
-                    **options: Any) -> InteractionRecord:
+                    overridden: bool = False, **options: Any) -> InteractionRecord:
         """A user runs ``/name [sub...] option:value ...``."""
-        return await self.dispatch_interaction(self.build_slash(name, *sub, user=user, dm=dm, **options))
+        payload = self.build_slash(name, *sub, user=user, dm=dm, overridden=overridden, **options)
+        return await self.dispatch_interaction(payload)
 
     async def autocomplete(self, name: str, *sub: str, focused: str, user: FakeUser | None = None,
                            **options: Any) -> InteractionRecord:
