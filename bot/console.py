@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import shlex
+import re
 import sys
 from typing import TextIO
 
@@ -24,24 +24,35 @@ QUIT = {"/quit", "/exit", "/q"}
 
 
 def parse_options(command: TextCommand, rest: str) -> dict[str, str]:
-    """``side:armenia conflict:"2020 war"`` or a bare value for the first option."""
-    try:
-        tokens = shlex.split(rest)
-    except ValueError:  # an unbalanced quote: read it as plain words
-        tokens = rest.split()
+    """``side:armenia conflict:2020 war`` or a bare value for the first option.
+
+    A value runs to the next ``option:`` of this command, so apostrophes and colons in
+    questions stay as typed; quotes around a whole value are dropped.
+    """
+    if not command.options:
+        return {}
+    names = "|".join(re.escape(opt) for opt in command.options)
+    marker = re.compile(rf"(?:^|\s)({names}):", re.IGNORECASE)
+    found = list(marker.finditer(rest))
     named: dict[str, str] = {}
-    loose: list[str] = []
-    for token in tokens:
-        key, sep, value = token.partition(":")
-        if sep and key.lower() in command.options and value:
-            named[key.lower()] = value
-        else:
-            loose.append(token)
+    loose = rest[: found[0].start()] if found else rest
+    for i, match in enumerate(found):
+        end = found[i + 1].start() if i + 1 < len(found) else len(rest)
+        value = _unquote(rest[match.end():end].strip())
+        if value:
+            named[match.group(1).lower()] = value
+    loose = _unquote(loose.strip())
     if loose:
         free = next((opt for opt in command.options if opt not in named), None)
         if free is not None:
-            named[free] = " ".join(loose)
+            named[free] = loose
     return named
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1].strip()
+    return value
 
 
 def render_report(report: Report) -> str:

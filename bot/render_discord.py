@@ -8,6 +8,7 @@ for markdown wherever it is echoed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import discord
@@ -42,14 +43,18 @@ KIND_TITLES = {
 }
 
 
-def escape_user_text(text: str) -> str:
-    """User text echoed back: no pings, no markdown tricks."""
-    return discord.utils.escape_markdown(discord.utils.escape_mentions(text))
+# Wider than discord.utils.escape_mentions (which needs 17-20 digit ids): any mention-shaped text.
+_MENTION = re.compile(r"@(everyone|here|[!&]?\d+)")
 
 
 def neutralise(text: str) -> str:
-    """Curated or engine text: keep its formatting, neutralise any mention syntax."""
-    return discord.utils.escape_mentions(text)
+    """Curated or engine text: keep its formatting, break any mention syntax with a zero-width space."""
+    return _MENTION.sub("@\u200b\\1", text)
+
+
+def escape_user_text(text: str) -> str:
+    """User text echoed back: no pings, no markdown tricks."""
+    return discord.utils.escape_markdown(neutralise(text))
 
 
 def ellipsize(text: str, limit: int) -> str:

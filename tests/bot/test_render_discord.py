@@ -1,0 +1,196 @@
+"""Rendered replies stay within Discord's limits, paginate instead of cutting, and can ping nobody."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import discord
+import pytest
+
+from bot import render_discord as rd
+from bot.client import CitedBot
+from bot.settings import Settings
+from bot.views import AnswerView
+from commands import text_commands
+from commands._discord import send_answer
+from knowledge.engine import AnswerEngine
+from knowledge.loader import DEFAULT_DIR, load_knowledge
+from knowledge.models import Answer, Citation, Suggestion
+from knowledge.service import KnowledgeService
+
+RAW_MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d+>")
+
+
+def assert_within_limits(embeds: list[discord.Embed]) -> None:
+    assert embeds
+    for e in embeds:
+        assert len(e.title or "") <= rd.TITLE_MAX
+        assert len(e.description or "") <= rd.DESCRIPTION_MAX
+        assert len(e.fields) <= rd.FIELDS_MAX
+        for f in e.fields:
+            assert 1 <= len(f.name) <= rd.FIELD_NAME_MAX
+            assert 1 <= len(f.value) <= rd.FIELD_VALUE_MAX
+        assert len(e.footer.text or "") <= rd.FOOTER_MAX
+        assert len(e) <= rd.EMBED_TOTAL_MAX
+
+
+def embeds_text(embeds: list[discord.Embed]) -> str:
+    parts = []
+    for e in embeds:
+        parts += [e.title or "", e.description or "", e.footer.text or ""]
+        parts += [f"{f.name}\n{f.value}" for f in e.fields]
+    return "\n".join(parts)
+
+
+def huge_answer(n_citations: int = 40) -> Answer:
+    text = " ".join(f"Sentence {i} of a very long answer about the clashes [{i % n_citations + 1}]."
+                    for i in range(1500))
+    citations = [Citation(n=i, source=f"src{i}", quote=("A long verbatim passage. " * (10 + i * 3)).strip(),
+                          label=f"Article {i}", outlet="The Guardian", date="2022-09-13",
+                          url=f"https://example.org/{i}") for i in range(1, n_citations + 1)]
+    return Answer(question="q", answered=True, kind="casualties", answer=text, citations=citations,
+                  confidence=0.9)
+
+
+def test_huge_answer_is_paginated_within_every_limit() -> None:
+    """A 100k-character answer with 40 long citations becomes pages, each within every embed limit."""
+    answer = huge_answer()
+    pages = rd.render_answer(answer, asked="x" * 1000, kb_version="abc123")
+    assert len(pages) > 1
+    assert_within_limits(pages)
+    assert all(f"page {i}/{len(pages)}" in p.footer.text for i, p in enumerate(pages, 1))
+
+
+def test_nothing_is_cut_silently() -> None:
+    """Every word of the answer and every citation passage appears, in order, across the pages."""
+    answer = huge_answer()
+    pages = rd.render_answer(answer)
+    body = " ".join(p.description or "" for p in pages)
+    assert body.split() == answer.answer.split()
+    fields = [f for p in pages for f in p.fields]
+    heads = [f.name for f in fields if "(continued)" not in f.name]
+    assert heads == [f"[{c.n}] {c.label}" for c in answer.citations]
+    joined = "\n".join(f.value for f in fields)
+    for c in answer.citations:
+        assert c.url in joined
+        numbered = [f.value for f in fields if f.name.startswith(f"[{c.n}]")]
+        assert " ".join(" ".join(numbered).replace(">", " ").split()).count(" ".join(c.quote.split())) == 1
+
+
+def test_citations_show_label_outlet_date_and_link() -> None:
+    """A numbered citation names its source label, outlet, date and link."""
+    answer = Answer(question="q", answered=True, kind="quote", answer="Blinken said it [1].", confidence=1.0,
+                    citations=[Citation(n=1, source="003", quote="We urge an end to the fighting.",
+                                        label="The Guardian article", outlet="The Guardian",
+                                        date="2022-09-13",
+                                        url="https://www.theguardian.com/x")])
+    [page] = rd.render_answer(answer)
+    [field] = page.fields
+    assert field.name == "[1] The Guardian article"
+    assert "The Guardian · 2022-09-13" in field.value
+    assert "https://www.theguardian.com/x" in field.value
+    assert "We urge an end to the fighting." in field.value
+
+
+def test_mentions_are_neutralised_and_user_text_escaped() -> None:
+    """@everyone, user and role mentions never survive; echoed user markdown is escaped."""
+    answer = Answer(question="q", answered=False, kind="none", confidence=0.0,
+                    answer="The sources don't say about @everyone or <@123> or <@&456>.",
+                    suggestions=[Suggestion(question="Did @here say <@!123456789012345678>?")],
+                    citations=[Citation(n=1, source="s", quote="@everyone look <@&456>", label="@here")])
+    pages = rd.render_answer(answer, asked="**bold** @everyone <@&42> `code`")
+    text = embeds_text(pages)
+    assert not RAW_MENTION.search(text)
+    assert "\\*\\*bold\\*\\*" in pages[0].title
+
+
+def test_silent_answer_lists_suggestions() -> None:
+    """"The sources don't say" is shown plainly, with the near questions as text too."""
+    answer = Answer(question="q", answered=False, kind="none", answer="The sources don't say.",
+                    confidence=0.0,
+                    suggestions=[Suggestion(question="How many Armenian soldiers were killed?")])
+    [page] = rd.render_answer(answer)
+    assert "The sources don't say." in page.description
+    assert "How many Armenian soldiers were killed?" in page.description
+
+
+def test_report_lines_paginate() -> None:
+    """A long moderator report (e.g. 500 problems) is split into pages within the limits."""
+    lines = [f"• broken.toml [item-{i}]: evidence is not verbatim in src: '{'x' * 80}'" for i in range(500)]
+    pages = rd.render_lines("Reload refused", lines, ok=False)
+    assert len(pages) > 1
+    assert_within_limits(pages)
+    bodies = "\n".join(p.description or "" for p in pages)
+    assert bodies.count("• broken.toml") == 500
+
+
+def test_view_buttons_fit_discord_rules() -> None:
+    """Pages, suggestions and feedback make at most 5 rows of 5, custom ids ≤ 100, labels ≤ 80."""
+    pages = rd.render_answer(huge_answer())
+    suggestions = [Suggestion(question="a question that is far too long for a button label " * 5)] * 9
+    view = AnswerView(pages, suggestions=suggestions, store=object(), on_suggestion=lambda *_: None)
+    ids = [item.custom_id for item in view.children]
+    assert len(ids) == len(set(ids)) and all(len(i) <= 100 for i in ids)
+    assert all(len(item.label or "") <= 80 for item in view.children)
+    assert len(view.children) <= 25
+    assert any(i.startswith("cb:vote:") for i in ids) and "cb:page:next" in ids
+
+
+@pytest.fixture(scope="module")
+def shipped_engine() -> AnswerEngine:
+    return AnswerEngine(load_knowledge(DEFAULT_DIR))
+
+
+@pytest.mark.parametrize(("name", "options"), [
+    ("casualties", {}), ("casualties", {"side": "armenia"}),
+    ("casualties", {"side": "azerbaijan", "conflict": "2020 war"}),
+    ("who-said", {"query": "blinken"}), ("who-said", {"query": "the Kremlin"}), ("responses", {}),
+    ("responses", {"actor": "turkey"}), ("background", {}), ("background", {"topic": "Nagorno-Karabakh"}),
+    ("timeline", {}), ("sources", {}), ("ask", {"question": "how many Armenian soldiers died?"}),
+    ("ask", {"question": "@everyone what did <@&1> say? " + "x" * 280}),
+])
+def test_each_handler_renders_within_limits(shipped_engine: AnswerEngine, name: str, options: dict) -> None:
+    """Every command's answer on the shipped knowledge base renders within limits, without raw mentions."""
+    command = text_commands()[name]
+    answer = command.answer(shipped_engine, **options)
+    pages = rd.render_answer(answer, asked=" ".join(options.values()) or None, kb_version="v")
+    assert_within_limits(pages)
+    assert not RAW_MENTION.search(embeds_text(pages))
+    for c in answer.citations:
+        assert f"[{c.n}]" in embeds_text(pages)
+
+
+class _Response:
+    def __init__(self) -> None:
+        self.sent: list[dict] = []
+
+    def is_done(self) -> bool:
+        return bool(self.sent)
+
+    async def send_message(self, **kwargs) -> None:
+        assert not self.sent, "responded twice"
+        self.sent.append(kwargs)
+
+
+async def test_send_answer_responds_once_without_mentions(settings: Settings) -> None:
+    """send_answer responds exactly once, with allowed mentions none and the buttons attached."""
+    service = KnowledgeService(settings.knowledge_dir)
+    await service.reload("test")
+    bot = SimpleNamespace(service=service)
+    response = _Response()
+    interaction = SimpleNamespace(client=bot, response=response, user=SimpleNamespace(id=1), guild_id=None)
+    await send_answer(interaction, huge_answer(), asked="q", logged_question="q")  # type: ignore[arg-type]
+    [sent] = response.sent
+    mentions = sent["allowed_mentions"]
+    assert not (mentions.everyone or mentions.users or mentions.roles or mentions.replied_user)
+    assert isinstance(sent["view"], AnswerView) and sent["embed"].footer.text.startswith("40 source")
+
+
+def test_bot_allows_no_mentions_by_default(settings: Settings) -> None:
+    """The client itself is built with allowed mentions none and without privileged intents."""
+    bot = CitedBot(settings=settings, service=KnowledgeService(settings.knowledge_dir), store=None)
+    mentions = bot.allowed_mentions
+    assert mentions is not None
+    assert not (mentions.everyone or mentions.users or mentions.roles or mentions.replied_user)
+    assert not bot.intents.message_content and not bot.intents.members and not bot.intents.presences
