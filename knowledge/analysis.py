@@ -58,7 +58,7 @@ _group("town", "town", "city", "village", "settlement", "municipality")
 _group("weapon", "weapon", "arm", "armament", "weaponry", "munition")
 _group("shell", "shell", "bomb", "bombard", "bombardment", "shelling")
 _group("talk", "talk", "negotiation", "negotiate", "discussion", "dialogue")
-_group("say", "say", "said", "says", "saying", "mention", "tell", "told", "state", "stated", "statement",
+_group("say", "say", "said", "says", "saying", "mention", "claim", "claimed", "claims", "tell", "told", "state", "stated", "statement",
        "remark", "comment", "declare", "declared")
 _group("collapse", "collapse", "fail", "failure", "violate", "violation", "breach", "breached", "broken")
 _group("cede", "cede", "ced", "surrender", "concede", "concession")
@@ -91,8 +91,17 @@ def _quantity_forms(words: frozenset[str]) -> frozenset[str]:
     return words | {canon(w) for w in words}
 
 
+_BRITISH = re.compile(r"is(ation|ations|e|es|ed|ing)$")
+_SPELLING = {"defence": "defense", "offence": "offense", "centre": "center", "neighbour": "neighbor",
+             "neighbouring": "neighboring", "neighbours": "neighbors", "favour": "favor", "honour": "honor",
+             "programme": "program", "organisation": "organization", "organisations": "organizations"}
+
+
 def stem(token: str) -> str:
-    """A light suffix stripper: enough for plural, past and -ing forms to meet."""
+    """A light suffix stripper: enough for plural, past and -ing forms (and British spellings) to meet."""
+    token = _SPELLING.get(token, token)
+    if len(token) > 6:  # consistent on both sides, so "promise" -> "promize" does no harm
+        token = _BRITISH.sub(lambda m: "iz" + m.group(1), token)
     if token in _SYNONYMS or len(token) <= 3 or token.isdigit():
         return token
     for suffix, repl, min_len in (("ies", "y", 5), ("ied", "y", 5), ("ing", "", 6), ("ed", "", 5),

@@ -155,8 +155,20 @@ class IntentHandlers:
                 return self.response_answer(question, responses)
             return self.c.abstain(question, f"The sources don't report anything said by {who}.")
         if terms:
-            ranked = sorted(quotes, key=lambda qt: self.r.coverage(self.r.tokens[qt.id], terms)[0], reverse=True)
-            quotes = ranked
+            # "what did X ask the international community for": the whole question decides, and an
+            # item about X that is not a quotation (a Q&A, an event) may answer it better
+            full = self.r.terms(question)
+            about = {id_token(i) for i in ids}
+            pool = unique([*quotes, *(h.item for h in self.r.search(full, limit=8)
+                                      if about & self.r.tokens[h.item.id])])
+            cov = {it.id: self.r.coverage(self.r.tokens[it.id], full)[0] for it in pool}
+            ranked = sorted(pool, key=lambda it: (round(cov[it.id], 2), self.r.focus(it.id, full)), reverse=True)
+            best_quote = max((cov[it.id] for it in ranked if isinstance(it, Quote)), default=0.0)
+            quotes = [it for it in ranked if isinstance(it, Quote)]
+            if ranked and not isinstance(ranked[0], Quote) and cov[ranked[0].id] >= best_quote + 0.1:
+                best = ranked[0]
+                parts = [(self.c.sentence(best), [best])] + [(self.c.quote_line(qt), [qt]) for qt in quotes[:2]]
+                return self.c.answer(question, _KIND.get(type(best), "qa"), parts, cov[best.id])
         return self.quote_answer(question, quotes[:4], who_asked=False, confidence=0.9)
 
     def _casualty_q(self, q: Question) -> Answer | None:
