@@ -34,6 +34,10 @@ UPLOAD_EXTENSION = ".toml"
 # A plain file name: no separators, no leading dot, nothing a filesystem treats specially.
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.toml$")
 
+# A bug in the engine must not take the live knowledge base down with it; details go to the log.
+ENGINE_FAILURE = Problem("(engine)", None,
+                         "the knowledge files are valid, but building the answer engine failed (see the log)")
+
 Transport = Literal["discord", "console", "cli"]
 
 
@@ -172,6 +176,9 @@ class KnowledgeService:
                 kb, engine = await asyncio.to_thread(_build, self.directory)
             except InvalidKnowledgeBase as exc:
                 outcome = self._refusal(action, who, exc.problems)
+            except Exception:
+                log.exception("%s by %s: building the answer engine failed", action, who)
+                outcome = self._refusal(action, who, [ENGINE_FAILURE])
             else:
                 outcome = self._swap(action, who, kb, engine)
             await self._record(outcome)
@@ -203,6 +210,9 @@ class KnowledgeService:
                 kb, engine = await asyncio.to_thread(_validate_with, self.directory, filename, data)
             except InvalidKnowledgeBase as exc:
                 outcome = self._refusal("upload", who, exc.problems)
+            except Exception:
+                log.exception("upload of %s by %s: building the answer engine failed", filename, who)
+                outcome = self._refusal("upload", who, [ENGINE_FAILURE])
             else:
                 target = self.directory / filename
                 try:
