@@ -128,28 +128,33 @@ class ItemRetriever:
 
     @staticmethod
     def coverage(tokens: frozenset[str], terms: list[Term]) -> tuple[float, int]:
-        total = sum(t.weight for t in terms)
-        if not total:
-            return 0.0, 0
-        hit = [t for t in terms if any(a in tokens for a in t.alts)]
-        return sum(t.weight for t in hit) / total, len(hit)
+        total = got = 0.0
+        n = 0
+        for t in terms:
+            total += t.weight
+            if not tokens.isdisjoint(t.alts):
+                got += t.weight
+                n += 1
+        return (got / total if total else 0.0), n
 
     def search(self, terms: list[Term], *, kinds: tuple[type, ...] | None = None, limit: int = 5,
-               candidates: int = 60, extra: Iterable[str] = ()) -> list[Scored]:
+               candidates: int = 40, extra: Iterable[str] = ()) -> list[Scored]:
         """Items ranked by the share of the terms' weight they cover."""
         if not terms:
             return []
         query = " ".join(a for t in terms if t.known for a in t.alts)
         keys = [h.key for h in self.index.overlap(query, limit=candidates)] if query else []
         keys.extend(extra)
-        out: dict[str, Scored] = {}
+        rough: dict[str, tuple[float, int]] = {}
         for key in keys:
             item = self.items.get(key)
-            if item is None or key in out or (kinds and not isinstance(item, kinds)):
+            if item is None or key in rough or (kinds and not isinstance(item, kinds)):
                 continue
-            cov, matched = self.coverage(self.tokens[key], terms)
-            out[key] = Scored(item, cov, matched, self.focus(key, terms))
-        return sorted(out.values(), key=lambda s: (round(s.coverage, 2), s.focus, s.matched), reverse=True)[:limit]
+            rough[key] = self.coverage(self.tokens[key], terms)
+        # the tie-breaker is dearer than coverage: compute it only where it can change the order
+        head = sorted(rough.items(), key=lambda kv: (round(kv[1][0], 2), kv[1][1]), reverse=True)[:limit * 3]
+        out = [Scored(self.items[k], cov, matched, self.focus(k, terms)) for k, (cov, matched) in head]
+        return sorted(out, key=lambda s: (round(s.coverage, 2), s.focus, s.matched), reverse=True)[:limit]
 
     def focus(self, key: str, terms: list[Term]) -> float:
         """How much of the item's headline (a Q&A wording, a topic, a summary) the question covers.
