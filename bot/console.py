@@ -78,7 +78,7 @@ class Console:
             lines.append(f"  {cmd.usage:<42} {cmd.summary}")
         lines.append(f"  {KB_USAGE}")
         lines.append("  /help  this list          /quit  leave")
-        lines.append("Examples: /casualties side:armenia conflict:2020   /who-said blinken   "
+        lines.append("Examples: /casualties side:armenia   /who-said blinken   /responses turkey   "
                      "how many Azerbaijani soldiers died?")
         return "\n".join(lines)
 
