@@ -80,10 +80,8 @@ class Composer:
             if q and q.lower() not in seen:
                 seen.add(q.lower())
                 sugg.append(Suggestion(question=q, item=item.id))
-        text = reason
-        if sugg:
-            text += " Did you mean: " + "; ".join(s.question for s in sugg[:3]) + "?"
-        return Answer(question=question, answered=False, kind="none", answer=text, citations=[],
+        # suggestions travel in their own field: transports show them as buttons or a "did you mean" line
+        return Answer(question=question, answered=False, kind="none", answer=reason, citations=[],
                       confidence=min(max(confidence, 0.0), 1.0), suggestions=sugg[:3])
 
     def suggested_question(self, item: _Item) -> str:
@@ -92,9 +90,12 @@ class Composer:
             case QAPair():
                 return item.question
             case Casualty():
-                side = self.name(item.side)
-                who = f"{side} {item.subject}" if side else item.subject
-                return f"How many {who} were {item.outcome} in the {self.name(item.conflict)}?"
+                subject = _PARENS.sub("", item.subject)
+                conflict = self.name(item.conflict)
+                if item.side:
+                    verb = "wounded" if item.outcome == "wounded" else "killed"
+                    return f"How many {self.name(item.side)} {subject} were {verb} in the {conflict}?"
+                return f"How many {subject} were {item.outcome} in total in the {conflict}?"
             case Quote():
                 words = item.text if len(item.text) <= 60 else item.text[:57].rsplit(" ", 1)[0] + "..."
                 return f'Who said "{words}"?'
