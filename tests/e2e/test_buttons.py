@@ -1,0 +1,57 @@
+"""Buttons under answers: page turning, "did you mean" suggestions and feedback votes, through the fake."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import assert_discord_accepted_everything, table_rows
+from tests.fakediscord import FakeDiscord
+from tests.fakediscord.citedbot import RunningBot
+from tests.fakediscord.harness import eventually
+
+# Questions the articles answer only in part; the engine offers what it can answer instead.
+NEAR_MISSES = ["how many civilians died in armenia", "how many armenian civilians were killed",
+               "how many azerbaijani civilians died", "casualties of turkey"]
+
+
+async def test_pagination_turns_pages_in_place(fake: FakeDiscord, cited: RunningBot) -> None:
+    """A long answer has page buttons; Next edits the same message to page 2 and enables Previous."""
+    record = await (await fake.slash("timeline")).answered()
+    first = record.bodies()[0]
+    assert "cb:page:next" in record.custom_ids()
+    total = first["embeds"][0]["footer"]["text"].rsplit("/", 1)[1]
+    message_id = record.original_message_id
+    turn = await (await fake.click(message_id, "cb:page:next")).answered()
+    assert turn.callback_type == 7  # UPDATE_MESSAGE: the answer message itself changes
+    page = turn.bodies()[0]
+    assert page["embeds"][0]["footer"]["text"].endswith(f"page 2/{total}")
+    buttons = {c["custom_id"]: c for row in page["components"] for c in row["components"]}
+    assert not buttons["cb:page:prev"].get("disabled") and buttons["cb:page:count"]["label"] == f"2/{total}"
+    back = await (await fake.click(message_id, "cb:page:prev")).answered()
+    assert back.bodies()[0]["embeds"][0]["footer"]["text"].endswith(f"page 1/{total}")
+    assert_discord_accepted_everything(fake)
+
+
+async def test_did_you_mean_button_answers_the_suggestion(fake: FakeDiscord, cited: RunningBot) -> None:
+    """An unanswered question offers suggestion buttons; clicking one answers it privately."""
+    engine = cited.service.engine
+    question = next((q for q in NEAR_MISSES if engine.ask(q).suggestions), None)
+    assert question is not None, "the engine offers no suggestion for any of the near misses"
+    suggestion = engine.ask(question).suggestions[0].question
+    record = await (await fake.slash("ask", question=question)).answered()
+    assert "cb:suggest:0" in record.custom_ids()
+    picked = await (await fake.click(record.original_message_id, "cb:suggest:0")).answered()
+    assert picked.callback_type == 4 and picked.ephemeral
+    assert suggestion[:40].lower() in picked.text().lower().replace("\\", "")
+    assert_discord_accepted_everything(fake)
+
+
+async def test_feedback_vote_lands_in_sqlite(fake: FakeDiscord, cited: RunningBot) -> None:
+    """Clicking 👍 under an answer thanks the user and stores the vote against that question."""
+    record = await (await fake.slash("casualties", side="Armenia")).answered()
+    questions = await eventually(lambda: table_rows(cited.database_path, "question"))
+    vote = await (await fake.click(record.original_message_id, "cb:vote:up", user=fake.moderator)).answered()
+    assert vote.ephemeral and "recorded" in vote.text()
+    (row,) = table_rows(cited.database_path, "feedback")
+    assert str(fake.moderator.id) in {str(v) for v in row.values()}
+    assert "up" in {str(v) for v in row.values()}
+    assert questions[-1]["id"] in row.values()
+    assert_discord_accepted_everything(fake)
