@@ -5,14 +5,27 @@ knowledge base. Instead the index keeps an inverted index from normalised
 tokens to entries; a query's tokens (typos corrected against the vocabulary)
 select a short list of candidates by IDF-weighted overlap, and only those are
 scored with rapidfuzz.
+
+What keeps a question's cost bounded as the knowledge base grows:
+- candidates are gathered from the rarest query tokens first; a very common
+  token (one in more than ``COMMON_DF`` entries) never walks its posting list
+  when rarer tokens have already found candidates: it only adds its weight to
+  those, by set membership;
+- typo correction compares a token with the vocabulary words of the same first
+  letter and a near length in one rapidfuzz call (C, not a Python loop), and
+  remembers recent corrections;
+- the query's normalisation is computed once per question, not once per step.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -27,6 +40,11 @@ STOPWORDS = frozenset(
     all both each few more most other some such only own same s t say said says tell told me please know
     anything something thing things""".split()
 )
+COMMON_DF = 2000
+"""Posting lists longer than this are only walked when no rarer query token found a candidate."""
+MAX_WALK = 20_000
+"""A query never accumulates more than this many postings, however common its tokens."""
+CORRECTION_CACHE = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +54,56 @@ class Hit:
     text: str
 
 
+@lru_cache(maxsize=4096)
+def _query_norm(query: str) -> tuple[str, tuple[str, ...]]:
+    """A query's normalised text and its tokens, cached: one question asks the index several times."""
+    norm = normalise(query)
+    return norm, tuple(norm.replace("-", " ").split())
+
+
+class _Vocabulary:
+    """Tokens by first letter, ordered by length, so a typo's neighbours are one contiguous slice."""
+
+    __slots__ = ("_words", "_lengths", "_cache")
+
+    def __init__(self, tokens: Iterable[str]) -> None:
+        by_letter: dict[str, list[str]] = defaultdict(list)
+        for tok in tokens:
+            if len(tok) >= 4 and not tok.isdigit():
+                by_letter[tok[0]].append(tok)
+        self._words = {c: sorted(words, key=lambda w: (len(w), w)) for c, words in by_letter.items()}
+        self._lengths = {c: [len(w) for w in words] for c, words in self._words.items()}
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def near(self, token: str) -> tuple[str, ...]:
+        """Vocabulary words within one edit (two from seven letters) of ``token``, closest first."""
+        found = self._cache.get(token)
+        if found is not None:
+            return found
+        limit = 1 if len(token) < 7 else 2
+        scored: list[tuple[int, str]] = []
+        for first in dict.fromkeys(token[:2]):
+            words, lengths = self._words.get(first), self._lengths.get(first)
+            if not words:
+                continue
+            lo = bisect_left(lengths, len(token) - limit)
+            hi = bisect_right(lengths, len(token) + limit)
+            if lo >= hi:
+                continue
+            for cand, dist, _ in process.extract(token, words[lo:hi], scorer=Levenshtein.distance,
+                                                 processor=None, score_cutoff=limit, limit=None):
+                scored.append((dist, cand))
+        found = tuple(cand for _, cand in sorted(scored))
+        if len(self._cache) >= CORRECTION_CACHE:  # bounded: questions are user input
+            self._cache.clear()
+        self._cache[token] = found
+        return found
+
+
 class FuzzyIndex:
     """Texts (several per key allowed) searchable by fuzzy token overlap, then rapidfuzz."""
 
-    __slots__ = ("_keys", "_texts", "_norm", "_postings", "_idf", "_buckets", "_n")
+    __slots__ = ("_keys", "_texts", "_norm", "_postings", "_common", "_idf", "_vocab", "_n")
 
     def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
         self._keys: list[str] = []
@@ -58,12 +122,9 @@ class FuzzyIndex:
                 postings[tok].append(i)
         self._n = len(self._keys)
         self._postings = dict(postings)
+        self._common = {tok: frozenset(ids) for tok, ids in self._postings.items() if len(ids) > COMMON_DF}
         self._idf = {tok: math.log(1 + self._n / len(ids)) for tok, ids in self._postings.items()}
-        buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for tok in self._postings:
-            if len(tok) >= 4 and not tok.isdigit():
-                buckets[(tok[0], len(tok))].append(tok)
-        self._buckets = dict(buckets)
+        self._vocab = _Vocabulary(self._postings)
 
     def __len__(self) -> int:
         return self._n
@@ -81,43 +142,42 @@ class FuzzyIndex:
             return [token]
         if len(token) < 4 or token.isdigit():
             return []
-        limit = 1 if len(token) < 7 else 2
-        found: list[str] = []
-        for first in {token[0]} | ({token[1]} if len(token) > 1 else set()):
-            for length in range(len(token) - limit, len(token) + limit + 1):
-                for cand in self._buckets.get((first, length), ()):
-                    if Levenshtein.distance(token, cand, score_cutoff=limit) <= limit:
-                        found.append(cand)
-        return found
+        return list(self._vocab.near(token))
 
     def query_tokens(self, query: str) -> list[str]:
         """The query's content tokens, typo-corrected against the vocabulary."""
         out: list[str] = []
-        for tok in normalise(query).replace("-", " ").split():
+        for tok in _query_norm(query)[1]:
             if tok in STOPWORDS:
                 continue
             out.extend(self.correct(tok) or [tok])
         return out
 
     def candidates(self, query: str, limit: int = 40) -> list[tuple[int, float]]:
-        """Entry indices ranked by IDF-weighted token overlap with the query."""
-        acc: dict[int, float] = defaultdict(float)
-        for tok in set(self.query_tokens(query)):
-            ids = self._postings.get(tok)
-            if not ids:
+        """Entry indices ranked by IDF-weighted token overlap with the query, best first."""
+        toks = sorted({t for t in self.query_tokens(query) if t in self._postings},
+                      key=lambda t: len(self._postings[t]))
+        acc: dict[int, float] = {}
+        walked = 0
+        for tok in toks:
+            ids, w = self._postings[tok], self._idf[tok]
+            common = self._common.get(tok)
+            if common is not None and acc:
+                for i in acc:  # rarer tokens already chose the candidates: only add weight to them
+                    if i in common:
+                        acc[i] += w
                 continue
-            w = self._idf[tok]
-            for i in ids:
-                acc[i] += w
+            for i in ids[:max(0, MAX_WALK - walked)]:
+                acc[i] = acc.get(i, 0.0) + w
+            walked += len(ids)
         if not acc:
             return []
-        ranked = sorted(acc.items(), key=lambda kv: kv[1], reverse=True)
-        return ranked[:limit]
+        return heapq.nlargest(limit, acc.items(), key=lambda kv: kv[1])
 
     def search(self, query: str, *, limit: int = 10, score_cutoff: float = 0.0,
                candidates: int = 40) -> list[Hit]:
         """Best entries for ``query``: candidates by token overlap, scored by rapidfuzz."""
-        q = normalise(query)
+        q = _query_norm(query)[0]
         if not q:
             return []
         cands = self.candidates(query, candidates)

@@ -32,6 +32,8 @@ def is_verbatim(quote: str, folded_source: str) -> bool:
 
 
 def strip_accents(text: str) -> str:
+    if text.isascii():  # nothing to decompose; skips a per-character loop on most texts
+        return text
     text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
