@@ -13,6 +13,7 @@ import logging
 import secrets
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,7 @@ class Connection:
         self.transport = request.transport
         self.compress = compress
         self._zlib = zlib.compressobj() if compress == "zlib-stream" else None
+        self._zstd = _zstd_stream() if compress == "zstd-stream" else None
         self._lock = asyncio.Lock()
         self.session: GatewaySession | None = None
         self.heartbeats = 0
@@ -54,6 +56,8 @@ class Connection:
                 # Discord's transport compression: one deflate stream per connection, each message
                 # ending in a sync flush (00 00 ff ff), which is how the client finds message ends.
                 await self.ws.send_bytes(self._zlib.compress(data) + self._zlib.flush(zlib.Z_SYNC_FLUSH))
+            elif self._zstd is not None:
+                await self.ws.send_bytes(self._zstd(data))  # one zstd stream, a flushed block per message
             else:
                 await self.ws.send_str(data.decode())
 
@@ -61,6 +65,20 @@ class Connection:
         """Drop the TCP connection without a close frame, like a network failure."""
         if self.transport is not None:
             self.transport.abort()
+
+
+def _zstd_stream() -> Callable[[bytes], bytes]:
+    """discord.py asks for zstd-stream when a zstd module is importable (zstandard, or Python 3.14's)."""
+    try:
+        import zstandard
+
+        stream = zstandard.ZstdCompressor().compressobj()
+        return lambda data: stream.compress(data) + stream.flush(zstandard.COMPRESSOBJ_FLUSH_BLOCK)
+    except ImportError:
+        from compression.zstd import ZstdCompressor  # type: ignore[import-not-found]
+
+        compressor = ZstdCompressor()
+        return lambda data: compressor.compress(data, mode=ZstdCompressor.FLUSH_BLOCK)
 
 
 @dataclass
@@ -108,8 +126,7 @@ class Gateway:
             await ws.close(code=4012, message=b"Invalid API version or encoding")
             return ws
         compress = request.query.get("compress")
-        if compress not in (None, "zlib-stream"):
-            # discord.py asks for zstd-stream when a zstd module is importable; this fake speaks zlib only
+        if compress not in (None, "zlib-stream", "zstd-stream"):
             await ws.close(code=4000, message=b"unsupported compression")
             return ws
         conn = Connection(ws, request, compress)
