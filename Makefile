@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint check eval bench clean
+.PHONY: run test lint check eval bench bench-discord clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bot bench
+
+# 500 slash commands at once to the real bot through the local Discord fake: p50/p99 response times.
+bench-discord: $(STAMP)
+	$(PY) -m tests.fakediscord.loadbench
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -12,6 +12,7 @@ from discord import app_commands
 
 from tests.fakediscord import FakeDiscord, rules
 from tests.fakediscord.harness import eventually, running
+from tests.fakediscord.loadbench import percentile
 
 
 class EchoBot(discord.Client):
@@ -205,3 +206,9 @@ def test_pings_follow_allowed_mentions() -> None:
                                                                 "replied_user"]
     assert rules.pings({"content": content, "allowed_mentions": {"parse": []}}, is_reply=True) == []
     assert rules.pings({"content": content, "allowed_mentions": {"parse": ["roles"]}}) == ["role:456"]
+
+
+def test_benchmark_percentiles_are_nearest_rank() -> None:
+    """The load benchmark's p50/p99 are nearest-rank percentiles."""
+    values = [float(v) for v in range(1, 501)]
+    assert (percentile(values, 50), percentile(values, 99), percentile([7.0], 99)) == (250.0, 495.0, 7.0)

@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import logging
+import math
 import statistics
 import sys
 import tempfile
@@ -45,7 +46,7 @@ WORKLOAD: list[tuple[str, dict[str, str]]] = [
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (q in 0..100) of a non-empty list."""
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(q / 100 * len(ordered))))
     return ordered[rank - 1]
 
 
