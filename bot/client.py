@@ -71,6 +71,13 @@ class CitedBot(commands.AutoShardedBot):
         log.info("connected as %s (%s) to %d server(s), %s shard(s)", self.user,
                  getattr(self.user, "id", "?"), len(self.guilds), self.shard_count)
 
+    async def on_command_error(self, context: commands.Context, exception: commands.CommandError, /) -> None:
+        # Free-text questions share the mention prefix with the owner's text commands: "@Bot how many
+        # died?" is a question (the ask cog answers it), not an unknown command worth an error log.
+        if isinstance(exception, commands.CommandNotFound):
+            return
+        await super().on_command_error(context, exception)
+
     async def close(self) -> None:
         try:
             await super().close()

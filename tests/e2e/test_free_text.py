@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from tests.e2e.conftest import assert_discord_accepted_everything
 from tests.fakediscord import FakeDiscord, rules
 from tests.fakediscord.citedbot import RunningBot
@@ -18,12 +22,15 @@ def _text(message: dict) -> str:
     return "\n".join(parts)
 
 
-async def test_mention_in_a_channel_gets_a_reply(fake: FakeDiscord, cited: RunningBot) -> None:
-    """Mentioning the bot with a question gets a cited reply in the channel, replying to the question."""
+async def test_mention_in_a_channel_gets_a_reply(fake: FakeDiscord, cited: RunningBot,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    """Mentioning the bot with a question gets a cited reply to it in the channel, and no error is logged."""
+    caplog.set_level(logging.WARNING)
     asked = await fake.say(f"<@{fake.bot_user.id}> {QUESTION}")
     (reply,) = await eventually(lambda: fake.bot_messages(fake.guild.channel_id))
     assert str(reply["message_reference"]["message_id"]) == asked["id"]
     assert "49" in _text(reply) and "[1]" in _text(reply)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
     assert_discord_accepted_everything(fake)
 
 
