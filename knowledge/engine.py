@@ -196,7 +196,15 @@ class AnswerEngine:
         conflict_ids = self._ids(conflict, (Conflict,)) if conflict else set()
         if (side and side.lower() not in ("both", "all") and not side_ids) or (conflict and not conflict_ids):
             return self.compose.abstain(label, "I don't know that side or conflict; try autocomplete.")
-        return self.intents.casualty_answer(label, side_ids, conflict_ids, outcomes=None, all_conflicts=not conflict)
+        answer = self.intents.casualty_answer(label, side_ids, conflict_ids, outcomes=None)
+        if not conflict and answer.answered:
+            # the overview shows the main conflict; name the others rather than flood the reply
+            shown = {self.kb.items[i].conflict for i in answer.items if isinstance(self.kb.items[i], Casualty)}
+            others = [c.name for c in self.kb.conflicts if self.casualties_by.get(c.id) and c.id not in shown]
+            if others:
+                note = "Figures are also given for: " + "; ".join(others) + " (choose a conflict)."
+                answer = answer.model_copy(update={"answer": answer.answer + "\n" + note})
+        return answer
 
     def who_said(self, query: str) -> Answer:
         """Given quoted words: who said them and where. Given a speaker: what they said."""

@@ -182,13 +182,10 @@ class IntentHandlers:
         return self.casualty_answer(q.text, side_ids, conflict_ids, outcomes=outcomes, question=q)
 
     def casualty_answer(self, label: str, side_ids: set[str], conflict_ids: set[str], *,
-                        outcomes: set[str] | None, question: Question | None = None,
-                        all_conflicts: bool = False) -> Answer:
+                        outcomes: set[str] | None, question: Question | None = None) -> Answer:
         e = self.e
         if conflict_ids:
             pool = [c for cid in conflict_ids for c in e.casualties_by.get(cid, [])]
-        elif all_conflicts:
-            pool = list(self.kb.casualties)
         else:
             main = max(e.casualties_by, key=lambda k: len(e.casualties_by[k]), default=None)
             pool = list(e.casualties_by.get(main, []))
