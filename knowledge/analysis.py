@@ -22,6 +22,15 @@ STOP = frozenset(
     something thing things let lets get got like really actually exactly happen happened happening going
     one's ones us according whats whos hows wheres whens whys im dont doesnt didnt doing theres thats heres isnt wasnt arent cant wont
     per via list""".split()
+) | frozenset(
+    # question scaffolding and discourse words: how people ask, not what they ask about
+    """true correct right wrong info information detail details regarding concerning related relating besides
+    apart else other others aside exactly precisely basically specifically particular particularly actually
+    supposedly apparently possibly probably normally usually generally typically ever still already yet even
+    almost immediately quickly soon later currently presently anyway here name names known
+    summary summarise summarize overview briefly short quick brief want wanna gonna need needs like kind sort
+    can't go goes went gone come came make made take took put seem seems seemed become became try tried
+    whom whose wonder wondering curious question answer reply mean means meaning""".split()
 )
 
 # Quantity and approximation words: they shape a figure question, not its subject.
@@ -39,15 +48,21 @@ CONCEPT_COUNT = "zcount"
 CONCEPT_AGE = "zage"
 
 _SYNONYMS: dict[str, str] = {}
+_GROUPS: list[tuple[str, tuple[str, ...]]] = []
 
 
 def _group(canon: str, *words: str) -> None:
-    for w in words:
-        _SYNONYMS[w] = canon
+    """Words meaning one thing here; registered with their stems once the stemmer exists."""
+    _GROUPS.append((canon, words))
 
 
 _group("kill", "kill", "die", "died", "dies", "dying", "dead", "death", "toll", "fatality", "fatal", "perish", "slain", "slay", "lives")
 _group("zdur", "duration", "durat")
+_group("write", "write", "wrote", "written", "writ", "writer", "author", "authored", "byline")
+_group("advance", "advance", "push", "pushed", "pushing", "penetrate", "move into", "incursion")
+_group("convene", "convene", "convened", "meet", "met", "meeting", "session", "summit")
+_group("stop", "stop", "stopp", "halt", "cease", "cessation")
+_group("base", "base", "bas", "garrison", "presence")
 _group("wound", "wound", "injur", "injury", "injure", "hurt")
 _group("loss", "loss", "lose", "lost")
 _group("soldier", "soldier", "troop", "serviceman", "servicemen", "servicemember", "personnel")
@@ -62,13 +77,13 @@ _group("say", "say", "said", "says", "saying", "mention", "claim", "claimed", "c
        "remark", "comment", "declare", "declared")
 _group("collapse", "collapse", "fail", "failure", "violate", "violation", "breach", "breached", "broken")
 _group("cede", "cede", "ced", "surrender", "concede", "concession")
-_group("defuse", "defuse", "ease", "calm", "reduce", "deescalate", "lower", "lessen")
+_group("defuse", "defuse", "ease", "calm", "reduce", "deescalate", "lower", "lessen", "decrease", "decreas",
+       "decline", "declin", "subside", "subsid", "diminish", "abate")
 _group("action", "action", "step", "measure")
 _group("video", "video", "footage", "film", "clip", "recording")
 _group("win", "win", "won", "victory", "victor", "winner", "defeat", "triumph")
 _group("support", "support", "back", "backing", "backer", "sponsor", "supporter", "patron")
 _group("fuel", "fuel", "fuell", "fed", "feed", "raise", "spark", "prompt", "stoke")
-_group("base", "base", "bas", "garrison")
 _group("article", "article", "story", "piece", "coverage")
 _group("concern", "concern", "worry", "worri", "alarm", "alarmed")
 _group("fight", "fight", "fought", "clash", "battle", "hostility", "hostiliti", "combat", "flare")
@@ -102,7 +117,7 @@ def stem(token: str) -> str:
     token = _SPELLING.get(token, token)
     if len(token) > 6:  # consistent on both sides, so "promise" -> "promize" does no harm
         token = _BRITISH.sub(lambda m: "iz" + m.group(1), token)
-    if token in _SYNONYMS or len(token) <= 3 or token.isdigit():
+    if len(token) <= 3 or token.isdigit():
         return token
     for suffix, repl, min_len in (("ies", "y", 5), ("ied", "y", 5), ("ing", "", 6), ("ed", "", 5),
                                   ("es", "", 5), ("s", "", 4), ("ly", "", 6)):
@@ -116,6 +131,12 @@ def stem(token: str) -> str:
                 base = base[:-1]
             return base.rstrip("e") if len(base) > 3 else base
     return token.rstrip("e") if len(token) > 4 else token
+
+
+for _canon, _words in _GROUPS:
+    for _w in _words:
+        _SYNONYMS[_w] = _canon
+        _SYNONYMS.setdefault(stem(_w), _canon)
 
 
 def canon(token: str) -> str:
@@ -188,7 +209,17 @@ _PHRASES = [(re.compile(p), r) for p, r in (
     (r"\b(?:took|take|takes|taking|came|come|comes) (?:effect|into force)\b|\bin force\b", "began"),
     (r"\b(?:the )?'?([5-9]0)s\b", r"19\1s"),
     (r"\bstir(?:red|ring)? (?:things|it|tensions) up\b", "stir the pot"),
+    (r"\btop diplomats?\b|\bforeign secretary\b", "foreign minister"),
+    (r"\bhead of state\b", "president"),
+    (r"\b(?:lawmakers|legislators|legislature|mps|members of parliament|parliamentarians)\b", "parliament"),
+    (r"\bpm\b", "prime minister"),
+    (r"\b(?:go|goes|went|gone|drag|dragged) on\b", "last"),
+    (r"\bcalm(?:ed)? down\b", "decrease"),
+    (r"\b(?:jan|feb|mar|apr|aug|sep|sept|oct|nov|dec)\b\.?", lambda m: _MONTHS[m.group(0).rstrip(".")]),
+    (r"\b(who|what|where|when|how|why)'s\b", r"\1 is"),
 )]
+_MONTHS = {"jan": "january", "feb": "february", "mar": "march", "apr": "april", "aug": "august", "sep": "september",
+           "sept": "september", "oct": "october", "nov": "november", "dec": "december"}
 
 
 def rewrite_phrases(text: str) -> str:
@@ -217,3 +248,17 @@ def analysed_text(text: str, extra: list[str] | None = None) -> str:
 
 
 QUANTITY = _quantity_forms(QUANTITY)
+
+
+_NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty
+    fifty hundred hundreds thousand thousands dozen dozens several""".split())
+
+
+def counted_nouns(text: str) -> frozenset[str]:
+    """Canonical words that follow a number closely ("2,000 Russian peacekeepers" -> peacekeeper, russian)."""
+    toks = normalise(rewrite_phrases(text)).replace("-", " ").split()
+    out: set[str] = set()
+    for i, tok in enumerate(toks):
+        if tok.isdigit() or tok in _NUMBER_WORDS:
+            out.update(canon(t) for t in toks[i + 1:i + 4] if t not in STOP)
+    return frozenset(out)

@@ -109,7 +109,8 @@ class AnswerEngine:
         self.kb = kb
         self.compose = Composer(kb)
         named = [*kb.entities, *kb.places, *kb.conflicts]
-        self.names = NameResolver({e.id: [e.name, *e.aliases] for e in named})
+        country_like = frozenset(e.id for e in named if isinstance(e, Place) or getattr(e, "kind", "") == "country")
+        self.names = NameResolver({e.id: [e.name, *e.aliases] for e in named}, country_like)
         self.retriever = ItemRetriever(((it, *_search_text(kb, it), _headlines(it)) for it in kb.items.values()),
                                        self.names,
                                        {p.id: p for p in kb.places})

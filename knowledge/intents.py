@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process, utils
 
-from knowledge.analysis import QUANTITY, canon
+from knowledge.analysis import QUANTITY, analyse, canon
 from knowledge.models import (
     Answer,
     Background,
@@ -135,10 +135,22 @@ class IntentHandlers:
             if any(not t.known for t in span_terms):
                 return self.c.abstain(q.text, "The articles don't quote anyone by that name.")
             return None
-        if any(not t.alts[0].startswith("zz") for t in span_terms):
-            return None  # "the Armenian opposition" is not Armenia: let retrieval weigh the whole question
         ids = {i for m in found for i in m.ids}
+        leftover = [t for t in span_terms if not t.alts[0].startswith("zz")]
+        if leftover:
+            # "the American secretary of state": a person whose role has the other words
+            person = self._person_by_role(ids, {a for t in leftover for a in t.alts})
+            if person is None:
+                return None  # "the Armenian opposition" is not Armenia: let retrieval weigh the whole question
+            ids = {person}
         return self.said_by(q.text, ids, q.speaker_rest)
+
+    def _person_by_role(self, ids: set[str], words: set[str]) -> str | None:
+        """The one person of these countries or bodies whose role holds all of ``words``."""
+        found = [e for e in self.kb.entities if e.kind == "person" and e.role
+                 and (ids & ({e.id} | self.e.ancestors(e.id)))
+                 and words <= set(analyse(e.role + " " + " ".join(e.aliases)))]
+        return found[0].id if len(found) == 1 else None
 
     def said_by(self, question: str, ids: set[str], rest: str) -> Answer:
         quotes = unique(qt for i in ids for qt in self.e.quotes_by.get(i, []))
@@ -207,7 +219,7 @@ class IntentHandlers:
             pool = sided
         if outcomes:
             pool = [c for c in pool if c.outcome in outcomes]
-        elif question is not None:
+        elif question is not None and "casualty" not in question.tokens:
             pool = [c for c in pool if c.outcome != "wounded"] or pool
         if question is not None and pool:
             leftover = [t for t in self.r.terms(question.low) if not t.alts[0].startswith("zz")
@@ -301,13 +313,16 @@ class IntentHandlers:
         return self.c.answer(q.text, "timeline", [(self.event_line(ev), [ev]) for ev in events], 0.85)
 
     def _general(self, q: Question) -> Answer:
-        terms = self.r.terms(q.low, extra_concepts=q.concepts)
+        terms = self.r.terms(q.low, extra_concepts=q.concepts, names=q.names)
         # "who is <someone unnamed>" asks for a person: an item merely about the same words won't do
         target = q.identity_target()
         kinds = (Entity,) if target and q.low.startswith("who") and not target.split()[0].endswith("ing") else None
         hits = self.r.search(terms, limit=4, kinds=kinds)
         if kinds:
             hits = [h for h in hits if getattr(h.item, "kind", "") == "person"]
+        if q.count_nouns:
+            # "how many X": only an item that gives a number of X answers it
+            hits = [h for h in hits if q.count_nouns & self.r.counted.get(h.item.id, frozenset())]
         if not hits or hits[0].coverage < ANSWER_AT:
             near = [h.item for h in hits if h.coverage >= SUGGEST_AT]
             return self.c.abstain(q.text, suggestions=near, confidence=hits[0].coverage if hits else 0.0)

@@ -42,7 +42,8 @@ def alias_key(alias: str) -> tuple[str, ...]:
 class NameResolver:
     """Alias n-grams -> ids, with typo correction over the alias vocabulary."""
 
-    def __init__(self, names: dict[str, list[str]]) -> None:
+    def __init__(self, names: dict[str, list[str]], country_like: frozenset[str] = frozenset()) -> None:
+        self.country_like = country_like
         table: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for item_id, aliases in names.items():
             for alias in aliases:
@@ -58,6 +59,11 @@ class NameResolver:
             if len(tok) >= 5 and not tok.isdigit():
                 buckets[(tok[0], len(tok))].append(tok)
         self._buckets = dict(buckets)
+        prefix: dict[str, list[str]] = defaultdict(list)
+        for tok in vocab:
+            if len(tok) >= 5:
+                prefix[tok[:5]].append(tok)
+        self._prefix = dict(prefix)
 
     @property
     def vocabulary(self) -> set[str]:
@@ -70,6 +76,9 @@ class NameResolver:
             return tok[:-1]
         if len(tok) < 5 or tok.isdigit():
             return tok
+        prefixed = [c for c in self._prefix.get(tok[:5], ()) if c.startswith(tok)] if len(tok) >= 5 else []
+        if len(prefixed) == 1:  # "kreml" -> "kremlin": a unique completion of a long enough stub
+            return prefixed[0]
         limit = 1 if len(tok) < 7 else 2
         best, best_d = tok, limit + 1
         for length in range(len(tok) - limit, len(tok) + limit + 1):

@@ -17,7 +17,15 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from knowledge.analysis import CONCEPT_PLACE, CONCEPT_TRIGGERS, QUANTITY, STOP, analyse, concepts_of_text
+from knowledge.analysis import (
+    CONCEPT_PLACE,
+    CONCEPT_TRIGGERS,
+    QUANTITY,
+    STOP,
+    analyse,
+    concepts_of_text,
+    counted_nouns,
+)
 from knowledge.index import FuzzyIndex
 from knowledge.models import Place, _Item
 from knowledge.resolver import NameResolver
@@ -67,11 +75,15 @@ class ItemRetriever:
         self.items: dict[str, _Item] = {}
         self.tokens: dict[str, frozenset[str]] = {}
         self.headlines: dict[str, tuple[frozenset[str], ...]] = {}
+        self.counted: dict[str, frozenset[str]] = {}
         entries = []
         df: Counter[str] = Counter()
         for item, text, refs, heads in texts:
             refs = list(refs)
             self.headlines[item.id] = tuple(frozenset(analyse(h)) for h in heads if h)
+            counted = counted_nouns(text)
+            if counted:
+                self.counted[item.id] = counted
             toks = set(analyse(text)) | set(concepts_of_text(text))
             toks |= {id_token(r) for r in refs if r}
             found = {i for m in names.find(text) for i in m.ids}
@@ -86,10 +98,17 @@ class ItemRetriever:
         self.n = max(len(self.items), 1)
         self.idf = {t: math.log(1 + self.n / c) for t, c in df.items()}
         self.unknown_weight = math.log(1 + self.n) + 1.0
+        # an ordinary word the articles never use ("possible", "houses") weighs like a rare known word;
+        # a name or acronym nobody curated ("Biden", "GDP") weighs more: it is what the question is about
+        self.plain_unknown_weight = math.log(1 + self.n)
         self.index = FuzzyIndex(entries)
 
-    def terms(self, text: str, *, extra_concepts: Iterable[str] = (), drop_quantity: bool = True) -> list[Term]:
-        """Weighted terms of a question (or of the words part of one)."""
+    def terms(self, text: str, *, extra_concepts: Iterable[str] = (), drop_quantity: bool = True,
+              names: frozenset[str] = frozenset()) -> list[Term]:
+        """Weighted terms of a question (or of the words part of one).
+
+        ``names``: tokens the asker wrote capitalised or as acronyms, which weigh more when unknown.
+        """
         mentions = self.names.find(text)
         raw = normalise(text).replace("-", " ").split()
         covered = {i for m in mentions for i in range(m.start, m.end)}
@@ -118,12 +137,14 @@ class ItemRetriever:
             fixes = tuple(f for f in self.index.correct(tok) if f in self.idf) if len(tok) >= 5 else ()
             if fixes:
                 out.append(Term(fixes, max(self.idf[f] for f in fixes), True, tok))
-            elif _near_stopword(tok):
-                continue
-            elif tok.isdigit() or len(tok) < 2:
+            elif _near_stopword(tok) or (tok.endswith("ly") and len(tok) >= 6):
+                continue  # a misspelt question word, or an adverb: how it is asked, not what
+            elif tok.isdigit() or len(tok) <= 2:
                 out.append(Term((tok,), 1.0, False, tok))
-            else:
+            elif tok in names or any(ch.isdigit() for ch in tok):
                 out.append(Term((tok,), self.unknown_weight, False, tok))
+            else:
+                out.append(Term((tok,), self.plain_unknown_weight, False, tok))
         return out
 
     @staticmethod

@@ -26,7 +26,7 @@ _WHO_SAID = re.compile(
 _WHOSE = re.compile(r"^(?:whose (?:words|quote|statement)|who is quoted|who was quoted)\b\s*(?P<words>.*)$")
 _QUOTED = re.compile(r"[\"\u201c\u201d\u2018\u2019'](?P<q>[^\"\u201c\u201d]{4,})[\"\u201c\u201d\u2018\u2019']")
 _WHAT_SAID = re.compile(
-    r"^(?:what|how)\s+(?:did|does|do|has|have|had|was|were|is)\s+(?P<who>.+?)\s+"
+    r"^(?:what|how)\s+(?:\w+ly\s+)?(?:did|does|do|has|have|had|was|were|is)\s+(?:\w+ly\s+)?(?P<who>.+?)\s+"
     r"(?:say|said|tell|told|ask|asked|announce|tweet|write|wrote|warn|declare|state|claim|call for|"
     r"called for|urge|demand|stress|express|think|mean|comment|respond|react|reply|answer|saying|telling|"
     r"want|wants|propose|suggest|recommend|seek|hope|expect|ask for|warn about)\b"
@@ -36,6 +36,9 @@ _WHAT_SAID_2 = re.compile(
     r"^(?:what|which)\s+(?:statements?|quotes?|comments?|words?|messages?|remarks?)\s+(?:did|by|from|of)\s+"
     r"(?P<who>.+?)(?:\s+(?:make|give|say|issue|post))?(?P<rest>)$"
 )
+_SAID_BY = re.compile(r"^what (?:was|is|has been|had been|were)\s+(?:\w+ly\s+)?(?:said|stated|tweeted|announced|"
+                      r"written|declared)(?P<rest>.*?)\s+by\s+(?P<who>.+?)(?P<rest2>\s+(?:about|on|regarding|"
+                      r"concerning|after|before|during|in)\s+.+)?$")
 _QUOTES_OF = re.compile(r"^(?:quotes?|statements?|remarks?|comments?)\s+(?:from|by|of)\s+(?P<who>.+?)(?P<rest>)$")
 _WHAT_X_SAID = re.compile(r"^what\s+(?P<who>.+?)\s+(?:said|says|tweeted|stated|announced)\b(?P<rest>.*)$")
 _SOURCE_Q = re.compile(
@@ -48,6 +51,7 @@ _ABOUT = re.compile(r"^(?:tell me (?:more )?about|explain|describe|background (?
                     r"what do (?:you|we) know about|give me (?:the )?background on|about)\s+(?P<x>.+?)$")
 _HAPPENED_IN = re.compile(r"\bwhat (?:happened|is happening|was happening|went on|occurred)\s+(?:in|at|near|around)\b")
 
+_COUNT_OF = re.compile(r"\b(?:how many|number of)\s+(.+)$")
 RESPONSE_WORDS = {"respond", "reaction", "react", "response", "stance", "position"}
 RESPONSE_PHRASES = re.compile(r"\bdoing about\b|\bwhat (?:is|are|was|were|has|have) .+ (?:doing|done)\b|\bdo about\b|\bhow did .+ (?:respond|react)\b|\bin response\b|"
                               r"\binternational (?:community|reaction|response)\b|\bworld (?:leaders|reaction)\b")
@@ -65,6 +69,8 @@ class Question:
     concepts: list[str]
     mentions: list[Mention]
     unknown: list[str] = field(default_factory=list)
+    names: frozenset[str] = frozenset()
+    count_nouns: frozenset[str] = frozenset()
     words: str | None = None
     speaker_span: str | None = None
     speaker_rest: str = ""
@@ -115,9 +121,23 @@ def understand(text: str, resolver: NameResolver) -> Question:
     covered = {i for m in mentions for i in range(m.start, m.end)}
     outside = " ".join(t for i, t in enumerate(raw) if i not in covered)
     q = Question(text=text, low=low, tokens=analyse(outside), concepts=question_concepts(low), mentions=mentions)
+    # words written capitalised mid-sentence or in capitals: names and acronyms the asker means
+    words = re.findall(r"[A-Za-z][\w'-]*", text)
+    q.names = frozenset(t for w in words[1:] if w[0].isupper() for t in analyse(w))
+    if m := _COUNT_OF.search(low):
+        # "how many drones did Azerbaijan launch": the counted thing is among the first content
+        # words, leaving out country and place names
+        rest = normalise(m.group(1)).replace("-", " ").split()
+        skip = {i for mm in resolver.find(m.group(1)) for i in range(mm.start, mm.end)
+                if any(i2 in resolver.country_like for i2 in mm.ids)}
+        content = [a[0] for i, t in enumerate(rest) if i not in skip and (a := analyse(t)) and a[0] not in QUANTITY]
+        q.count_nouns = frozenset(content[:2])
     if m := (_WHO_SAID.match(body) or _WHOSE.match(body)):
         quoted = _QUOTED.search(text)
         q.words = quoted.group("q") if quoted else m.group("words")
+    elif m := _SAID_BY.match(body):
+        q.speaker_span = m.group("who")
+        q.speaker_rest = (m.group("rest") or "") + " " + (m.group("rest2") or "")
     elif m := (_WHAT_SAID.match(body) or _WHAT_SAID_2.match(body) or _QUOTES_OF.match(body)
                or _WHAT_X_SAID.match(body)):
         q.speaker_span = m.group("who")
