@@ -125,8 +125,9 @@ class FeedbackButton(discord.ui.Button["AnswerView"]):
         text = "Sorry, I couldn't record your vote right now."
         if question_id is not None and store is not None:
             try:
-                await store.record_feedback(question_id=question_id, user_id=interaction.user.id,
-                                            vote=self.vote)
+                # The store keeps votes as +1/-1 and Discord ids as text.
+                await store.record_feedback(question_id=question_id, user_id=str(interaction.user.id),
+                                            vote=1 if self.vote == "up" else -1)
             except StoreError as exc:
                 log.error("could not record feedback on question %s: %s", question_id, exc)
             else:
