@@ -1,0 +1,246 @@
+"""Store: the runtime SQLite repository (reloads, question log, feedback), on a real file."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from knowledge.errors import StoreError
+from knowledge.store import Store, normalise_question
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "state.sqlite3"
+
+
+@pytest.fixture
+async def store(db_path: Path) -> AsyncIterator[Store]:
+    opened = await Store.open(db_path)
+    yield opened
+    await opened.close()
+
+
+async def ask(store: Store, question: str, *, answered: bool = False) -> int:
+    return await store.record_question(
+        question=question, answered=answered, kind="none", confidence=0.1, transport="test"
+    )
+
+
+def insert_old_question(db_path: Path, question: str, days_ago: int) -> None:
+    """Write a question row dated ``days_ago`` days back, as the bot would have then."""
+    at = (datetime.now(UTC) - timedelta(days=days_ago)).isoformat()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "INSERT INTO questions (at, question, normalised, answered, kind, confidence, transport)"
+            " VALUES (?, ?, ?, 0, 'none', 0.0, 'test')",
+            (at, question, normalise_question(question)),
+        )
+    conn.close()
+
+
+async def test_open_applies_schema(store: Store, db_path: Path) -> None:
+    """Opening a new file creates every table and records the schema version."""
+    conn = sqlite3.connect(db_path)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        version = conn.execute("SELECT version FROM schema_version").fetchall()
+    finally:
+        conn.close()
+    assert {"schema_version", "reloads", "questions", "feedback"} <= tables
+    assert version == [(1,)]
+
+
+async def test_reopening_keeps_data_and_one_schema_version(db_path: Path) -> None:
+    """Data written before close is there after reopening; the schema is not applied twice."""
+    first = await Store.open(db_path)
+    qid = await ask(first, "Who fired first?")
+    await first.record_reload(who="mod", ok=True, counts={"quote": 3}, digest="abc", problems=[])
+    await first.close()
+
+    second = await Store.open(db_path)
+    try:
+        record = await second.question(qid)
+        last = await second.last_reload()
+        async with second.conn.execute("SELECT COUNT(*) FROM schema_version") as cur:
+            (versions,) = await cur.fetchone()
+    finally:
+        await second.close()
+    assert record is not None and record.question == "Who fired first?"
+    assert last is not None and last.counts == {"quote": 3}
+    assert versions == 1
+
+
+async def test_record_reload_round_trips_every_field(store: Store) -> None:
+    """A recorded reload comes back with who, ok, counts, digest, problems and source intact."""
+    rid = await store.record_reload(
+        who="alice", ok=False, counts={"entity": 2}, digest=None, problems=["a.toml: bad"], source="startup"
+    )
+    last = await store.last_reload(ok_only=False)
+    assert last is not None
+    assert (last.id, last.who, last.ok, last.counts, last.digest, last.problems, last.source) == (
+        rid, "alice", False, {"entity": 2}, None, ["a.toml: bad"], "startup",
+    )
+    assert last.at.tzinfo is not None
+
+
+async def test_last_reload_ok_only_skips_failures(store: Store) -> None:
+    """last_reload() returns the latest successful reload; ok_only=False the latest of any kind."""
+    assert await store.last_reload() is None
+    good = await store.record_reload(who="a", ok=True, counts={}, digest="d1", problems=[])
+    bad = await store.record_reload(who="b", ok=False, counts={}, digest=None, problems=["x"])
+    last_ok = await store.last_reload()
+    last_any = await store.last_reload(ok_only=False)
+    assert last_ok is not None and last_ok.id == good
+    assert last_any is not None and last_any.id == bad
+
+
+async def test_reload_history_newest_first_and_limited(store: Store) -> None:
+    """reload_history lists the newest reloads first, at most ``limit`` of them."""
+    ids = [
+        await store.record_reload(who=f"u{i}", ok=True, counts={}, digest=None, problems=[]) for i in range(5)
+    ]
+    history = await store.reload_history(limit=3)
+    assert [r.id for r in history] == ids[::-1][:3]
+    assert [r.id for r in await store.reload_history()] == ids[::-1]
+
+
+async def test_record_question_round_trips(store: Store) -> None:
+    """A logged question comes back with its outcome, transport and ids; an unknown id gives None."""
+    qid = await store.record_question(
+        question="How many died?", answered=True, kind="casualties", confidence=0.87,
+        transport="slash", user_id="42", guild_id="7",
+    )
+    record = await store.question(qid)
+    assert record is not None
+    assert (record.question, record.answered, record.kind) == ("How many died?", True, "casualties")
+    assert record.confidence == 0.87
+    assert (record.transport, record.user_id, record.guild_id) == ("slash", "42", "7")
+    assert await store.question(qid + 1000) is None
+
+
+async def test_record_question_truncates_long_text(store: Store) -> None:
+    """An oversized question is stored cut to 2000 characters rather than refused."""
+    qid = await ask(store, "x" * 5000)
+    record = await store.question(qid)
+    assert record is not None and len(record.question) == 2000
+
+
+async def test_unanswered_groups_by_normalised_form(store: Store) -> None:
+    """Case, spacing and trailing-punctuation variants are one unanswered question, shown as last asked."""
+    await ask(store, "Who is Putin?")
+    await ask(store, "who  is putin")
+    await ask(store, "WHO IS PUTIN?!")
+    await ask(store, "Who is Putin?", answered=True)
+    rows = await store.unanswered()
+    assert len(rows) == 1
+    assert rows[0].count == 3
+    assert rows[0].question == "WHO IS PUTIN?!"
+
+
+async def test_unanswered_orders_by_count_then_recency_and_limits(store: Store) -> None:
+    """The most asked come first; equal counts put the most recently asked first; limit caps the list."""
+    await ask(store, "alpha")
+    await ask(store, "beta")
+    await ask(store, "beta")
+    await ask(store, "gamma")
+    await ask(store, "delta")
+    rows = await store.unanswered()
+    assert [(r.question, r.count) for r in rows] == [("beta", 2), ("delta", 1), ("gamma", 1), ("alpha", 1)]
+    assert [r.question for r in await store.unanswered(limit=2)] == ["beta", "delta"]
+
+
+async def test_unanswered_respects_days_window(store: Store, db_path: Path) -> None:
+    """Questions older than ``days`` are left out; a wider window includes them."""
+    insert_old_question(db_path, "ancient question", days_ago=40)
+    await ask(store, "fresh question")
+    assert [r.question for r in await store.unanswered(days=30)] == ["fresh question"]
+    assert {r.question for r in await store.unanswered(days=60)} == {"fresh question", "ancient question"}
+
+
+async def test_feedback_one_vote_per_user_replaced(store: Store) -> None:
+    """Each user has one vote per question; voting again replaces it; counts are (up, down)."""
+    qid = await ask(store, "q", answered=True)
+    other = await ask(store, "other", answered=True)
+    assert await store.feedback_counts(qid) == (0, 0)
+    await store.record_feedback(question_id=qid, user_id="u1", vote=1)
+    await store.record_feedback(question_id=qid, user_id="u2", vote=1)
+    await store.record_feedback(question_id=qid, user_id="u3", vote=-1)
+    assert await store.feedback_counts(qid) == (2, 1)
+    await store.record_feedback(question_id=qid, user_id="u1", vote=-1)
+    await store.record_feedback(question_id=qid, user_id="u1", vote=-1)
+    assert await store.feedback_counts(qid) == (1, 2)
+    assert await store.feedback_counts(other) == (0, 0)
+
+
+async def test_feedback_on_unknown_question_is_store_error(store: Store) -> None:
+    """A vote on a question id that was never logged raises StoreError, not an sqlite error."""
+    with pytest.raises(StoreError, match="no question"):
+        await store.record_feedback(question_id=999, user_id="u", vote=1)
+
+
+@pytest.mark.parametrize("vote", [0, 2, -2])
+async def test_feedback_vote_must_be_plus_or_minus_one(store: Store, vote: int) -> None:
+    """Only +1 and -1 are votes; anything else raises StoreError and stores nothing."""
+    qid = await ask(store, "q")
+    with pytest.raises(StoreError):
+        await store.record_feedback(question_id=qid, user_id="u", vote=vote)
+    assert await store.feedback_counts(qid) == (0, 0)
+
+
+async def test_closed_connection_raises_store_error(db_path: Path) -> None:
+    """Every method on a closed store raises StoreError instead of a raw aiosqlite/sqlite error."""
+    closed = await Store.open(db_path)
+    await closed.close()
+    await closed.close()  # closing twice is harmless
+    calls: list[Callable[[], Awaitable[object]]] = [
+        lambda: closed.record_reload(who="a", ok=True, counts={}, digest=None, problems=[]),
+        lambda: closed.last_reload(),
+        lambda: closed.reload_history(),
+        lambda: ask(closed, "q"),
+        lambda: closed.question(1),
+        lambda: closed.unanswered(),
+        lambda: closed.record_feedback(question_id=1, user_id="u", vote=1),
+        lambda: closed.feedback_counts(1),
+    ]
+    for call in calls:
+        with pytest.raises(StoreError):
+            await call()
+
+
+async def test_read_only_database_write_raises_store_error(db_path: Path) -> None:
+    """On a read-only connection reads work and writes raise StoreError (URI mode=ro, so it holds as root)."""
+    writable = await Store.open(db_path)
+    qid = await ask(writable, "before")
+    await writable.close()
+
+    conn = await aiosqlite.connect(f"file:{db_path}?mode=ro", uri=True)
+    read_only = Store(conn)
+    try:
+        record = await read_only.question(qid)
+        assert record is not None and record.question == "before"
+        with pytest.raises(StoreError, match="record_question"):
+            await ask(read_only, "after")
+        with pytest.raises(StoreError):
+            await read_only.record_reload(who="a", ok=True, counts={}, digest=None, problems=[])
+    finally:
+        await read_only.close()
+
+
+async def test_open_in_missing_directory_raises_store_error(tmp_path: Path) -> None:
+    """A database path inside a directory that does not exist fails at open with StoreError."""
+    with pytest.raises(StoreError):
+        await Store.open(tmp_path / "no" / "such" / "dir" / "state.sqlite3")
+    # aiosqlite stops its worker thread after a failed connect without awaiting it; let it finish while
+    # this test's loop is open, or it reports "Event loop is closed" into a later test.
+    for _ in range(200):
+        if not any("_connection_worker_thread" in t.name for t in threading.enumerate()):
+            break
+        await asyncio.sleep(0.01)
