@@ -30,7 +30,8 @@ STOP = frozenset(
     almost immediately quickly soon later currently presently anyway here name names known
     summary summarise summarize overview briefly short quick brief want wanna gonna need needs like kind sort
     can't go goes went gone come came make made take took put seem seems seemed become became try tried
-    whom whose wonder wondering curious question answer reply mean means meaning""".split()
+    whom whose wonder wondering curious question answer reply mean means meaning matter matters after during
+    while following""".split()
 )
 
 # Quantity and approximation words: they shape a figure question, not its subject.

@@ -56,7 +56,7 @@ class IntentHandlers:
 
     def answer(self, text: str) -> Answer:
         q = understand(text, self.e.names)
-        for handler in (self._overview, self._qa_direct, self._source, self._who_said_q, self._what_said_q, self._casualty_q,
+        for handler in (self._overview, self._qa_direct, self._author, self._source, self._who_said_q, self._what_said_q, self._casualty_q,
                         self._identity_q, self._response_q, self._place_q):
             ans = handler(q)
             if ans is not None:
@@ -86,6 +86,23 @@ class IntentHandlers:
             return None
         qa = self.kb.items[best[2].split("\u0000")[0]]
         return self.c.answer(q.text, "qa", [(qa.answer, [qa])], best[1] / 100)
+
+    def _author(self, q: Question) -> Answer | None:
+        """'who wrote the Guardian article': the byline, from the source's own metadata."""
+        if not _AUTHOR_Q.search(q.low):
+            return None
+        scored = [(max(fuzz.partial_ratio(q.low, (s.outlet or "").lower()) if s.outlet else 0,
+                       fuzz.token_set_ratio(q.low, s.label.lower())), s) for s in self.kb.sources.values()]
+        scored = [(sc, s) for sc, s in scored if sc >= 80]
+        if len(scored) != 1:
+            return None
+        src = scored[0][1]
+        if not src.author or src.author not in self.kb.corpus.get(src.id, ""):
+            return self.c.abstain(q.text, "The article doesn't name its author.")
+        cite = Citation(n=1, source=src.id, quote=src.author, label=src.label, outlet=src.outlet, title=src.title,
+                        date=src.date, url=src.url)
+        return Answer(question=q.text, answered=True, kind="source", confidence=0.95, citations=[cite],
+                      answer=f"{src.label} was written by {src.author}. [1]")
 
     def _source(self, q: Question) -> Answer | None:
         if not q.is_source:
@@ -365,6 +382,8 @@ def unique(items: Iterable[_Item]) -> list:
     return list(seen.values())
 
 
+_AUTHOR_Q = re.compile(r"\bwho wrote\b|\bauthor\b|\bwritten by\b|\bby whom\b|\bbyline\b|\bwho (?:is|was) the "
+                       r"(?:journalist|reporter|writer)\b")
 _OVERVIEW = re.compile(r"^(?:(?:show|give|list|display|what are)(?: me)?(?: all)? (?:the |your )?)?"
                        r"(?P<what>timeline|chronology|sequence of events|sources|articles|background)"
                        r"(?: of (?:events|the (?:story|clashes|conflict)))?$")

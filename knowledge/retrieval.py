@@ -80,7 +80,8 @@ class ItemRetriever:
         df: Counter[str] = Counter()
         for item, text, refs, heads in texts:
             refs = list(refs)
-            self.headlines[item.id] = tuple(frozenset(analyse(h)) for h in heads if h)
+            self.headlines[item.id] = tuple(
+                frozenset(analyse(h)) | {id_token(i) for m in names.find(h) for i in m.ids} for h in heads if h)
             counted = counted_nouns(text)
             if counted:
                 self.counted[item.id] = counted
