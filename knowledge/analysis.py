@@ -31,7 +31,8 @@ STOP = frozenset(
     summary summarise summarize overview briefly short quick brief want wanna gonna need needs like kind sort
     can't go goes went gone come came make made take took put seem seems seemed become became try tried
     whom whose wonder wondering curious question answer reply mean means meaning matter matters after during
-    while following""".split()
+    while following suppose supposed anyone someone everyone anybody somebody everybody anywhere somewhere
+    nobody""".split()
 )
 
 # Quantity and approximation words: they shape a figure question, not its subject.
@@ -73,7 +74,7 @@ _group("begin", "begin", "began", "begun", "start", "erupt", "outbreak", "commen
 _group("town", "town", "city", "village", "settlement", "municipality")
 _group("weapon", "weapon", "arm", "armament", "weaponry", "munition")
 _group("shell", "shell", "bomb", "bombard", "bombardment", "shelling")
-_group("talk", "talk", "negotiation", "negotiate", "discussion", "dialogue")
+_group("talk", "talk", "negotiation", "negotiate", "discussion", "dialogue", "speak", "spoke", "spoken", "discuss")
 _group("say", "say", "said", "says", "saying", "mention", "claim", "claimed", "claims", "tell", "told", "state", "stated", "statement",
        "remark", "comment", "declare", "declared")
 _group("collapse", "collapse", "fail", "failure", "violate", "violation", "breach", "breached", "broken")
