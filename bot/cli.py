@@ -11,6 +11,7 @@ import argparse
 import json
 import logging
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ def cmd_kb_check(args: argparse.Namespace, knowledge_dir: Path) -> int:
         kb = load_knowledge(directory)
     except InvalidKnowledgeBase as exc:
         if args.json:
-            print(json.dumps({"ok": False, "problems": [p.__dict__ for p in exc.problems]}, indent=1))
+            print(json.dumps({"ok": False, "problems": [asdict(p) for p in exc.problems]}, indent=1))
         else:
             print(f"{directory}: {len(exc.problems)} problem(s); nothing was loaded", file=sys.stderr)
             for problem in exc.problems:

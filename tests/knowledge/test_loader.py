@@ -1,0 +1,308 @@
+"""load_knowledge: every kind of broken knowledge directory is refused with all its problems named."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from knowledge.errors import InvalidKnowledgeBase, Problem
+from knowledge.loader import DEFAULT_DIR, load_knowledge
+from knowledge.text import fold_quotes_space, verbatim_parts
+
+GUARDIAN = "003_44176b37bbe5822b"
+
+ENTITIES = f"""
+[[entity]]
+id = "armenia"
+name = "Armenia"
+kind = "country"
+evidence = [{{ source = "{GUARDIAN}", quote = "Armenia said at least 49 of its soldiers were killed" }}]
+
+[[entity]]
+id = "pashinyan"
+name = "Nikol Pashinyan"
+kind = "person"
+country = "armenia"
+evidence = [{{ source = "{GUARDIAN}", quote = "The Armenian prime minister, Nikol Pashinyan" }}]
+"""
+
+CONFLICT = f"""
+[[conflict]]
+id = "clashes-2022"
+name = "September 2022 border clashes"
+evidence = [{{ source = "{GUARDIAN}", quote = "has killed about 100 troops as attacks on both sides" }}]
+"""
+
+CASUALTY = f"""
+[[casualty]]
+id = "armenia-killed"
+conflict = "clashes-2022"
+side = "armenia"
+subject = "soldiers"
+outcome = "killed"
+figure = 49
+figure_text = "at least 49"
+qualifier = "at least"
+reported_by = "armenia"
+summary = "Armenia said at least 49 of its soldiers were killed."
+evidence = [{{ source = "{GUARDIAN}", quote = "Armenia said at least 49 of its soldiers were killed" }}]
+"""
+
+QUOTE = f"""
+[[quote]]
+id = "pashinyan-intensity"
+speaker = "pashinyan"
+text = "The intensity of hostilities has decreased"
+cue = "speech"
+context = "in a speech to parliament"
+evidence = [
+    {{ source = "{GUARDIAN}", quote = "The intensity of hostilities has decreased but attacks on one" }},
+]
+"""
+
+VALID = {"entities.toml": ENTITIES, "conflicts.toml": CONFLICT + CASUALTY, "quotes.toml": QUOTE}
+
+
+def make_kb(root: Path, files: dict[str, str | bytes] | None = None) -> Path:
+    """A knowledge directory with the shipped corpus and sources plus ``files`` (valid ones by default)."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(DEFAULT_DIR / "corpus", root / "corpus")
+    shutil.copy(DEFAULT_DIR / "sources.toml", root / "sources.toml")
+    for name, content in (VALID if files is None else files).items():
+        path = root / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def problems_of(root: Path) -> list[Problem]:
+    with pytest.raises(InvalidKnowledgeBase) as info:
+        load_knowledge(root)
+    assert info.value.problems, "InvalidKnowledgeBase must carry at least one problem"
+    return info.value.problems
+
+
+def has(problems: list[Problem], file: str, item: str | None, reason: str) -> bool:
+    """True when some problem is in ``file``, about ``item``, with ``reason`` in its text."""
+    return any(p.file == file and p.item == item and reason in p.reason for p in problems)
+
+
+def test_valid_minimal_directory_loads_with_counts(tmp_path: Path) -> None:
+    """A small valid directory loads, with one count per kind and every source of the corpus."""
+    kb = load_knowledge(make_kb(tmp_path / "kb"))
+    counts = kb.counts()
+    assert counts["source"] == len(list((DEFAULT_DIR / "corpus").glob("*.txt")))
+    assert {k: counts[k] for k in ("entity", "conflict", "casualty", "quote", "place", "qa")} == {
+        "entity": 2, "conflict": 1, "casualty": 1, "quote": 1, "place": 0, "qa": 0,
+    }
+    assert [q.speaker for q in kb.quotes] == ["pashinyan"]
+    assert len(kb.digest) == 64 and kb.version == kb.digest[:12]
+
+
+def test_unreadable_file_is_reported(tmp_path: Path) -> None:
+    """A knowledge file that is not UTF-8 is named as such."""
+    root = make_kb(tmp_path / "kb", {**VALID, "bad.toml": b'[[entity]]\nid = "x\xff\xfe"\n'})
+    assert has(problems_of(root), "bad.toml", None, "not UTF-8")
+
+
+def test_malformed_toml_is_reported(tmp_path: Path) -> None:
+    """A file that is not valid TOML is named with the parser's reason."""
+    root = make_kb(tmp_path / "kb", {**VALID, "bad.toml": '[[entity]\nid = "x"\n'})
+    assert has(problems_of(root), "bad.toml", None, "malformed TOML")
+
+
+@pytest.mark.parametrize(
+    ("edit", "reason"),
+    [
+        (('name = "Nikol Pashinyan"\n', ""), "schema: name: Field required"),
+        (('kind = "person"', 'kind = 7'), "schema: kind"),
+        (('kind = "person"', 'kind = "person"\nshoe_size = 44'), "schema: shoe_size: Extra inputs"),
+    ],
+    ids=["missing-field", "wrong-type", "unknown-key"],
+)
+def test_schema_violation_names_item_and_field(tmp_path: Path, edit: tuple[str, str], reason: str) -> None:
+    """Missing fields, wrong types and unknown keys are schema problems of the item, naming the field."""
+    root = make_kb(tmp_path / "kb", {**VALID, "entities.toml": ENTITIES.replace(*edit)})
+    assert has(problems_of(root), "entities.toml", "pashinyan", reason)
+
+
+def test_unknown_table_is_reported(tmp_path: Path) -> None:
+    """An array of tables whose name is not a known kind is refused, not ignored."""
+    root = make_kb(tmp_path / "kb", {**VALID, "extra.toml": ENTITIES.replace("[[entity]]", "[[entitty]]")})
+    assert has(problems_of(root), "extra.toml", None, "unknown table [[entitty]]")
+
+
+def test_unknown_reference_is_reported(tmp_path: Path) -> None:
+    """A quote whose speaker id does not exist is named with the field and the missing id."""
+    root = make_kb(tmp_path / "kb", {**VALID, "quotes.toml": QUOTE.replace('"pashinyan"', '"nobody"')})
+    assert has(problems_of(root), "quotes.toml", "pashinyan-intensity", "unknown reference speaker='nobody'")
+
+
+def test_reference_to_wrong_kind_is_reported(tmp_path: Path) -> None:
+    """A casualty whose conflict id names an entity is refused, saying what kind it found."""
+    broken = CASUALTY.replace('conflict = "clashes-2022"', 'conflict = "armenia"')
+    root = make_kb(tmp_path / "kb", {**VALID, "conflicts.toml": CONFLICT + broken})
+    assert has(problems_of(root), "conflicts.toml", "armenia-killed", "conflict='armenia' is a entity")
+
+
+def test_duplicate_id_within_a_file(tmp_path: Path) -> None:
+    """The same id twice in one file is a duplicate."""
+    root = make_kb(tmp_path / "kb", {**VALID, "conflicts.toml": CONFLICT + CONFLICT + CASUALTY})
+    assert has(problems_of(root), "conflicts.toml", "clashes-2022", "duplicate id (also in conflicts.toml)")
+
+
+def test_duplicate_id_across_files(tmp_path: Path) -> None:
+    """The same id in two files is a duplicate naming the file that had it first."""
+    root = make_kb(tmp_path / "kb", {**VALID, "more.toml": CONFLICT})
+    assert has(problems_of(root), "more.toml", "clashes-2022", "duplicate id (also in conflicts.toml)")
+
+
+def test_evidence_citing_unknown_source(tmp_path: Path) -> None:
+    """Evidence must cite a source listed in sources.toml."""
+    root = make_kb(tmp_path / "kb", {**VALID, "quotes.toml": QUOTE.replace(GUARDIAN, "no_such_article")})
+    assert has(problems_of(root), "quotes.toml", "pashinyan-intensity", "unknown source 'no_such_article'")
+
+
+def test_evidence_not_verbatim(tmp_path: Path) -> None:
+    """Evidence whose words are not in the cited article is refused."""
+    broken = CONFLICT.replace("has killed about 100 troops", "has killed about 1000 troops")
+    root = make_kb(tmp_path / "kb", {**VALID, "conflicts.toml": broken + CASUALTY})
+    assert has(problems_of(root), "conflicts.toml", "clashes-2022", f"evidence is not verbatim in {GUARDIAN}")
+
+
+def test_quote_text_not_verbatim(tmp_path: Path) -> None:
+    """A quote's own text must be verbatim in its evidence source, even when its evidence is."""
+    broken = QUOTE.replace('text = "The intensity of hostilities', 'text = "The calm of hostilities')
+    root = make_kb(tmp_path / "kb", {**VALID, "quotes.toml": broken})
+    assert has(problems_of(root), "quotes.toml", "pashinyan-intensity", "quote text is not verbatim")
+
+
+def test_missing_sources_file(tmp_path: Path) -> None:
+    """A directory without sources.toml is refused."""
+    root = make_kb(tmp_path / "kb")
+    (root / "sources.toml").unlink()
+    assert has(problems_of(root), "sources.toml", None, "missing")
+
+
+def test_source_without_corpus_file(tmp_path: Path) -> None:
+    """A [[source]] with no corpus/<id>.txt is refused, even when an item cites it."""
+    root = make_kb(tmp_path / "kb")
+    (root / "corpus" / f"{GUARDIAN}.txt").unlink()
+    problems = problems_of(root)
+    assert has(problems, "sources.toml", GUARDIAN, f"no corpus file corpus/{GUARDIAN}.txt")
+
+
+def test_corpus_file_without_source_entry(tmp_path: Path) -> None:
+    """An article in corpus/ that sources.toml does not list is refused."""
+    root = make_kb(tmp_path / "kb")
+    (root / "corpus" / "stray.txt").write_text("An article nobody registered.", encoding="utf-8")
+    assert has(problems_of(root), "sources.toml", "stray", "corpus file has no [[source]] entry")
+
+
+def test_all_problems_reported_at_once(tmp_path: Path) -> None:
+    """Three distinct faults in different files are all listed by one load, not just the first."""
+    files = {
+        **VALID,
+        "quotes.toml": QUOTE.replace('"pashinyan"', '"nobody"'),
+        "conflicts.toml": CONFLICT.replace("about 100 troops", "about 1000 troops") + CASUALTY,
+        "bad.toml": "[[place]\n",
+    }
+    problems = problems_of(make_kb(tmp_path / "kb", files))
+    assert has(problems, "quotes.toml", "pashinyan-intensity", "unknown reference speaker='nobody'")
+    assert has(problems, "conflicts.toml", "clashes-2022", "evidence is not verbatim")
+    assert has(problems, "bad.toml", None, "malformed TOML")
+    assert len(problems) == 3, [str(p) for p in problems]
+
+
+def test_evidence_tolerates_whitespace_and_curly_quotes(tmp_path: Path) -> None:
+    """Evidence may differ from the article in line breaks, spacing and curly-vs-straight quote marks."""
+    evidence = (
+        "it had responded to what it called a \u201clarge-scale\n   provocation\u201d by Azerbaijan"
+    )
+    extra = f"""
+[[conflict]]
+id = "provocation"
+name = "the provocation"
+evidence = [{{ source = "{GUARDIAN}", quote = '''{evidence}''' }}]
+"""
+    kb = load_knowledge(make_kb(tmp_path / "kb", {**VALID, "extra.toml": extra}))
+    assert "provocation" in kb.items
+
+
+def test_evidence_ellipsis_joins_verbatim_parts(tmp_path: Path) -> None:
+    """An ellipsis may join two passages that are each verbatim but not adjacent in the article."""
+    parts = ("Armenia said at least 49 of its soldiers were killed", "Russia's invasion of Ukraine")
+    extra = "".join(
+        f"""
+[[conflict]]
+id = "joined-{n}"
+name = "joined"
+evidence = [{{ source = "{GUARDIAN}", quote = "{parts[0]}{mark}{parts[1]}" }}]
+"""
+        for n, mark in enumerate((" ... ", " \u2026 ", " [\u2026] "))
+    )
+    kb = load_knowledge(make_kb(tmp_path / "kb", {**VALID, "extra.toml": extra}))
+    assert {"joined-0", "joined-1", "joined-2"} <= set(kb.items)
+
+
+def test_digest_changes_when_a_file_changes(tmp_path: Path) -> None:
+    """The digest is stable for unchanged files and changes when a knowledge or corpus file changes."""
+    root = make_kb(tmp_path / "kb")
+    first = load_knowledge(root).digest
+    assert load_knowledge(root).digest == first
+    with (root / "entities.toml").open("a", encoding="utf-8") as f:
+        f.write("\n# a curator's note\n")
+    second = load_knowledge(root).digest
+    with (root / "corpus" / f"{GUARDIAN}.txt").open("a", encoding="utf-8") as f:
+        f.write("\n")
+    third = load_knowledge(root).digest
+    assert len({first, second, third}) == 3
+
+
+def test_shipped_knowledge_base_loads() -> None:
+    """knowledge/data, as shipped, is a valid knowledge base with items of the main kinds."""
+    try:
+        kb = load_knowledge(DEFAULT_DIR)
+    except InvalidKnowledgeBase as exc:
+        pytest.fail("shipped knowledge base is invalid:\n" + "\n".join(str(p) for p in exc.problems))
+    counts = kb.counts()
+    assert counts["source"] >= 1
+    for kind in ("entity", "conflict", "casualty", "quote"):
+        assert counts[kind] > 0, f"no {kind} in the shipped knowledge base"
+
+
+def test_shipped_evidence_is_verbatim_independently_of_the_loader() -> None:
+    """Every evidence passage (and quote text) of every shipped item is verbatim in its source article."""
+    articles = sorted((DEFAULT_DIR / "corpus").glob("*.txt"))
+    corpus = {p.stem: fold_quotes_space(p.read_text(encoding="utf-8")) for p in articles}
+    failures: list[str] = []
+    checked = 0
+    for path in sorted(DEFAULT_DIR.glob("*.toml")):
+        if path.name == "sources.toml":
+            continue
+        for table, rows in tomllib.loads(path.read_text(encoding="utf-8")).items():
+            for row in rows:
+                where = f"{path.name} [{table} {row.get('id')}]"
+                cited: list[str] = []
+                for ev in row.get("evidence", []):
+                    text = corpus.get(ev.get("source"))
+                    if text is None:
+                        failures.append(f"{where}: unknown source {ev.get('source')!r}")
+                        continue
+                    cited.append(text)
+                    parts = verbatim_parts(ev.get("quote", ""))
+                    missing = [p for p in parts if p not in text]
+                    if not parts or missing:
+                        failures.append(f"{where}: not in {ev['source']}: {(missing or [''])[0][:100]!r}")
+                    checked += 1
+                if table == "quote" and cited:
+                    parts = verbatim_parts(row.get("text", ""))
+                    if not parts or not any(all(p in text for p in parts) for text in cited):
+                        failures.append(f"{where}: quote text not in its sources: {row['text'][:100]!r}")
+    assert checked > 0
+    assert not failures, f"{len(failures)} non-verbatim passage(s):\n" + "\n".join(failures)
