@@ -122,7 +122,7 @@ async def unanswered_report(service: KnowledgeService, *, limit: int = 10, days:
     if not rows:
         return Report("Unanswered questions", [f"No unanswered questions in the last {days} days."])
     lines = [f"Most frequent in the last {days} days:"]
-    lines += [f"{row.count}× {row.question} (last {row.last_asked})" for row in rows]
+    lines += [f"{row.count}× {row.question} (last {row.last_asked:%Y-%m-%d %H:%M})" for row in rows]
     return Report("Unanswered questions", lines)
 
 

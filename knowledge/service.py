@@ -278,8 +278,8 @@ class KnowledgeService:
             return replace(status, store_available=False)
         if last is None:
             return status
-        return replace(status, last_reload_at=str(getattr(last, "at", "") or "") or None,
-                       last_reload_by=getattr(last, "who", None), last_reload_ok=getattr(last, "ok", None))
+        return replace(status, last_reload_at=last.at.isoformat(sep=" ", timespec="seconds"),
+                       last_reload_by=last.who, last_reload_ok=last.ok)
 
     async def record_question(self, answer: Answer, *, question: str, transport: Transport,
                               user_id: int | None = None, guild_id: int | None = None) -> int | None:
@@ -289,7 +289,9 @@ class KnowledgeService:
         try:
             return await self.store.record_question(
                 question=question, answered=answer.answered, kind=answer.kind,
-                confidence=answer.confidence, transport=transport, user_id=user_id, guild_id=guild_id)
+                confidence=answer.confidence, transport=transport,
+                user_id=None if user_id is None else str(user_id),
+                guild_id=None if guild_id is None else str(guild_id))
         except StoreError as exc:
             log.error("could not record a question (answer still sent): %s", exc)
             return None

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from knowledge.store import Store
 
 from knowledge.service import KnowledgeService, upload_name_problem
+from knowledge.store import Store
 from tests.bot.kbfixture import BROKEN, EXTRA_ENTITY, snapshot, write_kb
 
 
@@ -126,3 +126,30 @@ def test_upload_name_rules() -> None:
     assert upload_name_problem("extra_2.toml") is None
     for bad in ("", " a.toml", "a.TOML.exe", "..toml", "a/b.toml", "C:\\x.toml", ".x.toml", "a.json"):
         assert upload_name_problem(bad) is not None, bad
+
+
+async def test_questions_are_recorded_and_status_shows_the_last_reload(service: KnowledgeService,
+                                                                       store: Store) -> None:
+    """Asked questions land in the log (unanswered ones listed); status names the last reload and who."""
+    answer = service.engine.ask("what colour is the sky?")
+    qid = await service.record_question(answer, question="what colour is the sky?", transport="console",
+                                        user_id=5, guild_id=6)
+    assert qid is not None
+    record = await store.question(qid)
+    assert record.user_id == "5" and record.guild_id == "6" and record.answered == answer.answered
+    if not answer.answered:
+        assert [u.question for u in await store.unanswered()] == ["what colour is the sky?"]
+    await service.reload("mod (9)")
+    status = await service.status()
+    assert status.last_reload_by == "mod (9)" and status.last_reload_ok is True
+    assert status.last_reload_at and status.version == service.engine.kb.version
+
+
+async def test_store_failure_never_breaks_an_answer(service: KnowledgeService, store: Store) -> None:
+    """With the database closed, recording returns None and status still reports the knowledge base."""
+    await store.close()
+    answer = service.engine.ask("anything")
+    assert await service.record_question(answer, question="anything", transport="console") is None
+    status = await service.status()
+    assert status.version and not status.store_available
+    assert (await service.reload("mod")).ok
