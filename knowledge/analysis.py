@@ -9,6 +9,7 @@ questions pass through the same ``analyse`` so that "killed", "deaths" and
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from knowledge.text import normalise
 
@@ -114,6 +115,7 @@ _SPELLING = {"defence": "defense", "offence": "offense", "centre": "center", "ne
              "programme": "program", "organisation": "organization", "organisations": "organizations"}
 
 
+@lru_cache(maxsize=1 << 18)
 def stem(token: str) -> str:
     """A light suffix stripper: enough for plural, past and -ing forms (and British spellings) to meet."""
     token = _SPELLING.get(token, token)
@@ -141,6 +143,7 @@ for _canon, _words in _GROUPS:
         _SYNONYMS.setdefault(stem(_w), _canon)
 
 
+@lru_cache(maxsize=1 << 18)
 def canon(token: str) -> str:
     """Stem, then fold synonyms onto one canonical token."""
     if token in _SYNONYMS:
@@ -204,43 +207,56 @@ CONCEPT_TRIGGERS = {CONCEPT_DURATION: {"long", "last"}, CONCEPT_AGE: {"old", "ag
 
 
 # Phrasal forms that mean one word; applied to questions and item texts alike.
-_PHRASES = [(re.compile(p), r) for p, r in (
-    (r"\b(?:give|gave|given|giving|hand|handed|handing) (?:up|over)\b", "cede"),
-    (r"\b(?:fell|fall|falls|falling|broke|break|breaks|broken) (?:apart|down)\b", "collapse"),
-    (r"\blost (?:their|his|her) lives\b|\blives lost\b", "killed"),
-    (r"\b(?:took|take|takes|taking|came|come|comes) (?:effect|into force)\b|\bin force\b", "began"),
-    (r"\b(?:the )?'?([5-9]0)s\b", r"19\1s"),
-    (r"\bstir(?:red|ring)? (?:things|it|tensions) up\b", "stir the pot"),
-    (r"\btop diplomats?\b|\bforeign secretary\b", "foreign minister"),
-    (r"\bhead of state\b", "president"),
-    (r"\b(?:lawmakers|legislators|legislature|mps|members of parliament|parliamentarians)\b", "parliament"),
-    (r"\bpm\b", "prime minister"),
-    (r"\b(?:go|goes|went|gone|drag|dragged) on\b", "last"),
-    (r"\bcalm(?:ed)? down\b", "decrease"),
-    (r"\b(?:jan|feb|mar|apr|aug|sep|sept|oct|nov|dec)\b\.?", lambda m: _MONTHS[m.group(0).rstrip(".")]),
-    (r"\b(who|what|where|when|how|why)'s\b", r"\1 is"),
-)]
 _MONTHS = {"jan": "january", "feb": "february", "mar": "march", "apr": "april", "aug": "august", "sep": "september",
            "sept": "september", "oct": "october", "nov": "november", "dec": "december"}
+_PHRASE_RULES: list[tuple[str, object]] = [
+    (r"(?:give|gave|given|giving|hand|handed|handing) (?:up|over)\b", "cede"),
+    (r"(?:fell|fall|falls|falling|broke|break|breaks|broken) (?:apart|down)\b", "collapse"),
+    (r"lost (?:their|his|her) lives\b|lives lost\b", "killed"),
+    (r"(?:took|take|takes|taking|came|come|comes) (?:effect|into force)\b|in force\b", "began"),
+    (r"(?:the )?'?(?P<decade>[5-9]0)s\b", lambda m: f"19{m.group('decade')}s"),
+    (r"stir(?:red|ring)? (?:things|it|tensions) up\b", "stir the pot"),
+    (r"top diplomats?\b|foreign secretary\b", "foreign minister"),
+    (r"head of state\b", "president"),
+    (r"(?:lawmakers|legislators|legislature|mps|members of parliament|parliamentarians)\b", "parliament"),
+    (r"pm\b", "prime minister"),
+    (r"(?:go|goes|went|gone|drag|dragged) on\b", "last"),
+    (r"calm(?:ed)? down\b", "decrease"),
+    (r"(?P<month>jan|feb|mar|apr|aug|sep|sept|oct|nov|dec)\b\.?", lambda m: _MONTHS[m.group("month")]),
+    (r"(?P<qword>who|what|where|when|how|why)'s\b", lambda m: f"{m.group('qword')} is"),
+]
+# one pass over the text instead of one per rule: item texts are long and there are many of them
+_PHRASES = re.compile("|".join(f"(?P<r{i}>\\b(?:{p}))" for i, (p, _) in enumerate(_PHRASE_RULES)))
+
+
+def _phrase(m: re.Match[str]) -> str:
+    repl = _PHRASE_RULES[int(m.lastgroup[1:])][1]
+    return repl(m) if callable(repl) else repl
 
 
 def rewrite_phrases(text: str) -> str:
-    low = text.lower()
-    for rx, repl in _PHRASES:
-        low = rx.sub(repl, low)
-    return low
+    return _PHRASES.sub(_phrase, text.lower())
 
 
-def analyse(text: str) -> list[str]:
-    """Canonical content tokens of a passage (stopwords dropped, order kept)."""
+def prepare(text: str) -> list[str]:
+    """Lower-case, phrase-rewritten, normalised word tokens: the input of every analysis below."""
+    return normalise(rewrite_phrases(text)).replace("-", " ").split()
+
+
+def analyse_tokens(tokens: list[str]) -> list[str]:
     out = []
-    for tok in normalise(rewrite_phrases(text)).replace("-", " ").replace("'", " ").split():
+    for tok in tokens:
         if tok in STOP:
             continue
         c = canon(tok)
         if c not in STOP:
             out.append(c)
     return out
+
+
+def analyse(text: str) -> list[str]:
+    """Canonical content tokens of a passage (stopwords dropped, order kept)."""
+    return analyse_tokens(prepare(text))
 
 
 def analysed_text(text: str, extra: list[str] | None = None) -> str:
@@ -256,9 +272,8 @@ _NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten el
     fifty hundred hundreds thousand thousands dozen dozens several""".split())
 
 
-def counted_nouns(text: str) -> frozenset[str]:
+def counted_nouns(toks: list[str]) -> frozenset[str]:
     """Canonical words that follow a number closely ("2,000 Russian peacekeepers" -> peacekeeper, russian)."""
-    toks = normalise(rewrite_phrases(text)).replace("-", " ").split()
     out: set[str] = set()
     for i, tok in enumerate(toks):
         if tok.isdigit() or tok in _NUMBER_WORDS:

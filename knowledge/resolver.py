@@ -52,6 +52,10 @@ class NameResolver:
                     table[key].add(item_id)
         self._table = {k: tuple(sorted(v)) for k, v in table.items()}
         self._max_len = max((len(k) for k in self._table), default=1)
+        starts: dict[str, int] = {}
+        for key in self._table:
+            starts[key[0]] = max(starts.get(key[0], 0), len(key))
+        self._starts = starts
         vocab = {tok for key in self._table for tok in key}
         self._vocab = vocab
         buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
@@ -64,6 +68,7 @@ class NameResolver:
             if len(tok) >= 5:
                 prefix[tok[:5]].append(tok)
         self._prefix = dict(prefix)
+        self._fixed: dict[str, str] = {}
 
     @property
     def vocabulary(self) -> set[str]:
@@ -72,6 +77,14 @@ class NameResolver:
     def _fix(self, tok: str) -> str:
         if tok in self._vocab:
             return tok
+        fixed = self._fixed.get(tok)
+        if fixed is None:
+            if len(self._fixed) > 50_000:
+                self._fixed.clear()
+            fixed = self._fixed[tok] = self._correct(tok)
+        return fixed
+
+    def _correct(self, tok: str) -> str:
         if tok.endswith("s") and tok[:-1] in self._vocab:  # possessive "russia's" -> "russias"
             return tok[:-1]
         if len(tok) < 5 or tok.isdigit():
@@ -88,14 +101,26 @@ class NameResolver:
                     best, best_d = cand, d
         return best
 
-    def find(self, text: str) -> list[Mention]:
-        """Non-overlapping mentions in ``text``, longest alias first."""
-        raw = normalise(text).replace("-", " ").split()
-        toks = [self._fix(t) for t in _tokens(text)]
+    def find(self, text: str, *, correct: bool = True) -> list[Mention]:
+        """Non-overlapping mentions in ``text``, longest alias first.
+
+        ``correct=False`` skips typo correction: curated texts are spelt as their aliases are.
+        """
+        return self.find_tokens(normalise(text).replace("-", " ").split(), correct=correct)
+
+    def find_tokens(self, raw: list[str], *, correct: bool = True) -> list[Mention]:
+        """``find`` over tokens already normalised (positions index ``raw``)."""
+        toks = [stem(t) if not t.isdigit() else t for t in raw]
+        if correct:
+            toks = [self._fix(t) for t in toks]
         out: list[Mention] = []
         i = 0
         while i < len(toks):
-            for n in range(min(self._max_len, len(toks) - i), 0, -1):
+            longest = self._starts.get(toks[i])
+            if longest is None:  # most words start no alias: skip without building n-grams
+                i += 1
+                continue
+            for n in range(min(longest, len(toks) - i), 0, -1):
                 ids = self._table.get(tuple(toks[i:i + n]))
                 if ids and not (n == 1 and toks[i] in _LEADING):
                     out.append(Mention(ids, i, i + n, " ".join(raw[i:i + n])))

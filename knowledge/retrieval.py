@@ -23,8 +23,10 @@ from knowledge.analysis import (
     QUANTITY,
     STOP,
     analyse,
+    analyse_tokens,
     concepts_of_text,
     counted_nouns,
+    prepare,
 )
 from knowledge.index import FuzzyIndex
 from knowledge.models import Place, _Item
@@ -81,13 +83,15 @@ class ItemRetriever:
         for item, text, refs, heads in texts:
             refs = list(refs)
             self.headlines[item.id] = tuple(
-                frozenset(analyse(h)) | {id_token(i) for m in names.find(h) for i in m.ids} for h in heads if h)
-            counted = counted_nouns(text)
+                frozenset(analyse(h)) | {id_token(i) for m in names.find(h, correct=False) for i in m.ids}
+                for h in heads if h)
+            words = prepare(text)  # normalised once, used three ways below
+            counted = counted_nouns(words)
             if counted:
                 self.counted[item.id] = counted
-            toks = set(analyse(text)) | set(concepts_of_text(text))
+            toks = set(analyse_tokens(words)) | set(concepts_of_text(text))
             toks |= {id_token(r) for r in refs if r}
-            found = {i for m in names.find(text) for i in m.ids}
+            found = {i for m in names.find_tokens(words, correct=False) for i in m.ids}
             toks |= {id_token(i) for i in found}
             if any(isinstance(places.get(i), Place) for i in found | set(refs)):
                 toks.add(CONCEPT_PLACE)
