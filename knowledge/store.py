@@ -109,11 +109,25 @@ def _wrapped(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
         try:
             return await fn(*args, **kwargs)
         except StoreError:
+            await _roll_back(args[0])
             raise
         except (sqlite3.Error, ValueError, OSError) as exc:
+            await _roll_back(args[0])
             raise StoreError(f"{fn.__name__} failed: {exc}") from exc
 
     return inner
+
+
+async def _roll_back(store: object) -> None:
+    """End a transaction a failed write left open, so it neither holds a lock nor joins the next commit."""
+    conn = getattr(store, "conn", None)
+    if not isinstance(conn, aiosqlite.Connection):
+        return
+    try:
+        if conn.in_transaction:
+            await conn.rollback()
+    except (sqlite3.Error, ValueError) as exc:  # closed, or the database itself is gone
+        log.debug("rollback after a failed operation failed too: %s", exc)
 
 
 class Store:

@@ -244,3 +244,80 @@ async def test_open_in_missing_directory_raises_store_error(tmp_path: Path) -> N
         if not any("_connection_worker_thread" in t.name for t in threading.enumerate()):
             break
         await asyncio.sleep(0.01)
+
+
+async def test_open_sets_wal_foreign_keys_and_busy_timeout(store: Store) -> None:
+    """The connection runs in WAL mode, enforces foreign keys and waits on a locked database."""
+    pragmas = {}
+    for name in ("journal_mode", "foreign_keys", "busy_timeout"):
+        async with store.conn.execute(f"PRAGMA {name}") as cur:
+            pragmas[name] = (await cur.fetchone())[0]
+    assert pragmas["journal_mode"] == "wal"
+    assert pragmas["foreign_keys"] == 1
+    assert pragmas["busy_timeout"] > 0
+
+
+@pytest.fixture
+def not_a_database(db_path: Path) -> Path:
+    db_path.write_bytes(b"not a database, just text that happens to be here\n" * 200)
+    return db_path
+
+
+async def test_open_on_a_file_that_is_not_a_database_raises_store_error(not_a_database: Path) -> None:
+    """A path holding something other than SQLite is refused with StoreError when the schema is applied."""
+    with pytest.raises(StoreError, match="apply_schema"):
+        await Store.open(not_a_database)
+
+
+@pytest.mark.parametrize("method", ["record_question", "record_feedback"])
+async def test_failed_write_is_rolled_back(store: Store, method: str) -> None:
+    """A write the database refuses leaves no transaction open, and the next write commits normally."""
+    qid = await ask(store, "voted on")
+    await store.conn.execute("PRAGMA query_only = ON")
+    with pytest.raises(StoreError) as info:
+        if method == "record_question":
+            await ask(store, "refused")
+        else:
+            await store.record_feedback(question_id=qid, user_id="u", vote=1)
+    assert isinstance(info.value.__cause__, sqlite3.Error)  # the log can say what the database said
+    assert not store.conn.in_transaction
+    await store.conn.execute("PRAGMA query_only = OFF")
+    await store.record_feedback(question_id=qid, user_id="u", vote=-1)
+    assert await store.feedback_counts(qid) == (0, 1)
+    assert [r.question for r in await store.unanswered()] == ["voted on"]
+
+
+async def test_vote_on_unknown_question_leaves_no_transaction_open(store: Store) -> None:
+    """The foreign-key refusal of a vote is rolled back, so it cannot ride along with a later commit."""
+    with pytest.raises(StoreError):
+        await store.record_feedback(question_id=404, user_id="u", vote=1)
+    assert not store.conn.in_transaction
+
+
+async def test_record_reload_source_defaults_to_reload(store: Store) -> None:
+    """Without a source argument a reload is recorded as source 'reload'."""
+    await store.record_reload(who="mod", ok=True, counts={}, digest="d", problems=[])
+    last = await store.last_reload()
+    assert last is not None and last.source == "reload"
+
+
+async def test_unanswered_leaves_out_blank_questions(store: Store) -> None:
+    """A question that normalises to nothing (only spaces or punctuation) is not listed."""
+    await ask(store, "   ")
+    await ask(store, "?!")
+    assert await store.unanswered() == []
+
+
+@pytest.mark.parametrize(
+    ("asked", "normalised"),
+    [
+        ("How many  died?", "how many died"),
+        ("  HOW many\tdied ?!  ", "how many died"),
+        ("who is Blinken...", "who is blinken"),
+        ("Who is Çavuşoğlu?", "who is çavuşoğlu"),
+        ("what's 2+2?", "what's 2+2"),
+    ],
+)
+def test_normalise_question(asked: str, normalised: str) -> None:
+    """Unanswered questions group by lower case, collapsed whitespace and no trailing punctuation."""
+    assert normalise_question(asked) == normalised
