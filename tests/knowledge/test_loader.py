@@ -306,3 +306,67 @@ def test_shipped_evidence_is_verbatim_independently_of_the_loader() -> None:
                         failures.append(f"{where}: quote text not in its sources: {row['text'][:100]!r}")
     assert checked > 0
     assert not failures, f"{len(failures)} non-verbatim passage(s):\n" + "\n".join(failures)
+
+
+def test_source_without_corpus_file_is_one_problem_not_many(tmp_path: Path) -> None:
+    """Evidence citing a source whose article is missing is not also reported as non-verbatim."""
+    root = make_kb(tmp_path / "kb")
+    (root / "corpus" / f"{GUARDIAN}.txt").unlink()
+    problems = problems_of(root)
+    assert [str(p) for p in problems] == [f"sources.toml [{GUARDIAN}]: no corpus file corpus/{GUARDIAN}.txt"]
+
+
+def test_corpus_file_not_utf8_is_reported(tmp_path: Path) -> None:
+    """An article that is not UTF-8 is named as unreadable, and its source as lacking a corpus file."""
+    root = make_kb(tmp_path / "kb")
+    (root / "corpus" / f"{GUARDIAN}.txt").write_bytes(b"Armenia \xff\xfe said")
+    problems = problems_of(root)
+    assert has(problems, f"corpus/{GUARDIAN}.txt", None, "unreadable")
+    assert has(problems, "sources.toml", GUARDIAN, "no corpus file")
+
+
+def test_missing_corpus_folder_is_reported(tmp_path: Path) -> None:
+    """A directory without corpus/ is refused, naming the folder."""
+    root = make_kb(tmp_path / "kb")
+    shutil.rmtree(root / "corpus")
+    assert has(problems_of(root), "corpus", None, "missing corpus folder")
+
+
+def test_not_a_directory_is_reported(tmp_path: Path) -> None:
+    """Loading a path that is not a directory is refused with one problem, not an OSError."""
+    problems = problems_of(tmp_path / "nowhere")
+    assert [p.reason for p in problems] == ["not a directory"]
+
+
+def test_duplicate_source_id_is_reported(tmp_path: Path) -> None:
+    """The same [[source]] id twice in sources.toml is a duplicate."""
+    root = make_kb(tmp_path / "kb")
+    with (root / "sources.toml").open("a", encoding="utf-8") as f:
+        f.write(f'\n[[source]]\nid = "{GUARDIAN}"\nlabel = "again"\n')
+    assert has(problems_of(root), "sources.toml", GUARDIAN, "duplicate source id")
+
+
+@pytest.mark.parametrize(
+    "body", ['[source]\nid = "x"\nlabel = "y"\n', 'source = "x"\n'], ids=["table", "string"]
+)
+def test_sources_must_be_an_array_of_tables(tmp_path: Path, body: str) -> None:
+    """A [source] table or a plain value instead of [[source]] is one clear problem, not per-key noise."""
+    root = make_kb(tmp_path / "kb", {})
+    (root / "sources.toml").write_text(body, encoding="utf-8")
+    problems = problems_of(root)
+    assert has(problems, "sources.toml", None, "source must be an array of tables")
+    assert not any("schema" in p.reason for p in problems)
+
+
+def test_unknown_table_in_sources_file(tmp_path: Path) -> None:
+    """sources.toml holds only [[source]]; anything else in it is refused."""
+    root = make_kb(tmp_path / "kb")
+    with (root / "sources.toml").open("a", encoding="utf-8") as f:
+        f.write('\n[[quote]]\nid = "stray"\n')
+    assert has(problems_of(root), "sources.toml", None, "unknown table [[quote]]")
+
+
+def test_item_table_must_be_an_array_of_tables(tmp_path: Path) -> None:
+    """A single [entity] table instead of [[entity]] is refused naming the table."""
+    root = make_kb(tmp_path / "kb", {**VALID, "single.toml": '[entity]\nid = "x"\n'})
+    assert has(problems_of(root), "single.toml", None, "entity must be an array of tables")
