@@ -206,41 +206,92 @@ CONCEPT_TRIGGERS = {CONCEPT_DURATION: {"long", "last"}, CONCEPT_AGE: {"old", "ag
                     CONCEPT_COUNT: {"number"}, CONCEPT_PLACE: {"place", "location", "locat"}}
 
 
-# Phrasal forms that mean one word; applied to questions and item texts alike.
-_MONTHS = {"jan": "january", "feb": "february", "mar": "march", "apr": "april", "aug": "august", "sep": "september",
-           "sept": "september", "oct": "october", "nov": "november", "dec": "december"}
-_PHRASE_RULES: list[tuple[str, object]] = [
-    (r"(?:give|gave|given|giving|hand|handed|handing) (?:up|over)\b", "cede"),
-    (r"(?:fell|fall|falls|falling|broke|break|breaks|broken) (?:apart|down)\b", "collapse"),
-    (r"lost (?:their|his|her) lives\b|lives lost\b", "killed"),
-    (r"(?:took|take|takes|taking|came|come|comes) (?:effect|into force)\b|in force\b", "began"),
-    (r"(?:the )?'?(?P<decade>[5-9]0)s\b", lambda m: f"19{m.group('decade')}s"),
-    (r"stir(?:red|ring)? (?:things|it|tensions) up\b", "stir the pot"),
-    (r"top diplomats?\b|foreign secretary\b", "foreign minister"),
-    (r"head of state\b", "president"),
-    (r"(?:lawmakers|legislators|legislature|mps|members of parliament|parliamentarians)\b", "parliament"),
-    (r"pm\b", "prime minister"),
-    (r"(?:go|goes|went|gone|drag|dragged) on\b", "last"),
-    (r"calm(?:ed)? down\b", "decrease"),
-    (r"(?P<month>jan|feb|mar|apr|aug|sep|sept|oct|nov|dec)\b\.?", lambda m: _MONTHS[m.group("month")]),
-    (r"(?P<qword>who|what|where|when|how|why)'s\b", lambda m: f"{m.group('qword')} is"),
+# Phrasal forms that mean one word, applied to questions and item texts alike. Each rule is a
+# sequence of word alternatives and its replacement; item texts use the token table built from
+# the rules (fast on long texts), questions the equivalent regex (it keeps their punctuation).
+_PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
+    (("give|gave|given|giving|hand|handed|handing", "up|over"), "cede"),
+    (("fell|fall|falls|falling|broke|break|breaks|broken", "apart|down"), "collapse"),
+    (("lost", "their|his|her", "lives"), "killed"),
+    (("lives", "lost"), "killed"),
+    (("took|take|takes|taking|came|come|comes", "effect"), "began"),
+    (("took|take|takes|taking|came|come|comes", "into", "force"), "began"),
+    (("in", "force"), "began"),
+    (("stir|stirred|stirring", "things|it|tensions", "up"), "stir the pot"),
+    (("top", "diplomat|diplomats"), "foreign minister"),
+    (("foreign", "secretary"), "foreign minister"),
+    (("head", "of", "state"), "president"),
+    (("lawmakers|legislators|legislature|mps|parliamentarians",), "parliament"),
+    (("members", "of", "parliament"), "parliament"),
+    (("pm",), "prime minister"),
+    (("go|goes|went|gone|drag|dragged", "on"), "last"),
+    (("calm|calmed", "down"), "decrease"),
+    *((("50s|60s|70s|80s|90s".split("|")[i],), f"19{5 + i}0s") for i in range(5)),
+    *(((abbr,), month) for abbr, month in {
+        "jan": "january", "feb": "february", "mar": "march", "apr": "april", "aug": "august",
+        "sep": "september", "sept": "september", "oct": "october", "nov": "november", "dec": "december"}.items()),
 ]
-# one pass over the text instead of one per rule: item texts are long and there are many of them
-_PHRASES = re.compile("|".join(f"(?P<r{i}>\\b(?:{p}))" for i, (p, _) in enumerate(_PHRASE_RULES)))
+
+
+def _token_table() -> dict[tuple[str, ...], list[str]]:
+    table: dict[tuple[str, ...], list[str]] = {}
+    for words, repl in _PHRASE_RULES:
+        seqs: list[tuple[str, ...]] = [()]
+        for alternatives in words:
+            seqs = [seq + (alt,) for seq in seqs for alt in alternatives.split("|")]
+        for seq in seqs:
+            table[seq] = repl.split()
+    return table
+
+
+_PHRASE_TOKENS = _token_table()
+_PHRASE_STARTS: dict[str, int] = {}
+for _seq in _PHRASE_TOKENS:
+    _PHRASE_STARTS[_seq[0]] = max(_PHRASE_STARTS.get(_seq[0], 0), len(_seq))
+_SPACE = r"\s+"
+_PHRASE_REGEX = re.compile("|".join(
+    rf"(?P<r{i}>\b{_SPACE.join(f'(?:{alt})' for alt in words)}\b)" for i, (words, _) in enumerate(_PHRASE_RULES))
+    + r"|\b(?P<qword>who|what|where|when|how|why)'s\b|'(?=\d0s\b)")
 
 
 def _phrase(m: re.Match[str]) -> str:
-    repl = _PHRASE_RULES[int(m.lastgroup[1:])][1]
-    return repl(m) if callable(repl) else repl
+    if m.group("qword"):
+        return f"{m.group('qword')} is"
+    if m.lastgroup is None or not m.lastgroup.startswith("r"):
+        return ""
+    return _PHRASE_RULES[int(m.lastgroup[1:])][1]
 
 
 def rewrite_phrases(text: str) -> str:
-    return _PHRASES.sub(_phrase, text.lower())
+    """The question form of the phrase rules ("who's the PM" -> "who is the prime minister")."""
+    return _PHRASE_REGEX.sub(_phrase, text.lower())
+
+
+def rewrite_tokens(tokens: list[str]) -> list[str]:
+    """The token form of the phrase rules, for long texts."""
+    out: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        longest = _PHRASE_STARTS.get(tokens[i])
+        if longest:
+            for length in range(min(longest, n - i), 0, -1):
+                repl = _PHRASE_TOKENS.get(tuple(tokens[i:i + length]))
+                if repl is not None:
+                    out.extend(repl)
+                    i += length
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
 
 
 def prepare(text: str) -> list[str]:
     """Lower-case, phrase-rewritten, normalised word tokens: the input of every analysis below."""
-    return normalise(rewrite_phrases(text)).replace("-", " ").split()
+    return rewrite_tokens(normalise(text).replace("-", " ").split())
 
 
 def analyse_tokens(tokens: list[str]) -> list[str]:
