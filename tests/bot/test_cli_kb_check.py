@@ -84,3 +84,28 @@ def test_json_on_broken_dir_lists_problems(tmp_path: Path) -> None:
         ("broken.toml", "blinken", "unknown reference country='united-states'"),
         ("broken.toml", "blinken", "evidence is not verbatim in art1"),
     }
+
+
+def test_missing_dir_fails_cleanly(tmp_path: Path) -> None:
+    """A path that is not a directory exits non-zero naming it, without a traceback."""
+    missing = tmp_path / "nowhere"
+    result = kb_check(str(missing))
+    assert result.returncode != 0
+    assert f"{missing}: not a directory" in result.stderr
+    assert "Traceback" not in result.stderr
+    report = json.loads(kb_check(str(missing), "--json").stdout)
+    expected = {"file": str(missing), "item": None, "reason": "not a directory"}
+    assert report == {"ok": False, "problems": [expected]}
+
+
+def test_broken_dir_across_files_names_each_file(tmp_path: Path) -> None:
+    """Problems in sources.toml, the corpus and a curated file are all listed, each with its file."""
+    root = broken_kb(tmp_path)
+    (root / "corpus" / "stray.txt").write_text("An article nobody registered.", encoding="utf-8")
+    (root / "bad.toml").write_text("[[entity]\n", encoding="utf-8")
+    result = kb_check(str(root))
+    assert result.returncode != 0
+    assert "5 problem(s)" in result.stderr
+    assert "sources.toml [stray]: corpus file has no [[source]] entry" in result.stderr
+    assert "bad.toml: malformed TOML" in result.stderr
+    assert "broken.toml [blinken]" in result.stderr and "broken.toml [nobody]" in result.stderr
