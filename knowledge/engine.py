@@ -16,6 +16,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process, utils
 
 from knowledge.compose import SOURCES_DONT_SAY, Composer
+from knowledge.index import FuzzyIndex
 from knowledge.intents import IntentHandlers, unique
 from knowledge.loader import KnowledgeBase
 from knowledge.models import (
@@ -133,8 +134,16 @@ class AnswerEngine:
         for b in kb.background:
             for e in b.entities:
                 self.background_by[e].append(b)
-        self.qa_questions = {f"{qa.id}\u0000{i}": utils.default_process(text)
-                             for qa in kb.qa for i, text in enumerate([qa.question, *qa.paraphrases])}
+        # curated Q&A wordings, searched through an index so the cost stays flat as they grow
+        self.qa_index = FuzzyIndex((qa.id, text) for qa in kb.qa for text in [qa.question, *qa.paraphrases])
+        self.casualty_sides = {c.side for c in kb.casualties if c.side}
+        self.conflict_order = {cid: n for n, cid in enumerate(dict.fromkeys(c.conflict for c in kb.casualties))}
+        self.persons_by: dict[str, list[Entity]] = defaultdict(list)
+        for e in kb.entities:
+            if e.kind == "person" and e.role:
+                for key in {e.id} | self.ancestors(e.id):
+                    self.persons_by[key].append(e)
+        self._choices: dict[str, list[Choice]] = {}
         self.intents = IntentHandlers(self)
 
     def ancestors(self, item_id: str) -> set[str]:
@@ -254,7 +263,9 @@ class AnswerEngine:
 
     def complete(self, field: CompletionField, current: str, limit: int = 25) -> list[Choice]:
         """Autocomplete choices for a command option (at most ``limit``, names <= 100 chars)."""
-        choices = self._completion_choices(field)
+        if field not in self._choices:
+            self._choices[field] = self._completion_choices(field)
+        choices = self._choices[field]
         current = clean_input(current, 100)
         if current:
             ranked = process.extract(current, {i: c.name for i, c in enumerate(choices)},

@@ -78,13 +78,16 @@ class IntentHandlers:
         return self.e.background()
 
     def _qa_direct(self, q: Question) -> Answer | None:
-        if not self.e.qa_questions:
+        """A question worded (nearly) as a curated Q&A wording gets that answer."""
+        hits = self.e.qa_index.search(q.text, limit=5, candidates=20)
+        if not hits:
             return None
-        best = process.extractOne(utils.default_process(q.text), self.e.qa_questions, scorer=fuzz.ratio,
+        asked = utils.default_process(q.text)
+        best = process.extractOne(asked, {h.key: utils.default_process(h.text) for h in hits}, scorer=fuzz.ratio,
                                   processor=None, score_cutoff=QA_DIRECT_AT)
         if best is None:
             return None
-        qa = self.kb.items[best[2].split("\u0000")[0]]
+        qa = self.kb.items[best[2]]
         return self.c.answer(q.text, "qa", [(qa.answer, [qa])], best[1] / 100)
 
     def _author(self, q: Question) -> Answer | None:
@@ -164,9 +167,8 @@ class IntentHandlers:
 
     def _person_by_role(self, ids: set[str], words: set[str]) -> str | None:
         """The one person of these countries or bodies whose role holds all of ``words``."""
-        found = [e for e in self.kb.entities if e.kind == "person" and e.role
-                 and (ids & ({e.id} | self.e.ancestors(e.id)))
-                 and words <= set(analyse(e.role + " " + " ".join(e.aliases)))]
+        people = unique(p for i in ids for p in self.e.persons_by.get(i, []))
+        found = [e for e in people if words <= set(analyse(e.role + " " + " ".join(e.aliases)))]
         return found[0].id if len(found) == 1 else None
 
     def said_by(self, question: str, ids: set[str], rest: str) -> Answer:
@@ -218,7 +220,7 @@ class IntentHandlers:
         else:
             main = max(e.casualties_by, key=lambda k: len(e.casualties_by[k]), default=None)
             pool = list(e.casualties_by.get(main, []))
-        sides = {c.side for c in self.kb.casualties if c.side}
+        sides = self.e.casualty_sides
         side_ids = {self._side_of(i, sides) for i in side_ids}
         wanted_sides = side_ids & sides
         if side_ids and not wanted_sides:
@@ -264,8 +266,7 @@ class IntentHandlers:
     def _casualty_parts(self, label: str, pool: list[Casualty], question: Question | None,
                         lead: str | None = None) -> Answer:
         total_first = question is None or question.wants_total or not (question.ids & {c.side for c in pool})
-        conflicts = list(dict.fromkeys(c.conflict for c in self.kb.casualties))
-        order = sorted(pool, key=lambda c: (conflicts.index(c.conflict),
+        order = sorted(pool, key=lambda c: (self.e.conflict_order.get(c.conflict, 0),
                                             c.side is not None if total_first else c.side is None,
                                             c.side or "", _OUTCOME_ORDER.get(c.outcome, 9), c.figure is None))
         groups: dict[tuple, list[Casualty]] = {}

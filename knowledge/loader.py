@@ -54,8 +54,15 @@ class KnowledgeBase:
     directory: str = ""
     files: dict[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        by_kind: dict[type, list] = {model: [] for model in KIND_OF_TABLE.values()}
+        for it in self.items.values():
+            by_kind[type(it)].append(it)
+        object.__setattr__(self, "_by_kind", by_kind)  # frozen: grouped once, not per access
+
     def of(self, kind: type[_Item]) -> list:
-        return [it for it in self.items.values() if type(it) is kind]
+        """The items of one kind, in file order (a shared list: do not mutate)."""
+        return self._by_kind.get(kind, [])  # type: ignore[attr-defined]
 
     @property
     def entities(self) -> list[Entity]:

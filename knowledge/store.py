@@ -7,6 +7,7 @@ sqlite error), so a transport can log the failure and keep answering.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -106,14 +107,18 @@ def _wrapped(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
 
     @wraps(fn)
     async def inner(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return await fn(*args, **kwargs)
-        except StoreError:
-            await _roll_back(args[0])
-            raise
-        except (sqlite3.Error, ValueError, OSError) as exc:
-            await _roll_back(args[0])
-            raise StoreError(f"{fn.__name__} failed: {exc}") from exc
+        store = args[0]
+        # One operation at a time: on a shared connection another coroutine's commit or rollback
+        # would otherwise commit or discard this one's half-done write.
+        async with store.lock:  # type: ignore[attr-defined]
+            try:
+                return await fn(*args, **kwargs)
+            except StoreError:
+                await _roll_back(store)
+                raise
+            except (sqlite3.Error, ValueError, OSError) as exc:
+                await _roll_back(store)
+                raise StoreError(f"{fn.__name__} failed: {exc}") from exc
 
     return inner
 
@@ -134,9 +139,11 @@ class Store:
     """Repository of the bot's runtime state."""
 
     conn: aiosqlite.Connection
+    lock: asyncio.Lock
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
+        self.lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:
