@@ -321,3 +321,26 @@ async def test_unanswered_leaves_out_blank_questions(store: Store) -> None:
 def test_normalise_question(asked: str, normalised: str) -> None:
     """Unanswered questions group by lower case, collapsed whitespace and no trailing punctuation."""
     assert normalise_question(asked) == normalised
+
+
+async def test_a_failing_operation_cannot_undo_a_concurrent_one(store: Store) -> None:
+    """A refused vote running beside a question write does not roll that write back."""
+
+    async def refused_vote() -> None:
+        with pytest.raises(StoreError):
+            await store.record_feedback(question_id=10_000, user_id="u", vote=1)
+
+    for i in range(20):
+        _, qid = await asyncio.gather(refused_vote(), ask(store, f"question {i}"))
+        record = await store.question(qid)
+        assert record is not None and record.question == f"question {i}"
+    assert len(await store.unanswered(limit=100)) == 20
+
+
+async def test_concurrent_writes_all_land(store: Store) -> None:
+    """Many questions and votes written at once from one event loop are all stored."""
+    qids = await asyncio.gather(*(ask(store, f"q{i}") for i in range(50)))
+    assert len(set(qids)) == 50
+    votes = [store.record_feedback(question_id=qids[0], user_id=f"u{i}", vote=1) for i in range(30)]
+    await asyncio.gather(*votes)
+    assert await store.feedback_counts(qids[0]) == (30, 0)
