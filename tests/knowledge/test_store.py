@@ -344,3 +344,20 @@ async def test_concurrent_writes_all_land(store: Store) -> None:
     votes = [store.record_feedback(question_id=qids[0], user_id=f"u{i}", vote=1) for i in range(30)]
     await asyncio.gather(*votes)
     assert await store.feedback_counts(qids[0]) == (30, 0)
+
+
+async def test_existing_database_gains_the_unanswered_index(db_path: Path) -> None:
+    """A database made before the grouping index existed gets it when opened, keeping its rows."""
+    first = await Store.open(db_path)
+    await ask(first, "kept")
+    await first.conn.execute("DROP INDEX questions_unanswered_by_text")
+    await first.conn.commit()
+    await first.close()
+    second = await Store.open(db_path)
+    try:
+        async with second.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'") as cur:
+            indexes = {row[0] for row in await cur.fetchall()}
+        assert "questions_unanswered_by_text" in indexes
+        assert [r.question for r in await second.unanswered()] == ["kept"]
+    finally:
+        await second.close()
