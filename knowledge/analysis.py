@@ -59,7 +59,23 @@ def _group(canon: str, *words: str) -> None:
     _GROUPS.append((canon, words))
 
 
-_group("kill", "kill", "die", "died", "dies", "dying", "dead", "death", "toll", "fatality", "fatal", "perish", "slain", "slay", "lives")
+_group(
+    "kill",
+    "kill",
+    "die",
+    "died",
+    "dies",
+    "dying",
+    "dead",
+    "death",
+    "toll",
+    "fatality",
+    "fatal",
+    "perish",
+    "slain",
+    "slay",
+    "lives",
+)
 _group("zdur", "duration", "durat")
 _group("write", "write", "wrote", "written", "writ", "writer", "author", "authored", "byline")
 _group("advance", "advance", "push", "pushed", "pushing", "penetrate", "move into", "incursion")
@@ -75,13 +91,58 @@ _group("begin", "begin", "began", "begun", "start", "erupt", "outbreak", "commen
 _group("town", "town", "city", "village", "settlement", "municipality")
 _group("weapon", "weapon", "arm", "armament", "weaponry", "munition")
 _group("shell", "shell", "bomb", "bombard", "bombardment", "shelling")
-_group("talk", "talk", "negotiation", "negotiate", "discussion", "dialogue", "speak", "spoke", "spoken", "discuss")
-_group("say", "say", "said", "says", "saying", "mention", "claim", "claimed", "claims", "tell", "told", "state", "stated", "statement",
-       "remark", "comment", "declare", "declared")
+_group(
+    "talk",
+    "talk",
+    "negotiation",
+    "negotiate",
+    "discussion",
+    "dialogue",
+    "speak",
+    "spoke",
+    "spoken",
+    "discuss",
+)
+_group(
+    "say",
+    "say",
+    "said",
+    "says",
+    "saying",
+    "mention",
+    "claim",
+    "claimed",
+    "claims",
+    "tell",
+    "told",
+    "state",
+    "stated",
+    "statement",
+    "remark",
+    "comment",
+    "declare",
+    "declared",
+)
 _group("collapse", "collapse", "fail", "failure", "violate", "violation", "breach", "breached", "broken")
 _group("cede", "cede", "ced", "surrender", "concede", "concession")
-_group("defuse", "defuse", "ease", "calm", "reduce", "deescalate", "lower", "lessen", "decrease", "decreas",
-       "decline", "declin", "subside", "subsid", "diminish", "abate")
+_group(
+    "defuse",
+    "defuse",
+    "ease",
+    "calm",
+    "reduce",
+    "deescalate",
+    "lower",
+    "lessen",
+    "decrease",
+    "decreas",
+    "decline",
+    "declin",
+    "subside",
+    "subsid",
+    "diminish",
+    "abate",
+)
 _group("action", "action", "step", "measure")
 _group("video", "video", "footage", "film", "clip", "recording")
 _group("win", "win", "won", "victory", "victor", "winner", "defeat", "triumph")
@@ -110,9 +171,19 @@ def _quantity_forms(words: frozenset[str]) -> frozenset[str]:
 
 
 _BRITISH = re.compile(r"is(ation|ations|e|es|ed|ing)$")
-_SPELLING = {"defence": "defense", "offence": "offense", "centre": "center", "neighbour": "neighbor",
-             "neighbouring": "neighboring", "neighbours": "neighbors", "favour": "favor", "honour": "honor",
-             "programme": "program", "organisation": "organization", "organisations": "organizations"}
+_SPELLING = {
+    "defence": "defense",
+    "offence": "offense",
+    "centre": "center",
+    "neighbour": "neighbor",
+    "neighbouring": "neighboring",
+    "neighbours": "neighbors",
+    "favour": "favor",
+    "honour": "honor",
+    "programme": "program",
+    "organisation": "organization",
+    "organisations": "organizations",
+}
 
 
 @lru_cache(maxsize=1 << 18)
@@ -123,8 +194,15 @@ def stem(token: str) -> str:
         token = _BRITISH.sub(lambda m: "iz" + m.group(1), token)
     if len(token) <= 3 or token.isdigit():
         return token
-    for suffix, repl, min_len in (("ies", "y", 5), ("ied", "y", 5), ("ing", "", 6), ("ed", "", 5),
-                                  ("es", "", 5), ("s", "", 4), ("ly", "", 6)):
+    for suffix, repl, min_len in (
+        ("ies", "y", 5),
+        ("ied", "y", 5),
+        ("ing", "", 6),
+        ("ed", "", 5),
+        ("es", "", 5),
+        ("s", "", 4),
+        ("ly", "", 6),
+    ):
         if token.endswith(suffix) and len(token) >= min_len:
             if suffix == "es" and not re.search(r"(ss|x|ch|sh|z)es$", token):
                 continue
@@ -152,11 +230,15 @@ def canon(token: str) -> str:
     return _SYNONYMS.get(s, s)
 
 
-_DURATION = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|several|\d+)[- ]"
-                       r"(?:hour|day|week|month|year)s?\b")
-_TIME = re.compile(r"\b\d{1,2}:\d{2}\b|\bmidnight\b|\bmorning\b|\bovernight\b|\bnight\b|\bevening\b|"
-                   r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
-                   r"\b\d{1,2} (?:a\.?m|p\.?m)\b|\b\d+ hours\b")
+_DURATION = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|several|\d+)[- ]"
+    r"(?:hour|day|week|month|year)s?\b"
+)
+_TIME = re.compile(
+    r"\b\d{1,2}:\d{2}\b|\bmidnight\b|\bmorning\b|\bovernight\b|\bnight\b|\bevening\b|"
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
+    r"\b\d{1,2} (?:a\.?m|p\.?m)\b|\b\d+ hours\b"
+)
 _AGE = re.compile(r"\b\d+[- ]years?[- ]old\b|\baged? \d+\b|\bborn in\b")
 _NUMBER = re.compile(r"\b\d[\d,]*\b|\b(?:dozen|dozens|hundred|hundreds|thousand|thousands)\b")
 
@@ -177,10 +259,14 @@ def concepts_of_text(text: str) -> list[str]:
 
 
 _Q_DURATION = re.compile(r"\bhow long\b|\bduration\b|\blast(?:ed)? for\b|\bhow many (?:days|weeks|months)\b")
-_Q_TIME = re.compile(r"\bwhen\b|\bwhat time\b|\bwhich time\b|\bat what hour\b|\bwhat hour\b|\bwhich hour\b|"
-                     r"\bwhat day\b|\bwhat date\b|\btime of\b")
-_Q_PLACE = re.compile(r"\bwhere\b|\bwhich (?:towns?|cities|city|places?|districts?|areas?|regions?|villages?)\b|"
-                      r"\bwhat (?:towns?|cities|places?|districts?|areas?|regions?|locations?)\b|\blocation")
+_Q_TIME = re.compile(
+    r"\bwhen\b|\bwhat time\b|\bwhich time\b|\bat what hour\b|\bwhat hour\b|\bwhich hour\b|"
+    r"\bwhat day\b|\bwhat date\b|\btime of\b"
+)
+_Q_PLACE = re.compile(
+    r"\bwhere\b|\bwhich (?:towns?|cities|city|places?|districts?|areas?|regions?|villages?)\b|"
+    r"\bwhat (?:towns?|cities|places?|districts?|areas?|regions?|locations?)\b|\blocation"
+)
 _Q_AGE = re.compile(r"\bhow old\b|\bwhat age\b|\bage of\b|\bwhen was .+ born\b|\bbirthday\b")
 _Q_COUNT = re.compile(r"\bhow many\b|\bhow much\b|\bnumber of\b|\bfigure\b|\btoll\b|\bcount\b")
 
@@ -202,8 +288,12 @@ def question_concepts(question: str) -> list[str]:
 
 
 # Question words a concept replaces: "how long did it last" asks for a duration, not for "long".
-CONCEPT_TRIGGERS = {CONCEPT_DURATION: {"long", "last"}, CONCEPT_AGE: {"old", "age"},
-                    CONCEPT_COUNT: {"number"}, CONCEPT_PLACE: {"place", "location", "locat"}}
+CONCEPT_TRIGGERS = {
+    CONCEPT_DURATION: {"long", "last"},
+    CONCEPT_AGE: {"old", "age"},
+    CONCEPT_COUNT: {"number"},
+    CONCEPT_PLACE: {"place", "location", "locat"},
+}
 
 
 # Phrasal forms that mean one word, applied to questions and item texts alike. Each rule is a
@@ -227,9 +317,21 @@ _PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     (("go|goes|went|gone|drag|dragged", "on"), "last"),
     (("calm|calmed", "down"), "decrease"),
     *((("50s|60s|70s|80s|90s".split("|")[i],), f"19{5 + i}0s") for i in range(5)),
-    *(((abbr,), month) for abbr, month in {
-        "jan": "january", "feb": "february", "mar": "march", "apr": "april", "aug": "august",
-        "sep": "september", "sept": "september", "oct": "october", "nov": "november", "dec": "december"}.items()),
+    *(
+        ((abbr,), month)
+        for abbr, month in {
+            "jan": "january",
+            "feb": "february",
+            "mar": "march",
+            "apr": "april",
+            "aug": "august",
+            "sep": "september",
+            "sept": "september",
+            "oct": "october",
+            "nov": "november",
+            "dec": "december",
+        }.items()
+    ),
 ]
 
 
@@ -249,9 +351,13 @@ _PHRASE_STARTS: dict[str, int] = {}
 for _seq in _PHRASE_TOKENS:
     _PHRASE_STARTS[_seq[0]] = max(_PHRASE_STARTS.get(_seq[0], 0), len(_seq))
 _SPACE = r"\s+"
-_PHRASE_REGEX = re.compile("|".join(
-    rf"(?P<r{i}>\b{_SPACE.join(f'(?:{alt})' for alt in words)}\b)" for i, (words, _) in enumerate(_PHRASE_RULES))
-    + r"|\b(?P<qword>who|what|where|when|how|why)'s\b|'(?=\d0s\b)")
+_PHRASE_REGEX = re.compile(
+    "|".join(
+        rf"(?P<r{i}>\b{_SPACE.join(f'(?:{alt})' for alt in words)}\b)"
+        for i, (words, _) in enumerate(_PHRASE_RULES)
+    )
+    + r"|\b(?P<qword>who|what|where|when|how|why)'s\b|'(?=\d0s\b)"
+)
 
 
 def _phrase(m: re.Match[str]) -> str:
@@ -275,7 +381,7 @@ def rewrite_tokens(tokens: list[str]) -> list[str]:
         longest = _PHRASE_STARTS.get(tokens[i])
         if longest:
             for length in range(min(longest, n - i), 0, -1):
-                repl = _PHRASE_TOKENS.get(tuple(tokens[i:i + length]))
+                repl = _PHRASE_TOKENS.get(tuple(tokens[i : i + length]))
                 if repl is not None:
                     out.extend(repl)
                     i += length
@@ -319,8 +425,10 @@ def analysed_text(text: str, extra: list[str] | None = None) -> str:
 QUANTITY = _quantity_forms(QUANTITY)
 
 
-_NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty
-    fifty hundred hundreds thousand thousands dozen dozens several""".split())
+_NUMBER_WORDS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty
+    fifty hundred hundreds thousand thousands dozen dozens several""".split()
+)
 
 
 def counted_nouns(toks: list[str]) -> frozenset[str]:
@@ -328,5 +436,5 @@ def counted_nouns(toks: list[str]) -> frozenset[str]:
     out: set[str] = set()
     for i, tok in enumerate(toks):
         if tok.isdigit() or tok in _NUMBER_WORDS:
-            out.update(canon(t) for t in toks[i + 1:i + 4] if t not in STOP)
+            out.update(canon(t) for t in toks[i + 1 : i + 4] if t not in STOP)
     return frozenset(out)

@@ -43,8 +43,16 @@ class Composer:
         item = self.kb.items.get(item_id)
         return getattr(item, "name", None) or getattr(item, "topic", None) or item_id
 
-    def answer(self, question: str, kind: AnswerKind, parts: Sequence[tuple[str, Iterable[_Item]]],
-               confidence: float, *, heading: str | None = None, max_sources_per_item: int = 5) -> Answer:
+    def answer(
+        self,
+        question: str,
+        kind: AnswerKind,
+        parts: Sequence[tuple[str, Iterable[_Item]]],
+        confidence: float,
+        *,
+        heading: str | None = None,
+        max_sources_per_item: int = 5,
+    ) -> Answer:
         citations: list[Citation] = []
         numbers: dict[tuple[str, str], int] = {}
         used: list[str] = []
@@ -59,20 +67,40 @@ class Composer:
                     if key not in numbers:
                         numbers[key] = len(citations) + 1
                         src = self.kb.sources.get(ev.source)
-                        citations.append(Citation(
-                            n=numbers[key], source=ev.source, quote=ev.quote, item=item.id,
-                            label=src.label if src else None, outlet=src.outlet if src else None,
-                            title=src.title if src else None, date=src.date if src else None,
-                            url=src.url if src else None))
+                        citations.append(
+                            Citation(
+                                n=numbers[key],
+                                source=ev.source,
+                                quote=ev.quote,
+                                item=item.id,
+                                label=src.label if src else None,
+                                outlet=src.outlet if src else None,
+                                title=src.title if src else None,
+                                date=src.date if src else None,
+                                url=src.url if src else None,
+                            )
+                        )
                     if numbers[key] not in marks:
                         marks.append(numbers[key])
             refs = "".join(f"[{n}]" for n in sorted(marks))
             lines.append(f"{sentence} {refs}".rstrip())
-        return Answer(question=question, answered=True, kind=kind, answer="\n".join(lines),
-                      citations=citations, confidence=min(max(confidence, 0.0), 1.0), items=used)
+        return Answer(
+            question=question,
+            answered=True,
+            kind=kind,
+            answer="\n".join(lines),
+            citations=citations,
+            confidence=min(max(confidence, 0.0), 1.0),
+            items=used,
+        )
 
-    def abstain(self, question: str, reason: str = SOURCES_DONT_SAY,
-                suggestions: Sequence[_Item] = (), confidence: float = 0.0) -> Answer:
+    def abstain(
+        self,
+        question: str,
+        reason: str = SOURCES_DONT_SAY,
+        suggestions: Sequence[_Item] = (),
+        confidence: float = 0.0,
+    ) -> Answer:
         sugg = []
         seen = set()
         for item in suggestions:
@@ -81,8 +109,15 @@ class Composer:
                 seen.add(q.lower())
                 sugg.append(Suggestion(question=q, item=item.id))
         # suggestions travel in their own field: transports show them as buttons or a "did you mean" line
-        return Answer(question=question, answered=False, kind="none", answer=reason, citations=[],
-                      confidence=min(max(confidence, 0.0), 1.0), suggestions=sugg[:3])
+        return Answer(
+            question=question,
+            answered=False,
+            kind="none",
+            answer=reason,
+            citations=[],
+            confidence=min(max(confidence, 0.0), 1.0),
+            suggestions=sugg[:3],
+        )
 
     def suggested_question(self, item: _Item) -> str:
         """A question the engine answers with this item: what a 'did you mean' button asks."""
@@ -133,11 +168,20 @@ class Composer:
         if role and isinstance(speaker, Entity) and speaker.kind == "person":
             who = f"{who} ({_PARENS.sub('', role)})"
         elif quote.on_behalf_of and quote.on_behalf_of not in (
-                quote.speaker, getattr(speaker, "part_of", None), getattr(speaker, "country", None)):
+            quote.speaker,
+            getattr(speaker, "part_of", None),
+            getattr(speaker, "country", None),
+        ):
             behalf = f" for {self.name(quote.on_behalf_of)}"
-        verb = {"tweeted": "tweeted", "wrote": "wrote", "statement": "said in a statement",
-                "speech": "said in a speech", "told": "told", "announced": "announced",
-                "reading": "said, according to a reading of the call"}.get(quote.cue, "said")
+        verb = {
+            "tweeted": "tweeted",
+            "wrote": "wrote",
+            "statement": "said in a statement",
+            "speech": "said in a speech",
+            "told": "told",
+            "announced": "announced",
+            "reading": "said, according to a reading of the call",
+        }.get(quote.cue, "said")
         line = f'{who}{behalf} {verb}: "{quote.text}"'
         if with_context and quote.context:
             line += f" ({quote.context.rstrip('.')})"

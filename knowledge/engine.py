@@ -83,7 +83,9 @@ def _search_text(kb: KnowledgeBase, item: _Item) -> tuple[str, list[str]]:
             return " ".join([item.name, *item.aliases, item.description or ""]), [item.id]
         case Casualty():
             refs = [item.conflict, item.side, item.reported_by]
-            return " ".join([item.summary, item.subject, item.figure_text, item.status or "", names(*refs), ev]), refs
+            return " ".join(
+                [item.summary, item.subject, item.figure_text, item.status or "", names(*refs), ev]
+            ), refs
         case Quote():
             refs = [item.speaker, item.on_behalf_of]
             return " ".join([item.text, item.context, *item.topics, names(*refs), ev]), refs
@@ -94,8 +96,9 @@ def _search_text(kb: KnowledgeBase, item: _Item) -> tuple[str, list[str]]:
             return " ".join([item.topic, *item.aliases, item.summary, ev]), list(item.entities)
         case Event():
             refs = [item.according_to, *item.places, *item.actors]
-            return " ".join([item.summary, " ".join(item.weapons), item.date or "", item.time or "",
-                             names(*refs), ev]), refs
+            return " ".join(
+                [item.summary, " ".join(item.weapons), item.date or "", item.time or "", names(*refs), ev]
+            ), refs
         case QAPair():
             return " ".join([item.question, *item.paraphrases, item.answer, ev]), list(item.refs)
     return ev, []
@@ -110,11 +113,15 @@ class AnswerEngine:
         self.kb = kb
         self.compose = Composer(kb)
         named = [*kb.entities, *kb.places, *kb.conflicts]
-        country_like = frozenset(e.id for e in named if isinstance(e, Place) or getattr(e, "kind", "") == "country")
+        country_like = frozenset(
+            e.id for e in named if isinstance(e, Place) or getattr(e, "kind", "") == "country"
+        )
         self.names = NameResolver({e.id: [e.name, *e.aliases] for e in named}, country_like)
-        self.retriever = ItemRetriever(((it, *_search_text(kb, it), _headlines(it)) for it in kb.items.values()),
-                                       self.names,
-                                       {p.id: p for p in kb.places})
+        self.retriever = ItemRetriever(
+            ((it, *_search_text(kb, it), _headlines(it)) for it in kb.items.values()),
+            self.names,
+            {p.id: p for p in kb.places},
+        )
         self.quotes_by = self._quotes_by_speaker()
         self.responses_by: dict[str, list[Response]] = defaultdict(list)
         for r in kb.responses:
@@ -137,7 +144,9 @@ class AnswerEngine:
         # curated Q&A wordings, searched through an index so the cost stays flat as they grow
         self.qa_index = FuzzyIndex((qa.id, text) for qa in kb.qa for text in [qa.question, *qa.paraphrases])
         self.casualty_sides = {c.side for c in kb.casualties if c.side}
-        self.conflict_order = {cid: n for n, cid in enumerate(dict.fromkeys(c.conflict for c in kb.casualties))}
+        self.conflict_order = {
+            cid: n for n, cid in enumerate(dict.fromkeys(c.conflict for c in kb.casualties))
+        }
         self.persons_by: dict[str, list[Entity]] = defaultdict(list)
         for e in kb.entities:
             if e.kind == "person" and e.role:
@@ -164,13 +173,20 @@ class AnswerEngine:
         for c in self.kb.conflicts:
             for text in [c.name, *c.aliases, c.period or ""]:
                 for tok in re.findall(r"[a-z0-9]+", text.lower()):
-                    if re.fullmatch(r"\d{4}s?|january|february|march|april|may|june|july|august|september|"
-                                    r"october|november|december", tok):
+                    if re.fullmatch(
+                        r"\d{4}s?|january|february|march|april|may|june|july|august|september|"
+                        r"october|november|december",
+                        tok,
+                    ):
                         seen[tok].add(c.id)
         return {tok: next(iter(ids)) for tok, ids in seen.items() if len(ids) == 1}
 
     def conflict_hint(self, text: str) -> set[str]:
-        found = {self._conflict_hints[t] for t in re.findall(r"[a-z0-9]+", text.lower()) if t in self._conflict_hints}
+        found = {
+            self._conflict_hints[t]
+            for t in re.findall(r"[a-z0-9]+", text.lower())
+            if t in self._conflict_hints
+        }
         return found if len(found) == 1 else set()
 
     def _quotes_by_speaker(self) -> dict[str, list[Quote]]:
@@ -191,8 +207,9 @@ class AnswerEngine:
         """Free text question -> Answer (answered=False when the sources don't say)."""
         text = clean_input(question, MAX_QUESTION_CHARS)
         if not any(ch.isalnum() for ch in text):
-            return self.compose.abstain(text, "Ask me a question about the story, for example: "
-                                              "how many soldiers were killed?")
+            return self.compose.abstain(
+                text, "Ask me a question about the story, for example: how many soldiers were killed?"
+            )
         try:
             return self.intents.answer(text)
         except Exception:  # an engine bug must not take a transport down with it
@@ -209,7 +226,9 @@ class AnswerEngine:
         answer = self.intents.casualty_answer(label, side_ids, conflict_ids, outcomes=None)
         if not conflict and answer.answered:
             # the overview shows the main conflict; name the others rather than flood the reply
-            shown = {self.kb.items[i].conflict for i in answer.items if isinstance(self.kb.items[i], Casualty)}
+            shown = {
+                self.kb.items[i].conflict for i in answer.items if isinstance(self.kb.items[i], Casualty)
+            }
             others = [c.name for c in self.kb.conflicts if self.casualties_by.get(c.id) and c.id not in shown]
             if others:
                 note = "Figures are also given for: " + "; ".join(others) + " (choose a conflict)."
@@ -242,8 +261,11 @@ class AnswerEngine:
         if not topic:
             notes = self.kb.background
             parts = [(f"**{b.topic}**: {b.summary}", [b]) for b in notes]
-            return self.compose.answer("background", "background", parts, 1.0) if parts else \
-                self.compose.abstain("background")
+            return (
+                self.compose.answer("background", "background", parts, 1.0)
+                if parts
+                else self.compose.abstain("background")
+            )
         exact = self.kb.items.get(topic)
         if isinstance(exact, Background):
             return self.compose.answer(topic, "background", [(exact.summary, [exact])], 1.0)
@@ -268,9 +290,14 @@ class AnswerEngine:
         choices = self._choices[field]
         current = clean_input(current, 100)
         if current:
-            ranked = process.extract(current, {i: c.name for i, c in enumerate(choices)},
-                                     scorer=fuzz.WRatio, processor=utils.default_process,
-                                     score_cutoff=50, limit=limit)
+            ranked = process.extract(
+                current,
+                {i: c.name for i, c in enumerate(choices)},
+                scorer=fuzz.WRatio,
+                processor=utils.default_process,
+                score_cutoff=50,
+                limit=limit,
+            )
             choices = [choices[i] for _, _, i in ranked]
         return [Choice(c.name[:100], c.value[:100]) for c in choices[:limit]]
 

@@ -8,6 +8,7 @@ try. The last is general retrieval, which abstains when coverage is low.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -33,21 +34,68 @@ from knowledge.understand import Question, understand
 if TYPE_CHECKING:
     from knowledge.engine import AnswerEngine
 
-ANSWER_AT = 0.6        # share of a question's weight an item must cover to answer it
-SUGGEST_AT = 0.3       # ... to be offered as "did you mean"
-QA_DIRECT_AT = 92      # rapidfuzz ratio at which a curated Q&A paraphrase is taken as the question
-CASUALTY_SUBJECT_WORDS = {canon(w) for w in {"soldier", "people", "person", "men", "military", "army", "force", "side", "casualty",
-                          "kill", "wound", "loss", "clash", "fight", "war", "conflict", "border", "report",
-                          "confirm", "announce", "claim", "suffer", "lose", "far", "latest", "new", "toll",
-                          "count", "zcount", "many", "most", "final", "official", "cost", "say", "admit", "give", "its", "their",
-    "during", "latest", "recent", "fighting", "clashes", "dead", "toll", "number"}}
+ANSWER_AT = 0.6  # share of a question's weight an item must cover to answer it
+SUGGEST_AT = 0.3  # ... to be offered as "did you mean"
+QA_DIRECT_AT = 92  # rapidfuzz ratio at which a curated Q&A paraphrase is taken as the question
+CASUALTY_SUBJECT_WORDS = {
+    canon(w)
+    for w in {
+        "soldier",
+        "people",
+        "person",
+        "men",
+        "military",
+        "army",
+        "force",
+        "side",
+        "casualty",
+        "kill",
+        "wound",
+        "loss",
+        "clash",
+        "fight",
+        "war",
+        "conflict",
+        "border",
+        "report",
+        "confirm",
+        "announce",
+        "claim",
+        "suffer",
+        "lose",
+        "far",
+        "latest",
+        "new",
+        "toll",
+        "count",
+        "zcount",
+        "many",
+        "most",
+        "final",
+        "official",
+        "cost",
+        "say",
+        "admit",
+        "give",
+        "its",
+        "their",
+        "during",
+        "recent",
+        "fighting",
+        "clashes",
+        "dead",
+        "number",
+    }
+}
 
 
 class IntentHandlers:
     """The question handlers of one engine."""
 
     def __init__(self, engine: AnswerEngine) -> None:
-        self.e = engine
+        # a proxy, not a reference: no cycle between engine and handlers, so a swapped-out engine is
+        # freed by reference counting even when the collector is paused or the heap frozen
+        self.e = weakref.proxy(engine)
         self.kb = engine.kb
         self.c = engine.compose
         self.r = engine.retriever
@@ -56,8 +104,18 @@ class IntentHandlers:
 
     def answer(self, text: str) -> Answer:
         q = understand(text, self.e.names)
-        for handler in (self._overview, self._qa_direct, self._author, self._source, self._who_said_q, self._what_said_q, self._casualty_q,
-                        self._identity_q, self._response_q, self._place_q):
+        for handler in (
+            self._overview,
+            self._qa_direct,
+            self._author,
+            self._source,
+            self._who_said_q,
+            self._what_said_q,
+            self._casualty_q,
+            self._identity_q,
+            self._response_q,
+            self._place_q,
+        ):
             ans = handler(q)
             if ans is not None:
                 return ans
@@ -83,8 +141,13 @@ class IntentHandlers:
         if not hits:
             return None
         asked = utils.default_process(q.text)
-        best = process.extractOne(asked, {h.key: utils.default_process(h.text) for h in hits}, scorer=fuzz.ratio,
-                                  processor=None, score_cutoff=QA_DIRECT_AT)
+        best = process.extractOne(
+            asked,
+            {h.key: utils.default_process(h.text) for h in hits},
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=QA_DIRECT_AT,
+        )
         if best is None:
             return None
         qa = self.kb.items[best[2]]
@@ -94,18 +157,40 @@ class IntentHandlers:
         """'who wrote the Guardian article': the byline, from the source's own metadata."""
         if not _AUTHOR_Q.search(q.low):
             return None
-        scored = [(max(fuzz.partial_ratio(q.low, (s.outlet or "").lower()) if s.outlet else 0,
-                       fuzz.token_set_ratio(q.low, s.label.lower())), s) for s in self.kb.sources.values()]
+        scored = [
+            (
+                max(
+                    fuzz.partial_ratio(q.low, (s.outlet or "").lower()) if s.outlet else 0,
+                    fuzz.token_set_ratio(q.low, s.label.lower()),
+                ),
+                s,
+            )
+            for s in self.kb.sources.values()
+        ]
         scored = [(sc, s) for sc, s in scored if sc >= 80]
         if len(scored) != 1:
             return None
         src = scored[0][1]
         if not src.author or src.author not in self.kb.corpus.get(src.id, ""):
             return self.c.abstain(q.text, "The article doesn't name its author.")
-        cite = Citation(n=1, source=src.id, quote=src.author, label=src.label, outlet=src.outlet, title=src.title,
-                        date=src.date, url=src.url)
-        return Answer(question=q.text, answered=True, kind="source", confidence=0.95, citations=[cite],
-                      answer=f"{src.label} was written by {src.author}. [1]")
+        cite = Citation(
+            n=1,
+            source=src.id,
+            quote=src.author,
+            label=src.label,
+            outlet=src.outlet,
+            title=src.title,
+            date=src.date,
+            url=src.url,
+        )
+        return Answer(
+            question=q.text,
+            answered=True,
+            kind="source",
+            confidence=0.95,
+            citations=[cite],
+            answer=f"{src.label} was written by {src.author}. [1]",
+        )
 
     def _source(self, q: Question) -> Answer | None:
         if not q.is_source:
@@ -121,7 +206,9 @@ class IntentHandlers:
             if src and src.label not in labels:
                 labels.append(src.label)
         lead = "Reported by " + "; ".join(labels) + "."
-        return self.c.answer(q.text, "source", [(lead, []), (self.c.sentence(item), [item])], hits[0].coverage)
+        return self.c.answer(
+            q.text, "source", [(lead, []), (self.c.sentence(item), [item])], hits[0].coverage
+        )
 
     def _who_said_q(self, q: Question) -> Answer | None:
         if q.words is None or not q.words.strip():
@@ -135,12 +222,18 @@ class IntentHandlers:
         if not good:
             if strict:
                 return None
-            return self.c.abstain(question, "I can't find those words in the articles' quotations.",
-                                  [h.item for h in hits if h.coverage >= SUGGEST_AT])
-        return self.quote_answer(question, [h.item for h in good], who_asked=True, confidence=good[0].coverage)
+            return self.c.abstain(
+                question,
+                "I can't find those words in the articles' quotations.",
+                [h.item for h in hits if h.coverage >= SUGGEST_AT],
+            )
+        return self.quote_answer(
+            question, [h.item for h in good], who_asked=True, confidence=good[0].coverage
+        )
 
-    def quote_answer(self, question: str, quotes: list[Quote], *, who_asked: bool,
-                     confidence: float = 1.0) -> Answer:
+    def quote_answer(
+        self, question: str, quotes: list[Quote], *, who_asked: bool, confidence: float = 1.0
+    ) -> Answer:
         parts = []
         for quote in quotes:
             parts.append((self.c.quote_line(quote), [quote]))
@@ -161,7 +254,9 @@ class IntentHandlers:
             # "the American secretary of state": a person whose role has the other words
             person = self._person_by_role(ids, {a for t in leftover for a in t.alts})
             if person is None:
-                return None  # "the Armenian opposition" is not Armenia: let retrieval weigh the whole question
+                return (
+                    None  # "the Armenian opposition" is not Armenia: let retrieval weigh the whole question
+                )
             ids = {person}
         return self.said_by(q.text, ids, q.speaker_rest)
 
@@ -190,15 +285,20 @@ class IntentHandlers:
             # item about X that is not a quotation (a Q&A, an event) may answer it better
             full = self.r.terms(question)
             about = {id_token(i) for i in ids}
-            pool = unique([*quotes, *(h.item for h in self.r.search(full, limit=8)
-                                      if about & self.r.tokens[h.item.id])])
+            pool = unique(
+                [*quotes, *(h.item for h in self.r.search(full, limit=8) if about & self.r.tokens[h.item.id])]
+            )
             cov = {it.id: self.r.coverage(self.r.tokens[it.id], full)[0] for it in pool}
-            ranked = sorted(pool, key=lambda it: (round(cov[it.id], 2), self.r.focus(it.id, full)), reverse=True)
+            ranked = sorted(
+                pool, key=lambda it: (round(cov[it.id], 2), self.r.focus(it.id, full)), reverse=True
+            )
             best_quote = max((cov[it.id] for it in ranked if isinstance(it, Quote)), default=0.0)
             quotes = [it for it in ranked if isinstance(it, Quote)]
             if ranked and not isinstance(ranked[0], Quote) and cov[ranked[0].id] >= best_quote + 0.1:
                 best = ranked[0]
-                parts = [(self.c.sentence(best), [best])] + [(self.c.quote_line(qt), [qt]) for qt in quotes[:2]]
+                parts = [(self.c.sentence(best), [best])] + [
+                    (self.c.quote_line(qt), [qt]) for qt in quotes[:2]
+                ]
                 return self.c.answer(question, _KIND.get(type(best), "qa"), parts, cov[best.id])
         return self.quote_answer(question, quotes[:4], who_asked=False, confidence=0.9)
 
@@ -212,8 +312,15 @@ class IntentHandlers:
         outcomes = {"wounded"} if "wound" in q.tokens and "kill" not in q.tokens else None
         return self.casualty_answer(q.text, side_ids, conflict_ids, outcomes=outcomes, question=q)
 
-    def casualty_answer(self, label: str, side_ids: set[str], conflict_ids: set[str], *,
-                        outcomes: set[str] | None, question: Question | None = None) -> Answer:
+    def casualty_answer(
+        self,
+        label: str,
+        side_ids: set[str],
+        conflict_ids: set[str],
+        *,
+        outcomes: set[str] | None,
+        question: Question | None = None,
+    ) -> Answer:
         e = self.e
         if conflict_ids:
             pool = [c for cid in conflict_ids for c in e.casualties_by.get(cid, [])]
@@ -226,29 +333,42 @@ class IntentHandlers:
         if side_ids and not wanted_sides:
             other = [i for i in side_ids if isinstance(self.kb.items.get(i), Entity)]
             if other and (question is None or not any(c.reported_by in side_ids for c in pool)):
-                return self.c.abstain(label, f"The sources don't give casualty figures for {self.c.name(other[0])}.")
+                return self.c.abstain(
+                    label, f"The sources don't give casualty figures for {self.c.name(other[0])}."
+                )
         if wanted_sides:
-            sided = [c for c in pool if c.side in wanted_sides or c.side is None and question is not None
-                     and question.wants_total]
+            sided = [
+                c
+                for c in pool
+                if c.side in wanted_sides or c.side is None and question is not None and question.wants_total
+            ]
             if not sided and any(c.side is None for c in pool):
                 # only an overall toll: not an answer to a question about one side, but worth offering
                 names = " or ".join(self.c.name(i) for i in sorted(wanted_sides))
-                return self.c.abstain(label, f"The sources give no separate figure for {names}.",
-                                      [c for c in pool if c.side is None], confidence=0.3)
+                return self.c.abstain(
+                    label,
+                    f"The sources give no separate figure for {names}.",
+                    [c for c in pool if c.side is None],
+                    confidence=0.3,
+                )
             pool = sided
         if outcomes:
             pool = [c for c in pool if c.outcome in outcomes]
         elif question is not None and "casualty" not in question.tokens:
             pool = [c for c in pool if c.outcome != "wounded"] or pool
         if question is not None and pool:
-            leftover = [t for t in self.r.terms(question.low) if not t.alts[0].startswith("zz")
-                        and t.text not in CASUALTY_SUBJECT_WORDS and t.alts[0] not in CASUALTY_SUBJECT_WORDS
-                        and t.text not in QUANTITY]
+            leftover = [
+                t
+                for t in self.r.terms(question.low)
+                if not t.alts[0].startswith("zz")
+                and t.text not in CASUALTY_SUBJECT_WORDS
+                and t.alts[0] not in CASUALTY_SUBJECT_WORDS
+                and t.text not in QUANTITY
+            ]
             union = frozenset().union(*(self.r.tokens[c.id] for c in pool))
             missing = [t for t in leftover if not any(a in union for a in t.alts)]
             if missing:
-                return self.c.abstain(label, "The sources don't give that figure.",
-                                      pool[:3], confidence=0.2)
+                return self.c.abstain(label, "The sources don't give that figure.", pool[:3], confidence=0.2)
         if not pool:
             return self.c.abstain(label, "The sources don't give that figure.")
         return self._casualty_parts(label, pool, question)
@@ -263,19 +383,29 @@ class IntentHandlers:
             current = getattr(item, "part_of", None) or getattr(item, "country", None)
         return current if current in sides else item_id
 
-    def _casualty_parts(self, label: str, pool: list[Casualty], question: Question | None,
-                        lead: str | None = None) -> Answer:
+    def _casualty_parts(
+        self, label: str, pool: list[Casualty], question: Question | None, lead: str | None = None
+    ) -> Answer:
         total_first = question is None or question.wants_total or not (question.ids & {c.side for c in pool})
-        order = sorted(pool, key=lambda c: (self.e.conflict_order.get(c.conflict, 0),
-                                            c.side is not None if total_first else c.side is None,
-                                            c.side or "", _OUTCOME_ORDER.get(c.outcome, 9), c.figure is None))
+        order = sorted(
+            pool,
+            key=lambda c: (
+                self.e.conflict_order.get(c.conflict, 0),
+                c.side is not None if total_first else c.side is None,
+                c.side or "",
+                _OUTCOME_ORDER.get(c.outcome, 9),
+                c.figure is None,
+            ),
+        )
         groups: dict[tuple, list[Casualty]] = {}
         for c in order:
             groups.setdefault((c.conflict, c.side, c.outcome), []).append(c)
         parts: list[tuple[str, list[_Item]]] = [(lead, [])] if lead else []
         for (conflict, _side, _outcome), items in groups.items():
             # "nearly 50" beside "49" is rounding, not disagreement; "6,500" beside "6,600" is.
-            figures = {c.figure for c in items if c.figure is not None and c.qualifier not in ("nearly", "about")}
+            figures = {
+                c.figure for c in items if c.figure is not None and c.qualifier not in ("nearly", "about")
+            }
             if len(figures) > 1:
                 parts.append((f"The sources differ on this figure for the {self.c.name(conflict)}:", []))
             for c in items:
@@ -334,7 +464,11 @@ class IntentHandlers:
         terms = self.r.terms(q.low, extra_concepts=q.concepts, names=q.names)
         # "who is <someone unnamed>" asks for a person: an item merely about the same words won't do
         target = q.identity_target()
-        kinds = (Entity,) if target and q.low.startswith("who") and not target.split()[0].endswith("ing") else None
+        kinds = (
+            (Entity,)
+            if target and q.low.startswith("who") and not target.split()[0].endswith("ing")
+            else None
+        )
         hits = self.r.search(terms, limit=4, kinds=kinds)
         if kinds:
             hits = [h for h in hits if getattr(h.item, "kind", "") == "person"]
@@ -360,7 +494,8 @@ class IntentHandlers:
         srcs = list(self.kb.sources.values())
         if source:
             srcs = [s for s in srcs if s.id == source] or [
-                s for s in srcs if fuzz.WRatio(source, s.label, processor=utils.default_process) >= 80]
+                s for s in srcs if fuzz.WRatio(source, s.label, processor=utils.default_process) >= 80
+            ]
             if not srcs:
                 return self.c.abstain(source or "sources", "No article by that name.")
         parts = []
@@ -368,11 +503,29 @@ class IntentHandlers:
         for n, s in enumerate(srcs, 1):
             meta = ", ".join(x for x in (s.outlet, s.author, s.date) if x)
             parts.append(f"[{n}] {s.label}" + (f" ({meta})" if meta else "") + (f" {s.url}" if s.url else ""))
-            first = next((ln.strip() for ln in self.kb.corpus.get(s.id, "").splitlines() if len(ln.strip()) >= 8), "")
-            cites.append(Citation(n=n, source=s.id, quote=first[:300].rsplit(" ", 1)[0] if len(first) > 300 else first,
-                                  label=s.label, outlet=s.outlet, title=s.title, date=s.date, url=s.url))
-        return Answer(question=source or "sources", answered=True, kind="source", answer="\n".join(parts),
-                      citations=cites, confidence=1.0)
+            first = next(
+                (ln.strip() for ln in self.kb.corpus.get(s.id, "").splitlines() if len(ln.strip()) >= 8), ""
+            )
+            cites.append(
+                Citation(
+                    n=n,
+                    source=s.id,
+                    quote=first[:300].rsplit(" ", 1)[0] if len(first) > 300 else first,
+                    label=s.label,
+                    outlet=s.outlet,
+                    title=s.title,
+                    date=s.date,
+                    url=s.url,
+                )
+            )
+        return Answer(
+            question=source or "sources",
+            answered=True,
+            kind="source",
+            answer="\n".join(parts),
+            citations=cites,
+            confidence=1.0,
+        )
 
 
 def unique(items: Iterable[_Item]) -> list:
@@ -383,15 +536,41 @@ def unique(items: Iterable[_Item]) -> list:
     return list(seen.values())
 
 
-_AUTHOR_Q = re.compile(r"\bwho wrote\b|\bauthor\b|\bwritten by\b|\bby whom\b|\bbyline\b|\bwho (?:is|was) the "
-                       r"(?:journalist|reporter|writer)\b")
-_OVERVIEW = re.compile(r"^(?:(?:show|give|list|display|what are)(?: me)?(?: all)? (?:the |your )?)?"
-                       r"(?P<what>timeline|chronology|sequence of events|sources|articles|background)"
-                       r"(?: of (?:events|the (?:story|clashes|conflict)))?$")
-_SOURCE_WORDS = {"newspaper", "source", "article", "outlet", "publication", "media", "site", "website", "report",
-                 "journalist", "reporter", "wrote", "write", "accord"}
+_AUTHOR_Q = re.compile(
+    r"\bwho wrote\b|\bauthor\b|\bwritten by\b|\bby whom\b|\bbyline\b|\bwho (?:is|was) the "
+    r"(?:journalist|reporter|writer)\b"
+)
+_OVERVIEW = re.compile(
+    r"^(?:(?:show|give|list|display|what are)(?: me)?(?: all)? (?:the |your )?)?"
+    r"(?P<what>timeline|chronology|sequence of events|sources|articles|background)"
+    r"(?: of (?:events|the (?:story|clashes|conflict)))?$"
+)
+_SOURCE_WORDS = {
+    "newspaper",
+    "source",
+    "article",
+    "outlet",
+    "publication",
+    "media",
+    "site",
+    "website",
+    "report",
+    "journalist",
+    "reporter",
+    "wrote",
+    "write",
+    "accord",
+}
 _OUTCOME_ORDER = {"killed": 0, "losses": 1, "casualties": 2, "wounded": 3}
-_KIND = {Casualty: "casualties", Quote: "quote", Response: "response", Background: "background",
-         Event: "timeline", Entity: "entity", Place: "place", Conflict: "background"}
+_KIND = {
+    Casualty: "casualties",
+    Quote: "quote",
+    Response: "response",
+    Background: "background",
+    Event: "timeline",
+    Entity: "entity",
+    Place: "place",
+    Conflict: "background",
+}
 
 __all__ = ["IntentHandlers", "Term"]

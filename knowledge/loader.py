@@ -250,7 +250,9 @@ def load_knowledge(directory: str | Path = DEFAULT_DIR) -> KnowledgeBase:
         for table, rows in data.items():
             model = KIND_OF_TABLE.get(table)
             if model is None:
-                problems.append(Problem(rel, None, f"unknown table [[{table}]] (known: {', '.join(KIND_OF_TABLE)})"))
+                problems.append(
+                    Problem(rel, None, f"unknown table [[{table}]] (known: {', '.join(KIND_OF_TABLE)})")
+                )
                 continue
             if not isinstance(rows, list):
                 problems.append(Problem(rel, None, f"{table} must be an array of tables ([[{table}]])"))
@@ -277,11 +279,15 @@ def load_knowledge(directory: str | Path = DEFAULT_DIR) -> KnowledgeBase:
             elif ev.source not in folded:  # its missing corpus file is already a problem of sources.toml
                 continue
             elif not is_verbatim(ev.quote, folded[ev.source]):
-                problems.append(Problem(rel, iid, f"evidence is not verbatim in {ev.source}: {ev.quote[:80]!r}"))
+                problems.append(
+                    Problem(rel, iid, f"evidence is not verbatim in {ev.source}: {ev.quote[:80]!r}")
+                )
         if isinstance(item, Quote):
             cited = [folded[ev.source] for ev in item.evidence if ev.source in folded]
             if cited and not any(is_verbatim(item.text, text) for text in cited):
-                problems.append(Problem(rel, iid, "quote text is not verbatim in any of its evidence sources"))
+                problems.append(
+                    Problem(rel, iid, "quote text is not verbatim in any of its evidence sources")
+                )
         for fld, ref, kinds in _references(item):
             target = items.get(ref)
             if target is None:
@@ -292,7 +298,13 @@ def load_knowledge(directory: str | Path = DEFAULT_DIR) -> KnowledgeBase:
 
     if problems:
         raise InvalidKnowledgeBase(problems)
-    kb = KnowledgeBase(sources=sources, corpus=corpus, items=items, digest=digest.hexdigest(),
-                       directory=str(root), files=files)
+    kb = KnowledgeBase(
+        sources=sources,
+        corpus=corpus,
+        items=items,
+        digest=digest.hexdigest(),
+        directory=str(root),
+        files=files,
+    )
     log.info("loaded knowledge base %s from %s: %s", kb.version, root, kb.counts())
     return kb

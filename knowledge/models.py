@@ -152,8 +152,17 @@ KIND_OF_TABLE: dict[str, type[_Item]] = {
 # --- the answer contract -------------------------------------------------
 
 AnswerKind = Literal[
-    "casualties", "quote", "speaker", "response", "background", "timeline", "entity",
-    "place", "source", "qa", "none",
+    "casualties",
+    "quote",
+    "speaker",
+    "response",
+    "background",
+    "timeline",
+    "entity",
+    "place",
+    "source",
+    "qa",
+    "none",
 ]
 
 

@@ -121,9 +121,9 @@ class NameResolver:
                 i += 1
                 continue
             for n in range(min(longest, len(toks) - i), 0, -1):
-                ids = self._table.get(tuple(toks[i:i + n]))
+                ids = self._table.get(tuple(toks[i : i + n]))
                 if ids and not (n == 1 and toks[i] in _LEADING):
-                    out.append(Mention(ids, i, i + n, " ".join(raw[i:i + n])))
+                    out.append(Mention(ids, i, i + n, " ".join(raw[i : i + n])))
                     i += n
                     break
             else:

@@ -71,8 +71,12 @@ class Scored:
 class ItemRetriever:
     """Index of item texts with per-item token sets and IDF weights."""
 
-    def __init__(self, texts: Iterable[tuple[_Item, str, Iterable[str], list[str]]], names: NameResolver,
-                 places: dict[str, _Item]) -> None:
+    def __init__(
+        self,
+        texts: Iterable[tuple[_Item, str, Iterable[str], list[str]]],
+        names: NameResolver,
+        places: dict[str, _Item],
+    ) -> None:
         self.names = names
         self.items: dict[str, _Item] = {}
         self.tokens: dict[str, frozenset[str]] = {}
@@ -84,7 +88,9 @@ class ItemRetriever:
             refs = list(refs)
             self.headlines[item.id] = tuple(
                 frozenset(analyse(h)) | {id_token(i) for m in names.find(h, correct=False) for i in m.ids}
-                for h in heads if h)
+                for h in heads
+                if h
+            )
             words = prepare(text)  # normalised once, used three ways below
             counted = counted_nouns(words)
             if counted:
@@ -108,8 +114,14 @@ class ItemRetriever:
         self.plain_unknown_weight = math.log(1 + self.n)
         self.index = FuzzyIndex(entries)
 
-    def terms(self, text: str, *, extra_concepts: Iterable[str] = (), drop_quantity: bool = True,
-              names: frozenset[str] = frozenset()) -> list[Term]:
+    def terms(
+        self,
+        text: str,
+        *,
+        extra_concepts: Iterable[str] = (),
+        drop_quantity: bool = True,
+        names: frozenset[str] = frozenset(),
+    ) -> list[Term]:
         """Weighted terms of a question (or of the words part of one).
 
         ``names``: tokens the asker wrote capitalised or as acronyms, which weigh more when unknown.
@@ -163,8 +175,15 @@ class ItemRetriever:
                 n += 1
         return (got / total if total else 0.0), n
 
-    def search(self, terms: list[Term], *, kinds: tuple[type, ...] | None = None, limit: int = 5,
-               candidates: int = 40, extra: Iterable[str] = ()) -> list[Scored]:
+    def search(
+        self,
+        terms: list[Term],
+        *,
+        kinds: tuple[type, ...] | None = None,
+        limit: int = 5,
+        candidates: int = 40,
+        extra: Iterable[str] = (),
+    ) -> list[Scored]:
         """Items ranked by the share of the terms' weight they cover."""
         if not terms:
             return []
@@ -178,7 +197,7 @@ class ItemRetriever:
                 continue
             rough[key] = self.coverage(self.tokens[key], terms)
         # the tie-breaker is dearer than coverage: compute it only where it can change the order
-        head = sorted(rough.items(), key=lambda kv: (round(kv[1][0], 2), kv[1][1]), reverse=True)[:limit * 3]
+        head = sorted(rough.items(), key=lambda kv: (round(kv[1][0], 2), kv[1][1]), reverse=True)[: limit * 3]
         out = [Scored(self.items[k], cov, matched, self.focus(k, terms)) for k, (cov, matched) in head]
         return sorted(out, key=lambda s: (round(s.coverage, 2), s.focus, s.matched), reverse=True)[:limit]
 

@@ -21,10 +21,14 @@ SPEECH_VERBS = (
 )
 _WHO_SAID = re.compile(
     r"^(?:who|which (?:person|official|leader|minister|politician|country|body|side|organi[sz]ation|"
-    r"government|ministry|diplomat|one))\b(?:\s+\w+){0,3}?\s+(?:" + SPEECH_VERBS + r")\b(?:\s+that\b)?\s*(?P<words>.*)$"
+    r"government|ministry|diplomat|one))\b(?:\s+\w+){0,3}?\s+(?:"
+    + SPEECH_VERBS
+    + r")\b(?:\s+that\b)?\s*(?P<words>.*)$"
 )
 _WHOSE = re.compile(r"^(?:whose (?:words|quote|statement)|who is quoted|who was quoted)\b\s*(?P<words>.*)$")
-_QUOTED = re.compile(r"[\"\u201c\u201d\u2018\u2019'](?P<q>[^\"\u201c\u201d]{4,})[\"\u201c\u201d\u2018\u2019']")
+_QUOTED = re.compile(
+    r"[\"\u201c\u201d\u2018\u2019'](?P<q>[^\"\u201c\u201d]{4,})[\"\u201c\u201d\u2018\u2019']"
+)
 _WHAT_SAID = re.compile(
     r"^(?:what|how)\s+(?:\w+ly\s+)?(?:did|does|do|has|have|had|was|were|is)\s+(?:\w+ly\s+)?(?P<who>.+?)\s+"
     r"(?:say|said|tell|told|ask|asked|announce|tweet|write|wrote|warn|declare|state|claim|call for|"
@@ -36,10 +40,14 @@ _WHAT_SAID_2 = re.compile(
     r"^(?:what|which)\s+(?:statements?|quotes?|comments?|words?|messages?|remarks?)\s+(?:did|by|from|of)\s+"
     r"(?P<who>.+?)(?:\s+(?:make|give|say|issue|post))?(?P<rest>)$"
 )
-_SAID_BY = re.compile(r"^what (?:was|is|has been|had been|were)\s+(?:\w+ly\s+)?(?:said|stated|tweeted|announced|"
-                      r"written|declared)(?P<rest>.*?)\s+by\s+(?P<who>.+?)(?P<rest2>\s+(?:about|on|regarding|"
-                      r"concerning|after|before|during|in)\s+.+)?$")
-_QUOTES_OF = re.compile(r"^(?:quotes?|statements?|remarks?|comments?)\s+(?:from|by|of)\s+(?P<who>.+?)(?P<rest>)$")
+_SAID_BY = re.compile(
+    r"^what (?:was|is|has been|had been|were)\s+(?:\w+ly\s+)?(?:said|stated|tweeted|announced|"
+    r"written|declared)(?P<rest>.*?)\s+by\s+(?P<who>.+?)(?P<rest2>\s+(?:about|on|regarding|"
+    r"concerning|after|before|during|in)\s+.+)?$"
+)
+_QUOTES_OF = re.compile(
+    r"^(?:quotes?|statements?|remarks?|comments?)\s+(?:from|by|of)\s+(?P<who>.+?)(?P<rest>)$"
+)
 _WHAT_X_SAID = re.compile(r"^what\s+(?P<who>.+?)\s+(?:said|says|tweeted|stated|announced)\b(?P<rest>.*)$")
 _SOURCE_Q = re.compile(
     r"\b(?:which|what)\s+(?:news(?:paper)?s?|papers?|outlets?|sources?|articles?|publications?|media|"
@@ -47,16 +55,33 @@ _SOURCE_Q = re.compile(
     r"\bwhere (?:was|is) it reported\b|\bwho wrote\b"
 )
 _IDENTITY = re.compile(r"^(?:who|what)\s+(?:is|are|was|were)\s+(?:the\s+)?(?P<x>.+?)$")
-_ABOUT = re.compile(r"^(?:tell me (?:more )?about|explain|describe|background (?:on|of)|info(?:rmation)? (?:on|about)|"
-                    r"what do (?:you|we) know about|give me (?:the )?background on|about)\s+(?P<x>.+?)$")
-_HAPPENED_IN = re.compile(r"\bwhat (?:happened|is happening|was happening|went on|occurred)\s+(?:in|at|near|around)\b")
+_ABOUT = re.compile(
+    r"^(?:tell me (?:more )?about|explain|describe|background (?:on|of)|info(?:rmation)? (?:on|about)|"
+    r"what do (?:you|we) know about|give me (?:the )?background on|about)\s+(?P<x>.+?)$"
+)
+_HAPPENED_IN = re.compile(
+    r"\bwhat (?:happened|is happening|was happening|went on|occurred)\s+(?:in|at|near|around)\b"
+)
 
 _COUNT_OF = re.compile(r"\b(?:how many|number of)\s+(.+)$")
 RESPONSE_WORDS = {"respond", "reaction", "react", "response", "stance", "position"}
-RESPONSE_PHRASES = re.compile(r"\bdoing about\b|\bwhat (?:is|are|was|were|has|have) .+ (?:doing|done)\b|\bdo about\b|\bhow did .+ (?:respond|react)\b|\bin response\b|"
-                              r"\binternational (?:community|reaction|response)\b|\bworld (?:leaders|reaction)\b")
+RESPONSE_PHRASES = re.compile(
+    r"\bdoing about\b|\bwhat (?:is|are|was|were|has|have) .+ (?:doing|done)\b|\bdo about\b|\bhow did .+ (?:respond|react)\b|\bin response\b|"
+    r"\binternational (?:community|reaction|response)\b|\bworld (?:leaders|reaction)\b"
+)
 CASUALTY_TOKENS = {"kill", "wound", "loss", "casualty"}
-TOTAL_WORDS = {"total", "overall", "altogether", "combined", "together", "both", "sides", "all", "whole", "entire"}
+TOTAL_WORDS = {
+    "total",
+    "overall",
+    "altogether",
+    "combined",
+    "together",
+    "both",
+    "sides",
+    "all",
+    "whole",
+    "entire",
+}
 
 
 @dataclass
@@ -120,7 +145,9 @@ def understand(text: str, resolver: NameResolver) -> Question:
     raw = normalise(low).replace("-", " ").split()
     covered = {i for m in mentions for i in range(m.start, m.end)}
     outside = " ".join(t for i, t in enumerate(raw) if i not in covered)
-    q = Question(text=text, low=low, tokens=analyse(outside), concepts=question_concepts(low), mentions=mentions)
+    q = Question(
+        text=text, low=low, tokens=analyse(outside), concepts=question_concepts(low), mentions=mentions
+    )
     # words written capitalised mid-sentence or in capitals: names and acronyms the asker means
     words = re.findall(r"[A-Za-z][\w'-]*", text)
     q.names = frozenset(t for w in words[1:] if w[0].isupper() for t in analyse(w))
@@ -128,9 +155,15 @@ def understand(text: str, resolver: NameResolver) -> Question:
         # "how many drones did Azerbaijan launch": the counted thing is among the first content
         # words, leaving out country and place names
         rest = normalise(m.group(1)).replace("-", " ").split()
-        skip = {i for mm in resolver.find(m.group(1)) for i in range(mm.start, mm.end)
-                if any(i2 in resolver.country_like for i2 in mm.ids)}
-        content = [a[0] for i, t in enumerate(rest) if i not in skip and (a := analyse(t)) and a[0] not in QUANTITY]
+        skip = {
+            i
+            for mm in resolver.find(m.group(1))
+            for i in range(mm.start, mm.end)
+            if any(i2 in resolver.country_like for i2 in mm.ids)
+        }
+        content = [
+            a[0] for i, t in enumerate(rest) if i not in skip and (a := analyse(t)) and a[0] not in QUANTITY
+        ]
         q.count_nouns = frozenset(content[:2])
     if m := (_WHO_SAID.match(body) or _WHOSE.match(body)):
         quoted = _QUOTED.search(text)
@@ -138,10 +171,12 @@ def understand(text: str, resolver: NameResolver) -> Question:
     elif m := _SAID_BY.match(body):
         q.speaker_span = m.group("who")
         q.speaker_rest = (m.group("rest") or "") + " " + (m.group("rest2") or "")
-    elif m := (_WHAT_SAID.match(body) or _WHAT_SAID_2.match(body) or _QUOTES_OF.match(body)
-               or _WHAT_X_SAID.match(body)):
+    elif m := (
+        _WHAT_SAID.match(body)
+        or _WHAT_SAID_2.match(body)
+        or _QUOTES_OF.match(body)
+        or _WHAT_X_SAID.match(body)
+    ):
         q.speaker_span = m.group("who")
         q.speaker_rest = m.group("rest") or ""
     return q
-
-

@@ -30,21 +30,26 @@ def _check_contract(engine: AnswerEngine, ans: Answer) -> None:
         assert is_verbatim(c.quote, fold_quotes_space(engine.kb.corpus[c.source])), c
 
 
-@pytest.mark.parametrize(("question", "must"), [
-    ("how many Armenian soldiers were killed", ["49"]),
-    ("azeri death toll", ["50"]),
-    ("what did pashinian tell parliament", ["49"]),
-    ("what did anthony blinken say", ["Blinken"]),
-    ("what did Ankara say", ["provocations"]),
-    ("how did Baku explain the fighting", ["provocation"]),
-    ("who said there can be no military solution", ["Blinken"]),
-    ("how many died in the first war", ["30,000"]),
-    ("what happened in Kalbajar", ["Kelbajar"]),
-    ("how long did the 2020 war last", ["six"]),
-    ("who is Charles Michel", ["European Council"]),
-    ("what does the UN want", ["defuse"]),
-])
-def test_answers_paraphrases_spellings_and_typos(engine: AnswerEngine, question: str, must: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("question", "must"),
+    [
+        ("how many Armenian soldiers were killed", ["49"]),
+        ("azeri death toll", ["50"]),
+        ("what did pashinian tell parliament", ["49"]),
+        ("what did anthony blinken say", ["Blinken"]),
+        ("what did Ankara say", ["provocations"]),
+        ("how did Baku explain the fighting", ["provocation"]),
+        ("who said there can be no military solution", ["Blinken"]),
+        ("how many died in the first war", ["30,000"]),
+        ("what happened in Kalbajar", ["Kelbajar"]),
+        ("how long did the 2020 war last", ["six"]),
+        ("who is Charles Michel", ["European Council"]),
+        ("what does the UN want", ["defuse"]),
+    ],
+)
+def test_answers_paraphrases_spellings_and_typos(
+    engine: AnswerEngine, question: str, must: list[str]
+) -> None:
     """Questions worded in different ways, with other spellings and typos, land on the right items."""
     ans = engine.ask(question)
     assert ans.answered, ans.answer
@@ -53,16 +58,19 @@ def test_answers_paraphrases_spellings_and_typos(engine: AnswerEngine, question:
     _check_contract(engine, ans)
 
 
-@pytest.mark.parametrize("question", [
-    "how many civilians were killed",
-    "what did Vladimir Putin say",
-    "what did Joe Biden say",
-    "how did China react",
-    "how many tanks were destroyed",
-    "how old is Pashinyan",
-    "who will win the next election",
-    "asdf qwerty",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many civilians were killed",
+        "what did Vladimir Putin say",
+        "what did Joe Biden say",
+        "how did China react",
+        "how many tanks were destroyed",
+        "how old is Pashinyan",
+        "who will win the next election",
+        "asdf qwerty",
+    ],
+)
 def test_abstains_when_the_sources_do_not_say(engine: AnswerEngine, question: str) -> None:
     """Questions the articles do not answer are refused plainly, never guessed at."""
     ans = engine.ask(question)
@@ -87,12 +95,22 @@ def test_near_miss_gets_suggestions(engine: AnswerEngine) -> None:
     assert ans.suggestions and all(s.question for s in ans.suggestions)
 
 
-@pytest.mark.parametrize("text", [
-    "", "   \n\t ", "?", "x" * 10_000, "how many\x00 soldiers\x07 died\x1b[31m",
-    "how\u200b many\u200d soldiers\ufeff died", "сколько солдат погибло 死亡人数 كم عدد",
-    "**bold** `code` ||spoiler|| [link](http://example.com)", "@everyone <@&123> <@456> who said it",
-    "'; DROP TABLE questions; --", "\ud800" if False else "\U0001f600" * 50,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\t ",
+        "?",
+        "x" * 10_000,
+        "how many\x00 soldiers\x07 died\x1b[31m",
+        "how\u200b many\u200d soldiers\ufeff died",
+        "сколько солдат погибло 死亡人数 كم عدد",
+        "**bold** `code` ||spoiler|| [link](http://example.com)",
+        "@everyone <@&123> <@456> who said it",
+        "'; DROP TABLE questions; --",
+        "\ud800" if False else "\U0001f600" * 50,
+    ],
+)
 def test_bad_input_is_answered_not_crashed_on(engine: AnswerEngine, text: str) -> None:
     """Empty, huge, control, zero-width, mixed-script, markdown and mention input all get an Answer."""
     ans = engine.ask(text)
@@ -109,10 +127,19 @@ def test_zero_width_characters_do_not_hide_a_question(engine: AnswerEngine) -> N
 
 def test_command_methods(engine: AnswerEngine) -> None:
     """The per-command API answers with citations: casualties, who-said, responses, background, timeline, sources."""
-    for ans in (engine.casualties(), engine.casualties(side="armenia"), engine.casualties(conflict="war-2020"),
-                engine.who_said("blinken"), engine.who_said("stir the pot"), engine.responses(),
-                engine.responses("turkey"), engine.background(), engine.background("CSTO"), engine.timeline(),
-                engine.sources()):
+    for ans in (
+        engine.casualties(),
+        engine.casualties(side="armenia"),
+        engine.casualties(conflict="war-2020"),
+        engine.who_said("blinken"),
+        engine.who_said("stir the pot"),
+        engine.responses(),
+        engine.responses("turkey"),
+        engine.background(),
+        engine.background("CSTO"),
+        engine.timeline(),
+        engine.sources(),
+    ):
         assert ans.answered, ans.question
         _check_contract(engine, ans)
     assert "Blinken" in engine.who_said("stir the pot").answer

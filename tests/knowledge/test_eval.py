@@ -21,8 +21,21 @@ needs_scorer = pytest.mark.skipif(
 
 
 def _score(cases: Path) -> dict[str, float]:
-    cmd = [sys.executable, str(SCORER), "--cases", str(cases), "--corpus", str(CORPUS), "--show-fails", "--",
-           sys.executable, "-m", "bot", "ask", "--json"]
+    cmd = [
+        sys.executable,
+        str(SCORER),
+        "--cases",
+        str(cases),
+        "--corpus",
+        str(CORPUS),
+        "--show-fails",
+        "--",
+        sys.executable,
+        "-m",
+        "bot",
+        "ask",
+        "--json",
+    ]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
     last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
     assert last.startswith("SCORE"), proc.stdout[-3000:] + proc.stderr[-3000:]
