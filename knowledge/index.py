@@ -43,6 +43,9 @@ STOPWORDS = frozenset(
 COMMON_DF = 2000
 """Posting lists longer than this are only walked when no rarer query token found a candidate."""
 MAX_WALK = 20_000
+# Only the rarest few query tokens choose candidates; the rest are weighed later, by the caller's
+# scoring. A long question (a quotation to attribute) would otherwise walk a posting list per word.
+MAX_CHOOSING_TOKENS = 6
 """A query never accumulates more than this many postings, however common its tokens."""
 CORRECTION_CACHE = 20_000
 
@@ -159,7 +162,9 @@ class FuzzyIndex:
                       key=lambda t: len(self._postings[t]))
         acc: dict[int, float] = {}
         walked = 0
-        for tok in toks:
+        for n, tok in enumerate(toks):
+            if n >= MAX_CHOOSING_TOKENS and acc:
+                break
             ids, w = self._postings[tok], self._idf[tok]
             common = self._common.get(tok)
             if common is not None and acc:
