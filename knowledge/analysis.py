@@ -11,159 +11,22 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from knowledge.lexicon import (
+    CONCEPT_AGE,
+    CONCEPT_COUNT,
+    CONCEPT_DURATION,
+    CONCEPT_PLACE,
+    CONCEPT_TIME,
+    NUMBER_WORDS,
+    PHRASE_RULES,
+    QUANTITY,
+    SPELLING,
+    STOP,
+    SYNONYM_GROUPS,
+)
 from knowledge.text import normalise
 
-# Words that carry no content in a question about a story.
-STOP = frozenset(
-    """a an the of in on at to for from by with about as and or but is are was were be been being do does did
-    done has have had having it its this that these those there their they them he she his her him i me my we
-    our you your it's what which who whom whose when where why how can could would should will shall may
-    might must not no nor so than then too very just also into over under up out off again once any all
-    each few more most other some such only own same s t please know tell give show explain anything
-    something thing things let lets get got like really actually exactly happen happened happening going
-    one's ones us according whats whos hows wheres whens whys im dont doesnt didnt doing theres thats heres isnt wasnt arent cant wont
-    per via list""".split()
-) | frozenset(
-    # question scaffolding and discourse words: how people ask, not what they ask about
-    """true correct right wrong info information detail details regarding concerning related relating besides
-    apart else other others aside exactly precisely basically specifically particular particularly actually
-    supposedly apparently possibly probably normally usually generally typically ever still already yet even
-    almost immediately quickly soon later currently presently anyway here name names known
-    summary summarise summarize overview briefly short quick brief want wanna gonna need needs like kind sort
-    can't go goes went gone come came make made take took put seem seems seemed become became try tried
-    whom whose wonder wondering curious question answer reply mean means meaning matter matters after during
-    while following suppose supposed anyone someone everyone anybody somebody everybody anywhere somewhere
-    nobody""".split()
-)
-
-# Quantity and approximation words: they shape a figure question, not its subject.
-QUANTITY = frozenset(
-    """many much number numbers count figure figures total overall altogether combined together roughly
-    approximately approx around about nearly almost estimated estimate reportedly exact precise so far
-    tally sum both sides side whole entire""".split()
-)
-
-# Concept tokens, added to questions and to item texts alike.
-CONCEPT_DURATION = "zdur"
-CONCEPT_TIME = "ztime"
-CONCEPT_PLACE = "zplace"
-CONCEPT_COUNT = "zcount"
-CONCEPT_AGE = "zage"
-
 _SYNONYMS: dict[str, str] = {}
-_GROUPS: list[tuple[str, tuple[str, ...]]] = []
-
-
-def _group(canon: str, *words: str) -> None:
-    """Words meaning one thing here; registered with their stems once the stemmer exists."""
-    _GROUPS.append((canon, words))
-
-
-_group(
-    "kill",
-    "kill",
-    "die",
-    "died",
-    "dies",
-    "dying",
-    "dead",
-    "death",
-    "toll",
-    "fatality",
-    "fatal",
-    "perish",
-    "slain",
-    "slay",
-    "lives",
-)
-_group("zdur", "duration", "durat")
-_group("write", "write", "wrote", "written", "writ", "writer", "author", "authored", "byline")
-_group("advance", "advance", "push", "pushed", "pushing", "penetrate", "move into", "incursion")
-_group("convene", "convene", "convened", "meet", "met", "meeting", "session", "summit")
-_group("stop", "stop", "stopp", "halt", "cease", "cessation")
-_group("base", "base", "bas", "garrison", "presence")
-_group("wound", "wound", "injur", "injury", "injure", "hurt")
-_group("loss", "loss", "lose", "lost")
-_group("soldier", "soldier", "troop", "serviceman", "servicemen", "servicemember", "personnel")
-_group("respond", "respond", "response", "react", "reaction", "stance", "position")
-_group("ceasefire", "ceasefire", "truce", "armistice")
-_group("begin", "begin", "began", "begun", "start", "erupt", "outbreak", "commence", "broke", "ignite")
-_group("town", "town", "city", "village", "settlement", "municipality")
-_group("weapon", "weapon", "arm", "armament", "weaponry", "munition")
-_group("shell", "shell", "bomb", "bombard", "bombardment", "shelling")
-_group(
-    "talk",
-    "talk",
-    "negotiation",
-    "negotiate",
-    "discussion",
-    "dialogue",
-    "speak",
-    "spoke",
-    "spoken",
-    "discuss",
-)
-_group(
-    "say",
-    "say",
-    "said",
-    "says",
-    "saying",
-    "mention",
-    "claim",
-    "claimed",
-    "claims",
-    "tell",
-    "told",
-    "state",
-    "stated",
-    "statement",
-    "remark",
-    "comment",
-    "declare",
-    "declared",
-)
-_group("collapse", "collapse", "fail", "failure", "violate", "violation", "breach", "breached", "broken")
-_group("cede", "cede", "ced", "surrender", "concede", "concession")
-_group(
-    "defuse",
-    "defuse",
-    "ease",
-    "calm",
-    "reduce",
-    "deescalate",
-    "lower",
-    "lessen",
-    "decrease",
-    "decreas",
-    "decline",
-    "declin",
-    "subside",
-    "subsid",
-    "diminish",
-    "abate",
-)
-_group("action", "action", "step", "measure")
-_group("video", "video", "footage", "film", "clip", "recording")
-_group("win", "win", "won", "victory", "victor", "winner", "defeat", "triumph")
-_group("support", "support", "back", "backing", "backer", "sponsor", "supporter", "patron")
-_group("fuel", "fuel", "fuell", "fed", "feed", "raise", "spark", "prompt", "stoke")
-_group("article", "article", "story", "piece", "coverage")
-_group("concern", "concern", "worry", "worri", "alarm", "alarmed")
-_group("fight", "fight", "fought", "clash", "battle", "hostility", "hostiliti", "combat", "flare")
-_group("deploy", "deploy", "send", "sent", "dispatch", "station")
-_group("war", "war", "warfare")
-_group("urge", "urge", "demand", "appeal", "ask", "request", "press")
-_group("call", "call", "phone", "telephone", "rang", "ring", "dial")
-_group("newspaper", "newspaper", "paper", "outlet", "publication", "journal")
-_group("agreement", "agreement", "deal", "treaty")
-_group("ztime", "hour", "time", "clock")
-_group("leave", "leave", "left", "quit", "withdraw", "withdrew", "exit")
-_group("member", "member", "membership", "part")
-_group("attack", "attack", "assault", "offensive", "strike", "struck")
-_group("mine", "mine", "landmine")
-_group("drone", "drone", "uav")
-_group("invade", "invade", "invasion", "incursion")
 
 
 def _quantity_forms(words: frozenset[str]) -> frozenset[str]:
@@ -171,25 +34,12 @@ def _quantity_forms(words: frozenset[str]) -> frozenset[str]:
 
 
 _BRITISH = re.compile(r"is(ation|ations|e|es|ed|ing)$")
-_SPELLING = {
-    "defence": "defense",
-    "offence": "offense",
-    "centre": "center",
-    "neighbour": "neighbor",
-    "neighbouring": "neighboring",
-    "neighbours": "neighbors",
-    "favour": "favor",
-    "honour": "honor",
-    "programme": "program",
-    "organisation": "organization",
-    "organisations": "organizations",
-}
 
 
 @lru_cache(maxsize=1 << 18)
 def stem(token: str) -> str:
     """A light suffix stripper: enough for plural, past and -ing forms (and British spellings) to meet."""
-    token = _SPELLING.get(token, token)
+    token = SPELLING.get(token, token)
     if len(token) > 6:  # consistent on both sides, so "promise" -> "promize" does no harm
         token = _BRITISH.sub(lambda m: "iz" + m.group(1), token)
     if len(token) <= 3 or token.isdigit():
@@ -215,7 +65,7 @@ def stem(token: str) -> str:
     return token.rstrip("e") if len(token) > 4 else token
 
 
-for _canon, _words in _GROUPS:
+for _canon, _words in SYNONYM_GROUPS:
     for _w in _words:
         _SYNONYMS[_w] = _canon
         _SYNONYMS.setdefault(stem(_w), _canon)
@@ -296,48 +146,9 @@ CONCEPT_TRIGGERS = {
 }
 
 
-# Phrasal forms that mean one word, applied to questions and item texts alike. Each rule is a
-# sequence of word alternatives and its replacement; item texts use the token table built from
-# the rules (fast on long texts), questions the equivalent regex (it keeps their punctuation).
-_PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
-    (("give|gave|given|giving|hand|handed|handing", "up|over"), "cede"),
-    (("fell|fall|falls|falling|broke|break|breaks|broken", "apart|down"), "collapse"),
-    (("lost", "their|his|her", "lives"), "killed"),
-    (("lives", "lost"), "killed"),
-    (("took|take|takes|taking|came|come|comes", "effect"), "began"),
-    (("took|take|takes|taking|came|come|comes", "into", "force"), "began"),
-    (("in", "force"), "began"),
-    (("stir|stirred|stirring", "things|it|tensions", "up"), "stir the pot"),
-    (("top", "diplomat|diplomats"), "foreign minister"),
-    (("foreign", "secretary"), "foreign minister"),
-    (("head", "of", "state"), "president"),
-    (("lawmakers|legislators|legislature|mps|parliamentarians",), "parliament"),
-    (("members", "of", "parliament"), "parliament"),
-    (("pm",), "prime minister"),
-    (("go|goes|went|gone|drag|dragged", "on"), "last"),
-    (("calm|calmed", "down"), "decrease"),
-    *((("50s|60s|70s|80s|90s".split("|")[i],), f"19{5 + i}0s") for i in range(5)),
-    *(
-        ((abbr,), month)
-        for abbr, month in {
-            "jan": "january",
-            "feb": "february",
-            "mar": "march",
-            "apr": "april",
-            "aug": "august",
-            "sep": "september",
-            "sept": "september",
-            "oct": "october",
-            "nov": "november",
-            "dec": "december",
-        }.items()
-    ),
-]
-
-
 def _token_table() -> dict[tuple[str, ...], list[str]]:
     table: dict[tuple[str, ...], list[str]] = {}
-    for words, repl in _PHRASE_RULES:
+    for words, repl in PHRASE_RULES:
         seqs: list[tuple[str, ...]] = [()]
         for alternatives in words:
             seqs = [seq + (alt,) for seq in seqs for alt in alternatives.split("|")]
@@ -354,7 +165,7 @@ _SPACE = r"\s+"
 _PHRASE_REGEX = re.compile(
     "|".join(
         rf"(?P<r{i}>\b{_SPACE.join(f'(?:{alt})' for alt in words)}\b)"
-        for i, (words, _) in enumerate(_PHRASE_RULES)
+        for i, (words, _) in enumerate(PHRASE_RULES)
     )
     + r"|\b(?P<qword>who|what|where|when|how|why)'s\b|'(?=\d0s\b)"
 )
@@ -365,7 +176,7 @@ def _phrase(m: re.Match[str]) -> str:
         return f"{m.group('qword')} is"
     if m.lastgroup is None or not m.lastgroup.startswith("r"):
         return ""
-    return _PHRASE_RULES[int(m.lastgroup[1:])][1]
+    return PHRASE_RULES[int(m.lastgroup[1:])][1]
 
 
 def rewrite_phrases(text: str) -> str:
@@ -425,16 +236,10 @@ def analysed_text(text: str, extra: list[str] | None = None) -> str:
 QUANTITY = _quantity_forms(QUANTITY)
 
 
-_NUMBER_WORDS = frozenset(
-    """one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty
-    fifty hundred hundreds thousand thousands dozen dozens several""".split()
-)
-
-
 def counted_nouns(toks: list[str]) -> frozenset[str]:
     """Canonical words that follow a number closely ("2,000 Russian peacekeepers" -> peacekeeper, russian)."""
     out: set[str] = set()
     for i, tok in enumerate(toks):
-        if tok.isdigit() or tok in _NUMBER_WORDS:
+        if tok.isdigit() or tok in NUMBER_WORDS:
             out.update(canon(t) for t in toks[i + 1 : i + 4] if t not in STOP)
     return frozenset(out)
