@@ -220,7 +220,13 @@ class AnswerEngine:
         """Casualty figures, optionally for one side (name/alias/id) and one conflict."""
         label = " ".join(x for x in ("casualties", side, conflict) if x)
         side_ids = self._ids(side, (Entity, Place)) if side and side.lower() not in ("both", "all") else set()
-        conflict_ids = self._ids(conflict, (Conflict,)) if conflict else set()
+        conflict_ids = set()
+        if conflict:
+            conflict_ids = self._ids(conflict, (Conflict,)) or self.conflict_hint(conflict)
+            if not conflict_ids and conflict.strip().isdigit():  # "2022": the year's main conflict
+                in_year = [c for c in self.kb.conflicts if conflict.strip() in f"{c.name} {c.period or ''}"]
+                best = max(in_year, key=lambda c: len(self.casualties_by.get(c.id, [])), default=None)
+                conflict_ids = {best.id} if best is not None and self.casualties_by.get(best.id) else set()
         if (side and side.lower() not in ("both", "all") and not side_ids) or (conflict and not conflict_ids):
             return self.compose.abstain(label, "I don't know that side or conflict; try autocomplete.")
         answer = self.intents.casualty_answer(label, side_ids, conflict_ids, outcomes=None)
