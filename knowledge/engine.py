@@ -229,7 +229,7 @@ class AnswerEngine:
                 conflict_ids = {best.id} if best is not None and self.casualties_by.get(best.id) else set()
         if (side and side.lower() not in ("both", "all") and not side_ids) or (conflict and not conflict_ids):
             return self.compose.abstain(label, "I don't know that side or conflict; try autocomplete.")
-        answer = self.intents.casualty_answer(label, side_ids, conflict_ids, outcomes=None)
+        answer = self.intents.casualties.answer(label, side_ids, conflict_ids, outcomes=None)
         if not conflict and answer.answered:
             # the overview shows the main conflict; name the others rather than flood the reply
             shown = {

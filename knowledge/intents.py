@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process, utils
 
-from knowledge.analysis import QUANTITY, analyse, canon
+from knowledge.analysis import analyse
+from knowledge.casualties import CasualtyAnswers
 from knowledge.models import (
     Answer,
     Background,
@@ -37,56 +38,6 @@ if TYPE_CHECKING:
 ANSWER_AT = 0.6  # share of a question's weight an item must cover to answer it
 SUGGEST_AT = 0.3  # ... to be offered as "did you mean"
 QA_DIRECT_AT = 92  # rapidfuzz ratio at which a curated Q&A paraphrase is taken as the question
-CASUALTY_SUBJECT_WORDS = {
-    canon(w)
-    for w in {
-        "soldier",
-        "people",
-        "person",
-        "men",
-        "military",
-        "army",
-        "force",
-        "side",
-        "casualty",
-        "kill",
-        "wound",
-        "loss",
-        "clash",
-        "fight",
-        "war",
-        "conflict",
-        "border",
-        "report",
-        "confirm",
-        "announce",
-        "claim",
-        "suffer",
-        "lose",
-        "far",
-        "latest",
-        "new",
-        "toll",
-        "count",
-        "zcount",
-        "many",
-        "most",
-        "final",
-        "official",
-        "cost",
-        "say",
-        "admit",
-        "give",
-        "its",
-        "their",
-        "during",
-        "recent",
-        "fighting",
-        "clashes",
-        "dead",
-        "number",
-    }
-}
 
 
 class IntentHandlers:
@@ -99,6 +50,7 @@ class IntentHandlers:
         self.kb = engine.kb
         self.c = engine.compose
         self.r = engine.retriever
+        self.casualties = CasualtyAnswers(engine)
 
     # --- dispatch -------------------------------------------------------------
 
@@ -310,107 +262,7 @@ class IntentHandlers:
         if not conflict_ids:
             conflict_ids = self.e.conflict_hint(q.low)
         outcomes = {"wounded"} if "wound" in q.tokens and "kill" not in q.tokens else None
-        return self.casualty_answer(q.text, side_ids, conflict_ids, outcomes=outcomes, question=q)
-
-    def casualty_answer(
-        self,
-        label: str,
-        side_ids: set[str],
-        conflict_ids: set[str],
-        *,
-        outcomes: set[str] | None,
-        question: Question | None = None,
-    ) -> Answer:
-        e = self.e
-        if conflict_ids:
-            pool = [c for cid in conflict_ids for c in e.casualties_by.get(cid, [])]
-        else:
-            main = max(e.casualties_by, key=lambda k: len(e.casualties_by[k]), default=None)
-            pool = list(e.casualties_by.get(main, []))
-        sides = self.e.casualty_sides
-        side_ids = {self._side_of(i, sides) for i in side_ids}
-        wanted_sides = side_ids & sides
-        if side_ids and not wanted_sides:
-            other = [i for i in side_ids if isinstance(self.kb.items.get(i), Entity)]
-            if other and (question is None or not any(c.reported_by in side_ids for c in pool)):
-                return self.c.abstain(
-                    label, f"The sources don't give casualty figures for {self.c.name(other[0])}."
-                )
-        if wanted_sides:
-            sided = [
-                c
-                for c in pool
-                if c.side in wanted_sides or c.side is None and question is not None and question.wants_total
-            ]
-            if not sided and any(c.side is None for c in pool):
-                # only an overall toll: not an answer to a question about one side, but worth offering
-                names = " or ".join(self.c.name(i) for i in sorted(wanted_sides))
-                return self.c.abstain(
-                    label,
-                    f"The sources give no separate figure for {names}.",
-                    [c for c in pool if c.side is None],
-                    confidence=0.3,
-                )
-            pool = sided
-        if outcomes:
-            pool = [c for c in pool if c.outcome in outcomes]
-        elif question is not None and "casualty" not in question.tokens:
-            pool = [c for c in pool if c.outcome != "wounded"] or pool
-        if question is not None and pool:
-            leftover = [
-                t
-                for t in self.r.terms(question.low)
-                if not t.alts[0].startswith("zz")
-                and t.text not in CASUALTY_SUBJECT_WORDS
-                and t.alts[0] not in CASUALTY_SUBJECT_WORDS
-                and t.text not in QUANTITY
-            ]
-            union = frozenset().union(*(self.r.tokens[c.id] for c in pool))
-            missing = [t for t in leftover if not any(a in union for a in t.alts)]
-            if missing:
-                return self.c.abstain(label, "The sources don't give that figure.", pool[:3], confidence=0.2)
-        if not pool:
-            return self.c.abstain(label, "The sources don't give that figure.")
-        return self._casualty_parts(label, pool, question)
-
-    def _side_of(self, item_id: str, sides: set[str]) -> str:
-        """The casualty side a name stands for: 'Armenian soldiers' -> Armenia's armed forces -> Armenia."""
-        current: str | None = item_id
-        for _ in range(4):
-            if current is None or current in sides:
-                break
-            item = self.kb.items.get(current)
-            current = getattr(item, "part_of", None) or getattr(item, "country", None)
-        return current if current in sides else item_id
-
-    def _casualty_parts(
-        self, label: str, pool: list[Casualty], question: Question | None, lead: str | None = None
-    ) -> Answer:
-        total_first = question is None or question.wants_total or not (question.ids & {c.side for c in pool})
-        order = sorted(
-            pool,
-            key=lambda c: (
-                self.e.conflict_order.get(c.conflict, 0),
-                c.side is not None if total_first else c.side is None,
-                c.side or "",
-                _OUTCOME_ORDER.get(c.outcome, 9),
-                c.figure is None,
-            ),
-        )
-        groups: dict[tuple, list[Casualty]] = {}
-        for c in order:
-            groups.setdefault((c.conflict, c.side, c.outcome), []).append(c)
-        parts: list[tuple[str, list[_Item]]] = [(lead, [])] if lead else []
-        for (conflict, _side, _outcome), items in groups.items():
-            # "nearly 50" beside "49" is rounding, not disagreement; "6,500" beside "6,600" is.
-            figures = {
-                c.figure for c in items if c.figure is not None and c.qualifier not in ("nearly", "about")
-            }
-            if len(figures) > 1:
-                parts.append((f"The sources differ on this figure for the {self.c.name(conflict)}:", []))
-            for c in items:
-                parts.append((c.summary, [c]))
-        return self.c.answer(label, "casualties", parts, 0.9)
+        return self.casualties.answer(q.text, side_ids, conflict_ids, outcomes=outcomes, question=q)
 
     def _identity_q(self, q: Question) -> Answer | None:
         target = q.identity_target()
@@ -561,7 +413,6 @@ _SOURCE_WORDS = {
     "write",
     "accord",
 }
-_OUTCOME_ORDER = {"killed": 0, "losses": 1, "casualties": 2, "wounded": 3}
 _KIND = {
     Casualty: "casualties",
     Quote: "quote",
