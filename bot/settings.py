@@ -12,7 +12,7 @@ from knowledge.loader import DEFAULT_DIR
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BOT_", env_file=".env", env_file_encoding="utf-8",
-                                      extra="ignore")
+                                      extra="ignore", populate_by_name=True)
 
     token: SecretStr | None = Field(default=None, validation_alias=AliasChoices("DISCORD_TOKEN", "BOT_TOKEN"),
                                     description="Discord bot token; unset -> local console")

@@ -53,9 +53,13 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
+_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b")
+
+
 def clean_input(text: str, limit: int = 500) -> str:
-    """Make user input safe to match: no control or zero-width characters, bounded length."""
+    """Make user input safe to match: no control or zero-width characters, no chat mentions, bounded length."""
     text = unicodedata.normalize("NFKC", text or "")
+    text = _MENTION.sub(" ", text)
     text = _ZERO_WIDTH.sub("", text)
     text = _CONTROL.sub(" ", text)
     text = _WS.sub(" ", text).strip()
