@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -109,7 +110,9 @@ class AnswerEngine:
 
     kb: KnowledgeBase
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, previous: AnswerEngine | None = None) -> None:
+        """Index ``kb``. ``previous``: the engine being replaced, whose per-item analysis is reused
+        for unchanged items when the names it resolved are unchanged too."""
         self.kb = kb
         self.compose = Composer(kb)
         named = [*kb.entities, *kb.places, *kb.conflicts]
@@ -117,10 +120,16 @@ class AnswerEngine:
             e.id for e in named if isinstance(e, Place) or getattr(e, "kind", "") == "country"
         )
         self.names = NameResolver({e.id: [e.name, *e.aliases] for e in named}, country_like)
+        # item analysis depends on the names (aliases, roles) it resolves: reuse it only if those are the same
+        self.names_signature = tuple(named)
+        same_names = previous is not None and previous.names_signature == self.names_signature
+        reuse = previous.retriever if same_names else None
         self.retriever = ItemRetriever(
-            ((it, *_search_text(kb, it), _headlines(it)) for it in kb.items.values()),
+            kb.items.values(),
+            lambda it: (*_search_text(kb, it), _headlines(it)),
             self.names,
             {p.id: p for p in kb.places},
+            reuse,
         )
         self.quotes_by = self._quotes_by_speaker()
         self.responses_by: dict[str, list[Response]] = defaultdict(list)
@@ -200,6 +209,18 @@ class AnswerEngine:
             for k in keys - {None}:
                 out[k].append(q)
         return out
+
+    def dismantle(self, batch: int = 2000) -> Iterator[None]:
+        """Take a replaced engine apart in steps (yielding between them), so that freeing a large one
+        never holds the interpreter for long. The engine must no longer be in use."""
+        r = self.retriever
+        for container in (r.tokens, r.headlines, r.counted, r.items, r.idf, self.kb.items, self.kb.corpus):
+            while container:
+                for _ in range(min(batch, len(container))):
+                    container.popitem()
+                yield
+        r.index = FuzzyIndex(())
+        yield
 
     # --- public API ---------------------------------------------------------
 

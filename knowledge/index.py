@@ -93,8 +93,14 @@ class _Vocabulary:
             hi = bisect_right(lengths, len(token) + limit)
             if lo >= hi:
                 continue
-            for cand, dist, _ in process.extract(token, words[lo:hi], scorer=Levenshtein.distance,
-                                                 processor=None, score_cutoff=limit, limit=None):
+            for cand, dist, _ in process.extract(
+                token,
+                words[lo:hi],
+                scorer=Levenshtein.distance,
+                processor=None,
+                score_cutoff=limit,
+                limit=None,
+            ):
                 scored.append((dist, cand))
         found = tuple(cand for _, cand in sorted(scored))
         if len(self._cache) >= CORRECTION_CACHE:  # bounded: questions are user input
@@ -108,13 +114,14 @@ class FuzzyIndex:
 
     __slots__ = ("_keys", "_texts", "_norm", "_postings", "_common", "_idf", "_vocab", "_n")
 
-    def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
+    def __init__(self, entries: Iterable[tuple[str, str]], *, normalised: bool = False) -> None:
+        """``normalised``: the texts are already in ``normalise`` form (skips normalising them again)."""
         self._keys: list[str] = []
         self._texts: list[str] = []
         self._norm: list[str] = []
         postings: dict[str, list[int]] = defaultdict(list)
         for key, text in entries:
-            norm = normalise(text)
+            norm = text if normalised else normalise(text)
             if not norm:
                 continue
             i = len(self._keys)
@@ -158,8 +165,9 @@ class FuzzyIndex:
 
     def candidates(self, query: str, limit: int = 40) -> list[tuple[int, float]]:
         """Entry indices ranked by IDF-weighted token overlap with the query, best first."""
-        toks = sorted({t for t in self.query_tokens(query) if t in self._postings},
-                      key=lambda t: len(self._postings[t]))
+        toks = sorted(
+            {t for t in self.query_tokens(query) if t in self._postings}, key=lambda t: len(self._postings[t])
+        )
         acc: dict[int, float] = {}
         walked = 0
         for n, tok in enumerate(toks):
@@ -172,15 +180,16 @@ class FuzzyIndex:
                     if i in common:
                         acc[i] += w
                 continue
-            for i in ids[:max(0, MAX_WALK - walked)]:
+            for i in ids[: max(0, MAX_WALK - walked)]:
                 acc[i] = acc.get(i, 0.0) + w
             walked += len(ids)
         if not acc:
             return []
         return heapq.nlargest(limit, acc.items(), key=lambda kv: kv[1])
 
-    def search(self, query: str, *, limit: int = 10, score_cutoff: float = 0.0,
-               candidates: int = 40) -> list[Hit]:
+    def search(
+        self, query: str, *, limit: int = 10, score_cutoff: float = 0.0, candidates: int = 40
+    ) -> list[Hit]:
         """Best entries for ``query``: candidates by token overlap, scored by rapidfuzz."""
         q = _query_norm(query)[0]
         if not q:
@@ -189,8 +198,9 @@ class FuzzyIndex:
         if not cands:
             return []
         choices = {i: self._norm[i] for i, _ in cands}
-        scored = process.extract(q, choices, scorer=fuzz.token_set_ratio, processor=None,
-                                 score_cutoff=score_cutoff, limit=None)
+        scored = process.extract(
+            q, choices, scorer=fuzz.token_set_ratio, processor=None, score_cutoff=score_cutoff, limit=None
+        )
         best: dict[str, Hit] = {}
         for _, score, i in scored:
             key = self._keys[i]

@@ -53,6 +53,11 @@ class KnowledgeBase:
     digest: str
     directory: str = ""
     files: dict[str, str] = field(default_factory=dict)
+    # what a later reload needs to reuse this load: per curated file its digest and item ids,
+    # and one digest of the corpus and sources together
+    file_digests: dict[str, str] = field(default_factory=dict)
+    file_items: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    inputs_digest: str = ""
 
     def __post_init__(self) -> None:
         by_kind: dict[type, list] = {model: [] for model in KIND_OF_TABLE.values()}
@@ -118,13 +123,24 @@ def kind_name(item: _Item) -> str:
     raise TypeError(type(item))
 
 
-def _read_toml(path: Path, problems: list[Problem]) -> dict | None:
-    rel = path.name
+def _read_bytes(path: Path, problems: list[Problem]) -> bytes | None:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            problems.append(Problem(rel, None, f"file is larger than {MAX_FILE_BYTES} bytes"))
+            problems.append(Problem(path.name, None, f"file is larger than {MAX_FILE_BYTES} bytes"))
             return None
-        raw = path.read_bytes()
+        return path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(path.name, None, f"unreadable: {exc.strerror or exc}"))
+    return None
+
+
+def _read_toml(path: Path, problems: list[Problem], raw: bytes | None = None) -> dict | None:
+    rel = path.name
+    try:
+        if raw is None:
+            raw = _read_bytes(path, problems)
+            if raw is None:
+                return None
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         problems.append(Problem(rel, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
@@ -185,8 +201,15 @@ def _references(item: _Item) -> list[tuple[str, str, tuple[type, ...] | None]]:
     return refs
 
 
-def load_knowledge(directory: str | Path = DEFAULT_DIR) -> KnowledgeBase:
-    """Load and validate ``directory``; raise InvalidKnowledgeBase listing every problem."""
+def load_knowledge(
+    directory: str | Path = DEFAULT_DIR, previous: KnowledgeBase | None = None
+) -> KnowledgeBase:
+    """Load and validate ``directory``; raise InvalidKnowledgeBase listing every problem.
+
+    With ``previous`` (the live knowledge base), a curated file whose bytes are unchanged, over an
+    unchanged corpus and sources, keeps its already validated items: a reload after editing one
+    file parses and checks that file, while references are still checked across all of them.
+    """
     root = Path(directory)
     problems: list[Problem] = []
     if not root.is_dir():
@@ -240,13 +263,37 @@ def load_knowledge(directory: str | Path = DEFAULT_DIR) -> KnowledgeBase:
     toml_paths = sorted(p for p in root.glob("*.toml") if p.name != SOURCES_FILE)
     if sources_path.is_file():
         digest.update(sources_path.read_bytes())
+    inputs_digest = digest.hexdigest()  # corpus and sources so far
+    reusable = previous is not None and not problems and previous.inputs_digest == inputs_digest
+    file_digests: dict[str, str] = {}
+    file_items: dict[str, tuple[str, ...]] = {}
+    checked: set[str] = set()  # ids whose evidence a previous load already verified
     for path in toml_paths:
         rel = path.name
-        data = _read_toml(path, problems)
+        raw = _read_bytes(path, problems)
+        if raw is None:
+            continue
+        file_digest = hashlib.sha256(raw).hexdigest()
+        if reusable and previous.file_digests.get(rel) == file_digest:  # type: ignore[union-attr]
+            digest.update(rel.encode() + b"\0" + raw)
+            file_digests[rel] = file_digest
+            file_items[rel] = previous.file_items[rel]  # type: ignore[union-attr]
+            files[rel] = previous.files.get(rel, "")  # type: ignore[union-attr]
+            for iid in file_items[rel]:
+                if iid in items:
+                    problems.append(Problem(rel, iid, f"duplicate id (also in {origin[iid]})"))
+                    continue
+                items[iid] = previous.items[iid]  # type: ignore[union-attr]
+                origin[iid] = rel
+                checked.add(iid)
+            continue
+        data = _read_toml(path, problems, raw)
         if data is None:
             continue
-        digest.update(rel.encode() + b"\0" + path.read_bytes())
+        digest.update(rel.encode() + b"\0" + raw)
+        file_digests[rel] = file_digest
         files[rel] = ", ".join(sorted(data))
+        before = len(items)
         for table, rows in data.items():
             model = KIND_OF_TABLE.get(table)
             if model is None:
@@ -269,25 +316,15 @@ def load_knowledge(directory: str | Path = DEFAULT_DIR) -> KnowledgeBase:
                     continue
                 items[item.id] = item
                 origin[item.id] = rel
+        file_items[rel] = tuple(list(items)[before:])
 
-    folded = {sid: fold_quotes_space(text) for sid, text in corpus.items()}
+    folded = (
+        {sid: fold_quotes_space(text) for sid, text in corpus.items()} if len(checked) < len(items) else {}
+    )
     for iid, item in items.items():
         rel = origin[iid]
-        for ev in item.evidence:
-            if ev.source not in sources:
-                problems.append(Problem(rel, iid, f"evidence cites unknown source {ev.source!r}"))
-            elif ev.source not in folded:  # its missing corpus file is already a problem of sources.toml
-                continue
-            elif not is_verbatim(ev.quote, folded[ev.source]):
-                problems.append(
-                    Problem(rel, iid, f"evidence is not verbatim in {ev.source}: {ev.quote[:80]!r}")
-                )
-        if isinstance(item, Quote):
-            cited = [folded[ev.source] for ev in item.evidence if ev.source in folded]
-            if cited and not any(is_verbatim(item.text, text) for text in cited):
-                problems.append(
-                    Problem(rel, iid, "quote text is not verbatim in any of its evidence sources")
-                )
+        if iid not in checked:
+            problems.extend(_evidence_problems(rel, item, sources, folded))
         for fld, ref, kinds in _references(item):
             target = items.get(ref)
             if target is None:
@@ -305,6 +342,31 @@ def load_knowledge(directory: str | Path = DEFAULT_DIR) -> KnowledgeBase:
         digest=digest.hexdigest(),
         directory=str(root),
         files=files,
+        file_digests=file_digests,
+        file_items=file_items,
+        inputs_digest=inputs_digest,
     )
-    log.info("loaded knowledge base %s from %s: %s", kb.version, root, kb.counts())
+    log.info(
+        "loaded knowledge base %s from %s: %s (%d items reused)", kb.version, root, kb.counts(), len(checked)
+    )
     return kb
+
+
+def _evidence_problems(
+    rel: str, item: _Item, sources: dict[str, Source], folded: dict[str, str]
+) -> list[Problem]:
+    """Evidence that cites an unknown source or is not verbatim in its source; quote text likewise."""
+    problems: list[Problem] = []
+    iid = item.id
+    for ev in item.evidence:
+        if ev.source not in sources:
+            problems.append(Problem(rel, iid, f"evidence cites unknown source {ev.source!r}"))
+        elif ev.source not in folded:  # its missing corpus file is already a problem of sources.toml
+            continue
+        elif not is_verbatim(ev.quote, folded[ev.source]):
+            problems.append(Problem(rel, iid, f"evidence is not verbatim in {ev.source}: {ev.quote[:80]!r}"))
+    if isinstance(item, Quote):
+        cited = [folded[ev.source] for ev in item.evidence if ev.source in folded]
+        if cited and not any(is_verbatim(item.text, text) for text in cited):
+            problems.append(Problem(rel, iid, "quote text is not verbatim in any of its evidence sources"))
+    return problems

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
@@ -73,10 +73,17 @@ class ItemRetriever:
 
     def __init__(
         self,
-        texts: Iterable[tuple[_Item, str, Iterable[str], list[str]]],
+        items: Iterable[_Item],
+        describe: Callable[[_Item], tuple[str, Iterable[str], list[str]]],
         names: NameResolver,
         places: dict[str, _Item],
+        reuse: ItemRetriever | None = None,
     ) -> None:
+        """Analyse every item (``describe`` gives its text, references and headlines).
+
+        ``reuse``: a retriever built over the same names; an item that is the very same object
+        there keeps its analysis, so a reload only analyses what changed.
+        """
         self.names = names
         self.items: dict[str, _Item] = {}
         self.tokens: dict[str, frozenset[str]] = {}
@@ -84,7 +91,18 @@ class ItemRetriever:
         self.counted: dict[str, frozenset[str]] = {}
         entries = []
         df: Counter[str] = Counter()
-        for item, text, refs, heads in texts:
+        for item in items:
+            if reuse is not None and reuse.items.get(item.id) is item:
+                frozen = reuse.tokens[item.id]
+                self.items[item.id] = item
+                self.tokens[item.id] = frozen
+                self.headlines[item.id] = reuse.headlines[item.id]
+                if item.id in reuse.counted:
+                    self.counted[item.id] = reuse.counted[item.id]
+                df.update(frozen)
+                entries.append((item.id, " ".join(sorted(frozen))))
+                continue
+            text, refs, heads = describe(item)
             refs = list(refs)
             self.headlines[item.id] = tuple(
                 frozenset(analyse(h)) | {id_token(i) for m in names.find(h, correct=False) for i in m.ids}
@@ -112,7 +130,7 @@ class ItemRetriever:
         # an ordinary word the articles never use ("possible", "houses") weighs like a rare known word;
         # a name or acronym nobody curated ("Biden", "GDP") weighs more: it is what the question is about
         self.plain_unknown_weight = math.log(1 + self.n)
-        self.index = FuzzyIndex(entries)
+        self.index = FuzzyIndex(entries, normalised=True)
 
     def terms(
         self,

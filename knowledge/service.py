@@ -17,6 +17,8 @@ import os
 import re
 import shutil
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -41,6 +43,7 @@ ENGINE_FAILURE = Problem("(engine)", None,
                          "the knowledge files are valid, but building the answer engine failed (see the log)")
 
 Transport = Literal["discord", "console", "cli"]
+RELEASE_GRACE_S = 2.0  # how long a replaced engine stays whole before it is taken apart
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ def _diff(old: KnowledgeBase | None, new: KnowledgeBase) -> dict:
     new_ids = {f"source:{s}" for s in new.sources} | set(new.items)
     changed = []
     if old:
-        changed = sorted(i for i in set(old.items) & set(new.items) if old.items[i] != new.items[i])
+        changed = sorted(i for i in set(old.items) & set(new.items) if old.items[i] is not new.items[i] and old.items[i] != new.items[i])
         changed += sorted(f"source:{s}" for s in set(old.sources) & set(new.sources)
                           if old.sources[s] != new.sources[s])
     return {"count_changes": count_changes, "added": sorted(new_ids - old_ids),
@@ -125,13 +128,28 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _build(directory: Path) -> tuple[KnowledgeBase, AnswerEngine]:
+Built = tuple[KnowledgeBase, AnswerEngine, dict]
+
+
+def _build(directory: Path, previous: AnswerEngine | None) -> Built:
+    """Load, index and compare with the live knowledge base, all off the event loop."""
     with _collector_paused():
-        kb = load_knowledge(directory)
-        return kb, AnswerEngine(kb)
+        kb = load_knowledge(directory, previous=previous.kb if previous else None)
+        return kb, AnswerEngine(kb, previous), _diff(previous.kb if previous else None, kb)
 
 
-def _validate_with(directory: Path, filename: str, data: bytes) -> tuple[KnowledgeBase, AnswerEngine]:
+def _release_gradually(engine: AnswerEngine) -> None:
+    """Free a replaced engine in small steps, in a worker thread.
+
+    Dropping it in one go frees millions of objects in one C loop that holds the GIL: on a large
+    knowledge base that stalls the event loop for as long as a full garbage collection.
+    """
+    time.sleep(RELEASE_GRACE_S)  # an answer that started on the old engine has long finished
+    for _ in engine.dismantle():
+        time.sleep(0)  # let the event loop run between steps
+
+
+def _validate_with(directory: Path, filename: str, data: bytes, previous: AnswerEngine | None) -> Built:
     """Validate the whole knowledge base as it would be with ``filename`` replaced by ``data``."""
     with _collector_paused(), tempfile.TemporaryDirectory(prefix="kb-upload-") as tmp:
         staged = Path(tmp) / "kb"
@@ -143,9 +161,9 @@ def _validate_with(directory: Path, filename: str, data: bytes) -> tuple[Knowled
             elif path.is_file() and path.suffix == UPLOAD_EXTENSION:
                 shutil.copy2(path, staged / path.name)
         (staged / filename).write_bytes(data)
-        kb = load_knowledge(staged)
+        kb = load_knowledge(staged, previous=previous.kb if previous else None)
         kb = replace(kb, directory=str(directory))
-        return kb, AnswerEngine(kb)
+        return kb, AnswerEngine(kb, previous), _diff(previous.kb if previous else None, kb)
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
@@ -193,28 +211,33 @@ class KnowledgeService:
         """Re-read the directory; swap the engine only if the whole knowledge base is valid."""
         async with self._lock:
             try:
-                kb, engine = await asyncio.to_thread(_build, self.directory)
+                kb, engine, diff = await asyncio.to_thread(_build, self.directory, self._engine)
             except InvalidKnowledgeBase as exc:
                 outcome = self._refusal(action, who, exc.problems)
             except Exception:
                 log.exception("%s by %s: building the answer engine failed", action, who)
                 outcome = self._refusal(action, who, [ENGINE_FAILURE])
             else:
-                outcome = self._swap(action, who, kb, engine)
+                outcome = self._swap(action, who, kb, engine, diff)
             await self._record(outcome)
             return outcome
 
     async def check(self, who: str, directory: Path | None = None) -> ReloadOutcome:
         """Validate a directory on disk without touching the live engine."""
         target = Path(directory) if directory else self.directory
+        current = self._engine.kb if self._engine else None
+
+        def check_and_compare() -> tuple[KnowledgeBase, dict]:
+            kb = load_knowledge(target, previous=current)
+            return kb, _diff(current, kb)
+
         try:
-            kb = await asyncio.to_thread(load_knowledge, target)
+            kb, diff = await asyncio.to_thread(check_and_compare)
         except InvalidKnowledgeBase as exc:
             return self._refusal("check", who, exc.problems)
-        current = self._engine.kb if self._engine else None
         return ReloadOutcome(ok=True, action="check", who=who, version=kb.version,
                              previous_version=current.version if current else None,
-                             counts=kb.counts(), **_diff(current, kb))
+                             counts=kb.counts(), **diff)
 
     async def upload(self, filename: str, data: bytes, who: str) -> ReloadOutcome:
         """Validate the knowledge base with ``filename`` added or replaced; only then write and swap."""
@@ -227,7 +250,9 @@ class KnowledgeService:
             return await self.refuse_upload(filename, reason, who)
         async with self._lock:
             try:
-                kb, engine = await asyncio.to_thread(_validate_with, self.directory, filename, data)
+                kb, engine, diff = await asyncio.to_thread(
+                    _validate_with, self.directory, filename, data, self._engine
+                )
             except InvalidKnowledgeBase as exc:
                 outcome = self._refusal("upload", who, exc.problems)
             except Exception:
@@ -243,7 +268,7 @@ class KnowledgeService:
                     outcome = ReloadOutcome(ok=False, action="upload", who=who, refused=reason,
                                             problems=[Problem(filename, None, reason)])
                 else:
-                    outcome = replace(self._swap("upload", who, kb, engine), written=filename)
+                    outcome = replace(self._swap("upload", who, kb, engine, diff), written=filename)
             await self._record(outcome)
             return outcome
 
@@ -255,17 +280,20 @@ class KnowledgeService:
         await self._record(outcome)
         return outcome
 
-    def _swap(self, action: str, who: str, kb: KnowledgeBase, engine: AnswerEngine) -> ReloadOutcome:
-        old = self._engine.kb if self._engine else None
+    def _swap(self, action: str, who: str, kb: KnowledgeBase, engine: AnswerEngine, diff: dict) -> ReloadOutcome:
+        replaced = self._engine
+        old = replaced.kb if replaced else None
         self._engine = engine  # one reference assignment: readers see the old engine or the new one
+        if replaced is not None:
+            threading.Thread(target=_release_gradually, args=(replaced,), name="release-old-kb", daemon=True).start()
+            del replaced
         # the live knowledge base stays for the process's life: keep later collections from scanning
         # it (the old engine has no reference cycles, so it is still freed when its last user is done)
         gc.freeze()
         log.info("%s by %s: knowledge base %s -> %s %s", action, who, old.version if old else None,
                  kb.version, kb.counts())
         return ReloadOutcome(ok=True, action=action, who=who, version=kb.version,  # type: ignore[arg-type]
-                             previous_version=old.version if old else None, counts=kb.counts(),
-                             **_diff(old, kb))
+                             previous_version=old.version if old else None, counts=kb.counts(), **diff)
 
     def _refusal(self, action: str, who: str, problems: list[Problem]) -> ReloadOutcome:
         current = self._engine.kb if self._engine else None
