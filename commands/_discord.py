@@ -79,14 +79,7 @@ async def send_answer(interaction: discord.Interaction, answer: Answer, *, asked
     pages = render_answer(answer, asked=asked, kb_version=service.engine.kb.version)
     view = AnswerView(pages, suggestions=answer.suggestions, store=service.store,
                       on_suggestion=answer_suggestion)
-    kwargs = {"embed": pages[0], "ephemeral": ephemeral, "allowed_mentions": NO_MENTIONS}
-    if view.has_items:
-        kwargs["view"] = view
-    if interaction.response.is_done():
-        await interaction.followup.send(**kwargs)
-    else:
-        await interaction.response.send_message(**kwargs)
-    view.interaction = interaction
+    await _send_pages(interaction, pages, view, ephemeral=ephemeral)
     view.question_id = await service.record_question(
         answer, question=logged_question, transport="discord", user_id=interaction.user.id,
         guild_id=interaction.guild_id)
@@ -103,7 +96,12 @@ async def send_lines(interaction: discord.Interaction, title: str, lines: list[s
                      ephemeral: bool = True) -> None:
     """A moderator report, paginated like answers."""
     pages = render_lines(title, lines, ok=ok)
-    view = AnswerView(pages)
+    await _send_pages(interaction, pages, AnswerView(pages), ephemeral=ephemeral)
+
+
+async def _send_pages(interaction: discord.Interaction, pages: list[discord.Embed], view: AnswerView, *,
+                      ephemeral: bool) -> None:
+    """The first page, with the view's buttons if it has any, as the response or a follow-up."""
     kwargs = {"embed": pages[0], "ephemeral": ephemeral, "allowed_mentions": NO_MENTIONS}
     if view.has_items:
         kwargs["view"] = view

@@ -93,21 +93,6 @@ _AGE = re.compile(r"\b\d+[- ]years?[- ]old\b|\baged? \d+\b|\bborn in\b")
 _NUMBER = re.compile(r"\b\d[\d,]*\b|\b(?:dozen|dozens|hundred|hundreds|thousand|thousands)\b")
 
 
-def concepts_of_text(text: str) -> list[str]:
-    """Concept tokens a passage carries: a duration, a time of day, a count."""
-    low = text.lower()
-    out = []
-    if _DURATION.search(low):
-        out.append(CONCEPT_DURATION)
-    if _TIME.search(low):
-        out.append(CONCEPT_TIME)
-    if _NUMBER.search(low):
-        out.append(CONCEPT_COUNT)
-    if _AGE.search(low):
-        out.append(CONCEPT_AGE)
-    return out
-
-
 _Q_DURATION = re.compile(r"\bhow long\b|\bduration\b|\blast(?:ed)? for\b|\bhow many (?:days|weeks|months)\b")
 _Q_TIME = re.compile(
     r"\bwhen\b|\bwhat time\b|\bwhich time\b|\bat what hour\b|\bwhat hour\b|\bwhich hour\b|"
@@ -120,21 +105,32 @@ _Q_PLACE = re.compile(
 _Q_AGE = re.compile(r"\bhow old\b|\bwhat age\b|\bage of\b|\bwhen was .+ born\b|\bbirthday\b")
 _Q_COUNT = re.compile(r"\bhow many\b|\bhow much\b|\bnumber of\b|\bfigure\b|\btoll\b|\bcount\b")
 
+# What a passage carries, and what a question asks for: the two sides of each concept.
+_TEXT_CONCEPTS = (
+    (_DURATION, CONCEPT_DURATION),
+    (_TIME, CONCEPT_TIME),
+    (_NUMBER, CONCEPT_COUNT),
+    (_AGE, CONCEPT_AGE),
+)
+_QUESTION_CONCEPTS = (
+    (_Q_DURATION, CONCEPT_DURATION),
+    (_Q_TIME, CONCEPT_TIME),
+    (_Q_PLACE, CONCEPT_PLACE),
+    (_Q_COUNT, CONCEPT_COUNT),
+    (_Q_AGE, CONCEPT_AGE),
+)
+
+
+def concepts_of_text(text: str) -> list[str]:
+    """Concept tokens a passage carries: a duration, a time of day, a count, an age."""
+    low = text.lower()
+    return [concept for rx, concept in _TEXT_CONCEPTS if rx.search(low)]
+
 
 def question_concepts(question: str) -> list[str]:
+    """Concept tokens a question asks for: a duration, a time, a place, a count, an age."""
     low = " " + question.lower() + " "
-    out = []
-    if _Q_DURATION.search(low):
-        out.append(CONCEPT_DURATION)
-    if _Q_TIME.search(low):
-        out.append(CONCEPT_TIME)
-    if _Q_PLACE.search(low):
-        out.append(CONCEPT_PLACE)
-    if _Q_COUNT.search(low):
-        out.append(CONCEPT_COUNT)
-    if _Q_AGE.search(low):
-        out.append(CONCEPT_AGE)
-    return out
+    return [concept for rx, concept in _QUESTION_CONCEPTS if rx.search(low)]
 
 
 # Question words a concept replaces: "how long did it last" asks for a duration, not for "long".
