@@ -124,6 +124,9 @@ def _collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        # everything built meanwhile sits in the youngest generation; collecting it after this
+        # would be the very stall avoided above, so move it out of the collector's reach first
+        gc.freeze()
         if was_enabled:
             gc.enable()
 
