@@ -219,8 +219,8 @@ class AnswerEngine:
                 for _ in range(min(batch, len(container))):
                     container.popitem()
                 yield
-        r.index = FuzzyIndex(())
-        yield
+        yield from r.index.dismantle(batch)
+        yield from self.qa_index.dismantle(batch)
 
     # --- public API ---------------------------------------------------------
 

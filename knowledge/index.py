@@ -23,7 +23,7 @@ import heapq
 import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -74,7 +74,8 @@ class _Vocabulary:
         for tok in tokens:
             if len(tok) >= 4 and not tok.isdigit():
                 by_letter[tok[0]].append(tok)
-        self._words = {c: sorted(words, key=lambda w: (len(w), w)) for c, words in by_letter.items()}
+        # by length only: integer comparisons keep this C-level sort short on a large vocabulary
+        self._words = {c: sorted(words, key=len) for c, words in by_letter.items()}
         self._lengths = {c: [len(w) for w in words] for c, words in self._words.items()}
         self._cache: dict[str, tuple[str, ...]] = {}
 
@@ -138,6 +139,19 @@ class FuzzyIndex:
 
     def __len__(self) -> int:
         return self._n
+
+    def dismantle(self, batch: int = 2000) -> Iterator[None]:
+        """Empty the index in steps, yielding between them: freeing it whole is one long C loop."""
+        for table in (self._postings, self._common, self._idf):
+            while table:
+                for _ in range(min(batch, len(table))):
+                    table.popitem()
+                yield
+        for column in (self._keys, self._texts, self._norm):
+            while column:
+                del column[-batch:]
+                yield
+        self._n = 0
 
     @property
     def vocabulary(self) -> frozenset[str]:
