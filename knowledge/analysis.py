@@ -223,12 +223,6 @@ def analyse(text: str) -> list[str]:
     return analyse_tokens(prepare(text))
 
 
-def analysed_text(text: str, extra: list[str] | None = None) -> str:
-    """The form an item is indexed under: canonical tokens plus the concepts of its text."""
-    toks = analyse(text) + concepts_of_text(text) + (extra or [])
-    return " ".join(toks)
-
-
 QUANTITY = _quantity_forms(QUANTITY)
 
 

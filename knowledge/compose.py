@@ -66,20 +66,7 @@ class Composer:
                     key = (ev.source, ev.quote)
                     if key not in numbers:
                         numbers[key] = len(citations) + 1
-                        src = self.kb.sources.get(ev.source)
-                        citations.append(
-                            Citation(
-                                n=numbers[key],
-                                source=ev.source,
-                                quote=ev.quote,
-                                item=item.id,
-                                label=src.label if src else None,
-                                outlet=src.outlet if src else None,
-                                title=src.title if src else None,
-                                date=src.date if src else None,
-                                url=src.url if src else None,
-                            )
-                        )
+                        citations.append(self.citation(numbers[key], ev.source, ev.quote, item.id))
                     if numbers[key] not in marks:
                         marks.append(numbers[key])
             refs = "".join(f"[{n}]" for n in sorted(marks))
@@ -92,6 +79,21 @@ class Composer:
             citations=citations,
             confidence=min(max(confidence, 0.0), 1.0),
             items=used,
+        )
+
+    def citation(self, n: int, source: str, quote: str, item: str | None = None) -> Citation:
+        """Citation number ``n`` of a verbatim passage, with what is known of its source."""
+        src = self.kb.sources.get(source)
+        return Citation(
+            n=n,
+            source=source,
+            quote=quote,
+            item=item,
+            label=src.label if src else None,
+            outlet=src.outlet if src else None,
+            title=src.title if src else None,
+            date=src.date if src else None,
+            url=src.url if src else None,
         )
 
     def abstain(

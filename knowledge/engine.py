@@ -16,7 +16,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process, utils
 
-from knowledge.compose import SOURCES_DONT_SAY, Composer
+from knowledge.compose import Composer
 from knowledge.index import FuzzyIndex
 from knowledge.intents import IntentHandlers, unique
 from knowledge.loader import KnowledgeBase
@@ -356,4 +356,4 @@ class AnswerEngine:
         return []
 
 
-__all__ = ["AnswerEngine", "Choice", "CompletionField", "SOURCES_DONT_SAY"]
+__all__ = ["AnswerEngine", "Choice", "CompletionField"]

@@ -20,7 +20,6 @@ from knowledge.models import (
     Answer,
     Background,
     Casualty,
-    Citation,
     Conflict,
     Entity,
     Event,
@@ -29,7 +28,7 @@ from knowledge.models import (
     Response,
     _Item,
 )
-from knowledge.retrieval import Scored, Term, id_token
+from knowledge.retrieval import Scored, id_token
 from knowledge.understand import Question, understand
 
 if TYPE_CHECKING:
@@ -125,16 +124,7 @@ class IntentHandlers:
         src = scored[0][1]
         if not src.author or src.author not in self.kb.corpus.get(src.id, ""):
             return self.c.abstain(q.text, "The article doesn't name its author.")
-        cite = Citation(
-            n=1,
-            source=src.id,
-            quote=src.author,
-            label=src.label,
-            outlet=src.outlet,
-            title=src.title,
-            date=src.date,
-            url=src.url,
-        )
+        cite = self.c.citation(1, src.id, src.author)
         return Answer(
             question=q.text,
             answered=True,
@@ -359,16 +349,7 @@ class IntentHandlers:
                 (ln.strip() for ln in self.kb.corpus.get(s.id, "").splitlines() if len(ln.strip()) >= 8), ""
             )
             cites.append(
-                Citation(
-                    n=n,
-                    source=s.id,
-                    quote=first[:300].rsplit(" ", 1)[0] if len(first) > 300 else first,
-                    label=s.label,
-                    outlet=s.outlet,
-                    title=s.title,
-                    date=s.date,
-                    url=s.url,
-                )
+                self.c.citation(n, s.id, first[:300].rsplit(" ", 1)[0] if len(first) > 300 else first)
             )
         return Answer(
             question=source or "sources",
@@ -424,4 +405,4 @@ _KIND = {
     Conflict: "background",
 }
 
-__all__ = ["IntentHandlers", "Term"]
+__all__ = ["IntentHandlers", "unique"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -231,12 +231,3 @@ class ItemRetriever:
             if head:
                 best = max(best, len(head & words) / len(head))
         return best
-
-    def referencing(self) -> dict[str, list[str]]:
-        """id token -> item ids whose tokens carry it (built on demand for reverse look-ups)."""
-        rev: dict[str, list[str]] = defaultdict(list)
-        for iid, toks in self.tokens.items():
-            for t in toks:
-                if t.startswith("zz"):
-                    rev[t].append(iid)
-        return rev

@@ -7,7 +7,7 @@ wording of particular questions; names come from the curated aliases.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from knowledge.analysis import QUANTITY, analyse, question_concepts, rewrite_phrases
 from knowledge.resolver import Mention, NameResolver
@@ -93,7 +93,6 @@ class Question:
     tokens: list[str]
     concepts: list[str]
     mentions: list[Mention]
-    unknown: list[str] = field(default_factory=list)
     names: frozenset[str] = frozenset()
     count_nouns: frozenset[str] = frozenset()
     words: str | None = None
