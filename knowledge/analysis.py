@@ -230,6 +230,7 @@ def counted_nouns(toks: list[str]) -> frozenset[str]:
     """Canonical words that follow a number closely ("2,000 Russian peacekeepers" -> peacekeeper, russian)."""
     out: set[str] = set()
     for i, tok in enumerate(toks):
-        if tok.isdigit() or tok in NUMBER_WORDS:
+        # a year ("the 2020 war") dates a thing, it does not count it
+        if (tok.isdigit() and not (len(tok) == 4 and tok[:2] in ("19", "20"))) or tok in NUMBER_WORDS:
             out.update(canon(t) for t in toks[i + 1 : i + 4] if t not in STOP)
     return frozenset(out)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process, utils
 
-from knowledge.analysis import analyse
+from knowledge.analysis import STOP, analyse
 from knowledge.casualties import CasualtyAnswers
 from knowledge.models import (
     Answer,
@@ -28,7 +29,8 @@ from knowledge.models import (
     Response,
     _Item,
 )
-from knowledge.retrieval import Scored, id_token
+from knowledge.retrieval import Scored, Term, id_token
+from knowledge.text import normalise
 from knowledge.understand import Question, understand
 
 if TYPE_CHECKING:
@@ -259,9 +261,10 @@ class IntentHandlers:
         if not target:
             return None
         found = self.e.names.find(target)
-        words = [w for w in re.findall(r"[a-z0-9]+", target) if w not in ("the", "a", "an")]
-        span = sum(m.end - m.start for m in found)
-        if not found or span < len(words) - 1:
+        raw = normalise(target).replace("-", " ").split()
+        inside = {i for m in found for i in range(m.start, m.end)}
+        # "who is Borrell", "what is the CSTO": nothing but the name (and filler) is asked about
+        if len(found) != 1 or any(i not in inside and w not in STOP for i, w in enumerate(raw)):
             return None
         ids = [i for m in found for i in m.ids]
         notes = [b for i in ids for b in self.e.background_by.get(i, [])]
@@ -303,7 +306,7 @@ class IntentHandlers:
         return self.c.answer(q.text, "timeline", [(self.event_line(ev), [ev]) for ev in events], 0.85)
 
     def _general(self, q: Question) -> Answer:
-        terms = self.r.terms(q.low, extra_concepts=q.concepts, names=q.names)
+        terms = self._question_terms(q)
         # "who is <someone unnamed>" asks for a person: an item merely about the same words won't do
         target = q.identity_target()
         kinds = (
@@ -325,6 +328,18 @@ class IntentHandlers:
         kind = _KIND.get(type(chosen[0].item), "qa")
         parts = [(self.c.sentence(h.item), [h.item]) for h in chosen]
         return self.c.answer(q.text, kind, parts, best)
+
+    def _question_terms(self, q: Question) -> list[Term]:
+        """The question's terms; a trailing time clause ("... after the attack started") weighs half:
+        it places the question in time rather than saying what is asked."""
+        m = _TIME_CLAUSE.search(q.low)
+        if not m or m.start() < 8:
+            return self.r.terms(q.low, extra_concepts=q.concepts, names=q.names)
+        main = self.r.terms(q.low[: m.start()], extra_concepts=q.concepts, names=q.names)
+        seen = {t.alts for t in main}
+        tail = [replace(t, weight=t.weight / 2) for t in self.r.terms(q.low[m.start():], names=q.names)
+                if t.alts not in seen]
+        return main + tail
 
     # --- shared renderings ------------------------------------------------------
 
@@ -369,6 +384,7 @@ def unique(items: Iterable[_Item]) -> list:
     return list(seen.values())
 
 
+_TIME_CLAUSE = re.compile(r"\b(?:after|before|once|while|during|following|as soon as)\b")
 _AUTHOR_Q = re.compile(
     r"\bwho wrote\b|\bauthor\b|\bwritten by\b|\bby whom\b|\bbyline\b|\bwho (?:is|was) the "
     r"(?:journalist|reporter|writer)\b"
