@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from knowledge.analysis import QUANTITY, analyse, question_concepts, rewrite_phrases
+from knowledge.analysis import QUANTITY, analyse, canon, question_concepts, rewrite_phrases
 from knowledge.resolver import Mention, NameResolver
 from knowledge.text import normalise
 
@@ -63,6 +63,7 @@ _HAPPENED_IN = re.compile(
     r"\bwhat (?:happened|is happening|was happening|went on|occurred)\s+(?:in|at|near|around)\b"
 )
 
+_POPULATION = re.compile(r"\b(?:population|inhabitants|residents) of\b|\bhow many (?:people )?(?:live|lived|living)\b")
 _COUNT_OF = re.compile(r"\b(?:how many|number of)\s+(.+)$")
 RESPONSE_WORDS = {"respond", "reaction", "react", "response", "stance", "position"}
 RESPONSE_PHRASES = re.compile(
@@ -164,6 +165,8 @@ def understand(text: str, resolver: NameResolver) -> Question:
             a[0] for i, t in enumerate(rest) if i not in skip and (a := analyse(t)) and a[0] not in QUANTITY
         ]
         q.count_nouns = frozenset(content[:2])
+    if _POPULATION.search(low):  # "the population of X" asks for a number of people
+        q.count_nouns = q.count_nouns | {canon(w) for w in ("people", "population", "inhabitants", "residents")}
     if m := (_WHO_SAID.match(body) or _WHOSE.match(body)):
         quoted = _QUOTED.search(text)
         q.words = quoted.group("q") if quoted else m.group("words")

@@ -45,6 +45,11 @@ def _check_contract(engine: AnswerEngine, ans: Answer) -> None:
         ("how long did the 2020 war last", ["six"]),
         ("who is Charles Michel", ["European Council"]),
         ("what does the UN want", ["defuse"]),
+        ("which area has a large Armenian population", ["Nagorno-Karabakh"]),
+        ("who did pashinyan call after the attack started", ["Macron"]),
+        ("how many wars have the two countries fought", ["two wars"]),
+        ("what was said by the American secretary of state about a military solution", ["military solution"]),
+        ("is it true the truce fell apart almost immediately", ["minutes"]),
     ],
 )
 def test_answers_paraphrases_spellings_and_typos(
@@ -67,6 +72,10 @@ def test_answers_paraphrases_spellings_and_typos(
         "how did China react",
         "how many tanks were destroyed",
         "how old is Pashinyan",
+        "what is the population of Armenia",
+        "how many drones were shot down",
+        "who is right, armenia or azerbaijan?",
+        "how many Azerbaijani soldiers died in the 2020 war",
         "who will win the next election",
         "asdf qwerty",
     ],
@@ -76,7 +85,7 @@ def test_abstains_when_the_sources_do_not_say(engine: AnswerEngine, question: st
     ans = engine.ask(question)
     assert not ans.answered, ans.answer
     assert ans.citations == []
-    assert "don't" in ans.answer or "do not" in ans.answer or "can't" in ans.answer
+    assert any(w in ans.answer for w in ("don't", "do not", "can't", " no ")), ans.answer
 
 
 def test_disagreeing_sources_are_both_shown(engine: AnswerEngine) -> None:
