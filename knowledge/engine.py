@@ -105,6 +105,11 @@ def _search_text(kb: KnowledgeBase, item: _Item) -> tuple[str, list[str]]:
     return ev, []
 
 
+def _same_objects(before: list, after: list) -> bool:
+    """The very same items in the same order (a reload reuses unchanged items as objects)."""
+    return len(before) == len(after) and all(a is b for a, b in zip(before, after, strict=True))
+
+
 class AnswerEngine:
     """Answers questions from one immutable KnowledgeBase; build a new engine to reload."""
 
@@ -119,10 +124,13 @@ class AnswerEngine:
         country_like = frozenset(
             e.id for e in named if isinstance(e, Place) or getattr(e, "kind", "") == "country"
         )
-        self.names = NameResolver({e.id: [e.name, *e.aliases] for e in named}, country_like)
         # item analysis depends on the names (aliases, roles) it resolves: reuse it only if those are the same
         self.names_signature = tuple(named)
         same_names = previous is not None and previous.names_signature == self.names_signature
+        if same_names:
+            self.names = previous.names
+        else:
+            self.names = NameResolver({e.id: [e.name, *e.aliases] for e in named}, country_like)
         reuse = previous.retriever if same_names else None
         self.retriever = ItemRetriever(
             kb.items.values(),
@@ -151,7 +159,10 @@ class AnswerEngine:
             for e in b.entities:
                 self.background_by[e].append(b)
         # curated Q&A wordings, searched through an index so the cost stays flat as they grow
-        self.qa_index = FuzzyIndex((qa.id, text) for qa in kb.qa for text in [qa.question, *qa.paraphrases])
+        if previous is not None and _same_objects(previous.kb.qa, kb.qa):
+            self.qa_index = previous.qa_index
+        else:
+            self.qa_index = FuzzyIndex((qa.id, text) for qa in kb.qa for text in [qa.question, *qa.paraphrases])
         self.casualty_sides = {c.side for c in kb.casualties if c.side}
         self.conflict_order = {
             cid: n for n, cid in enumerate(dict.fromkeys(c.conflict for c in kb.casualties))
@@ -210,9 +221,10 @@ class AnswerEngine:
                 out[k].append(q)
         return out
 
-    def dismantle(self, batch: int = 2000) -> Iterator[None]:
+    def dismantle(self, successor: AnswerEngine | None = None, batch: int = 2000) -> Iterator[None]:
         """Take a replaced engine apart in steps (yielding between them), so that freeing a large one
-        never holds the interpreter for long. The engine must no longer be in use."""
+        never holds the interpreter for long. The engine must no longer be in use; what it shares with
+        its ``successor`` is left alone."""
         r = self.retriever
         for container in (r.tokens, r.headlines, r.counted, r.items, r.idf, self.kb.items, self.kb.corpus):
             while container:
@@ -220,7 +232,8 @@ class AnswerEngine:
                     container.popitem()
                 yield
         yield from r.index.dismantle(batch)
-        yield from self.qa_index.dismantle(batch)
+        if successor is None or successor.qa_index is not self.qa_index:
+            yield from self.qa_index.dismantle(batch)
 
     # --- public API ---------------------------------------------------------
 

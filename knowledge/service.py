@@ -141,14 +141,14 @@ def _build(directory: Path, previous: AnswerEngine | None) -> Built:
         return kb, AnswerEngine(kb, previous), _diff(previous.kb if previous else None, kb)
 
 
-def _release_gradually(engine: AnswerEngine) -> None:
+def _release_gradually(engine: AnswerEngine, successor: AnswerEngine) -> None:
     """Free a replaced engine in small steps, in a worker thread.
 
     Dropping it in one go frees millions of objects in one C loop that holds the GIL: on a large
     knowledge base that stalls the event loop for as long as a full garbage collection.
     """
     time.sleep(RELEASE_GRACE_S)  # an answer that started on the old engine has long finished
-    for _ in engine.dismantle():
+    for _ in engine.dismantle(successor):
         time.sleep(0)  # let the event loop run between steps
 
 
@@ -288,7 +288,7 @@ class KnowledgeService:
         old = replaced.kb if replaced else None
         self._engine = engine  # one reference assignment: readers see the old engine or the new one
         if replaced is not None:
-            threading.Thread(target=_release_gradually, args=(replaced,), name="release-old-kb", daemon=True).start()
+            threading.Thread(target=_release_gradually, args=(replaced, engine), name="release-old-kb", daemon=True).start()
             del replaced
         # the live knowledge base stays for the process's life: keep later collections from scanning
         # it (the old engine has no reference cycles, so it is still freed when its last user is done)

@@ -99,7 +99,7 @@ def test_a_dismantled_engine_leaves_the_new_one_intact(kb_dir: Path) -> None:
     kb = load_knowledge(kb_dir, previous=first_kb)
     second = AnswerEngine(kb, first)
     before = [second.ask(q) for q in QUESTIONS]
-    for _ in first.dismantle(batch=50):
+    for _ in first.dismantle(second, batch=50):
         pass
     assert [second.ask(q) for q in QUESTIONS] == before
     assert not first.kb.items
