@@ -87,7 +87,7 @@ _DURATION = re.compile(
 _TIME = re.compile(
     r"\b\d{1,2}:\d{2}\b|\bmidnight\b|\bmorning\b|\bovernight\b|\bnight\b|\bevening\b|"
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
-    r"\b\d{1,2} (?:a\.?m|p\.?m)\b|\b\d+ hours\b"
+    r"\b\d{1,2} (?:a\.?m|p\.?m)\b|\b\d+ hours\b|\b(?:19|20)\d\d\b"
 )
 _AGE = re.compile(r"\b\d+[- ]years?[- ]old\b|\baged? \d+\b|\bborn in\b")
 _NUMBER = re.compile(r"\b\d[\d,]*\b|\b(?:dozen|dozens|hundred|hundreds|thousand|thousands)\b")
@@ -96,7 +96,7 @@ _NUMBER = re.compile(r"\b\d[\d,]*\b|\b(?:dozen|dozens|hundred|hundreds|thousand|
 _Q_DURATION = re.compile(r"\bhow long\b|\bduration\b|\blast(?:ed)? for\b|\bhow many (?:days|weeks|months)\b")
 _Q_TIME = re.compile(
     r"\bwhen\b|\bwhat time\b|\bwhich time\b|\bat what hour\b|\bwhat hour\b|\bwhich hour\b|"
-    r"\bwhat day\b|\bwhat date\b|\btime of\b"
+    r"\bwhat day\b|\bwhat date\b|\btime of\b|\b(?:which|what) year\b"
 )
 _Q_PLACE = re.compile(
     r"\bwhere\b|\bwhich (?:towns?|cities|city|places?|districts?|areas?|regions?|villages?)\b|"
@@ -139,6 +139,7 @@ CONCEPT_TRIGGERS = {
     CONCEPT_AGE: {"old", "age"},
     CONCEPT_COUNT: {"number"},
     CONCEPT_PLACE: {"place", "location", "locat"},
+    CONCEPT_TIME: {"year", "date", "day"},
 }
 
 

@@ -18,7 +18,8 @@ CASUALTY_SUBJECT_WORDS = {
     canon(w)
     for w in """soldier people person men military army force side casualty kill wound loss clash fight war
     conflict border report confirm announce claim suffer lose far latest new toll count zcount many most
-    final official cost say admit give its their during recent fighting clashes dead number""".split()
+    final official cost say admit give its their during recent fighting clashes dead number difference differ
+    compare comparison vary between article source figure according total own each respective""".split()
 }
 _OUTCOME_ORDER = {"killed": 0, "losses": 1, "casualties": 2, "wounded": 3}
 
@@ -50,6 +51,8 @@ class CasualtyAnswers:
         sides = self.e.casualty_sides
         side_ids = {self._side_of(i, sides) for i in side_ids}
         wanted_sides = side_ids & sides
+        if len(wanted_sides) > 1:  # "between Armenia and Azerbaijan": both sides, so every figure
+            side_ids, wanted_sides = set(), set()
         if side_ids and not wanted_sides:
             other = [i for i in side_ids if isinstance(self.kb.items.get(i), Entity)]
             if other and (question is None or not any(c.reported_by in side_ids for c in pool)):

@@ -249,6 +249,8 @@ class IntentHandlers:
     def _casualty_q(self, q: Question) -> Answer | None:
         if not q.is_casualty:
             return None
+        if _WHO_WERE.search(q.low):  # the figures are counts: nobody killed is named in them
+            return self.c.abstain(q.text, "The sources give figures, not the names of those killed.")
         side_ids = {i for i in q.ids if isinstance(self.kb.items.get(i), Entity)}
         conflict_ids = {i for i in q.ids if isinstance(self.kb.items.get(i), Conflict)}
         if not conflict_ids:
@@ -384,6 +386,7 @@ def unique(items: Iterable[_Item]) -> list:
     return list(seen.values())
 
 
+_WHO_WERE = re.compile(r"\bnames?\b|\bwho (?:were|was|are)\b(?! .*\bhow many\b)|\bidentit")
 _TIME_CLAUSE = re.compile(r"\b(?:after|before|once|while|during|following|as soon as)\b")
 _AUTHOR_Q = re.compile(
     r"\bwho wrote\b|\bauthor\b|\bwritten by\b|\bby whom\b|\bbyline\b|\bwho (?:is|was) the "

@@ -26,7 +26,7 @@ STOP = frozenset(
     can't go goes went gone come came make made take took put seem seems seemed become became try tried
     whom whose wonder wondering curious question answer reply mean means meaning matter matters after during
     while following suppose supposed anyone someone everyone anybody somebody everybody anywhere somewhere
-    nobody""".split()
+    nobody himself herself itself themselves personally own role play plays played reason reasons""".split()
 )
 
 # Quantity and approximation words: they shape a figure question, not its subject.
@@ -189,6 +189,13 @@ PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     (("lawmakers|legislators|legislature|mps|parliamentarians",), "parliament"),
     (("members", "of", "parliament"), "parliament"),
     (("pm",), "prime minister"),
+    (("pres",), "president"),
+    (("fm",), "foreign minister"),
+    (("sec", "of", "state"), "secretary of state"),
+    (("sg",), "secretary general"),
+    (("govt",), "government"),
+    (("gov",), "government"),
+    (("intl",), "international"),
     (("go|goes|went|gone|drag|dragged", "on"), "last"),
     (("calm|calmed", "down"), "decrease"),
     *((("50s|60s|70s|80s|90s".split("|")[i],), f"19{5 + i}0s") for i in range(5)),

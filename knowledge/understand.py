@@ -65,7 +65,7 @@ _HAPPENED_IN = re.compile(
 
 _POPULATION = re.compile(r"\b(?:population|inhabitants|residents) of\b|\bhow many (?:people )?(?:live|lived|living)\b")
 _COUNT_OF = re.compile(r"\b(?:how many|number of)\s+(.+)$")
-RESPONSE_WORDS = {"respond", "reaction", "react", "response", "stance", "position"}
+RESPONSE_WORDS = {"respond", "reaction", "react", "response", "stance", "position", "involv", "involvement"}
 RESPONSE_PHRASES = re.compile(
     r"\bdoing about\b|\bwhat (?:is|are|was|were|has|have) .+ (?:doing|done)\b|\bdo about\b|\bhow did .+ (?:respond|react)\b|\bin response\b|"
     r"\binternational (?:community|reaction|response)\b|\bworld (?:leaders|reaction)\b"
