@@ -17,6 +17,7 @@ from knowledge.lexicon import (
     CONCEPT_DURATION,
     CONCEPT_PLACE,
     CONCEPT_TIME,
+    CONCEPT_YEAR,
     NUMBER_WORDS,
     PHRASE_RULES,
     QUANTITY,
@@ -87,7 +88,7 @@ _DURATION = re.compile(
 _TIME = re.compile(
     r"\b\d{1,2}:\d{2}\b|\bmidnight\b|\bmorning\b|\bovernight\b|\bnight\b|\bevening\b|"
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
-    r"\b\d{1,2} (?:a\.?m|p\.?m)\b|\b\d+ hours\b|\b(?:19|20)\d\d\b"
+    r"\b\d{1,2} (?:a\.?m|p\.?m)\b|\b\d+ hours\b"
 )
 _AGE = re.compile(r"\b\d+[- ]years?[- ]old\b|\baged? \d+\b|\bborn in\b")
 _NUMBER = re.compile(r"\b\d[\d,]*\b|\b(?:dozen|dozens|hundred|hundreds|thousand|thousands)\b")
@@ -96,7 +97,7 @@ _NUMBER = re.compile(r"\b\d[\d,]*\b|\b(?:dozen|dozens|hundred|hundreds|thousand|
 _Q_DURATION = re.compile(r"\bhow long\b|\bduration\b|\blast(?:ed)? for\b|\bhow many (?:days|weeks|months)\b")
 _Q_TIME = re.compile(
     r"\bwhen\b|\bwhat time\b|\bwhich time\b|\bat what hour\b|\bwhat hour\b|\bwhich hour\b|"
-    r"\bwhat day\b|\bwhat date\b|\btime of\b|\b(?:which|what) year\b"
+    r"\bwhat day\b|\bwhat date\b|\btime of\b"
 )
 _Q_PLACE = re.compile(
     r"\bwhere\b|\bwhich (?:towns?|cities|city|places?|districts?|areas?|regions?|villages?)\b|"
@@ -106,11 +107,14 @@ _Q_AGE = re.compile(r"\bhow old\b|\bwhat age\b|\bage of\b|\bwhen was .+ born\b|\
 _Q_COUNT = re.compile(r"\bhow many\b|\bhow much\b|\bnumber of\b|\bfigure\b|\btoll\b|\bcount\b")
 
 # What a passage carries, and what a question asks for: the two sides of each concept.
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_Q_YEAR = re.compile(r"\b(?:which|what) year\b|\bin what year\b|\bwhat decade\b")
 _TEXT_CONCEPTS = (
     (_DURATION, CONCEPT_DURATION),
     (_TIME, CONCEPT_TIME),
     (_NUMBER, CONCEPT_COUNT),
     (_AGE, CONCEPT_AGE),
+    (_YEAR, CONCEPT_YEAR),
 )
 _QUESTION_CONCEPTS = (
     (_Q_DURATION, CONCEPT_DURATION),
@@ -118,6 +122,7 @@ _QUESTION_CONCEPTS = (
     (_Q_PLACE, CONCEPT_PLACE),
     (_Q_COUNT, CONCEPT_COUNT),
     (_Q_AGE, CONCEPT_AGE),
+    (_Q_YEAR, CONCEPT_YEAR),
 )
 
 
@@ -139,7 +144,8 @@ CONCEPT_TRIGGERS = {
     CONCEPT_AGE: {"old", "age"},
     CONCEPT_COUNT: {"number"},
     CONCEPT_PLACE: {"place", "location", "locat"},
-    CONCEPT_TIME: {"year", "date", "day"},
+    CONCEPT_TIME: {"date", "day"},
+    CONCEPT_YEAR: {"year"},
 }
 
 

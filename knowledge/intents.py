@@ -214,8 +214,10 @@ class IntentHandlers:
         quotes = unique(qt for i in ids for qt in self.e.quotes_by.get(i, []))
         who = " / ".join(self.c.name(i) for i in sorted(ids))
         terms = self.r.terms(rest) if rest.strip() else []
-        if not quotes and terms:
-            # a body the articles never quote by name may be quoted as its country ("the armed forces")
+        people = any(getattr(self.kb.items.get(i), "kind", "") == "person" for i in ids)
+        if not quotes and terms and not people:
+            # a body the articles never quote by name may be quoted as its country ("the armed forces");
+            # a person's words are their own: what their country said is not what they said
             wider = unique(qt for i in ids for a in self.e.ancestors(i) for qt in self.e.quotes_by.get(a, []))
             scored = [(self.r.coverage(self.r.tokens[qt.id], terms)[0], qt) for qt in wider]
             quotes = [qt for cov, qt in sorted(scored, key=lambda x: -x[0]) if cov >= ANSWER_AT]
@@ -339,8 +341,11 @@ class IntentHandlers:
             return self.r.terms(q.low, extra_concepts=q.concepts, names=q.names)
         main = self.r.terms(q.low[: m.start()], extra_concepts=q.concepts, names=q.names)
         seen = {t.alts for t in main}
-        tail = [replace(t, weight=t.weight / 2) for t in self.r.terms(q.low[m.start():], names=q.names)
-                if t.alts not in seen]
+        tail = [
+            replace(t, weight=t.weight / 2)
+            for t in self.r.terms(q.low[m.start() :], names=q.names)
+            if t.alts not in seen
+        ]
         return main + tail
 
     # --- shared renderings ------------------------------------------------------

@@ -42,6 +42,7 @@ CONCEPT_TIME = "ztime"
 CONCEPT_PLACE = "zplace"
 CONCEPT_COUNT = "zcount"
 CONCEPT_AGE = "zage"
+CONCEPT_YEAR = "zyear"
 
 SYNONYM_GROUPS: list[tuple[str, tuple[str, ...]]] = []
 

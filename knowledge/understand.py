@@ -55,6 +55,9 @@ _SOURCE_Q = re.compile(
     r"\bwhere (?:was|is) it reported\b|\bwho wrote\b"
 )
 _IDENTITY = re.compile(r"^(?:who|what)\s+(?:is|are|was|were)\s+(?:the\s+)?(?P<x>.+?)$")
+_ROLE_OF = re.compile(
+    r"^what (?:role|part) (?:does|did|do|has|have|is|was) (?:the )?(?P<x>.+?) (?:play|played|playing|have|had)\b"
+)
 _ABOUT = re.compile(
     r"^(?:tell me (?:more )?about|explain|describe|background (?:on|of)|info(?:rmation)? (?:on|about)|"
     r"what do (?:you|we) know about|give me (?:the )?background on|about)\s+(?P<x>.+?)$"
@@ -63,7 +66,9 @@ _HAPPENED_IN = re.compile(
     r"\bwhat (?:happened|is happening|was happening|went on|occurred)\s+(?:in|at|near|around)\b"
 )
 
-_POPULATION = re.compile(r"\b(?:population|inhabitants|residents) of\b|\bhow many (?:people )?(?:live|lived|living)\b")
+_POPULATION = re.compile(
+    r"\b(?:population|inhabitants|residents) of\b|\bhow many (?:people )?(?:live|lived|living)\b"
+)
 _COUNT_OF = re.compile(r"\b(?:how many|number of)\s+(.+)$")
 RESPONSE_WORDS = {"respond", "reaction", "react", "response", "stance", "position", "involv", "involvement"}
 RESPONSE_PHRASES = re.compile(
@@ -125,7 +130,7 @@ class Question:
         return bool(TOTAL_WORDS & set(normalise(self.low).split()))
 
     def identity_target(self) -> str | None:
-        for rx in (_IDENTITY, _ABOUT):
+        for rx in (_IDENTITY, _ABOUT, _ROLE_OF):
             m = rx.match(self.low.rstrip("?!. "))
             if m:
                 return m.group("x")
@@ -166,7 +171,9 @@ def understand(text: str, resolver: NameResolver) -> Question:
         ]
         q.count_nouns = frozenset(content[:2])
     if _POPULATION.search(low):  # "the population of X" asks for a number of people
-        q.count_nouns = q.count_nouns | {canon(w) for w in ("people", "population", "inhabitants", "residents")}
+        q.count_nouns = q.count_nouns | {
+            canon(w) for w in ("people", "population", "inhabitants", "residents")
+        }
     if m := (_WHO_SAID.match(body) or _WHOSE.match(body)):
         quoted = _QUOTED.search(text)
         q.words = quoted.group("q") if quoted else m.group("words")
