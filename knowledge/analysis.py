@@ -18,6 +18,7 @@ from knowledge.lexicon import (
     CONCEPT_PLACE,
     CONCEPT_TIME,
     CONCEPT_YEAR,
+    IRREGULAR,
     NUMBER_WORDS,
     PHRASE_RULES,
     QUANTITY,
@@ -41,6 +42,7 @@ _BRITISH = re.compile(r"is(ation|ations|e|es|ed|ing)$")
 def stem(token: str) -> str:
     """A light suffix stripper: enough for plural, past and -ing forms (and British spellings) to meet."""
     token = SPELLING.get(token, token)
+    token = IRREGULAR.get(token, token)
     if len(token) > 6:  # consistent on both sides, so "promise" -> "promize" does no harm
         token = _BRITISH.sub(lambda m: "iz" + m.group(1), token)
     if len(token) <= 3 or token.isdigit():
@@ -78,17 +80,22 @@ def canon(token: str) -> str:
     if token in _SYNONYMS:
         return _SYNONYMS[token]
     s = stem(token)
-    return _SYNONYMS.get(s, s)
+    if s in _SYNONYMS:
+        return _SYNONYMS[s]
+    s2 = stem(s)  # "fightings" -> "fighting" -> "fight"
+    return _SYNONYMS.get(s2, s)
 
 
 _DURATION = re.compile(
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|several|\d+)[- ]"
     r"(?:hour|day|week|month|year)s?\b"
 )
+_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 _TIME = re.compile(
     r"\b\d{1,2}:\d{2}\b|\bmidnight\b|\bmorning\b|\bovernight\b|\bnight\b|\bevening\b|"
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
-    r"\b\d{1,2} (?:a\.?m|p\.?m)\b|\b\d+ hours\b"
+    r"\b\d{1,2} (?:a\.?m|p\.?m)\b|\b\d+ hours\b|"
+    r"\b\d{1,2}(?:st|nd|rd|th)? (?:of )?" + _MONTH + r"\b|\b" + _MONTH + r" \d{1,2}(?:st|nd|rd|th)?\b"
 )
 _AGE = re.compile(r"\b\d+[- ]years?[- ]old\b|\baged? \d+\b|\bborn in\b")
 _NUMBER = re.compile(r"\b\d[\d,]*\b|\b(?:dozen|dozens|hundred|hundreds|thousand|thousands)\b")

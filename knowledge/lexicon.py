@@ -26,7 +26,7 @@ STOP = frozenset(
     can't go goes went gone come came make made take took put seem seems seemed become became try tried
     whom whose wonder wondering curious question answer reply mean means meaning matter matters after during
     while following suppose supposed anyone someone everyone anybody somebody everybody anywhere somewhere
-    nobody himself herself itself themselves personally own role play plays played reason reasons""".split()
+    nobody himself herself itself themselves personally own role play plays played reason reasons less fewer""".split()
 )
 
 # Quantity and approximation words: they shape a figure question, not its subject.
@@ -80,7 +80,9 @@ _group("loss", "loss", "lose", "lost")
 _group("soldier", "soldier", "troop", "serviceman", "servicemen", "servicemember", "personnel")
 _group("respond", "respond", "response", "react", "reaction", "stance", "position")
 _group("ceasefire", "ceasefire", "truce", "armistice")
-_group("begin", "begin", "began", "begun", "start", "erupt", "outbreak", "commence", "broke", "ignite")
+_group("begin", "begin", "began", "begun", "start", "erupt", "outbreak", "commence", "ignite")
+_group("people", "people", "person", "persons", "individuals")
+_group("secede", "secede", "seced", "secession", "breakaway")
 _group("town", "town", "city", "village", "settlement", "municipality")
 _group("weapon", "weapon", "arm", "armament", "weaponry", "munition")
 _group("shell", "shell", "bomb", "bombard", "bombardment", "shelling")
@@ -171,6 +173,18 @@ SPELLING = {
     "organisation": "organization",
     "organisations": "organizations",
 }
+# Irregular verb forms to their base form, so "gave" meets "give" and "fought" meets "fight".
+IRREGULAR = {
+    "gave": "give", "given": "give", "went": "go", "gone": "go", "told": "tell", "fought": "fight",
+    "began": "begin", "begun": "begin", "sent": "send", "lost": "lose", "met": "meet", "won": "win",
+    "struck": "strike", "took": "take", "taken": "take", "made": "make", "held": "hold", "led": "lead",
+    "brought": "bring", "thought": "think", "spoke": "speak", "spoken": "speak", "wrote": "write",
+    "written": "write", "shot": "shoot", "withdrew": "withdraw", "withdrawn": "withdraw", "knew": "know",
+    "known": "know", "saw": "see", "seen": "see", "became": "become", "chose": "choose", "fell": "fall",
+    "fallen": "fall", "hit": "hit", "kept": "keep", "felt": "feel", "paid": "pay", "sought": "seek",
+    "stood": "stand", "understood": "understand", "fled": "flee", "hid": "hide", "hidden": "hide",
+    "broke": "break", "broken": "break",
+}
 
 # Phrasal forms that mean one word, applied to questions and item texts alike. Each rule is a
 # sequence of word alternatives and its replacement; item texts use the token table built from
@@ -183,6 +197,8 @@ PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     (("took|take|takes|taking|came|come|comes", "effect"), "began"),
     (("took|take|takes|taking|came|come|comes", "into", "force"), "began"),
     (("in", "force"), "began"),
+    (("broke|break|breaks|breaking|broken", "out"), "began"),
+    (("broke|break|breaks|breaking|broken", "away"), "secede"),
     (("stir|stirred|stirring", "things|it|tensions", "up"), "stir the pot"),
     (("top", "diplomat|diplomats"), "foreign minister"),
     (("foreign", "secretary"), "foreign minister"),
