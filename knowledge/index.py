@@ -199,7 +199,8 @@ class FuzzyIndex:
             walked += len(ids)
         if not acc:
             return []
-        return heapq.nlargest(limit, acc.items(), key=lambda kv: kv[1])
+        best = heapq.nlargest(limit, acc, key=acc.__getitem__)  # a builtin key: no Python call per entry
+        return [(i, acc[i]) for i in best]
 
     def search(
         self, query: str, *, limit: int = 10, score_cutoff: float = 0.0, candidates: int = 40
