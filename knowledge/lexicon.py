@@ -26,7 +26,7 @@ STOP = frozenset(
     can't go goes went gone come came make made take took put seem seems seemed become became try tried
     whom whose wonder wondering curious question answer reply mean means meaning matter matters after during
     while following suppose supposed anyone someone everyone anybody somebody everybody anywhere somewhere
-    nobody himself herself itself themselves personally own role play plays played reason reasons less fewer""".split()
+    nobody himself herself itself themselves personally own role play plays played reason reasons less fewer because""".split()
 )
 
 # Quantity and approximation words: they shape a figure question, not its subject.

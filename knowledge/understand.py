@@ -30,10 +30,11 @@ _QUOTED = re.compile(
     r"[\"\u201c\u201d\u2018\u2019'](?P<q>[^\"\u201c\u201d]{4,})[\"\u201c\u201d\u2018\u2019']"
 )
 _WHAT_SAID = re.compile(
-    r"^(?:what|how)\s+(?:\w+ly\s+)?(?:did|does|do|has|have|had|was|were|is)\s+(?:\w+ly\s+)?(?P<who>.+?)\s+"
+    r"^(?:what|how)(?:\s+(?:reasons?|explanation|justification|excuse|account|version|message|warning))?"
+    r"\s+(?:\w+ly\s+)?(?:did|does|do|has|have|had|was|were|is)\s+(?:\w+ly\s+)?(?P<who>.+?)\s+"
     r"(?:say|said|tell|told|ask|asked|announce|tweet|write|wrote|warn|declare|state|claim|call for|"
     r"called for|urge|demand|stress|express|think|mean|comment|respond|react|reply|answer|saying|telling|"
-    r"want|wants|propose|suggest|recommend|seek|hope|expect|ask for|warn about)\b"
+    r"want|wants|propose|suggest|recommend|seek|hope|expect|ask for|warn about|give|offer|cite|send)\b"
     r"(?P<rest>.*)$"
 )
 _WHAT_SAID_2 = re.compile(
