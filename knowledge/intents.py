@@ -368,7 +368,7 @@ class IntentHandlers:
             meta = ", ".join(x for x in (s.outlet, s.author, s.date) if x)
             parts.append(f"[{n}] {s.label}" + (f" ({meta})" if meta else "") + (f" {s.url}" if s.url else ""))
             first = next(
-                (ln.strip() for ln in self.kb.corpus.get(s.id, "").splitlines() if len(ln.strip()) >= 8), ""
+                (ln.strip() for ln in self.kb.corpus.get(s.id, "").splitlines() if len(ln.split()) >= 5), ""
             )
             cites.append(
                 self.c.citation(n, s.id, first[:300].rsplit(" ", 1)[0] if len(first) > 300 else first)
