@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from knowledge.analysis import QUANTITY, canon
 from knowledge.models import Answer, Casualty, Entity, _Item
+from knowledge.retrieval import id_token
 
 if TYPE_CHECKING:
     from knowledge.engine import AnswerEngine
@@ -80,10 +81,14 @@ class CasualtyAnswers:
         elif question is not None and "casualty" not in question.tokens:
             pool = [c for c in pool if c.outcome != "wounded"] or pool
         if question is not None and pool:
+            # names other than the sides and conflicts ("casualties Ukraine") must be in the figures too
+            named = {id_token(i) for i in sides | set(self.e.casualties_by)} | {
+                id_token(c.reported_by) for c in pool if c.reported_by
+            }
             leftover = [
                 t
                 for t in self.r.terms(question.low)
-                if not t.alts[0].startswith("zz")
+                if (not t.alts[0].startswith("zz") or not named & set(t.alts))
                 and t.text not in CASUALTY_SUBJECT_WORDS
                 and t.alts[0] not in CASUALTY_SUBJECT_WORDS
                 and t.text not in QUANTITY

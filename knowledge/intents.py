@@ -58,6 +58,7 @@ class IntentHandlers:
     def answer(self, text: str) -> Answer:
         q = understand(text, self.e.names)
         for handler in (
+            self._prediction,
             self._overview,
             self._qa_direct,
             self._author,
@@ -75,6 +76,11 @@ class IntentHandlers:
         return self._general(q)
 
     # --- handlers -------------------------------------------------------------
+
+    def _prediction(self, q: Question) -> Answer | None:
+        if not q.is_prediction:
+            return None
+        return self.c.abstain(q.text, "The articles report what happened up to 13 September 2022; they don't predict.")
 
     def _overview(self, q: Question) -> Answer | None:
         """'show me the timeline', 'list the sources': the command overviews, asked in words."""

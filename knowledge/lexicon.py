@@ -26,7 +26,8 @@ STOP = frozenset(
     can't go goes went gone come came make made take took put seem seems seemed become became try tried
     whom whose wonder wondering curious question answer reply mean means meaning matter matters after during
     while following suppose supposed anyone someone everyone anybody somebody everybody anywhere somewhere
-    nobody himself herself itself themselves personally own role play plays played reason reasons less fewer because""".split()
+    nobody himself herself itself themselves personally own role play plays played reason reasons less fewer because
+    nah yeah yep nope yes lol pls plz bro ok okay huh eh wat wot u ur r acc tho""".split()
 )
 
 # Quantity and approximation words: they shape a figure question, not its subject.
@@ -81,7 +82,9 @@ _group("soldier", "soldier", "troop", "serviceman", "servicemen", "servicemember
 _group("respond", "respond", "response", "react", "reaction", "stance", "position")
 _group("ceasefire", "ceasefire", "truce", "armistice")
 _group("begin", "begin", "began", "begun", "start", "erupt", "outbreak", "commence", "ignite")
-_group("people", "people", "person", "persons", "individuals")
+_group("people", "people", "person", "persons", "individuals", "guys", "folks")
+_group("tweet", "tweet", "tweeted", "twitter", "posted")
+_group("feel", "feel", "felt", "feeling", "feelings", "experience", "experienced", "perceive", "perceived")
 _group("secede", "secede", "seced", "secession", "breakaway")
 _group("town", "town", "city", "village", "settlement", "municipality")
 _group("weapon", "weapon", "arm", "armament", "weaponry", "munition")
@@ -155,7 +158,7 @@ _group("agreement", "agreement", "deal", "treaty")
 _group("ztime", "hour", "time", "clock")
 _group("leave", "leave", "left", "quit", "withdraw", "withdrew", "exit")
 _group("member", "member", "membership", "part")
-_group("attack", "attack", "assault", "offensive", "strike", "struck")
+_group("attack", "attack", "assault", "offensive", "strike", "struck", "hit")
 _group("mine", "mine", "landmine")
 _group("drone", "drone", "uav")
 _group("invade", "invade", "invasion", "incursion")
@@ -207,6 +210,8 @@ PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     (("members", "of", "parliament"), "parliament"),
     (("pm",), "prime minister"),
     (("pres",), "president"),
+    (("prez",), "president"),
+    (("mod",), "defense ministry"),
     (("fm",), "foreign minister"),
     (("sec", "of", "state"), "secretary of state"),
     (("sg",), "secretary general"),

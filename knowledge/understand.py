@@ -67,6 +67,11 @@ _HAPPENED_IN = re.compile(
     r"\bwhat (?:happened|is happening|was happening|went on|occurred)\s+(?:in|at|near|around)\b"
 )
 
+_PREDICTION = re.compile(
+    r"\b(?:who|which side|which country)\s+(?:will|would|is going to|gonna)\s+win\b|\bwhat will happen\b|"
+    r"\bwill (?:there|it|they|the \w+) (?:be|end|stop|escalate|last|win)\b|\bnext (?:year|month|week)\b|"
+    r"\bin the future\b|\bpredict"
+)
 _POPULATION = re.compile(
     r"\b(?:population|inhabitants|residents) of\b|\bhow many (?:people )?(?:live|lived|living)\b"
 )
@@ -116,7 +121,16 @@ class Question:
 
     @property
     def is_casualty(self) -> bool:
-        return bool(CASUALTY_TOKENS & set(self.tokens))
+        toks = set(self.tokens)
+        if toks & (CASUALTY_TOKENS - {"loss"}):
+            return True
+        # "lose" also means losing a war: a loss is a casualty figure when counted, of soldiers, or "losses"
+        return "loss" in toks and ("zcount" in self.concepts or "soldier" in toks or "losses" in self.low)
+
+    @property
+    def is_prediction(self) -> bool:
+        """Asks what will happen: the articles report events, they do not foretell them."""
+        return bool(_PREDICTION.search(self.low))
 
     @property
     def is_response(self) -> bool:
