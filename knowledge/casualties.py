@@ -93,7 +93,11 @@ class CasualtyAnswers:
                 and t.alts[0] not in CASUALTY_SUBJECT_WORDS
                 and t.text not in QUANTITY
             ]
-            union = frozenset().union(*(self.r.tokens[c.id] for c in pool))
+            # what the figures' conflicts are about counts as covered ("the 2020 war over Karabakh")
+            conflicts = {c.conflict for c in pool}
+            union = frozenset().union(
+                *(self.r.tokens[i] for i in {c.id for c in pool} | conflicts if i in self.r.tokens)
+            )
             missing = [t for t in leftover if not any(a in union for a in t.alts)]
             if missing:
                 return self.c.abstain(label, "The sources don't give that figure.", pool[:3], confidence=0.2)

@@ -80,7 +80,9 @@ class IntentHandlers:
     def _prediction(self, q: Question) -> Answer | None:
         if not q.is_prediction:
             return None
-        return self.c.abstain(q.text, "The articles report what happened up to 13 September 2022; they don't predict.")
+        return self.c.abstain(
+            q.text, "The articles report what happened up to 13 September 2022; they don't predict."
+        )
 
     def _overview(self, q: Question) -> Answer | None:
         """'show me the timeline', 'list the sources': the command overviews, asked in words."""
@@ -213,7 +215,14 @@ class IntentHandlers:
     def _person_by_role(self, ids: set[str], words: set[str]) -> str | None:
         """The one person of these countries or bodies whose role holds all of ``words``."""
         people = unique(p for i in ids for p in self.e.persons_by.get(i, []))
-        found = [e for e in people if words <= set(analyse(e.role + " " + " ".join(e.aliases)))]
+        # "head", "chief", "leader" name whoever leads the body: any of its leading titles will do
+        wanted = words - _LEADER_WORDS
+        found = [
+            e
+            for e in people
+            if wanted <= set(analyse(e.role + " " + " ".join(e.aliases)))
+            and (wanted or _LEADER_WORDS & set(analyse(e.role)))
+        ]
         return found[0].id if len(found) == 1 else None
 
     def said_by(self, question: str, ids: set[str], rest: str) -> Answer:
@@ -227,11 +236,16 @@ class IntentHandlers:
             wider = unique(qt for i in ids for a in self.e.ancestors(i) for qt in self.e.quotes_by.get(a, []))
             scored = [(self.r.coverage(self.r.tokens[qt.id], terms)[0], qt) for qt in wider]
             quotes = [qt for cov, qt in sorted(scored, key=lambda x: -x[0]) if cov >= ANSWER_AT]
+        responses = unique(r for i in ids for r in self.e.responses_by.get(i, []))
+        asked_about = {a for t in terms if t.alts[0].startswith("zz") for a in t.alts}
+        if asked_about:
+            # "what did Macron say to Aliyev": only words that concern Aliyev answer it
+            quotes = [qt for qt in quotes if asked_about & self.r.tokens[qt.id]]
+            responses = [r for r in responses if asked_about & self.r.tokens[r.id]]
         if not quotes:
-            responses = unique(r for i in ids for r in self.e.responses_by.get(i, []))
             if responses:
                 return self.response_answer(question, responses)
-            return self.c.abstain(question, f"The sources don't report anything said by {who}.")
+            return self.c.abstain(question, f"The sources don't report anything said by {who} on that.")
         if terms:
             # "what did X ask the international community for": the whole question decides, and an
             # item about X that is not a quotation (a Q&A, an event) may answer it better
@@ -252,7 +266,14 @@ class IntentHandlers:
                     (self.c.quote_line(qt), [qt]) for qt in quotes[:2]
                 ]
                 return self.c.answer(question, _KIND.get(type(best), "qa"), parts, cov[best.id])
-        return self.quote_answer(question, quotes[:4], who_asked=False, confidence=0.9)
+        answer = self.quote_answer(question, quotes[:4], who_asked=False, confidence=0.9)
+        if not terms and responses:
+            # what a body announced is also in its response ("the Elysée announced France would seize...")
+            parts = [(self.c.quote_line(qt), [qt]) for qt in quotes[:3]] + [
+                (responses[0].summary, [responses[0]])
+            ]
+            answer = self.c.answer(question, "quote", parts, 0.9)
+        return answer
 
     def _casualty_q(self, q: Question) -> Answer | None:
         if not q.is_casualty:
@@ -330,6 +351,10 @@ class IntentHandlers:
         if q.count_nouns:
             # "how many X": only an item that gives a number of X answers it
             hits = [h for h in hits if q.count_nouns & self.r.counted.get(h.item.id, frozenset())]
+        named = [t for t in terms if t.alts[0].startswith("zz")]
+        if 0 < len(named) <= 2:
+            # an answer about something else than what the question names is not an answer to it
+            hits = [h for h in hits if all(not self.r.tokens[h.item.id].isdisjoint(t.alts) for t in named)]
         if not hits or hits[0].coverage < ANSWER_AT:
             near = [h.item for h in hits if h.coverage >= SUGGEST_AT]
             return self.c.abstain(q.text, suggestions=near, confidence=hits[0].coverage if hits else 0.0)
@@ -397,6 +422,7 @@ def unique(items: Iterable[_Item]) -> list:
     return list(seen.values())
 
 
+_LEADER_WORDS = frozenset(analyse("head chief leader president top"))
 _WHO_WERE = re.compile(r"\bnames?\b|\bwho (?:were|was|are)\b(?! .*\bhow many\b)|\bidentit")
 _TIME_CLAUSE = re.compile(r"\b(?:after|before|once|while|during|following|as soon as)\b")
 _AUTHOR_Q = re.compile(

@@ -68,7 +68,6 @@ _group(
     "perish",
     "slain",
     "slay",
-    "lives",
 )
 _group("zdur", "duration", "durat")
 _group("write", "write", "wrote", "written", "writ", "writer", "author", "authored", "byline")
@@ -83,6 +82,8 @@ _group("respond", "respond", "response", "react", "reaction", "stance", "positio
 _group("ceasefire", "ceasefire", "truce", "armistice")
 _group("begin", "begin", "began", "begun", "start", "erupt", "outbreak", "commence", "ignite")
 _group("people", "people", "person", "persons", "individuals", "guys", "folks")
+_group("diplomacy", "diplomacy", "diplomatic", "diplomat", "diplomats")
+_group("describe", "describe", "described", "description", "characterise", "characterize", "portray", "depict")
 _group("tweet", "tweet", "tweeted", "twitter", "posted")
 _group("feel", "feel", "felt", "feeling", "feelings", "experience", "experienced", "perceive", "perceived")
 _group("secede", "secede", "seced", "secession", "breakaway")
@@ -103,6 +104,8 @@ _group(
 )
 _group(
     "say",
+    "quote",
+    "quoted",
     "say",
     "said",
     "says",

@@ -34,7 +34,8 @@ _WHAT_SAID = re.compile(
     r"\s+(?:\w+ly\s+)?(?:did|does|do|has|have|had|was|were|is)\s+(?:\w+ly\s+)?(?P<who>.+?)\s+"
     r"(?:say|said|tell|told|ask|asked|announce|tweet|write|wrote|warn|declare|state|claim|call for|"
     r"called for|urge|demand|stress|express|think|mean|comment|respond|react|reply|answer|saying|telling|"
-    r"want|wants|propose|suggest|recommend|seek|hope|expect|ask for|warn about|give|offer|cite|send)\b"
+    r"want|wants|propose|suggest|recommend|seek|hope|expect|ask for|warn about|give|offer|cite|send|"
+    r"describe|characterise|characterize|portray|call it)\b"
     r"(?P<rest>.*)$"
 )
 _WHAT_SAID_2 = re.compile(
