@@ -16,6 +16,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process, utils
 
+from knowledge.analysis import analyse
 from knowledge.compose import Composer
 from knowledge.index import FuzzyIndex
 from knowledge.intents import IntentHandlers, unique
@@ -173,6 +174,11 @@ class AnswerEngine:
                 for key in {e.id} | self.ancestors(e.id):
                     self.persons_by[key].append(e)
         self._choices: dict[str, list[Choice]] = {}
+        # "according to the Guardian": outlet words -> the sources they name
+        self.outlet_words: dict[str, set[str]] = defaultdict(set)
+        for src in kb.sources.values():
+            for word in analyse(src.outlet or ""):
+                self.outlet_words[word].add(src.id)
         self.intents = IntentHandlers(self)
 
     def ancestors(self, item_id: str) -> set[str]:

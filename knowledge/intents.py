@@ -338,6 +338,9 @@ class IntentHandlers:
 
     def _general(self, q: Question) -> Answer:
         terms = self._question_terms(q)
+        outlets = {src for t in terms for src in self.e.outlet_words.get(t.text, ())}
+        if outlets:  # "how does the Guardian describe ...": that outlet's passages, without its name as a term
+            terms = [t for t in terms if t.text not in self.e.outlet_words]
         # "who is <someone unnamed>" asks for a person: an item merely about the same words won't do
         target = q.identity_target()
         kinds = (
@@ -351,6 +354,8 @@ class IntentHandlers:
         if q.count_nouns:
             # "how many X": only an item that gives a number of X answers it
             hits = [h for h in hits if q.count_nouns & self.r.counted.get(h.item.id, frozenset())]
+        if outlets:
+            hits = [h for h in hits if any(ev.source in outlets for ev in h.item.evidence)]
         named = [t for t in terms if t.alts[0].startswith("zz")]
         if 0 < len(named) <= 2:
             # an answer about something else than what the question names is not an answer to it

@@ -27,7 +27,9 @@ STOP = frozenset(
     whom whose wonder wondering curious question answer reply mean means meaning matter matters after during
     while following suppose supposed anyone someone everyone anybody somebody everybody anywhere somewhere
     nobody himself herself itself themselves personally own role play plays played reason reasons less fewer because
-    nah yeah yep nope yes lol pls plz bro ok okay huh eh wat wot u ur r acc tho""".split()
+    nah yeah yep nope yes lol pls plz bro ok okay huh eh wat wot u ur r acc tho
+    describe described describes characterise characterised characterize characterized portray portrayed
+    relationship relationships relation relations""".split()
 )
 
 # Quantity and approximation words: they shape a figure question, not its subject.
@@ -83,7 +85,6 @@ _group("ceasefire", "ceasefire", "truce", "armistice")
 _group("begin", "begin", "began", "begun", "start", "erupt", "outbreak", "commence", "ignite")
 _group("people", "people", "person", "persons", "individuals", "guys", "folks")
 _group("diplomacy", "diplomacy", "diplomatic", "diplomat", "diplomats")
-_group("describe", "describe", "described", "description", "characterise", "characterize", "portray", "depict")
 _group("tweet", "tweet", "tweeted", "twitter", "posted")
 _group("feel", "feel", "felt", "feeling", "feelings", "experience", "experienced", "perceive", "perceived")
 _group("secede", "secede", "seced", "secession", "breakaway")
@@ -144,7 +145,9 @@ _group(
     "diminish",
     "abate",
 )
-_group("action", "action", "step", "measure")
+_group("action", "action", "step", "measure", "operation", "operations")
+_group("populate", "populate", "populated", "population", "live", "lives", "living", "inhabit", "inhabited", "inhabitants")
+_group("increase", "increase", "rise", "rising", "rose", "grow", "grew", "higher", "climb", "mount")
 _group("video", "video", "footage", "film", "clip", "recording")
 _group("win", "win", "won", "victory", "victor", "winner", "defeat", "triumph")
 _group("support", "support", "back", "backing", "backer", "sponsor", "supporter", "patron")

@@ -159,7 +159,9 @@ class ItemRetriever:
             out.append(Term(alts, w if w else self.unknown_weight, bool(w), m.text))
         extra_concepts = list(extra_concepts)
         replaced = {w for c in extra_concepts for w in CONCEPT_TRIGGERS.get(c, ())}
-        for tok in list(analyse(outside)) + extra_concepts:
+        # a misspelt question word ("acording", "happend") is dropped before stemming hides its spelling
+        words = [w for w in prepare(outside) if w in self.idf or not _near_stopword(w)]
+        for tok in analyse_tokens(words) + extra_concepts:
             if (drop_quantity and tok in QUANTITY) or tok in replaced:
                 continue
             if (tok,) in seen:

@@ -47,6 +47,9 @@ _SAID_BY = re.compile(
     r"written|declared)(?P<rest>.*?)\s+by\s+(?P<who>.+?)(?P<rest2>\s+(?:about|on|regarding|"
     r"concerning|after|before|during|in)\s+.+)?$"
 )
+_TERSE_QUOTE = re.compile(
+    r"^(?P<who>[\w .'-]+?)\s+(?:quotes?|statements?|remarks|comments|words|tweets?)$"
+)
 _QUOTES_OF = re.compile(
     r"^(?:quotes?|statements?|remarks?|comments?)\s+(?:from|by|of)\s+(?P<who>.+?)(?P<rest>)$"
 )
@@ -193,6 +196,8 @@ def understand(text: str, resolver: NameResolver) -> Question:
     if m := (_WHO_SAID.match(body) or _WHOSE.match(body)):
         quoted = _QUOTED.search(text)
         q.words = quoted.group("q") if quoted else m.group("words")
+    elif m := _TERSE_QUOTE.match(body):  # "kremlin statement", "blinken quote"
+        q.speaker_span = m.group("who")
     elif m := _SAID_BY.match(body):
         q.speaker_span = m.group("who")
         q.speaker_rest = (m.group("rest") or "") + " " + (m.group("rest2") or "")

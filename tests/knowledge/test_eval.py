@@ -53,7 +53,9 @@ def test_development_set_meets_the_bar() -> None:
 
 
 @needs_scorer
-@pytest.mark.parametrize("name", ["extra_cases.json", "extra_cases_2.json", "extra_cases_3.json"])
+@pytest.mark.parametrize(
+    "name", ["extra_cases.json", "extra_cases_2.json", "extra_cases_3.json", "extra_cases_4.json", "extra_cases_5.json"]
+)
 def test_independent_sets_meet_the_bar(name: str) -> None:
     """Independently worded question sets (tests/data/, written without the dev set) meet the same bar."""
     s = _score(ROOT / "tests" / "data" / name)
