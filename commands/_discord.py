@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
+from discord.ext import commands
 
 from bot.render_discord import render_answer, render_lines
 from bot.views import AnswerView
@@ -50,6 +51,12 @@ async def complete(interaction: discord.Interaction, field: CompletionField, cur
         if name and value:
             out.append(app_commands.Choice(name=name, value=value))
     return out
+
+
+async def add_capped_cog(bot: commands.Bot, cog: commands.Cog) -> None:
+    """Add a command family's cog with its free-text options capped at the configured length."""
+    cap_text_options(cog, bot.settings.max_question_chars)
+    await bot.add_cog(cog)
 
 
 def cap_text_options(cog: app_commands.Group | object, limit: int) -> None:

@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.render_discord import message_text, render_answer
 from bot.views import AnswerView
 from commands import TextCommand, too_long
-from commands._discord import TEXT_OPTION_MAX, answer_suggestion, cap_text_options, send_answer
+from commands._discord import TEXT_OPTION_MAX, add_capped_cog, answer_suggestion, send_answer
 from knowledge.engine import AnswerEngine
 from knowledge.models import Answer
 
@@ -93,6 +93,4 @@ class Ask(commands.Cog):
 
 
 async def setup(bot: commands.Bot) -> None:
-    cog = Ask(bot)
-    cap_text_options(cog, bot.settings.max_question_chars)
-    await bot.add_cog(cog)
+    await add_capped_cog(bot, Ask(bot))

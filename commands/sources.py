@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from commands import TextCommand
-from commands._discord import TEXT_OPTION_MAX, cap_text_options, complete, send_answer
+from commands._discord import TEXT_OPTION_MAX, add_capped_cog, complete, send_answer
 from knowledge.engine import AnswerEngine
 from knowledge.models import Answer
 
@@ -38,6 +38,4 @@ class Sources(commands.Cog):
 
 
 async def setup(bot: commands.Bot) -> None:
-    cog = Sources(bot)
-    cap_text_options(cog, bot.settings.max_question_chars)
-    await bot.add_cog(cog)
+    await add_capped_cog(bot, Sources(bot))
