@@ -169,7 +169,7 @@ class IntentHandlers:
 
     def who_said(self, question: str, words: str, *, strict: bool = False) -> Answer | None:
         terms = self.r.terms(words)
-        hits = self.r.search(terms, kinds=(Quote,), limit=3, candidates=120)
+        hits = self.r.search(terms, kinds=(Quote,), limit=3, candidates=50)
         good = [h for h in hits if h.coverage >= ANSWER_AT and h.coverage >= hits[0].coverage - 0.1]
         if not good:
             if strict:
