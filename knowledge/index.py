@@ -43,10 +43,10 @@ STOPWORDS = frozenset(
 COMMON_DF = 2000
 """Posting lists longer than this are only walked when no rarer query token found a candidate."""
 MAX_WALK = 5_000
-# Only the rarest few query tokens choose candidates; the rest are weighed later, by the caller's
-# scoring. A long question (a quotation to attribute) would otherwise walk a posting list per word.
-MAX_CHOOSING_TOKENS = 6
 """A query never accumulates more than this many postings, however common its tokens."""
+MAX_CHOOSING_TOKENS = 6
+"""Only the rarest few query tokens choose candidates; the rest are weighed later, by the caller's
+scoring. A long question (a quotation to attribute) would otherwise walk a posting list per word."""
 CORRECTION_CACHE = 20_000
 
 
