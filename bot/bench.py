@@ -29,7 +29,7 @@ from rapidfuzz import fuzz, process, utils
 
 from bot.bench_data import BenchQuestion, SyntheticKnowledge, build_knowledge
 from knowledge.engine import AnswerEngine
-from knowledge.loader import DEFAULT_DIR, load_knowledge
+from knowledge.loader import DEFAULT_DIR
 from knowledge.service import KnowledgeService
 
 DEV_CASES = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_cases.json"
@@ -122,6 +122,16 @@ def _latencies(engine: AnswerEngine, questions: list[str]) -> tuple[list[float],
     return times, answers
 
 
+def _started(directory: Path, service: KnowledgeService | None = None) -> AnswerEngine:
+    """Load the way the bot loads at start-up (KnowledgeService: built off the loop, then frozen out of
+    the collector), so that query latencies are those of a running bot."""
+    service = service or KnowledgeService(directory)
+    startup = asyncio.run(service.reload("bench", action="startup"))
+    if not startup.ok:
+        raise RuntimeError(f"the knowledge base in {directory} did not load: {startup.problems[:3]}")
+    return service.engine
+
+
 def bench_size(n_items: int, workdir: Path, log) -> dict:
     """Every figure of one size; ``log`` gets progress lines (stderr)."""
     synth: SyntheticKnowledge = build_knowledge(workdir / f"kb_{n_items}", n_items)
@@ -130,13 +140,8 @@ def bench_size(n_items: int, workdir: Path, log) -> dict:
     gc.collect()
     rss_before = _rss_mb()
     t = time.perf_counter()
-    # loaded the way the bot loads at start-up (KnowledgeService: built off the loop, then frozen
-    # out of the collector), so that query latencies are those of a running bot
     service = KnowledgeService(synth.directory)
-    startup = asyncio.run(service.reload("bench", action="startup"))
-    if not startup.ok:
-        raise RuntimeError(f"the synthetic knowledge base did not load: {startup.problems[:3]}")
-    engine = service.engine
+    engine = _started(synth.directory, service)
     load_s = time.perf_counter() - t
     rss = _rss_mb()
     log(f"{n_items:>7} items: loaded and indexed in {load_s:.2f} s")
@@ -200,7 +205,7 @@ def bench_shipped() -> dict:
         origin = str(DEV_CASES)
     else:
         questions, origin = GENERIC_QUESTIONS, "built-in generic questions (../shared/eval not found)"
-    engine = AnswerEngine(load_knowledge(DEFAULT_DIR))
+    engine = _started(DEFAULT_DIR)
     _latencies(engine, questions)
     times: list[float] = []
     for _ in range(SHIPPED_ROUNDS):

@@ -56,6 +56,7 @@ class IntentHandlers:
     # --- dispatch -------------------------------------------------------------
 
     def answer(self, text: str) -> Answer:
+        self.r.new_question()
         q = understand(text, self.e.names)
         for handler in (
             self._prediction,

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -39,6 +40,7 @@ _ID_CHARS = re.compile(r"[^a-z0-9]")
 _LONG_STOP = [w for w in STOP if len(w) >= 5]
 
 
+@lru_cache(maxsize=4096)
 def _near_stopword(tok: str) -> bool:
     """A misspelt question word ("happend", "wich") is a stopword, not an unknown subject."""
     if len(tok) < 5:
@@ -130,6 +132,7 @@ class ItemRetriever:
         # an ordinary word the articles never use ("possible", "houses") weighs like a rare known word;
         # a name or acronym nobody curated ("Biden", "GDP") weighs more: it is what the question is about
         self.plain_unknown_weight = math.log(1 + self.n)
+        self._terms_cache: dict[tuple, tuple[Term, ...]] = {}
         self.index = FuzzyIndex(entries, normalised=True)
 
     def terms(
@@ -143,7 +146,22 @@ class ItemRetriever:
         """Weighted terms of a question (or of the words part of one).
 
         ``names``: tokens the asker wrote capitalised or as acronyms, which weigh more when unknown.
+        Several handlers weigh the same question: within one question (see ``new_question``) the
+        result is computed once.
         """
+        key = (text, tuple(extra_concepts), drop_quantity, names)
+        cached = self._terms_cache.get(key)
+        if cached is None:
+            cached = self._terms_cache[key] = tuple(self._terms(text, key[1], drop_quantity, names))
+        return list(cached)
+
+    def new_question(self) -> None:
+        """Forget the terms of the previous question (the cache serves one question's handlers)."""
+        self._terms_cache.clear()
+
+    def _terms(
+        self, text: str, extra_concepts: tuple[str, ...], drop_quantity: bool, names: frozenset[str]
+    ) -> list[Term]:
         mentions = self.names.find(text)
         raw = normalise(text).replace("-", " ").split()
         covered = {i for m in mentions for i in range(m.start, m.end)}
