@@ -240,11 +240,18 @@ def analyse(text: str) -> list[str]:
 QUANTITY = _quantity_forms(QUANTITY)
 
 
+def _plural(word: str) -> bool:
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "was", "has"))
+
+
 def counted_nouns(toks: list[str]) -> frozenset[str]:
     """Canonical words that follow a number closely ("2,000 Russian peacekeepers" -> peacekeeper, russian)."""
     out: set[str] = set()
     for i, tok in enumerate(toks):
-        # a year ("the 2020 war") dates a thing, it does not count it
-        if (tok.isdigit() and not (len(tok) == 4 and tok[:2] in ("19", "20"))) or tok in NUMBER_WORDS:
+        # a year ("the 2020 war") dates a thing, it does not count it; "2,000 peacekeepers" (its
+        # separator gone by now) counts: a year-like number counts only before a plural
+        after = toks[i + 1 : i + 4]
+        year_like = len(tok) == 4 and tok[:2] in ("19", "20") and not any(_plural(t) for t in after)
+        if (tok.isdigit() and not year_like) or tok in NUMBER_WORDS:
             out.update(canon(t) for t in toks[i + 1 : i + 4] if t not in STOP)
     return frozenset(out)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process, utils
 
-from knowledge.analysis import STOP, analyse
+from knowledge.analysis import STOP, analyse, canon
 from knowledge.casualties import CasualtyAnswers
 from knowledge.models import (
     Answer,
@@ -82,7 +82,7 @@ class IntentHandlers:
         if not q.is_prediction:
             return None
         return self.c.abstain(
-            q.text, "The articles report what happened up to 13 September 2022; they don't predict."
+            q.text, "The articles report what happened and what each side claimed; they don't predict or judge."
         )
 
     def _overview(self, q: Question) -> Answer | None:
@@ -203,6 +203,14 @@ class IntentHandlers:
             return None
         ids = {i for m in found for i in m.ids}
         leftover = [t for t in span_terms if not t.alts[0].startswith("zz")]
+        span_words = normalise(q.speaker_span).replace("-", " ").split()
+        if leftover and found[-1].end == len(span_words) and found[-1].start > 0:
+            # "the European parliament": the body named last is qualified by words it does not carry,
+            # so it is another body, and one the articles do not quote
+            before = {canon(w) for w in span_words[: found[-1].start]} - STOP
+            aliases = {canon(w) for i in found[-1].ids for a in self._aliases(i) for w in normalise(a).split()}
+            if before - aliases - _LEADER_WORDS and not any(m.end <= found[-1].start for m in found[:-1]):
+                return self.c.abstain(q.text, "The articles don't quote that body.")
         if leftover:
             # "the American secretary of state": a person whose role has the other words
             person = self._person_by_role(ids, {a for t in leftover for a in t.alts})
@@ -212,6 +220,10 @@ class IntentHandlers:
                 )
             ids = {person}
         return self.said_by(q.text, ids, q.speaker_rest)
+
+    def _aliases(self, item_id: str) -> list[str]:
+        item = self.kb.items.get(item_id)
+        return [getattr(item, "name", ""), *getattr(item, "aliases", [])]
 
     def _person_by_role(self, ids: set[str], words: set[str]) -> str | None:
         """The one person of these countries or bodies whose role holds all of ``words``."""
@@ -350,8 +362,11 @@ class IntentHandlers:
             else None
         )
         hits = self.r.search(terms, limit=4, kinds=kinds)
-        if kinds:
+        if kinds and _PERSON_WORDS & set(analyse(target)):  # "who is armenia's defence minister"
             hits = [h for h in hits if getattr(h.item, "kind", "") == "person"]
+        if dates := _DATE.findall(q.low):
+            # "what happened on 14 September": the answer must be of that day
+            hits = [h for h in hits if any(self._mentions_date(h.item, d) for d in dates)]
         if q.count_nouns:
             # "how many X": only an item that gives a number of X answers it
             hits = [h for h in hits if q.count_nouns & self.r.counted.get(h.item.id, frozenset())]
@@ -369,6 +384,12 @@ class IntentHandlers:
         kind = _KIND.get(type(chosen[0].item), "qa")
         parts = [(self.c.sentence(h.item), [h.item]) for h in chosen]
         return self.c.answer(q.text, kind, parts, best)
+
+    def _mentions_date(self, item: _Item, date: tuple[str, str, str, str]) -> bool:
+        day = date[0] or date[3]
+        month = (date[1] or date[2])[:3]
+        text = " ".join([self.c.sentence(item), *(ev.quote for ev in item.evidence)]).lower()
+        return bool(re.search(rf"\b{day}(?:st|nd|rd|th)?\W+(?:of\W+)?{month}|\b{month}\w*\W+{day}\b", text))
 
     def _question_terms(self, q: Question) -> list[Term]:
         """The question's terms; a trailing time clause ("... after the attack started") weighs half:
@@ -428,8 +449,12 @@ def unique(items: Iterable[_Item]) -> list:
     return list(seen.values())
 
 
-_LEADER_WORDS = frozenset(analyse("head chief leader president top"))
+_LEADER_WORDS = frozenset(analyse("head chief leader president top official officials representative envoy"))
+# words that make "who is ..." ask for a person rather than a country or body
+_PERSON_WORDS = frozenset(analyse("minister president secretary leader spokesman spokesperson official chief head envoy"))
 _WHO_WERE = re.compile(r"\bnames?\b|\bwho (?:were|was|are)\b(?! .*\bhow many\b)|\bidentit")
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTHS})\b|\b({_MONTHS})\s+(\d{{1,2}})\b")
 _TIME_CLAUSE = re.compile(r"\b(?:after|before|once|while|during|following|as soon as)\b")
 _AUTHOR_Q = re.compile(
     r"\bwho wrote\b|\bauthor\b|\bwritten by\b|\bby whom\b|\bbyline\b|\bwho (?:is|was) the "

@@ -159,7 +159,8 @@ _group("deploy", "deploy", "send", "sent", "dispatch", "station")
 _group("war", "war", "warfare")
 _group("urge", "urge", "demand", "appeal", "ask", "request", "press")
 _group("call", "call", "phone", "telephone", "rang", "ring", "dial")
-_group("newspaper", "newspaper", "paper", "outlet", "publication", "journal")
+_group("newspaper", "newspaper", "paper", "outlet", "publication", "journal", "agency")
+_group("report", "report", "reported", "reports", "reporting", "relay", "relayed", "relays")
 _group("agreement", "agreement", "deal", "treaty")
 _group("ztime", "hour", "time", "clock")
 _group("leave", "leave", "left", "quit", "withdraw", "withdrew", "exit")
@@ -226,6 +227,10 @@ PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     (("intl",), "international"),
     (("go|goes|went|gone|drag|dragged", "on"), "last"),
     (("calm|calmed", "down"), "decrease"),
+    (("move|moving|moved|push|pushing|pushed", "forward"), "advance"),
+    (("nineties",), "1990s"),
+    (("eighties",), "1980s"),
+    (("news", "agency"), "agency"),
     *((("50s|60s|70s|80s|90s".split("|")[i],), f"19{5 + i}0s") for i in range(5)),
     *(
         ((abbr,), month)

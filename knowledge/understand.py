@@ -47,8 +47,9 @@ _SAID_BY = re.compile(
     r"written|declared)(?P<rest>.*?)\s+by\s+(?P<who>.+?)(?P<rest2>\s+(?:about|on|regarding|"
     r"concerning|after|before|during|in)\s+.+)?$"
 )
-_TERSE_QUOTE = re.compile(
-    r"^(?P<who>[\w .'-]+?)\s+(?:quotes?|statements?|remarks|comments|words|tweets?)$"
+_TERSE_QUOTE = re.compile(  # a name of one to four words, then the word for what it said
+    r"^(?!(?:who|what|which|when|where|why|how|did|does|is|was)\b)(?P<who>[\w.'-]+(?: [\w.'-]+){0,3})\s+"
+    r"(?:quotes?|statements?|remarks|comments|words|tweets?)$"
 )
 _QUOTES_OF = re.compile(
     r"^(?:quotes?|statements?|remarks?|comments?)\s+(?:from|by|of)\s+(?P<who>.+?)(?P<rest>)$"
@@ -72,6 +73,8 @@ _HAPPENED_IN = re.compile(
 )
 
 _PREDICTION = re.compile(
+    r"\b(?:who|which side|which country)\s+(?:is|was|are)\s+(?:right|wrong|the good guys?|the bad guys?|justified)\b|"
+    r"\b(?:is|was|are) (?:armenia|azerbaijan|russia|turkey|\w+) (?:right|wrong|justified)\b|"
     r"\b(?:who|which side|which country)\s+(?:will|would|is going to|gonna)\s+win\b|\bwhat will happen\b|"
     r"\bwill (?:there|it|they|the \w+) (?:be|end|stop|escalate|last|win)\b|\bnext (?:year|month|week)\b|"
     r"\bin the future\b|\bpredict"
@@ -133,7 +136,7 @@ class Question:
 
     @property
     def is_prediction(self) -> bool:
-        """Asks what will happen: the articles report events, they do not foretell them."""
+        """Asks what will happen, or who is right: the articles report events and claims, not verdicts."""
         return bool(_PREDICTION.search(self.low))
 
     @property
