@@ -198,7 +198,11 @@ class IntentHandlers:
         found = self.e.names.find(q.speaker_span)
         span_terms = self.r.terms(q.speaker_span)
         if not found:
-            if any(not t.known for t in span_terms):
+            if set(analyse(q.speaker_span)) & set(self.e.outlet_words):
+                return None  # "how does the Guardian describe ...": an outlet, not a speaker
+            if 0 < len(span_terms) <= 3:
+                # a speaker named but not known ("the European Parliament", "Iran"): someone else's words
+                # would not answer what this one said
                 return self.c.abstain(q.text, "The articles don't quote anyone by that name.")
             return None
         ids = {i for m in found for i in m.ids}
@@ -449,7 +453,9 @@ def unique(items: Iterable[_Item]) -> list:
     return list(seen.values())
 
 
-_LEADER_WORDS = frozenset(analyse("head chief leader president top official officials representative envoy"))
+_LEADER_WORDS = frozenset(
+    analyse("head chief leader president top official officials representative envoy secretary general")
+)
 # words that make "who is ..." ask for a person rather than a country or body
 _PERSON_WORDS = frozenset(analyse("minister president secretary leader spokesman spokesperson official chief head envoy"))
 _WHO_WERE = re.compile(r"\bnames?\b|\bwho (?:were|was|are)\b(?! .*\bhow many\b)|\bidentit")

@@ -116,19 +116,26 @@ class NameResolver:
         out: list[Mention] = []
         i = 0
         while i < len(toks):
-            longest = self._starts.get(toks[i])
-            if longest is None:  # most words start no alias: skip without building n-grams
-                i += 1
-                continue
-            for n in range(min(longest, len(toks) - i), 0, -1):
-                ids = self._table.get(tuple(toks[i : i + n]))
-                if ids and not (n == 1 and toks[i] in _LEADING):
-                    out.append(Mention(ids, i, i + n, " ".join(raw[i : i + n])))
-                    i += n
-                    break
+            n = self._match_at(toks, i)
+            if not n and toks[i].endswith("s") and toks[i][:-1] in self._starts:
+                toks[i] = toks[i][:-1]  # a possessive ("eu's") of a name that starts an alias
+                n = self._match_at(toks, i)
+            if n:
+                out.append(Mention(self._table[tuple(toks[i : i + n])], i, i + n, " ".join(raw[i : i + n])))
+                i += n
             else:
                 i += 1
         return out
+
+    def _match_at(self, toks: list[str], i: int) -> int:
+        """Length of the longest alias starting at ``toks[i]``, or 0."""
+        longest = self._starts.get(toks[i])
+        if longest is None:  # most words start no alias: skip without building n-grams
+            return 0
+        for n in range(min(longest, len(toks) - i), 0, -1):
+            if tuple(toks[i : i + n]) in self._table and not (n == 1 and toks[i] in _LEADING):
+                return n
+        return 0
 
     def lookup(self, name: str) -> tuple[str, ...]:
         """Ids of an exact alias (typos corrected), or of the first mention inside ``name``."""

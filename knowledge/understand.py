@@ -30,13 +30,17 @@ _QUOTED = re.compile(
     r"[\"\u201c\u201d\u2018\u2019'](?P<q>[^\"\u201c\u201d]{4,})[\"\u201c\u201d\u2018\u2019']"
 )
 _WHAT_SAID = re.compile(
-    r"^(?:what|how)(?:\s+(?:reasons?|explanation|justification|excuse|account|version|message|warning))?"
+    r"^(?:what|how)(?:\s+(?:message|warning))?"
     r"\s+(?:\w+ly\s+)?(?:did|does|do|has|have|had|was|were|is)\s+(?:\w+ly\s+)?(?P<who>.+?)\s+"
     r"(?:say|said|tell|told|ask|asked|announce|tweet|write|wrote|warn|declare|state|claim|call for|"
     r"called for|urge|demand|stress|express|think|mean|comment|respond|react|reply|answer|saying|telling|"
-    r"want|wants|propose|suggest|recommend|seek|hope|expect|ask for|warn about|give|offer|cite|send|"
+    r"want|wants|propose|suggest|recommend|seek|hope|expect|ask for|warn about|"
     r"describe|characterise|characterize|portray|call it)\b"
     r"(?P<rest>.*)$"
+)
+_REASON_GIVEN = re.compile(
+    r"^what (?:reasons?|explanation|justification|excuse|account) (?:did|does|has|have|had) (?P<who>.+?) "
+    r"(?:give|gave|offer|cite|provide)\b(?P<rest>.*)$"
 )
 _WHAT_SAID_2 = re.compile(
     r"^(?:what|which)\s+(?:statements?|quotes?|comments?|words?|messages?|remarks?)\s+(?:did|by|from|of)\s+"
@@ -206,6 +210,7 @@ def understand(text: str, resolver: NameResolver) -> Question:
         q.speaker_rest = (m.group("rest") or "") + " " + (m.group("rest2") or "")
     elif m := (
         _WHAT_SAID.match(body)
+        or _REASON_GIVEN.match(body)
         or _WHAT_SAID_2.match(body)
         or _QUOTES_OF.match(body)
         or _WHAT_X_SAID.match(body)

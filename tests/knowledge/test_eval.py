@@ -54,7 +54,7 @@ def test_development_set_meets_the_bar() -> None:
 
 @needs_scorer
 @pytest.mark.parametrize(
-    "name", ["extra_cases.json", "extra_cases_2.json", "extra_cases_3.json", "extra_cases_4.json", "extra_cases_5.json"]
+    "name", [f"extra_cases{suffix}.json" for suffix in ("", "_2", "_3", "_4", "_5", "_6")]
 )
 def test_independent_sets_meet_the_bar(name: str) -> None:
     """Independently worded question sets (tests/data/, written without the dev set) meet the same bar."""
