@@ -199,3 +199,23 @@ class Composer:
         if entity.part_of and entity.part_of != entity.country:
             text += f" (part of {self.name(entity.part_of)})"
         return text
+
+
+def unique(items: Iterable[_Item]) -> list:
+    """Items in first-seen order without repeats (models hold lists, so they are not hashable)."""
+    seen: dict[str, _Item] = {}
+    for it in items:
+        seen.setdefault(it.id, it)
+    return list(seen.values())
+
+
+KIND_OF = {
+    Casualty: "casualties",
+    Quote: "quote",
+    Response: "response",
+    Background: "background",
+    Event: "timeline",
+    Entity: "entity",
+    Place: "place",
+    Conflict: "background",
+}

@@ -1,8 +1,8 @@
 """The answer engine: one question in, one cited Answer out (DESIGN.md's answer contract).
 
 Used by every transport (Discord, console, CLI). The engine is built once per
-knowledge base (indexes, reverse maps) and is immutable afterwards, so a
-reload builds a new engine and swaps it in.
+knowledge base (indexes, reverse maps) and does not change afterwards (bar a cache
+that serves one question at a time), so a reload builds a new engine and swaps it in.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from typing import Literal
 from rapidfuzz import fuzz, process, utils
 
 from knowledge.analysis import analyse
-from knowledge.compose import Composer
+from knowledge.compose import Composer, unique
 from knowledge.index import FuzzyIndex
-from knowledge.intents import IntentHandlers, unique
+from knowledge.intents import IntentHandlers
 from knowledge.loader import KnowledgeBase
 from knowledge.models import (
     Answer,
@@ -163,7 +163,9 @@ class AnswerEngine:
         if previous is not None and _same_objects(previous.kb.qa, kb.qa):
             self.qa_index = previous.qa_index
         else:
-            self.qa_index = FuzzyIndex((qa.id, text) for qa in kb.qa for text in [qa.question, *qa.paraphrases])
+            self.qa_index = FuzzyIndex(
+                (qa.id, text) for qa in kb.qa for text in [qa.question, *qa.paraphrases]
+            )
         self.casualty_sides = {c.side for c in kb.casualties if c.side}
         self.conflict_order = {
             cid: n for n, cid in enumerate(dict.fromkeys(c.conflict for c in kb.casualties))
@@ -286,11 +288,11 @@ class AnswerEngine:
         text = clean_input(query, MAX_QUESTION_CHARS)
         exact = self.kb.items.get(text)
         if isinstance(exact, Quote):
-            return self.intents.quote_answer(text, [exact], who_asked=True)
+            return self.intents.quotes.quote_answer(text, [exact], who_asked=True)
         speaker = self.names.lookup(text)
         if speaker and len(text.split()) <= 5:
-            return self.intents.said_by(text, set(speaker), rest="")
-        return self.intents.who_said(text, text)
+            return self.intents.quotes.said_by(text, set(speaker), rest="")
+        return self.intents.quotes.who_said(text, text)
 
     def responses(self, actor: str | None = None) -> Answer:
         """International responses, all or by one actor."""

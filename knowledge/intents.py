@@ -9,35 +9,31 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process, utils
 
-from knowledge.analysis import STOP, analyse, canon
+from knowledge.analysis import STOP, analyse
 from knowledge.casualties import CasualtyAnswers
+from knowledge.compose import KIND_OF, unique
 from knowledge.models import (
     Answer,
-    Background,
-    Casualty,
     Conflict,
     Entity,
     Event,
     Place,
-    Quote,
     Response,
     _Item,
 )
-from knowledge.retrieval import Scored, Term, id_token
+from knowledge.quotes import QuoteAnswers
+from knowledge.retrieval import ANSWER_AT, SUGGEST_AT, Scored, Term
 from knowledge.text import normalise
 from knowledge.understand import Question, understand
 
 if TYPE_CHECKING:
     from knowledge.engine import AnswerEngine
 
-ANSWER_AT = 0.6  # share of a question's weight an item must cover to answer it
-SUGGEST_AT = 0.3  # ... to be offered as "did you mean"
 QA_DIRECT_AT = 92  # rapidfuzz ratio at which a curated Q&A paraphrase is taken as the question
 
 
@@ -52,6 +48,7 @@ class IntentHandlers:
         self.c = engine.compose
         self.r = engine.retriever
         self.casualties = CasualtyAnswers(engine)
+        self.quotes = QuoteAnswers(engine, self)
 
     # --- dispatch -------------------------------------------------------------
 
@@ -82,7 +79,8 @@ class IntentHandlers:
         if not q.is_prediction:
             return None
         return self.c.abstain(
-            q.text, "The articles report what happened and what each side claimed; they don't predict or judge."
+            q.text,
+            "The articles report what happened and what each side claimed; they don't predict or judge.",
         )
 
     def _overview(self, q: Question) -> Answer | None:
@@ -166,131 +164,10 @@ class IntentHandlers:
     def _who_said_q(self, q: Question) -> Answer | None:
         if q.words is None or not q.words.strip():
             return None
-        return self.who_said(q.text, q.words, strict=True)
-
-    def who_said(self, question: str, words: str, *, strict: bool = False) -> Answer | None:
-        terms = self.r.terms(words)
-        hits = self.r.search(terms, kinds=(Quote,), limit=3, candidates=50)
-        good = [h for h in hits if h.coverage >= ANSWER_AT and h.coverage >= hits[0].coverage - 0.1]
-        if not good:
-            if strict:
-                return None
-            return self.c.abstain(
-                question,
-                "I can't find those words in the articles' quotations.",
-                [h.item for h in hits if h.coverage >= SUGGEST_AT],
-            )
-        return self.quote_answer(
-            question, [h.item for h in good], who_asked=True, confidence=good[0].coverage
-        )
-
-    def quote_answer(
-        self, question: str, quotes: list[Quote], *, who_asked: bool, confidence: float = 1.0
-    ) -> Answer:
-        parts = []
-        for quote in quotes:
-            parts.append((self.c.quote_line(quote), [quote]))
-        return self.c.answer(question, "speaker" if who_asked else "quote", parts, confidence)
+        return self.quotes.who_said(q.text, q.words, strict=True)
 
     def _what_said_q(self, q: Question) -> Answer | None:
-        if q.speaker_span is None:
-            return None
-        found = self.e.names.find(q.speaker_span)
-        span_terms = self.r.terms(q.speaker_span)
-        if not found:
-            if set(analyse(q.speaker_span)) & set(self.e.outlet_words):
-                return None  # "how does the Guardian describe ...": an outlet, not a speaker
-            if 0 < len(span_terms) <= 3:
-                # a speaker named but not known ("the European Parliament", "Iran"): someone else's words
-                # would not answer what this one said
-                return self.c.abstain(q.text, "The articles don't quote anyone by that name.")
-            return None
-        ids = {i for m in found for i in m.ids}
-        leftover = [t for t in span_terms if not t.alts[0].startswith("zz")]
-        span_words = normalise(q.speaker_span).replace("-", " ").split()
-        if leftover and found[-1].end == len(span_words) and found[-1].start > 0:
-            # "the European parliament": the body named last is qualified by words it does not carry,
-            # so it is another body, and one the articles do not quote
-            before = {canon(w) for w in span_words[: found[-1].start]} - STOP
-            aliases = {canon(w) for i in found[-1].ids for a in self._aliases(i) for w in normalise(a).split()}
-            if before - aliases - _LEADER_WORDS and not any(m.end <= found[-1].start for m in found[:-1]):
-                return self.c.abstain(q.text, "The articles don't quote that body.")
-        if leftover:
-            # "the American secretary of state": a person whose role has the other words
-            person = self._person_by_role(ids, {a for t in leftover for a in t.alts})
-            if person is None:
-                return (
-                    None  # "the Armenian opposition" is not Armenia: let retrieval weigh the whole question
-                )
-            ids = {person}
-        return self.said_by(q.text, ids, q.speaker_rest)
-
-    def _aliases(self, item_id: str) -> list[str]:
-        item = self.kb.items.get(item_id)
-        return [getattr(item, "name", ""), *getattr(item, "aliases", [])]
-
-    def _person_by_role(self, ids: set[str], words: set[str]) -> str | None:
-        """The one person of these countries or bodies whose role holds all of ``words``."""
-        people = unique(p for i in ids for p in self.e.persons_by.get(i, []))
-        # "head", "chief", "leader" name whoever leads the body: any of its leading titles will do
-        wanted = words - _LEADER_WORDS
-        found = [
-            e
-            for e in people
-            if wanted <= set(analyse(e.role + " " + " ".join(e.aliases)))
-            and (wanted or _LEADER_WORDS & set(analyse(e.role)))
-        ]
-        return found[0].id if len(found) == 1 else None
-
-    def said_by(self, question: str, ids: set[str], rest: str) -> Answer:
-        quotes = unique(qt for i in ids for qt in self.e.quotes_by.get(i, []))
-        who = " / ".join(self.c.name(i) for i in sorted(ids))
-        terms = self.r.terms(rest) if rest.strip() else []
-        people = any(getattr(self.kb.items.get(i), "kind", "") == "person" for i in ids)
-        if not quotes and terms and not people:
-            # a body the articles never quote by name may be quoted as its country ("the armed forces");
-            # a person's words are their own: what their country said is not what they said
-            wider = unique(qt for i in ids for a in self.e.ancestors(i) for qt in self.e.quotes_by.get(a, []))
-            scored = [(self.r.coverage(self.r.tokens[qt.id], terms)[0], qt) for qt in wider]
-            quotes = [qt for cov, qt in sorted(scored, key=lambda x: -x[0]) if cov >= ANSWER_AT]
-        responses = unique(r for i in ids for r in self.e.responses_by.get(i, []))
-        asked_about = {a for t in terms if t.alts[0].startswith("zz") for a in t.alts}
-        if asked_about:
-            # "what did Macron say to Aliyev": only words that concern Aliyev answer it
-            quotes = [qt for qt in quotes if asked_about & self.r.tokens[qt.id]]
-            responses = [r for r in responses if asked_about & self.r.tokens[r.id]]
-        if not quotes:
-            if responses:
-                return self.response_answer(question, responses)
-            return self.c.abstain(question, f"The sources don't report anything said by {who} on that.")
-        if terms:
-            # "what did X ask the international community for": the whole question decides, and an
-            # item about X that is not a quotation (a Q&A, an event) may answer it better
-            full = self.r.terms(question)
-            about = {id_token(i) for i in ids}
-            pool = unique(
-                [*quotes, *(h.item for h in self.r.search(full, limit=8) if about & self.r.tokens[h.item.id])]
-            )
-            cov = {it.id: self.r.coverage(self.r.tokens[it.id], full)[0] for it in pool}
-            ranked = sorted(
-                pool, key=lambda it: (round(cov[it.id], 2), self.r.focus(it.id, full)), reverse=True
-            )
-            best_quote = max((cov[it.id] for it in ranked if isinstance(it, Quote)), default=0.0)
-            quotes = [it for it in ranked if isinstance(it, Quote)]
-            if ranked and not isinstance(ranked[0], Quote) and cov[ranked[0].id] >= best_quote + 0.1:
-                best = ranked[0]
-                parts = [(self.c.sentence(best), [best])] + [
-                    (self.c.quote_line(qt), [qt]) for qt in quotes[:2]
-                ]
-                return self.c.answer(question, _KIND.get(type(best), "qa"), parts, cov[best.id])
-        answer = self.quote_answer(question, quotes[:4], who_asked=False, confidence=0.9)
-        if not terms and responses:
-            # what a body announced is also in its response ("the Elysée announced France would seize...")
-            parts = [(self.c.quote_line(qt), [qt]) for qt in quotes[:3]] + [
-                (responses[0].summary, [responses[0]])
-            ]
-            answer = self.c.answer(question, "quote", parts, 0.9)
-        return answer
+        return self.quotes.what_said(q)
 
     def _casualty_q(self, q: Question) -> Answer | None:
         if not q.is_casualty:
@@ -356,7 +233,9 @@ class IntentHandlers:
     def _general(self, q: Question) -> Answer:
         terms = self._question_terms(q)
         outlets = {src for t in terms for src in self.e.outlet_words.get(t.text, ())}
-        if outlets:  # "how does the Guardian describe ...": that outlet's passages, without its name as a term
+        if (
+            outlets
+        ):  # "how does the Guardian describe ...": that outlet's passages, without its name as a term
             terms = [t for t in terms if t.text not in self.e.outlet_words]
         # "who is <someone unnamed>" asks for a person: an item merely about the same words won't do
         target = q.identity_target()
@@ -385,7 +264,7 @@ class IntentHandlers:
             return self.c.abstain(q.text, suggestions=near, confidence=hits[0].coverage if hits else 0.0)
         best = hits[0].coverage
         chosen: list[Scored] = [h for h in hits if h.coverage >= max(ANSWER_AT, best - 0.08)][:3]
-        kind = _KIND.get(type(chosen[0].item), "qa")
+        kind = KIND_OF.get(type(chosen[0].item), "qa")
         parts = [(self.c.sentence(h.item), [h.item]) for h in chosen]
         return self.c.answer(q.text, kind, parts, best)
 
@@ -445,19 +324,10 @@ class IntentHandlers:
         )
 
 
-def unique(items: Iterable[_Item]) -> list:
-    """Items in first-seen order without repeats (models hold lists, so they are not hashable)."""
-    seen: dict[str, _Item] = {}
-    for it in items:
-        seen.setdefault(it.id, it)
-    return list(seen.values())
-
-
-_LEADER_WORDS = frozenset(
-    analyse("head chief leader president top official officials representative envoy secretary general")
-)
 # words that make "who is ..." ask for a person rather than a country or body
-_PERSON_WORDS = frozenset(analyse("minister president secretary leader spokesman spokesperson official chief head envoy"))
+_PERSON_WORDS = frozenset(
+    analyse("minister president secretary leader spokesman spokesperson official chief head envoy")
+)
 _WHO_WERE = re.compile(r"\bnames?\b|\bwho (?:were|was|are)\b(?! .*\bhow many\b)|\bidentit")
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
 _DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTHS})\b|\b({_MONTHS})\s+(\d{{1,2}})\b")
@@ -487,15 +357,6 @@ _SOURCE_WORDS = {
     "write",
     "accord",
 }
-_KIND = {
-    Casualty: "casualties",
-    Quote: "quote",
-    Response: "response",
-    Background: "background",
-    Event: "timeline",
-    Entity: "entity",
-    Place: "place",
-    Conflict: "background",
-}
+
 
 __all__ = ["IntentHandlers", "unique"]

@@ -37,6 +37,9 @@ from knowledge.text import normalise
 _ID_CHARS = re.compile(r"[^a-z0-9]")
 
 
+ANSWER_AT = 0.6  # share of a question's weight an item must cover to answer it
+SUGGEST_AT = 0.3  # ... to be offered as "did you mean"
+
 _LONG_STOP = [w for w in STOP if len(w) >= 5]
 
 
