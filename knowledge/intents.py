@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process, utils
 
-from knowledge.analysis import STOP, analyse
+from knowledge.analysis import DATE, STOP, analyse
 from knowledge.casualties import CasualtyAnswers
 from knowledge.compose import KIND_OF, unique
 from knowledge.models import (
@@ -247,7 +247,7 @@ class IntentHandlers:
         hits = self.r.search(terms, limit=4, kinds=kinds)
         if kinds and _PERSON_WORDS & set(analyse(target)):  # "who is armenia's defence minister"
             hits = [h for h in hits if getattr(h.item, "kind", "") == "person"]
-        if dates := _DATE.findall(q.low):
+        if dates := DATE.findall(q.low):  # month names are spelt out by rewrite_phrases
             # "what happened on 14 September": the answer must be of that day
             hits = [h for h in hits if any(self._mentions_date(h.item, d) for d in dates)]
         if q.count_nouns:
@@ -329,8 +329,6 @@ _PERSON_WORDS = frozenset(
     analyse("minister president secretary leader spokesman spokesperson official chief head envoy")
 )
 _WHO_WERE = re.compile(r"\bnames?\b|\bwho (?:were|was|are)\b(?! .*\bhow many\b)|\bidentit")
-_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
-_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTHS})\b|\b({_MONTHS})\s+(\d{{1,2}})\b")
 _TIME_CLAUSE = re.compile(r"\b(?:after|before|once|while|during|following|as soon as)\b")
 _AUTHOR_Q = re.compile(
     r"\bwho wrote\b|\bauthor\b|\bwritten by\b|\bby whom\b|\bbyline\b|\bwho (?:is|was) the "
