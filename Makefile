@@ -6,13 +6,24 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint check eval bench bench-discord clean
+.PHONY: run test lint check eval bench bench-discord clean lock fit
 
-$(STAMP): pyproject.toml
+# Installs exactly what requirements.lock pins (every package, the model packages included), then the
+# project itself; `make lock` refreshes the lock from pyproject.toml's ranges.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet -e '.[dev]'
+	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^border-clash-bot' > requirements.lock
+	rm -rf .lock-venv
 
 run: $(STAMP)
 	$(PY) -m bot
@@ -27,7 +38,11 @@ check: $(STAMP)
 	$(PY) -m bot kb check
 
 eval: $(STAMP)
-	$(PY) ../shared/eval/score.py --cases ../shared/eval/dev_cases.json --show-fails -- $(PY) -m bot ask --json
+	$(PY) tests/data/score.py --cases tests/data/dev_cases.json --corpus knowledge/data/corpus --show-fails -- $(PY) -m bot ask --json
+
+# refit the answer/abstain decision on every question set in tests/data (prints held-out figures)
+fit: $(STAMP)
+	$(PY) -m knowledge.training
 
 bench: $(STAMP)
 	$(PY) -m bot bench

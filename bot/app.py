@@ -63,7 +63,8 @@ async def open_store(settings: Settings) -> Store | None:
 async def opened(settings: Settings) -> AsyncIterator[KnowledgeService | None]:
     """The store and the loaded knowledge service, or None (after printing why) when the KB is invalid."""
     store = await open_store(settings)
-    service = KnowledgeService(settings.knowledge_dir, store, max_upload_bytes=settings.max_upload_bytes)
+    service = KnowledgeService(settings.knowledge_dir, store, max_upload_bytes=settings.max_upload_bytes,
+                               vector_cache=settings.vector_cache)
     try:
         outcome = await service.reload("startup", action="startup")
         if not outcome.ok:

@@ -52,13 +52,13 @@ def _settings():
     return Settings()
 
 
-def cmd_ask(args: argparse.Namespace, knowledge_dir: Path) -> int:
+def cmd_ask(args: argparse.Namespace, knowledge_dir: Path, vector_cache: Path | None = None) -> int:
     from knowledge.engine import AnswerEngine
     from knowledge.errors import InvalidKnowledgeBase
     from knowledge.loader import load_knowledge
 
     try:
-        engine = AnswerEngine(load_knowledge(knowledge_dir))
+        engine = AnswerEngine(load_knowledge(knowledge_dir), vector_cache=vector_cache)
     except InvalidKnowledgeBase as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = _settings()
     configure_logging(settings.log_level if args.cmd in (None, "run", "sync") else "WARNING")
     if args.cmd == "ask":
-        return cmd_ask(args, args.knowledge or settings.knowledge_dir)
+        return cmd_ask(args, args.knowledge or settings.knowledge_dir, settings.vector_cache)
     if args.cmd == "kb":
         return cmd_kb_check(args, settings.knowledge_dir)
     if args.cmd == "bench":

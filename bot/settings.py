@@ -18,6 +18,8 @@ class Settings(BaseSettings):
                                     description="Discord bot token; unset -> local console")
     database_path: Path = Field(default=Path("bot.sqlite3"), description="SQLite file for runtime state")
     knowledge_dir: Path = Field(default=DEFAULT_DIR, description="folder of curated TOML files and corpus/")
+    vector_cache: Path | None = Field(default=Path(".cache/vectors.npz"),
+                                      description="file keeping item vectors between runs (empty: none)")
     moderator_role: str | None = Field(default=None, description="role name or id allowed to run /kb commands")
     log_level: str = Field(default="INFO")
     owner_ids: list[int] = Field(default=[], description="user ids allowed to run the owner-only sync command")
@@ -27,6 +29,11 @@ class Settings(BaseSettings):
     ask_cooldown_seconds: float = Field(default=3.0, ge=0)
     max_question_chars: int = Field(default=300, ge=20, le=2000)
     max_upload_bytes: int = Field(default=512_000, ge=1024)
+
+    @field_validator("vector_cache", mode="before")
+    @classmethod
+    def _no_cache(cls, v: object) -> object:
+        return None if v == "" else v
 
     @field_validator("log_level")
     @classmethod

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import defaultdict
+import time
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from rapidfuzz import fuzz, process, utils
 
 from knowledge.analysis import analyse
 from knowledge.compose import Composer, unique
+from knowledge.conversation import Turn, follow_up, small_talk_kind, small_talk_reply
+from knowledge.decision import PARAMS_FILE, Decision
+from knowledge.dense import DenseIndex
+from knowledge.hybrid import HybridDecider, ancestors
 from knowledge.index import FuzzyIndex
 from knowledge.intents import IntentHandlers
 from knowledge.loader import KnowledgeBase
@@ -37,11 +43,13 @@ from knowledge.models import (
 from knowledge.resolver import NameResolver
 from knowledge.retrieval import ItemRetriever
 from knowledge.text import clean_input
+from knowledge.wording import plain_question
 
 log = logging.getLogger(__name__)
 
 CompletionField = Literal["speaker_or_quote", "actor", "topic", "side", "conflict", "source"]
 MAX_QUESTION_CHARS = 500
+ANSWER_MEMO = 2048  # answers remembered per engine, by the question as read
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +114,40 @@ def _search_text(kb: KnowledgeBase, item: _Item) -> tuple[str, list[str]]:
     return ev, []
 
 
+def _dense_texts(kb: KnowledgeBase, item: _Item) -> list[str]:
+    """What an item says, in the words a question about it would use: its dense vectors' texts."""
+
+    def name(item_id: str | None) -> str:
+        ref = kb.items.get(item_id) if item_id else None
+        return getattr(ref, "name", "") if ref is not None else ""
+
+    match item:
+        case QAPair():
+            return [item.question, *item.paraphrases, f"{item.question} {item.answer}"]
+        case Quote():
+            return [f"{name(item.speaker)} said: {item.text}", f"{name(item.speaker)}: {item.context}"]
+        case Entity():
+            return [", ".join(x for x in (item.name, item.role, item.description) if x)]
+        case Place() | Conflict():
+            return [f"{item.name}: {item.description}" if item.description else item.name]
+        case Background():
+            return [f"{item.topic}: {item.summary}"]
+        case Casualty() | Response() | Event():
+            return [item.summary]
+    return []
+
+
+_DECISION: Decision | None = None
+
+
+def _decision() -> Decision | None:
+    """The fitted decision, loaded once per process (None before ``python -m knowledge.training`` ran)."""
+    global _DECISION
+    if _DECISION is None and PARAMS_FILE.is_file():
+        _DECISION = Decision.load(PARAMS_FILE)
+    return _DECISION
+
+
 def _same_objects(before: list, after: list) -> bool:
     """The very same items in the same order (a reload reuses unchanged items as objects)."""
     return len(before) == len(after) and all(a is b for a, b in zip(before, after, strict=True))
@@ -116,9 +158,18 @@ class AnswerEngine:
 
     kb: KnowledgeBase
 
-    def __init__(self, kb: KnowledgeBase, previous: AnswerEngine | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        previous: AnswerEngine | None = None,
+        *,
+        vector_cache: Path | None = None,
+        decision: Decision | None | Literal["fitted"] = "fitted",
+    ) -> None:
         """Index ``kb``. ``previous``: the engine being replaced, whose per-item analysis is reused
-        for unchanged items when the names it resolved are unchanged too."""
+        for unchanged items when the names it resolved are unchanged too. ``vector_cache``: a file
+        keeping item vectors between runs. ``decision``: the answer/abstain scorer; None answers
+        with the question handlers alone (what the decision is fitted against)."""
         self.kb = kb
         self.compose = Composer(kb)
         named = [*kb.entities, *kb.places, *kb.conflicts]
@@ -182,18 +233,21 @@ class AnswerEngine:
             for word in analyse(src.outlet or ""):
                 self.outlet_words[word].add(src.id)
         self.intents = IntentHandlers(self)
+        self.dense = DenseIndex(((it.id, _dense_texts(kb, it)) for it in kb.items.values()), vector_cache)
+        # the articles' own words: a question paraphrasing a passage finds the items citing it
+        self.passages = DenseIndex(
+            ((it.id, [ev.quote for ev in it.evidence]) for it in kb.items.values() if not isinstance(it, Entity)),
+            vector_cache,
+        )
+        self._answers: OrderedDict[str, Answer] = OrderedDict()
+        self.hybrid = HybridDecider(
+            kb, self.retriever, self.dense, self.passages, self.compose, self.names,
+            _decision() if decision == "fitted" else decision,
+        )
 
     def ancestors(self, item_id: str) -> set[str]:
         """The bodies and countries an entity belongs to, transitively (Michel -> European Council -> EU)."""
-        out: set[str] = set()
-        todo = [item_id]
-        while todo and len(out) < 10:
-            item = self.kb.items.get(todo.pop())
-            for parent in (getattr(item, "part_of", None), getattr(item, "country", None)):
-                if parent and parent not in out:
-                    out.add(parent)
-                    todo.append(parent)
-        return out
+        return ancestors(self.kb, item_id)
 
     def _build_conflict_hints(self) -> dict[str, str]:
         """Distinctive words (a year, a decade, a month) naming exactly one conflict that has figures."""
@@ -245,18 +299,52 @@ class AnswerEngine:
 
     # --- public API ---------------------------------------------------------
 
-    def ask(self, question: str) -> Answer:
-        """Free text question -> Answer (answered=False when the sources don't say)."""
+    def ask(self, question: str, previous: Turn | None = None) -> Answer:
+        """Free text question -> Answer (answered=False when the sources don't say).
+
+        ``previous``: the asker's last turn in this conversation, against which a follow-up
+        ("and azerbaijan?") is read.
+        """
+        return self.converse(question, previous).answer
+
+    def converse(self, question: str, previous: Turn | None = None) -> Turn:
+        """This turn of a conversation: the question as read (a follow-up completed from ``previous``)
+        and its answer."""
+        read, answer = self._converse(question, previous)
+        first = self.kb.items.get(answer.items[0]) if answer.items else None
+        quoted = first.text if isinstance(first, Quote) else None
+        return Turn(read, answer, time.monotonic(), quoted)
+
+    def _converse(self, question: str, previous: Turn | None) -> tuple[str, Answer]:
         text = clean_input(question, MAX_QUESTION_CHARS)
         if not any(ch.isalnum() for ch in text):
-            return self.compose.abstain(
-                text, "Ask me a question about the story, for example: how many soldiers were killed?"
-            )
+            return text, small_talk_reply("help", text, self.kb.story, len(self.kb.sources))
         try:
-            return self.intents.answer(text)
+            plain = plain_question(text)
+            if kind := small_talk_kind(plain):
+                return plain, small_talk_reply(kind, text, self.kb.story, len(self.kb.sources))
+            read = follow_up(plain, previous, self.names)
+            if read is not None:
+                answer = self._answer(read)
+                if answer.answered:
+                    return read, answer.model_copy(update={"question": text})
+            answer = self._answer(plain)
+            return plain, answer.model_copy(update={"question": text}) if plain != text else answer
         except Exception:  # an engine bug must not take a transport down with it
             log.exception("engine failed on question %r", text[:200])
-            return self.compose.abstain(text, "Sorry, I could not work that question out.")
+            return text, self.compose.abstain(text, "Sorry, I could not work that question out.")
+
+    def _answer(self, plain: str) -> Answer:
+        # the engine never changes, so a question asked again (popular ones are) gets the same answer
+        cached = self._answers.get(plain)
+        if cached is not None:
+            self._answers.move_to_end(plain)
+            return cached
+        answer = self.hybrid.decide(plain, self.intents.answer(plain))
+        self._answers[plain] = answer
+        if len(self._answers) > ANSWER_MEMO:
+            self._answers.popitem(last=False)
+        return answer
 
     def casualties(self, side: str | None = None, conflict: str | None = None) -> Answer:
         """Casualty figures, optionally for one side (name/alias/id) and one conflict."""

@@ -253,3 +253,24 @@ NUMBER_WORDS = frozenset(
     """one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty
     fifty hundred hundreds thousand thousands dozen dozens several""".split()
 )
+
+# Chat spellings and abbreviations of ordinary words, expanded in questions before anything else
+# reads them ("hw many ppl r dead rn" -> "how many people are dead right now"). Questions only:
+# the articles do not write like this.
+CHAT_WORDS = {
+    "ppl": "people", "ppls": "people", "peeps": "people", "abt": "about", "bout": "about",
+    "smth": "something", "sth": "something", "smthng": "something", "y": "why", "wen": "when",
+    "wht": "what", "wut": "what", "wat": "what", "wot": "what", "hw": "how", "hv": "have", "dat": "that",
+    "da": "the", "teh": "the", "nd": "and", "n": "and", "u": "you", "ya": "you", "r": "are", "ur": "your",
+    "thru": "through", "tho": "though", "bc": "because", "cuz": "because", "coz": "because", "cos": "because",
+    "b4": "before", "rn": "right now", "atm": "at the moment", "btw": "by the way", "tmrw": "tomorrow",
+    "tmr": "tomorrow", "idk": "i do not know", "dunno": "do not know", "kinda": "kind of", "sorta": "sort of",
+    "gonna": "going to", "wanna": "want to", "gotta": "have to", "diff": "different", "yr": "year",
+    "yrs": "years", "hrs": "hours", "mins": "minutes", "info": "information", "pls": "please",
+    "plz": "please", "thx": "thanks", "ty": "thank you", "w/": "with", "w/o": "without", "whos": "who is",
+    "whats": "what is", "wheres": "where is", "hows": "how is", "im": "i am", "dont": "do not",
+    "didnt": "did not", "doesnt": "does not", "isnt": "is not", "wasnt": "was not", "cant": "can not",
+    "wont": "will not", "ok": "", "okay": "", "lol": "", "lmao": "", "lmfao": "", "rofl": "", "omg": "",
+    "pls?": "please", "bro": "", "bruh": "", "fr": "", "ngl": "", "tbh": "", "imo": "", "srsly": "seriously",
+    "govts": "governments", "mil": "military", "sec": "secretary", "convo": "conversation",
+}

@@ -30,6 +30,7 @@ from knowledge.models import (
     Quote,
     Response,
     Source,
+    Story,
     _Item,
 )
 from knowledge.text import fold_quotes_space, is_verbatim
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_DIR = Path(__file__).with_name("data")
 SOURCES_FILE = "sources.toml"
+STORY_FILE = "story.toml"
 CORPUS_DIR = "corpus"
 MAX_FILE_BYTES = 2_000_000
 
@@ -57,6 +59,7 @@ class KnowledgeBase:
     file_digests: dict[str, str] = field(default_factory=dict)
     file_items: dict[str, tuple[str, ...]] = field(default_factory=dict)
     inputs_digest: str = ""
+    story: Story = field(default_factory=Story)
 
     def __post_init__(self) -> None:
         by_kind: dict[type, list] = {model: [] for model in KIND_OF_TABLE.values()}
@@ -259,7 +262,22 @@ def load_knowledge(
 
     items: dict[str, _Item] = {}
     origin: dict[str, str] = {}
-    toml_paths = sorted(p for p in root.glob("*.toml") if p.name != SOURCES_FILE)
+    story = Story()
+    story_path = root / STORY_FILE
+    if story_path.is_file():
+        data = _read_toml(story_path, problems)
+        files[STORY_FILE] = "story"
+        for extra in sorted(set(data or {}) - {"story"}):
+            problems.append(Problem(STORY_FILE, None, f"unknown table [{extra}]"))
+        if data is not None and not isinstance(data.get("story", {}), dict):
+            problems.append(Problem(STORY_FILE, None, "story must be one table ([story])"))
+        elif data is not None:
+            try:
+                story = Story.model_validate(data.get("story", {}))
+            except ValidationError as exc:
+                problems.extend(_schema_problems(STORY_FILE, "story", exc))
+            digest.update(story_path.read_bytes())
+    toml_paths = sorted(p for p in root.glob("*.toml") if p.name not in (SOURCES_FILE, STORY_FILE))
     if sources_path.is_file():
         digest.update(sources_path.read_bytes())
     inputs_digest = digest.hexdigest()  # corpus and sources so far
@@ -344,6 +362,7 @@ def load_knowledge(
         file_digests=file_digests,
         file_items=file_items,
         inputs_digest=inputs_digest,
+        story=story,
     )
     log.info(
         "loaded knowledge base %s from %s: %s (%d items reused)", kb.version, root, kb.counts(), len(checked)

@@ -34,6 +34,17 @@ class Source(_Strict):
     url: str | None = None
 
 
+class Story(_Strict):
+    """What the knowledge folder is about, shown by every transport (``story.toml``, table ``[story]``)."""
+
+    name: str = Field(default="the news story", min_length=1, max_length=100)
+    description: str = Field(default="Cited answers about a news story.", min_length=1, max_length=200)
+    greeting: str = Field(
+        default="Ask me about the story: every answer names the article that says so.", min_length=1, max_length=400
+    )
+    examples: list[str] = Field(default=[], max_length=10, description="example questions, shown in help")
+
+
 class _Item(_Strict):
     id: ItemId = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     evidence: list[Evidence] = Field(min_length=1)
@@ -162,6 +173,7 @@ AnswerKind = Literal[
     "place",
     "source",
     "qa",
+    "chat",
     "none",
 ]
 

@@ -20,10 +20,12 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from knowledge.conversation import Conversations
 from knowledge.engine import AnswerEngine
 from knowledge.errors import InvalidKnowledgeBase, Problem, StoreError
 from knowledge.loader import CORPUS_DIR, KnowledgeBase, load_knowledge
@@ -134,11 +136,12 @@ def _collector_paused() -> Iterator[None]:
 Built = tuple[KnowledgeBase, AnswerEngine, dict]
 
 
-def _build(directory: Path, previous: AnswerEngine | None) -> Built:
+def _build(directory: Path, previous: AnswerEngine | None, vector_cache: Path | None = None) -> Built:
     """Load, index and compare with the live knowledge base, all off the event loop."""
     with _collector_paused():
         kb = load_knowledge(directory, previous=previous.kb if previous else None)
-        return kb, AnswerEngine(kb, previous), _diff(previous.kb if previous else None, kb)
+        engine = AnswerEngine(kb, previous, vector_cache=vector_cache)
+        return kb, engine, _diff(previous.kb if previous else None, kb)
 
 
 def _release_gradually(engine: AnswerEngine, successor: AnswerEngine) -> None:
@@ -152,7 +155,8 @@ def _release_gradually(engine: AnswerEngine, successor: AnswerEngine) -> None:
         time.sleep(0)  # let the event loop run between steps
 
 
-def _validate_with(directory: Path, filename: str, data: bytes, previous: AnswerEngine | None) -> Built:
+def _validate_with(directory: Path, filename: str, data: bytes, previous: AnswerEngine | None,
+                   vector_cache: Path | None = None) -> Built:
     """Validate the whole knowledge base as it would be with ``filename`` replaced by ``data``."""
     with _collector_paused(), tempfile.TemporaryDirectory(prefix="kb-upload-") as tmp:
         staged = Path(tmp) / "kb"
@@ -166,7 +170,8 @@ def _validate_with(directory: Path, filename: str, data: bytes, previous: Answer
         (staged / filename).write_bytes(data)
         kb = load_knowledge(staged, previous=previous.kb if previous else None)
         kb = replace(kb, directory=str(directory))
-        return kb, AnswerEngine(kb, previous), _diff(previous.kb if previous else None, kb)
+        engine = AnswerEngine(kb, previous, vector_cache=vector_cache)
+        return kb, engine, _diff(previous.kb if previous else None, kb)
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
@@ -191,8 +196,13 @@ class KnowledgeService:
     max_upload_bytes: int
 
     def __init__(self, directory: Path, store: Store | None = None, *, max_upload_bytes: int = 512_000,
-                 engine: AnswerEngine | None = None) -> None:
+                 engine: AnswerEngine | None = None, vector_cache: Path | None = None) -> None:
         self.directory = Path(directory)
+        self.vector_cache = vector_cache
+        self.conversations = Conversations()
+        # free-text answers are worked out here, one at a time, off the event loop: encoding a question
+        # takes milliseconds, and the engine serves one question at a time
+        self.answerer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer")
         self.store = store
         self.max_upload_bytes = max_upload_bytes
         self._engine = engine
@@ -214,7 +224,7 @@ class KnowledgeService:
         """Re-read the directory; swap the engine only if the whole knowledge base is valid."""
         async with self._lock:
             try:
-                kb, engine, diff = await asyncio.to_thread(_build, self.directory, self._engine)
+                kb, engine, diff = await asyncio.to_thread(_build, self.directory, self._engine, self.vector_cache)
             except InvalidKnowledgeBase as exc:
                 outcome = self._refusal(action, who, exc.problems)
             except Exception:
@@ -254,7 +264,7 @@ class KnowledgeService:
         async with self._lock:
             try:
                 kb, engine, diff = await asyncio.to_thread(
-                    _validate_with, self.directory, filename, data, self._engine
+                    _validate_with, self.directory, filename, data, self._engine, self.vector_cache
                 )
             except InvalidKnowledgeBase as exc:
                 outcome = self._refusal("upload", who, exc.problems)
@@ -334,6 +344,22 @@ class KnowledgeService:
             return status
         return replace(status, last_reload_at=last.at.isoformat(sep=" ", timespec="seconds"),
                        last_reload_by=last.who, last_reload_ok=last.ok)
+
+    async def ask_off_loop(self, question: str, conversation: str | None = None) -> Answer:
+        """``ask`` in the answering thread, so the event loop keeps serving other interactions."""
+        return await asyncio.get_running_loop().run_in_executor(self.answerer, self.ask, question, conversation)
+
+    def ask(self, question: str, conversation: str | None = None) -> Answer:
+        """Answer free text, reading a follow-up against the same conversation's last question.
+
+        ``conversation``: who is asking where (a user in a channel); None asks on its own.
+        """
+        engine = self.engine
+        previous = self.conversations.previous(conversation) if conversation else None
+        turn = engine.converse(question, previous)
+        if conversation:
+            self.conversations.remember(conversation, turn)
+        return turn.answer
 
     async def record_question(self, answer: Answer, *, question: str, transport: Transport,
                               user_id: int | None = None, guild_id: int | None = None) -> int | None:

@@ -1,0 +1,168 @@
+"""Conversation: small talk, and follow-up questions read against the asker's previous question.
+
+Small talk ("hi", "thanks!", "what can you do", "are you a bot") gets a short reply built from
+the knowledge folder's story file, with its example questions as suggestions. A follow-up
+("and azerbaijan?", "what about the US?", "who said that?") is read against the same person's
+previous question in the same place, for a few minutes: the names it gives replace the names of
+the same kind in the previous question, and a bare "that" points at what was just answered.
+Patterns here are general English, never one story's words.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from knowledge.models import Answer, Story, Suggestion
+from knowledge.resolver import NameResolver
+from knowledge.text import normalise
+
+FOLLOW_UP_SECONDS = 300.0
+MAX_CONVERSATIONS = 10_000
+
+_SMALL_TALK: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(rf"^(?:{rx})$"))
+    for kind, rx in (
+        ("greeting", r"(?:hi|hello|hey|heya|hiya|yo|sup|howdy|greetings|good (?:morning|afternoon|evening|day))"
+                     r"(?: there)?(?: bot| everyone| all| guys| folks)?"),
+        ("thanks", r"(?:(?:great|cool|nice|perfect|awesome|good)\s*)?(?:thanks?(?: you)?|thank you|cheers|"
+                   r"much appreciated|appreciate it)(?: (?:so|very) much| a lot| again| bot| mate)?"),
+        ("help", r"help(?: me)?(?: please)?|please help|what can you do|what do you do|how does this work|"
+                 r"how do i use (?:this|you)(?: bot)?|what can i ask(?: you)?|what (?:do|can) you (?:know|answer)|"
+                 r"what (?:are|is) (?:you|this bot) for|what questions can i ask|commands|usage|how to use"),
+        ("identity", r"(?:are you|is this) (?:a )?(?:bot|robot|human|real|ai|person|machine|chatbot)|who are you|"
+                     r"what are you|who made you"),
+        ("bye", r"bye|goodbye|bye bye|see you|see ya|good night|later"),
+    )
+)
+_FOLLOW_UP = re.compile(
+    r"^(?:and|but|also|so|ok|okay|now|then)?\s*(?:what about|how about|what of|and|same (?:for|with)|as for)\s+"
+    r"(?P<rest>.+)$|^(?:and|but|also|so)\s+(?P<rest2>.+)$"
+)
+_QUESTION_WORD = re.compile(r"^(?:who|whom|whose|what|which|when|where|why|how|did|does|do|is|are|was|were|has|have)\b")
+_POINTER = re.compile(r"\b(?:that|this|it)\b")
+_SHORT = 4
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One answered question of a conversation: the question as the engine read it, and its answer."""
+
+    question: str
+    answer: Answer
+    at: float
+    quoted: str | None = None  # the words of the quotation just given, what "who said that?" points at
+
+
+def small_talk_kind(plain: str) -> str | None:
+    """Which kind of small talk ``plain`` (a question in plain words) is, if it is small talk at all."""
+    text = re.sub(r"[^\w\s]", " ", plain.lower())
+    text = re.sub(r"\s+", " ", text).strip()
+    for kind, rx in _SMALL_TALK:
+        if rx.match(text):
+            return kind
+    return None
+
+
+def small_talk_reply(kind: str, question: str, story: Story, n_sources: int) -> Answer:
+    """A short reply to small talk: never an answer from the sources, so ``answered`` is false."""
+    examples = " ".join(f"\u201c{e}\u201d" for e in story.examples[:3])
+    try_these = f" Try: {examples}" if examples else ""
+    text = {
+        "greeting": f"Hi! {story.greeting}{try_these}",
+        "thanks": f"You're welcome. Ask me anything else about {story.name}.",
+        "help": f"{story.greeting} Ask in your own words, or use /casualties, /who-said, /responses, "
+                f"/background, /timeline and /sources.{try_these}",
+        "identity": f"I'm a bot. I answer only from {n_sources} curated news articles about {story.name}, "
+                    f"and every answer cites them. Where they don't say, I tell you so.",
+        "bye": "Bye! Come back with more questions any time.",
+    }[kind]
+    return Answer(question=question, answered=False, kind="chat", answer=text, confidence=1.0,
+                  suggestions=[Suggestion(question=e) for e in story.examples[:3]])
+
+
+def follow_up(plain: str, previous: Turn | None, names: NameResolver, now: float | None = None) -> str | None:
+    """The question ``plain`` asks when read as a follow-up to ``previous``, or None if it is not one."""
+    if previous is None or (now if now is not None else time.monotonic()) - previous.at > FOLLOW_UP_SECONDS:
+        return None
+    low = plain.lower().strip().rstrip("?!. ")
+    m = _FOLLOW_UP.match(low)
+    rest = (m.group("rest") or m.group("rest2")) if m else None
+    words = normalise(low).split()
+    if rest is None and len(words) <= _SHORT and not _QUESTION_WORD.match(low) and names.find(low):
+        rest = low  # "azerbaijan?", "the US?": a name alone
+    if rest is not None:
+        return _replace_names(previous.question, rest, names)
+    if len(words) <= 6 and _POINTER.search(low):  # "who said that?", "when was that?"
+        target = _pointed_at(previous)
+        if target:
+            return _POINTER.sub(target, low, count=1)
+    return None
+
+
+def _pointed_at(previous: Turn) -> str | None:
+    """What 'that' stands for after ``previous``: the words just quoted, else the previous question."""
+    if previous.quoted:
+        return f"\u201c{previous.quoted}\u201d"
+    return previous.question.rstrip("?!. ") if previous.answer.answered else None
+
+
+def _replace_names(before: str, rest: str, names: NameResolver) -> str:
+    """The previous question with the names of ``rest`` put in place of names of the same kind."""
+    new = [m for m in names.find(rest) if m.ids]
+    tokens = normalise(before).replace("-", " ").split()
+    old = [m for m in names.find(before) if m.ids]
+    if not new or not old:
+        return f"{' '.join(tokens)} {rest}".strip()
+    used: set[int] = set()
+    replacements: dict[int, tuple[int, str]] = {}
+    for m in new:
+        country = any(i in names.country_like for i in m.ids)
+        same = [o for n, o in enumerate(old) if n not in used and any(i in names.country_like for i in o.ids) == country]
+        target = same[0] if same else next((o for n, o in enumerate(old) if n not in used), None)
+        if target is None:
+            continue
+        used.add(old.index(target))
+        replacements[target.start] = (target.end, m.text)
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if i in replacements:
+            end, text = replacements[i]
+            out.append(text)
+            i = end
+        else:
+            out.append(tokens[i])
+            i += 1
+    # the rest of the follow-up ("and azerbaijan's wounded?") adds what it asks beyond the names
+    extra = [w for w in normalise(rest).split() if w not in " ".join(m.text for m in new).split()]
+    return " ".join(out + extra)
+
+
+class Conversations:
+    """The last answered question per conversation key (a person in a channel), for a few minutes."""
+
+    def __init__(self, ttl: float = FOLLOW_UP_SECONDS, max_keys: int = MAX_CONVERSATIONS) -> None:
+        self.ttl = ttl
+        self.max_keys = max_keys
+        self._turns: OrderedDict[str, Turn] = OrderedDict()
+
+    def previous(self, key: str, now: float | None = None) -> Turn | None:
+        turn = self._turns.get(key)
+        now = time.monotonic() if now is None else now
+        if turn is None or now - turn.at > self.ttl:
+            return None
+        return turn
+
+    def remember(self, key: str, turn: Turn) -> None:
+        if turn.answer.kind == "chat":
+            return
+        self._turns[key] = turn
+        self._turns.move_to_end(key)
+        while len(self._turns) > self.max_keys:
+            self._turns.popitem(last=False)
+
+
+__all__ = ["Conversations", "Turn", "follow_up", "small_talk_kind", "small_talk_reply"]

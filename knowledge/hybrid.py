@@ -1,0 +1,340 @@
+"""Hybrid answering: candidates from the handlers, the dense and the lexical retriever, one decision.
+
+The engine hands this module the question and the handlers' own answer; it gathers the other
+candidates, describes each with the decision's features and lets the fitted scorer choose one
+answer or none. It calls retrieval and composition only, never back into the engine.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from spellchecker import SpellChecker
+
+from knowledge.analysis import DATE
+from knowledge.compose import KIND_OF, Composer
+from knowledge.decision import Candidate, Decision, item_kind, question_type
+from knowledge.dense import DenseIndex, encoder
+from knowledge.loader import KnowledgeBase
+from knowledge.models import Answer, Casualty, Entity, Quote, Response, _Item
+from knowledge.resolver import NameResolver
+from knowledge.retrieval import SUGGEST_AT, ItemRetriever, Term, id_token
+from knowledge.text import normalise
+from knowledge.understand import Question, understand
+
+log = logging.getLogger(__name__)
+
+DENSE_CANDIDATES = 5
+LEXICAL_CANDIDATES = 3
+PASSAGE_CANDIDATES = 3
+SUGGEST_PROBABILITY = 0.15  # a refused question offers candidates at least this likely as "did you mean"
+
+
+def ancestors(kb: KnowledgeBase, item_id: str) -> set[str]:
+    """The bodies and countries an entity belongs to, transitively (a minister -> a government -> a country)."""
+    out: set[str] = set()
+    todo = [item_id]
+    while todo and len(out) < 10:
+        item = kb.items.get(todo.pop())
+        for parent in (getattr(item, "part_of", None), getattr(item, "country", None)):
+            if parent and parent not in out:
+                out.add(parent)
+                todo.append(parent)
+    return out
+
+
+def principals(kb: KnowledgeBase, item: _Item) -> set[str]:
+    """Whose item this is: the entity itself, a quotation's speaker, a response's actor, a figure's side,
+    with the bodies and countries they belong to."""
+    match item:
+        case Entity():
+            ids = {item.id}
+        case Quote():
+            ids = {i for i in (item.speaker, item.on_behalf_of) if i}
+        case Response():
+            ids = {item.actor}
+        case Casualty():
+            ids = {item.side} if item.side else set()
+        case _:
+            ids = set()
+    for i in list(ids):
+        ids |= ancestors(kb, i)
+    return ids
+
+
+_ENGLISH: SpellChecker | None = None
+
+
+def english_word(word: str) -> bool:
+    """A word of the English dictionary (pyspellchecker's word list), as against a typo or chat spelling."""
+    global _ENGLISH
+    if _ENGLISH is None:
+        _ENGLISH = SpellChecker(distance=1)
+    return word in _ENGLISH
+
+
+_ROLE = re.compile(
+    r"minister|president|leader|spokes(?:man|woman|person)|secretary|chancellor|premier|official|ambassador|"
+    r"envoy|commander|general|head|chief|mayor|governor|king|queen|prince|ruler|diplomat"
+)
+_PERSON_ASKED = re.compile(
+    r"^who\b(?!.*\b(?:said|say|says|quoted|tweeted|stated|told|called|urged|warned)\b)|\bname of\b|\bnames?\b\W*$|"
+    r"\b(?:minister|president|leader|spokes(?:man|woman|person)|secretary|chancellor|premier|official|"
+    r"ambassador|envoy|commander|general|head|chief|mayor|governor|reporter|journalist|author)\b"
+)
+
+
+@dataclass
+class QuestionView:
+    """What the features need to know of one question, computed once."""
+
+    q: Question
+    terms: list[Term]
+    qvec: np.ndarray
+    dense_hits: list[tuple[str, float]]
+    passage_hits: list[tuple[str, float]]
+    lexical_top: float
+    lexical_ids: list[str]
+    rule: Answer
+    kind: str
+    unknown_share: float
+    unknown_words: float
+    countries: set[str]
+    person_asked: bool
+    misnamed: set[str]
+    dates: list[tuple[str, str, str, str]]
+
+
+class HybridDecider:
+    """Gathers candidate answers for a question and decides which one, if any, to give."""
+
+    def __init__(self, kb: KnowledgeBase, retriever: ItemRetriever, dense: DenseIndex, passages: DenseIndex,
+                 compose: Composer, names: NameResolver, decision: Decision | None) -> None:
+        self.kb = kb
+        self.r = retriever
+        self.dense = dense
+        self.passages = passages
+        self._people = {id_token(e.id): e.id for e in kb.entities if e.kind == "person"}
+        if decision is not None:
+            # load the model session and the word list now, off the event loop, not on the first question
+            encoder().encode_one("a first question")
+            english_word("first")
+        self.c = compose
+        self.names = names
+        self.decision = decision
+
+    def view(self, text: str, rule: Answer) -> QuestionView:
+        q = understand(text, self.names)
+        terms = self.r.terms(q.low, extra_concepts=q.concepts, names=q.names)
+        qvec = encoder().encode_one(q.low)
+        hits = self.dense.search(qvec, k=max(DENSE_CANDIDATES, 8))
+        passage_hits = self.passages.search(qvec, k=PASSAGE_CANDIDATES)
+        lexical = self.r.search(terms, limit=LEXICAL_CANDIDATES) if terms else []
+        total = sum(t.weight for t in terms)
+        unknown = sum(t.weight for t in terms if not t.known)
+        raw = q.low.replace("-", " ").split()
+        words = sum(
+            t.weight
+            for t in terms
+            if not t.known
+            and (t.text in q.names or any(w.startswith(t.text) and english_word(w.strip("?!.,'\"")) for w in raw))
+        )
+        return QuestionView(
+            q=q,
+            terms=terms,
+            qvec=qvec,
+            dense_hits=hits,
+            passage_hits=passage_hits,
+            lexical_top=lexical[0].coverage if lexical else 0.0,
+            lexical_ids=[h.item.id for h in lexical],
+            rule=rule,
+            kind=question_type(q.low),
+            unknown_share=unknown / total if total else 1.0,
+            unknown_words=words / total if total else 0.0,
+            countries={i for m in q.mentions for i in m.ids if i in self.names.country_like},
+            person_asked=bool(_PERSON_ASKED.search(q.low)),
+            misnamed=self._misnamed(q),
+            dates=DATE.findall(q.low),
+        )
+
+    def _misnamed(self, q: Question) -> set[str]:
+        """Countries that qualify the person asked for: "Azerbaijan's prime minister", "the foreign
+        minister of Armenia". A person of another country is not the answer, however close it looks."""
+        tokens = normalise(q.low).replace("-", " ").split()
+        out: set[str] = set()
+        for m in q.mentions:
+            countries = {i for i in m.ids if i in self.names.country_like}
+            if not countries:
+                continue
+            after = tokens[m.end : m.end + 2]
+            before = tokens[max(0, m.start - 3) : m.start]
+            if any(_ROLE.fullmatch(w) for w in after) or (
+                before[-1:] == ["of"] and any(_ROLE.fullmatch(w) for w in before)
+            ):
+                out |= countries
+        return out
+
+    def _rules_out(self, view: QuestionView, item: _Item) -> bool:
+        """A person whose country is not the one the question's role names; and when a person is asked
+        for ("who is the foreign minister of X", "X's defence minister name"), an item naming no person of X."""
+        if not view.misnamed:
+            return False
+        if isinstance(item, Entity) and item.kind == "person":
+            return not view.misnamed & (ancestors(self.kb, item.id) | {item.id})
+        if not view.person_asked:
+            return False
+        tokens = self.r.tokens.get(item.id, frozenset())
+        people = [p for tok, p in self._people.items() if tok in tokens]
+        return not any(view.misnamed & (ancestors(self.kb, p) | {p}) for p in people)
+
+    def candidates(self, view: QuestionView) -> list[Candidate]:
+        out: list[Candidate] = []
+        rule = view.rule
+        if rule.answered:
+            items = [self.kb.items[i] for i in rule.items if i in self.kb.items]
+            out.append(Candidate(items, "rule", rule))
+        seen: set[str] = set()
+        singles: list[tuple[_Item, str]] = []
+        for item_id, _ in view.dense_hits[:DENSE_CANDIDATES]:
+            if item_id in self.kb.items and item_id not in seen:
+                seen.add(item_id)
+                singles.append((self.kb.items[item_id], "dense"))
+        for item_id, _ in view.passage_hits:
+            if item_id in self.kb.items and item_id not in seen:
+                seen.add(item_id)
+                singles.append((self.kb.items[item_id], "passage"))
+        for item_id in view.lexical_ids:
+            if item_id not in seen:
+                seen.add(item_id)
+                singles.append((self.kb.items[item_id], "lexical"))
+        out.extend(Candidate([item], origin) for item, origin in singles)
+        for cand in out:
+            cand.features = self.features(view, cand)
+        return out
+
+    def features(self, view: QuestionView, cand: Candidate) -> dict[str, float]:
+        items = cand.items[:3]
+        sims = [s for it in items if (s := self.dense.similarity(view.qvec, it.id)) is not None]
+        dense = max(sims, default=0.0)
+        psims = [s for it in items if (s := self.passages.similarity(view.qvec, it.id)) is not None]
+        ptop = view.passage_hits[0][1] if view.passage_hits else 0.0
+        top = view.dense_hits[0][1] if view.dense_hits else 0.0
+        ranks = {item_id: n for n, (item_id, _) in enumerate(view.dense_hits)}
+        rank = min((ranks[it.id] for it in items if it.id in ranks), default=None)
+        covs = [self.r.coverage(self.r.tokens[it.id], view.terms) for it in items if it.id in self.r.tokens]
+        coverage = max((c for c, _ in covs), default=0.0)
+        matched = max((m for _, m in covs), default=0)
+        tokens: set[str] = set()
+        for it in items:
+            tokens |= self.r.tokens.get(it.id, frozenset())
+        named = [m for m in view.q.mentions if m.ids]
+        named_ids = {i for m in named for i in m.ids}
+        missing = sum(1 for m in named if not any(id_token(i) in tokens for i in m.ids))
+        counted: set[str] = set()
+        for it in items:
+            counted |= self.r.counted.get(it.id, frozenset())
+        first = cand.items[0] if cand.items else None
+        kind = item_kind(first)
+        owners: set[str] = set()
+        for it in items:
+            owners |= principals(self.kb, it)
+        is_person = isinstance(first, Entity) and first.kind == "person"
+        ids = {it.id for it in items}
+        votes = [
+            bool(ids & {i for i, _ in view.dense_hits[:3]}),
+            bool(ids & {i for i, _ in view.passage_hits[:3]}),
+            bool(ids & set(view.lexical_ids[:3])),
+            cand.origin == "rule" or bool(ids & set(view.rule.items)),
+        ]
+        f: dict[str, float] = {
+            "in_dense_top": float(votes[0]),
+            "in_passage_top": float(votes[1]),
+            "in_lexical_top": float(votes[2]),
+            "retrievers_agree": sum(votes) / len(votes),
+            "bias_rule_answered": float(view.rule.answered),
+            "rule_confidence": cand.answer.confidence if cand.answer is not None else 0.0,
+            "rule_abstained": float(not view.rule.answered),
+            "dense": dense,
+            "dense_top": top,
+            "dense_gap": top - dense,
+            "dense_rank": 1.0 / (1 + rank) if rank is not None else 0.0,
+            "no_vector": float(not sims),
+            "passage": max(psims, default=0.0),
+            "passage_gap": ptop - max(psims, default=0.0),
+            "coverage": coverage,
+            "coverage_top": view.lexical_top,
+            "coverage_gap": view.lexical_top - coverage,
+            "matched_terms": matched / len(view.terms) if view.terms else 0.0,
+            "unknown_share": view.unknown_share,
+            "unknown_words": view.unknown_words,
+            "unknown_other": view.unknown_share - view.unknown_words,
+            "misnamed": float(any(self._rules_out(view, it) for it in items)),
+            "owner_agrees": float(bool(named_ids & owners)),
+            "owner_disagrees": float(bool(named_ids and owners and not named_ids & owners)),
+            "owner_unknown": float(bool(named_ids) and not owners),
+            "country_agrees": float(bool(view.countries & owners)),
+            "country_disagrees": float(bool(view.countries and owners and not view.countries & owners)),
+            "person_asked": float(view.person_asked),
+            "person_given": float(view.person_asked and is_person),
+            "person_missing": float(view.person_asked and not is_person),
+            "named": min(len(named), 3) / 3,
+            "named_missing": missing / len(named) if named else 0.0,
+            "named_all_missing": float(bool(named) and missing == len(named)),
+            "count_asked": float(bool(view.q.count_nouns)),
+            "count_ok": float(bool(view.q.count_nouns & counted)),
+            "date_asked": float(bool(view.dates)),
+            "date_ok": float(bool(view.dates) and any(self._mentions_date(it, d) for it in items
+                                                       for d in view.dates)),
+            "n_items": math.log1p(len(cand.items)),
+            "agree_rule": float(cand.origin == "rule" or (first is not None and first.id in view.rule.items)),
+            f"origin={cand.origin}": 1.0,
+            f"type={view.kind}": 1.0,
+            f"kind={kind}": 1.0,
+            f"type={view.kind}&kind={kind}": 1.0,
+        }
+        return f
+
+    def _mentions_date(self, item: _Item, date: tuple[str, str, str, str]) -> bool:
+        day = date[0] or date[3]
+        month = (date[1] or date[2])[:3]
+        text = " ".join([self.c.sentence(item), *(ev.quote for ev in item.evidence)]).lower()
+        return bool(re.search(rf"\b{day}(?:st|nd|rd|th)?\W+(?:of\W+)?{month}|\b{month}\w*\W+{day}\b", text))
+
+    def compose(self, view: QuestionView, cand: Candidate) -> Answer:
+        """The Answer a candidate gives (composed here for a retrieved item)."""
+        if cand.answer is None:
+            item = cand.items[0]
+            kind = KIND_OF.get(type(item), "qa")
+            cand.answer = self.c.answer(view.q.text, kind, [(self.c.sentence(item), [item])], 0.0)
+        return cand.answer
+
+    def decide(self, text: str, rule: Answer) -> Answer:
+        """The answer to give: the most probable candidate if it is probable enough, else an abstention."""
+        if self.decision is None:
+            return rule
+        view = self.view(text, rule)
+        cands = self.candidates(view)
+        for cand in cands:
+            cand.probability = self.decision.probability(cand.features)
+        # an answer about a person the question's own words rule out is no answer, however close it looks
+        cands = [c for c in cands if not c.features.get("misnamed")]
+        cands.sort(key=lambda c: c.probability, reverse=True)
+        if cands and cands[0].probability >= self.decision.threshold:
+            best = cands[0]
+            return self.compose(view, best).model_copy(update={"confidence": round(best.probability, 3)})
+        near = [c.items[0] for c in cands if c.items and c.probability >= SUGGEST_PROBABILITY][:3]
+        if not rule.answered:
+            if rule.suggestions or not near:
+                return rule.model_copy(update={"confidence": round(cands[0].probability, 3) if cands else 0.0})
+        top = cands[0].probability if cands else 0.0
+        if not near and rule.answered:
+            near = [self.kb.items[i] for i in rule.items[:3] if i in self.kb.items]
+            near = [it for it in near if self.r.coverage(self.r.tokens[it.id], view.terms)[0] >= SUGGEST_AT]
+        return self.c.abstain(text, suggestions=near, confidence=top)
+
+
+__all__ = ["HybridDecider", "QuestionView"]

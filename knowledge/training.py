@@ -1,0 +1,189 @@
+"""Fit the answer/abstain decision on labelled questions: ``python -m knowledge.training``.
+
+Every labelled question (the team's question sets in ``tests/data``) is put to the question
+handlers and the retrievers; each candidate answer is labelled correct when it passes the
+evaluation scorer's test (it answers, contains one alternative of every expected group and
+cites an expected source). A logistic model is fitted on the candidates' features, and the
+threshold that best balances answering and abstaining is chosen on the training questions.
+
+Before the final fit, each question set is held out in turn (fit on the others, score it):
+that held-out figure is the estimate for wording the decision has not seen, and it is printed
+and kept in the parameters file beside the weights. Needs the ``dev`` extra (scikit-learn).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.decision import FEATURES, PARAMS_FILE, vectorise
+from knowledge.engine import MAX_QUESTION_CHARS, AnswerEngine
+from knowledge.loader import DEFAULT_DIR, load_knowledge
+from knowledge.models import Answer
+from knowledge.text import clean_input
+from knowledge.wording import plain_question
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+
+
+def fold(text: str) -> str:
+    """The scorer's comparison form: case and accents folded, quotes unified, digit groups joined."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    text = re.sub(r"(?<=\d)[,\u00a0\u202f ](?=\d{3}\b)", "", text)
+    return re.sub(r"\s+", " ", text).lower()
+
+
+def passes(answer: Answer, expect: list[list[str]] | None, sources: list[str] | None) -> bool:
+    """The scorer's test for one answerable case."""
+    if expect is None or not answer.answered:
+        return False
+    body = fold(answer.answer)
+    if not all(any(fold(alt) in body for alt in group) for group in expect):
+        return False
+    return sources is None or any(c.source in sources for c in answer.citations)
+
+
+@dataclass
+class Case:
+    set_name: str
+    question: str
+    expect: list[list[str]] | None
+    sources: list[str] | None
+
+
+def load_cases(paths: list[Path]) -> list[Case]:
+    out = []
+    for path in paths:
+        for c in json.loads(path.read_text(encoding="utf-8")):
+            out.append(Case(path.stem, c["question"], c["expect"], c["sources"]))
+    return out
+
+
+@dataclass
+class Table:
+    x: np.ndarray
+    y: np.ndarray
+    question: np.ndarray  # the case each candidate row belongs to
+    cases: list[Case]
+
+
+def build_table(engine: AnswerEngine, cases: list[Case]) -> Table:
+    rows, labels, owner = [], [], []
+    for n, case in enumerate(cases):
+        text = plain_question(clean_input(case.question, MAX_QUESTION_CHARS))
+        rule = engine.intents.answer(text)
+        view = engine.hybrid.view(text, rule)
+        for cand in engine.hybrid.candidates(view):
+            rows.append(vectorise(cand.features))
+            labels.append(passes(engine.hybrid.compose(view, cand), case.expect, case.sources))
+            owner.append(n)
+    return Table(np.array(rows), np.array(labels, dtype=int), np.array(owner), cases)
+
+
+def _fit(x: np.ndarray, y: np.ndarray, c: float):
+    from sklearn.linear_model import LogisticRegression
+
+    mu = x.mean(axis=0)
+    sigma = x.std(axis=0)
+    sigma = np.where(sigma > 0, sigma, 1.0)
+    model = LogisticRegression(C=c, max_iter=5000)
+    model.fit((x - mu) / sigma, y)
+    return model, mu, sigma
+
+
+def _best_per_question(p: np.ndarray, t: Table, idx: np.ndarray) -> dict[int, tuple[float, bool]]:
+    """Per question: the highest probability among its candidates and whether that candidate passes."""
+    best: dict[int, tuple[float, bool]] = {}
+    for row in idx:
+        q = int(t.question[row])
+        if q not in best or p[row] > best[q][0]:
+            best[q] = (float(p[row]), bool(t.y[row]))
+    return best
+
+
+def _accuracy(best: dict[int, tuple[float, bool]], cases: list[Case], questions: list[int], tau: float):
+    ans = ans_ok = abs_ = abs_ok = 0
+    for q in questions:
+        p, ok = best.get(q, (0.0, False))
+        if cases[q].expect is None:
+            abs_ += 1
+            abs_ok += p < tau
+        else:
+            ans += 1
+            ans_ok += p >= tau and ok
+    return ans_ok / max(ans, 1), abs_ok / max(abs_, 1)
+
+
+def _choose_threshold(best, cases, questions) -> float:
+    grid = np.linspace(0.05, 0.95, 91)
+    scores = [sum(_accuracy(best, cases, questions, tau)) for tau in grid]
+    return float(grid[int(np.argmax(scores))])
+
+
+def evaluate_held_out(t: Table, c: float) -> dict[str, tuple[float, float]]:
+    """Each set held out in turn: (answer_acc, abstain_acc) with the decision fitted on the others."""
+    out = {}
+    names = sorted({case.set_name for case in t.cases})
+    for name in names:
+        held = np.array([t.cases[q].set_name == name for q in t.question])
+        model, mu, sigma = _fit(t.x[~held], t.y[~held], c)
+        p = model.predict_proba((t.x - mu) / sigma)[:, 1]
+        train_q = sorted({int(q) for q in t.question[~held]})
+        tau = _choose_threshold(_best_per_question(p, t, np.where(~held)[0]), t.cases, train_q)
+        held_q = [n for n, case in enumerate(t.cases) if case.set_name == name]
+        out[name] = _accuracy(_best_per_question(p, t, np.where(held)[0]), t.cases, held_q, tau)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m knowledge.training", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=DATA, help="folder of question sets (*_cases*.json)")
+    ap.add_argument("--knowledge", type=Path, default=DEFAULT_DIR)
+    ap.add_argument("--out", type=Path, default=PARAMS_FILE)
+    ap.add_argument("--c", type=float, default=0.1, help="inverse L2 strength of the logistic model")
+    ap.add_argument("--no-held-out", action="store_true", help="skip the held-out evaluation")
+    args = ap.parse_args(argv)
+    paths = sorted(p for p in args.data.glob("*cases*.json"))
+    cases = load_cases(paths)
+    engine = AnswerEngine(load_knowledge(args.knowledge), decision=None)
+    table = build_table(engine, cases)
+    print(f"{len(cases)} questions from {len(paths)} sets, {len(table.y)} candidates, {table.y.sum()} correct")
+    held: dict[str, tuple[float, float]] = {}
+    if not args.no_held_out:
+        held = evaluate_held_out(table, args.c)
+        for name, (a, b) in held.items():
+            print(f"held out {name:<22} answer_acc={a:.3f} abstain_acc={b:.3f}")
+    model, mu, sigma = _fit(table.x, table.y, args.c)
+    p = model.predict_proba((table.x - mu) / sigma)[:, 1]
+    questions = list(range(len(cases)))
+    best = _best_per_question(p, table, np.arange(len(p)))
+    tau = _choose_threshold(best, cases, questions)
+    a, b = _accuracy(best, cases, questions, tau)
+    print(f"fitted on all: threshold={tau:.2f} answer_acc={a:.3f} abstain_acc={b:.3f} (training questions)")
+    params = {
+        "about": "answer/abstain decision fitted by python -m knowledge.training; see knowledge/decision.py",
+        "weights": {name: float(w) for name, w in zip(FEATURES, model.coef_[0], strict=True) if w},
+        "bias": float(model.intercept_[0]),
+        "threshold": tau,
+        "mean": {name: float(v) for name, v in zip(FEATURES, mu, strict=True) if v},
+        "scale": {name: float(v) for name, v in zip(FEATURES, sigma, strict=True) if v != 1.0},
+        "trained_on": [p.name for p in paths],
+        "held_out": {k: {"answer_acc": round(a, 3), "abstain_acc": round(b, 3)} for k, (a, b) in held.items()},
+    }
+    args.out.write_text(json.dumps(params, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Small talk and follow-ups: replies from the story file, follow-ups read against the last question."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.conversation import Conversations, Turn
+from knowledge.engine import AnswerEngine
+from knowledge.loader import load_knowledge
+from knowledge.models import Answer
+
+
+@pytest.fixture(scope="module")
+def engine() -> AnswerEngine:
+    return AnswerEngine(load_knowledge())
+
+
+@pytest.mark.parametrize("text", ["hi", "Hello there!", "thanks!", "thx", "what can you do", "help", "r u a bot",
+                                  "who are you?", "bye"])
+def test_small_talk_gets_a_short_reply_not_an_answer(engine: AnswerEngine, text: str) -> None:
+    """Greetings, thanks, help and 'are you a bot' get a chat reply (never 'answered', never cited)."""
+    ans = engine.ask(text)
+    assert ans.kind == "chat" and not ans.answered and not ans.citations
+    assert "sources don't say" not in ans.answer
+
+
+def test_help_offers_the_story_files_examples(engine: AnswerEngine) -> None:
+    """The reply to 'what can you do' suggests the example questions of the knowledge folder's story file."""
+    ans = engine.ask("what can you do")
+    assert [s.question for s in ans.suggestions] == engine.kb.story.examples[:3]
+
+
+def test_help_alone_is_not_a_question_about_help(engine: AnswerEngine) -> None:
+    """'help' is a request for help, not a question about who asked whom for help."""
+    assert engine.ask("help").kind == "chat"
+
+
+def test_follow_up_takes_the_new_name_in_place_of_the_old(engine: AnswerEngine) -> None:
+    """'and armenia?' after a question about Azerbaijan's dead asks for Armenia's dead."""
+    first = engine.converse("how many azerbaijani soldiers were killed?")
+    assert "50" in first.answer.answer
+    second = engine.converse("and armenia?", first)
+    assert second.answer.answered and "49" in second.answer.answer
+    assert second.answer.question == "and armenia?"
+
+
+def test_who_said_that_points_at_the_quotation_just_given(engine: AnswerEngine) -> None:
+    """'who said that?' after a quotation names its speaker."""
+    first = engine.converse("what did blinken say?")
+    assert first.quoted
+    second = engine.converse("who said that?", first)
+    assert second.answer.answered and "Blinken" in second.answer.answer
+
+
+def test_without_a_previous_question_a_follow_up_stands_alone(engine: AnswerEngine) -> None:
+    """'and armenia?' with no conversation is read on its own (and may well be refused)."""
+    turn = engine.converse("and armenia?", None)
+    assert turn.question == "and armenia?"
+
+
+def test_conversations_forget_after_their_time_and_keep_no_chat() -> None:
+    """A turn is remembered per key for the follow-up window only; small talk is not remembered."""
+    conv = Conversations(ttl=10)
+    ans = Answer(question="q", answered=True, kind="qa", answer="a", confidence=1.0)
+    conv.remember("a:1", Turn("q", ans, at=100.0))
+    assert conv.previous("a:1", now=105.0) is not None
+    assert conv.previous("a:1", now=111.0) is None
+    assert conv.previous("b:1", now=105.0) is None
+    chat = Answer(question="hi", answered=False, kind="chat", answer="Hi!", confidence=1.0)
+    conv.remember("c:1", Turn("hi", chat, at=100.0))
+    assert conv.previous("c:1", now=101.0) is None

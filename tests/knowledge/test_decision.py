@@ -1,0 +1,72 @@
+"""The fitted answer/abstain decision: its parameters load, its probabilities order candidates sensibly."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from knowledge.decision import FEATURES, PARAMS_FILE, Decision, question_type
+from knowledge.engine import AnswerEngine
+from knowledge.loader import load_knowledge
+from knowledge.models import Answer
+from knowledge.training import passes
+
+
+def test_the_shipped_parameters_load_and_name_only_known_features() -> None:
+    """decision.json holds weights for known features, a threshold in (0, 1) and its held-out figures."""
+    data = json.loads(PARAMS_FILE.read_text(encoding="utf-8"))
+    assert set(data["weights"]) <= set(FEATURES)
+    assert 0.0 < data["threshold"] < 1.0
+    assert data["held_out"], "the fit records its held-out estimate"
+    Decision.load()
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("how many people died", "count"),
+        ("who said there is no military solution", "who_said"),
+        ("what did the kremlin say", "what_said"),
+        ("when did the fighting start", "when"),
+        ("where did the fighting happen", "where"),
+        ("which newspaper reported the toll", "source"),
+        ("did russia send troops", "yesno"),
+    ],
+)
+def test_question_forms(question: str, kind: str) -> None:
+    """General English question forms are told apart."""
+    assert question_type(question) == kind
+
+
+@pytest.fixture(scope="module")
+def engine() -> AnswerEngine:
+    return AnswerEngine(load_knowledge())
+
+
+def test_confidence_is_the_decisions_probability(engine: AnswerEngine) -> None:
+    """An answer's confidence is at least the fitted threshold; a refusal's is below it."""
+    threshold = Decision.load().threshold
+    ans = engine.ask("how many Armenian soldiers were killed?")
+    assert ans.answered and ans.confidence >= threshold
+    refused = engine.ask("what is the GDP of Azerbaijan?")
+    assert not refused.answered and refused.confidence < threshold
+
+
+def test_a_question_about_one_countrys_official_is_not_answered_with_anothers(engine: AnswerEngine) -> None:
+    """'Azerbaijan's prime minister' is not answered with Armenia's."""
+    ans = engine.ask("who is Azerbaijan's prime minister?")
+    assert not ans.answered or "Pashinyan" not in ans.answer
+
+
+def test_the_labels_follow_the_scorer() -> None:
+    """A candidate is correct only when it answers, has every expected group and cites an expected source."""
+    from knowledge.models import Citation
+
+    cite = Citation(n=1, source="s1", quote="forty-nine soldiers")
+    ans = Answer(question="q", answered=True, kind="qa", answer="49 soldiers died [1]", citations=[cite],
+                 confidence=0.9)
+    assert passes(ans, [["49", "forty-nine"]], ["s1"])
+    assert not passes(ans, [["49"], ["wounded"]], ["s1"])
+    assert not passes(ans, [["49"]], ["s2"])
+    assert not passes(ans.model_copy(update={"answered": False}), [["49"]], ["s1"])
