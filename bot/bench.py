@@ -28,11 +28,12 @@ import psutil
 from rapidfuzz import fuzz, process, utils
 
 from bot.bench_data import BenchQuestion, SyntheticKnowledge, build_knowledge
+from knowledge.dense import CACHE
 from knowledge.engine import AnswerEngine
 from knowledge.loader import DEFAULT_DIR
 from knowledge.service import KnowledgeService
 
-DEV_CASES = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_cases.json"
+DEV_CASES = Path(__file__).resolve().parents[1] / "tests" / "data" / "dev_cases.json"
 GENERIC_QUESTIONS = [  # used when ../shared/eval is not beside the checkout
     "how many soldiers were killed", "who said the attack was a provocation", "what did russia say",
     "when did the fighting start", "where did the shelling happen", "what is nagorno-karabakh",
@@ -122,6 +123,40 @@ def _latencies(engine: AnswerEngine, questions: list[str]) -> tuple[list[float],
     return times, answers
 
 
+def _retriever_recall(engine: AnswerEngine, questions: list[BenchQuestion]) -> dict:
+    """Recall@1 and @10 of each retriever, and of their union, on questions with an intended item; and the
+    time to encode one question (the dense path's own cost, included in every answer's latency)."""
+    from knowledge.dense import encoder
+    from knowledge.understand import understand
+
+    ranked: dict[str, list[list[str]]] = {"lexical": [], "dense": [], "passage": [], "union": []}
+    encode_times: list[float] = []
+    targets = [q for q in questions if q.item]
+    for q in targets:
+        read = understand(q.text, engine.names)
+        terms = engine.retriever.terms(read.low, extra_concepts=read.concepts, names=read.names)
+        lexical = [h.item.id for h in engine.retriever.search(terms, limit=10)] if terms else []
+        t = time.perf_counter()
+        qvec = encoder().encode_one(read.low + " ")  # a fresh string: the question memo would hide the cost
+        encode_times.append(time.perf_counter() - t)
+        dense = [i for i, _ in engine.dense.search(qvec, k=10)]
+        passage = [i for i, _ in engine.passages.search(qvec, k=10)]
+        union: list[str] = []
+        padded = (lexical + [""] * 10, dense + [""] * 10, passage + [""] * 10)
+        for group in zip(*padded, strict=False):  # interleaved by rank
+            union.extend(i for i in group if i and i not in union)
+        for name, ids in (("lexical", lexical), ("dense", dense), ("passage", passage), ("union", union)):
+            ranked[name].append(ids)
+    out = {}
+    for name, lists in ranked.items():
+        out[name] = {f"recall@{k}": round(sum(q.item in ids[:k] for q, ids in zip(targets, lists, strict=True))
+                                           / max(1, len(targets)), 3) for k in (1, 10)}
+    out["questions"] = len(targets)
+    out["encode_p50_ms"] = _ms(percentile(encode_times, 50)) if encode_times else 0.0
+    out["encode_p99_ms"] = _ms(percentile(encode_times, 99)) if encode_times else 0.0
+    return out
+
+
 def _started(directory: Path, service: KnowledgeService | None = None) -> AnswerEngine:
     """Load the way the bot loads at start-up (KnowledgeService: built off the loop, then frozen out of
     the collector), so that query latencies are those of a running bot."""
@@ -140,11 +175,18 @@ def bench_size(n_items: int, workdir: Path, log) -> dict:
     gc.collect()
     rss_before = _rss_mb()
     t = time.perf_counter()
-    service = KnowledgeService(synth.directory)
+    cache = workdir / f"vectors_{n_items}.npz"
+    service = KnowledgeService(synth.directory, vector_cache=cache)
     engine = _started(synth.directory, service)
     load_s = time.perf_counter() - t
     rss = _rss_mb()
-    log(f"{n_items:>7} items: loaded and indexed in {load_s:.2f} s")
+    log(f"{n_items:>7} items: loaded and indexed in {load_s:.2f} s (cold: every vector encoded)")
+    # a restart: the same folder, the vectors read back from the cache file
+    CACHE.vectors.clear()
+    t = time.perf_counter()
+    _started(synth.directory, KnowledgeService(synth.directory, vector_cache=cache))
+    warm_s = time.perf_counter() - t
+    log(f"{n_items:>7} items: restarted with the vector cache in {warm_s:.2f} s")
 
     _latencies(engine, [q.text for q in questions[:20]])  # warm caches the way a running bot has them
     times, answers = _latencies(engine, [q.text for q in questions])
@@ -156,6 +198,7 @@ def bench_size(n_items: int, workdir: Path, log) -> dict:
         by_kind[kind] = {"questions": len(rows), "p50_ms": _ms(percentile([t for *_, t in rows], 50)),
                          "hit_rate" if kind != "miss" else "abstained": round(good / max(1, len(rows)), 3)}
     answer_of = {q.text: a for q, a in zip(questions, answers, strict=True)}
+    recall = _retriever_recall(engine, questions)
 
     subset = _spread(questions, _baseline_budget(n_items))
     base_times, base_hits, engine_hits_subset = [], [], []
@@ -181,7 +224,8 @@ def bench_size(n_items: int, workdir: Path, log) -> dict:
 
     p50, base_p50 = percentile(times, 50), percentile(base_times, 50)
     return {
-        "items": synth.items, "load_s": round(load_s, 3), "rss_mb": rss,
+        "items": synth.items, "load_s": round(load_s, 3), "load_warm_cache_s": round(warm_s, 3), "rss_mb": rss,
+        "retrievers": recall,
         "rss_delta_mb": round(rss - rss_before, 1),
         "p50_ms": _ms(p50), "p99_ms": _ms(percentile(times, 99)), "max_ms": _ms(max(times)),
         "baseline_p50_ms": _ms(base_p50), "speedup_p50": round(base_p50 / p50, 1),
@@ -229,10 +273,15 @@ def machine() -> dict:
 
 
 def render_table(result: dict) -> str:
-    cols = ["items", "load_s", "rss_mb", "p50_ms", "p99_ms", "baseline_p50_ms", "speedup_p50", "hit_rate",
+    cols = ["items", "load_s", "load_warm_cache_s", "rss_mb", "p50_ms", "p99_ms", "baseline_p50_ms", "speedup_p50", "hit_rate",
             "baseline_hit_rate", "reload_max_stall_ms", "burst_max_stall_ms"]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     lines += ["| " + " | ".join(str(row[c]) for c in cols) + " |" for row in result["sizes"]]
+    for row in result["sizes"]:
+        r = row["retrievers"]
+        lines.append(f"{row['items']} items, recall@1/@10 over {r['questions']} questions: " + ", ".join(
+            f"{name} {r[name]['recall@1']}/{r[name]['recall@10']}" for name in ("lexical", "dense", "passage", "union"))
+            + f"; encoding a question p50 {r['encode_p50_ms']} ms, p99 {r['encode_p99_ms']} ms")
     s = result["shipped"]
     m = result["machine"]
     lines += ["", f"shipped knowledge base: {s['questions']} questions ({s['question_set']}), "

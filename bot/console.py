@@ -78,14 +78,14 @@ class Console:
             lines.append(f"  {cmd.usage:<42} {cmd.summary}")
         lines.append(f"  {KB_USAGE}")
         lines.append("  /help  this list          /quit  leave")
-        lines.append("Examples: /casualties side:armenia   /who-said blinken   /responses turkey   "
-                     "how many Azerbaijani soldiers died?")
+        examples = self.service.engine.kb.story.examples[:3] if self.service.loaded else []
+        lines.append("Examples: " + "   ".join(examples or ["/timeline", "/sources", "/casualties"]))
         return "\n".join(lines)
 
     def greeting(self) -> str:
         kb = self.service.engine.kb
         counts = kb.counts()
-        return (f"Cited answers about the September 2022 Armenia–Azerbaijan border clashes "
+        return (f"{kb.story.description} "
                 f"(knowledge base {kb.version}: {counts.get('source', 0)} articles, "
                 f"{sum(counts.values()) - counts.get('source', 0)} curated items).\n" + self.help_text())
 
@@ -135,7 +135,10 @@ class Console:
         if refusal:
             self.say(refusal)
             return
-        answer = command.answer(self.service.engine, **options)
+        if command.name == "ask":  # free text: a follow-up is read against this console's last question
+            answer = self.service.ask(options.get("question", ""), conversation="console")
+        else:
+            answer = command.answer(self.service.engine, **options)
         self.say(render_answer(answer))
         self.say()
         await self.service.record_question(answer, question=logged, transport="console")

@@ -94,7 +94,7 @@ async def send_answer(interaction: discord.Interaction, answer: Answer, *, asked
 
 async def answer_suggestion(interaction: discord.Interaction, suggestion: Suggestion) -> None:
     """A "did you mean" button: answer the suggested question, privately to whoever clicked."""
-    answer = service_of(interaction).engine.ask(suggestion.question)
+    answer = await service_of(interaction).ask_off_loop(suggestion.question)
     await send_answer(interaction, answer, asked=suggestion.question, logged_question=suggestion.question,
                       ephemeral=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 
@@ -18,12 +19,34 @@ from knowledge.models import Answer
 
 log = logging.getLogger(__name__)
 
+DEFER_AFTER_S = 1.0  # an answer not ready by then is preceded by a deferral (the deadline is 3 s)
+
 NO_MENTIONS = discord.AllowedMentions.none()
-FREE_TEXT_HINT = (
-    "Ask me about the September 2022 Armenia–Azerbaijan border clashes, for example "
-    "“how many Armenian soldiers were killed?”, or use /casualties, /who-said, /responses, "
-    "/background, /timeline or /sources."
-)
+
+
+def free_text_hint(engine: AnswerEngine) -> str:
+    story = engine.kb.story
+    example = f", for example \u201c{story.examples[0]}\u201d" if story.examples else ""
+    return (f"Ask me about {story.name}{example}, or use /casualties, /who-said, /responses, "
+            "/background, /timeline or /sources.")
+
+
+async def answer_in_time(interaction: discord.Interaction, question: str) -> Answer:
+    """The answer, worked out off the event loop; if it is slow in coming (a burst of questions queued
+    before it), the interaction is deferred first so Discord's 3-second deadline is always met."""
+    service = interaction.client.service  # type: ignore[attr-defined]
+    pending = asyncio.ensure_future(
+        service.ask_off_loop(question, conversation_key(interaction.channel_id, interaction.user.id)))
+    try:
+        return await asyncio.wait_for(asyncio.shield(pending), DEFER_AFTER_S)
+    except TimeoutError:
+        await interaction.response.defer(thinking=True)
+        return await pending
+
+
+def conversation_key(channel_id: int | None, user_id: int) -> str:
+    """Whose follow-ups are read together: one person in one channel (or DM)."""
+    return f"{channel_id}:{user_id}"
 
 
 def answer(engine: AnswerEngine, question: str = "") -> Answer:
@@ -50,12 +73,12 @@ class Ask(commands.Cog):
         self._free_text_cooldown = (commands.CooldownMapping.from_cooldown(1, per, commands.BucketType.user)
                                     if per > 0 else None)
 
-    @app_commands.command(name="ask", description="Ask a question about the clashes in your own words")
-    @app_commands.describe(question="Your question, e.g. how many Azerbaijani soldiers died?")
+    @app_commands.command(name="ask", description="Ask a question about the story in your own words")
+    @app_commands.describe(question="Your question, in your own words")
     @app_commands.checks.dynamic_cooldown(ask_cooldown, key=lambda i: i.user.id)
     async def ask(self, interaction: discord.Interaction,
                   question: app_commands.Range[str, 1, TEXT_OPTION_MAX]) -> None:
-        result = answer(self.bot.service.engine, question)
+        result = await answer_in_time(interaction, question)
         await send_answer(interaction, result, asked=question, logged_question=question)
 
     @commands.Cog.listener()
@@ -75,12 +98,13 @@ class Ask(commands.Cog):
                 log.debug("free text from %s rate-limited", message.author.id)
                 return
         question = strip_bot_mention(message.content, bot.user.id)
-        refusal = too_long(question, bot.settings.max_question_chars) if question else FREE_TEXT_HINT
+        refusal = (too_long(question, bot.settings.max_question_chars) if question
+                   else free_text_hint(bot.service.engine))
         if refusal is not None:
             await message.reply(message_text(refusal), mention_author=False, allowed_mentions=NO_MENTIONS)
             return
         service = bot.service
-        result = answer(service.engine, question)
+        result = await service.ask_off_loop(question, conversation_key(message.channel.id, message.author.id))
         pages = render_answer(result, asked=question, kb_version=service.engine.kb.version)
         view = AnswerView(pages, suggestions=result.suggestions, store=service.store,
                           on_suggestion=answer_suggestion)
