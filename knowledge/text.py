@@ -26,6 +26,7 @@ _QUOTES = str.maketrans(
 _WS = re.compile(r"\s+")
 _ELLIPSIS = re.compile(r"\.\.\.|\u2026|\[\u2026\]|\(\u2026\)")
 _ZERO_WIDTH = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -58,10 +59,13 @@ _MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b")
 
 def clean_input(text: str, limit: int = 500) -> str:
     """Make user input safe to match: no control or zero-width characters, no chat mentions, bounded length."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = _MENTION.sub(" ", text)
+    # undecodable input (lone surrogates from invalid UTF-8) becomes U+FFFD: it can still be printed as JSON
+    text = _SURROGATE.sub("\ufffd", text or "")
+    text = unicodedata.normalize("NFKC", text)
+    # invisible characters go first, so that "@\u200beveryone" is seen as the mention it renders as
     text = _ZERO_WIDTH.sub("", text)
     text = _CONTROL.sub(" ", text)
+    text = _MENTION.sub(" ", text)
     text = _WS.sub(" ", text).strip()
     return text[:limit]
 
