@@ -47,30 +47,41 @@ class Encoder:
     """Sentence vectors (L2-normalised, float32) from the bundled ONNX model on the CPU."""
 
     def __init__(self, threads: int = 1) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         model, tokenizer = _model_files()
+        self.model = model
         self.tokenizer = Tokenizer.from_file(str(tokenizer))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding()
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+        # a question is encoded on one thread (short input: more threads only add hand-over cost);
+        # item texts in bulk, off the event loop, on every core
+        self.session = self._session(threads)
+        self._bulk = None
         self._inputs = {i.name for i in self.session.get_inputs()}
         self._lock = threading.Lock()  # one run at a time per session keeps the thread count honest
         self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
 
+    def _session(self, threads: int):
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        return ort.InferenceSession(str(self.model), options, providers=["CPUExecutionProvider"])
+
     def encode(self, texts: Sequence[str], batch: int = 32) -> np.ndarray:
         """Vectors for ``texts``, one row each."""
         out = np.zeros((len(texts), DIM), dtype=np.float32)
+        if len(texts) > batch and self._bulk is None:
+            self._bulk = self._session(min(os.cpu_count() or 1, 4))
+        session = self._bulk if len(texts) > batch else self.session
         # similar lengths together: padding costs as much as real tokens
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for start in range(0, len(order), batch):
             rows = order[start : start + batch]
-            out[rows] = self._run([texts[i] for i in rows])
+            out[rows] = self._run([texts[i] for i in rows], session)
         return out
 
     def encode_one(self, text: str) -> np.ndarray:
@@ -79,21 +90,28 @@ class Encoder:
         if hit is not None:
             self._memo.move_to_end(text)
             return hit
-        vec = self._run([text])[0]
+        vec = self._run([text], self.session)[0]
         self._memo[text] = vec
         if len(self._memo) > _QUESTION_MEMO:
             self._memo.popitem(last=False)
         return vec
 
-    def _run(self, texts: list[str]) -> np.ndarray:
+    def forget(self) -> None:
+        """Forget remembered question vectors."""
+        self._memo.clear()
+
+    def _run(self, texts: list[str], session) -> np.ndarray:
         enc = self.tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in enc], dtype=np.int64)
         mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
-        with self._lock:
-            hidden = self.session.run(None, feeds)[0]
+        if session is self.session:
+            with self._lock:
+                hidden = session.run(None, feeds)[0]
+        else:
+            hidden = session.run(None, feeds)[0]
         summed = (hidden * mask[..., None]).sum(axis=1)
         vecs = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
         return (vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)).astype(np.float32)
@@ -142,6 +160,12 @@ class VectorCache:
                 self.vectors.setdefault(bytes(k), v)
             self._loaded.add(path)
 
+    def clear(self) -> None:
+        """Forget every vector held in memory (the files stay; a later ``load`` reads them again)."""
+        with self._lock:
+            self.vectors.clear()
+            self._loaded.clear()
+
     def save(self, path: Path, keep: Iterable[bytes]) -> None:
         """Write the vectors of ``keep`` to ``path`` atomically (a failure is logged, never raised)."""
         with self._lock:
@@ -165,10 +189,9 @@ CACHE = VectorCache()
 class DenseIndex:
     """Vectors of every item's texts; a question finds items by their best-matching text."""
 
-    def __init__(self, entries: Iterable[tuple[str, Sequence[str]]], cache_file: Path | None = None,
-                 cache: VectorCache | None = None) -> None:
+    def __init__(self, entries: Iterable[tuple[str, Sequence[str]]], cache: VectorCache | None = None) -> None:
         """``entries``: (item id, texts) pairs. Texts already in the cache (the process's, unless
-        ``cache`` is given) are not encoded again."""
+        ``cache`` is given) are not encoded again; new ones are added to it."""
         cache = CACHE if cache is None else cache
         owners: list[str] = []
         keys: list[bytes] = []
@@ -178,16 +201,13 @@ class DenseIndex:
                 owners.append(item_id)
                 keys.append(digest(text))
                 texts.append(text)
-        if cache_file is not None:
-            cache.load(cache_file)
+        self.keys = keys
         missing = [i for i, k in enumerate(keys) if k not in cache.vectors]
         self.encoded = len(dict.fromkeys(keys[i] for i in missing))
         if missing:
             vecs = encoder().encode([texts[i] for i in missing])
             for i, v in zip(missing, vecs, strict=True):
                 cache.vectors[keys[i]] = v
-            if cache_file is not None:
-                cache.save(cache_file, keys)
         self.owners = np.array(owners, dtype=object)
         self.matrix = (
             np.stack([cache.vectors[k] for k in keys]).astype(np.float32)

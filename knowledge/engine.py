@@ -22,7 +22,8 @@ from knowledge.analysis import analyse
 from knowledge.compose import Composer, unique
 from knowledge.conversation import Turn, follow_up, small_talk_kind, small_talk_reply
 from knowledge.decision import PARAMS_FILE, Decision
-from knowledge.dense import DenseIndex
+from knowledge.dense import CACHE as VECTORS
+from knowledge.dense import DenseIndex, encoder
 from knowledge.hybrid import HybridDecider, ancestors
 from knowledge.index import FuzzyIndex
 from knowledge.intents import IntentHandlers
@@ -233,12 +234,16 @@ class AnswerEngine:
             for word in analyse(src.outlet or ""):
                 self.outlet_words[word].add(src.id)
         self.intents = IntentHandlers(self)
-        self.dense = DenseIndex(((it.id, _dense_texts(kb, it)) for it in kb.items.values()), vector_cache)
+        if vector_cache is not None:
+            VECTORS.load(vector_cache)
+        self.dense = DenseIndex(((it.id, _dense_texts(kb, it)) for it in kb.items.values()), VECTORS)
         # the articles' own words: a question paraphrasing a passage finds the items citing it
         self.passages = DenseIndex(
             ((it.id, [ev.quote for ev in it.evidence]) for it in kb.items.values() if not isinstance(it, Entity)),
-            vector_cache,
+            VECTORS,
         )
+        if vector_cache is not None and (self.dense.encoded or self.passages.encoded):
+            VECTORS.save(vector_cache, self.dense.keys + self.passages.keys)  # what this knowledge base uses
         self._answers: OrderedDict[str, Answer] = OrderedDict()
         self.hybrid = HybridDecider(
             kb, self.retriever, self.dense, self.passages, self.compose, self.names,
@@ -333,6 +338,11 @@ class AnswerEngine:
         except Exception:  # an engine bug must not take a transport down with it
             log.exception("engine failed on question %r", text[:200])
             return text, self.compose.abstain(text, "Sorry, I could not work that question out.")
+
+    def forget_answers(self) -> None:
+        """Drop remembered answers and question vectors (the benchmark measures work, not memory)."""
+        self._answers.clear()
+        encoder().forget()
 
     def _answer(self, plain: str) -> Answer:
         # the engine never changes, so a question asked again (popular ones are) gets the same answer

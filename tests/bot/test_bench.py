@@ -41,6 +41,12 @@ def test_run_reports_every_key_of_the_issue_schema() -> None:
     assert row["baseline_p50_ms"] > 0 and row["speedup_p50"] > 0
     assert 0 <= row["hit_rate"] <= 1 and 0 <= row["baseline_hit_rate"] <= 1
     assert row["reload_max_stall_ms"] >= 0 and row["burst_max_stall_ms"] >= 0
+    assert 0 < row["load_warm_cache_s"]
+    retrievers = row["retrievers"]
+    for name in ("lexical", "dense", "passage", "union"):
+        assert 0 <= retrievers[name]["recall@1"] <= retrievers[name]["recall@10"] <= 1
+    assert retrievers["union"]["recall@10"] >= max(retrievers[n]["recall@10"] for n in ("lexical", "dense"))
+    assert retrievers["encode_p50_ms"] > 0
     shipped = result["shipped"]
     assert shipped["questions"] > 0 and 0 < shipped["p50_ms"] <= shipped["p99_ms"]
     json.dumps(result)

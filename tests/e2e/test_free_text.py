@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 
 from tests.e2e.conftest import assert_discord_accepted_everything
 from tests.fakediscord import FakeDiscord, rules
-from tests.fakediscord.citedbot import RunningBot
+from tests.fakediscord.citedbot import RunningBot, running_bot
 from tests.fakediscord.harness import eventually
 
 QUESTION = "how many Armenian soldiers were killed?"
@@ -63,4 +64,23 @@ async def test_everyone_and_role_mentions_ping_nobody(fake: FakeDiscord, cited: 
     for request, body in bodies:
         assert body["allowed_mentions"]["parse"] == [], request.path
         assert rules.pings(body, is_reply=bool(body.get("message_reference"))) == []
+    assert_discord_accepted_everything(fake)
+
+
+async def test_small_talk_and_a_follow_up_in_a_direct_message(fake: FakeDiscord, tmp_path: Path) -> None:
+    """'hi' gets a greeting from the story file; 'and azerbaijan?' after a question reads as its follow-up."""
+    async with running_bot(fake, tmp_path, ask_cooldown_seconds=0) as cited:
+        await _greeting_then_follow_up(fake, cited)
+
+
+async def _greeting_then_follow_up(fake: FakeDiscord, cited: RunningBot) -> None:
+    await fake.say("hi", dm=True)
+    (greeting,) = await eventually(lambda: fake.bot_messages(fake.dm_channel_for(fake.reader)))
+    assert "don't say" not in _text(greeting)
+    assert cited.service.engine.kb.story.examples[0] in _text(greeting)
+    await fake.say(QUESTION, dm=True)
+    await eventually(lambda: len(fake.bot_messages(fake.dm_channel_for(fake.reader))) >= 2 or None)
+    await fake.say("and azerbaijan?", dm=True)
+    replies = await eventually(lambda: (m := fake.bot_messages(fake.dm_channel_for(fake.reader)))[2:] and m)
+    assert "50" in _text(replies[2])
     assert_discord_accepted_everything(fake)

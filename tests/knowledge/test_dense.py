@@ -30,10 +30,13 @@ def test_vectors_persist_and_are_not_encoded_again(tmp_path: Path) -> None:
     """A cache file written by one index serves the next: only new texts are encoded."""
     path = tmp_path / "vectors.npz"
     text = "a sentence nobody cached before 7f3a"
-    first = DenseIndex([("x", [text])], cache_file=path, cache=VectorCache())
-    assert first.encoded == 1 and path.is_file()
+    cache = VectorCache()
+    first = DenseIndex([("x", [text])], cache=cache)
+    assert first.encoded == 1
+    cache.save(path, first.keys)
     restarted = VectorCache()  # a new process: nothing in memory
-    second = DenseIndex([("x", [text, "and one more new text"])], cache_file=path, cache=restarted)
+    restarted.load(path)
+    second = DenseIndex([("x", [text, "and one more new text"])], cache=restarted)
     assert second.encoded == 1 and digest(text) in restarted.vectors
     assert np.allclose(first.matrix[0], second.matrix[0], atol=1e-2)  # stored as float16
 
