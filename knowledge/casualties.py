@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING
 
 from knowledge.analysis import QUANTITY, canon
 from knowledge.models import Answer, Casualty, Entity, _Item
-from knowledge.retrieval import id_token
+from knowledge.retrieval import id_token, names_something
 
 if TYPE_CHECKING:
-    from knowledge.engine import AnswerEngine
+    from knowledge.compose import Composer
+    from knowledge.loader import KnowledgeBase
+    from knowledge.lookups import Lookups
+    from knowledge.retrieval import ItemRetriever
     from knowledge.understand import Question
 
 # Words a casualty question may carry beside its side and conflict without changing what is
@@ -28,11 +30,11 @@ _OUTCOME_ORDER = {"killed": 0, "losses": 1, "casualties": 2, "wounded": 3}
 class CasualtyAnswers:
     """Answers about casualty figures, for the /casualties command and for free-text questions."""
 
-    def __init__(self, engine: AnswerEngine) -> None:
-        self.e = weakref.proxy(engine)
-        self.kb = engine.kb
-        self.c = engine.compose
-        self.r = engine.retriever
+    def __init__(self, kb: KnowledgeBase, compose: Composer, retriever: ItemRetriever, lookups: Lookups) -> None:
+        self.kb = kb
+        self.c = compose
+        self.r = retriever
+        self.look = lookups
 
     def answer(
         self,
@@ -43,13 +45,13 @@ class CasualtyAnswers:
         outcomes: set[str] | None,
         question: Question | None = None,
     ) -> Answer:
-        e = self.e
+        e = self.look
         if conflict_ids:
             pool = [c for cid in conflict_ids for c in e.casualties_by.get(cid, [])]
         else:
             main = max(e.casualties_by, key=lambda k: len(e.casualties_by[k]), default=None)
             pool = list(e.casualties_by.get(main, []))
-        sides = self.e.casualty_sides
+        sides = self.look.casualty_sides
         side_ids = {self._side_of(i, sides) for i in side_ids}
         wanted_sides = side_ids & sides
         if len(wanted_sides) > 1:  # "between Armenia and Azerbaijan": both sides, so every figure
@@ -82,13 +84,13 @@ class CasualtyAnswers:
             pool = [c for c in pool if c.outcome != "wounded"] or pool
         if question is not None and pool:
             # names other than the sides and conflicts ("casualties Ukraine") must be in the figures too
-            named = {id_token(i) for i in sides | set(self.e.casualties_by)} | {
+            named = {id_token(i) for i in sides | set(self.look.casualties_by)} | {
                 id_token(c.reported_by) for c in pool if c.reported_by
             }
             leftover = [
                 t
                 for t in self.r.terms(question.low)
-                if (not t.alts[0].startswith("zz") or not named & set(t.alts))
+                if (not names_something(t) or not named & set(t.alts))
                 and t.text not in CASUALTY_SUBJECT_WORDS
                 and t.alts[0] not in CASUALTY_SUBJECT_WORDS
                 and t.text not in QUANTITY
@@ -122,7 +124,7 @@ class CasualtyAnswers:
         order = sorted(
             pool,
             key=lambda c: (
-                self.e.conflict_order.get(c.conflict, 0),
+                self.look.conflict_order.get(c.conflict, 0),
                 c.side is not None if total_first else c.side is None,
                 c.side or "",
                 _OUTCOME_ORDER.get(c.outcome, 9),

@@ -8,9 +8,8 @@ that serves one question at a time), so a reload builds a new engine and swaps i
 from __future__ import annotations
 
 import logging
-import re
 import time
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,16 +17,15 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process, utils
 
-from knowledge.analysis import analyse
 from knowledge.compose import Composer, unique
 from knowledge.conversation import Turn, follow_up, small_talk_kind, small_talk_reply
 from knowledge.decision import PARAMS_FILE, Decision
 from knowledge.dense import CACHE as VECTORS
 from knowledge.dense import DenseIndex, encoder
-from knowledge.hybrid import HybridDecider, ancestors
-from knowledge.index import FuzzyIndex
+from knowledge.hybrid import HybridDecider
 from knowledge.intents import IntentHandlers
 from knowledge.loader import KnowledgeBase
+from knowledge.lookups import Lookups
 from knowledge.models import (
     Answer,
     Background,
@@ -41,6 +39,7 @@ from knowledge.models import (
     Response,
     _Item,
 )
+from knowledge.overviews import Overviews
 from knowledge.resolver import NameResolver
 from knowledge.retrieval import ItemRetriever
 from knowledge.text import clean_input
@@ -149,11 +148,6 @@ def _decision() -> Decision | None:
     return _DECISION
 
 
-def _same_objects(before: list, after: list) -> bool:
-    """The very same items in the same order (a reload reuses unchanged items as objects)."""
-    return len(before) == len(after) and all(a is b for a, b in zip(before, after, strict=True))
-
-
 class AnswerEngine:
     """Answers questions from one immutable KnowledgeBase; build a new engine to reload."""
 
@@ -192,48 +186,10 @@ class AnswerEngine:
             {p.id: p for p in kb.places},
             reuse,
         )
-        self.quotes_by = self._quotes_by_speaker()
-        self.responses_by: dict[str, list[Response]] = defaultdict(list)
-        for r in kb.responses:
-            # people named in a response speak for its actor only when they belong to it:
-            # the EU's response names Aliyev as someone Michel spoke to, not as a responder
-            for key in [r.actor] + [p for p in r.people if r.actor in self.ancestors(p)]:
-                self.responses_by[key].append(r)
-        self._conflict_hints = self._build_conflict_hints()
-        self.casualties_by: dict[str, list[Casualty]] = defaultdict(list)
-        for c in kb.casualties:
-            self.casualties_by[c.conflict].append(c)
-        self.events_by_place: dict[str, list[Event]] = defaultdict(list)
-        for e in kb.events:
-            for p in e.places:
-                self.events_by_place[p].append(e)
-        self.background_by: dict[str, list[Background]] = defaultdict(list)
-        for b in kb.background:
-            for e in b.entities:
-                self.background_by[e].append(b)
-        # curated Q&A wordings, searched through an index so the cost stays flat as they grow
-        if previous is not None and _same_objects(previous.kb.qa, kb.qa):
-            self.qa_index = previous.qa_index
-        else:
-            self.qa_index = FuzzyIndex(
-                (qa.id, text) for qa in kb.qa for text in [qa.question, *qa.paraphrases]
-            )
-        self.casualty_sides = {c.side for c in kb.casualties if c.side}
-        self.conflict_order = {
-            cid: n for n, cid in enumerate(dict.fromkeys(c.conflict for c in kb.casualties))
-        }
-        self.persons_by: dict[str, list[Entity]] = defaultdict(list)
-        for e in kb.entities:
-            if e.kind == "person" and e.role:
-                for key in {e.id} | self.ancestors(e.id):
-                    self.persons_by[key].append(e)
+        self.lookups = Lookups(kb, previous.lookups if previous is not None else None)
         self._choices: dict[str, list[Choice]] = {}
-        # "according to the Guardian": outlet words -> the sources they name
-        self.outlet_words: dict[str, set[str]] = defaultdict(set)
-        for src in kb.sources.values():
-            for word in analyse(src.outlet or ""):
-                self.outlet_words[word].add(src.id)
-        self.intents = IntentHandlers(self)
+        self.overviews = Overviews(kb, self.compose)
+        self.intents = IntentHandlers(kb, self.compose, self.retriever, self.names, self.lookups, self.overviews)
         if vector_cache is not None:
             VECTORS.load(vector_cache)
         self.dense = DenseIndex(((it.id, _dense_texts(kb, it)) for it in kb.items.values()), VECTORS)
@@ -250,44 +206,6 @@ class AnswerEngine:
             _decision() if decision == "fitted" else decision,
         )
 
-    def ancestors(self, item_id: str) -> set[str]:
-        """The bodies and countries an entity belongs to, transitively (Michel -> European Council -> EU)."""
-        return ancestors(self.kb, item_id)
-
-    def _build_conflict_hints(self) -> dict[str, str]:
-        """Distinctive words (a year, a decade, a month) naming exactly one conflict that has figures."""
-        seen: dict[str, set[str]] = defaultdict(set)
-        for c in self.kb.conflicts:
-            for text in [c.name, *c.aliases, c.period or ""]:
-                for tok in re.findall(r"[a-z0-9]+", text.lower()):
-                    if re.fullmatch(
-                        r"\d{4}s?|january|february|march|april|may|june|july|august|september|"
-                        r"october|november|december",
-                        tok,
-                    ):
-                        seen[tok].add(c.id)
-        return {tok: next(iter(ids)) for tok, ids in seen.items() if len(ids) == 1}
-
-    def conflict_hint(self, text: str) -> set[str]:
-        found = {
-            self._conflict_hints[t]
-            for t in re.findall(r"[a-z0-9]+", text.lower())
-            if t in self._conflict_hints
-        }
-        return found if len(found) == 1 else set()
-
-    def _quotes_by_speaker(self) -> dict[str, list[Quote]]:
-        """Quotes by speaker, by whom they speak for, and by the body or country the speaker belongs to."""
-        out: dict[str, list[Quote]] = defaultdict(list)
-        for q in self.kb.quotes:
-            keys = {q.speaker, q.on_behalf_of}
-            speaker = self.kb.items.get(q.speaker)
-            if isinstance(speaker, Entity):
-                keys |= {speaker.part_of, speaker.country}
-            for k in keys - {None}:
-                out[k].append(q)
-        return out
-
     def dismantle(self, successor: AnswerEngine | None = None, batch: int = 2000) -> Iterator[None]:
         """Take a replaced engine apart in steps (yielding between them), so that freeing a large one
         never holds the interpreter for long. The engine must no longer be in use; what it shares with
@@ -299,8 +217,8 @@ class AnswerEngine:
                     container.popitem()
                 yield
         yield from r.index.dismantle(batch)
-        if successor is None or successor.qa_index is not self.qa_index:
-            yield from self.qa_index.dismantle(batch)
+        if successor is None or successor.lookups.qa_index is not self.lookups.qa_index:
+            yield from self.lookups.qa_index.dismantle(batch)
 
     # --- public API ---------------------------------------------------------
 
@@ -362,11 +280,11 @@ class AnswerEngine:
         side_ids = self._ids(side, (Entity, Place)) if side and side.lower() not in ("both", "all") else set()
         conflict_ids = set()
         if conflict:
-            conflict_ids = self._ids(conflict, (Conflict,)) or self.conflict_hint(conflict)
+            conflict_ids = self._ids(conflict, (Conflict,)) or self.lookups.conflict_hint(conflict)
             if not conflict_ids and conflict.strip().isdigit():  # "2022": the year's main conflict
                 in_year = [c for c in self.kb.conflicts if conflict.strip() in f"{c.name} {c.period or ''}"]
-                best = max(in_year, key=lambda c: len(self.casualties_by.get(c.id, [])), default=None)
-                conflict_ids = {best.id} if best is not None and self.casualties_by.get(best.id) else set()
+                best = max(in_year, key=lambda c: len(self.lookups.casualties_by.get(c.id, [])), default=None)
+                conflict_ids = {best.id} if best is not None and self.lookups.casualties_by.get(best.id) else set()
         if (side and side.lower() not in ("both", "all") and not side_ids) or (conflict and not conflict_ids):
             return self.compose.abstain(label, "I don't know that side or conflict; try autocomplete.")
         answer = self.intents.casualties.answer(label, side_ids, conflict_ids, outcomes=None)
@@ -375,7 +293,7 @@ class AnswerEngine:
             shown = {
                 self.kb.items[i].conflict for i in answer.items if isinstance(self.kb.items[i], Casualty)
             }
-            others = [c.name for c in self.kb.conflicts if self.casualties_by.get(c.id) and c.id not in shown]
+            others = [c.name for c in self.kb.conflicts if self.lookups.casualties_by.get(c.id) and c.id not in shown]
             if others:
                 note = "Figures are also given for: " + "; ".join(others) + " (choose a conflict)."
                 answer = answer.model_copy(update={"answer": answer.answer + "\n" + note})
@@ -395,39 +313,29 @@ class AnswerEngine:
     def responses(self, actor: str | None = None) -> Answer:
         """International responses, all or by one actor."""
         if not actor:
-            return self.intents.response_answer("responses", list(self.kb.responses))
+            return self.overviews.response_answer("responses", list(self.kb.responses))
         ids = self._ids(actor, (Entity,))
-        found = [r for i in ids for r in self.responses_by.get(i, [])]
+        found = [r for i in ids for r in self.lookups.responses_by.get(i, [])]
         if not found:
             return self.compose.abstain(actor, f"The sources don't report a response by {actor}.")
-        return self.intents.response_answer(actor, unique(found))
+        return self.overviews.response_answer(actor, unique(found))
 
     def background(self, topic: str | None = None) -> Answer:
         """Background notes, an overview or one topic."""
         if not topic:
-            notes = self.kb.background
-            parts = [(f"**{b.topic}**: {b.summary}", [b]) for b in notes]
-            return (
-                self.compose.answer("background", "background", parts, 1.0)
-                if parts
-                else self.compose.abstain("background")
-            )
+            return self.overviews.background()
         exact = self.kb.items.get(topic)
         if isinstance(exact, Background):
             return self.compose.answer(topic, "background", [(exact.summary, [exact])], 1.0)
-        return self.intents.answer(f"tell me about {clean_input(topic, MAX_QUESTION_CHARS)}")
+        return self.intents.about(clean_input(topic, MAX_QUESTION_CHARS))
 
     def timeline(self) -> Answer:
         """What happened when and where, in order."""
-        events = sorted(self.kb.events, key=lambda e: (e.order, e.date or "", e.time or ""))
-        if not events:
-            return self.compose.abstain("timeline")
-        parts = [(self.intents.event_line(e), [e]) for e in events]
-        return self.compose.answer("timeline", "timeline", parts, 1.0)
+        return self.overviews.timeline()
 
     def sources(self, source: str | None = None) -> Answer:
         """The articles, with outlet, title, author, date and link where known."""
-        return self.intents.sources_answer(source)
+        return self.overviews.sources(source)
 
     def complete(self, field: CompletionField, current: str, limit: int = 25) -> list[Choice]:
         """Autocomplete choices for a command option (at most ``limit``, names <= 100 chars)."""
@@ -469,7 +377,7 @@ class AnswerEngine:
             sides = dict.fromkeys(c.side for c in kb.casualties if c.side)
             return [Choice("Both sides", "both")] + [Choice(name(s), s) for s in sides]
         if field == "conflict":
-            return [Choice(c.name, c.id) for c in kb.conflicts if self.casualties_by.get(c.id)]
+            return [Choice(c.name, c.id) for c in kb.conflicts if self.lookups.casualties_by.get(c.id)]
         if field == "source":
             return [Choice(s.label, s.id) for s in kb.sources.values()]
         return []

@@ -20,6 +20,7 @@ from knowledge.compose import KIND_OF, Composer
 from knowledge.decision import Candidate, Decision, item_kind, question_type
 from knowledge.dense import DenseIndex, encoder
 from knowledge.loader import KnowledgeBase
+from knowledge.lookups import ancestors
 from knowledge.models import Answer, Casualty, Entity, Quote, Response, _Item
 from knowledge.resolver import NameResolver
 from knowledge.retrieval import SUGGEST_AT, ItemRetriever, Term, id_token
@@ -32,19 +33,6 @@ DENSE_CANDIDATES = 5
 LEXICAL_CANDIDATES = 3
 PASSAGE_CANDIDATES = 3
 SUGGEST_PROBABILITY = 0.15  # a refused question offers candidates at least this likely as "did you mean"
-
-
-def ancestors(kb: KnowledgeBase, item_id: str) -> set[str]:
-    """The bodies and countries an entity belongs to, transitively (a minister -> a government -> a country)."""
-    out: set[str] = set()
-    todo = [item_id]
-    while todo and len(out) < 10:
-        item = kb.items.get(todo.pop())
-        for parent in (getattr(item, "part_of", None), getattr(item, "country", None)):
-            if parent and parent not in out:
-                out.add(parent)
-                todo.append(parent)
-    return out
 
 
 def principals(kb: KnowledgeBase, item: _Item) -> set[str]:

@@ -8,31 +8,29 @@ try. The last is general retrieval, which abstains when coverage is low.
 from __future__ import annotations
 
 import re
-import weakref
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process, utils
 
 from knowledge.analysis import DATE, STOP, analyse
 from knowledge.casualties import CasualtyAnswers
-from knowledge.compose import KIND_OF, unique
+from knowledge.compose import KIND_OF, Composer, unique
+from knowledge.loader import KnowledgeBase
+from knowledge.lookups import Lookups
 from knowledge.models import (
     Answer,
+    Background,
     Conflict,
     Entity,
-    Event,
     Place,
-    Response,
     _Item,
 )
+from knowledge.overviews import Overviews
 from knowledge.quotes import QuoteAnswers
-from knowledge.retrieval import ANSWER_AT, SUGGEST_AT, Scored, Term
+from knowledge.resolver import NameResolver
+from knowledge.retrieval import ANSWER_AT, SUGGEST_AT, ItemRetriever, Scored, Term, names_something
 from knowledge.text import normalise
 from knowledge.understand import Question, understand
-
-if TYPE_CHECKING:
-    from knowledge.engine import AnswerEngine
 
 QA_DIRECT_AT = 92  # rapidfuzz ratio at which a curated Q&A paraphrase is taken as the question
 
@@ -40,21 +38,22 @@ QA_DIRECT_AT = 92  # rapidfuzz ratio at which a curated Q&A paraphrase is taken 
 class IntentHandlers:
     """The question handlers of one engine."""
 
-    def __init__(self, engine: AnswerEngine) -> None:
-        # a proxy, not a reference: no cycle between engine and handlers, so a swapped-out engine is
-        # freed by reference counting even when the collector is paused or the heap frozen
-        self.e = weakref.proxy(engine)
-        self.kb = engine.kb
-        self.c = engine.compose
-        self.r = engine.retriever
-        self.casualties = CasualtyAnswers(engine)
-        self.quotes = QuoteAnswers(engine, self)
+    def __init__(self, kb: KnowledgeBase, compose: Composer, retriever: ItemRetriever, names: NameResolver,
+                 lookups: Lookups, overviews: Overviews) -> None:
+        self.kb = kb
+        self.c = compose
+        self.r = retriever
+        self.names = names
+        self.look = lookups
+        self.overviews = overviews
+        self.casualties = CasualtyAnswers(kb, compose, retriever, lookups)
+        self.quotes = QuoteAnswers(kb, compose, retriever, names, lookups, overviews)
 
     # --- dispatch -------------------------------------------------------------
 
     def answer(self, text: str) -> Answer:
         self.r.new_question()
-        q = understand(text, self.e.names)
+        q = understand(text, self.names)
         for handler in (
             self._prediction,
             self._overview,
@@ -90,14 +89,14 @@ class IntentHandlers:
             return None
         word = m.group("what")
         if word.startswith(("timeline", "chronolog", "sequence")):
-            return self.e.timeline()
+            return self.overviews.timeline()
         if word.startswith(("source", "article")):
-            return self.e.sources()
-        return self.e.background()
+            return self.overviews.sources()
+        return self.overviews.background()
 
     def _qa_direct(self, q: Question) -> Answer | None:
         """A question worded (nearly) as a curated Q&A wording gets that answer."""
-        hits = self.e.qa_index.search(q.text, limit=5, candidates=20)
+        hits = self.look.qa_index.search(q.text, limit=5, candidates=20)
         if not hits:
             return None
         asked = utils.default_process(q.text)
@@ -177,7 +176,7 @@ class IntentHandlers:
         side_ids = {i for i in q.ids if isinstance(self.kb.items.get(i), Entity)}
         conflict_ids = {i for i in q.ids if isinstance(self.kb.items.get(i), Conflict)}
         if not conflict_ids:
-            conflict_ids = self.e.conflict_hint(q.low)
+            conflict_ids = self.look.conflict_hint(q.low)
         outcomes = {"wounded"} if "wound" in q.tokens and "kill" not in q.tokens else None
         return self.casualties.answer(q.text, side_ids, conflict_ids, outcomes=outcomes, question=q)
 
@@ -185,14 +184,14 @@ class IntentHandlers:
         target = q.identity_target()
         if not target:
             return None
-        found = self.e.names.find(target)
+        found = self.names.find(target)
         raw = normalise(target).replace("-", " ").split()
         inside = {i for m in found for i in range(m.start, m.end)}
         # "who is Borrell", "what is the CSTO": nothing but the name (and filler) is asked about
         if len(found) != 1 or any(i not in inside and w not in STOP for i, w in enumerate(raw)):
             return None
         ids = [i for m in found for i in m.ids]
-        notes = [b for i in ids for b in self.e.background_by.get(i, [])]
+        notes = [b for i in ids for b in self.look.background_by.get(i, [])]
         entity = self.kb.items[ids[0]]
         person = isinstance(entity, Entity) and entity.kind == "person"
         if notes and not person:
@@ -204,39 +203,47 @@ class IntentHandlers:
         return self.c.answer(q.text, "entity", [(self.c.sentence(entity), [entity])], 0.85)
 
     def _response_q(self, q: Question) -> Answer | None:
-        actors = [i for i in q.ids if self.e.responses_by.get(i)]
+        actors = [i for i in q.ids if self.look.responses_by.get(i)]
         if not q.is_response and not (actors and not q.content_tokens()):
             return None
         if actors:
-            found = unique(r for i in actors for r in self.e.responses_by[i])
+            found = unique(r for i in actors for r in self.look.responses_by[i])
             terms = self.r.terms(q.low)
             found.sort(key=lambda r: self.r.coverage(self.r.tokens[r.id], terms)[0], reverse=True)
-            return self.response_answer(q.text, found)
+            return self.overviews.response_answer(q.text, found)
         if q.ids or any(not t.known for t in self.r.terms(q.low)):
             return None
-        return self.response_answer(q.text, list(self.kb.responses))
+        return self.overviews.response_answer(q.text, list(self.kb.responses))
 
-    def response_answer(self, question: str, responses: list[Response]) -> Answer:
-        parts = [(r.summary, [r]) for r in responses]
-        return self.c.answer(question, "response", parts, 0.85)
+    def about(self, topic: str) -> Answer:
+        """Background on a topic typed in the /background option: the note, conflict, body or place
+        that covers it best, or a refusal with what comes nearest."""
+        self.r.new_question()
+        terms = self.r.terms(topic)
+        hits = self.r.search(terms, kinds=(Background, Conflict, Entity, Place), limit=3)
+        if not hits or hits[0].coverage < ANSWER_AT:
+            return self.c.abstain(topic, suggestions=[h.item for h in hits if h.coverage >= SUGGEST_AT])
+        best = hits[0].item
+        kind = KIND_OF.get(type(best), "background")
+        return self.c.answer(topic, kind, [(self.c.sentence(best), [best])], hits[0].coverage)
 
     def _place_q(self, q: Question) -> Answer | None:
         if not q.happened_at:
             return None
         places = [i for i in q.ids if isinstance(self.kb.items.get(i), Place)]
-        events = unique(ev for p in places for ev in self.e.events_by_place.get(p, []))
+        events = unique(ev for p in places for ev in self.look.events_by_place.get(p, []))
         if not events:
             return None
         events.sort(key=lambda ev: ev.order)
-        return self.c.answer(q.text, "timeline", [(self.event_line(ev), [ev]) for ev in events], 0.85)
+        return self.c.answer(q.text, "timeline", [(self.overviews.event_line(ev), [ev]) for ev in events], 0.85)
 
     def _general(self, q: Question) -> Answer:
         terms = self._question_terms(q)
-        outlets = {src for t in terms for src in self.e.outlet_words.get(t.text, ())}
+        outlets = {src for t in terms for src in self.look.outlet_words.get(t.text, ())}
         if (
             outlets
         ):  # "how does the Guardian describe ...": that outlet's passages, without its name as a term
-            terms = [t for t in terms if t.text not in self.e.outlet_words]
+            terms = [t for t in terms if t.text not in self.look.outlet_words]
         # "who is <someone unnamed>" asks for a person: an item merely about the same words won't do
         target = q.identity_target()
         kinds = (
@@ -255,7 +262,7 @@ class IntentHandlers:
             hits = [h for h in hits if q.count_nouns & self.r.counted.get(h.item.id, frozenset())]
         if outlets:
             hits = [h for h in hits if any(ev.source in outlets for ev in h.item.evidence)]
-        named = [t for t in terms if t.alts[0].startswith("zz")]
+        named = [t for t in terms if names_something(t)]
         if 0 < len(named) <= 2:
             # an answer about something else than what the question names is not an answer to it
             hits = [h for h in hits if all(not self.r.tokens[h.item.id].isdisjoint(t.alts) for t in named)]
@@ -288,41 +295,6 @@ class IntentHandlers:
             if t.alts not in seen
         ]
         return main + tail
-
-    # --- shared renderings ------------------------------------------------------
-
-    def event_line(self, ev: Event) -> str:
-        when = " ".join(x for x in (ev.date, ev.time) if x)
-        return f"{when}: {ev.summary}" if when else ev.summary
-
-    def sources_answer(self, source: str | None) -> Answer:
-        srcs = list(self.kb.sources.values())
-        if source:
-            srcs = [s for s in srcs if s.id == source] or [
-                s for s in srcs if fuzz.WRatio(source, s.label, processor=utils.default_process) >= 80
-            ]
-            if not srcs:
-                return self.c.abstain(source or "sources", "No article by that name.")
-        parts = []
-        cites = []
-        for n, s in enumerate(srcs, 1):
-            meta = ", ".join(x for x in (s.outlet, s.author, s.date) if x)
-            parts.append(f"[{n}] {s.label}" + (f" ({meta})" if meta else "") + (f" {s.url}" if s.url else ""))
-            first = next(
-                (ln.strip() for ln in self.kb.corpus.get(s.id, "").splitlines() if len(ln.split()) >= 5), ""
-            )
-            cites.append(
-                self.c.citation(n, s.id, first[:300].rsplit(" ", 1)[0] if len(first) > 300 else first)
-            )
-        return Answer(
-            question=source or "sources",
-            answered=True,
-            kind="source",
-            answer="\n".join(parts),
-            citations=cites,
-            confidence=1.0,
-        )
-
 
 # words that make "who is ..." ask for a person rather than a country or body
 _PERSON_WORDS = frozenset(

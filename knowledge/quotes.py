@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING
 
 from knowledge.analysis import STOP, analyse, canon
 from knowledge.compose import KIND_OF, unique
 from knowledge.models import Answer, Quote
-from knowledge.retrieval import ANSWER_AT, SUGGEST_AT, id_token
+from knowledge.retrieval import ANSWER_AT, SUGGEST_AT, id_token, names_something
 from knowledge.text import normalise
 
 if TYPE_CHECKING:
-    from knowledge.engine import AnswerEngine
-    from knowledge.intents import IntentHandlers
+    from knowledge.compose import Composer
+    from knowledge.loader import KnowledgeBase
+    from knowledge.lookups import Lookups
+    from knowledge.overviews import Overviews
+    from knowledge.resolver import NameResolver
+    from knowledge.retrieval import ItemRetriever
     from knowledge.understand import Question
 
 # "head", "chief", "leader": whoever leads the body, by any of its leading titles
@@ -25,12 +28,14 @@ _LEADER_WORDS = frozenset(
 class QuoteAnswers:
     """Answers from the quotation store, for /who-said and for free-text questions."""
 
-    def __init__(self, engine: AnswerEngine, handlers: IntentHandlers) -> None:
-        self.e = weakref.proxy(engine)
-        self.h = weakref.proxy(handlers)
-        self.kb = engine.kb
-        self.c = engine.compose
-        self.r = engine.retriever
+    def __init__(self, kb: KnowledgeBase, compose: Composer, retriever: ItemRetriever, names: NameResolver,
+                 lookups: Lookups, overviews: Overviews) -> None:
+        self.kb = kb
+        self.c = compose
+        self.r = retriever
+        self.names = names
+        self.look = lookups
+        self.overviews = overviews
 
     def who_said(self, question: str, words: str, *, strict: bool = False) -> Answer | None:
         terms = self.r.terms(words)
@@ -59,10 +64,10 @@ class QuoteAnswers:
     def what_said(self, q: Question) -> Answer | None:
         if q.speaker_span is None:
             return None
-        found = self.e.names.find(q.speaker_span)
+        found = self.names.find(q.speaker_span)
         span_terms = self.r.terms(q.speaker_span)
         if not found:
-            if set(analyse(q.speaker_span)) & set(self.e.outlet_words):
+            if set(analyse(q.speaker_span)) & set(self.look.outlet_words):
                 return None  # "how does the Guardian describe ...": an outlet, not a speaker
             if 0 < len(span_terms) <= 3:
                 # a speaker named but not known ("the European Parliament", "Iran"): someone else's words
@@ -70,7 +75,7 @@ class QuoteAnswers:
                 return self.c.abstain(q.text, "The articles don't quote anyone by that name.")
             return None
         ids = {i for m in found for i in m.ids}
-        leftover = [t for t in span_terms if not t.alts[0].startswith("zz")]
+        leftover = [t for t in span_terms if not names_something(t)]
         span_words = normalise(q.speaker_span).replace("-", " ").split()
         if leftover and found[-1].end == len(span_words) and found[-1].start > 0:
             # "the European parliament": the body named last is qualified by words it does not carry,
@@ -97,7 +102,7 @@ class QuoteAnswers:
 
     def _person_by_role(self, ids: set[str], words: set[str]) -> str | None:
         """The one person of these countries or bodies whose role holds all of ``words``."""
-        people = unique(p for i in ids for p in self.e.persons_by.get(i, []))
+        people = unique(p for i in ids for p in self.look.persons_by.get(i, []))
         # "head", "chief", "leader" name whoever leads the body: any of its leading titles will do
         wanted = words - _LEADER_WORDS
         found = [
@@ -109,25 +114,25 @@ class QuoteAnswers:
         return found[0].id if len(found) == 1 else None
 
     def said_by(self, question: str, ids: set[str], rest: str) -> Answer:
-        quotes = unique(qt for i in ids for qt in self.e.quotes_by.get(i, []))
+        quotes = unique(qt for i in ids for qt in self.look.quotes_by.get(i, []))
         who = " / ".join(self.c.name(i) for i in sorted(ids))
         terms = self.r.terms(rest) if rest.strip() else []
         people = any(getattr(self.kb.items.get(i), "kind", "") == "person" for i in ids)
         if not quotes and terms and not people:
             # a body the articles never quote by name may be quoted as its country ("the armed forces");
             # a person's words are their own: what their country said is not what they said
-            wider = unique(qt for i in ids for a in self.e.ancestors(i) for qt in self.e.quotes_by.get(a, []))
+            wider = unique(qt for i in ids for a in self.look.ancestors(i) for qt in self.look.quotes_by.get(a, []))
             scored = [(self.r.coverage(self.r.tokens[qt.id], terms)[0], qt) for qt in wider]
             quotes = [qt for cov, qt in sorted(scored, key=lambda x: -x[0]) if cov >= ANSWER_AT]
-        responses = unique(r for i in ids for r in self.e.responses_by.get(i, []))
-        asked_about = {a for t in terms if t.alts[0].startswith("zz") for a in t.alts}
+        responses = unique(r for i in ids for r in self.look.responses_by.get(i, []))
+        asked_about = {a for t in terms if names_something(t) for a in t.alts}
         if asked_about:
             # "what did Macron say to Aliyev": only words that concern Aliyev answer it
             quotes = [qt for qt in quotes if asked_about & self.r.tokens[qt.id]]
             responses = [r for r in responses if asked_about & self.r.tokens[r.id]]
         if not quotes:
             if responses:
-                return self.h.response_answer(question, responses)
+                return self.overviews.response_answer(question, responses)
             return self.c.abstain(question, f"The sources don't report anything said by {who} on that.")
         if terms:
             # "what did X ask the international community for": the whole question decides, and an

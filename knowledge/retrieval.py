@@ -52,9 +52,17 @@ def _near_stopword(tok: str) -> bool:
     return any(Levenshtein.distance(tok, w, score_cutoff=limit) <= limit for w in _LONG_STOP)
 
 
+_NAME_PREFIX = "zz"  # item ids as tokens: no English word starts so, and the encoding stays in this module
+
+
 def id_token(item_id: str) -> str:
     """The token an item's reference to ``item_id`` is indexed under."""
-    return "zz" + _ID_CHARS.sub("", item_id.lower())
+    return _NAME_PREFIX + _ID_CHARS.sub("", item_id.lower())
+
+
+def names_something(term: Term) -> bool:
+    """Whether a question term stands for named items (people, bodies, places) rather than a word."""
+    return term.alts[0].startswith(_NAME_PREFIX)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from knowledge.analysis import QUANTITY, analyse, canon, question_concepts, rewrite_phrases
+from knowledge.lexicon import CONCEPT_COUNT
 from knowledge.resolver import Mention, NameResolver
 from knowledge.text import normalise
 
@@ -136,7 +137,7 @@ class Question:
         if toks & (CASUALTY_TOKENS - {"loss"}):
             return True
         # "lose" also means losing a war: a loss is a casualty figure when counted, of soldiers, or "losses"
-        return "loss" in toks and ("zcount" in self.concepts or "soldier" in toks or "losses" in self.low)
+        return "loss" in toks and (CONCEPT_COUNT in self.concepts or "soldier" in toks or "losses" in self.low)
 
     @property
     def is_prediction(self) -> bool:

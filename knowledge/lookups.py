@@ -1,0 +1,118 @@
+"""The knowledge base's reverse maps, built once per engine: what the question handlers look things up in.
+
+Built before the handlers and handed to them, so that handlers read these maps instead of reaching
+back into the engine that calls them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from knowledge.analysis import analyse
+from knowledge.index import FuzzyIndex
+from knowledge.loader import KnowledgeBase
+from knowledge.models import Background, Casualty, Entity, Event, Quote, Response, _Item
+
+_HINT_TOKEN = re.compile(
+    r"\d{4}s?|january|february|march|april|may|june|july|august|september|october|november|december"
+)
+
+
+def ancestors(kb: KnowledgeBase, item_id: str) -> set[str]:
+    """The bodies and countries an entity belongs to, transitively (a minister -> a government -> a country)."""
+    out: set[str] = set()
+    todo = [item_id]
+    while todo and len(out) < 10:
+        item = kb.items.get(todo.pop())
+        for parent in (getattr(item, "part_of", None), getattr(item, "country", None)):
+            if parent and parent not in out:
+                out.add(parent)
+                todo.append(parent)
+    return out
+
+
+def _same_objects(before: list, after: list) -> bool:
+    """The very same items in the same order (a reload reuses unchanged items as objects)."""
+    return len(before) == len(after) and all(a is b for a, b in zip(before, after, strict=True))
+
+
+class Lookups:
+    """Quotes by speaker, responses by actor, figures by conflict, events by place and the like."""
+
+    def __init__(self, kb: KnowledgeBase, previous: Lookups | None = None) -> None:
+        """``previous``: the lookups of the engine being replaced; its Q&A index is reused when the
+        Q&A items are the very same objects."""
+        self.kb = kb
+        self.quotes_by = self._quotes_by_speaker()
+        self.responses_by: dict[str, list[Response]] = defaultdict(list)
+        for r in kb.responses:
+            # people named in a response speak for its actor only when they belong to it:
+            # a body's response may name someone its envoy spoke to, who is not a responder
+            for key in [r.actor] + [p for p in r.people if r.actor in self.ancestors(p)]:
+                self.responses_by[key].append(r)
+        self.casualties_by: dict[str, list[Casualty]] = defaultdict(list)
+        for c in kb.casualties:
+            self.casualties_by[c.conflict].append(c)
+        self.events_by_place: dict[str, list[Event]] = defaultdict(list)
+        for e in kb.events:
+            for p in e.places:
+                self.events_by_place[p].append(e)
+        self.background_by: dict[str, list[Background]] = defaultdict(list)
+        for b in kb.background:
+            for e in b.entities:
+                self.background_by[e].append(b)
+        # curated Q&A wordings, searched through an index so the cost stays flat as they grow
+        if previous is not None and _same_objects(previous.kb.qa, kb.qa):
+            self.qa_index = previous.qa_index
+        else:
+            self.qa_index = FuzzyIndex((qa.id, text) for qa in kb.qa for text in [qa.question, *qa.paraphrases])
+        self.casualty_sides = {c.side for c in kb.casualties if c.side}
+        self.conflict_order = {cid: n for n, cid in enumerate(dict.fromkeys(c.conflict for c in kb.casualties))}
+        self.persons_by: dict[str, list[Entity]] = defaultdict(list)
+        for e in kb.entities:
+            if e.kind == "person" and e.role:
+                for key in {e.id} | self.ancestors(e.id):
+                    self.persons_by[key].append(e)
+        # "according to <outlet>": outlet words -> the sources they name
+        self.outlet_words: dict[str, set[str]] = defaultdict(set)
+        for src in kb.sources.values():
+            for word in analyse(src.outlet or ""):
+                self.outlet_words[word].add(src.id)
+        self._conflict_hints = self._build_conflict_hints()
+
+    def ancestors(self, item_id: str) -> set[str]:
+        return ancestors(self.kb, item_id)
+
+    def _quotes_by_speaker(self) -> dict[str, list[Quote]]:
+        """Quotes by speaker, by whom they speak for, and by the body or country the speaker belongs to."""
+        out: dict[str, list[Quote]] = defaultdict(list)
+        for q in self.kb.quotes:
+            keys = {q.speaker, q.on_behalf_of}
+            speaker = self.kb.items.get(q.speaker)
+            if isinstance(speaker, Entity):
+                keys |= {speaker.part_of, speaker.country}
+            for k in keys - {None}:
+                out[k].append(q)
+        return out
+
+    def _build_conflict_hints(self) -> dict[str, str]:
+        """Distinctive words (a year, a decade, a month) naming exactly one conflict that has figures."""
+        seen: dict[str, set[str]] = defaultdict(set)
+        for c in self.kb.conflicts:
+            for text in [c.name, *c.aliases, c.period or ""]:
+                for tok in re.findall(r"[a-z0-9]+", text.lower()):
+                    if _HINT_TOKEN.fullmatch(tok):
+                        seen[tok].add(c.id)
+        return {tok: next(iter(ids)) for tok, ids in seen.items() if len(ids) == 1}
+
+    def conflict_hint(self, text: str) -> set[str]:
+        """The one conflict a year, decade or month in ``text`` names, if exactly one."""
+        found = {self._conflict_hints[t] for t in re.findall(r"[a-z0-9]+", text.lower()) if t in self._conflict_hints}
+        return found if len(found) == 1 else set()
+
+    def items_of(self, ids: list[str]) -> list[_Item]:
+        return [self.kb.items[i] for i in ids if i in self.kb.items]
+
+
+__all__ = ["Lookups", "ancestors"]
