@@ -5,14 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from knowledge.analysis import QUANTITY, canon
+from knowledge.handling import Handler
 from knowledge.models import Answer, Casualty, Entity, _Item
 from knowledge.retrieval import id_token, names_something
 
 if TYPE_CHECKING:
-    from knowledge.compose import Composer
-    from knowledge.loader import KnowledgeBase
-    from knowledge.lookups import Lookups
-    from knowledge.retrieval import ItemRetriever
     from knowledge.understand import Question
 
 # Words a casualty question may carry beside its side and conflict without changing what is
@@ -27,14 +24,8 @@ CASUALTY_SUBJECT_WORDS = {
 _OUTCOME_ORDER = {"killed": 0, "losses": 1, "casualties": 2, "wounded": 3}
 
 
-class CasualtyAnswers:
+class CasualtyAnswers(Handler):
     """Answers about casualty figures, for the /casualties command and for free-text questions."""
-
-    def __init__(self, kb: KnowledgeBase, compose: Composer, retriever: ItemRetriever, lookups: Lookups) -> None:
-        self.kb = kb
-        self.c = compose
-        self.r = retriever
-        self.look = lookups
 
     def answer(
         self,

@@ -22,6 +22,7 @@ from knowledge.conversation import Turn, follow_up, small_talk_kind, small_talk_
 from knowledge.decision import PARAMS_FILE, Decision
 from knowledge.dense import CACHE as VECTORS
 from knowledge.dense import DenseIndex, encoder
+from knowledge.handling import HandlerParts
 from knowledge.hybrid import HybridDecider
 from knowledge.intents import IntentHandlers
 from knowledge.loader import KnowledgeBase
@@ -189,7 +190,9 @@ class AnswerEngine:
         self.lookups = Lookups(kb, previous.lookups if previous is not None else None)
         self._choices: dict[str, list[Choice]] = {}
         self.overviews = Overviews(kb, self.compose)
-        self.intents = IntentHandlers(kb, self.compose, self.retriever, self.names, self.lookups, self.overviews)
+        self.intents = IntentHandlers(
+            HandlerParts(kb, self.compose, self.retriever, self.names, self.lookups, self.overviews)
+        )
         if vector_cache is not None:
             VECTORS.load(vector_cache)
         self.dense = DenseIndex(((it.id, _dense_texts(kb, it)) for it in kb.items.values()), VECTORS)

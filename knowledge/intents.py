@@ -14,9 +14,8 @@ from rapidfuzz import fuzz, process, utils
 
 from knowledge.analysis import DATE, STOP, analyse
 from knowledge.casualties import CasualtyAnswers
-from knowledge.compose import KIND_OF, Composer, unique
-from knowledge.loader import KnowledgeBase
-from knowledge.lookups import Lookups
+from knowledge.compose import KIND_OF, unique
+from knowledge.handling import Handler, HandlerParts
 from knowledge.models import (
     Answer,
     Background,
@@ -25,29 +24,21 @@ from knowledge.models import (
     Place,
     _Item,
 )
-from knowledge.overviews import Overviews
 from knowledge.quotes import QuoteAnswers
-from knowledge.resolver import NameResolver
-from knowledge.retrieval import ANSWER_AT, SUGGEST_AT, ItemRetriever, Scored, Term, names_something
+from knowledge.retrieval import ANSWER_AT, SUGGEST_AT, Scored, Term, names_something
 from knowledge.text import normalise
 from knowledge.understand import Question, understand
 
 QA_DIRECT_AT = 92  # rapidfuzz ratio at which a curated Q&A paraphrase is taken as the question
 
 
-class IntentHandlers:
+class IntentHandlers(Handler):
     """The question handlers of one engine."""
 
-    def __init__(self, kb: KnowledgeBase, compose: Composer, retriever: ItemRetriever, names: NameResolver,
-                 lookups: Lookups, overviews: Overviews) -> None:
-        self.kb = kb
-        self.c = compose
-        self.r = retriever
-        self.names = names
-        self.look = lookups
-        self.overviews = overviews
-        self.casualties = CasualtyAnswers(kb, compose, retriever, lookups)
-        self.quotes = QuoteAnswers(kb, compose, retriever, names, lookups, overviews)
+    def __init__(self, parts: HandlerParts) -> None:
+        super().__init__(parts)
+        self.casualties = CasualtyAnswers(parts)
+        self.quotes = QuoteAnswers(parts)
 
     # --- dispatch -------------------------------------------------------------
 

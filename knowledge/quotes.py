@@ -6,17 +6,12 @@ from typing import TYPE_CHECKING
 
 from knowledge.analysis import STOP, analyse, canon
 from knowledge.compose import KIND_OF, unique
+from knowledge.handling import Handler
 from knowledge.models import Answer, Quote
 from knowledge.retrieval import ANSWER_AT, SUGGEST_AT, id_token, names_something
 from knowledge.text import normalise
 
 if TYPE_CHECKING:
-    from knowledge.compose import Composer
-    from knowledge.loader import KnowledgeBase
-    from knowledge.lookups import Lookups
-    from knowledge.overviews import Overviews
-    from knowledge.resolver import NameResolver
-    from knowledge.retrieval import ItemRetriever
     from knowledge.understand import Question
 
 # "head", "chief", "leader": whoever leads the body, by any of its leading titles
@@ -25,17 +20,8 @@ _LEADER_WORDS = frozenset(
 )
 
 
-class QuoteAnswers:
+class QuoteAnswers(Handler):
     """Answers from the quotation store, for /who-said and for free-text questions."""
-
-    def __init__(self, kb: KnowledgeBase, compose: Composer, retriever: ItemRetriever, names: NameResolver,
-                 lookups: Lookups, overviews: Overviews) -> None:
-        self.kb = kb
-        self.c = compose
-        self.r = retriever
-        self.names = names
-        self.look = lookups
-        self.overviews = overviews
 
     def who_said(self, question: str, words: str, *, strict: bool = False) -> Answer | None:
         terms = self.r.terms(words)
