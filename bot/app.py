@@ -93,6 +93,9 @@ async def run_console(settings: Settings) -> int:
 
 
 async def run_discord(settings: Settings) -> int:
+    import aiohttp
+    import discord
+
     from bot.client import CitedBot
 
     assert settings.token is not None
@@ -106,8 +109,15 @@ async def run_discord(settings: Settings) -> int:
             return 2
         # The bot owns the store from here: CitedBot.close() closes it (closing twice is harmless).
         bot = CitedBot(settings=settings, service=service, store=service.store)
-        async with bot:
-            await bot.start(token)
+        try:
+            async with bot:
+                await bot.start(token)
+        except discord.LoginFailure:
+            print("Discord refused the token (DISCORD_TOKEN): check it in the developer portal.", file=sys.stderr)
+            return 1
+        except (aiohttp.ClientConnectionError, OSError) as exc:
+            print(f"Could not reach Discord ({type(exc).__name__}): check the network.", file=sys.stderr)
+            return 1
     return 0
 
 

@@ -152,7 +152,10 @@ class Console:
         elif sub == "reload":
             report = describe_outcome(await self.service.reload("console"))
         elif sub == "unanswered":
-            days = int(args[1]) if len(args) > 1 and args[1].isdigit() else 30
+            if len(args) > 1 and not (args[1].isascii() and args[1].isdecimal() and 1 <= int(args[1]) <= 3650):
+                self.say("/kb unanswered takes a number of days from 1 to 3650.")
+                return
+            days = int(args[1]) if len(args) > 1 else 30
             report = await unanswered_report(self.service, days=days)
         else:
             self.say(f"Usage: {KB_USAGE}")

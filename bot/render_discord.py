@@ -47,9 +47,14 @@ KIND_TITLES = {
 _MENTION = re.compile(r"@(everyone|here|[!&]?\d+)")
 
 
+# [text](url): a masked link; shown as its text, so no reply carries a link hidden behind words
+_MASKED_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?[^)\s]*>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
 def neutralise(text: str) -> str:
-    """Curated or engine text: keep its formatting, break any mention syntax with a zero-width space."""
-    return _MENTION.sub("@\u200b\\1", text)
+    """Curated or engine text: keep its formatting, break any mention syntax with a zero-width space, and
+    show masked links as their text."""
+    return _MENTION.sub("@\u200b\\1", _MASKED_LINK.sub(r"\1", text))
 
 
 def escape_user_text(text: str) -> str:

@@ -143,7 +143,10 @@ def _read_toml(path: Path, problems: list[Problem], raw: bytes | None = None) ->
             raw = _read_bytes(path, problems)
             if raw is None:
                 return None
-        return tomllib.loads(raw.decode("utf-8"))
+        # a byte-order mark is how some editors save UTF-8: read past it rather than refuse the file
+        return tomllib.loads(raw.decode("utf-8-sig"))
+    except RecursionError:
+        problems.append(Problem(rel, None, "malformed TOML: nested too deeply"))
     except UnicodeDecodeError as exc:
         problems.append(Problem(rel, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
     except tomllib.TOMLDecodeError as exc:
@@ -285,6 +288,7 @@ def load_knowledge(
     file_digests: dict[str, str] = {}
     file_items: dict[str, tuple[str, ...]] = {}
     checked: set[str] = set()  # ids whose evidence a previous load already verified
+    unread: list[str] = []  # the text of curated files that could not be parsed (what ids they may hold)
     for path in toml_paths:
         rel = path.name
         raw = _read_bytes(path, problems)
@@ -306,6 +310,7 @@ def load_knowledge(
             continue
         data = _read_toml(path, problems, raw)
         if data is None:
+            unread.append(raw.decode("utf-8", "replace"))
             continue
         digest.update(rel.encode() + b"\0" + raw)
         file_digests[rel] = file_digest
@@ -345,7 +350,10 @@ def load_knowledge(
         for fld, ref, kinds in _references(item):
             target = items.get(ref)
             if target is None:
-                problems.append(Problem(rel, iid, f"unknown reference {fld}={ref!r}"))
+                # an id that an unparseable file seems to define is missing because of that file, whose
+                # problem is listed already: one real problem, not one per reference to its ids
+                if not any(f'"{ref}"' in text or f"'{ref}'" in text for text in unread):
+                    problems.append(Problem(rel, iid, f"unknown reference {fld}={ref!r}"))
             elif kinds is not None and not isinstance(target, kinds):
                 want = "/".join(k.__name__.lower() for k in kinds)
                 problems.append(Problem(rel, iid, f"{fld}={ref!r} is a {kind_name(target)}, expected {want}"))

@@ -114,3 +114,12 @@ def test_python_m_bot_opens_the_console(tmp_path: Path) -> None:
     assert proc.stdout.count("\nSources:\n") == 3, proc.stdout
     assert "Bye." in proc.stdout
     assert (tmp_path / "state.sqlite3").exists()
+
+
+@pytest.mark.parametrize("days", ["\u00b2", "9999999999", "-3", "0"])
+async def test_kb_unanswered_with_a_bad_number_of_days_is_refused_not_a_crash(
+        tiny_service: KnowledgeService, days: str) -> None:
+    """'/kb unanswered ²' or an overflowing count is answered with the usage, and the console goes on."""
+    out = await run_console(tiny_service, f"/kb unanswered {days}\n/kb status\n")
+    assert "takes a number of days from 1 to 3650" in out
+    assert "Knowledge base status" in out.split("takes a number of days")[1]

@@ -105,6 +105,19 @@ def test_mentions_are_neutralised_and_user_text_escaped() -> None:
     assert "\\*\\*bold\\*\\*" in pages[0].title
 
 
+def test_masked_links_are_shown_as_their_text() -> None:
+    """A masked link typed by a user (echoed in a refusal) or written in curated text never renders live."""
+    engine = AnswerEngine(load_knowledge(DEFAULT_DIR))
+    refusal = engine.responses("[official statement](https://evil.example/x)")
+    curated = Answer(question="q", answered=True, kind="qa", confidence=0.9,
+                     answer="[Azerbaijan](#) said [more](https://example.org \"title\") [1]",
+                     citations=[Citation(n=1, source="s", quote="[wrote on Twitter](#) that")])
+    for answer in (refusal, curated):
+        text = embeds_text(rd.render_answer(answer, asked="q"))
+        assert "](" not in text, text
+    assert "official statement" in embeds_text(rd.render_answer(refusal, asked="q"))
+
+
 def test_silent_answer_lists_suggestions() -> None:
     """"The sources don't say" is shown plainly, with the near questions as text too."""
     answer = Answer(question="q", answered=False, kind="none", answer="The sources don't say.",

@@ -52,3 +52,14 @@ async def test_unwritable_database_still_answers_and_logs(fake: FakeDiscord, cit
     await eventually(lambda: len(failures()) == 2)
     assert all("readonly" in message for message in failures())
     assert_discord_accepted_everything(fake)
+
+
+async def test_a_refused_token_is_one_clear_line_and_a_failing_exit(fake: FakeDiscord, tmp_path, capsys) -> None:
+    """Discord answering 401 to the token ends the run with one line on stderr and exit code 1."""
+    from bot.app import run_discord
+    from bot.settings import Settings
+
+    settings = Settings(_env_file=None, DISCORD_TOKEN="not-the-token", database_path=tmp_path / "bot.sqlite3")
+    assert await run_discord(settings) == 1
+    err = capsys.readouterr().err
+    assert "Discord refused the token" in err and "Traceback" not in err

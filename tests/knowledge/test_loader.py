@@ -370,3 +370,24 @@ def test_item_table_must_be_an_array_of_tables(tmp_path: Path) -> None:
     """A single [entity] table instead of [[entity]] is refused naming the table."""
     root = make_kb(tmp_path / "kb", {**VALID, "single.toml": '[entity]\nid = "x"\n'})
     assert has(problems_of(root), "single.toml", None, "entity must be an array of tables")
+
+
+def test_a_byte_order_mark_is_read_past(tmp_path: Path) -> None:
+    """A file saved with a UTF-8 byte-order mark loads like the same file without it."""
+    root = make_kb(tmp_path / "kb", {**VALID, "entities.toml": b"\xef\xbb\xbf" + ENTITIES.encode("utf-8")})
+    assert load_knowledge(root).counts()["entity"] == 2
+
+
+def test_an_unparseable_file_is_the_one_problem_not_the_start_of_many(tmp_path: Path) -> None:
+    """When entities.toml cannot be parsed, its parse error is listed, not every reference to its ids."""
+    root = make_kb(tmp_path / "kb", {**VALID, "entities.toml": ENTITIES.replace("[[entity]]", "[[entity]", 1)})
+    problems = problems_of(root)
+    assert has(problems, "entities.toml", None, "malformed TOML")
+    assert not [p for p in problems if "unknown reference" in p.reason]
+
+
+def test_deep_nesting_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    """An array nested far deeper than any knowledge file needs is refused with its file named."""
+    deep = "x = " + "[" * 100_000 + "]" * 100_000 + "\n"
+    root = make_kb(tmp_path / "kb", {**VALID, "deep.toml": deep})
+    assert has(problems_of(root), "deep.toml", None, "malformed TOML")
