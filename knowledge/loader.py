@@ -9,8 +9,11 @@ collected and reported, and nothing is returned from a directory that has one.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
+import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,14 +128,34 @@ def kind_name(item: _Item) -> str:
     raise TypeError(type(item))
 
 
-def _read_bytes(path: Path, problems: list[Problem]) -> bytes | None:
+def read_regular_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of ``path`` if it is a regular file (not a link, a device or a pipe) of at most ``limit``
+    bytes; raises OSError (with a reason fit to show) otherwise. Never blocks, never reads past the limit."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            problems.append(Problem(path.name, None, f"file is larger than {MAX_FILE_BYTES} bytes"))
-            return None
-        return path.read_bytes()
+        fd = os.open(path, flags)
     except OSError as exc:
-        problems.append(Problem(path.name, None, f"unreadable: {exc.strerror or exc}"))
+        if exc.errno == errno.ELOOP:
+            raise OSError(exc.errno, "a link: knowledge files must be regular files in the folder") from None
+        raise
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a device, pipe or folder)")
+        if info.st_size > limit:
+            raise OSError(errno.EFBIG, f"file is larger than {limit} bytes")
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"file is larger than {limit} bytes")
+    return data
+
+
+def _read_bytes(path: Path, problems: list[Problem], rel: str | None = None) -> bytes | None:
+    try:
+        return read_regular_file(path)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        problems.append(Problem(rel or path.name, None, reason if "larger than" in reason else f"unreadable: {reason}"))
     return None
 
 
@@ -227,20 +250,24 @@ def load_knowledge(
         problems.append(Problem(CORPUS_DIR, None, "missing corpus folder"))
     else:
         for path in sorted(corpus_dir.glob("*.txt")):
+            raw = _read_bytes(path, problems, f"{CORPUS_DIR}/{path.name}")
+            if raw is None:
+                continue
             try:
-                raw = path.read_bytes()
                 corpus[path.stem] = raw.decode("utf-8")
                 digest.update(path.name.encode() + b"\0" + raw)
-            except (OSError, UnicodeDecodeError) as exc:
-                problems.append(Problem(f"{CORPUS_DIR}/{path.name}", None, f"unreadable: {exc}"))
+            except UnicodeDecodeError as exc:
+                problems.append(Problem(f"{CORPUS_DIR}/{path.name}", None, f"unreadable: not UTF-8 text ({exc.reason})"))
 
     sources: dict[str, Source] = {}
     files: dict[str, str] = {}
+    sources_raw: bytes | None = None
     sources_path = root / SOURCES_FILE
     if not sources_path.is_file():
         problems.append(Problem(SOURCES_FILE, None, "missing"))
     else:
-        data = _read_toml(sources_path, problems)
+        sources_raw = _read_bytes(sources_path, problems)
+        data = _read_toml(sources_path, problems, sources_raw) if sources_raw is not None else None
         files[SOURCES_FILE] = "source"
         for extra in sorted(set(data or {}) - {"source"}):
             problems.append(Problem(SOURCES_FILE, None, f"unknown table [[{extra}]]"))
@@ -268,7 +295,8 @@ def load_knowledge(
     story = Story()
     story_path = root / STORY_FILE
     if story_path.is_file():
-        data = _read_toml(story_path, problems)
+        story_raw = _read_bytes(story_path, problems)
+        data = _read_toml(story_path, problems, story_raw) if story_raw is not None else None
         files[STORY_FILE] = "story"
         for extra in sorted(set(data or {}) - {"story"}):
             problems.append(Problem(STORY_FILE, None, f"unknown table [{extra}]"))
@@ -279,10 +307,10 @@ def load_knowledge(
                 story = Story.model_validate(data.get("story", {}))
             except ValidationError as exc:
                 problems.extend(_schema_problems(STORY_FILE, "story", exc))
-            digest.update(story_path.read_bytes())
+            digest.update(story_raw or b"")
     toml_paths = sorted(p for p in root.glob("*.toml") if p.name not in (SOURCES_FILE, STORY_FILE))
-    if sources_path.is_file():
-        digest.update(sources_path.read_bytes())
+    if sources_raw is not None:
+        digest.update(sources_raw)
     inputs_digest = digest.hexdigest()  # corpus and sources so far
     reusable = previous is not None and not problems and previous.inputs_digest == inputs_digest
     file_digests: dict[str, str] = {}

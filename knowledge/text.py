@@ -42,9 +42,16 @@ def verbatim_parts(quote: str) -> list[str]:
 
 
 def is_verbatim(quote: str, folded_source: str) -> bool:
-    """True when every part of ``quote`` occurs in a source already passed through fold_quotes_space."""
+    """True when the parts of ``quote`` (split at ellipses) occur, in that order, in a source already passed
+    through fold_quotes_space: an ellipsis leaves words out, it does not rearrange them."""
     parts = verbatim_parts(quote)
-    return bool(parts) and all(p in folded_source for p in parts)
+    pos = 0
+    for part in parts:
+        found = folded_source.find(part, pos)
+        if found < 0:
+            return False
+        pos = found + len(part)
+    return bool(parts)
 
 
 def strip_accents(text: str) -> str:

@@ -391,3 +391,28 @@ def test_deep_nesting_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     deep = "x = " + "[" * 100_000 + "]" * 100_000 + "\n"
     root = make_kb(tmp_path / "kb", {**VALID, "deep.toml": deep})
     assert has(problems_of(root), "deep.toml", None, "malformed TOML")
+
+
+def test_links_devices_and_pipes_are_refused_without_hanging(tmp_path: Path) -> None:
+    """A link (to /dev/zero or to a file outside), and a named pipe, are each refused with their file named."""
+    import os
+
+    root = make_kb(tmp_path / "kb")
+    outside = tmp_path / "outside.toml"
+    outside.write_text(ENTITIES, encoding="utf-8")
+    (root / "zero.toml").symlink_to("/dev/zero")
+    (root / "out.toml").symlink_to(outside)
+    os.mkfifo(root / "pipe.toml")
+    problems = problems_of(root)
+    assert has(problems, "zero.toml", None, "a link")
+    assert has(problems, "out.toml", None, "a link")
+    assert has(problems, "pipe.toml", None, "not a regular file")
+
+
+def test_an_ellipsis_leaves_words_out_but_keeps_their_order(tmp_path: Path) -> None:
+    """Evidence whose parts joined by '...' are each in the article, but in another order, is not verbatim."""
+    from knowledge.text import fold_quotes_space, is_verbatim
+
+    article = fold_quotes_space("Armenia said 49 soldiers were killed in the attacks on Tuesday.")
+    assert is_verbatim("Armenia said ... were killed", article)
+    assert not is_verbatim("were killed ... Armenia said", article)
