@@ -28,6 +28,7 @@ from knowledge.quotes import QuoteAnswers
 from knowledge.retrieval import ANSWER_AT, SUGGEST_AT, Scored, Term, names_something
 from knowledge.text import normalise
 from knowledge.understand import Question, understand
+from knowledge.versions import VersionAnswers
 
 QA_DIRECT_AT = 92  # rapidfuzz ratio at which a curated Q&A paraphrase is taken as the question
 
@@ -39,6 +40,7 @@ class IntentHandlers(Handler):
         super().__init__(parts)
         self.casualties = CasualtyAnswers(parts)
         self.quotes = QuoteAnswers(parts)
+        self.versions = VersionAnswers(parts)
 
     # --- dispatch -------------------------------------------------------------
 
@@ -49,6 +51,7 @@ class IntentHandlers(Handler):
             self._prediction,
             self._overview,
             self._qa_direct,
+            self.versions.answer,
             self._author,
             self._source,
             self._who_said_q,
