@@ -43,6 +43,7 @@ class AnswerView(discord.ui.View):
         self.page = 0
         # Set once the question is recorded, which happens after the reply is sent.
         self.question_id: int | None = None
+        self.private_to: int | None = None  # the one user who sees an ephemeral answer
         self.store = store
         self.on_suggestion = on_suggestion
         self.message: discord.Message | None = None
@@ -121,6 +122,11 @@ class FeedbackButton(discord.ui.Button["AnswerView"]):
 
     async def callback(self, interaction: discord.Interaction) -> None:
         assert self.view is not None
+        if self.view.private_to is not None and interaction.user.id != self.view.private_to:
+            # only its reader can see a private answer: a click from anyone else was forged
+            await interaction.response.send_message("Only the person this answer was shown to can rate it.",
+                                                    ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
         question_id, store = self.view.question_id, self.view.store
         text = "Sorry, I couldn't record your vote right now."
         if question_id is not None and store is not None:

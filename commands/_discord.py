@@ -117,3 +117,4 @@ async def _send_pages(interaction: discord.Interaction, pages: list[discord.Embe
     else:
         await interaction.response.send_message(**kwargs)
     view.interaction = interaction
+    view.private_to = interaction.user.id if ephemeral else None

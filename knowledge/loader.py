@@ -159,6 +159,45 @@ def _read_bytes(path: Path, problems: list[Problem], rel: str | None = None) -> 
     return None
 
 
+MAX_KEY_DEPTH = 32  # dotted keys and table names: a.b.c... (curated files use two or three levels)
+MAX_NESTING = 64  # arrays and inline tables inside one another
+
+
+def shape_problem(text: str) -> str | None:
+    """Why ``text`` is shaped so that parsing it could take far more memory or time than its size
+    suggests (very long dotted keys, deep nesting), or None. One pass, before the parser sees it."""
+    depth = dots = 0
+    quote = ""
+    escaped = before_value = False
+    for ch in text:
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\" and quote == '"':
+                escaped = True
+            elif ch == quote:
+                quote = ""
+            continue
+        if ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return f"nested deeper than {MAX_NESTING} levels"
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        elif ch == "." and not before_value:
+            dots += 1
+            if dots >= MAX_KEY_DEPTH:
+                return f"keys nested deeper than {MAX_KEY_DEPTH} levels"
+        elif ch == "=":
+            before_value = True
+        elif ch == "\n":
+            dots = 0
+            before_value = False
+    return None
+
+
 def _read_toml(path: Path, problems: list[Problem], raw: bytes | None = None) -> dict | None:
     rel = path.name
     try:
@@ -167,7 +206,11 @@ def _read_toml(path: Path, problems: list[Problem], raw: bytes | None = None) ->
             if raw is None:
                 return None
         # a byte-order mark is how some editors save UTF-8: read past it rather than refuse the file
-        return tomllib.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
+        if shape := shape_problem(text):
+            problems.append(Problem(rel, None, f"refused before parsing: {shape}"))
+            return None
+        return tomllib.loads(text)
     except RecursionError:
         problems.append(Problem(rel, None, "malformed TOML: nested too deeply"))
     except UnicodeDecodeError as exc:

@@ -54,3 +54,18 @@ async def test_feedback_vote_lands_in_sqlite(fake: FakeDiscord, cited: RunningBo
     expected = (questions[-1]["id"], fake.moderator.id, 1)
     assert (row["question_id"], str(row["user_id"]), row["vote"]) == expected
     assert_discord_accepted_everything(fake)
+
+
+async def test_a_forged_vote_on_someone_elses_private_answer_is_refused(fake: FakeDiscord,
+                                                                         cited: RunningBot) -> None:
+    """A private answer's 👍 clicked by anyone but its reader records nothing."""
+    engine = cited.service.engine
+    question = next((q for q in NEAR_MISSES if engine.ask(q).suggestions), None)
+    assert question is not None
+    record = await (await fake.slash("ask", question=question)).answered()
+    picked = await (await fake.click(record.original_message_id, "cb:suggest:0")).answered()
+    assert picked.ephemeral
+    await eventually(lambda: len(table_rows(cited.database_path, "question")) >= 2 or None)
+    forged = await (await fake.click(picked.original_message_id, "cb:vote:up", user=fake.moderator)).answered()
+    assert "Only the person" in forged.text()
+    assert table_rows(cited.database_path, "feedback") == []

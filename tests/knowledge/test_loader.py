@@ -390,7 +390,14 @@ def test_deep_nesting_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     """An array nested far deeper than any knowledge file needs is refused with its file named."""
     deep = "x = " + "[" * 100_000 + "]" * 100_000 + "\n"
     root = make_kb(tmp_path / "kb", {**VALID, "deep.toml": deep})
-    assert has(problems_of(root), "deep.toml", None, "malformed TOML")
+    assert has(problems_of(root), "deep.toml", None, "nested deeper than")
+
+
+def test_long_dotted_keys_are_refused_before_parsing(tmp_path: Path) -> None:
+    """A 400 KB file of one dotted key (quadratic memory in the parser) is refused before it is parsed."""
+    dotted = ".".join(f"k{i}" for i in range(60_000)) + " = 1\n"
+    root = make_kb(tmp_path / "kb", {**VALID, "dotted.toml": dotted})
+    assert has(problems_of(root), "dotted.toml", None, "keys nested deeper than")
 
 
 def test_links_devices_and_pipes_are_refused_without_hanging(tmp_path: Path) -> None:
