@@ -233,7 +233,7 @@ def bench_size(n_items: int, workdir: Path, log) -> dict:
         "retrievers": recall,
         "rss_delta_mb": round(rss - rss_before, 1),
         "p50_ms": _ms(p50), "p99_ms": _ms(percentile(times, 99)), "max_ms": _ms(max(times)),
-        "baseline_p50_ms": _ms(base_p50), "speedup_p50": round(base_p50 / p50, 1),
+        "baseline_p50_ms": _ms(base_p50), "speedup_p50": round(base_p50 / p50, 2),
         "hit_rate": round(sum(hits) / max(1, len(hits)), 3),
         "baseline_hit_rate": round(sum(base_hits) / max(1, len(base_hits)), 3),
         "hit_rate_on_baseline_questions": round(sum(engine_hits_subset) / max(1, len(engine_hits_subset)), 3),
