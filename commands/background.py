@@ -25,7 +25,7 @@ class Background(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="background", description="Background: an overview or one topic")
-    @app_commands.describe(topic="A topic (e.g. Nagorno-Karabakh, the 2020 ceasefire, the CSTO)")
+    @app_commands.describe(topic="A topic: a place, a body, an earlier event (autocomplete lists them)")
     async def background(self, interaction: discord.Interaction,
                          topic: app_commands.Range[str, 1, TEXT_OPTION_MAX] | None = None) -> None:
         result = answer(self.bot.service.engine, topic)

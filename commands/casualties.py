@@ -25,7 +25,7 @@ class Casualties(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="casualties", description="Casualty figures by side and conflict")
-    @app_commands.describe(side="Whose losses (e.g. Armenia, Azerbaijan)",
+    @app_commands.describe(side="Whose losses: a side, country or group (autocomplete lists them)",
                            conflict="Which conflict (e.g. the 2022 clashes, the 2020 war)")
     async def casualties(self, interaction: discord.Interaction,
                          side: app_commands.Range[str, 1, TEXT_OPTION_MAX] | None = None,

@@ -25,7 +25,7 @@ class Quotes(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="who-said", description="Who said some words, or what a person or body said")
-    @app_commands.describe(query="Some of the quoted words, or a speaker (e.g. Blinken, the Kremlin)")
+    @app_commands.describe(query="Some of the quoted words, or a speaker (autocomplete lists them)")
     async def who_said(self, interaction: discord.Interaction,
                        query: app_commands.Range[str, 1, TEXT_OPTION_MAX]) -> None:
         result = answer(self.bot.service.engine, query)

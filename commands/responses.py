@@ -25,7 +25,7 @@ class Responses(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="responses", description="International responses, all or by one actor")
-    @app_commands.describe(actor="A country, body or person (e.g. Russia, the EU, Turkey)")
+    @app_commands.describe(actor="A country, body or person (autocomplete lists them)")
     async def responses(self, interaction: discord.Interaction,
                         actor: app_commands.Range[str, 1, TEXT_OPTION_MAX] | None = None) -> None:
         result = answer(self.bot.service.engine, actor)

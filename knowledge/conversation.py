@@ -2,7 +2,7 @@
 
 Small talk ("hi", "thanks!", "what can you do", "are you a bot") gets a short reply built from
 the knowledge folder's story file, with its example questions as suggestions. A follow-up
-("and azerbaijan?", "what about the US?", "who said that?") is read against the same person's
+("and the other side?", "what about the UN?", "who said that?") is read against the same person's
 previous question in the same place, for a few minutes: the names it gives replace the names of
 the same kind in the previous question, and a bare "that" points at what was just answered.
 Patterns here are general English, never one story's words.
@@ -92,7 +92,7 @@ def follow_up(plain: str, previous: Turn | None, names: NameResolver, now: float
     rest = (m.group("rest") or m.group("rest2")) if m else None
     words = normalise(low).split()
     if rest is None and len(words) <= _SHORT and not _QUESTION_WORD.match(low) and names.find(low):
-        rest = low  # "azerbaijan?", "the US?": a name alone
+        rest = low  # "france?", "the UN?": a name alone
     if rest is not None:
         return _replace_names(previous.question, rest, names)
     if len(words) <= 6 and _POINTER.search(low):  # "who said that?", "when was that?"
@@ -136,7 +136,7 @@ def _replace_names(before: str, rest: str, names: NameResolver) -> str:
         else:
             out.append(tokens[i])
             i += 1
-    # the rest of the follow-up ("and azerbaijan's wounded?") adds what it asks beyond the names
+    # the rest of the follow-up ("and france's wounded?") adds what it asks beyond the names
     extra = [w for w in normalise(rest).split() if w not in " ".join(m.text for m in new).split()]
     return " ".join(out + extra)
 

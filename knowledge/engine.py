@@ -229,7 +229,7 @@ class AnswerEngine:
         """Free text question -> Answer (answered=False when the sources don't say).
 
         ``previous``: the asker's last turn in this conversation, against which a follow-up
-        ("and azerbaijan?") is read.
+        ("and the other side?") is read.
         """
         return self.converse(question, previous).answer
 

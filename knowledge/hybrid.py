@@ -150,8 +150,8 @@ class HybridDecider:
         )
 
     def _misnamed(self, q: Question) -> set[str]:
-        """Countries that qualify the person asked for: "Azerbaijan's prime minister", "the foreign
-        minister of Armenia". A person of another country is not the answer, however close it looks."""
+        """Countries that qualify the person asked for: "France's prime minister", "the foreign
+        minister of Peru". A person of another country is not the answer, however close it looks."""
         tokens = normalise(q.low).replace("-", " ").split()
         out: set[str] = set()
         for m in q.mentions:
