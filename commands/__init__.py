@@ -20,6 +20,7 @@ EXTENSIONS: tuple[str, ...] = (
     "commands.timeline",
     "commands.ask",
     "commands.sources",
+    "commands.help",
     "commands.kb_admin",
     "commands.owner",
 )

@@ -285,13 +285,14 @@ class Store:
 
     @_wrapped
     async def unanswered(self, *, limit: int = 10, days: int = 30) -> list[UnansweredQuestion]:
-        """The most frequent unanswered questions of the last ``days`` days, most recent first on ties."""
+        """The most frequent unanswered questions of the last ``days`` days, most recent first on ties
+        (small talk is not a question the sources failed to answer)."""
         since = (_now() - timedelta(days=days)).isoformat()
         async with self.conn.execute(
             "SELECT normalised, COUNT(*) AS n, MAX(at) AS last,"
             " (SELECT q2.question FROM questions q2 WHERE q2.normalised = q.normalised AND q2.answered = 0"
             "  ORDER BY q2.id DESC LIMIT 1)"
-            " FROM questions q WHERE answered = 0 AND at >= ? AND normalised != ''"
+            " FROM questions q WHERE answered = 0 AND kind != 'chat' AND at >= ? AND normalised != ''"
             " GROUP BY normalised ORDER BY n DESC, last DESC LIMIT ?",
             (since, limit),
         ) as cur:

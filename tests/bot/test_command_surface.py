@@ -10,7 +10,7 @@ from bot.app import build_payloads
 from bot.settings import Settings
 
 NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
-EXPECTED = {"casualties", "who-said", "responses", "background", "timeline", "ask", "sources", "kb"}
+EXPECTED = {"casualties", "who-said", "responses", "background", "timeline", "ask", "sources", "help", "kb"}
 KB_SUBCOMMANDS = {"reload", "check", "status", "unanswered", "upload"}
 STRING, SUBCOMMAND = 3, 1
 

@@ -81,3 +81,13 @@ async def test_autocomplete_on_empty_input_is_within_limits(fake: FakeDiscord, c
     record = await (await fake.autocomplete("background", focused="topic", topic="")).responded()
     assert len(record.choices) <= 25
     assert_discord_accepted_everything(fake)
+
+
+async def test_help_is_private_and_offers_the_story_examples(fake: FakeDiscord, cited: RunningBot) -> None:
+    """/help answers only the asker, names the commands, and offers the story file's example questions."""
+    record = await (await fake.slash("help")).answered()
+    assert record.ephemeral
+    text = record.text()
+    assert "/casualties" in text and "/who-said" in text
+    assert "cb:suggest:0" in record.custom_ids()
+    assert_discord_accepted_everything(fake)

@@ -145,6 +145,13 @@ async def test_unanswered_groups_by_normalised_form(store: Store) -> None:
     assert rows[0].question == "WHO IS PUTIN?!"
 
 
+async def test_small_talk_is_not_an_unanswered_question(store: Store) -> None:
+    """'hi' and 'thanks' are logged but never listed as questions the sources failed to answer."""
+    await store.record_question(question="hi", answered=False, kind="chat", confidence=1.0, transport="test")
+    await ask(store, "what did putin say")
+    assert [r.question for r in await store.unanswered()] == ["what did putin say"]
+
+
 async def test_unanswered_orders_by_count_then_recency_and_limits(store: Store) -> None:
     """The most asked come first; equal counts put the most recently asked first; limit caps the list."""
     await ask(store, "alpha")
