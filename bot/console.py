@@ -91,13 +91,21 @@ class Console:
 
     async def run(self) -> int:
         self.say(self.greeting())
-        interactive = self.stdin.isatty()
+        interactive = self.stdin.isatty() and self.stdin is sys.stdin and self.stdout is sys.stdout
+        if interactive:
+            self._line_editing()
         while True:
             if interactive:
-                self.stdout.write("> ")
-                self.stdout.flush()
-            line = await asyncio.to_thread(self.stdin.readline)
+                try:  # input() on a terminal edits the line and keeps a history (the readline module)
+                    line = await asyncio.to_thread(input, "> ")
+                except EOFError:  # Ctrl-D
+                    self.say()
+                    return 0
+            else:
+                line = await asyncio.to_thread(self.stdin.readline)
             if not line:
+                if interactive:
+                    continue
                 return 0
             line = line.strip()
             if not line:
@@ -106,6 +114,22 @@ class Console:
                 self.say("Bye.")
                 return 0
             await self.handle(line)
+
+    def _line_editing(self) -> None:
+        """Arrow keys, history and Tab completion of the slash commands, where the platform has readline."""
+        try:
+            import readline
+        except ImportError:
+            return
+        names = [f"/{name}" for name in self.commands] + ["/kb", "/help", "/quit"]
+
+        def complete(text: str, state: int) -> str | None:
+            matches = [n for n in names if n.startswith(text)]
+            return matches[state] if state < len(matches) else None
+
+        readline.set_completer(complete)
+        readline.set_completer_delims(" ")
+        readline.parse_and_bind("tab: complete")
 
     async def handle(self, line: str) -> None:
         """Answer one line: a command or a free-text question."""
