@@ -162,6 +162,13 @@ class Composer:
                 return f"{item.name}: {item.description}" if item.description else item.name
         return kind_name(item)
 
+    def mentions_date(self, item: _Item, date: tuple[str, str, str, str]) -> bool:
+        """Whether the item, as told or in its evidence, names the day ``date`` (a match of analysis.DATE)."""
+        day = date[0] or date[3]
+        month = (date[1] or date[2])[:3]
+        text = " ".join([self.sentence(item), *(ev.quote for ev in item.evidence)]).lower()
+        return bool(re.search(rf"\b{day}(?:st|nd|rd|th)?\W+(?:of\W+)?{month}|\b{month}\w*\W+{day}\b", text))
+
     def quote_line(self, quote: Quote, *, with_context: bool = True) -> str:
         speaker = self.kb.items.get(quote.speaker)
         who = self.name(quote.speaker)

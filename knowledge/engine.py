@@ -44,6 +44,7 @@ from knowledge.overviews import Overviews
 from knowledge.resolver import NameResolver
 from knowledge.retrieval import ItemRetriever
 from knowledge.text import clean_input
+from knowledge.understand import understand
 from knowledge.wording import plain_question
 
 log = logging.getLogger(__name__)
@@ -271,7 +272,8 @@ class AnswerEngine:
         if cached is not None:
             self._answers.move_to_end(plain)
             return cached
-        answer = self.hybrid.decide(plain, self.intents.answer(plain))
+        question = understand(plain, self.names)
+        answer = self.hybrid.decide(question, self.intents.answer_question(question))
         self._answers[plain] = answer
         if len(self._answers) > ANSWER_MEMO:
             self._answers.popitem(last=False)

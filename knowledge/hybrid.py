@@ -7,7 +7,6 @@ answer or none. It calls retrieval and composition only, never back into the eng
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 from dataclasses import dataclass
@@ -20,38 +19,17 @@ from knowledge.compose import KIND_OF, Composer
 from knowledge.decision import Candidate, Decision, item_kind, question_type
 from knowledge.dense import DenseIndex, encoder
 from knowledge.loader import KnowledgeBase
-from knowledge.lookups import ancestors
-from knowledge.models import Answer, Casualty, Entity, Quote, Response, _Item
+from knowledge.lookups import ancestors, principals
+from knowledge.models import Answer, Entity, _Item
 from knowledge.resolver import NameResolver
 from knowledge.retrieval import SUGGEST_AT, ItemRetriever, Term, id_token
 from knowledge.text import normalise
-from knowledge.understand import Question, understand
-
-log = logging.getLogger(__name__)
+from knowledge.understand import Question
 
 DENSE_CANDIDATES = 5
 LEXICAL_CANDIDATES = 3
 PASSAGE_CANDIDATES = 3
 SUGGEST_PROBABILITY = 0.15  # a refused question offers candidates at least this likely as "did you mean"
-
-
-def principals(kb: KnowledgeBase, item: _Item) -> set[str]:
-    """Whose item this is: the entity itself, a quotation's speaker, a response's actor, a figure's side,
-    with the bodies and countries they belong to."""
-    match item:
-        case Entity():
-            ids = {item.id}
-        case Quote():
-            ids = {i for i in (item.speaker, item.on_behalf_of) if i}
-        case Response():
-            ids = {item.actor}
-        case Casualty():
-            ids = {item.side} if item.side else set()
-        case _:
-            ids = set()
-    for i in list(ids):
-        ids |= ancestors(kb, i)
-    return ids
 
 
 _ENGLISH: SpellChecker | None = None
@@ -71,8 +49,7 @@ _ROLE = re.compile(
 )
 _PERSON_ASKED = re.compile(
     r"^who\b(?!.*\b(?:said|say|says|quoted|tweeted|stated|told|called|urged|warned)\b)|\bname of\b|\bnames?\b\W*$|"
-    r"\b(?:minister|president|leader|spokes(?:man|woman|person)|secretary|chancellor|premier|official|"
-    r"ambassador|envoy|commander|general|head|chief|mayor|governor|reporter|journalist|author)\b"
+    rf"\b(?:{_ROLE.pattern}|reporter|journalist|author)\b"
 )
 
 
@@ -115,8 +92,7 @@ class HybridDecider:
         self.names = names
         self.decision = decision
 
-    def view(self, text: str, rule: Answer) -> QuestionView:
-        q = understand(text, self.names)
+    def view(self, q: Question, rule: Answer) -> QuestionView:
         terms = self.r.terms(q.low, extra_concepts=q.concepts, names=q.names)
         qvec = encoder().encode_one(q.low)
         hits = self.dense.search(qvec, k=max(DENSE_CANDIDATES, 8))
@@ -275,7 +251,7 @@ class HybridDecider:
             "count_asked": float(bool(view.q.count_nouns)),
             "count_ok": float(bool(view.q.count_nouns & counted)),
             "date_asked": float(bool(view.dates)),
-            "date_ok": float(bool(view.dates) and any(self._mentions_date(it, d) for it in items
+            "date_ok": float(bool(view.dates) and any(self.c.mentions_date(it, d) for it in items
                                                        for d in view.dates)),
             "n_items": math.log1p(len(cand.items)),
             "agree_rule": float(cand.origin == "rule" or (first is not None and first.id in view.rule.items)),
@@ -286,12 +262,6 @@ class HybridDecider:
         }
         return f
 
-    def _mentions_date(self, item: _Item, date: tuple[str, str, str, str]) -> bool:
-        day = date[0] or date[3]
-        month = (date[1] or date[2])[:3]
-        text = " ".join([self.c.sentence(item), *(ev.quote for ev in item.evidence)]).lower()
-        return bool(re.search(rf"\b{day}(?:st|nd|rd|th)?\W+(?:of\W+)?{month}|\b{month}\w*\W+{day}\b", text))
-
     def compose(self, view: QuestionView, cand: Candidate) -> Answer:
         """The Answer a candidate gives (composed here for a retrieved item)."""
         if cand.answer is None:
@@ -300,11 +270,11 @@ class HybridDecider:
             cand.answer = self.c.answer(view.q.text, kind, [(self.c.sentence(item), [item])], 0.0)
         return cand.answer
 
-    def decide(self, text: str, rule: Answer) -> Answer:
+    def decide(self, q: Question, rule: Answer) -> Answer:
         """The answer to give: the most probable candidate if it is probable enough, else an abstention."""
         if self.decision is None:
             return rule
-        view = self.view(text, rule)
+        view = self.view(q, rule)
         cands = self.candidates(view)
         for cand in cands:
             cand.probability = self.decision.probability(cand.features)
@@ -322,7 +292,7 @@ class HybridDecider:
         if not near and rule.answered:
             near = [self.kb.items[i] for i in rule.items[:3] if i in self.kb.items]
             near = [it for it in near if self.r.coverage(self.r.tokens[it.id], view.terms)[0] >= SUGGEST_AT]
-        return self.c.abstain(text, suggestions=near, confidence=top)
+        return self.c.abstain(q.text, suggestions=near, confidence=top)
 
 
 __all__ = ["HybridDecider", "QuestionView"]

@@ -22,7 +22,6 @@ from knowledge.models import (
     Conflict,
     Entity,
     Place,
-    _Item,
 )
 from knowledge.quotes import QuoteAnswers
 from knowledge.retrieval import ANSWER_AT, SUGGEST_AT, Scored, Term, names_something
@@ -45,8 +44,11 @@ class IntentHandlers(Handler):
     # --- dispatch -------------------------------------------------------------
 
     def answer(self, text: str) -> Answer:
+        return self.answer_question(understand(text, self.names))
+
+    def answer_question(self, q: Question) -> Answer:
+        """The handlers' answer to a question already taken apart (the engine takes it apart once)."""
         self.r.new_question()
-        q = understand(text, self.names)
         for handler in (
             self._prediction,
             self._overview,
@@ -250,7 +252,7 @@ class IntentHandlers(Handler):
             hits = [h for h in hits if getattr(h.item, "kind", "") == "person"]
         if dates := DATE.findall(q.low):  # month names are spelt out by rewrite_phrases
             # "what happened on 14 September": the answer must be of that day
-            hits = [h for h in hits if any(self._mentions_date(h.item, d) for d in dates)]
+            hits = [h for h in hits if any(self.c.mentions_date(h.item, d) for d in dates)]
         if q.count_nouns:
             # "how many X": only an item that gives a number of X answers it
             hits = [h for h in hits if q.count_nouns & self.r.counted.get(h.item.id, frozenset())]
@@ -268,12 +270,6 @@ class IntentHandlers(Handler):
         kind = KIND_OF.get(type(chosen[0].item), "qa")
         parts = [(self.c.sentence(h.item), [h.item]) for h in chosen]
         return self.c.answer(q.text, kind, parts, best)
-
-    def _mentions_date(self, item: _Item, date: tuple[str, str, str, str]) -> bool:
-        day = date[0] or date[3]
-        month = (date[1] or date[2])[:3]
-        text = " ".join([self.c.sentence(item), *(ev.quote for ev in item.evidence)]).lower()
-        return bool(re.search(rf"\b{day}(?:st|nd|rd|th)?\W+(?:of\W+)?{month}|\b{month}\w*\W+{day}\b", text))
 
     def _question_terms(self, q: Question) -> list[Term]:
         """The question's terms; a trailing time clause ("... after the attack started") weighs half:

@@ -32,6 +32,25 @@ def ancestors(kb: KnowledgeBase, item_id: str) -> set[str]:
     return out
 
 
+def principals(kb: KnowledgeBase, item: _Item) -> set[str]:
+    """Whose item this is: the entity itself, a quotation's speaker, a response's actor, a figure's side,
+    with the bodies and countries they belong to."""
+    match item:
+        case Entity():
+            ids = {item.id}
+        case Quote():
+            ids = {i for i in (item.speaker, item.on_behalf_of) if i}
+        case Response():
+            ids = {item.actor}
+        case Casualty():
+            ids = {item.side} if item.side else set()
+        case _:
+            ids = set()
+    for i in list(ids):
+        ids |= ancestors(kb, i)
+    return ids
+
+
 def _same_objects(before: list, after: list) -> bool:
     """The very same items in the same order (a reload reuses unchanged items as objects)."""
     return len(before) == len(after) and all(a is b for a, b in zip(before, after, strict=True))
@@ -115,4 +134,4 @@ class Lookups:
         return [self.kb.items[i] for i in ids if i in self.kb.items]
 
 
-__all__ = ["Lookups", "ancestors"]
+__all__ = ["Lookups", "ancestors", "principals"]

@@ -28,6 +28,7 @@ from knowledge.engine import MAX_QUESTION_CHARS, AnswerEngine
 from knowledge.loader import DEFAULT_DIR, load_knowledge
 from knowledge.models import Answer
 from knowledge.text import clean_input
+from knowledge.understand import understand
 from knowledge.wording import plain_question
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,8 +82,8 @@ def build_table(engine: AnswerEngine, cases: list[Case]) -> Table:
     rows, labels, owner = [], [], []
     for n, case in enumerate(cases):
         text = plain_question(clean_input(case.question, MAX_QUESTION_CHARS))
-        rule = engine.intents.answer(text)
-        view = engine.hybrid.view(text, rule)
+        question = understand(text, engine.names)
+        view = engine.hybrid.view(question, engine.intents.answer_question(question))
         for cand in engine.hybrid.candidates(view):
             rows.append(vectorise(cand.features))
             labels.append(passes(engine.hybrid.compose(view, cand), case.expect, case.sources))

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, utils
 from knowledge.compose import KIND_OF
 from knowledge.handling import Handler
 from knowledge.lexicon import CONCEPT_COUNT
+from knowledge.lookups import principals
 from knowledge.models import Answer, Casualty, Quote, _Item
 from knowledge.retrieval import SUGGEST_AT
 
@@ -44,7 +45,7 @@ class VersionAnswers(Handler):
             hits = [h for h in hits if getattr(h.item, "conflict", None) in conflict] or hits
         # a figure for the side the question names, or words of the speaker it names, before the rest
         named = q.ids | {a for i in q.ids for a in self.look.ancestors(i)}
-        hits.sort(key=lambda h: not (self._owners(h.item) & named))
+        hits.sort(key=lambda h: not (principals(self.kb, h.item) & named))
         if not hits or hits[0].coverage < SUGGEST_AT:
             return None
         versions = self.versions_of(hits[0].item)
@@ -54,10 +55,6 @@ class VersionAnswers(Handler):
         parts += [(self.c.sentence(v), [v]) for v in versions]
         kind = KIND_OF.get(type(versions[0]), "qa")
         return self.c.answer(q.text, kind, parts, hits[0].coverage)
-
-    def _owners(self, item: _Item) -> set[str]:
-        owner = getattr(item, "side", None) or getattr(item, "speaker", None)
-        return {owner, *self.look.ancestors(owner)} if owner else set()
 
     def versions_of(self, item: _Item) -> list[_Item]:
         """The items that tell the same fact differently: the item itself first."""
