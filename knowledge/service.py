@@ -15,20 +15,24 @@ import gc
 import logging
 import os
 import re
-import shutil
+import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+import traceback
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from types import FrameType
+from typing import TYPE_CHECKING, Any, Literal
 
+from knowledge import loader
 from knowledge.conversation import Conversations
 from knowledge.engine import AnswerEngine
 from knowledge.errors import InvalidKnowledgeBase, Problem, StoreError
-from knowledge.loader import CORPUS_DIR, KnowledgeBase, load_knowledge
+from knowledge.history import HISTORY_DIR, History, HistoryError, Version, read_folder, sha
+from knowledge.loader import CORPUS_DIR, KnowledgeBase, kind_name, load_knowledge
 from knowledge.models import Answer
 
 if TYPE_CHECKING:
@@ -45,7 +49,12 @@ ENGINE_FAILURE = Problem("(engine)", None,
                          "the knowledge files are valid, but building the answer engine failed (see the log)")
 
 Transport = Literal["discord", "console", "cli"]
+Action = Literal["reload", "upload", "check", "startup", "rollback"]
 RELEASE_GRACE_S = 2.0  # how long a replaced engine stays whole before it is taken apart
+DEFAULT_TIME_LIMIT_S = 60.0  # the longest a reload, upload or rollback may hold the lock
+# Builds that overran keep running in their threads until they end (a thread cannot be killed);
+# past this many still running, further changes are refused rather than piling up more.
+MAX_ABANDONED = 3
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,7 @@ class ReloadOutcome:
     """What a reload, check or upload did: counts, what changed, or every problem found."""
 
     ok: bool
-    action: Literal["reload", "upload", "check", "startup"]
+    action: Action
     who: str
     version: str | None = None
     previous_version: str | None = None
@@ -65,6 +74,12 @@ class ReloadOutcome:
     problems: list[Problem] = field(default_factory=list)
     refused: str | None = None
     written: str | None = None
+    # the removed ids grouped by kind ("source", "casualty", ...)
+    removed_by_kind: dict[str, list[str]] = field(default_factory=dict)
+    # an upload that would remove items: nothing was written; it is applied only once confirmed
+    needs_confirmation: bool = False
+    file: str | None = None  # the uploaded file's name
+    notes: list[str] = field(default_factory=list)  # e.g. what a rollback restored
 
     @property
     def unchanged(self) -> bool:
@@ -94,8 +109,15 @@ def _diff(old: KnowledgeBase | None, new: KnowledgeBase) -> dict:
         changed = sorted(i for i in set(old.items) & set(new.items) if old.items[i] is not new.items[i] and old.items[i] != new.items[i])
         changed += sorted(f"source:{s}" for s in set(old.sources) & set(new.sources)
                           if old.sources[s] != new.sources[s])
+    removed = sorted(old_ids - new_ids)
+    by_kind: dict[str, list[str]] = {}
+    for iid in removed:
+        if iid.startswith("source:") and old is not None and iid[len("source:"):] in old.sources:
+            by_kind.setdefault("source", []).append(iid[len("source:"):])
+        elif old is not None and iid in old.items:
+            by_kind.setdefault(kind_name(old.items[iid]), []).append(iid)
     return {"count_changes": count_changes, "added": sorted(new_ids - old_ids),
-            "removed": sorted(old_ids - new_ids), "changed": changed}
+            "removed": removed, "changed": changed, "removed_by_kind": by_kind}
 
 
 def upload_name_problem(filename: str) -> str | None:
@@ -136,12 +158,164 @@ def _collector_paused() -> Iterator[None]:
 Built = tuple[KnowledgeBase, AnswerEngine, dict]
 
 
-def _build(directory: Path, previous: AnswerEngine | None, vector_cache: Path | None = None) -> Built:
-    """Load, index and compare with the live knowledge base, all off the event loop."""
+class _Abandoned(Exception):
+    """Raised in a change's thread when it reaches its point of no return after being abandoned."""
+
+
+class _Overran(Exception):
+    """A change took longer than its time limit; it was abandoned (or, once committed, left to finish)."""
+
+    def __init__(self, culprit: str | None, *, committed: bool = False) -> None:
+        self.culprit = culprit
+        self.committed = committed
+        super().__init__(culprit)
+
+
+class _NothingToRollBack(Exception):
+    pass
+
+
+class _Job:
+    """One change's work, in a daemon thread of its own, abandoned (never killed) when it overruns.
+
+    A thread of its own rather than the default executor: a build stuck for good (say, a read
+    that never returns) must not occupy an executor worker nor hold up the interpreter's exit.
+    Work that writes calls ``commit()`` first: once abandoned it stops there, and once committed
+    it is no longer abandoned, so a change is either made in full or not made at all.
+    """
+
+    def __init__(self, name: str, work: Callable[..., Any], *args: Any) -> None:
+        self.name = name
+        self.started = time.monotonic()
+        self._guard = threading.Lock()
+        self.abandoned = False
+        self.committed = False
+        self._work = work
+        self._args = args
+        self.thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._future: asyncio.Future | None = None
+
+    def commit(self) -> None:
+        with self._guard:
+            if self.abandoned:
+                raise _Abandoned(self.name)
+            self.committed = True
+
+    def _abandon(self) -> bool:
+        with self._guard:
+            if self.committed:
+                return False
+            self.abandoned = True
+            return True
+
+    async def run(self, limit: float | None) -> Any:
+        """The work's result, or ``_Overran`` after ``limit`` seconds (the thread then runs on, unheard)."""
+        self._loop = asyncio.get_running_loop()
+        self._future = self._loop.create_future()
+        # nobody may be waiting any more when an abandoned job ends: never warn about its result
+        self._future.add_done_callback(lambda f: f.cancelled() or f.exception())
+        self.thread.start()
+        try:
+            return await asyncio.wait_for(asyncio.shield(self._future), None if limit is None else max(0.0, limit))
+        except asyncio.CancelledError:  # the caller is gone (shutting down): do not start writing now
+            self._abandon()
+            raise
+        except TimeoutError:
+            culprit = self.culprit()
+            if self._abandon():
+                gc.enable()  # the abandoned build paused the collector; the process must not run without it
+                raise _Overran(culprit) from None
+        # committed before the limit: what is left is writing files; give it one more limit, no more
+        try:
+            return await asyncio.wait_for(asyncio.shield(self._future), max(1.0, limit or 0.0))
+        except TimeoutError:
+            raise _Overran(self.culprit(), committed=True) from None
+
+    @property
+    def alive(self) -> bool:
+        return self.thread.is_alive()
+
+    def culprit(self) -> str | None:
+        """The knowledge file the thread is reading right now, if it is in the loader."""
+        frame = sys._current_frames().get(self.thread.ident or -1)
+        frames: list[FrameType] = []
+        while frame is not None:
+            frames.append(frame)
+            frame = frame.f_back
+        return _loader_file(frames)
+
+    def _run(self) -> None:
+        try:
+            result, error = self._work(self, *self._args), None
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting coroutine
+            result, error = None, exc
+        if self.abandoned:
+            took = time.monotonic() - self.started
+            if error is not None and not isinstance(error, _Abandoned):
+                log.warning("abandoned %s ended after %.1f s with %s: %s", self.name, took,
+                            type(error).__name__, error)
+            else:
+                log.warning("abandoned %s ended after %.1f s; its result was discarded", self.name, took)
+            return
+
+        def settle() -> None:
+            if self._future is not None and not self._future.done():
+                if error is not None:
+                    self._future.set_exception(error)
+                else:
+                    self._future.set_result(result)
+
+        if self._loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed meanwhile
+                self._loop.call_soon_threadsafe(settle)
+
+
+def _loader_file(frames: Iterable[FrameType]) -> str | None:
+    """The knowledge file named by the innermost loader frame among ``frames`` (innermost first)."""
+    for frame in frames:
+        if frame.f_globals.get("__name__") != loader.__name__:
+            continue
+        path = frame.f_locals.get("path")
+        if isinstance(path, Path):
+            return f"{CORPUS_DIR}/{path.name}" if path.parent.name == CORPUS_DIR else path.name
+        rel = frame.f_locals.get("rel")
+        if isinstance(rel, str) and rel:
+            return rel
+    return None
+
+
+def _failed_file(exc: BaseException) -> str | None:
+    """The knowledge file an unexpected exception was raised while reading, from its traceback."""
+    frames = [frame for frame, _ in traceback.walk_tb(exc.__traceback__)]
+    return _loader_file(reversed(frames))
+
+
+def _build(job: _Job, directory: Path, previous: AnswerEngine | None, vector_cache: Path | None,
+           history: History | None) -> tuple[Built, dict[str, str] | None]:
+    """Load, index and compare with the live knowledge base, all off the event loop; then keep a
+    copy of the files just loaded (for a later rollback)."""
     with _collector_paused():
         kb = load_knowledge(directory, previous=previous.kb if previous else None)
         engine = AnswerEngine(kb, previous, vector_cache=vector_cache)
-        return kb, engine, _diff(previous.kb if previous else None, kb)
+        built = kb, engine, _diff(previous.kb if previous else None, kb)
+    return built, _keep_copy(history, directory, kb)
+
+
+def _keep_copy(history: History | None, directory: Path, kb: KnowledgeBase) -> dict[str, str] | None:
+    """Save the folder's files into the history, if they are still the ones ``kb`` was loaded from."""
+    if history is None:
+        return None
+    try:
+        files = read_folder(directory)
+        for rel, digest in kb.file_digests.items():
+            if rel not in files or sha(files[rel]) != digest:
+                log.warning("%s changed while it was being loaded; this version is not kept for rollback", rel)
+                return None
+        return history.save(files)
+    except OSError as exc:
+        log.error("could not keep a copy of the knowledge files in %s: %s", history.root, exc)
+        return None
 
 
 def _release_gradually(engine: AnswerEngine, successor: AnswerEngine) -> None:
@@ -155,23 +329,115 @@ def _release_gradually(engine: AnswerEngine, successor: AnswerEngine) -> None:
         time.sleep(0)  # let the event loop run between steps
 
 
+def _stage(directory: Path, staged: Path, files: dict[str, bytes] | None = None) -> None:
+    """Copy the knowledge files of ``directory`` (or ``files``) into the empty folder ``staged``.
+
+    Each file is read as the loader reads it: a regular file inside the folder, no link, device
+    or pipe (a link would otherwise be copied in as the regular file it points to).
+    """
+    if files is None:
+        try:
+            files = read_folder(directory)
+        except HistoryError as exc:
+            rel, _, reason = str(exc).partition(": ")
+            raise InvalidKnowledgeBase([Problem(rel, None, f"unreadable: {reason}")]) from None
+    staged.mkdir()
+    (staged / CORPUS_DIR).mkdir()
+    for rel, data in files.items():
+        (staged / rel).write_bytes(data)
+
+
 def _validate_with(directory: Path, filename: str, data: bytes, previous: AnswerEngine | None,
                    vector_cache: Path | None = None) -> Built:
     """Validate the whole knowledge base as it would be with ``filename`` replaced by ``data``."""
     with _collector_paused(), tempfile.TemporaryDirectory(prefix="kb-upload-") as tmp:
         staged = Path(tmp) / "kb"
-        # The corpus is read-only input: link it rather than copy it.
-        staged.mkdir()
-        for path in directory.iterdir():
-            if path.name == CORPUS_DIR and path.is_dir():
-                (staged / CORPUS_DIR).symlink_to(path.resolve(), target_is_directory=True)
-            elif path.is_file() and path.suffix == UPLOAD_EXTENSION:
-                shutil.copy2(path, staged / path.name)
+        _stage(directory, staged)
         (staged / filename).write_bytes(data)
         kb = load_knowledge(staged, previous=previous.kb if previous else None)
         kb = replace(kb, directory=str(directory))
         engine = AnswerEngine(kb, previous, vector_cache=vector_cache)
         return kb, engine, _diff(previous.kb if previous else None, kb)
+
+
+def _upload(job: _Job, directory: Path, filename: str, data: bytes, previous: AnswerEngine | None,
+            vector_cache: Path | None, confirmed: bool | Collection[str],
+            history: History | None) -> tuple[Built, bool, dict[str, str] | None]:
+    """Validate; unless it removes items nobody confirmed, write the file. (built, written, kept copy)"""
+    kb, engine, diff = _validate_with(directory, filename, data, previous, vector_cache)
+    removed = diff["removed"]
+    if removed and confirmed is not True and not set(removed) <= set(confirmed or ()):
+        return (kb, engine, diff), False, None
+    job.commit()
+    _write_atomically(directory / filename, data)
+    return (kb, engine, diff), True, _keep_copy(history, directory, kb)
+
+
+def _rollback(job: _Job, directory: Path, previous: AnswerEngine | None, vector_cache: Path | None,
+              history: History) -> tuple[Built, Version, list[str], str | None]:
+    """Validate the version before the live one; then write its files back (built, version, notes, set-aside)."""
+    live = previous.kb.digest if previous else None
+    versions = history.versions()
+    kept = {digest for v in versions for digest in v.files.values()}
+    while versions and versions[-1].digest == live:
+        versions.pop()
+    if not versions:
+        raise _NothingToRollBack
+    target = versions[-1]
+    wanted = history.contents(target)
+    with _collector_paused(), tempfile.TemporaryDirectory(prefix="kb-rollback-") as tmp:
+        _stage(directory, Path(tmp) / "kb", wanted)
+        kb = load_knowledge(Path(tmp) / "kb", previous=previous.kb if previous else None)
+        kb = replace(kb, directory=str(directory))
+        engine = AnswerEngine(kb, previous, vector_cache=vector_cache)
+        diff = _diff(previous.kb if previous else None, kb)
+    current = read_folder(directory)
+    changed = sorted(rel for rel, data in wanted.items() if current.get(rel) != data)
+    removed = sorted(rel for rel in current if rel not in wanted)
+    # what is on disk but in no kept version (edited, never loaded) is set aside, not lost
+    unkept = {rel: current[rel] for rel in changed + removed if rel in current and sha(current[rel]) not in kept}
+    job.commit()
+    set_aside = history.set_aside(unkept) if unkept else None
+    _replace_files(directory, {rel: wanted[rel] for rel in changed}, removed, current)
+    notes = [f"Restored {', '.join(changed)}." if changed else "No file needed restoring."]
+    if removed:
+        notes.append(f"Removed {', '.join(removed)} (not in that version).")
+    return (kb, engine, diff), target, notes, set_aside
+
+
+def _replace_files(directory: Path, files: dict[str, bytes], removed: list[str], before: dict[str, bytes]) -> None:
+    """Write ``files`` and delete ``removed``, all or nothing as far as the filesystem allows:
+    every new file is written in full first, then each is renamed into place; on a failure the
+    files already changed get their old bytes back."""
+    staged: dict[str, str] = {}
+    done: list[str] = []
+    try:
+        for rel, data in files.items():
+            target = directory / rel
+            target.parent.mkdir(exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            staged[rel] = tmp_name
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for rel in files:
+            os.replace(staged.pop(rel), directory / rel)
+            done.append(rel)
+        for rel in removed:
+            os.unlink(directory / rel)
+            done.append(rel)
+    except OSError:
+        for rel in done:
+            with contextlib.suppress(OSError):
+                if rel in before:
+                    _write_atomically(directory / rel, before[rel])
+                else:
+                    os.unlink(directory / rel)
+        for tmp_name in staged.values():
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+        raise
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
@@ -196,7 +462,8 @@ class KnowledgeService:
     max_upload_bytes: int
 
     def __init__(self, directory: Path, store: Store | None = None, *, max_upload_bytes: int = 512_000,
-                 engine: AnswerEngine | None = None, vector_cache: Path | None = None) -> None:
+                 engine: AnswerEngine | None = None, vector_cache: Path | None = None,
+                 time_limit: float = DEFAULT_TIME_LIMIT_S, history_versions: int = 0) -> None:
         self.directory = Path(directory)
         self.vector_cache = vector_cache
         self.conversations = Conversations()
@@ -207,6 +474,11 @@ class KnowledgeService:
         self.max_upload_bytes = max_upload_bytes
         self._engine = engine
         self._lock = asyncio.Lock()
+        # the longest a reload, upload or rollback holds the lock (and waits for it); start-up is exempt
+        self.time_limit = time_limit
+        # the last good versions of the folder, for /kb rollback (0: none kept)
+        self.history = History(self.directory, history_versions) if history_versions > 0 else None
+        self._abandoned: list[_Job] = []
 
     @property
     def engine(self) -> AnswerEngine:
@@ -222,38 +494,44 @@ class KnowledgeService:
 
     async def reload(self, who: str, *, action: Literal["reload", "startup"] = "reload") -> ReloadOutcome:
         """Re-read the directory; swap the engine only if the whole knowledge base is valid."""
-        async with self._lock:
-            try:
-                kb, engine, diff = await asyncio.to_thread(_build, self.directory, self._engine, self.vector_cache)
-            except InvalidKnowledgeBase as exc:
-                outcome = self._refusal(action, who, exc.problems)
-            except Exception:
-                log.exception("%s by %s: building the answer engine failed", action, who)
-                outcome = self._refusal(action, who, [ENGINE_FAILURE])
-            else:
-                outcome = self._swap(action, who, kb, engine, diff)
-            await self._record(outcome)
-            return outcome
+        async def change(deadline: float | None) -> ReloadOutcome:
+            (kb, engine, diff), kept = await self._off_loop(
+                action, deadline, _build, self.directory, self._engine, self.vector_cache, self.history)
+            outcome = self._swap(action, who, kb, engine, diff)
+            return await self._remember(outcome, kb, kept, deadline)
+
+        return await self._exclusively(action, who, self._folder, change)
 
     async def check(self, who: str, directory: Path | None = None) -> ReloadOutcome:
-        """Validate a directory on disk without touching the live engine."""
+        """Validate a directory on disk without touching the live engine (within the time limit too)."""
         target = Path(directory) if directory else self.directory
         current = self._engine.kb if self._engine else None
 
-        def check_and_compare() -> tuple[KnowledgeBase, dict]:
+        def check_and_compare(job: _Job) -> tuple[KnowledgeBase, dict]:
             kb = load_knowledge(target, previous=current)
             return kb, _diff(current, kb)
 
         try:
-            kb, diff = await asyncio.to_thread(check_and_compare)
+            kb, diff = await self._off_loop("check", time.monotonic() + self.time_limit, check_and_compare)
         except InvalidKnowledgeBase as exc:
             return self._refusal("check", who, exc.problems)
+        except _Overran as exc:
+            return self._refusal("check", who, [self._overran("check", exc, target.name)])
+        except Exception as exc:
+            log.exception("check of %s by %s failed", target, who)
+            return self._refusal("check", who, [self._failure("check", exc, target.name)])
         return ReloadOutcome(ok=True, action="check", who=who, version=kb.version,
                              previous_version=current.version if current else None,
                              counts=kb.counts(), **diff)
 
-    async def upload(self, filename: str, data: bytes, who: str) -> ReloadOutcome:
-        """Validate the knowledge base with ``filename`` added or replaced; only then write and swap."""
+    async def upload(self, filename: str, data: bytes, who: str, *,
+                     confirmed: bool | Collection[str] = False) -> ReloadOutcome:
+        """Validate the knowledge base with ``filename`` added or replaced; only then write and swap.
+
+        An upload that would remove items (ids the live knowledge base has and the new one lacks)
+        is not applied: the outcome ``needs_confirmation`` and lists them. ``confirmed``: True to
+        apply it whatever it removes, or the ids already confirmed (asked again if it now removes more).
+        """
         reason = upload_name_problem(filename)
         if reason is None and len(data) > self.max_upload_bytes:
             reason = f"the file is {len(data):,} bytes; the limit is {self.max_upload_bytes:,}"
@@ -261,37 +539,164 @@ class KnowledgeService:
             reason = "the file is empty"
         if reason is not None:
             return await self.refuse_upload(filename, reason, who)
-        async with self._lock:
-            try:
-                kb, engine, diff = await asyncio.to_thread(
-                    _validate_with, self.directory, filename, data, self._engine, self.vector_cache
-                )
-            except InvalidKnowledgeBase as exc:
-                outcome = self._refusal("upload", who, exc.problems)
-            except Exception:
-                log.exception("upload of %s by %s: building the answer engine failed", filename, who)
-                outcome = self._refusal("upload", who, [ENGINE_FAILURE])
-            else:
-                target = self.directory / filename
-                try:
-                    await asyncio.to_thread(_write_atomically, target, data)
-                except OSError as exc:
-                    log.error("could not write uploaded knowledge file %s: %s", target, exc)
-                    reason = "the file could not be written to the knowledge directory"
-                    outcome = ReloadOutcome(ok=False, action="upload", who=who, refused=reason,
-                                            problems=[Problem(filename, None, reason)])
-                else:
-                    outcome = replace(self._swap("upload", who, kb, engine, diff), written=filename)
+
+        async def change(deadline: float | None) -> ReloadOutcome:
+            (kb, engine, diff), written, kept = await self._off_loop(
+                f"upload of {filename}", deadline, _upload, self.directory, filename, data, self._engine,
+                self.vector_cache, confirmed, self.history)
+            if not written:
+                return self._confirmation(who, filename, diff)
+            outcome = replace(self._swap("upload", who, kb, engine, diff), written=filename, file=filename)
+            return await self._remember(outcome, kb, kept, deadline)
+
+        return await self._exclusively("upload", who, filename, change)
+
+    async def rollback(self, who: str) -> ReloadOutcome:
+        """Restore the files of the version before the live one (validated first), and load it."""
+        where = f"{self._folder}/{HISTORY_DIR}"
+        history = self.history
+        if history is None:
+            outcome = self._refusal("rollback", who, [Problem(
+                where, None, "no earlier versions are kept (the history setting is 0); nothing to roll back to")])
             await self._record(outcome)
             return outcome
 
+        async def change(deadline: float | None) -> ReloadOutcome:
+            (kb, engine, diff), target, notes, set_aside = await self._off_loop(
+                "rollback", deadline, _rollback, self.directory, self._engine, self.vector_cache, history)
+            outcome = self._swap("rollback", who, kb, engine, diff)
+            notes = [f"Rolled back to the version loaded {target.at} by {target.who} ({target.action})."] + notes
+            if set_aside:
+                notes.append(f"Files edited on disk but never loaded were set aside in {set_aside}.")
+            try:
+                await self._off_loop("rollback history", self._history_deadline(deadline),
+                                     lambda job: history.truncate(target.digest))
+            except (_Overran, OSError) as exc:
+                log.error("rollback by %s: the history could not be updated: %s", who, exc)
+            return replace(outcome, notes=notes)
+
+        return await self._exclusively("rollback", who, where, change)
+
     async def refuse_upload(self, filename: str, reason: str, who: str) -> ReloadOutcome:
         """Refuse an upload before reading it (e.g. too large to download); recorded like any attempt."""
-        outcome = ReloadOutcome(ok=False, action="upload", who=who, refused=reason,
+        outcome = ReloadOutcome(ok=False, action="upload", who=who, refused=reason, file=filename or None,
                                 problems=[Problem(filename or "(no name)", None, reason)])
         log.warning("upload of %r by %s refused: %s", filename, who, reason)
         await self._record(outcome)
         return outcome
+
+    @property
+    def _folder(self) -> str:
+        return self.directory.name or str(self.directory)
+
+    async def _exclusively(self, action: Action, who: str, file: str,
+                           change: Callable[[float | None], Any]) -> ReloadOutcome:
+        """Run ``change`` holding the lock, at most the time limit (start-up: no limit); waiting for the
+        lock is limited too. Every failure becomes a refusal naming a file and the reason."""
+        limit = None if action == "startup" else self.time_limit
+        self._abandoned = [job for job in self._abandoned if job.alive]
+        if limit is not None and len(self._abandoned) >= MAX_ABANDONED:
+            outcome = self._refusal(action, who, [Problem(file, None, (
+                f"{len(self._abandoned)} earlier changes took longer than {limit:g} s and are still running "
+                "in the background; try again once they end (the live knowledge is unchanged)"))])
+            await self._record(outcome)
+            return outcome
+        try:
+            await asyncio.wait_for(self._lock.acquire(), limit)
+        except TimeoutError:
+            outcome = self._refusal(action, who, [Problem(file, None, (
+                f"another change has held the knowledge base for over {limit:g} s; try again "
+                "(the live knowledge is unchanged)"))])
+            await self._record(outcome)
+            return outcome
+        try:
+            outcome = await change(None if limit is None else time.monotonic() + limit)
+        except InvalidKnowledgeBase as exc:
+            outcome = self._refusal(action, who, exc.problems)
+        except _Overran as exc:
+            outcome = self._refusal(action, who, [self._overran(action, exc, file)])
+        except _NothingToRollBack:
+            outcome = self._refusal(action, who, [Problem(
+                file, None, "there is no earlier version to roll back to; nothing was changed")])
+        except HistoryError as exc:
+            rel, _, reason = str(exc).partition(": ")
+            outcome = self._refusal(action, who, [Problem(rel, None, f"{reason}; nothing was changed")])
+        except OSError as exc:
+            log.error("%s by %s: could not write the knowledge files: %s", action, who, exc)
+            name = Path(exc.filename).name if getattr(exc, "filename", None) else file
+            outcome = self._refusal(action, who, [Problem(name, None, (
+                f"could not be written to the knowledge folder ({exc.strerror or exc}); "
+                "nothing was changed"))])
+        except Exception as exc:
+            log.exception("%s by %s: building the answer engine failed", action, who)
+            outcome = self._refusal(action, who, [self._failure(action, exc, file)])
+        finally:
+            self._lock.release()
+        if not outcome.needs_confirmation:  # nothing was attempted yet: not a reload to record
+            await self._record(outcome)
+        return outcome
+
+    async def _off_loop(self, name: str, deadline: float | None, work: Callable[..., Any], *args: Any) -> Any:
+        """``work(job, *args)`` in a thread of its own, abandoned at ``deadline`` (None: no limit)."""
+        job = _Job(name, work, *args)
+        try:
+            return await job.run(None if deadline is None else deadline - time.monotonic())
+        except _Overran:
+            self._abandoned.append(job)
+            raise
+
+    def _overran(self, action: str, exc: _Overran, file: str) -> Problem:
+        limit = f"{self.time_limit:g}"
+        if exc.committed:
+            return Problem(file, None, (
+                f"{action} took longer than {limit} s while writing the files; it was left to finish "
+                "(the live knowledge is unchanged): run /kb reload once it has"))
+        doing = f" (it was reading {exc.culprit})" if exc.culprit else ""
+        return Problem(exc.culprit or file, None, (
+            f"{action} took longer than {limit} s and was abandoned{doing}; the live knowledge is unchanged"))
+
+    @staticmethod
+    def _failure(action: str, exc: Exception, file: str) -> Problem:
+        """An unexpected error as a problem: the file it was reading when it happened, if any, and why."""
+        culprit = _failed_file(exc)
+        if culprit is None:
+            return replace(ENGINE_FAILURE, file=file)
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        return Problem(culprit, None, f"could not be read ({type(exc).__name__}{': ' + detail if detail else ''})")
+
+    def _history_deadline(self, deadline: float | None) -> float | None:
+        # recording the version is a small write; it gets what is left of the limit, but never nothing
+        return None if deadline is None else max(deadline, time.monotonic() + 0.5)
+
+    async def _remember(self, outcome: ReloadOutcome, kb: KnowledgeBase, kept: dict[str, str] | None,
+                        deadline: float | None) -> ReloadOutcome:
+        """Record the files just loaded as the newest version in the history (after the swap)."""
+        history = self.history
+        if history is None:
+            return outcome
+        if kept is None:
+            return replace(outcome, notes=outcome.notes + [
+                "This version could not be kept for /kb rollback (see the log)."])
+        version = Version(digest=kb.digest, at=time.strftime("%Y-%m-%d %H:%M:%S"), who=outcome.who,
+                          action=outcome.action, files=kept)
+        try:
+            await self._off_loop("history", self._history_deadline(deadline), lambda job: history.record(version))
+        except (_Overran, OSError) as exc:
+            log.error("could not record knowledge base %s in %s: %s", kb.version, history.root, exc)
+            return replace(outcome, notes=outcome.notes + [
+                "This version could not be kept for /kb rollback (see the log)."])
+        return outcome
+
+    def _confirmation(self, who: str, filename: str, diff: dict) -> ReloadOutcome:
+        """An upload that would remove items: nothing written; what it would remove, to be confirmed."""
+        current = self._engine.kb if self._engine else None
+        kinds = ", ".join(f"{len(ids)} {kind}" for kind, ids in diff["removed_by_kind"].items())
+        reason = (f"would remove {len(diff['removed'])} item(s) from the live knowledge base ({kinds}); "
+                  "it was not written: confirm to apply it anyway")
+        log.warning("upload of %s by %s held for confirmation: %s", filename, who, reason)
+        return ReloadOutcome(ok=False, action="upload", who=who, version=current.version if current else None,
+                             counts=current.counts() if current else {}, needs_confirmation=True, file=filename,
+                             problems=[Problem(filename, None, reason)], **diff)
 
     def _swap(self, action: str, who: str, kb: KnowledgeBase, engine: AnswerEngine, diff: dict) -> ReloadOutcome:
         replaced = self._engine
