@@ -64,7 +64,8 @@ async def opened(settings: Settings) -> AsyncIterator[KnowledgeService | None]:
     """The store and the loaded knowledge service, or None (after printing why) when the KB is invalid."""
     store = await open_store(settings)
     service = KnowledgeService(settings.knowledge_dir, store, max_upload_bytes=settings.max_upload_bytes,
-                               vector_cache=settings.vector_cache)
+                               vector_cache=settings.vector_cache, time_limit=settings.kb_time_limit_seconds,
+                               history_versions=settings.kb_history_versions)
     try:
         outcome = await service.reload("startup", action="startup")
         if not outcome.ok:

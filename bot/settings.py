@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     ask_cooldown_seconds: float = Field(default=3.0, ge=0)
     max_question_chars: int = Field(default=300, ge=20, le=2000)
     max_upload_bytes: int = Field(default=512_000, ge=1024)
+    kb_time_limit_seconds: float = Field(default=60.0, gt=0, le=3600,
+                                         description="longest a /kb reload, upload or rollback may take")
+    kb_history_versions: int = Field(default=10, ge=0, le=1000,
+                                     description="earlier knowledge versions kept for /kb rollback (0: none)")
 
     @field_validator("vector_cache", mode="before")
     @classmethod

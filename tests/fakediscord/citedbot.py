@@ -40,7 +40,7 @@ def copy_knowledge(target: Path) -> Path:
     """A private copy of the shipped knowledge base, so a test may break it."""
     from knowledge.loader import DEFAULT_DIR
 
-    shutil.copytree(DEFAULT_DIR, target)
+    shutil.copytree(DEFAULT_DIR, target, ignore=shutil.ignore_patterns(".history"))
     return target
 
 
@@ -62,7 +62,9 @@ async def running_bot(fake: FakeDiscord, workdir: Path, **overrides: Any) -> Asy
     }
     settings = Settings(_env_file=None, **(values | overrides))
     store = await Store.open(settings.database_path)
-    service = KnowledgeService(settings.knowledge_dir, store, max_upload_bytes=settings.max_upload_bytes)
+    service = KnowledgeService(settings.knowledge_dir, store, max_upload_bytes=settings.max_upload_bytes,
+                               time_limit=settings.kb_time_limit_seconds,
+                               history_versions=settings.kb_history_versions)
     outcome = await service.reload("startup", action="startup")
     if not outcome.ok:
         await store.close()
