@@ -19,7 +19,8 @@ from knowledge.service import KnowledgeService
 
 log = logging.getLogger(__name__)
 
-KB_USAGE = "/kb status | /kb check | /kb reload | /kb unanswered [days]"
+KB_USAGE = ("/kb status | /kb check | /kb reload | /kb unanswered [days] | /kb upload PATH [--yes] "
+            "| /kb rollback")
 QUIT = {"/quit", "/exit", "/q"}
 
 
@@ -181,6 +182,16 @@ class Console:
                 return
             days = int(args[1]) if len(args) > 1 else 30
             report = await unanswered_report(self.service, days=days)
+        elif sub == "upload" and len(args) > 1:
+            from commands.kb_admin import upload_from_path  # (imported here: this method is /kb's own part)
+
+            path = " ".join(arg for arg in args[1:] if arg != "--yes")
+            if not path:
+                self.say("/kb upload takes the path of a .toml file, then --yes to apply one that removes items.")
+                return
+            report = await upload_from_path(self.service, path, yes="--yes" in args[1:])
+        elif sub == "rollback":
+            report = describe_outcome(await self.service.rollback("console"))
         else:
             self.say(f"Usage: {KB_USAGE}")
             return

@@ -1,4 +1,4 @@
-"""/kb reload|check|status|unanswered|upload: the moderators' tools.
+"""/kb reload|check|status|unanswered|upload|rollback: the moderators' tools.
 
 Moderators only: hidden from others by default permissions (Manage Server) and
 checked again at run time (Manage Server, or the configured moderator role), since
@@ -7,23 +7,29 @@ server admins can override default permissions per channel and role.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.render_discord import render_lines
 from bot.tree import NotModerator
-from commands._discord import send_lines
+from commands._discord import NO_MENTIONS, send_lines
 from knowledge.errors import StoreError
 from knowledge.service import KnowledgeService, ReloadOutcome
 
 log = logging.getLogger(__name__)
 
 MAX_LISTED_IDS = 40
+MAX_CONFIRM_IDS = 15  # per kind, so that a confirmation fits on one page with its buttons
+CONFIRM_TIMEOUT_S = 300.0  # within the 15 minutes an interaction's token lasts
 
 
 @dataclass(frozen=True)
@@ -61,17 +67,35 @@ def member_is_moderator(user: Any, permissions: Any, moderator_role: str | None)
 
 # --- transport-agnostic reports -------------------------------------------------------
 
-def _ids(label: str, ids: list[str]) -> str:
-    shown = ", ".join(ids[:MAX_LISTED_IDS])
-    more = f" … and {len(ids) - MAX_LISTED_IDS} more" if len(ids) > MAX_LISTED_IDS else ""
+def _ids(label: str, ids: list[str], limit: int = MAX_LISTED_IDS) -> str:
+    shown = ", ".join(ids[:limit])
+    more = f" … and {len(ids) - limit} more" if len(ids) > limit else ""
     return f"{label} ({len(ids)}): {shown}{more}"
 
 
-def describe_outcome(outcome: ReloadOutcome) -> Report:
-    verb = {"reload": "Reload", "upload": "Upload", "check": "Check", "startup": "Load"}[outcome.action]
+def describe_confirmation(outcome: ReloadOutcome, hint: str) -> Report:
+    """An upload held back because it removes items: what it would remove and change, and how to apply it."""
+    live = f" {outcome.version}" if outcome.version else ""
+    lines = [f"{outcome.file} would remove {len(outcome.removed)} item(s) from the live knowledge base{live}:"]
+    lines += ["• " + _ids(kind, ids, MAX_CONFIRM_IDS) for kind, ids in outcome.removed_by_kind.items()]
+    for kind, (before, after) in outcome.count_changes.items():
+        lines.append(f"{kind}: {before} → {after}")
+    for label, ids in (("Added", outcome.added), ("Changed", outcome.changed)):
+        if ids:
+            lines.append(_ids(label, ids, MAX_CONFIRM_IDS))
+    lines += ["Nothing was written yet.", hint]
+    return Report("Upload needs confirmation", [line for line in lines if line], ok=False)
+
+
+def describe_outcome(outcome: ReloadOutcome, *, confirm_hint: str = "") -> Report:
+    verb = {"reload": "Reload", "upload": "Upload", "check": "Check", "startup": "Load",
+            "rollback": "Rollback"}[outcome.action]
+    if outcome.needs_confirmation:
+        return describe_confirmation(outcome, confirm_hint)
     if not outcome.ok:
-        if outcome.refused:
-            return Report(f"{verb} refused", [outcome.refused, "Nothing was changed."], ok=False)
+        if outcome.refused:  # every refusal names the file and the reason
+            reasons = [str(p) for p in outcome.problems] or [outcome.refused]
+            return Report(f"{verb} refused", [*reasons, "Nothing was changed."], ok=False)
         lines = [f"{len(outcome.problems)} problem(s) found; nothing was changed."]
         if outcome.action != "check":
             lines.append(f"Still answering from knowledge base {outcome.version or '(none)'}.")
@@ -86,6 +110,7 @@ def describe_outcome(outcome: ReloadOutcome) -> Report:
             lines.append(f"The live knowledge base is {outcome.previous_version}. Compared with it:")
     else:
         lines.append(f"Now answering from knowledge base {outcome.version} (was {outcome.previous_version}).")
+    lines += outcome.notes
     lines.append("Counts: " + ", ".join(f"{k} {v}" for k, v in outcome.counts.items()))
     if outcome.unchanged:
         lines.append("No change in content.")
@@ -124,6 +149,35 @@ async def unanswered_report(service: KnowledgeService, *, limit: int = 10, days:
     lines = [f"Most frequent in the last {days} days:"]
     lines += [f"{row.count}× {row.question} (last {row.last_asked:%Y-%m-%d %H:%M})" for row in rows]
     return Report("Unanswered questions", lines)
+
+
+async def upload_from_path(service: KnowledgeService, path_text: str, *, yes: bool, who: str = "console") -> Report:
+    """The console's ``/kb upload PATH [--yes]``: a local file, refused (naming it) unless it is a regular
+    file within the size limit; one that removes items is applied only with ``--yes``."""
+    name = Path(path_text).name
+
+    def read() -> bytes | str:
+        path = Path(path_text).expanduser()
+        try:
+            info = path.stat()
+        except OSError as exc:
+            return f"cannot read {path_text}: {exc.strerror or exc}"
+        if not stat.S_ISREG(info.st_mode):
+            return f"{path_text} is not a regular file"
+        if info.st_size > service.max_upload_bytes:
+            return f"the file is {info.st_size:,} bytes; the limit is {service.max_upload_bytes:,}"
+        try:
+            with path.open("rb") as fh:
+                return fh.read(service.max_upload_bytes + 1)
+        except OSError as exc:
+            return f"cannot read {path_text}: {exc.strerror or exc}"
+
+    data = await asyncio.to_thread(read)
+    if isinstance(data, str):
+        outcome = await service.refuse_upload(name, data, who)
+    else:
+        outcome = await service.upload(name, data, who, confirmed=yes)
+    return describe_outcome(outcome, confirm_hint=f"To apply it anyway: /kb upload {path_text} --yes")
 
 
 # --- Discord -----------------------------------------------------------------------------
@@ -182,9 +236,101 @@ class KbAdmin(commands.GroupCog, group_name="kb", group_description="Moderators:
             outcome = await service.refuse_upload(
                 file.filename, f"the file is {file.size:,} bytes; the limit is {service.max_upload_bytes:,}",
                 _who(interaction))
+            await _send(interaction, describe_outcome(outcome))
+            return
+        data = await file.read()
+        outcome = await service.upload(file.filename, data, _who(interaction))
+        if outcome.needs_confirmation:
+            await ConfirmUpload(service, file.filename, data, outcome, owner_id=interaction.user.id).ask(interaction)
         else:
-            outcome = await service.upload(file.filename, await file.read(), _who(interaction))
-        await _send(interaction, describe_outcome(outcome))
+            await _send(interaction, describe_outcome(outcome))
+
+    @app_commands.command(name="rollback", description="Restore the previous version of the knowledge files")
+    async def rollback(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await _send(interaction, describe_outcome(await self.bot.service.rollback(_who(interaction))))
+
+
+CONFIRM_HINT = ("Apply anyway writes it and loads it (checked again first); Cancel, or no answer within "
+                "5 minutes, leaves everything as it is.")
+
+
+class ConfirmUpload(discord.ui.View):
+    """"Apply anyway" / "Cancel" under an upload that would remove items; only its uploader may click.
+
+    Apply uploads the same bytes again, confirmed for the removals shown (re-validated against the
+    folder as it is then; if it would now remove more, it asks again). A timeout applies nothing.
+    """
+
+    def __init__(self, service: KnowledgeService, filename: str, data: bytes, outcome: ReloadOutcome, *,
+                 owner_id: int, timeout: float | None = None) -> None:
+        super().__init__(timeout=timeout or CONFIRM_TIMEOUT_S)
+        self.service = service
+        self.filename = filename
+        self.data = data
+        self.outcome = outcome
+        self.owner_id = owner_id
+        self.message: discord.InteractionMessage | discord.WebhookMessage | None = None
+        self.settled = False
+
+    def _embed(self, report: Report) -> discord.Embed:
+        return render_lines(report.title, report.lines, ok=report.ok)[0]
+
+    async def ask(self, interaction: discord.Interaction) -> None:
+        """Show the confirmation with its buttons: in place of the "thinking" reply, or as a follow-up."""
+        embed = self._embed(describe_outcome(self.outcome, confirm_hint=CONFIRM_HINT))
+        if interaction.response.is_done() and interaction.type is discord.InteractionType.application_command:
+            self.message = await interaction.edit_original_response(embed=embed, view=self,
+                                                                    allowed_mentions=NO_MENTIONS)
+        else:
+            self.message = await interaction.followup.send(embed=embed, view=self, ephemeral=True,
+                                                           allowed_mentions=NO_MENTIONS, wait=True)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message(
+                "Only the moderator who uploaded this file can apply or cancel it.", ephemeral=True,
+                allowed_mentions=NO_MENTIONS)
+            return False
+        if self.settled:  # a second click that arrived before the buttons were removed
+            await interaction.response.send_message("This upload was already applied or cancelled.",
+                                                    ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return False
+        return True
+
+    @discord.ui.button(label="Apply anyway", style=discord.ButtonStyle.danger, custom_id="kb:upload:apply")
+    async def apply(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        self.settled = True
+        self.stop()
+        await interaction.response.edit_message(
+            embed=self._embed(Report("Upload confirmed", [f"Applying {self.filename}…"])), view=None)
+        outcome = await self.service.upload(self.filename, self.data, _who(interaction),
+                                            confirmed=frozenset(self.outcome.removed))
+        if outcome.needs_confirmation:  # the folder changed meanwhile: it would now remove more
+            await ConfirmUpload(self.service, self.filename, self.data, outcome, owner_id=self.owner_id,
+                                timeout=self.timeout).ask(interaction)
+        else:
+            await _send(interaction, describe_outcome(outcome))
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id="kb:upload:cancel")
+    async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        self.settled = True
+        self.stop()
+        log.info("upload of %s by %s cancelled", self.filename, _who(interaction))
+        report = Report("Upload cancelled", [f"{self.filename} was not written; nothing was changed."])
+        await interaction.response.edit_message(embed=self._embed(report), view=None)
+
+    async def on_timeout(self) -> None:
+        if self.settled or self.message is None:
+            return
+        self.settled = True
+        report = Report("Upload not applied",
+                        [f"No answer within {self.timeout:g} s: {self.filename} was not written; nothing was changed."],
+                        ok=False)
+        try:
+            await self.message.edit(embed=self._embed(report), view=None)
+        except discord.HTTPException as exc:  # the message is gone or the token expired: nothing to undo
+            log.info("could not mark the expired upload confirmation: %s", exc)
 
 
 async def setup(bot: commands.Bot) -> None:

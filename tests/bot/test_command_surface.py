@@ -11,7 +11,7 @@ from bot.settings import Settings
 
 NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
 EXPECTED = {"casualties", "who-said", "responses", "background", "timeline", "ask", "sources", "help", "kb"}
-KB_SUBCOMMANDS = {"reload", "check", "status", "unanswered", "upload"}
+KB_SUBCOMMANDS = {"reload", "check", "status", "unanswered", "upload", "rollback"}
 STRING, SUBCOMMAND = 3, 1
 
 

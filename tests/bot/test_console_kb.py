@@ -1,0 +1,58 @@
+"""The console's /kb upload PATH [--yes] and /kb rollback: the same safety as on Discord."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from bot.console import Console
+from knowledge.service import KnowledgeService
+from tests.bot.kbfixture import ENTITIES, EXTRA_ENTITY
+
+
+async def run_console(service: KnowledgeService, text: str) -> str:
+    out = io.StringIO()
+    assert await Console(service, stdin=io.StringIO(text), stdout=out).run() == 0
+    return out.getvalue()
+
+
+@pytest.fixture
+async def service(tiny_kb: Path) -> KnowledgeService:
+    service = KnowledgeService(tiny_kb, history_versions=5)
+    assert (await service.reload("startup", action="startup")).ok
+    return service
+
+
+async def test_upload_that_removes_items_needs_yes(service: KnowledgeService, tiny_kb: Path,
+                                                   tmp_path: Path) -> None:
+    """Without --yes a destructive upload lists what it would remove and writes nothing; --yes applies it."""
+    emptied = tmp_path / "upload" / "entities.toml"
+    emptied.parent.mkdir()
+    emptied.write_text("# nothing left\n")
+    out = await run_console(service, f"/kb upload {emptied}\n/casualties\n")
+    assert "Upload needs confirmation" in out and "entity (1): armenia" in out
+    assert f"/kb upload {emptied} --yes" in out
+    assert (tiny_kb / "entities.toml").read_text() == ENTITIES
+    out = await run_console(service, f"/kb upload {emptied} --yes\n")
+    assert "Upload done" in out and "Wrote entities.toml." in out
+    assert (tiny_kb / "entities.toml").read_text() == "# nothing left\n"
+
+
+async def test_upload_adds_a_file_and_rollback_removes_it(service: KnowledgeService, tiny_kb: Path,
+                                                          tmp_path: Path) -> None:
+    more = tmp_path / "more.toml"
+    more.write_text(EXTRA_ENTITY)
+    out = await run_console(service, f"/kb upload {more}\n/kb rollback\n/kb rollback\n")
+    assert "Upload done" in out and "Rollback done" in out
+    assert "no earlier version to roll back to" in out.split("Rollback done")[1]
+    assert not (tiny_kb / "more.toml").exists() and service.engine.kb.counts()["entity"] == 1
+
+
+@pytest.mark.parametrize("path", ["missing.toml", "/dev/null", "."])
+async def test_upload_of_what_is_not_a_readable_file_is_refused_naming_it(service: KnowledgeService,
+                                                                         path: str) -> None:
+    out = await run_console(service, f"/kb upload {path}\n/kb upload\n")
+    assert "Upload refused" in out and path in out.split("Upload refused")[1]
+    assert "Usage: /kb status" in out and "/kb upload PATH [--yes]" in out and "/kb rollback" in out
