@@ -30,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer a question (or one per line on stdin)")
     ask.add_argument("question", nargs="*", help="the question; none: read one per line from stdin")
     ask.add_argument("--json", action="store_true", help="print the answer contract as JSON")
+    ask.add_argument("--full", action="store_true", help="print the whole answer, not only its first page")
     ask.add_argument("--knowledge", type=Path, default=None, help="knowledge directory")
     kb = sub.add_parser("kb", help="knowledge base tools")
     kb_sub = kb.add_subparsers(dest="kb_cmd", required=True)
@@ -69,9 +70,10 @@ def cmd_ask(args: argparse.Namespace, knowledge_dir: Path, vector_cache: Path | 
         if args.json:
             sys.stdout.write(answer.model_dump_json() + "\n")
         else:
-            from bot.render_text import render_answer
+            from bot.render_text import render_answer, render_full
 
-            sys.stdout.write(render_answer(answer) + "\n")
+            text = render_full(answer) if args.full else render_answer(answer, how="--full shows it")
+            sys.stdout.write(text + "\n")
         sys.stdout.flush()
 
     if args.question:

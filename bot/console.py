@@ -12,7 +12,7 @@ import re
 import sys
 from typing import TextIO
 
-from bot.render_text import render_answer
+from bot.render_text import render_answer, screens
 from commands import TextCommand, text_commands, too_long
 from commands.kb_admin import Report, describe_outcome, status_report, unanswered_report
 from knowledge.service import KnowledgeService
@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 KB_USAGE = ("/kb status | /kb check | /kb reload | /kb unanswered [days] | /kb upload PATH [--yes] "
             "| /kb rollback")
 QUIT = {"/quit", "/exit", "/q"}
+MORE = {"more", "/more", "m", "next"}
 
 
 def parse_options(command: TextCommand, rest: str) -> dict[str, str]:
@@ -68,6 +69,8 @@ class Console:
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.commands = text_commands()
+        self.pending: list[str] = []  # the last reply's screens not shown yet, for "more"
+        self.turned = 0  # screens of the last reply shown so far
 
     def say(self, text: str = "") -> None:
         self.stdout.write(text + "\n")
@@ -78,6 +81,7 @@ class Console:
         for cmd in self.commands.values():
             lines.append(f"  {cmd.usage:<42} {cmd.summary}")
         lines.append(f"  {KB_USAGE}")
+        lines.append("  more   the rest of the last answer")
         lines.append("  /help  this list          /quit  leave")
         examples = self.service.engine.kb.story.examples[:3] if self.service.loaded else []
         lines.append("Examples: " + "   ".join(examples or ["/timeline", "/sources", "/casualties"]))
@@ -122,7 +126,7 @@ class Console:
             import readline
         except ImportError:
             return
-        names = [f"/{name}" for name in self.commands] + ["/kb", "/help", "/quit"]
+        names = [f"/{name}" for name in self.commands] + ["/kb", "/help", "/more", "/quit"]
 
         def complete(text: str, state: int) -> str | None:
             matches = [n for n in names if n.startswith(text)]
@@ -134,6 +138,9 @@ class Console:
 
     async def handle(self, line: str) -> None:
         """Answer one line: a command or a free-text question."""
+        if line.lower() in MORE:
+            self.more()
+            return
         if not line.startswith("/"):
             await self.answer(self.commands["ask"], {"question": line}, logged=line)
             return
@@ -164,9 +171,22 @@ class Console:
             answer = self.service.ask(options.get("question", ""), conversation="console")
         else:
             answer = command.answer(self.service.engine, **options)
+        self.pending = screens(answer)[1:]
+        self.turned = 1
         self.say(render_answer(answer))
         self.say()
         await self.service.record_question(answer, question=logged, transport="console")
+
+    def more(self) -> None:
+        """The next screen of the last answer."""
+        if not self.pending:
+            self.say("Nothing more to show: ask a question first.")
+            return
+        self.turned += 1
+        total = self.turned + len(self.pending) - 1
+        self.say(self.pending.pop(0))
+        self.say(f"(page {self.turned}/{total}" + ("; type more for the next)" if self.pending else ")"))
+        self.say()
 
     async def kb(self, args: list[str]) -> None:
         sub = args[0].lower() if args else ""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import discord
 
 from knowledge.models import Answer, Citation
+from knowledge.presentation import first_pages, more_pages
 
 # Discord's documented limits.
 CONTENT_MAX = 2000
@@ -103,7 +104,7 @@ class _Field:
 
 
 def citation_fields(citation: Citation) -> list[_Field]:
-    """A numbered citation: label, outlet, date, link, then the verbatim passage."""
+    """A numbered citation: label, outlet, date, link, then the passage shown for it (its cleaned excerpt)."""
     head = f"[{citation.n}] {citation.label or citation.source}"
     meta = [x for x in (citation.outlet, citation.date) if x]
     lines = []
@@ -111,7 +112,7 @@ def citation_fields(citation: Citation) -> list[_Field]:
         lines.append(" · ".join(neutralise(m) for m in meta))
     if citation.url:
         lines.append(f"<{citation.url}>")
-    lines.append(f"> {neutralise(citation.quote)}")
+    lines.append(f"> {neutralise(citation.excerpt or citation.quote)}")
     body = "\n".join(lines)
     pieces = split_text(body, FIELD_VALUE_MAX - 10)
     fields = [_Field(ellipsize(neutralise(head), FIELD_NAME_MAX), pieces[0])]
@@ -120,9 +121,8 @@ def citation_fields(citation: Citation) -> list[_Field]:
     return fields
 
 
-def _paginate(title: str, colour: discord.Colour, text_chunks: list[str], fields: list[_Field],
-              footer: str) -> list[discord.Embed]:
-    """Pack text chunks (one per page, first) and fields (in order) into pages within the limits."""
+def _pack(title: str, text_chunks: list[str], fields: list[_Field], footer: str) -> list[tuple[str, list[_Field]]]:
+    """Text chunks (one per page, first) and fields (in order) packed into pages within the limits."""
     pages: list[tuple[str, list[_Field]]] = []
     chunks = list(text_chunks)
     pending = list(fields)
@@ -137,6 +137,11 @@ def _paginate(title: str, colour: discord.Colour, text_chunks: list[str], fields
             used += pending[0].size
             page_fields.append(pending.pop(0))
         pages.append((text, page_fields))
+    return pages
+
+
+def _embeds(title: str, colour: discord.Colour, pages: list[tuple[str, list[_Field]]], footer: str
+            ) -> list[discord.Embed]:
     total = len(pages)
     embeds = []
     for i, (text, page_fields) in enumerate(pages, 1):
@@ -149,17 +154,36 @@ def _paginate(title: str, colour: discord.Colour, text_chunks: list[str], fields
     return embeds
 
 
+def _paginate(title: str, colour: discord.Colour, text_chunks: list[str], fields: list[_Field],
+              footer: str) -> list[discord.Embed]:
+    return _embeds(title, colour, _pack(title, text_chunks, fields, footer), footer)
+
+
+def _answer_pages(title: str, colour: discord.Colour, shown: list[tuple[str, list[Citation]]], footer: str
+                  ) -> list[discord.Embed]:
+    """Each shown page (its text and the passages it cites) as one embed, or several where it overflows."""
+    packed: list[tuple[str, list[_Field]]] = []
+    for text, cites in shown:
+        fields = [f for c in cites for f in citation_fields(c)]
+        packed += _pack(title, split_text(neutralise(text), PAGE_TEXT_MAX), fields, footer)
+    return _embeds(title, colour, packed, footer)
+
+
+def _title(answer: Answer, asked: str | None) -> str:
+    kind_title = KIND_TITLES.get(answer.kind, "Answer")
+    return ellipsize(f"{kind_title}: {escape_user_text(asked)}", TITLE_MAX) if asked else kind_title
+
+
 def render_answer(answer: Answer, *, asked: str | None = None, kb_version: str | None = None
                   ) -> list[discord.Embed]:
-    """An Answer as one or more embed pages; the first page starts with the direct answer."""
-    kind_title = KIND_TITLES.get(answer.kind, "Answer")
-    title = kind_title
-    if asked:
-        title = ellipsize(f"{kind_title}: {escape_user_text(asked)}", TITLE_MAX)
-    text = neutralise(answer.answer)
+    """An Answer as embed pages: the brief with at most three passages, or a listing a handful of entries per
+    page; what "More" shows is :func:`render_more`."""
+    title = _title(answer, asked)
+    shown = first_pages(answer)
     if answer.suggestions and not answer.answered:
-        text += "\n\nDid you mean:\n" + "\n".join(f"• {neutralise(s.question)}" for s in answer.suggestions)
-    fields = [f for c in answer.citations for f in citation_fields(c)]
+        text, cites = shown[0]
+        hint = "\n\nDid you mean:\n" + "\n".join(f"• {s.question}" for s in answer.suggestions)
+        shown[0] = (text + hint, cites)
     footer_bits = []
     if answer.citations:
         footer_bits.append(f"{len(answer.citations)} source passage(s)")
@@ -168,7 +192,16 @@ def render_answer(answer: Answer, *, asked: str | None = None, kb_version: str |
     if kb_version:
         footer_bits.append(f"knowledge {kb_version}")
     colour = COLOUR_ANSWERED if answer.answered else COLOUR_SILENT
-    return _paginate(title, colour, split_text(text, PAGE_TEXT_MAX), fields, " · ".join(footer_bits))
+    return _answer_pages(title, colour, shown, " · ".join(footer_bits))
+
+
+def render_more(answer: Answer, *, asked: str | None = None) -> list[discord.Embed]:
+    """What the "More" button shows: the full answer with every passage (none when nothing is left out)."""
+    pages = more_pages(answer)
+    if not pages:
+        return []
+    return _answer_pages(ellipsize("More: " + _title(answer, asked), TITLE_MAX), COLOUR_ANSWERED, pages,
+                         f"{len(answer.citations)} source passage(s)")
 
 
 def render_lines(title: str, lines: list[str], *, ok: bool = True, footer: str = "") -> list[discord.Embed]:

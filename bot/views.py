@@ -36,10 +36,11 @@ class AnswerView(discord.ui.View):
     """Paginator + suggestions + feedback for one answer; any of the three may be absent."""
 
     def __init__(self, pages: list[discord.Embed], *, suggestions: list[Suggestion] = (),
-                 store: Store | None = None,
+                 store: Store | None = None, more: list[discord.Embed] = (),
                  on_suggestion: SuggestionHandler | None = None, timeout: float = VIEW_TIMEOUT_S) -> None:
         super().__init__(timeout=timeout)
         self.pages = pages
+        self.more = list(more)
         self.page = 0
         # Set once the question is recorded, which happens after the reply is sent.
         self.question_id: int | None = None
@@ -50,6 +51,8 @@ class AnswerView(discord.ui.View):
         self.interaction: discord.Interaction | None = None
         if len(pages) > 1:
             self._add_paginator()
+        if self.more:
+            self.add_item(MoreButton())
         if on_suggestion is not None:
             for i, suggestion in enumerate(list(suggestions)[:MAX_SUGGESTION_BUTTONS]):
                 self.add_item(SuggestionButton(suggestion, index=i))
@@ -101,6 +104,24 @@ class AnswerView(discord.ui.View):
         from bot.tree import report_error
 
         await report_error(interaction, error, where=f"button {getattr(item, 'custom_id', item)!r}")
+
+
+class MoreButton(discord.ui.Button["AnswerView"]):
+    """The rest of the answer (every passage, the full quotation, other figures), privately to the clicker,
+    so a channel's answer stays short."""
+
+    def __init__(self) -> None:
+        super().__init__(label="More", style=discord.ButtonStyle.secondary, custom_id="cb:more", row=0)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        assert self.view is not None
+        pages = self.view.more
+        view = AnswerView(pages)
+        kwargs: dict[str, Any] = {"embed": pages[0], "ephemeral": True, "allowed_mentions": NO_MENTIONS}
+        if view.has_items:
+            kwargs["view"] = view
+        await interaction.response.send_message(**kwargs)
+        view.interaction = interaction
 
 
 class SuggestionButton(discord.ui.Button["AnswerView"]):

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.render_discord import render_answer, render_lines
+from bot.render_discord import render_answer, render_lines, render_more
 from bot.views import AnswerView
 from knowledge.models import Answer, Suggestion
 
@@ -85,7 +85,7 @@ async def send_answer(interaction: discord.Interaction, answer: Answer, *, asked
     service = service_of(interaction)
     pages = render_answer(answer, asked=asked, kb_version=service.engine.kb.version)
     view = AnswerView(pages, suggestions=answer.suggestions, store=service.store,
-                      on_suggestion=answer_suggestion)
+                      more=render_more(answer, asked=asked), on_suggestion=answer_suggestion)
     await _send_pages(interaction, pages, view, ephemeral=ephemeral)
     view.question_id = await service.record_question(
         answer, question=logged_question, transport="discord", user_id=interaction.user.id,

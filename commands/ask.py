@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.render_discord import message_text, render_answer
+from bot.render_discord import message_text, render_answer, render_more
 from bot.views import AnswerView
 from commands import TextCommand, too_long
 from commands._discord import TEXT_OPTION_MAX, add_capped_cog, answer_suggestion, send_answer
@@ -107,7 +107,7 @@ class Ask(commands.Cog):
         result = await service.ask_off_loop(question, conversation_key(message.channel.id, message.author.id))
         pages = render_answer(result, asked=question, kb_version=service.engine.kb.version)
         view = AnswerView(pages, suggestions=result.suggestions, store=service.store,
-                          on_suggestion=answer_suggestion)
+                          more=render_more(result, asked=question), on_suggestion=answer_suggestion)
         sent = await message.reply(embed=pages[0], view=view if view.has_items else None,
                                    mention_author=False, allowed_mentions=NO_MENTIONS)
         view.message = sent

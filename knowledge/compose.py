@@ -6,6 +6,7 @@ evidence becomes a numbered citation the sentence refers to ("[1][2]").
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
 
@@ -29,6 +30,7 @@ from knowledge.models import (
 
 SOURCES_DONT_SAY = "The sources don't say."
 _PARENS = re.compile(r"\s*\(.*?\)")
+_DEMONYM = re.compile(r"(?:an|ani|ian|ese|ish|i|ic)$")
 
 
 class Composer:
@@ -131,7 +133,7 @@ class Composer:
                 conflict = self.name(item.conflict)
                 if item.side:
                     verb = "wounded" if item.outcome == "wounded" else "killed"
-                    return f"How many {self.name(item.side)} {subject} were {verb} in the {conflict}?"
+                    return f"How many {self.adjective(item.side)} {subject} were {verb} in the {conflict}?"
                 return f"How many {subject} were {item.outcome} in total in the {conflict}?"
             case Quote():
                 words = item.text if len(item.text) <= 60 else item.text[:57].rsplit(" ", 1)[0] + "..."
@@ -146,6 +148,18 @@ class Composer:
             case Entity() | Place() | Conflict():
                 return f"{'Who' if getattr(item, 'kind', '') == 'person' else 'What'} is {item.name}?"
         return ""
+
+    def adjective(self, item_id: str) -> str:
+        """The word that qualifies people of a side ("Armenian" for Armenia), taken from the spellings the
+        knowledge folder lists for it: a one-word alias that shares the name's stem and reads as an
+        adjective of origin; else the name itself."""
+        name = self.name(item_id)
+        item = self.kb.items.get(item_id)
+        stem = name.lower()[:4]
+        forms = [a for a in getattr(item, "aliases", []) if " " not in a and a.lower() != name.lower()
+                 and a.lower().startswith(stem) and _DEMONYM.search(a)]
+        shared = lambda a: len(os.path.commonprefix([a.lower(), name.lower()]))  # noqa: E731
+        return min(forms, key=lambda a: (-shared(a), len(a))) if forms else name
 
     def sentence(self, item: _Item) -> str:
         """The one-sentence answer an item gives on its own."""
@@ -204,7 +218,7 @@ class Composer:
         if entity.description:
             text += ": " + entity.description
         if entity.part_of and entity.part_of != entity.country:
-            text += f" (part of {self.name(entity.part_of)})"
+            text += f" (part of {_PARENS.sub('', self.name(entity.part_of))})"
         return text
 
 

@@ -10,16 +10,17 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import wraps
 from pathlib import Path
-from typing import Literal
+from typing import Literal, ParamSpec
 
 from rapidfuzz import fuzz, process, utils
 
 from knowledge.compose import Composer, unique
 from knowledge.conversation import Turn, follow_up, small_talk_kind, small_talk_reply
-from knowledge.decision import PARAMS_FILE, Decision
+from knowledge.decision import PARAMS_FILE, Decision, question_type
 from knowledge.dense import CACHE as VECTORS
 from knowledge.dense import DenseIndex, encoder
 from knowledge.handling import HandlerParts
@@ -41,13 +42,16 @@ from knowledge.models import (
     _Item,
 )
 from knowledge.overviews import Overviews
+from knowledge.presentation import present
 from knowledge.resolver import NameResolver
 from knowledge.retrieval import ItemRetriever
-from knowledge.text import clean_input
+from knowledge.text import as_name, clean_input
 from knowledge.understand import understand
 from knowledge.wording import plain_question
 
 log = logging.getLogger(__name__)
+P = ParamSpec("P")
+_EVERY_SIDE = ("both", "all", "both sides", "all sides", "every side", "each side")
 
 CompletionField = Literal["speaker_or_quote", "actor", "topic", "side", "conflict", "source"]
 MAX_QUESTION_CHARS = 500
@@ -140,6 +144,17 @@ def _dense_texts(kb: KnowledgeBase, item: _Item) -> list[str]:
 
 
 _DECISION: Decision | None = None
+
+
+def _presented(method: Callable[P, Answer]) -> Callable[P, Answer]:
+    """A command's answer as shown (knowledge.presentation): the brief, or a listing's entries."""
+
+    @wraps(method)
+    def inner(*args: P.args, **kwargs: P.kwargs) -> Answer:
+        answer = method(*args, **kwargs)
+        return present(answer, listing=answer.listing)
+
+    return inner
 
 
 def _decision() -> Decision | None:
@@ -238,6 +253,7 @@ class AnswerEngine:
         """This turn of a conversation: the question as read (a follow-up completed from ``previous``)
         and its answer."""
         read, answer = self._converse(question, previous)
+        answer = present(answer, listing=answer.listing, question=read, kind=question_type(read.lower()))
         first = self.kb.items.get(answer.items[0]) if answer.items else None
         quoted = first.text if isinstance(first, Quote) else None
         return Turn(read, answer, time.monotonic(), quoted)
@@ -280,17 +296,36 @@ class AnswerEngine:
         return answer
 
     def casualties(self, side: str | None = None, conflict: str | None = None) -> Answer:
-        """Casualty figures, optionally for one side (name/alias/id) and one conflict."""
+        """Casualty figures, optionally for one side (name/alias/id) and one conflict: every figure as a
+        listing when neither is given or the side is "both"."""
+        if side and not conflict and len(side.split()) > 1:
+            # "azerbaijan 2020" typed as one value: a side followed by a conflict
+            words = side.split()
+            for cut in range(len(words) - 1, 0, -1):
+                head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+                if self._side_ids(head) and self._conflict_ids(tail):
+                    side, conflict = head, tail
+                    break
+        answer = self._casualties(side, conflict)
+        every_side = not side or side.strip().lower() in _EVERY_SIDE
+        return present(answer, listing=answer.listing or (every_side and not conflict))
+
+    def _side_ids(self, side: str) -> set[str]:
+        return set() if side.strip().lower() in _EVERY_SIDE else self._ids(side, (Entity, Place))
+
+    def _conflict_ids(self, conflict: str) -> set[str]:
+        ids = self._ids(conflict, (Conflict,)) or self.lookups.conflict_hint(conflict)
+        if not ids and conflict.strip().isdigit():  # "2022": the year's main conflict
+            in_year = [c for c in self.kb.conflicts if conflict.strip() in f"{c.name} {c.period or ''}"]
+            best = max(in_year, key=lambda c: len(self.lookups.casualties_by.get(c.id, [])), default=None)
+            ids = {best.id} if best is not None and self.lookups.casualties_by.get(best.id) else set()
+        return ids
+
+    def _casualties(self, side: str | None, conflict: str | None) -> Answer:
         label = " ".join(x for x in ("casualties", side, conflict) if x)
-        side_ids = self._ids(side, (Entity, Place)) if side and side.lower() not in ("both", "all") else set()
-        conflict_ids = set()
-        if conflict:
-            conflict_ids = self._ids(conflict, (Conflict,)) or self.lookups.conflict_hint(conflict)
-            if not conflict_ids and conflict.strip().isdigit():  # "2022": the year's main conflict
-                in_year = [c for c in self.kb.conflicts if conflict.strip() in f"{c.name} {c.period or ''}"]
-                best = max(in_year, key=lambda c: len(self.lookups.casualties_by.get(c.id, [])), default=None)
-                conflict_ids = {best.id} if best is not None and self.lookups.casualties_by.get(best.id) else set()
-        if (side and side.lower() not in ("both", "all") and not side_ids) or (conflict and not conflict_ids):
+        side_ids = self._side_ids(side) if side else set()
+        conflict_ids = self._conflict_ids(conflict) if conflict else set()
+        if (side and side.strip().lower() not in _EVERY_SIDE and not side_ids) or (conflict and not conflict_ids):
             return self.compose.abstain(label, "I don't know that side or conflict; try autocomplete.")
         answer = self.intents.casualties.answer(label, side_ids, conflict_ids, outcomes=None)
         if not conflict and answer.answered:
@@ -304,6 +339,7 @@ class AnswerEngine:
                 answer = answer.model_copy(update={"answer": answer.answer + "\n" + note})
         return answer
 
+    @_presented
     def who_said(self, query: str) -> Answer:
         """Given quoted words: who said them and where. Given a speaker: what they said."""
         text = clean_input(query, MAX_QUESTION_CHARS)
@@ -315,6 +351,7 @@ class AnswerEngine:
             return self.intents.quotes.said_by(text, set(speaker), rest="")
         return self.intents.quotes.who_said(text, text)
 
+    @_presented
     def responses(self, actor: str | None = None) -> Answer:
         """International responses, all or by one actor."""
         if not actor:
@@ -322,9 +359,10 @@ class AnswerEngine:
         ids = self._ids(actor, (Entity,))
         found = [r for i in ids for r in self.lookups.responses_by.get(i, [])]
         if not found:
-            return self.compose.abstain(actor, f"The sources don't report a response by {actor}.")
+            return self.compose.abstain(actor, f"The sources don't report a response by {as_name(actor)}.")
         return self.overviews.response_answer(actor, unique(found))
 
+    @_presented
     def background(self, topic: str | None = None) -> Answer:
         """Background notes, an overview or one topic."""
         if not topic:
@@ -334,10 +372,12 @@ class AnswerEngine:
             return self.compose.answer(topic, "background", [(exact.summary, [exact])], 1.0)
         return self.intents.about(clean_input(topic, MAX_QUESTION_CHARS))
 
+    @_presented
     def timeline(self) -> Answer:
         """What happened when and where, in order."""
         return self.overviews.timeline()
 
+    @_presented
     def sources(self, source: str | None = None) -> Answer:
         """The articles, with outlet, title, author, date and link where known."""
         return self.overviews.sources(source)

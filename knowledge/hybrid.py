@@ -29,6 +29,8 @@ from knowledge.understand import Question
 DENSE_CANDIDATES = 5
 LEXICAL_CANDIDATES = 3
 PASSAGE_CANDIDATES = 3
+LEAD_MARGIN = 0.15  # how much likelier a later paragraph's item must be to lead a handlers' answer
+_TRAILING_REFS = re.compile(r"(?:\s*\[\d+\])+\s*$")
 SUGGEST_PROBABILITY = 0.15  # a refused question offers candidates at least this likely as "did you mean"
 
 
@@ -283,7 +285,11 @@ class HybridDecider:
         cands.sort(key=lambda c: c.probability, reverse=True)
         if cands and cands[0].probability >= self.decision.threshold:
             best = cands[0]
-            return self.compose(view, best).model_copy(update={"confidence": round(best.probability, 3)})
+            answer = self.compose(view, best)
+            if best.origin == "rule":
+                single = {c.items[0].id: c.probability for c in cands if c.origin != "rule" and c.items}
+                answer = lead_with_likeliest(answer, single)
+            return answer.model_copy(update={"confidence": round(best.probability, 3)})
         near = [c.items[0] for c in cands if c.items and c.probability >= SUGGEST_PROBABILITY][:3]
         if not rule.answered:
             if rule.suggestions or not near:
@@ -295,4 +301,26 @@ class HybridDecider:
         return self.c.abstain(q.text, suggestions=near, confidence=top)
 
 
-__all__ = ["HybridDecider", "QuestionView"]
+def lead_with_likeliest(answer: Answer, probability: dict[str, float]) -> Answer:
+    """A handlers' answer of several paragraphs, led by the paragraph whose item the fitted decision finds
+    clearly likeliest on its own (by LEAD_MARGIN over the first), since a reader sees the lead first.
+    Paragraph order is otherwise the handlers'; an answer with a heading line is left as composed."""
+    lines = answer.answer.split("\n")
+    if len(lines) < 2 or not probability:
+        return answer
+    item_of = {c.n: c.item for c in answer.citations}
+    scores = []
+    for line in lines:
+        refs = _TRAILING_REFS.search(line)
+        if refs is None:
+            return answer
+        items = {item_of.get(int(n)) for n in re.findall(r"\d+", refs.group())}
+        scores.append(max((probability.get(i, -1.0) for i in items if i), default=-1.0))
+    best = max(range(len(lines)), key=lambda i: scores[i])
+    if best == 0 or scores[best] < scores[0] + LEAD_MARGIN:
+        return answer
+    lines.insert(0, lines.pop(best))
+    return answer.model_copy(update={"answer": "\n".join(lines)})
+
+
+__all__ = ["HybridDecider", "QuestionView", "lead_with_likeliest"]

@@ -190,6 +190,8 @@ class Citation(BaseModel):
     date: str | None = None
     url: str | None = None
     item: ItemId | None = None
+    excerpt: str | None = Field(default=None, description="the part of the quote shown to a reader, cleaned of "
+                                "the article's markup; the quote itself stays verbatim")
 
 
 class Suggestion(BaseModel):
@@ -205,10 +207,15 @@ class Answer(BaseModel):
     question: str
     answered: bool
     kind: AnswerKind
-    answer: str
+    answer: str = Field(description="the whole answer, every passage cited; what 'More' shows")
     citations: list[Citation] = []
     confidence: float = Field(ge=0.0, le=1.0)
     suggestions: list[Suggestion] = []
+    brief: str = Field(default="", description="what is shown first: the sentence that answers and at most "
+                       "two of context, or a listing's entries; empty: show the answer")
+    shown: int = Field(default=0, description="citations 1..shown are the ones the brief refers to")
+    more: bool = Field(default=False, description="the answer holds more than the brief shows")
+    listing: bool = Field(default=False, description="a list of entries, shown a handful per page")
     items: list[ItemId] = Field(default=[], description="curated items the answer was composed from")
 
     @field_validator("confidence")

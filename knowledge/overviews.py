@@ -6,11 +6,13 @@ so neither calls the other for them.
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz, utils
 
 from knowledge.compose import Composer
 from knowledge.loader import KnowledgeBase
-from knowledge.models import Answer, Event, Response
+from knowledge.models import Answer, Event, Response, Source
 
 
 class Overviews:
@@ -26,16 +28,41 @@ class Overviews:
         if not events:
             return self.c.abstain("timeline")
         parts = [(self.event_line(e), [e]) for e in events]
-        return self.c.answer("timeline", "timeline", parts, 1.0)
+        return self.c.answer("timeline", "timeline", parts, 1.0).model_copy(update={"listing": True})
 
     def background(self) -> Answer:
         """Every background note, by topic."""
-        parts = [(f"**{b.topic}**: {b.summary}", [b]) for b in self.kb.background]
-        return self.c.answer("background", "background", parts, 1.0) if parts else self.c.abstain("background")
+        parts = [(f"{b.topic}: {b.summary}", [b]) for b in self.kb.background]
+        if not parts:
+            return self.c.abstain("background")
+        return self.c.answer("background", "background", parts, 1.0).model_copy(update={"listing": True})
 
     def response_answer(self, question: str, responses: list[Response]) -> Answer:
         parts = [(r.summary, [r]) for r in responses]
-        return self.c.answer(question, "response", parts, 0.85)
+        return self.c.answer(question, "response", parts, 0.85).model_copy(update={"listing": len(parts) > 3})
+
+    @staticmethod
+    def find_sources(wanted: str, sources: list[Source]) -> list[Source]:
+        """The articles a person means: by id, by number ("2", "article 2": the label's number, else the
+        position), or by any of label, outlet, title and author, partly typed or misspelt."""
+        text = wanted.strip()
+        exact = [s for s in sources if s.id == text]
+        if exact:
+            return exact
+        number = re.fullmatch(r"(?:(?:article|source|no\.?|#)\s*)?(\d{1,3})", text, re.I)
+        if number:
+            n = int(number.group(1))
+            labelled = [s for s in sources if re.match(rf"\D*\b{n}\b", s.label or "")
+                        and re.match(r"(?:article|source)\s", s.label or "", re.I)]
+            return labelled or ([sources[n - 1]] if 1 <= n <= len(sources) else [])
+        scored = []
+        for s in sources:
+            fields = [f for f in (s.label, s.outlet, s.title, s.author) if f]
+            score = max((fuzz.partial_ratio(text, f, processor=utils.default_process) for f in fields), default=0)
+            if len(text) >= 3 and score >= 85:
+                scored.append((score, s))
+        best = max((sc for sc, _ in scored), default=0)
+        return [s for sc, s in scored if sc >= best - 5]
 
     def event_line(self, ev: Event) -> str:
         when = " ".join(x for x in (ev.date, ev.time) if x)
@@ -45,16 +72,14 @@ class Overviews:
         """The articles, with outlet, title, author, date and link where known."""
         srcs = list(self.kb.sources.values())
         if source:
-            srcs = [s for s in srcs if s.id == source] or [
-                s for s in srcs if fuzz.WRatio(source, s.label, processor=utils.default_process) >= 80
-            ]
+            srcs = self.find_sources(source, srcs)
             if not srcs:
-                return self.c.abstain(source or "sources", "No article by that name.")
+                return self.c.abstain(source or "sources", "No article by that name or number.")
         parts = []
         cites = []
         for n, s in enumerate(srcs, 1):
             meta = ", ".join(x for x in (s.outlet, s.author, s.date) if x)
-            parts.append(f"[{n}] {s.label}" + (f" ({meta})" if meta else "") + (f" {s.url}" if s.url else ""))
+            parts.append(f"{s.label}" + (f" ({meta})" if meta else "") + (f" <{s.url}>" if s.url else "") + f" [{n}]")
             first = next(
                 (ln.strip() for ln in self.kb.corpus.get(s.id, "").splitlines() if len(ln.split()) >= 5), ""
             )
@@ -68,6 +93,7 @@ class Overviews:
             answer="\n".join(parts),
             citations=cites,
             confidence=1.0,
+            listing=True,
         )
 
 

@@ -119,7 +119,8 @@ class QuoteAnswers(Handler):
         if not quotes:
             if responses:
                 return self.overviews.response_answer(question, responses)
-            return self.c.abstain(question, f"The sources don't report anything said by {who} on that.")
+            topic = " on that" if terms else ""
+            return self.c.abstain(question, f"The sources don't report anything said by {who}{topic}.")
         if terms:
             # "what did X ask the international community for": the whole question decides, and an
             # item about X that is not a quotation (a Q&A, an event) may answer it better

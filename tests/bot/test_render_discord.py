@@ -168,10 +168,16 @@ def test_each_handler_renders_within_limits(shipped_engine: AnswerEngine, name: 
     command = text_commands()[name]
     answer = command.answer(shipped_engine, **options)
     pages = rd.render_answer(answer, asked=" ".join(options.values()) or None, kb_version="v")
+    more = rd.render_more(answer)
     assert_within_limits(pages)
-    assert not RAW_MENTION.search(embeds_text(pages))
-    for c in answer.citations:
-        assert f"[{c.n}]" in embeds_text(pages)
+    assert bool(more) == answer.more
+    if more:
+        assert_within_limits(more)
+    assert not RAW_MENTION.search(embeds_text(pages + more))
+    for c in answer.citations:  # every passage is shown at once or one click away, never lost
+        assert f"[{c.n}]" in embeds_text(pages if c.n <= answer.shown else pages + more)
+    if not answer.listing:  # a brief: one page with at most three passages
+        assert len(pages) == 1 and len(pages[0].fields) <= 3
 
 
 class _Response:

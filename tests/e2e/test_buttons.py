@@ -69,3 +69,19 @@ async def test_a_forged_vote_on_someone_elses_private_answer_is_refused(fake: Fa
     forged = await (await fake.click(picked.original_message_id, "cb:vote:up", user=fake.moderator)).answered()
     assert "Only the person" in forged.text()
     assert table_rows(cited.database_path, "feedback") == []
+
+
+async def test_more_shows_the_rest_privately(fake: FakeDiscord, cited: RunningBot) -> None:
+    """A free-text answer shows its brief with at most three passages; "More" sends the whole answer, every
+    passage cited, privately to whoever clicked."""
+    answer = cited.service.engine.ask("how many armenian soldiers were killed")
+    assert answer.more and len(answer.citations) > 3
+    record = await (await fake.slash("ask", question="how many armenian soldiers were killed")).answered()
+    first = record.bodies()[0]["embeds"][0]
+    assert len(first.get("fields", [])) <= 3 and "49" in first["description"]
+    assert "cb:more" in record.custom_ids()
+    more = await (await fake.click(record.original_message_id, "cb:more")).answered()
+    assert more.callback_type == 4 and more.ephemeral
+    pages = more.bodies()[0]["embeds"]
+    assert pages[0]["title"].startswith("More") and "[4]" in pages[0]["description"]
+    assert_discord_accepted_everything(fake)

@@ -26,6 +26,10 @@ def _check_contract(engine: AnswerEngine, ans: Answer) -> None:
     assert [c.n for c in ans.citations] == list(range(1, len(ans.citations) + 1))
     refs = {int(n) for n in re.findall(r"\[(\d+)\]", ans.answer)}
     assert refs == {c.n for c in ans.citations}, "text and citation numbers disagree"
+    shown = {int(n) for n in re.findall(r"\[(\d+)\]", ans.brief)}
+    assert shown == set(range(1, ans.shown + 1)), "the brief must cite exactly the shown passages, 1..shown"
+    assert ans.listing or ans.shown <= 3
+    assert ans.more or ans.shown == len(ans.citations), "a passage is neither shown nor behind More"
     for c in ans.citations:
         assert is_verbatim(c.quote, fold_quotes_space(engine.kb.corpus[c.source])), c
 

@@ -1,0 +1,438 @@
+"""What a reader sees first: the direct answer, the few passages that support it, the rest one click away.
+
+The engine composes an answer from every item that bears on the question, one paragraph per
+item, each ending in its citation marks. A chat window wants less: :func:`present` turns that
+composition into
+
+- ``brief``: the sentence that answers (found by the question's words and form, see
+  :func:`best_sentences`) with at most two short ones of context, citing at most three passages,
+  numbered 1..3; for a listing (timeline, background, responses, sources) every entry, each citing
+  at most two passages, for transports to show a handful per page;
+- ``answer``: the whole composition with every citation mark, led by the paragraph the brief comes
+  from: what the "More" button and the console's ``more`` show, and what the answer contract
+  has always carried;
+- ``more``: whether anything is left out of the brief;
+- ``citations``: all of them, the shown ones first; each keeps its verbatim ``quote`` and gains an
+  ``excerpt``: the shortest sentence of it that supports the claim, cleaned of the article's
+  markup and page furniture for display.
+
+Nothing here adds words: it selects, reorders and shortens what the composition says.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from knowledge.models import Answer, Citation
+
+BRIEF_CHARS = 300  # the brief grows by whole sentences up to this length
+SHORT_SENTENCE = 40  # a first sentence shorter than this is a verdict or a heading, not yet an answer
+ASIDES_OVER = 220
+LEAD_CANDIDATES = 3  # paragraphs searched for the sentence that answers  # a first sentence longer than this loses its bracketed asides, longest first
+BRIEF_MAX = 420  # a first sentence longer than this is shortened (parentheticals first, then a clause cut)
+SHOWN_MAX = 3  # passages shown with a brief
+ENTRY_REFS = 2  # passages shown per entry of a listing
+EXCERPT_MAX = 240
+
+_REFS_AT_END = re.compile(r"(?:\s*\[\d+\])+\s*$")
+_REF = re.compile(r"\[(\d+)\]")
+# A yes/no verdict paragraph: the answer to "did ...?", "is ...?", a digression anywhere else.
+_VERDICT = re.compile(r"^(?:yes|no|not (?:fully|quite|exactly|clearly|really)|partly|in part)\b[.,;:]", re.I)
+
+# --- display cleaning: the article's markup and page furniture, never its words --------------------------
+_MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*[^)\s]*(?:\s+\"[^\"]*\")?\s*\)")
+_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_STRAY_EMPHASIS = re.compile(r"\*\*|(?<!\w)__|__(?!\w)")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]{0,9}(?:\s[^<>]{0,200})?/?>")
+_BROKEN_TAG = re.compile(r"(?:^|(?<=\s))/?(?:p|br|div|span|em|strong|li|ul|h[1-6])>(?=\s|$)")
+_FURNITURE = re.compile(r"^\s*(?:date|published|updated|posted)\s*:?\s*\d{4}-\d{2}-\d{2}(?:[T ][\d:.+Z-]+)?\s*",
+                        re.I)
+_DOUBLED_QUOTES = re.compile(r"([\"\u201c\u201d])\1+")
+_NESTED_PAREN = re.compile(r"\(([^()]*)\(([^()]*)\)([^()]*)\)")
+_SPACES = re.compile(r"[ \t]+")
+
+
+def clean_display(text: str) -> str:
+    """Text as a person should read it: link markup reduced to its words, emphasis markers dropped,
+    doubled quote marks merged, page furniture (a leading ``date 2022-09-13``, stray HTML) left out,
+    one level of parentheses. The words themselves are untouched."""
+    text = _MD_LINK.sub(r"\1", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    text = _STRAY_EMPHASIS.sub("", text)
+    text = _HTML_TAG.sub("", text)
+    text = _BROKEN_TAG.sub("", text)
+    text = _FURNITURE.sub("", text)
+    text = _DOUBLED_QUOTES.sub(r"\1", text)
+    for _ in range(3):  # (a (b) c) -> (a, b, c): nested brackets read badly in a chat line
+        text, n = _NESTED_PAREN.subn(r"(\1\2\3)", text)
+        if not n:
+            break
+    return _SPACES.sub(" ", text).strip()
+
+
+# --- sentences -------------------------------------------------------------------------------------------
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st sr jr gen lt col capt sgt maj adm gov sen rep pres no vs etc approx est dept "
+    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun".split()
+)
+_OPEN, _CLOSE = "([{", ")]}"
+
+
+def sentences(text: str) -> list[str]:
+    """Split prose into sentences: at . ! ? followed by a space and a capital, digit or quote, outside
+    brackets and quotations, not after an abbreviation or an initial ("U.S.", "8 p.m.", "Mr.")."""
+    out: list[str] = []
+    start = depth = 0
+    in_quote = False
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif ch == "\u201c":
+            in_quote = True
+        elif ch == "\u201d":
+            in_quote = False
+        elif ch == '"':
+            in_quote = not in_quote
+        if ch not in ".!?" or depth or i + 2 >= n:
+            continue
+        # a sentence may end inside its closing quote: ...the conflict." Blinken said
+        j = i + 1
+        closing = text[j] in "\"\u201d'\u2019" if j < n else False
+        if in_quote and not closing:
+            continue
+        if closing:
+            j += 1
+        if j >= n or not text[j].isspace():
+            continue
+        k = j
+        while k < n and text[k].isspace():
+            k += 1
+        if k >= n or not (text[k].isupper() or text[k].isdigit() or text[k] in "\"\u201c'"):
+            continue
+        if ch == ".":
+            word = re.search(r"([A-Za-z.]+)$", text[start:i])
+            token = word.group(1).lower() if word else ""
+            if word and (token in _ABBREVIATIONS or len(token.replace(".", "")) <= 1 or "." in token):
+                continue
+        out.append(text[start:j].strip())
+        start = k
+        in_quote = False
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+def _balance_quotes(text: str) -> str:
+    if text.count('"') % 2:
+        text += '"'
+    if text.count("\u201c") > text.count("\u201d"):
+        text += "\u201d"
+    return text
+
+
+def _without_parentheticals(text: str, limit: int, keep: set[str] = frozenset()) -> str:
+    """Drop bracketed asides, longest first, until the text fits ``limit``; an aside carrying a word of
+    ``keep`` stays."""
+    while len(text) > limit:
+        asides = [m for m in re.finditer(r"\s*\([^()]*\)", text)
+                  if not {_stem(w) for w in _terms(m.group())} & keep]
+        if not asides:
+            break
+        longest = max(asides, key=lambda m: len(m.group()))
+        text = text[: longest.start()] + text[longest.end():]
+    return text
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a clause or word boundary with a visible ellipsis."""
+    if len(text) <= limit:
+        return text
+    window = text[: limit - 1]
+    for sep in ("; ", ", ", " "):
+        cut = window.rfind(sep)
+        if cut > limit // 2:
+            return _balance_quotes(window[:cut].rstrip(" ,;:") + "\u2026")
+    return _balance_quotes(window.rstrip() + "\u2026")
+
+
+def lead(text: str, keep: set[str] = frozenset(), best: int = 0) -> str:
+    """A paragraph's sentence ``best`` (after its first sentence, for context, where both fit), plus up to
+    two more while the whole stays short. A sentence too short to say anything by itself ("Not fully.",
+    "Yes.") takes the next one with it. Bracketed asides go first when a sentence is long, except those
+    carrying words of ``keep`` (the question's)."""
+    parts = sentences(text)
+    if not parts:
+        return text
+    if best:
+        opening = parts[0] if len(parts[0]) + len(parts[best]) < BRIEF_CHARS else ""
+        parts = ([opening] if opening else []) + parts[best:]
+    first = parts.pop(0)
+    if (len(first) < SHORT_SENTENCE or best) and parts:
+        first = f"{first} {parts.pop(0)}"
+    if len(first) > ASIDES_OVER:
+        first = _without_parentheticals(first, ASIDES_OVER, keep)
+    first = shorten(first, BRIEF_MAX)
+    out = [first]
+    for extra in parts[:2]:
+        if len(" ".join(out)) + 1 + len(extra) > BRIEF_CHARS:
+            break
+        out.append(extra)
+    return " ".join(out)
+
+
+_DATED = re.compile(r"\b(?:1[89]\d\d|20\d\d|\d{1,2}[:.]\d\d|\d{1,2}\s?[ap]\.?m\b|midnight|noon|morning|evening|"
+                    r"night|january|february|march|april|may|june|july|august|september|october|november|"
+                    r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month|year)", re.I)
+_COUNTED = re.compile(r"\b\d[\d,.]*\b(?!\s*(?:[ap]\.?m|gmt))|\b(?:dozens?|hundreds?|thousands?)\b", re.I)
+
+
+def _stem(word: str) -> str:
+    return word[:5]
+
+
+def best_sentences(paragraphs: Sequence[tuple[str, list[int]]], question: str, kind: str
+                   ) -> list[tuple[int, int]]:
+    """Where the direct answer is: (paragraph, sentence) among the first paragraphs, by the question's
+    words the sentence carries (words every sentence has count little), what the question form asks for
+    (a date for "when", a figure for "how many"), and the composition's own order as a prior."""
+    asked = {_stem(w) for w in _terms(question)}
+    found: list[tuple[int, int, set[str], str]] = []
+    for pi, (text, refs) in enumerate(paragraphs[:LEAD_CANDIDATES]):
+        if not refs:
+            continue
+        for si, sent in enumerate(sentences(text)[:6]):
+            found.append((pi, si, {_stem(w) for w in _terms(sent)} & asked, sent))
+    if not found:
+        return [(0, 0)]
+    share = {w: sum(w in f[2] for f in found) for w in asked}
+
+    def score(entry: tuple[int, int, set[str], str]) -> float:
+        pi, si, words, sent = entry
+        value = sum(1.0 / share[w] for w in words)
+        if kind == "when" and _DATED.search(sent):
+            value += 1.0
+        if kind == "count" and _COUNTED.search(sent):
+            value += 1.0
+        return value - 0.6 * pi - 0.3 * si
+
+    ranked = sorted(found, key=score, reverse=True)
+    return [(pi, si) for pi, si, _, _ in ranked]
+
+
+# --- which passages to show ------------------------------------------------------------------------------
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    "the a an and or of to in on at for by with from that this these those was were is are be been has have "
+    "had it its as but not said says say their there they them his her he she who what which when where how "
+    "also than then into over after before about".split()
+)
+
+
+def _terms(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and (len(w) > 3 or w.isdigit())}
+
+
+def _support(claim_terms: set[str], passage: str) -> float:
+    """How much of the claim a passage carries: shared words, figures counting triple."""
+    shared = claim_terms & _terms(passage)
+    return sum(3.0 if w.isdigit() else 1.0 for w in shared)
+
+
+def excerpt(quote: str, claim: str, limit: int = EXCERPT_MAX) -> str:
+    """The shortest stretch of a (verbatim) passage that supports ``claim``: the passage itself when short,
+    else its sentence sharing most with the claim, with an ellipsis where text is left out."""
+    text = clean_display(quote).strip()
+    if len(text) <= limit:
+        return text
+    parts = sentences(text) or [text]
+    terms = _terms(claim)
+    best = max(range(len(parts)), key=lambda i: (_support(terms, parts[i]), -i))
+    chosen = parts[best]
+    shown = shorten(chosen, limit)
+    before = "\u2026" if best > 0 else ""
+    after = "\u2026" if (best < len(parts) - 1 and not shown.endswith("\u2026")) else ""
+    return f"{before}{shown}{after}"
+
+
+def choose_passages(claim: str, refs: Sequence[int], by_n: dict[int, Citation], limit: int) -> list[int]:
+    """Up to ``limit`` of a paragraph's citations: those carrying most of the claim, shorter first, one per
+    article while other articles remain."""
+    terms = _terms(claim)
+    ranked = sorted(
+        (n for n in refs if n in by_n),
+        key=lambda n: (-_support(terms, by_n[n].quote), len(by_n[n].quote), n),
+    )
+    chosen: list[int] = []
+    sources: set[str] = set()
+    for n in ranked:
+        if len(chosen) == limit:
+            break
+        if by_n[n].source not in sources:
+            chosen.append(n)
+            sources.add(by_n[n].source)
+    for n in ranked:  # fewer articles than the limit: add the next best passages
+        if len(chosen) == limit or len(chosen) >= len(sources) + 1:
+            break
+        if n not in chosen:
+            chosen.append(n)
+    return sorted(chosen, key=lambda n: list(refs).index(n))
+
+
+# --- the whole answer ------------------------------------------------------------------------------------
+def _paragraphs(text: str) -> list[tuple[str, list[int]]]:
+    out = []
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        m = _REFS_AT_END.search(line)
+        refs = [int(n) for n in _REF.findall(m.group())] if m else []
+        out.append((line[: m.start()].rstrip() if m else line.rstrip(), refs))
+    return out
+
+
+def _marks(refs: Sequence[int]) -> str:
+    return "".join(f"[{n}]" for n in refs)
+
+
+def _line(text: str, refs: Sequence[int]) -> str:
+    return f"{text} {_marks(refs)}".rstrip()
+
+
+def present(answer: Answer, *, listing: bool = False, question: str = "", kind: str = "other") -> Answer:
+    """The answer as shown: a brief (or, for a listing, every entry with its best passages), the full
+    composition in ``answer``, citations renumbered so the shown ones come first."""
+    if not answer.answered or not answer.citations:
+        return answer.model_copy(update={"answer": clean_display(answer.answer),
+                                         "citations": [_with_excerpt(c, answer.answer) for c in answer.citations]})
+    by_n = {c.n: c for c in answer.citations}
+    paragraphs = [(clean_display(text), refs) for text, refs in _paragraphs(answer.answer)]
+    if not listing:
+        # the direct answer first: a yes/no question opens with its verdict, any other question leaves a
+        # verdict paragraph (the answer to some yes/no question) to "More"
+        verdicts = [p for p in paragraphs if _VERDICT.match(p[0])]
+        others = [p for p in paragraphs if not _VERDICT.match(p[0])]
+        if kind == "yesno" and verdicts:
+            paragraphs = verdicts + others
+        elif others:
+            paragraphs = others + verdicts
+    if listing:
+        shown_lines = [(text, choose_passages(text, refs, by_n, ENTRY_REFS)) for text, refs in paragraphs]
+    elif not paragraphs[0][1] and len(paragraphs) > 1:
+        # a heading ("The sources differ on this figure:") is no answer by itself: it opens the brief, and
+        # the versions under it follow, one passage each
+        heading, versions = paragraphs[0][0], paragraphs[1:1 + SHOWN_MAX]
+        shown_lines = [(heading, [])] + [(lead(t), choose_passages(lead(t), refs, by_n, 1)) for t, refs in versions]
+    else:
+        ranked = best_sentences(paragraphs, question, kind) if question else [(0, 0)]
+        keep = {_stem(w) for w in _terms(question)}
+        pi, si = ranked[0]
+        text, refs = paragraphs[pi]
+        brief = lead(text, keep, si)
+        shown_lines = [(brief, choose_passages(brief, refs, by_n, SHOWN_MAX - 1))]
+        # the runner-up from another paragraph joins as a second line while the brief stays short
+        second = next(((p, i) for p, i in ranked[1:] if p != pi), None)
+        if second is not None:
+            extra = shorten(sentences(paragraphs[second[0]][0])[second[1]], BRIEF_CHARS)
+            if len(brief) + len(extra) <= BRIEF_MAX:
+                shown_lines.append((extra, choose_passages(extra, paragraphs[second[0]][1], by_n, 1)))
+        paragraphs.insert(0, paragraphs.pop(pi))
+    order: list[int] = []
+    for _, refs in shown_lines:
+        order += [n for n in refs if n not in order]
+    shown = len(order)
+    order += [c.n for c in answer.citations if c.n not in order]
+    renumber = {old: new for new, old in enumerate(order, 1)}
+    claims: dict[int, str] = {}
+    for text, refs in shown_lines + paragraphs:
+        for n in refs:
+            claims.setdefault(n, text)
+    citations = [
+        _with_excerpt(by_n[old], claims.get(old, ""), n=renumber[old]) for old in order
+    ]
+    shown_text = "\n".join(_line(t, [renumber[n] for n in refs]) for t, refs in shown_lines)
+    full_text = "\n".join(_line(t, sorted(renumber[n] for n in refs)) for t, refs in paragraphs)
+    complete = shown == len(citations) and (listing or [t for t, _ in shown_lines] == [t for t, _ in paragraphs])
+    return answer.model_copy(update={
+        "brief": shown_text,
+        "answer": full_text,
+        "more": not complete,
+        "listing": listing,
+        "shown": shown,
+        "citations": citations,
+    })
+
+
+def _with_excerpt(citation: Citation, claim: str, *, n: int | None = None) -> Citation:
+    return citation.model_copy(update={"n": citation.n if n is None else n,
+                                       "excerpt": excerpt(citation.quote, claim)})
+
+
+def refs_in(text: str) -> list[int]:
+    """Citation numbers a piece of shown text refers to, in order of first mention."""
+    seen: list[int] = []
+    for m in _REF.finditer(text):
+        n = int(m.group(1))
+        if n not in seen:
+            seen.append(n)
+    return seen
+
+
+# --- pages -----------------------------------------------------------------------------------------------
+ENTRIES_PER_PAGE = 5
+PARAGRAPHS_PER_PAGE = 3
+PAGE_CHARS = 1500
+
+
+def pages_of(text: str, citations: Sequence[Citation], *, per_page: int = ENTRIES_PER_PAGE,
+             max_chars: int = PAGE_CHARS) -> list[tuple[str, list[Citation]]]:
+    """Lines of shown text in pages of at most ``per_page`` lines (and about ``max_chars``), each page with
+    the citations its lines refer to: every transport turns the same pages."""
+    by_n = {c.n: c for c in citations}
+    lines = [line for line in text.split("\n") if line.strip()] or [text]
+    out: list[tuple[str, list[Citation]]] = []
+    page: list[str] = []
+    for line in lines:
+        if page and (len(page) == per_page or sum(map(len, page)) + len(line) > max_chars):
+            out.append(_page(page, by_n))
+            page = []
+        page.append(line)
+    if page:
+        out.append(_page(page, by_n))
+    return out
+
+
+def _page(lines: list[str], by_n: dict[int, Citation]) -> tuple[str, list[Citation]]:
+    text = "\n".join(lines)
+    return text, [by_n[n] for n in refs_in(text) if n in by_n]
+
+
+def first_pages(answer: Answer) -> list[tuple[str, list[Citation]]]:
+    """What is shown before "More": the brief on one page, or a listing's entries a handful per page."""
+    # an answer not passed through present() (no brief) shows all it says and cites
+    if not answer.brief:
+        return [(answer.answer, list(answer.citations))]
+    shown = answer.citations[: answer.shown]
+    if answer.listing:
+        return pages_of(answer.brief, shown)
+    return [(answer.brief, shown)]
+
+
+PASSAGES_PER_PAGE = 6
+
+
+def more_pages(answer: Answer) -> list[tuple[str, list[Citation]]]:
+    """Behind "More": the full composition with every passage it cites; for a listing, whose entries are
+    all on its pages already, the passages they cite beyond the ones shown. None when nothing is left out."""
+    if not answer.more:
+        return []
+    if not answer.listing:
+        return pages_of(answer.answer, answer.citations, per_page=PARAGRAPHS_PER_PAGE)
+    rest = answer.citations[answer.shown:]
+    return [(f"Other passages cited ({start + 1}–{start + len(chunk)} of {len(rest)})", chunk)
+            for start in range(0, len(rest), PASSAGES_PER_PAGE)
+            if (chunk := rest[start:start + PASSAGES_PER_PAGE])]
