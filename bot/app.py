@@ -52,9 +52,11 @@ async def open_store(settings: Settings) -> Store | None:
     from knowledge.store import Store
 
     try:
-        return await Store.open(settings.database_path)
-    except (StoreError, OSError) as exc:
-        log.error("database %s unavailable, running without history, feedback or question log: %s",
+        # retry: a database locked by another process, or in a folder not there yet, is opened later
+        return await Store.open(settings.database_path, retry=True, queue_size=settings.store_queue_size,
+                                flush_timeout=settings.shutdown_grace_seconds)
+    except (StoreError, OSError) as exc:  # not a database of ours: nothing is written to it
+        log.error("database %s refused, running without history, feedback or question log: %s",
                   settings.database_path, exc)
         return None
 

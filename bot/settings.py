@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     ask_cooldown_seconds: float = Field(default=3.0, ge=0)
     max_question_chars: int = Field(default=300, ge=20, le=2000)
     max_upload_bytes: int = Field(default=512_000, ge=1024)
+    store_queue_size: int = Field(default=10_000, ge=1, le=1_000_000,
+                                  description="records (questions, votes, reloads) kept while the database "
+                                              "can't take them; beyond, new ones are dropped and counted")
+    shutdown_grace_seconds: float = Field(default=10.0, ge=0, le=300,
+                                          description="on shutdown, the longest wait for answers being sent, "
+                                                      "then for queued records to be written")
     kb_time_limit_seconds: float = Field(default=60.0, gt=0, le=3600,
                                          description="longest a /kb reload, upload or rollback may take")
     kb_history_versions: int = Field(default=10, ge=0, le=1000,

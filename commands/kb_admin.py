@@ -24,6 +24,7 @@ from bot.tree import NotModerator
 from commands._discord import NO_MENTIONS, send_lines
 from knowledge.errors import StoreError
 from knowledge.service import KnowledgeService, ReloadOutcome
+from knowledge.store import StoreBusy
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,13 @@ async def status_report(service: KnowledgeService) -> Report:
     elif status.store_available:
         lines.append("Last reload: none recorded.")
     if not status.store_available:
-        lines.append("The database is unavailable: reload history can't be shown.")
+        lines.append("The database is busy (held by another process?): reload history can't be shown right now."
+                     if status.store_busy else "The database is unavailable: reload history can't be shown.")
+    elif status.store_busy:
+        lines.append("The database is busy (held by another process?): new records wait to be written.")
+    if status.records_waiting or status.records_dropped:
+        lines.append(f"Records waiting to be written: {status.records_waiting}; "
+                     f"dropped since start (queue full): {status.records_dropped}")
     return Report("Knowledge base status", lines)
 
 
@@ -141,6 +148,10 @@ async def unanswered_report(service: KnowledgeService, *, limit: int = 10, days:
         return Report("Unanswered questions", ["The database is unavailable."], ok=False)
     try:
         rows = await service.store.unanswered(limit=limit, days=days)
+    except StoreBusy as exc:  # the read gave up in time rather than miss the interaction's deadline
+        log.warning("could not read unanswered questions in time: %s", exc)
+        return Report("Unanswered questions", ["The database is busy right now (held by another process?); "
+                                               "try again in a moment."], ok=False)
     except StoreError as exc:
         log.error("could not read unanswered questions: %s", exc)
         return Report("Unanswered questions", ["The database is unavailable right now."], ok=False)

@@ -34,6 +34,7 @@ from knowledge.errors import InvalidKnowledgeBase, Problem, StoreError
 from knowledge.history import HISTORY_DIR, History, HistoryError, Version, read_folder, sha
 from knowledge.loader import CORPUS_DIR, KnowledgeBase, kind_name, load_knowledge
 from knowledge.models import Answer
+from knowledge.store import StoreBusy
 
 if TYPE_CHECKING:
     from knowledge.store import Store
@@ -95,6 +96,9 @@ class KnowledgeStatus:
     last_reload_by: str | None = None
     last_reload_ok: bool | None = None
     store_available: bool = True
+    store_busy: bool = False  # the database did not answer in time (another process holds it?)
+    records_waiting: int = 0  # question, vote and reload records queued, not written yet
+    records_dropped: int = 0  # records dropped since start because the queue was full
 
 
 def _diff(old: KnowledgeBase | None, new: KnowledgeBase) -> dict:
@@ -740,8 +744,14 @@ class KnowledgeService:
                                  store_available=self.store is not None)
         if self.store is None:
             return status
+        queue = self.store.status()
+        status = replace(status, records_waiting=queue.waiting, records_dropped=queue.dropped,
+                         store_busy=queue.state == "busy")
         try:
             last = await self.store.last_reload(ok_only=False)
+        except StoreBusy as exc:  # answered in time all the same: the reads have a short time limit
+            log.warning("could not read the reload history in time: %s", exc)
+            return replace(status, store_available=False, store_busy=True)
         except StoreError as exc:
             log.error("could not read the reload history: %s", exc)
             return replace(status, store_available=False)
@@ -768,7 +778,10 @@ class KnowledgeService:
 
     async def record_question(self, answer: Answer, *, question: str, transport: Transport,
                               user_id: int | None = None, guild_id: int | None = None) -> int | None:
-        """Log an asked question and its outcome; a failing database never breaks the answer."""
+        """Log an asked question and its outcome; a failing database never breaks the answer.
+
+        The record is queued (the store writes it behind), so this returns at once with the question's id.
+        """
         if self.store is None:
             return None
         try:
