@@ -6,6 +6,7 @@ Built in-process by the entry point (and by tests against the local Discord fake
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,10 @@ if TYPE_CHECKING:
     from knowledge.store import Store
 
 log = logging.getLogger(__name__)
+
+# The tasks discord.py runs a slash command, a button click or a message listener in (their names are
+# how it creates them): on shutdown they are given time to send their answer and queue their record.
+IN_FLIGHT_TASKS = ("CommandTree-invoker", "discord-ui-view-dispatch-", "discord.py: on_message")
 
 
 def minimal_intents() -> discord.Intents:
@@ -79,6 +84,10 @@ class CitedBot(commands.AutoShardedBot):
         await super().on_command_error(context, exception)
 
     async def close(self) -> None:
+        """Let the answers being worked out go out (and their questions be queued), disconnect, then write
+        what the store has queued: nothing asked before shutdown is lost, within the grace period."""
+        if not self.is_closed():
+            await self._finish_in_flight(self.settings.shutdown_grace_seconds)
         try:
             await super().close()
         finally:
@@ -87,3 +96,17 @@ class CitedBot(commands.AutoShardedBot):
                     await self.store.close()
                 except StoreError as exc:
                     log.warning("closing the database failed: %s", exc)
+
+    async def _finish_in_flight(self, within: float) -> None:
+        """Wait (at most ``within`` seconds) for the interaction and message handlers already running."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        me = asyncio.current_task()
+        while (remaining := deadline - loop.time()) > 0:
+            running = {t for t in asyncio.all_tasks() if t is not me and not t.done()
+                       and t.get_name().startswith(IN_FLIGHT_TASKS)}
+            if not running:
+                return
+            log.info("shutting down: waiting for %d interaction(s) being answered", len(running))
+            await asyncio.wait(running, timeout=remaining)
+        log.warning("shutting down: interactions still being answered after %.0f s are cut off", within)

@@ -50,7 +50,7 @@ async def test_feedback_vote_lands_in_sqlite(fake: FakeDiscord, cited: RunningBo
     questions = await eventually(lambda: table_rows(cited.database_path, "question"))
     vote = await (await fake.click(record.original_message_id, "cb:vote:up", user=fake.moderator)).answered()
     assert vote.ephemeral and "recorded" in vote.text()
-    (row,) = table_rows(cited.database_path, "feedback")
+    (row,) = await eventually(lambda: table_rows(cited.database_path, "feedback"))  # written behind the reply
     expected = (questions[-1]["id"], fake.moderator.id, 1)
     assert (row["question_id"], str(row["user_id"]), row["vote"]) == expected
     assert_discord_accepted_everything(fake)
