@@ -29,6 +29,7 @@ from knowledge.understand import Question
 DENSE_CANDIDATES = 5
 LEXICAL_CANDIDATES = 3
 PASSAGE_CANDIDATES = 3
+_DESCRIPTIONS = ("entity", "place", "conflict")
 LEAD_MARGIN = 0.15  # how much likelier a later paragraph's item must be to lead a handlers' answer
 _TRAILING_REFS = re.compile(r"(?:\s*\[\d+\])+\s*$")
 SUGGEST_PROBABILITY = 0.15  # a refused question offers candidates at least this likely as "did you mean"
@@ -282,6 +283,9 @@ class HybridDecider:
             cand.probability = self.decision.probability(cand.features)
         # an answer about a person the question's own words rule out is no answer, however close it looks
         cands = [c for c in cands if not c.features.get("misnamed")]
+        if view.kind == "what_said":
+            # "what did X say" asks for someone's words: a description of X (who they are) says none
+            cands = [c for c in cands if not c.items or any(item_kind(i) not in _DESCRIPTIONS for i in c.items)]
         cands.sort(key=lambda c: c.probability, reverse=True)
         if cands and cands[0].probability >= self.decision.threshold:
             best = cands[0]
