@@ -2,8 +2,8 @@
 
 The prose is walked from a bigram chain trained on the shipped articles, so the
 token statistics (stopwords, common verbs, a long tail) resemble real news text;
-names of people and places come from a syllable generator shaped like Armenian
-and Azerbaijani names, with spelling variants as aliases. Everything follows
+names of people and places come from a syllable generator shaped like the
+names of news stories, with spelling variants as aliases. Everything follows
 from one seed, so two runs build byte-identical directories.
 
 The directory is a real knowledge directory: ``load_knowledge`` validates it
@@ -27,10 +27,9 @@ MIX: dict[QuestionKind, float] = {"exact": 0.3, "paraphrase": 0.25, "typo": 0.25
 ITEMS_PER_FILE = 2000  # keeps every TOML file well under the loader's 2 MB cap
 SENTENCES_PER_ARTICLE = 100
 
-FIRST = """Nikol Ilham Armen Anar Hikmet Ararat Gor Elnur Tigran Leyla Anna Mariam Rashad Samvel Vagif
-Karen Arzu Narek Farid Lusine Zaur Ani Emil Gayane Orkhan Sevak Aynur David Maria John Sergei Olga Mehmet
-Charles Josep Antonio Ned Kamran Ruben Hayk Zohrab Elchin Gunel Artur Nigar Vahe Togrul Shushan
-Ramiz""".split()
+FIRST = """Anar Hikmet Gor Elnur Leyla Anna Mariam Rashad Samvel Vagif Karen Arzu Narek Farid Lusine Zaur
+Ani Emil Gayane Orkhan Sevak Aynur David Maria John Sergei Olga Mehmet Peter Marta Luis Ned Kamran Ruben
+Hayk Zohrab Elchin Gunel Artur Nigar Vahe Togrul Shushan Ramiz Irina Tomas""".split()
 ONSETS = "b d g k l m n r s t v z sh kh ch gh h j p ts dz".split()
 VOWELS = "a e i o u a a e".split()
 CODAS = ["", "", "", "", "n", "r", "s", "k", "l", "m", "rt", "sh"]
@@ -104,7 +103,7 @@ class _Prose:
             for a, b in zip(words, words[1:], strict=False):
                 self.next[a].append(b)
         if not self.starts:  # no shipped articles: a tiny built-in chain keeps the bench running
-            fallback = "Armenia said the border villages were shelled by Azerbaijani forces overnight".split()
+            fallback = "The ministry said the border villages were shelled by enemy forces overnight".split()
             self.starts = [fallback[0]]
             for a, b in zip(fallback, fallback[1:], strict=False):
                 self.next[a].append(b)
@@ -121,7 +120,7 @@ class _Prose:
 
 
 class _Names:
-    """Unique, pronounceable names with transliteration variants (Pashinyan/Pashinian)."""
+    """Unique, pronounceable names with transliteration variants (Petrosyan/Petrosian)."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng

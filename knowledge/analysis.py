@@ -247,7 +247,7 @@ def _plural(word: str) -> bool:
 
 
 def counted_nouns(toks: list[str]) -> frozenset[str]:
-    """Canonical words that follow a number closely ("2,000 Russian peacekeepers" -> peacekeeper, russian)."""
+    """Canonical words that follow a number closely ("2,000 foreign peacekeepers" -> peacekeeper, foreign)."""
     out: set[str] = set()
     for i, tok in enumerate(toks):
         # a year ("the 2020 war") dates a thing, it does not count it; "2,000 peacekeepers" (its

@@ -45,7 +45,7 @@ class CasualtyAnswers(Handler):
         sides = self.look.casualty_sides
         side_ids = {self._side_of(i, sides) for i in side_ids}
         wanted_sides = side_ids & sides
-        if len(wanted_sides) > 1:  # "between Armenia and Azerbaijan": both sides, so every figure
+        if len(wanted_sides) > 1:  # "between Freedonia and Sylvania": both sides, so every figure
             side_ids, wanted_sides = set(), set()
         if side_ids and not wanted_sides:
             other = [i for i in side_ids if isinstance(self.kb.items.get(i), Entity)]
@@ -86,7 +86,7 @@ class CasualtyAnswers(Handler):
                 and t.alts[0] not in CASUALTY_SUBJECT_WORDS
                 and t.text not in QUANTITY
             ]
-            # what the figures' conflicts are about counts as covered ("the 2020 war over Karabakh")
+            # what the figures' conflicts are about counts as covered ("the 2019 war over the valley")
             conflicts = {c.conflict for c in pool}
             union = frozenset().union(
                 *(self.r.tokens[i] for i in {c.id for c in pool} | conflicts if i in self.r.tokens)
@@ -99,7 +99,7 @@ class CasualtyAnswers(Handler):
         return self._parts(label, pool, question)
 
     def _side_of(self, item_id: str, sides: set[str]) -> str:
-        """The casualty side a name stands for: 'Armenian soldiers' -> Armenia's armed forces -> Armenia."""
+        """The casualty side a name stands for: 'Freedonian soldiers' -> Freedonia's armed forces -> Freedonia."""
         current: str | None = item_id
         for _ in range(4):
             if current is None or current in sides:

@@ -150,7 +150,7 @@ class Composer:
         return ""
 
     def adjective(self, item_id: str) -> str:
-        """The word that qualifies people of a side ("Armenian" for Armenia), taken from the spellings the
+        """The word that qualifies people of a side ("Freedonian" for Freedonia), taken from the spellings the
         knowledge folder lists for it: a one-word alias that shares the name's stem and reads as an
         adjective of origin; else the name itself."""
         name = self.name(item_id)

@@ -299,7 +299,7 @@ class AnswerEngine:
         """Casualty figures, optionally for one side (name/alias/id) and one conflict: every figure as a
         listing when neither is given or the side is "both"."""
         if side and not conflict and len(side.split()) > 1:
-            # "azerbaijan 2020" typed as one value: a side followed by a conflict
+            # "freedonia 2019" typed as one value: a side followed by a conflict
             words = side.split()
             for cut in range(len(words) - 1, 0, -1):
                 head, tail = " ".join(words[:cut]), " ".join(words[cut:])

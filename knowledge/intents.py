@@ -109,7 +109,7 @@ class IntentHandlers(Handler):
         return self.c.answer(q.text, "qa", [(qa.answer, [qa])], best[1] / 100)
 
     def _author(self, q: Question) -> Answer | None:
-        """'who wrote the Guardian article': the byline, from the source's own metadata."""
+        """'who wrote the Daily Bugle article': the byline, from the source's own metadata."""
         if not _AUTHOR_Q.search(q.low):
             return None
         scored = [
@@ -183,7 +183,7 @@ class IntentHandlers(Handler):
         found = self.names.find(target)
         raw = normalise(target).replace("-", " ").split()
         inside = {i for m in found for i in range(m.start, m.end)}
-        # "who is Borrell", "what is the CSTO": nothing but the name (and filler) is asked about
+        # "who is the mayor", "what is the alliance": nothing but the name (and filler) is asked about
         if len(found) != 1 or any(i not in inside and w not in STOP for i, w in enumerate(raw)):
             return None
         ids = [i for m in found for i in m.ids]
@@ -238,7 +238,7 @@ class IntentHandlers(Handler):
         outlets = {src for t in terms for src in self.look.outlet_words.get(t.text, ())}
         if (
             outlets
-        ):  # "how does the Guardian describe ...": that outlet's passages, without its name as a term
+        ):  # "how does the Daily Bugle describe ...": that outlet's passages, without its name as a term
             terms = [t for t in terms if t.text not in self.look.outlet_words]
         # "who is <someone unnamed>" asks for a person: an item merely about the same words won't do
         target = q.identity_target()
@@ -248,7 +248,7 @@ class IntentHandlers(Handler):
             else None
         )
         hits = self.r.search(terms, limit=4, kinds=kinds)
-        if kinds and _PERSON_WORDS & set(analyse(target)):  # "who is armenia's defence minister"
+        if kinds and _PERSON_WORDS & set(analyse(target)):  # "who is freedonia's defence minister"
             hits = [h for h in hits if getattr(h.item, "kind", "") == "person"]
         if dates := DATE.findall(q.low):  # month names are spelt out by rewrite_phrases
             # "what happened on 14 September": the answer must be of that day

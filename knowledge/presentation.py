@@ -99,7 +99,7 @@ def sentences(text: str) -> list[str]:
             in_quote = not in_quote
         if ch not in ".!?" or depth or i + 2 >= n:
             continue
-        # a sentence may end inside its closing quote: ...the conflict." Blinken said
+        # a sentence may end inside its closing quote: ...the conflict." the minister said
         j = i + 1
         closing = text[j] in "\"\u201d'\u2019" if j < n else False
         if in_quote and not closing:

@@ -54,7 +54,7 @@ class QuoteAnswers(Handler):
         span_terms = self.r.terms(q.speaker_span)
         if not found:
             if set(analyse(q.speaker_span)) & set(self.look.outlet_words):
-                return None  # "how does the Guardian describe ...": an outlet, not a speaker
+                return None  # "how does the Daily Bugle describe ...": an outlet, not a speaker
             if 0 < len(span_terms) <= 3:
                 # a speaker named but not known ("the European Parliament", "Iran"): someone else's words
                 # would not answer what this one said
@@ -77,7 +77,7 @@ class QuoteAnswers(Handler):
             person = self._person_by_role(ids, {a for t in leftover for a in t.alts})
             if person is None:
                 return (
-                    None  # "the Armenian opposition" is not Armenia: let retrieval weigh the whole question
+                    None  # "the Freedonian opposition" is not Freedonia: let retrieval weigh the whole question
                 )
             ids = {person}
         return self.said_by(q.text, ids, q.speaker_rest)
@@ -113,7 +113,7 @@ class QuoteAnswers(Handler):
         responses = unique(r for i in ids for r in self.look.responses_by.get(i, []))
         asked_about = {a for t in terms if names_something(t) for a in t.alts}
         if asked_about:
-            # "what did Macron say to Aliyev": only words that concern Aliyev answer it
+            # "what did the mayor say to the governor": only words that concern the governor answer it
             quotes = [qt for qt in quotes if asked_about & self.r.tokens[qt.id]]
             responses = [r for r in responses if asked_about & self.r.tokens[r.id]]
         if not quotes:

@@ -1,8 +1,8 @@
 """Resolve names in a question to curated entities, places and conflicts.
 
 Every alias is indexed once as a tuple of normalised tokens; a question's
-n-grams are looked up longest first, so "Armenian prime minister" lands on
-the person before "Armenian" lands on the country. Tokens that match no alias
+n-grams are looked up longest first, so "Freedonian prime minister" lands on
+the person before "Freedonian" lands on the country. Tokens that match no alias
 are corrected against the alias vocabulary (one or two edits), so typos land.
 """
 
@@ -28,7 +28,7 @@ class Mention:
 
 
 def _tokens(text: str) -> list[str]:
-    """Normalised, singular-ish tokens: "Armenian separatists" and "armenian separatist" meet."""
+    """Normalised, singular-ish tokens: "Freedonian separatists" and "freedonian separatist" meet."""
     return [stem(t) if not t.isdigit() else t for t in normalise(text).replace("-", " ").split()]
 
 
@@ -85,12 +85,12 @@ class NameResolver:
         return fixed
 
     def _correct(self, tok: str) -> str:
-        if tok.endswith("s") and tok[:-1] in self._vocab:  # possessive "russia's" -> "russias"
+        if tok.endswith("s") and tok[:-1] in self._vocab:  # possessive "freedonia's" -> "freedonias"
             return tok[:-1]
         if len(tok) < 5 or tok.isdigit():
             return tok
         prefixed = [c for c in self._prefix.get(tok[:5], ()) if c.startswith(tok)] if len(tok) >= 5 else []
-        if len(prefixed) == 1:  # "kreml" -> "kremlin": a unique completion of a long enough stub
+        if len(prefixed) == 1:  # "parliam" -> "parliament": a unique completion of a long enough stub
             return prefixed[0]
         limit = 1 if len(tok) < 7 else 2
         best, best_d = tok, limit + 1

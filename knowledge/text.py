@@ -55,8 +55,8 @@ def is_verbatim(quote: str, folded_source: str) -> bool:
 
 
 def as_name(text: str) -> str:
-    """A name a person typed, echoed back: capitalised as a name when typed all in lower case ("iran" ->
-    "Iran", "the kremlin" -> "The Kremlin"), else as typed."""
+    """A name a person typed, echoed back: capitalised as a name when typed all in lower case ("freedonia" ->
+    "Freedonia", "the white house" -> "The White House"), else as typed."""
     text = text.strip()
     return text.title() if text.islower() else text
 

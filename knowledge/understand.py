@@ -184,7 +184,7 @@ def understand(text: str, resolver: NameResolver) -> Question:
     words = re.findall(r"[A-Za-z][\w'-]*", text)
     q.names = frozenset(t for w in words[1:] if w[0].isupper() for t in analyse(w))
     if m := _COUNT_OF.search(low):
-        # "how many drones did Azerbaijan launch": the counted thing is among the first content
+        # "how many drones did the army launch": the counted thing is among the first content
         # words, leaving out country and place names
         rest = normalise(m.group(1)).replace("-", " ").split()
         skip = {
@@ -204,7 +204,7 @@ def understand(text: str, resolver: NameResolver) -> Question:
     if m := (_WHO_SAID.match(body) or _WHOSE.match(body)):
         quoted = _QUOTED.search(text)
         q.words = quoted.group("q") if quoted else m.group("words")
-    elif m := _TERSE_QUOTE.match(body):  # "kremlin statement", "blinken quote"
+    elif m := _TERSE_QUOTE.match(body):  # "ministry statement", "mayor quote"
         q.speaker_span = m.group("who")
     elif m := _SAID_BY.match(body):
         q.speaker_span = m.group("who")
