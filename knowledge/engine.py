@@ -45,7 +45,7 @@ from knowledge.overviews import Overviews
 from knowledge.presentation import present
 from knowledge.resolver import NameResolver
 from knowledge.retrieval import ItemRetriever
-from knowledge.text import as_name, clean_input
+from knowledge.text import clean_input
 from knowledge.understand import understand
 from knowledge.wording import plain_question
 
@@ -146,13 +146,28 @@ def _dense_texts(kb: KnowledgeBase, item: _Item) -> list[str]:
 _DECISION: Decision | None = None
 
 
+def as_name(text: str) -> str:
+    """A name a person typed, echoed back: one word typed in lower case is read as a name and gets its
+    capital ("iran" -> "Iran"); anything longer stays as typed ("official statement")."""
+    text = text.strip()
+    return text[:1].upper() + text[1:] if text.isalpha() and text.islower() else text
+
+
 def _presented(method: Callable[P, Answer]) -> Callable[P, Answer]:
     """A command's answer as shown (knowledge.presentation): the brief, or a listing's entries."""
 
     @wraps(method)
     def inner(*args: P.args, **kwargs: P.kwargs) -> Answer:
-        answer = method(*args, **kwargs)
-        return present(answer, listing=answer.listing)
+        # the engine never changes, so a command asked again (/timeline is) is not composed again
+        engine, key = args[0], (method.__name__, args[1:], tuple(sorted(kwargs.items())))
+        memo: OrderedDict = engine._command_answers  # type: ignore[attr-defined]
+        cached = memo.get(key)
+        if cached is None:
+            answer = method(*args, **kwargs)
+            cached = memo[key] = present(answer, listing=answer.listing)
+            if len(memo) > ANSWER_MEMO:
+                memo.popitem(last=False)
+        return cached
 
     return inner
 
@@ -220,6 +235,7 @@ class AnswerEngine:
         if vector_cache is not None and (self.dense.encoded or self.passages.encoded):
             VECTORS.save(vector_cache, self.dense.keys + self.passages.keys)  # what this knowledge base uses
         self._answers: OrderedDict[str, Answer] = OrderedDict()
+        self._command_answers: OrderedDict[tuple, Answer] = OrderedDict()
         self.hybrid = HybridDecider(
             kb, self.retriever, self.dense, self.passages, self.compose, self.names,
             _decision() if decision == "fitted" else decision,
@@ -280,6 +296,7 @@ class AnswerEngine:
     def forget_answers(self) -> None:
         """Drop remembered answers and question vectors (the benchmark measures work, not memory)."""
         self._answers.clear()
+        self._command_answers.clear()
         encoder().forget()
 
     def _answer(self, plain: str) -> Answer:
@@ -295,6 +312,7 @@ class AnswerEngine:
             self._answers.popitem(last=False)
         return answer
 
+    @_presented
     def casualties(self, side: str | None = None, conflict: str | None = None) -> Answer:
         """Casualty figures, optionally for one side (name/alias/id) and one conflict: every figure as a
         listing when neither is given or the side is "both"."""
@@ -308,7 +326,7 @@ class AnswerEngine:
                     break
         answer = self._casualties(side, conflict)
         every_side = not side or side.strip().lower() in _EVERY_SIDE
-        return present(answer, listing=answer.listing or (every_side and not conflict))
+        return answer.model_copy(update={"listing": answer.listing or (every_side and not conflict)})
 
     def _side_ids(self, side: str) -> set[str]:
         return set() if side.strip().lower() in _EVERY_SIDE else self._ids(side, (Entity, Place))

@@ -54,13 +54,6 @@ def is_verbatim(quote: str, folded_source: str) -> bool:
     return bool(parts)
 
 
-def as_name(text: str) -> str:
-    """A name a person typed, echoed back: capitalised as a name when typed all in lower case ("freedonia" ->
-    "Freedonia", "the white house" -> "The White House"), else as typed."""
-    text = text.strip()
-    return text.title() if text.islower() else text
-
-
 def strip_accents(text: str) -> str:
     if text.isascii():  # nothing to decompose; skips a per-character loop on most texts
         return text
