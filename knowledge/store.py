@@ -1,4 +1,9 @@
-"""Runtime state in SQLite: reload history, the question log with outcomes, feedback votes.
+"""Runtime state: reload history, the question log with outcomes, feedback votes.
+
+One ``Store`` (the queue, the writer, the reads and their time limits) over one of two
+engines, each a thin repository with its own SQL and versioned migrations: SQLite (the
+default, a file; this module) or PostgreSQL (``postgresql://...``, through asyncpg;
+``knowledge.store_postgres``), chosen by what ``Store.open`` is given.
 
 Writes never make a caller wait. ``record_question``, ``record_feedback`` and
 ``record_reload`` put the record on a bounded in-memory queue and return at once;
@@ -8,14 +13,15 @@ the database when it opens), so a vote can name a question whose record is still
 queued. When the database is locked by another process, missing or unwritable, the
 writer keeps the records and retries with backoff in the background; when the queue
 is full, new records are dropped and counted (never blocking the caller). Before
-each batch the writer checks that the file at the path is still the one it has open,
-so records are not written into a deleted or replaced file. A file that is not ours
-(tables the bot does not know, or a newer schema) is refused after a read-only look,
-without writing anything to it. ``close`` drains the queue within a time limit.
+each batch the writer checks that the database is still the one it has open (SQLite:
+the file at the path, so records are not written into a deleted or replaced file;
+PostgreSQL: the connection). A database that is not ours (tables the bot does not
+know, or a newer schema) is refused after a read-only look, without writing anything
+to it. ``close`` drains the queue within a time limit.
 
 Reads (``unanswered``, ``last_reload``, ...) have a short time limit and raise
 ``StoreBusy`` rather than waiting past an interaction's deadline. Every public
-method raises ``StoreError`` (never a raw sqlite error), so a transport can log the
+method raises ``StoreError`` (never a raw driver error), so a transport can log the
 failure and keep answering.
 """
 
@@ -31,12 +37,13 @@ import re
 import sqlite3
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import wraps
 from pathlib import Path
-from typing import Concatenate, Literal, ParamSpec, TypeVar
+from typing import Any, Concatenate, Literal, ParamSpec, Protocol, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import aiosqlite
 from pydantic import BaseModel
@@ -46,6 +53,10 @@ from knowledge.errors import StoreError
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
+# Versioned migrations: version -> the script that takes a database from the version before to it.
+# ``schema_version`` holds one row per version applied; a database whose highest version is above
+# SCHEMA_VERSION is refused unwritten. Version 1 is written with IF NOT EXISTS, so a database at
+# version 1 that lost an index is repaired by running it again.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS reloads (
@@ -81,6 +92,7 @@ CREATE TABLE IF NOT EXISTS feedback (
     PRIMARY KEY (question_id, user_id)
 );
 """
+SQLITE_MIGRATIONS: dict[int, str] = {1: SCHEMA}
 # What a database of ours holds (sqlite's own tables, sqlite_sequence and sqlite_stat*, aside).
 OUR_TABLES = frozenset({"schema_version", "reloads", "questions", "feedback"})
 OUR_INDEXES = frozenset({"questions_unanswered", "questions_unanswered_by_text"})
@@ -96,13 +108,20 @@ BATCH_MAX = 500
 P = ParamSpec("P")
 R = TypeVar("R")
 
+RecordKind = Literal["question", "feedback", "reload"]
+# Columns in the order every repository takes them (values as Python objects: datetimes, bools).
+QUESTION_COLUMNS = ("id", "at", "question", "normalised", "answered", "kind", "confidence", "transport",
+                    "user_id", "guild_id")
+RELOAD_COLUMNS = ("id", "at", "who", "ok", "counts", "digest", "problems", "source")
+FEEDBACK_COLUMNS = ("question_id", "user_id", "vote", "at")
+
 
 class StoreBusy(StoreError):
     """The database did not answer in time: another process holds it, or it is being reopened."""
 
 
 class ForeignDatabase(StoreError):
-    """The file is a SQLite database that is not the bot's (other tables, or a newer schema)."""
+    """The database is not the bot's (other tables, or a newer schema)."""
 
 
 class ReloadRecord(BaseModel):
@@ -149,10 +168,91 @@ class QueueStatus:
 
 @dataclass(frozen=True)
 class _Record:
-    kind: Literal["question", "feedback", "reload"]
-    sql: str
-    params: tuple
+    kind: RecordKind
+    params: tuple  # in the order of the kind's columns above
     seq: int
+
+
+class Repository(Protocol):
+    """What the store needs from an engine: one connection, its SQL, and how to read its errors.
+
+    Every method but ``changed`` and the classifiers is called with the store's lock held.
+    """
+
+    name: str  # for log lines: the file, or the URL without its password
+    reopenable: bool  # it knows where the database is, so it can (re)open it itself
+
+    @property
+    def connected(self) -> bool: ...
+
+    @property
+    def conn(self) -> Any: ...
+
+    def changed(self) -> tuple[str, bool] | None:
+        """Why the open connection no longer reaches the database at its address: (what happened, orphaned)."""
+
+    async def connect(self) -> int:
+        """Look read-only, refuse a foreign or newer schema (ForeignDatabase), migrate, open; the highest id."""
+
+    async def disconnect(self, *, orphaned: bool) -> None:
+        """Let go of a connection that no longer reaches the database (or failed), before reopening."""
+
+    async def close(self) -> None:
+        """Close the connection for good (the store is closing)."""
+
+    def next_id(self, last: int) -> int:
+        """An id above ``last``, unique among the processes writing the same database."""
+
+    async def write(self, batch: list[_Record]) -> list[tuple[_Record, Exception]]:
+        """Write ``batch`` in one transaction; records the database refuses are left out and returned."""
+
+    def failure(self, exc: BaseException) -> Literal["busy", "unavailable"] | None:
+        """What a failure means: busy (try again later), unavailable, or None: not a database error."""
+
+    def keeps_connection(self, exc: BaseException) -> bool:
+        """After this write failure, whether the connection is still good (else reopened on the next try)."""
+
+    def retryable_at_open(self, exc: BaseException) -> bool:
+        """Whether a store opened with ``retry`` keeps records and opens the database later after ``exc``."""
+
+    def open_error(self, exc: BaseException) -> StoreError:
+        """``exc``, raised while opening, as the StoreError the caller sees."""
+
+    async def reloads(self, ok_only: bool, limit: int) -> list[tuple]: ...
+
+    async def question(self, question_id: int) -> tuple | None: ...
+
+    async def unanswered(self, since: datetime, limit: int) -> list[tuple]: ...
+
+    async def feedback_counts(self, question_id: int) -> tuple[int, int]: ...
+
+
+def is_postgres_url(target: str | Path) -> bool:
+    return isinstance(target, str) and target.split(":", 1)[0].lower() in ("postgresql", "postgres")
+
+
+def sqlite_path(target: str | Path) -> Path:
+    """A file path, or ``sqlite:///relative`` / ``sqlite:////absolute``, as a path."""
+    if isinstance(target, str) and target.lower().startswith("sqlite:///"):
+        return Path(target[len("sqlite:///"):])
+    return Path(target)
+
+
+def redact_url(url: str) -> str:
+    """A database URL fit for a log line: the password, if any, replaced."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparsable database URL>"
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[-1]}"))
+
+
+def describe_target(target: str | Path) -> str:
+    return redact_url(target) if is_postgres_url(target) else str(sqlite_path(target))
 
 
 def normalise_question(text: str) -> str:
@@ -190,12 +290,13 @@ def _reading(fn: Callable[Concatenate[Store, P], Awaitable[R]]) -> Callable[Conc
                             ) from None
         except StoreError:
             raise
-        except sqlite3.OperationalError as exc:
-            if _is_busy(exc):
+        except Exception as exc:
+            failure = store.repo.failure(exc)
+            if failure == "busy":
                 raise StoreBusy(f"{fn.__name__}: the database is busy ({exc})") from exc
-            raise StoreError(f"{fn.__name__} failed: {exc}") from exc
-        except (sqlite3.Error, ValueError, OSError) as exc:
-            raise StoreError(f"{fn.__name__} failed: {exc}") from exc
+            if failure is not None or isinstance(exc, ValueError | OSError):
+                raise StoreError(f"{fn.__name__} failed: {exc}") from exc
+            raise
 
     return inner
 
@@ -203,21 +304,23 @@ def _reading(fn: Callable[Concatenate[Store, P], Awaitable[R]]) -> Callable[Conc
 class Store:
     """Repository of the bot's runtime state, written behind through a bounded queue."""
 
-    conn: aiosqlite.Connection | None
     lock: asyncio.Lock
 
     def __init__(self, conn: aiosqlite.Connection | None = None, *, path: str | Path | None = None,
+                 repo: Repository | None = None,
                  queue_size: int = DEFAULT_QUEUE_SIZE, flush_timeout: float = DEFAULT_FLUSH_TIMEOUT_S,
                  read_timeout: float = DEFAULT_READ_TIMEOUT_S, retry_max: float = RETRY_MAX_S) -> None:
-        """``conn``: an open connection (its schema already there); ``path``: the file, reopened when needed.
+        """``repo``: an engine's repository; or, for SQLite, ``conn``: an open connection (its schema already
+        there) and/or ``path``: the file, reopened when needed.
 
         With a path, the store can open the file later (it was locked or missing) and reopen it when it is
         deleted or replaced; with only a connection it writes there or nowhere.
         """
         if queue_size < 1:
             raise ValueError("queue_size must be at least 1")
-        self.conn = conn
-        self.path = Path(path) if path is not None else None
+        self.repo: Repository = repo if repo is not None else SqliteRepository(conn, path)
+        self.path = self.repo.path if isinstance(self.repo, SqliteRepository) else None
+        self.where = self.repo.name
         self.lock = asyncio.Lock()  # one operation at a time on the connection
         self.queue_size = queue_size
         self.flush_timeout = flush_timeout
@@ -230,8 +333,7 @@ class Store:
         self._enqueued = 0  # seq of the last record queued
         self._written = 0  # seq of the last record written (or refused by the database) and off the queue
         self._last_id = 0
-        self._identity: tuple[int, int] | None = None  # (device, inode) of the file conn has open
-        self._state: StoreState = "ok" if conn is not None else "unavailable"
+        self._state: StoreState = "ok" if self.repo.connected else "unavailable"
         self._problem: str | None = None
         self._dropping = 0  # dropped in the current overflow episode (logged when it ends)
         self._wake = asyncio.Event()
@@ -243,63 +345,58 @@ class Store:
         self._close_deadline = 0.0
         self._writer: asyncio.Task[None] | None = None
 
+    @property
+    def conn(self) -> Any:
+        """The engine's open connection (aiosqlite or asyncpg), or None."""
+        return self.repo.conn
+
+    @property
+    def engine(self) -> str:
+        return "sqlite" if isinstance(self.repo, SqliteRepository) else "postgresql"
+
     # --- opening and closing ------------------------------------------------------------
 
     @classmethod
-    async def open(cls, path: str | Path, *, retry: bool = False, **options: float | int) -> Store:
-        """Open ``path`` (created if missing; the schema is created only in an empty database).
+    async def open(cls, target: str | Path, *, retry: bool = False, **options: float | int) -> Store:
+        """Open the database at ``target``: a SQLite file path (created if missing), or a ``postgresql://``
+        URL. The schema is created only in an empty database and migrated only from an older version of ours.
 
-        A file that is not a database of ours raises StoreError without anything written to it. With
-        ``retry``, a database that can't be opened now (locked by another process, its folder missing)
-        gives a store that keeps records queued and opens it in the background when it can; without,
-        that raises StoreError too.
+        A database that is not ours raises StoreError without anything written to it. With ``retry``, a
+        database that can't be opened now (locked by another process, its folder missing, the server not
+        answering) gives a store that keeps records queued and opens it in the background when it can;
+        without, that raises StoreError too.
         """
-        store = cls(path=path, **options)  # type: ignore[arg-type]
+        repo: Repository
+        if is_postgres_url(target):
+            from knowledge.store_postgres import PostgresRepository
+
+            repo = PostgresRepository(str(target))
+        else:
+            repo = SqliteRepository(None, sqlite_path(target))
+        store = cls(repo=repo, **options)  # type: ignore[arg-type]
         try:
             await store._connect()
-        except (ForeignDatabase, sqlite3.DatabaseError) as exc:
-            if retry and isinstance(exc, sqlite3.OperationalError):
+        except ForeignDatabase:
+            raise
+        except Exception as exc:
+            failure = repo.failure(exc)
+            if failure is None and not isinstance(exc, OSError):
+                raise
+            if retry and (isinstance(exc, OSError) or repo.retryable_at_open(exc)):
                 store._unavailable(exc)
                 return store
-            raise _as_store_error(path, exc) from exc
-        except OSError as exc:
-            if retry:
-                store._unavailable(exc)
-                return store
-            raise _as_store_error(path, exc) from exc
+            raise repo.open_error(exc) from exc
         return store
 
     def _unavailable(self, exc: BaseException) -> None:
-        self._state = "busy" if _is_busy(exc) else "unavailable"
+        self._state = "busy" if self.repo.failure(exc) == "busy" else "unavailable"
         self._problem = str(exc)
         log.warning("database %s can't be opened now (%s): records are kept (up to %d) and written when it can",
-                    self.path, exc, self.queue_size)
+                    self.where, exc, self.queue_size)
 
     async def _connect(self) -> None:
-        """Look at the file read-only, then open it, creating the schema only in an empty database."""
-        assert self.path is not None
-        needs_schema = await asyncio.to_thread(_inspect, self.path)
-        conn = await aiosqlite.connect(str(self.path), isolation_level=None)
-        try:
-            identity = _identity(self.path)
-            await _run(conn, f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await _run(conn, "PRAGMA foreign_keys = ON")
-            if needs_schema:
-                await _run(conn, "PRAGMA journal_mode = WAL")
-                await conn.executescript(
-                    "BEGIN IMMEDIATE;" + SCHEMA
-                    + f"INSERT INTO schema_version (version) SELECT {SCHEMA_VERSION}"
-                    " WHERE NOT EXISTS (SELECT 1 FROM schema_version);COMMIT;")
-            async with conn.execute("SELECT MAX(id) FROM questions UNION ALL SELECT MAX(id) FROM reloads") as cur:
-                highest = [r[0] or 0 for r in await cur.fetchall()]
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error, ValueError):
-                if conn.in_transaction:
-                    await conn.rollback()
-            await conn.close()
-            raise
-        self.conn, self._identity = conn, identity
-        self._last_id = max([self._last_id, *highest])
+        highest = await self.repo.connect()
+        self._last_id = max(self._last_id, highest)
         if self._state == "unavailable" and self._problem is None:  # opened first time round
             self._state = "ok"
 
@@ -332,13 +429,13 @@ class Store:
         self._end_overflow()
         if self._queue:
             log.error("database %s: %d record(s) could not be written before closing (%s); they are lost",
-                      self.path, len(self._queue), self._problem or "time limit reached")
+                      self.where, len(self._queue), self._problem or "time limit reached")
             self._queue.clear()
         async with self.lock:
-            if self.conn is not None:
+            if self.repo.connected:
                 try:
-                    await self.conn.close()
-                except (sqlite3.Error, ValueError) as exc:  # closing after the file went away
+                    await self.repo.close()
+                except Exception as exc:  # noqa: BLE001 - closing after the database went away
                     log.warning("closing the database failed: %s", exc)
         self._notify()
 
@@ -357,12 +454,12 @@ class Store:
         return await self._wait(lambda: self._written >= target or self.closed, within)
 
     def _next_id(self) -> int:
-        # increasing within a run and across runs (the clock, in microseconds), and above what the database
-        # holds when it was opened; a 63-bit integer either way
-        self._last_id = max(self._last_id + 1, time.time_ns() // 1000)
+        # increasing within a run and across runs (the clock), and above what the database held when it was
+        # opened; a 63-bit integer either way (the engine decides how processes sharing it keep apart)
+        self._last_id = self.repo.next_id(self._last_id)
         return self._last_id
 
-    def _enqueue(self, kind: Literal["question", "feedback", "reload"], sql: str, params: tuple) -> bool:
+    def _enqueue(self, kind: RecordKind, params: tuple) -> bool:
         if self.closed:
             raise StoreError(f"record_{kind} failed: the store is closed")
         if len(self._queue) >= self.queue_size:
@@ -370,10 +467,10 @@ class Store:
             self._dropping += 1
             if self._dropping == 1:
                 log.warning("database %s: the record queue is full (%d waiting: %s); dropping new records until it "
-                            "catches up", self.path, len(self._queue), self._problem or "writing is slow")
+                            "catches up", self.where, len(self._queue), self._problem or "writing is slow")
             return False
         seq = next(self._seq)
-        self._queue.append(_Record(kind, sql, params, seq))
+        self._queue.append(_Record(kind, params, seq))
         self._enqueued = seq
         self._start_writer()
         self._wake.set()
@@ -382,7 +479,7 @@ class Store:
     def _end_overflow(self) -> None:
         if self._dropping:
             log.warning("database %s: the record queue was full; %d record(s) dropped (%d since start)",
-                        self.path, self._dropping, self.dropped)
+                        self.where, self._dropping, self.dropped)
             self._dropping = 0
 
     def _start_writer(self) -> None:
@@ -438,82 +535,58 @@ class Store:
                 delay = min(delay * 2, self.retry_max)
                 continue
             if self._state != "ok":
-                log.warning("database %s is writable again; %d record(s) still waiting", self.path,
+                log.warning("database %s is writable again; %d record(s) still waiting", self.where,
                             len(self._queue))
             self._state, self._problem = "ok", None
             delay = RETRY_MIN_S
             self._notify()
 
     def _failed(self, exc: BaseException) -> None:
+        failure = None if isinstance(exc, ForeignDatabase) else self.repo.failure(exc)
         if isinstance(exc, ForeignDatabase):
             state: StoreState = "unavailable"
-        elif isinstance(exc, sqlite3.Error | OSError):
-            state = "busy" if _is_busy(exc) else "unavailable"
+        elif failure is not None or isinstance(exc, OSError):
+            state = failure or "unavailable"
         else:
             state = "unavailable"
-            log.exception("database %s: unexpected failure while writing", self.path, exc_info=exc)
+            log.exception("database %s: unexpected failure while writing", self.where, exc_info=exc)
         problem = str(exc)
         if (state, problem) != (self._state, self._problem):
             what = "is busy (another process holds it?)" if state == "busy" else "can't be written"
-            log.error("database %s %s: %s; %d record(s) kept, retrying in the background", self.path, what,
+            log.error("database %s %s: %s; %d record(s) kept, retrying in the background", self.where, what,
                       problem, len(self._queue))
         self._state, self._problem = state, problem
-        if not isinstance(exc, sqlite3.OperationalError) or not _is_busy(exc):
-            # the file may have gone, been replaced or turned read-only: start afresh on the next try
+        if not self.repo.keeps_connection(exc):
+            # the database may have gone, been replaced or turned read-only: start afresh on the next try
             self._reconnect_after_failure = True
 
     async def _ensure_connected(self) -> None:
-        """An open connection to the file that is at the path now; reopened if the file was deleted or replaced."""
+        """An open connection to the database at its address now; reopened if it was deleted or replaced."""
         async with self.lock:
-            if self.conn is not None and self.path is not None:
-                now = _identity_or_none(self.path)
-                if now != self._identity or self._reconnect_after_failure:
-                    if now != self._identity:
-                        what = "deleted" if now is None else "replaced by another file"
-                        log.warning("database %s was %s while the bot was running; reopening it (%d record(s) "
-                                    "waiting go to the file now at that path)", self.path, what, len(self._queue))
-                    await self._drop_connection(orphaned=now is None)
+            if self.repo.connected and self.repo.reopenable:
+                changed = self.repo.changed()
+                if changed is not None or self._reconnect_after_failure:
+                    if changed is not None:
+                        log.warning("database %s %s; reopening it (%d record(s) waiting go to the database now "
+                                    "at that address)", self.where, changed[0], len(self._queue))
+                    await self.repo.disconnect(orphaned=changed is not None and changed[1])
             self._reconnect_after_failure = False
-            if self.conn is None:
-                if self.path is None:
+            if not self.repo.connected:
+                if not self.repo.reopenable:
                     raise StoreError("the database connection is closed")
                 await self._connect()
-                log.info("database %s opened", self.path)
-
-    async def _drop_connection(self, *, orphaned: bool) -> None:
-        conn, self.conn, self._identity = self.conn, None, None
-        assert conn is not None
-        with contextlib.suppress(sqlite3.Error, ValueError):
-            if conn.in_transaction:
-                await conn.rollback()
-            # empty the write-ahead log into the file we had open, so it can't be replayed into a new file
-            await _run(conn, "PRAGMA wal_checkpoint(TRUNCATE)")
-        with contextlib.suppress(sqlite3.Error, ValueError):
-            await conn.close()
-        if orphaned and self.path is not None and not self.path.exists():
-            for suffix in ("-wal", "-shm", "-journal"):
-                with contextlib.suppress(OSError):
-                    os.unlink(f"{self.path}{suffix}")
+                log.info("database %s opened", self.where)
 
     async def _write_batch(self) -> None:
         batch = list(itertools.islice(self._queue, BATCH_MAX))
         async with self.lock:
-            conn = self.conn
-            assert conn is not None
-            try:
-                refused = await _write(conn, batch, one_by_one=False)
-            except _RECORD_ERRORS:
-                await _roll_back(conn)
-                refused = await _write(conn, batch, one_by_one=True)
-            except BaseException:
-                await _roll_back(conn)
-                raise
+            refused = await self.repo.write(batch)
         for _ in batch:
             self._queue.popleft()
         self._written = batch[-1].seq
         self._end_overflow()
         for record, exc in refused:
-            log.warning("database %s refused a %s record, dropped: %s %s", self.path, record.kind, exc,
+            log.warning("database %s refused a %s record, dropped: %s %s", self.where, record.kind, exc,
                         _describe(record))
 
     # --- reads -----------------------------------------------------------------------------
@@ -522,8 +595,8 @@ class Store:
         # read what was recorded just before, unless the writer is stuck (then read what is there)
         target = self._enqueued
         await self._wait(lambda: self._written >= target or self._state != "ok" or self.closed, None)
-        if self.path is not None and (self.conn is None or _identity_or_none(self.path) != self._identity):
-            # not open yet, or the file changed: the writer (re)opens it, this read waits for one attempt
+        if self.repo.reopenable and (not self.repo.connected or self.repo.changed() is not None):
+            # not open yet, or the database changed: the writer (re)opens it, this read waits for one attempt
             self._reconnect = True
             self._start_writer()
             self._wake.set()
@@ -531,7 +604,7 @@ class Store:
             tick = self._tick
             await tick.wait()
         async with self.lock:
-            if self.conn is None:
+            if not self.repo.connected:
                 raise StoreError(f"the database is unavailable ({self._problem or 'not open'})")
             return await fn(*args, **kwargs)
 
@@ -549,28 +622,24 @@ class Store:
     ) -> int:
         """Queue a reload record and return its id."""
         try:
-            params = (_now().isoformat(), who, int(ok), json.dumps(counts), digest, json.dumps(problems), source)
+            params = (_now(), who, bool(ok), json.dumps(counts), digest, json.dumps(problems), source)
         except (TypeError, ValueError) as exc:
             raise StoreError(f"record_reload failed: {exc}") from exc
         rid = self._next_id()
-        self._enqueue("reload", "INSERT INTO reloads (id, at, who, ok, counts, digest, problems, source)"
-                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (rid, *params))
+        self._enqueue("reload", (rid, *params))
         return rid
 
     @_reading
     async def last_reload(self, *, ok_only: bool = True) -> ReloadRecord | None:
-        sql = "SELECT * FROM reloads" + (" WHERE ok = 1" if ok_only else "") + " ORDER BY id DESC LIMIT 1"
-        rows = await self._reloads(sql, ())
+        rows = await self._reloads(ok_only, 1)
         return rows[0] if rows else None
 
     @_reading
     async def reload_history(self, limit: int = 10) -> list[ReloadRecord]:
-        return await self._reloads("SELECT * FROM reloads ORDER BY id DESC LIMIT ?", (limit,))
+        return await self._reloads(False, limit)
 
-    async def _reloads(self, sql: str, params: tuple) -> list[ReloadRecord]:
-        assert self.conn is not None
-        async with self.conn.execute(sql, params) as cur:
-            rows = await cur.fetchall()
+    async def _reloads(self, ok_only: bool, limit: int) -> list[ReloadRecord]:
+        rows = await self.repo.reloads(ok_only, limit)
         return [
             ReloadRecord(
                 id=r[0],
@@ -607,22 +676,15 @@ class Store:
         qid = self._next_id()
         self._enqueue(
             "question",
-            "INSERT INTO questions (id, at, question, normalised, answered, kind, confidence, transport, user_id,"
-            " guild_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (qid, _now().isoformat(), question, normalise_question(question), int(answered), kind, confidence,
-             transport, user_id, guild_id),
+            (qid, _now(), question, normalise_question(question), bool(answered), str(kind), confidence,
+             str(transport), None if user_id is None else str(user_id),
+             None if guild_id is None else str(guild_id)),
         )
         return qid
 
     @_reading
     async def question(self, question_id: int) -> QuestionRecord | None:
-        assert self.conn is not None
-        async with self.conn.execute(
-            "SELECT id, at, question, answered, kind, confidence, transport, user_id, guild_id"
-            " FROM questions WHERE id = ?",
-            (question_id,),
-        ) as cur:
-            r = await cur.fetchone()
+        r = await self.repo.question(int(question_id))
         if r is None:
             return None
         return QuestionRecord(
@@ -641,17 +703,7 @@ class Store:
     async def unanswered(self, *, limit: int = 10, days: int = 30) -> list[UnansweredQuestion]:
         """The most frequent unanswered questions of the last ``days`` days, most recent first on ties
         (small talk is not a question the sources failed to answer)."""
-        assert self.conn is not None
-        since = (_now() - timedelta(days=days)).isoformat()
-        async with self.conn.execute(
-            "SELECT normalised, COUNT(*) AS n, MAX(at) AS last,"
-            " (SELECT q2.question FROM questions q2 WHERE q2.normalised = q.normalised AND q2.answered = 0"
-            "  ORDER BY q2.id DESC LIMIT 1)"
-            " FROM questions q WHERE answered = 0 AND kind != 'chat' AND at >= ? AND normalised != ''"
-            " GROUP BY normalised ORDER BY n DESC, last DESC LIMIT ?",
-            (since, limit),
-        ) as cur:
-            rows = await cur.fetchall()
+        rows = await self.repo.unanswered(_now() - timedelta(days=days), limit)
         return [UnansweredQuestion(question=r[3], count=r[1], last_asked=r[2]) for r in rows]
 
     # --- feedback --------------------------------------------------------------
@@ -667,28 +719,183 @@ class Store:
             question_id = int(question_id)
         except (TypeError, ValueError) as exc:
             raise StoreError(f"record_feedback failed: {exc}") from exc
-        self._enqueue(
-            "feedback",
-            "INSERT INTO feedback (question_id, user_id, vote, at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (question_id, user_id) DO UPDATE SET vote = excluded.vote, at = excluded.at",
-            (question_id, str(user_id), vote, _now().isoformat()),
-        )
+        self._enqueue("feedback", (question_id, str(user_id), int(vote), _now()))
 
     @_reading
     async def feedback_counts(self, question_id: int) -> tuple[int, int]:
-        assert self.conn is not None
-        async with self.conn.execute(
-            "SELECT COALESCE(SUM(vote = 1), 0), COALESCE(SUM(vote = -1), 0)"
-            " FROM feedback WHERE question_id = ?",
-            (question_id,),
-        ) as cur:
-            up, down = await cur.fetchone()
+        up, down = await self.repo.feedback_counts(int(question_id))
         return int(up), int(down)
+
+
+# --- SQLite -----------------------------------------------------------------------------------
+
+_SQLITE_INSERTS: dict[str, str] = {
+    "question": f"INSERT INTO questions ({', '.join(QUESTION_COLUMNS)}) VALUES ({', '.join('?' * 10)})",
+    "reload": f"INSERT INTO reloads ({', '.join(RELOAD_COLUMNS)}) VALUES ({', '.join('?' * 8)})",
+    "feedback": "INSERT INTO feedback (question_id, user_id, vote, at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (question_id, user_id) DO UPDATE SET vote = excluded.vote, at = excluded.at",
+}
+
+
+class SqliteRepository:
+    """The embedded engine: one file, opened with aiosqlite; noticed when deleted or replaced."""
+
+    reopenable: bool
+
+    def __init__(self, conn: aiosqlite.Connection | None, path: str | Path | None) -> None:
+        self._conn = conn
+        self.path = Path(path) if path is not None else None
+        self.name = str(self.path) if self.path is not None else "(connection)"
+        self.reopenable = self.path is not None
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the file conn has open
+        if conn is not None and self.path is not None:
+            self._identity = _identity_or_none(self.path)
+
+    @property
+    def conn(self) -> aiosqlite.Connection | None:
+        return self._conn
+
+    @property
+    def connected(self) -> bool:
+        return self._conn is not None
+
+    def changed(self) -> tuple[str, bool] | None:
+        assert self.path is not None
+        now = _identity_or_none(self.path)
+        if now == self._identity:
+            return None
+        if now is None:
+            return "was deleted while the bot was running", True
+        return "was replaced by another file while the bot was running", False
+
+    async def connect(self) -> int:
+        """Look at the file read-only, then open it, migrating only a database of ours."""
+        assert self.path is not None
+        current, complete = await asyncio.to_thread(_inspect, self.path)
+        conn = await aiosqlite.connect(str(self.path), isolation_level=None)
+        try:
+            identity = _identity(self.path)
+            await _run(conn, f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await _run(conn, "PRAGMA foreign_keys = ON")
+            if current < SCHEMA_VERSION or not complete:
+                await _run(conn, "PRAGMA journal_mode = WAL")
+                await conn.executescript("BEGIN IMMEDIATE;" + _sqlite_migration_script(current, complete)
+                                         + "COMMIT;")
+            async with conn.execute("SELECT MAX(id) FROM questions UNION ALL SELECT MAX(id) FROM reloads") as cur:
+                highest = [r[0] or 0 for r in await cur.fetchall()]
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error, ValueError):
+                if conn.in_transaction:
+                    await conn.rollback()
+            await conn.close()
+            raise
+        self._conn, self._identity = conn, identity
+        return max(highest)
+
+    async def disconnect(self, *, orphaned: bool) -> None:
+        conn, self._conn, self._identity = self._conn, None, None
+        assert conn is not None
+        with contextlib.suppress(sqlite3.Error, ValueError):
+            if conn.in_transaction:
+                await conn.rollback()
+            # empty the write-ahead log into the file we had open, so it can't be replayed into a new file
+            await _run(conn, "PRAGMA wal_checkpoint(TRUNCATE)")
+        with contextlib.suppress(sqlite3.Error, ValueError):
+            await conn.close()
+        if orphaned and self.path is not None and not self.path.exists():
+            for suffix in ("-wal", "-shm", "-journal"):
+                with contextlib.suppress(OSError):
+                    os.unlink(f"{self.path}{suffix}")
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            try:
+                await self._conn.close()
+            except (sqlite3.Error, ValueError) as exc:  # closing after the file went away
+                log.warning("closing the database failed: %s", exc)
+
+    def next_id(self, last: int) -> int:
+        return max(last + 1, time.time_ns() // 1000)  # the clock, in microseconds
+
+    async def write(self, batch: list[_Record]) -> list[tuple[_Record, Exception]]:
+        conn = self._conn
+        assert conn is not None
+        try:
+            return await _write(conn, batch, one_by_one=False)
+        except _RECORD_ERRORS:
+            await _roll_back(conn)
+            return await _write(conn, batch, one_by_one=True)
+        except BaseException:
+            await _roll_back(conn)
+            raise
+
+    def failure(self, exc: BaseException) -> Literal["busy", "unavailable"] | None:
+        if isinstance(exc, sqlite3.Error | OSError):
+            return "busy" if _is_busy(exc) else "unavailable"
+        return None
+
+    def keeps_connection(self, exc: BaseException) -> bool:
+        return isinstance(exc, sqlite3.OperationalError) and _is_busy(exc)
+
+    def retryable_at_open(self, exc: BaseException) -> bool:
+        return isinstance(exc, sqlite3.OperationalError)
+
+    def open_error(self, exc: BaseException) -> StoreError:
+        return _as_store_error(self.name, exc)
+
+    async def reloads(self, ok_only: bool, limit: int) -> list[tuple]:
+        sql = "SELECT * FROM reloads" + (" WHERE ok = 1" if ok_only else "") + " ORDER BY id DESC LIMIT ?"
+        return await self._fetch(sql, (limit,))
+
+    async def question(self, question_id: int) -> tuple | None:
+        rows = await self._fetch("SELECT id, at, question, answered, kind, confidence, transport, user_id,"
+                                 " guild_id FROM questions WHERE id = ?", (question_id,))
+        return rows[0] if rows else None
+
+    async def unanswered(self, since: datetime, limit: int) -> list[tuple]:
+        return await self._fetch(
+            "SELECT normalised, COUNT(*) AS n, MAX(at) AS last,"
+            " (SELECT q2.question FROM questions q2 WHERE q2.normalised = q.normalised AND q2.answered = 0"
+            "  ORDER BY q2.id DESC LIMIT 1)"
+            " FROM questions q WHERE answered = 0 AND kind != 'chat' AND at >= ? AND normalised != ''"
+            " GROUP BY normalised ORDER BY n DESC, last DESC LIMIT ?",
+            (since.isoformat(), limit),
+        )
+
+    async def feedback_counts(self, question_id: int) -> tuple[int, int]:
+        rows = await self._fetch("SELECT COALESCE(SUM(vote = 1), 0), COALESCE(SUM(vote = -1), 0)"
+                                 " FROM feedback WHERE question_id = ?", (question_id,))
+        return rows[0][0], rows[0][1]
+
+    async def _fetch(self, sql: str, params: tuple) -> list[tuple]:
+        assert self._conn is not None
+        async with self._conn.execute(sql, params) as cur:
+            return [tuple(r) for r in await cur.fetchall()]
+
+
+def _sqlite_migration_script(current: int, complete: bool) -> str:
+    """The migrations after ``current`` (version 1 again when a version-1 database lost a table or an index),
+    each recording its version."""
+    versions = [v for v in sorted(SQLITE_MIGRATIONS) if v > current]
+    script = "".join(SQLITE_MIGRATIONS[v] + _version_row(v) for v in versions)
+    if not complete and 1 not in versions:
+        script = SQLITE_MIGRATIONS[1] + _version_row(1) + script
+    return script
+
+
+def _version_row(version: int) -> str:
+    return (f"INSERT INTO schema_version (version) SELECT {version}"
+            f" WHERE NOT EXISTS (SELECT 1 FROM schema_version WHERE version >= {version});")
 
 
 # --- helpers -----------------------------------------------------------------------------------
 
-async def _write(conn: aiosqlite.Connection, batch: list[_Record], *, one_by_one: bool
+def _sqlite_params(params: tuple) -> tuple:
+    """Datetimes as ISO 8601 text (the form the TEXT columns are compared in), the rest as they are."""
+    return tuple(v.isoformat() if isinstance(v, datetime) else v for v in params)
+
+
+async def _write(conn: aiosqlite.Connection, batch: Sequence[_Record], *, one_by_one: bool
                  ) -> list[tuple[_Record, Exception]]:
     """Write ``batch`` in one transaction; one by one (each in a savepoint), a refused record is skipped."""
     refused: list[tuple[_Record, Exception]] = []
@@ -697,14 +904,14 @@ async def _write(conn: aiosqlite.Connection, batch: list[_Record], *, one_by_one
         for record in batch:
             await _run(conn, "SAVEPOINT record")
             try:
-                await _run(conn, record.sql, record.params)
+                await _run(conn, _SQLITE_INSERTS[record.kind], _sqlite_params(record.params))
             except _RECORD_ERRORS as exc:
                 await _run(conn, "ROLLBACK TO record")
                 refused.append((record, exc))
             await _run(conn, "RELEASE record")
     else:
-        for sql, run in itertools.groupby(batch, key=lambda r: r.sql):
-            await conn.executemany(sql, [r.params for r in run])
+        for kind, run in itertools.groupby(batch, key=lambda r: r.kind):
+            await conn.executemany(_SQLITE_INSERTS[kind], [_sqlite_params(r.params) for r in run])
     await _run(conn, "COMMIT")
     return refused
 
@@ -742,24 +949,25 @@ def _identity_or_none(path: Path) -> tuple[int, int] | None:
         return None
 
 
-def _inspect(path: Path) -> bool:
-    """Whether the database at ``path`` needs its schema created; ForeignDatabase if it is not ours.
+def _inspect(path: Path) -> tuple[int, bool]:
+    """The schema version of the database at ``path`` (0: new or empty) and whether every table and index
+    of ours is there; ForeignDatabase if it is not ours.
 
     Read-only (a ``mode=ro`` connection that can't write or checkpoint): a file that is not ours is
     refused exactly as it was found.
     """
     try:
         if path.stat().st_size == 0:
-            return True  # a new (or empty) file: the schema is created
+            return 0, False  # a new (or empty) file: the schema is created
     except FileNotFoundError:
-        return True
+        return 0, False
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         rows = conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall()
         tables = {name for kind, name in rows if kind == "table"}
         indexes = {name for kind, name in rows if kind == "index"}
         if not rows:
-            return True  # an empty database: ours to set up
+            return 0, False  # an empty database: ours to set up
         foreign = sorted(tables - OUR_TABLES)
         if foreign or "schema_version" not in tables:
             shown = ", ".join(foreign[:5] or sorted(tables)[:5])
@@ -769,7 +977,7 @@ def _inspect(path: Path) -> bool:
         if any(not isinstance(v, int) or v > SCHEMA_VERSION for v in versions):
             raise ForeignDatabase(f"{path} has schema version {max(versions, key=str)}, newer than this bot's "
                                   f"({SCHEMA_VERSION}); nothing was written to it")
-        return not (OUR_TABLES <= tables and OUR_INDEXES <= indexes and versions)
+        return max(versions, default=0), OUR_TABLES <= tables and OUR_INDEXES <= indexes
     finally:
         conn.close()
 

@@ -33,9 +33,9 @@ async def test_dropped_gateway_resumes_and_answers(fake: FakeDiscord, cited: Run
 
 
 def _store_connection(store: object) -> aiosqlite.Connection:
-    found = [v for v in vars(store).values() if isinstance(v, aiosqlite.Connection)]
-    assert len(found) == 1, "expected the store to hold one aiosqlite connection"
-    return found[0]
+    conn = getattr(store, "conn", None)
+    assert isinstance(conn, aiosqlite.Connection), "expected the store to hold one aiosqlite connection"
+    return conn
 
 
 async def test_unwritable_database_still_answers_logs_and_writes_later(fake: FakeDiscord, cited: RunningBot,
