@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint check eval bench bench-discord clean lock fit
+.PHONY: run test postgres lint check eval bench bench-discord clean lock fit
 
 # Installs exactly what requirements.lock pins (every package, the model packages included), then the
 # project itself; `make lock` refreshes the lock from pyproject.toml's ranges.
@@ -28,8 +28,12 @@ lock:
 run: $(STAMP)
 	$(PY) -m bot
 
-test: $(STAMP)
+test: $(STAMP) postgres
 	$(PY) -m pytest
+
+# PostgreSQL's server programs, for the tests that start a throwaway server (installed when missing)
+postgres:
+	@.ci/postgres
 
 lint: $(STAMP)
 	$(PY) -m ruff check bot knowledge commands tests

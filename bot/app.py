@@ -49,15 +49,16 @@ def protect_token(secret: str) -> None:
 
 async def open_store(settings: Settings) -> Store | None:
     """The runtime database; when it can't be opened the bot still answers, without history."""
-    from knowledge.store import Store
+    from knowledge.store import Store, describe_target
 
     try:
-        # retry: a database locked by another process, or in a folder not there yet, is opened later
-        return await Store.open(settings.database_path, retry=True, queue_size=settings.store_queue_size,
+        # retry: a database locked by another process, in a folder not there yet, or a server not answering
+        # yet, is opened later
+        return await Store.open(settings.database, retry=True, queue_size=settings.store_queue_size,
                                 flush_timeout=settings.shutdown_grace_seconds)
     except (StoreError, OSError) as exc:  # not a database of ours: nothing is written to it
         log.error("database %s refused, running without history, feedback or question log: %s",
-                  settings.database_path, exc)
+                  describe_target(settings.database), exc)
         return None
 
 

@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     token: SecretStr | None = Field(default=None, validation_alias=AliasChoices("DISCORD_TOKEN", "BOT_TOKEN"),
                                     description="Discord bot token; unset -> local console")
     database_path: Path = Field(default=Path("bot.sqlite3"), description="SQLite file for runtime state")
+    database_url: str | None = Field(default=None,
+                                     description="where runtime state is kept: a postgresql:// URL (processes "
+                                                 "share it), or a SQLite file path; unset: database_path")
     knowledge_dir: Path = Field(default=DEFAULT_DIR, description="folder of curated TOML files and corpus/")
     vector_cache: Path | None = Field(default=Path(".cache/vectors.npz"),
                                       description="file keeping item vectors between runs (empty: none)")
@@ -52,6 +55,16 @@ class Settings(BaseSettings):
         if v not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("log_level must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return v
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _no_url(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @property
+    def database(self) -> str | Path:
+        """What the store opens: BOT_DATABASE_URL when set, else the SQLite file BOT_DATABASE_PATH."""
+        return self.database_url.strip() if self.database_url else self.database_path
 
     @property
     def has_token(self) -> bool:

@@ -1,20 +1,53 @@
-"""Store: the runtime SQLite repository (reloads, question log, feedback), on a real file."""
+"""Store: the runtime state (reloads, question log, feedback) on both engines, SQLite on a real file and
+PostgreSQL on the throwaway test server: every test taking ``store`` (or ``engine``) runs on each."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiosqlite
+import asyncpg
 import pytest
 
 from knowledge.errors import StoreError
 from knowledge.store import Store, normalise_question
+
+
+@dataclass
+class Engine:
+    """Where a test's database is, and a connection of its own to look at it (as another process would)."""
+
+    name: str  # "sqlite" or "postgresql"
+    target: str | Path  # what Store.open takes
+
+    async def fetch(self, sql: str, *args: object) -> list[tuple]:
+        """Run ``sql`` (``?`` placeholders for SQLite, ``$n`` for PostgreSQL) on a separate connection."""
+        if self.name == "sqlite":
+            with contextlib.closing(sqlite3.connect(self.target)) as conn, conn:
+                return [tuple(r) for r in conn.execute(sql, args).fetchall()]
+        conn = await asyncpg.connect(str(self.target))
+        try:
+            return [tuple(r) for r in await conn.fetch(sql, *args)]
+        finally:
+            await conn.close()
+
+    async def tables(self) -> set[str]:
+        if self.name == "sqlite":
+            return {r[0] for r in await self.fetch("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return {r[0] for r in await self.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+
+    async def indexes(self) -> set[str]:
+        if self.name == "sqlite":
+            return {r[0] for r in await self.fetch("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        return {r[0] for r in await self.fetch("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")}
 
 
 @pytest.fixture
@@ -22,11 +55,32 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "state.sqlite3"
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, db_path: Path) -> Engine:
+    if request.param == "sqlite":
+        return Engine("sqlite", db_path)
+    return Engine("postgresql", request.getfixturevalue("pg_url"))
+
+
 @pytest.fixture
-async def store(db_path: Path) -> AsyncIterator[Store]:
+async def store(engine: Engine) -> AsyncIterator[Store]:
+    opened = await Store.open(engine.target)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+async def sqlite_store(db_path: Path) -> AsyncIterator[Store]:
     opened = await Store.open(db_path)
     yield opened
     await opened.close()
+
+
+def in_transaction(store: Store) -> bool:
+    assert store.conn is not None
+    if store.engine == "sqlite":
+        return store.conn.in_transaction
+    return store.conn.is_in_transaction()
 
 
 async def ask(store: Store, question: str, *, answered: bool = False) -> int:
@@ -35,48 +89,41 @@ async def ask(store: Store, question: str, *, answered: bool = False) -> int:
     )
 
 
-def insert_old_question(db_path: Path, question: str, days_ago: int) -> None:
+async def insert_old_question(engine: Engine, question: str, days_ago: int) -> None:
     """Write a question row dated ``days_ago`` days back, as the bot would have then."""
-    at = (datetime.now(UTC) - timedelta(days=days_ago)).isoformat()
-    with sqlite3.connect(db_path) as conn:
-        conn.execute(
-            "INSERT INTO questions (at, question, normalised, answered, kind, confidence, transport)"
-            " VALUES (?, ?, ?, 0, 'none', 0.0, 'test')",
-            (at, question, normalise_question(question)),
-        )
-    conn.close()
+    at = datetime.now(UTC) - timedelta(days=days_ago)
+    if engine.name == "sqlite":
+        await engine.fetch("INSERT INTO questions (at, question, normalised, answered, kind, confidence, transport)"
+                           " VALUES (?, ?, ?, 0, 'none', 0.0, 'test')",
+                           at.isoformat(), question, normalise_question(question))
+    else:
+        await engine.fetch("INSERT INTO questions (id, at, question, normalised, answered, kind, confidence,"
+                           " transport) VALUES (1, $1, $2, $3, false, 'none', 0.0, 'test')",
+                           at, question, normalise_question(question))
 
 
-async def test_open_applies_schema(store: Store, db_path: Path) -> None:
-    """Opening a new file creates every table and records the schema version."""
-    conn = sqlite3.connect(db_path)
-    try:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        version = conn.execute("SELECT version FROM schema_version").fetchall()
-    finally:
-        conn.close()
-    assert {"schema_version", "reloads", "questions", "feedback"} <= tables
-    assert version == [(1,)]
+async def test_open_applies_schema(store: Store, engine: Engine) -> None:
+    """Opening a new database creates every table and records the schema version."""
+    assert {"schema_version", "reloads", "questions", "feedback"} <= await engine.tables()
+    assert await engine.fetch("SELECT version FROM schema_version") == [(1,)]
 
 
-async def test_reopening_keeps_data_and_one_schema_version(db_path: Path) -> None:
+async def test_reopening_keeps_data_and_one_schema_version(engine: Engine) -> None:
     """Data written before close is there after reopening; the schema is not applied twice."""
-    first = await Store.open(db_path)
+    first = await Store.open(engine.target)
     qid = await ask(first, "Who fired first?")
     await first.record_reload(who="mod", ok=True, counts={"quote": 3}, digest="abc", problems=[])
     await first.close()
 
-    second = await Store.open(db_path)
+    second = await Store.open(engine.target)
     try:
         record = await second.question(qid)
         last = await second.last_reload()
-        async with second.conn.execute("SELECT COUNT(*) FROM schema_version") as cur:
-            (versions,) = await cur.fetchone()
     finally:
         await second.close()
     assert record is not None and record.question == "Who fired first?"
     assert last is not None and last.counts == {"quote": 3}
-    assert versions == 1
+    assert await engine.fetch("SELECT COUNT(*) FROM schema_version") == [(1,)]
 
 
 async def test_record_reload_round_trips_every_field(store: Store) -> None:
@@ -165,9 +212,9 @@ async def test_unanswered_orders_by_count_then_recency_and_limits(store: Store) 
     assert [r.question for r in await store.unanswered(limit=2)] == ["beta", "delta"]
 
 
-async def test_unanswered_respects_days_window(store: Store, db_path: Path) -> None:
+async def test_unanswered_respects_days_window(store: Store, engine: Engine) -> None:
     """Questions older than ``days`` are left out; a wider window includes them."""
-    insert_old_question(db_path, "ancient question", days_ago=40)
+    await insert_old_question(engine, "ancient question", days_ago=40)
     await ask(store, "fresh question")
     assert [r.question for r in await store.unanswered(days=30)] == ["fresh question"]
     assert {r.question for r in await store.unanswered(days=60)} == {"fresh question", "ancient question"}
@@ -200,7 +247,7 @@ async def test_vote_on_unknown_question_is_dropped_alone(store: Store, caplog: p
     assert await store.feedback_counts(after) == (0, 1)
     assert (await store.question(before)) is not None
     assert any("vote on question 999" in r.getMessage() for r in caplog.records)
-    assert store.conn is not None and not store.conn.in_transaction
+    assert not in_transaction(store)
 
 
 @pytest.mark.parametrize("vote", [0, 2, -2])
@@ -212,9 +259,9 @@ async def test_feedback_vote_must_be_plus_or_minus_one(store: Store, vote: int) 
     assert await store.feedback_counts(qid) == (0, 0)
 
 
-async def test_closed_connection_raises_store_error(db_path: Path) -> None:
-    """Every method on a closed store raises StoreError instead of a raw aiosqlite/sqlite error."""
-    closed = await Store.open(db_path)
+async def test_closed_connection_raises_store_error(engine: Engine) -> None:
+    """Every method on a closed store raises StoreError instead of a raw driver error."""
+    closed = await Store.open(engine.target)
     await closed.close()
     await closed.close()  # closing twice is harmless
     calls: list[Callable[[], Awaitable[object]]] = [
@@ -265,11 +312,11 @@ async def test_open_in_missing_directory_raises_store_error(tmp_path: Path) -> N
         await asyncio.sleep(0.01)
 
 
-async def test_open_sets_wal_foreign_keys_and_busy_timeout(store: Store) -> None:
+async def test_open_sets_wal_foreign_keys_and_busy_timeout(sqlite_store: Store) -> None:
     """The connection runs in WAL mode, enforces foreign keys and waits on a locked database."""
     pragmas = {}
     for name in ("journal_mode", "foreign_keys", "busy_timeout"):
-        async with store.conn.execute(f"PRAGMA {name}") as cur:
+        async with sqlite_store.conn.execute(f"PRAGMA {name}") as cur:
             pragmas[name] = (await cur.fetchone())[0]
     assert pragmas["journal_mode"] == "wal"
     assert pragmas["foreign_keys"] == 1
@@ -297,15 +344,18 @@ async def test_failed_write_is_rolled_back_and_retried(store: Store, method: str
     qid = await ask(store, "voted on")
     assert await store.flush(30)
     assert store.conn is not None
-    await store.conn.execute("PRAGMA query_only = ON")
+    if store.engine == "sqlite":
+        await store.conn.execute("PRAGMA query_only = ON")
+    else:
+        await store.conn.execute("SET default_transaction_read_only = on")
     if method == "record_question":
         await store.record_question(question="refused at first", answered=False, kind="none", confidence=0.1,
                                     transport="test")
     else:
         await store.record_feedback(question_id=qid, user_id="u", vote=-1)
-    # the writer's first try fails; it then reopens the database (query_only is per connection) and writes
+    # the writer's first try fails; it then reopens the database (read-only was per connection) and writes
     assert await store.flush(30)
-    assert store.conn is not None and not store.conn.in_transaction
+    assert not in_transaction(store)
     if method == "record_question":
         assert [r.question for r in await store.unanswered()] == ["refused at first", "voted on"]
     else:
@@ -364,19 +414,18 @@ async def test_concurrent_writes_all_land(store: Store) -> None:
     assert await store.feedback_counts(qids[0]) == (30, 0)
 
 
-async def test_existing_database_gains_the_unanswered_index(db_path: Path) -> None:
+async def test_existing_database_gains_the_unanswered_index(engine: Engine) -> None:
     """A database made before the grouping index existed gets it when opened, keeping its rows."""
-    first = await Store.open(db_path)
+    first = await Store.open(engine.target)
     await ask(first, "kept")
     assert await first.flush(30)
-    assert first.conn is not None
-    await first.conn.execute("DROP INDEX questions_unanswered_by_text")
     await first.close()
-    second = await Store.open(db_path)
+    await engine.fetch("DROP INDEX questions_unanswered_by_text")
+    assert "questions_unanswered_by_text" not in await engine.indexes()
+    second = await Store.open(engine.target)
     try:
-        async with second.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'") as cur:
-            indexes = {row[0] for row in await cur.fetchall()}
-        assert "questions_unanswered_by_text" in indexes
+        assert "questions_unanswered_by_text" in await engine.indexes()
+        assert await engine.fetch("SELECT version FROM schema_version") == [(1,)]
         assert [r.question for r in await second.unanswered()] == ["kept"]
     finally:
         await second.close()

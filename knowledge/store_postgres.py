@@ -1,0 +1,302 @@
+"""The PostgreSQL engine of the store: a thin repository over one asyncpg connection.
+
+``knowledge.store.Store`` keeps the queue, the writer, the time limits and the error
+contract; this module only knows PostgreSQL: its schema and versioned migrations, a
+read-only look before anything is written (a database, or a schema of one, that holds
+tables of someone else's or a newer version of ours is refused untouched), its SQL, and
+which of its errors mean "busy, try later", "one record refused" or "unavailable".
+
+Several processes share one PostgreSQL database. Ids are still assigned in the process
+(a vote can name a question not written yet), so each process draws a *lane* from a
+sequence when it connects: ids are the clock in microseconds times ``LANES`` plus the
+lane, so two processes never assign the same id.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import random
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
+
+import asyncpg
+
+from knowledge.errors import StoreError
+from knowledge.store import (
+    BUSY_TIMEOUT_MS,
+    FEEDBACK_COLUMNS,
+    OUR_INDEXES,
+    OUR_TABLES,
+    QUESTION_COLUMNS,
+    RELOAD_COLUMNS,
+    SCHEMA_VERSION,
+    ForeignDatabase,
+    _Record,
+    redact_url,
+)
+
+if TYPE_CHECKING:
+    from asyncpg import Connection
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_S = 5.0
+MIGRATION_LOCK_TIMEOUT_S = 30  # processes starting together wait for the one migrating
+MIGRATION_LOCK = 0x626F7473746F7265  # pg_advisory_xact_lock key ("botstore")
+LANES = 1024  # processes writing one database at once, at most, without id clashes
+
+# version -> the script that takes a database from the version before to it (run in one transaction,
+# under the migration lock, with the version row inserted beside it). Version 1 is written with
+# IF NOT EXISTS, so a version-1 database that lost an index is repaired by running it again.
+MIGRATIONS: dict[int, str] = {
+    1: """
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS reloads (
+    id BIGINT PRIMARY KEY,
+    at TIMESTAMPTZ NOT NULL,
+    who TEXT NOT NULL,
+    ok BOOLEAN NOT NULL,
+    counts JSONB NOT NULL,
+    digest TEXT,
+    problems JSONB NOT NULL,
+    source TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS questions (
+    id BIGINT PRIMARY KEY,
+    at TIMESTAMPTZ NOT NULL,
+    question TEXT NOT NULL,
+    normalised TEXT NOT NULL,
+    answered BOOLEAN NOT NULL,
+    kind TEXT NOT NULL,
+    confidence DOUBLE PRECISION NOT NULL,
+    transport TEXT NOT NULL,
+    user_id TEXT,
+    guild_id TEXT
+);
+CREATE INDEX IF NOT EXISTS questions_unanswered ON questions (answered, at);
+CREATE INDEX IF NOT EXISTS questions_unanswered_by_text ON questions (answered, normalised, at);
+CREATE TABLE IF NOT EXISTS feedback (
+    question_id BIGINT NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
+    vote SMALLINT NOT NULL CHECK (vote IN (-1, 1)),
+    at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (question_id, user_id)
+);
+CREATE SEQUENCE IF NOT EXISTS store_lanes;
+""",
+}
+assert max(MIGRATIONS) == SCHEMA_VERSION
+
+
+def _placeholders(n: int) -> str:
+    return ", ".join(f"${i}" for i in range(1, n + 1))
+
+
+INSERTS: dict[str, str] = {
+    "question": f"INSERT INTO questions ({', '.join(QUESTION_COLUMNS)}) VALUES ({_placeholders(10)})",
+    "reload": f"INSERT INTO reloads ({', '.join(RELOAD_COLUMNS)}) VALUES ({_placeholders(8)})",
+    "feedback": f"INSERT INTO feedback ({', '.join(FEEDBACK_COLUMNS)}) VALUES ({_placeholders(4)})"
+                " ON CONFLICT (question_id, user_id) DO UPDATE SET vote = excluded.vote, at = excluded.at",
+}
+
+# One record the database refuses (a vote on an unknown question, a value out of range): dropped alone.
+RECORD_ERRORS = (asyncpg.IntegrityConstraintViolationError, asyncpg.DataError,
+                 asyncpg.exceptions._base.DataError)
+# Another session holds what we need, or the server is momentarily full or starting: retry later.
+BUSY_ERRORS = (asyncpg.LockNotAvailableError, asyncpg.QueryCanceledError, asyncpg.DeadlockDetectedError,
+               asyncpg.SerializationError, asyncpg.TooManyConnectionsError, asyncpg.CannotConnectNowError)
+
+
+class PostgresRepository:
+    """The shared engine: one asyncpg connection to ``url`` (reads and the writer take turns on it)."""
+
+    reopenable = True
+    path = None
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.name = redact_url(url)
+        self._conn: Connection | None = None
+        self.lane: int | None = None  # drawn from the database's sequence on the first connection
+
+    @property
+    def conn(self) -> Connection | None:
+        return self._conn
+
+    @property
+    def connected(self) -> bool:
+        return self._conn is not None
+
+    def changed(self) -> tuple[str, bool] | None:
+        if self._conn is not None and self._conn.is_closed():
+            return "lost its connection", False
+        return None
+
+    async def connect(self) -> int:
+        conn = await asyncpg.connect(self.url, timeout=CONNECT_TIMEOUT_S)
+        try:
+            await conn.execute(f"SET lock_timeout = {BUSY_TIMEOUT_MS}")
+            async with conn.transaction(readonly=True):  # a look that cannot write
+                current, complete = await _inspect(conn, self.name)
+            if current < SCHEMA_VERSION or not complete:
+                await _migrate(conn, self.name)
+            highest = await conn.fetchval("SELECT GREATEST((SELECT COALESCE(MAX(id), 0) FROM questions),"
+                                          " (SELECT COALESCE(MAX(id), 0) FROM reloads))")
+            if self.lane is None:
+                self.lane = int(await conn.fetchval("SELECT nextval('store_lanes')")) % LANES
+        except BaseException:
+            await _close(conn)
+            raise
+        self._conn = conn
+        return int(highest)
+
+    async def disconnect(self, *, orphaned: bool) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            await _close(conn)
+
+    async def close(self) -> None:
+        await self.disconnect(orphaned=False)
+
+    def next_id(self, last: int) -> int:
+        # before the first connection the lane is a guess; the database's sequence hands out the real one
+        if self.lane is None:
+            self.lane = random.randrange(LANES)
+        base = max(last + 1, (time.time_ns() // 1000) * LANES)
+        return base + (self.lane - base) % LANES
+
+    async def write(self, batch: list[_Record]) -> list[tuple[_Record, Exception]]:
+        conn = self._conn
+        assert conn is not None
+        try:
+            async with conn.transaction():
+                for kind, run in itertools.groupby(batch, key=lambda r: r.kind):
+                    await conn.executemany(INSERTS[kind], [r.params for r in run])
+            return []
+        except RECORD_ERRORS:
+            return await _write_one_by_one(conn, batch)
+
+    def failure(self, exc: BaseException) -> Literal["busy", "unavailable"] | None:
+        if isinstance(exc, BUSY_ERRORS):
+            return "busy"
+        if isinstance(exc, asyncpg.PostgresError | asyncpg.InterfaceError | OSError | ValueError):
+            return "unavailable"
+        return None
+
+    def keeps_connection(self, exc: BaseException) -> bool:
+        return isinstance(exc, BUSY_ERRORS)
+
+    def retryable_at_open(self, exc: BaseException) -> bool:
+        # a server down, starting, full, or refusing these credentials for now may be there later;
+        # a URL that can't be parsed won't be
+        return not isinstance(exc, ValueError | asyncpg.ClientConfigurationError)
+
+    def open_error(self, exc: BaseException) -> StoreError:
+        if isinstance(exc, StoreError):
+            return exc
+        return StoreError(f"cannot open database {self.name}: {type(exc).__name__}: {exc}")
+
+    # --- reads (same rows, in the same order, as the SQLite repository's) -----------------------
+
+    async def reloads(self, ok_only: bool, limit: int) -> list[tuple]:
+        rows = await self._need().fetch(
+            "SELECT id, at, who, ok, counts::text, digest, problems::text, source FROM reloads"
+            + (" WHERE ok" if ok_only else "") + " ORDER BY id DESC LIMIT $1", limit)
+        return [tuple(r) for r in rows]
+
+    async def question(self, question_id: int) -> tuple | None:
+        row = await self._need().fetchrow(
+            "SELECT id, at, question, answered, kind, confidence, transport, user_id, guild_id"
+            " FROM questions WHERE id = $1", question_id)
+        return None if row is None else tuple(row)
+
+    async def unanswered(self, since: datetime, limit: int) -> list[tuple]:
+        rows = await self._need().fetch(
+            "SELECT normalised, COUNT(*) AS n, MAX(at) AS last,"
+            " (SELECT q2.question FROM questions q2 WHERE q2.normalised = q.normalised AND NOT q2.answered"
+            "  ORDER BY q2.id DESC LIMIT 1)"
+            " FROM questions q WHERE NOT answered AND kind <> 'chat' AND at >= $1 AND normalised <> ''"
+            " GROUP BY normalised ORDER BY n DESC, last DESC LIMIT $2", since, limit)
+        return [tuple(r) for r in rows]
+
+    async def feedback_counts(self, question_id: int) -> tuple[int, int]:
+        row = await self._need().fetchrow(
+            "SELECT COUNT(*) FILTER (WHERE vote = 1), COUNT(*) FILTER (WHERE vote = -1)"
+            " FROM feedback WHERE question_id = $1", question_id)
+        assert row is not None
+        return row[0], row[1]
+
+    def _need(self) -> Connection:
+        if self._conn is None:
+            raise StoreError("the database is not open")
+        return self._conn
+
+
+async def _write_one_by_one(conn: Connection, batch: Sequence[_Record]) -> list[tuple[_Record, Exception]]:
+    """The batch again in one transaction, each record in a savepoint: a refused one is skipped."""
+    refused: list[tuple[_Record, Exception]] = []
+    async with conn.transaction():
+        for record in batch:
+            try:
+                async with conn.transaction():
+                    await conn.execute(INSERTS[record.kind], *record.params)
+            except RECORD_ERRORS as exc:
+                refused.append((record, exc))
+    return refused
+
+
+async def _inspect(conn: Connection, name: str) -> tuple[int, bool]:
+    """The schema version of ours in the connection's schema (0: none of our tables yet) and whether every
+    table and index of ours is there; ForeignDatabase if the schema holds anything else or a newer version.
+    Reads only."""
+    schema = await conn.fetchval("SELECT current_schema()")
+    if schema is None:
+        raise StoreError(f"database {name}: no schema to write to (the search_path names none that exists: CREATE SCHEMA it first)")
+    rows = await conn.fetch(
+        "SELECT c.relname, c.relkind::text AS relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'i')")
+    tables = {r["relname"] for r in rows if r["relkind"] != "i"}
+    indexes = {r["relname"] for r in rows if r["relkind"] == "i"}
+    if not tables:
+        return 0, False
+    foreign = sorted(tables - OUR_TABLES)
+    if foreign or "schema_version" not in tables:
+        shown = ", ".join(foreign[:5] or sorted(tables)[:5])
+        raise ForeignDatabase(f"{name} (schema {schema}) holds tables that are not the bot's ({shown}); nothing "
+                              "was written to it: give the bot a database of its own, or a schema of its own "
+                              "(?search_path=NAME in the URL)")
+    versions = [r[0] for r in await conn.fetch("SELECT version FROM schema_version")]
+    if any(v > SCHEMA_VERSION for v in versions):
+        raise ForeignDatabase(f"{name} (schema {schema}) has schema version {max(versions)}, newer than this "
+                              f"bot's ({SCHEMA_VERSION}); nothing was written to it")
+    return max(versions, default=0), OUR_TABLES <= tables and OUR_INDEXES <= indexes
+
+
+async def _migrate(conn: Connection, name: str) -> None:
+    """Bring the schema to SCHEMA_VERSION in one transaction, one process at a time (the others wait for
+    the lock, then find nothing to do)."""
+    async with conn.transaction():
+        await conn.execute(f"SET LOCAL lock_timeout = '{MIGRATION_LOCK_TIMEOUT_S}s'")
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
+        current, complete = await _inspect(conn, name)  # again: another process may have migrated meanwhile
+        versions = [v for v in sorted(MIGRATIONS) if v > current]
+        if not complete and 1 not in versions:
+            versions.insert(0, 1)
+        for version in versions:
+            await conn.execute(MIGRATIONS[version])
+            await conn.execute("INSERT INTO schema_version (version) SELECT $1::int WHERE NOT EXISTS"
+                               " (SELECT 1 FROM schema_version WHERE version >= $1::int)", version)
+    if versions:
+        log.info("database %s: schema brought to version %d", name, SCHEMA_VERSION)
+
+
+async def _close(conn: Connection) -> None:
+    try:
+        await conn.close(timeout=2)
+    except Exception:  # noqa: BLE001 - a connection already broken: drop it without the goodbye
+        with contextlib.suppress(Exception):
+            conn.terminate()
