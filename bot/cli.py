@@ -41,9 +41,17 @@ def _parser() -> argparse.ArgumentParser:
     cmds.add_argument("--json", action="store_true", help="(default) JSON output")
     sync = sub.add_parser("sync", help="sync application commands to Discord")
     sync.add_argument("--guild", type=int, default=None, help="sync to one guild only")
-    bench = sub.add_parser("bench", help="benchmark answering and reloading at scale")
+    bench = sub.add_parser("bench", help="benchmark answering and reloading at scale (or: bench store)")
+    bench.add_argument("what", nargs="?", choices=["answers", "store"], default="answers",
+                       help="answers (default), or store: question+vote writes from several processes")
     bench.add_argument("--json", action="store_true")
     bench.add_argument("--sizes", default="1000,10000,100000")
+    bench.add_argument("--processes", default="1,4,16", help="store: writer process counts")
+    bench.add_argument("--engines", default="sqlite,postgresql", help="store: engines to measure")
+    bench.add_argument("--seconds", type=float, default=5.0, help="store: length of each round")
+    bench.add_argument("--clients", type=int, default=8, help="store: concurrent writers in each process")
+    bench.add_argument("--postgres-url", default=None, help="store: a server to create benchmark databases on "
+                       "(default: a throwaway one, from a checkout with PostgreSQL installed)")
     return p
 
 
@@ -117,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_ask(args, args.knowledge or settings.knowledge_dir, settings.vector_cache)
     if args.cmd == "kb":
         return cmd_kb_check(args, settings.knowledge_dir)
+    if args.cmd == "bench" and args.what == "store":
+        from bot.bench_store import main as bench_store_main
+
+        return bench_store_main(args)
     if args.cmd == "bench":
         from bot.bench import main as bench_main
 

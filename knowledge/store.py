@@ -890,6 +890,15 @@ def _version_row(version: int) -> str:
 
 # --- helpers -----------------------------------------------------------------------------------
 
+_KIND_ORDER: tuple[RecordKind, ...] = ("reload", "question", "feedback")
+
+
+def by_kind(batch: Sequence[_Record]) -> list[tuple[RecordKind, list[_Record]]]:
+    """The batch as one run per kind (one executemany each, not one per alternation of question and vote),
+    questions before the votes that name them; each kind keeps its order (a later vote replaces an earlier)."""
+    runs = [(kind, [r for r in batch if r.kind == kind]) for kind in _KIND_ORDER]
+    return [(kind, run) for kind, run in runs if run]
+
 def _sqlite_params(params: tuple) -> tuple:
     """Datetimes as ISO 8601 text (the form the TEXT columns are compared in), the rest as they are."""
     return tuple(v.isoformat() if isinstance(v, datetime) else v for v in params)
@@ -910,7 +919,7 @@ async def _write(conn: aiosqlite.Connection, batch: Sequence[_Record], *, one_by
                 refused.append((record, exc))
             await _run(conn, "RELEASE record")
     else:
-        for kind, run in itertools.groupby(batch, key=lambda r: r.kind):
+        for kind, run in by_kind(batch):
             await conn.executemany(_SQLITE_INSERTS[kind], [_sqlite_params(r.params) for r in run])
     await _run(conn, "COMMIT")
     return refused

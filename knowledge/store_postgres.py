@@ -15,7 +15,6 @@ lane, so two processes never assign the same id.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import logging
 import random
 import time
@@ -36,6 +35,7 @@ from knowledge.store import (
     SCHEMA_VERSION,
     ForeignDatabase,
     _Record,
+    by_kind,
     redact_url,
 )
 
@@ -174,7 +174,7 @@ class PostgresRepository:
         assert conn is not None
         try:
             async with conn.transaction():
-                for kind, run in itertools.groupby(batch, key=lambda r: r.kind):
+                for kind, run in by_kind(batch):
                     await conn.executemany(INSERTS[kind], [r.params for r in run])
             return []
         except RECORD_ERRORS:
