@@ -218,3 +218,15 @@ async def test_a_password_never_reaches_the_log(postgres_server, caplog: pytest.
         await store.close(0.2)
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "nowhere" in text and "hunter2" not in text
+
+
+def test_missing_server_programs_say_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without initdb and pg_ctl anywhere, the server fixture fails (never skips) saying what to install."""
+    from tests import pgserver
+
+    monkeypatch.delenv("BOT_TEST_PG_BINDIR", raising=False)
+    monkeypatch.delenv("BOT_TEST_DATABASE_URL", raising=False)
+    monkeypatch.setattr(pgserver.shutil, "which", lambda name: None)
+    monkeypatch.setattr(pgserver.glob, "glob", lambda pattern: [])
+    with pytest.raises(pgserver.PostgresUnavailable, match="make test.*apt-get install -y postgresql"):
+        pgserver.start()
