@@ -10,6 +10,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
+import aiohttp
 import discord
 from discord.ext import commands
 
@@ -27,6 +28,10 @@ log = logging.getLogger(__name__)
 # The tasks discord.py runs a slash command, a button click or a message listener in (their names are
 # how it creates them): on shutdown they are given time to send their answer and queue their record.
 IN_FLIGHT_TASKS = ("CommandTree-invoker", "discord-ui-view-dispatch-", "discord.py: on_message")
+# Requests to Discord open at once; the rest wait their turn, in order, for a kept-alive connection. discord.py
+# sets no limit, so a burst of 2,000 deferrals opened 2,000 connections together (a TLS handshake each against
+# Discord; against a loopback server, a listen queue overflowed and connections retried after a second).
+HTTP_CONNECTIONS = 50
 
 
 def minimal_intents() -> discord.Intents:
@@ -65,6 +70,11 @@ class CitedBot(commands.AutoShardedBot):
         self.settings = settings
         self.service = service
         self.store = store
+
+    async def login(self, token: str) -> None:
+        if self.http.connector is discord.utils.MISSING:
+            self.http.connector = aiohttp.TCPConnector(limit=HTTP_CONNECTIONS)
+        await super().login(token)
 
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:

@@ -7,6 +7,8 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.admission import Admission
+
 log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -42,11 +44,15 @@ def friendly_text(error: Exception) -> tuple[str, bool]:
 async def report_error(interaction: discord.Interaction, error: Exception, *, where: str) -> None:
     """Answer the interaction exactly once with a short ephemeral message; log the failure."""
     text, expected = friendly_text(error)
+    admission: Admission | None = getattr(getattr(interaction.client, "tree", None), "admission", None)
     if expected:
         log.info("refused %s for user %s: %s", where, interaction.user.id, type(error).__name__)
     else:
         original = getattr(error, "original", error)
         log.error("error in %s", where, exc_info=(type(original), original, original.__traceback__))
+    if admission is not None and admission.past_deadline(interaction):
+        log.warning("%s: too late to tell user %s about it", where, interaction.user.id)
+        return
     try:
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
@@ -57,6 +63,31 @@ async def report_error(interaction: discord.Interaction, error: Exception, *, wh
 
 
 class CitedCommandTree(app_commands.CommandTree):
+    """The tree, with every slash command paced by an Admission (see bot/admission.py)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.admission = Admission()
+
+    def _from_interaction(self, interaction: discord.Interaction) -> None:
+        # Called as the gateway event is parsed, in arrival order: the interaction's age starts here.
+        if interaction.type is discord.InteractionType.application_command:
+            self.admission.arrived(interaction)
+        super()._from_interaction(interaction)
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        if interaction.type is not discord.InteractionType.application_command:
+            return True
+        return await self.admission.admit(interaction)
+
+    async def _call(self, interaction: discord.Interaction) -> None:
+        try:
+            await super()._call(interaction)
+        except app_commands.AppCommandError as error:  # here rather than in discord.py's task wrapper,
+            await self._dispatch_error(interaction, error)  # so the error path still knows the age
+        finally:
+            self.admission.done(interaction)
+
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError,
                        /) -> None:
         name = interaction.command.qualified_name if interaction.command else "an interaction"

@@ -82,6 +82,8 @@ async def send_answer(interaction: discord.Interaction, answer: Answer, *, asked
     The reply goes first: the interaction has a 3-second deadline and the database
     is not allowed to spend it. The feedback buttons learn the question id afterwards.
     """
+    if too_late(interaction, "before its answer was rendered"):
+        return
     service = service_of(interaction)
     pages = render_answer(answer, asked=asked, kb_version=service.engine.kb.version)
     view = AnswerView(pages, suggestions=answer.suggestions, store=service.store,
@@ -90,6 +92,19 @@ async def send_answer(interaction: discord.Interaction, answer: Answer, *, asked
     view.question_id = await service.record_question(
         answer, question=logged_question, transport="discord", user_id=interaction.user.id,
         guild_id=interaction.guild_id)
+
+
+def too_late(interaction: discord.Interaction, when: str) -> bool:
+    """The interaction is past its 3-second window unacknowledged: render nothing for it (the admission
+    logs and counts it), rather than answer into a 404 and then error-handle that."""
+    admission = getattr(bot_of(interaction).tree, "admission", None)
+    return admission is not None and admission.too_late(interaction, when)
+
+
+async def defer_private(interaction: discord.Interaction) -> None:
+    """Defer privately ("thinking…") unless the admission already did so for a busy bot."""
+    if not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=True, thinking=True)
 
 
 async def answer_suggestion(interaction: discord.Interaction, suggestion: Suggestion) -> None:

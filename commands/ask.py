@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot.render_discord import message_text, render_answer, render_more
 from bot.views import AnswerView
 from commands import TextCommand, too_long
-from commands._discord import TEXT_OPTION_MAX, add_capped_cog, answer_suggestion, send_answer
+from commands._discord import TEXT_OPTION_MAX, add_capped_cog, answer_suggestion, send_answer, too_late
 from knowledge.engine import AnswerEngine
 from knowledge.models import Answer
 
@@ -37,10 +37,15 @@ async def answer_in_time(interaction: discord.Interaction, question: str) -> Ans
     service = interaction.client.service  # type: ignore[attr-defined]
     pending = asyncio.ensure_future(
         service.ask_off_loop(question, conversation_key(interaction.channel_id, interaction.user.id)))
+    if interaction.response.is_done():  # deferred while it waited in line
+        return await pending
+    admission = getattr(interaction.client.tree, "admission", None)  # type: ignore[attr-defined]
+    wait = DEFER_AFTER_S if admission is None else min(DEFER_AFTER_S, admission.time_to_defer(interaction))
     try:
-        return await asyncio.wait_for(asyncio.shield(pending), DEFER_AFTER_S)
+        return await asyncio.wait_for(asyncio.shield(pending), wait)
     except TimeoutError:
-        await interaction.response.defer(thinking=True)
+        if not too_late(interaction, "while its answer was worked out"):
+            await interaction.response.defer(thinking=True)
         return await pending
 
 

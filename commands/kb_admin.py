@@ -21,7 +21,7 @@ from discord.ext import commands
 
 from bot.render_discord import render_lines
 from bot.tree import NotModerator
-from commands._discord import NO_MENTIONS, send_lines
+from commands._discord import NO_MENTIONS, defer_private, send_lines
 from knowledge.errors import StoreError
 from knowledge.service import KnowledgeService, ReloadOutcome
 from knowledge.store import StoreBusy
@@ -219,12 +219,12 @@ class KbAdmin(commands.GroupCog, group_name="kb", group_description="Moderators:
 
     @app_commands.command(name="reload", description="Re-read the knowledge files; swap if all valid")
     async def reload(self, interaction: discord.Interaction) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer_private(interaction)
         await _send(interaction, describe_outcome(await self.bot.service.reload(_who(interaction))))
 
     @app_commands.command(name="check", description="Validate the files on disk without loading them")
     async def check(self, interaction: discord.Interaction) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer_private(interaction)
         await _send(interaction, describe_outcome(await self.bot.service.check(_who(interaction))))
 
     @app_commands.command(name="status", description="Knowledge base version, counts and last reload")
@@ -242,7 +242,7 @@ class KbAdmin(commands.GroupCog, group_name="kb", group_description="Moderators:
     @app_commands.describe(file="A .toml knowledge file")
     async def upload(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
         service: KnowledgeService = self.bot.service
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer_private(interaction)
         if file.size > service.max_upload_bytes:
             outcome = await service.refuse_upload(
                 file.filename, f"the file is {file.size:,} bytes; the limit is {service.max_upload_bytes:,}",
@@ -258,7 +258,7 @@ class KbAdmin(commands.GroupCog, group_name="kb", group_description="Moderators:
 
     @app_commands.command(name="rollback", description="Restore the previous version of the knowledge files")
     async def rollback(self, interaction: discord.Interaction) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer_private(interaction)
         await _send(interaction, describe_outcome(await self.bot.service.rollback(_who(interaction))))
 
 
