@@ -35,6 +35,7 @@ class InteractionRecord:
     dispatched_at: float = 0.0
     initial: dict[str, Any] | None = None
     initial_at: float | None = None
+    answered_at: float | None = None  # when the user first saw an answer (a message, or a follow-up/edit)
     rejected: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     original_message_id: str | None = None
     followups: list[dict[str, Any]] = field(default_factory=list)
@@ -45,6 +46,11 @@ class InteractionRecord:
     def latency(self) -> float | None:
         """Seconds from dispatch to the initial response reaching the fake."""
         return None if self.initial_at is None else self.initial_at - self.dispatched_at
+
+    @property
+    def answer_latency(self) -> float | None:
+        """Seconds from dispatch to the first answer the user could read (after a deferral: its follow-up)."""
+        return None if self.answered_at is None else self.answered_at - self.dispatched_at
 
     @property
     def callback_type(self) -> int | None:
@@ -104,7 +110,9 @@ class InteractionRecord:
         await asyncio.wait_for(until(), within)
         return self
 
-    def touch(self) -> None:
+    def touch(self, *, answered_at: float | None = None) -> None:
+        if answered_at is not None and self.answered_at is None:
+            self.answered_at = answered_at
         self.changed.set()
 
 

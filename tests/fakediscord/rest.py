@@ -180,7 +180,7 @@ class RestHandlers:
             return fake.refuse(request, "invalid_response", 400, _form_error(errors))
         record.initial, record.initial_at = body, arrived
         message = self._message_for_callback(record, kind, data or {})
-        record.touch()
+        record.touch(answered_at=arrived if kind in (MESSAGE_WITH_SOURCE, UPDATE_MESSAGE) else None)
         answer: dict[str, Any] = {"interaction": {
             "id": record.id, "type": record.type, "response_message_id": record.original_message_id,
             "response_message_loading": kind == DEFERRED_MESSAGE,
@@ -236,7 +236,7 @@ class RestHandlers:
         channel_id = record.payload["channel_id"]
         message = self.fake.new_message(channel_id, body, interaction_id=record.id, webhook=True)
         record.followups.append(body)
-        record.touch()
+        record.touch(answered_at=request[ARRIVED])
         if request.query.get("wait") in ("true", "1", "True"):
             return discord_json(message)
         return web.Response(status=204)
@@ -263,7 +263,7 @@ class RestHandlers:
         if (refused := self._check_body(request, body, creating=False)) is not None:
             return refused
         record.edits.append(body)
-        record.touch()
+        record.touch(answered_at=request[ARRIVED])
         return discord_json(self.fake.edit_message(message, body))
 
     # -- channels and DMs ----------------------------------------------------------------------

@@ -171,6 +171,19 @@ class FakeDiscord:
         log.warning("fake discord refused %s %s: %s %s", request.method, request.path, status, error)
         return rest.discord_json(error, status=status)
 
+    def forget(self) -> None:
+        """Drop what was recorded so far (requests, interactions, messages, the gateway's replay log):
+        a long benchmark keeps only its current round, so the fake's memory doesn't weigh on the bot's
+        garbage collections in the same process."""
+        self.requests.clear()
+        self.violations.clear()
+        self.interactions.clear()
+        self.by_token.clear()
+        self.messages.clear()
+        self.channel_messages.clear()
+        for session in self.gateway.sessions.values():
+            session.sent.clear()
+
     def requests_to(self, method: str, path_prefix: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.method == method and r.path.startswith(path_prefix)]
 
