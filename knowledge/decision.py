@@ -90,6 +90,36 @@ class Candidate:
     probability: float = 0.0
 
 
+# What a question form asks for, and how to see it in an item's text (general English, no story words).
+WANTS: dict[str, re.Pattern[str]] = {
+    "year": re.compile(r"\b(?:which|what) year\b|\bsince when\b|\bhow long ago\b"),
+    "time": re.compile(r"\bwhat time\b|\b(?:at )?what hour\b|\bwhat time of (?:day|night)\b|\bhow early\b"),
+    "day": re.compile(r"\b(?:which|what) (?:day|date|month)\b|\bon what day\b"),
+    "number": re.compile(r"\bhow (?:many|much)\b|\bnumber of\b|\btoll\b|\bhow big\b"),
+    "place": re.compile(r"^where\b|\bwhere (?:did|was|were|is|are|do|does)\b|\b(?:which|what) (?:town|city|place|"
+                        r"region|village|district|area|location)s?\b|\bin what (?:town|city|place)\b"),
+    "country": re.compile(r"\b(?:which|what) (?:country|countries|nation|state)\b"),
+    "outlet": re.compile(r"\b(?:which|what) (?:news ?agenc(?:y|ies)|agenc(?:y|ies)|wire|outlet|newspaper|paper)\b"),
+}
+HELD: dict[str, re.Pattern[str]] = {
+    "year": re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b"),
+    "time": re.compile(r"\b\d{1,2}[:.]\d\d\b|\b\d{1,2}\s?[ap]\.?m\b|\bmidnight|\bnoon\b|\bmorning\b|\bevening\b|"
+                       r"\bnight\b|\bo'clock\b|\bgmt\b|\butc\b"),
+    "day": re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
+                      r"may|june|july|august|september|october|november|december)\b|\b\d{4}-\d\d"),
+    "number": re.compile(r"\b\d[\d,.]*\b|\b(?:dozens?|hundreds?|thousands?|one|two|three|four|five|six|seven|eight|"
+                         r"nine|ten)\b"),
+    "place": re.compile(r"\b(?:in|near|at|towards?|from|of) [A-Z][a-z]+"),
+    "country": re.compile(r"\b[A-Z][a-z]+(?:ia|an|ey|ce|ny|ly|in|ed States|ine)\b"),
+    "outlet": re.compile(r"\b[A-Z]{2,}\b|\bagenc(?:y|ies)\b|\bnews\b"),
+}
+
+
+def wants(low: str) -> set[str]:
+    """What the (lower-cased) question's form asks for: a year, a time of day, a number, a place..."""
+    return {name for name, rx in WANTS.items() if rx.search(low)}
+
+
 def feature_names() -> list[str]:
     base = [
         "bias_rule_answered",
@@ -132,6 +162,7 @@ def feature_names() -> list[str]:
         "n_items",
         "agree_rule",
     ]
+    base += [f"wants_{w}" for w in WANTS] + [f"wants_{w}_held" for w in WANTS] + ["wants_unheld"]
     base += [f"origin={o}" for o in ORIGINS]
     base += [f"type={t}" for t in QUESTION_TYPES]
     base += [f"kind={k}" for k in ITEM_KINDS]

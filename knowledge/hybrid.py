@@ -16,7 +16,7 @@ from spellchecker import SpellChecker
 
 from knowledge.analysis import DATE
 from knowledge.compose import KIND_OF, Composer
-from knowledge.decision import Candidate, Decision, item_kind, question_type
+from knowledge.decision import HELD, Candidate, Decision, item_kind, question_type, wants
 from knowledge.dense import DenseIndex, encoder
 from knowledge.loader import KnowledgeBase
 from knowledge.lookups import ancestors, principals
@@ -75,6 +75,7 @@ class QuestionView:
     person_asked: bool
     misnamed: set[str]
     dates: list[tuple[str, str, str, str]]
+    wants: set[str]
 
 
 class HybridDecider:
@@ -94,6 +95,7 @@ class HybridDecider:
         self.c = compose
         self.names = names
         self.decision = decision
+        self._held: dict[str, frozenset[str]] = {}  # what each item's text holds (a year, a time...)
 
     def view(self, q: Question, rule: Answer) -> QuestionView:
         terms = self.r.terms(q.low, extra_concepts=q.concepts, names=q.names)
@@ -126,6 +128,7 @@ class HybridDecider:
             person_asked=bool(_PERSON_ASKED.search(q.low)),
             misnamed=self._misnamed(q),
             dates=DATE.findall(q.low),
+            wants=wants(q.low),
         )
 
     def _misnamed(self, q: Question) -> set[str]:
@@ -258,12 +261,36 @@ class HybridDecider:
                                                        for d in view.dates)),
             "n_items": math.log1p(len(cand.items)),
             "agree_rule": float(cand.origin == "rule" or (first is not None and first.id in view.rule.items)),
+            **self._wanted(view, items),
             f"origin={cand.origin}": 1.0,
             f"type={view.kind}": 1.0,
             f"kind={kind}": 1.0,
             f"type={view.kind}&kind={kind}": 1.0,
         }
         return f
+
+    def _wanted(self, view: QuestionView, items: list[_Item]) -> dict[str, float]:
+        """Whether the candidate's items hold what the question's form asks for (a year for "which year",
+        a time for "what time", a place for "where"...), read from their text and evidence."""
+        if not view.wants:
+            return {}
+        held: set[str] = set()
+        for it in items:
+            held |= self._holds(it)
+        out = {f"wants_{w}": 1.0 for w in view.wants}
+        out.update({f"wants_{w}_held": 1.0 for w in view.wants & held})
+        out["wants_unheld"] = float(not view.wants & held)
+        return out
+
+    def _holds(self, item: _Item) -> frozenset[str]:
+        cached = self._held.get(item.id)
+        if cached is None:
+            text = " ".join([self.c.sentence(item), *(ev.quote for ev in item.evidence)])
+            lower = text.lower()
+            cached = frozenset(name for name, rx in HELD.items()
+                               if rx.search(text if name in ("place", "country", "outlet") else lower))
+            self._held[item.id] = cached
+        return cached
 
     def compose(self, view: QuestionView, cand: Candidate) -> Answer:
         """The Answer a candidate gives (composed here for a retrieved item)."""
