@@ -27,6 +27,7 @@ import contextlib
 import gc
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,7 +136,8 @@ class Admission:
 
     def arrived(self, interaction: discord.Interaction) -> None:
         """Called as the interaction is parsed, in gateway order: stamp it and take its place in line."""
-        name = (interaction.data or {}).get("name", "")
+        data: Mapping[str, Any] = interaction.data or {}
+        name = data.get("name", "")
         loop = asyncio.get_running_loop()
         ticket = Ticket(interaction=interaction, received=loop.time(), lag=self._lag_at_parse(interaction),
                         queued=name not in UNQUEUED, private=name in PRIVATE, turn=loop.create_future())
@@ -290,7 +292,7 @@ class Admission:
 
 def describe(interaction: discord.Interaction) -> str:
     """``/name option:value …`` as typed, for a log line."""
-    data = interaction.data or {}
+    data: Mapping[str, Any] = interaction.data or {}
     parts = [f"/{data.get('name', '?')}"]
     options: list[Any] = list(data.get("options") or [])
     while options:

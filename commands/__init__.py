@@ -6,7 +6,7 @@ beside its Discord cog, so the console and Discord give the same answers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from knowledge.engine import AnswerEngine
@@ -43,7 +43,7 @@ class TextCommand:
             parts.append(f"{opt}:<…>" if opt in self.required else f"[{opt}:<…>]")
         return " ".join(parts)
 
-    def logged_question(self, options: dict[str, str]) -> str:
+    def logged_question(self, options: Mapping[str, str | None]) -> str:
         """The form a question is recorded under, the same for every transport."""
         given = " ".join(f"{k}:{v}" for k, v in options.items() if v)
         return f"/{self.name} {given}".strip()

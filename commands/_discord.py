@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 from discord import app_commands
@@ -29,7 +29,7 @@ TEXT_OPTION_MAX = 300
 
 
 def bot_of(interaction: discord.Interaction) -> CitedBot:
-    return interaction.client  # type: ignore[return-value]
+    return cast("CitedBot", interaction.client)  # the only client these commands are loaded into
 
 
 def service_of(interaction: discord.Interaction) -> KnowledgeService:
@@ -53,7 +53,7 @@ async def complete(interaction: discord.Interaction, field: CompletionField, cur
     return out
 
 
-async def add_capped_cog(bot: commands.Bot, cog: commands.Cog) -> None:
+async def add_capped_cog(bot: CitedBot, cog: commands.Cog) -> None:
     """Add a command family's cog with its free-text options capped at the configured length."""
     cap_text_options(cog, bot.settings.max_question_chars)
     await bot.add_cog(cog)
@@ -124,7 +124,7 @@ async def send_lines(interaction: discord.Interaction, title: str, lines: list[s
 async def _send_pages(interaction: discord.Interaction, pages: list[discord.Embed], view: AnswerView, *,
                       ephemeral: bool) -> None:
     """The first page, with the view's buttons if it has any, as the response or a follow-up."""
-    kwargs = {"embed": pages[0], "ephemeral": ephemeral, "allowed_mentions": NO_MENTIONS}
+    kwargs: dict[str, Any] = {"embed": pages[0], "ephemeral": ephemeral, "allowed_mentions": NO_MENTIONS}
     if view.has_items:
         kwargs["view"] = view
     if interaction.response.is_done():

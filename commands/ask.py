@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -13,9 +14,19 @@ from discord.ext import commands
 from bot.render_discord import message_text, render_answer, render_more
 from bot.views import AnswerView
 from commands import TextCommand, too_long
-from commands._discord import TEXT_OPTION_MAX, add_capped_cog, answer_suggestion, send_answer, too_late
+from commands._discord import (
+    TEXT_OPTION_MAX,
+    add_capped_cog,
+    answer_suggestion,
+    bot_of,
+    send_answer,
+    too_late,
+)
 from knowledge.engine import AnswerEngine
 from knowledge.models import Answer
+
+if TYPE_CHECKING:
+    from bot.client import CitedBot
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +45,12 @@ def free_text_hint(engine: AnswerEngine) -> str:
 async def answer_in_time(interaction: discord.Interaction, question: str) -> Answer:
     """The answer, worked out off the event loop; if it is slow in coming (a burst of questions queued
     before it), the interaction is deferred first so Discord's 3-second deadline is always met."""
-    service = interaction.client.service  # type: ignore[attr-defined]
+    service = bot_of(interaction).service
     pending = asyncio.ensure_future(
         service.ask_off_loop(question, conversation_key(interaction.channel_id, interaction.user.id)))
     if interaction.response.is_done():  # deferred while it waited in line
         return await pending
-    admission = getattr(interaction.client.tree, "admission", None)  # type: ignore[attr-defined]
+    admission = getattr(bot_of(interaction).tree, "admission", None)
     wait = DEFER_AFTER_S if admission is None else min(DEFER_AFTER_S, admission.time_to_defer(interaction))
     try:
         return await asyncio.wait_for(asyncio.shield(pending), wait)
@@ -63,7 +74,7 @@ TEXT = TextCommand(name="ask", summary="ask a question in your own words", optio
 
 
 def ask_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:
-    per = interaction.client.settings.ask_cooldown_seconds  # type: ignore[attr-defined]
+    per = bot_of(interaction).settings.ask_cooldown_seconds
     return app_commands.Cooldown(1, per) if per > 0 else None
 
 
@@ -72,7 +83,7 @@ def strip_bot_mention(content: str, bot_id: int) -> str:
 
 
 class Ask(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: CitedBot) -> None:
         self.bot = bot
         per = bot.settings.ask_cooldown_seconds
         self._free_text_cooldown = (commands.CooldownMapping.from_cooldown(1, per, commands.BucketType.user)
@@ -113,7 +124,8 @@ class Ask(commands.Cog):
         pages = render_answer(result, asked=question, kb_version=service.engine.kb.version)
         view = AnswerView(pages, suggestions=result.suggestions, store=service.store,
                           more=render_more(result, asked=question), on_suggestion=answer_suggestion)
-        sent = await message.reply(embed=pages[0], view=view if view.has_items else None,
+        # discord.py's overloads type view as View, though send() takes None (its default) as "no view"
+        sent = await message.reply(embed=pages[0], view=view if view.has_items else None,  # type: ignore[arg-type]
                                    mention_author=False, allowed_mentions=NO_MENTIONS)
         view.message = sent
         view.question_id = await service.record_question(
@@ -121,5 +133,5 @@ class Ask(commands.Cog):
             guild_id=message.guild.id if message.guild else None)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: CitedBot) -> None:
     await add_capped_cog(bot, Ask(bot))

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from commands._discord import add_capped_cog, send_answer
 
+if TYPE_CHECKING:
+    from bot.client import CitedBot
+
 
 class Help(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: CitedBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="help", description="What the bot answers, with example questions")
@@ -20,5 +25,5 @@ class Help(commands.Cog):
         await send_answer(interaction, result, asked=None, logged_question="/help", ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: CitedBot) -> None:
     await add_capped_cog(bot, Help(bot))

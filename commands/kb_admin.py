@@ -13,7 +13,7 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -25,6 +25,9 @@ from commands._discord import NO_MENTIONS, defer_private, send_lines
 from knowledge.errors import StoreError
 from knowledge.service import KnowledgeService, ReloadOutcome
 from knowledge.store import StoreBusy
+
+if TYPE_CHECKING:
+    from bot.client import CitedBot
 
 log = logging.getLogger(__name__)
 
@@ -207,7 +210,7 @@ async def _send(interaction: discord.Interaction, report: Report, *, user_text: 
 @app_commands.default_permissions(manage_guild=True)
 @app_commands.guild_only()
 class KbAdmin(commands.GroupCog, group_name="kb", group_description="Moderators: manage the knowledge base"):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: CitedBot) -> None:
         self.bot = bot
         super().__init__()
 
@@ -344,5 +347,5 @@ class ConfirmUpload(discord.ui.View):
             log.info("could not mark the expired upload confirmation: %s", exc)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: CitedBot) -> None:
     await bot.add_cog(KbAdmin(bot))

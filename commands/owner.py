@@ -8,9 +8,13 @@ slash command exists.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import discord
 from discord.ext import commands
+
+if TYPE_CHECKING:
+    from bot.client import CitedBot
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +22,7 @@ NO_MENTIONS = discord.AllowedMentions.none()
 
 
 class Owner(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: CitedBot) -> None:
         self.bot = bot
 
     async def cog_check(self, ctx: commands.Context) -> bool:
@@ -51,5 +55,5 @@ class Owner(commands.Cog):
         await ctx.reply("Sync failed; see the logs.", allowed_mentions=NO_MENTIONS)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: CitedBot) -> None:
     await bot.add_cog(Owner(bot))

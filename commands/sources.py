@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -10,6 +12,9 @@ from commands import TextCommand
 from commands._discord import TEXT_OPTION_MAX, add_capped_cog, complete, send_answer
 from knowledge.engine import AnswerEngine
 from knowledge.models import Answer
+
+if TYPE_CHECKING:
+    from bot.client import CitedBot
 
 
 def answer(engine: AnswerEngine, source: str | None = None) -> Answer:
@@ -21,7 +26,7 @@ TEXT = TextCommand(name="sources", summary="the articles: outlet, title, author,
 
 
 class Sources(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: CitedBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="sources", description="The articles: outlet, title, author, date and link")
@@ -37,5 +42,5 @@ class Sources(commands.Cog):
         return await complete(interaction, "source", current)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: CitedBot) -> None:
     await add_capped_cog(bot, Sources(bot))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -10,6 +12,9 @@ from commands import TextCommand
 from commands._discord import send_answer
 from knowledge.engine import AnswerEngine
 from knowledge.models import Answer
+
+if TYPE_CHECKING:
+    from bot.client import CitedBot
 
 
 def answer(engine: AnswerEngine) -> Answer:
@@ -20,7 +25,7 @@ TEXT = TextCommand(name="timeline", summary="what happened when and where", opti
 
 
 class Timeline(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: CitedBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="timeline", description="What happened when and where")
@@ -29,5 +34,5 @@ class Timeline(commands.Cog):
         await send_answer(interaction, result, asked=None, logged_question=TEXT.logged_question({}))
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: CitedBot) -> None:
     await bot.add_cog(Timeline(bot))
