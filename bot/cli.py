@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot [run|ask|kb check|commands|sync|bench]``.
+"""Command line: ``python -m bot [run|ask|kb check|kb draft|commands|sync|bench]``.
 
 With no subcommand the bot runs: on Discord when a token is configured,
 otherwise as a local console. Modules are imported per subcommand so that
@@ -37,6 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     check = kb_sub.add_parser("check", help="validate a knowledge directory")
     check.add_argument("directory", nargs="?", type=Path, default=None)
     check.add_argument("--json", action="store_true")
+    draft = kb_sub.add_parser("draft", help="draft curated items for a new article, for a moderator to review")
+    draft.add_argument("article", type=Path, help="the article, as received (.txt)")
+    draft.add_argument("--into", type=Path, default=None, help="write DIR/draft_<source id>.toml (default: stdout)")
+    draft.add_argument("--knowledge", type=Path, default=None, help="the knowledge directory to resolve names against")
     cmds = sub.add_parser("commands", help="print the application command payloads a sync would send")
     cmds.add_argument("--json", action="store_true", help="(default) JSON output")
     sync = sub.add_parser("sync", help="sync application commands to Discord")
@@ -117,6 +121,32 @@ def cmd_kb_check(args: argparse.Namespace, knowledge_dir: Path) -> int:
     return 0
 
 
+def cmd_kb_draft(args: argparse.Namespace, knowledge_dir: Path) -> int:
+    """Write the draft of an article's curated items; the draft is never loaded."""
+    from knowledge.drafting import draft_file
+    from knowledge.errors import InvalidKnowledgeBase
+    from knowledge.loader import load_knowledge
+
+    try:
+        kb = load_knowledge(knowledge_dir)
+    except InvalidKnowledgeBase as exc:
+        print(f"{knowledge_dir}: {len(exc.problems)} problem(s); drafting without it", file=sys.stderr)
+        kb = None
+    try:
+        sid, text = draft_file(args.article, kb)
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"error: cannot read {args.article}: {exc}", file=sys.stderr)
+        return 2
+    if args.into is None:
+        sys.stdout.write(text)
+        return 0
+    args.into.mkdir(parents=True, exist_ok=True)
+    out = args.into / f"draft_{sid}.toml"
+    out.write_text(text, encoding="utf-8")
+    print(out)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = _settings()
@@ -124,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "ask":
         return cmd_ask(args, args.knowledge or settings.knowledge_dir, settings.vector_cache)
     if args.cmd == "kb":
+        if args.kb_cmd == "draft":
+            return cmd_kb_draft(args, args.knowledge or settings.knowledge_dir)
         return cmd_kb_check(args, settings.knowledge_dir)
     if args.cmd == "bench" and args.what == "store":
         from bot.bench_store import main as bench_store_main
