@@ -97,7 +97,7 @@ async def send_answer(interaction: discord.Interaction, answer: Answer, *, asked
 def too_late(interaction: discord.Interaction, when: str) -> bool:
     """The interaction is past its 3-second window unacknowledged: render nothing for it (the admission
     logs and counts it), rather than answer into a 404 and then error-handle that."""
-    admission = getattr(bot_of(interaction).tree, "admission", None)
+    admission = getattr(getattr(bot_of(interaction), "tree", None), "admission", None)
     return admission is not None and admission.too_late(interaction, when)
 
 

@@ -50,7 +50,7 @@ async def answer_in_time(interaction: discord.Interaction, question: str) -> Ans
         service.ask_off_loop(question, conversation_key(interaction.channel_id, interaction.user.id)))
     if interaction.response.is_done():  # deferred while it waited in line
         return await pending
-    admission = getattr(bot_of(interaction).tree, "admission", None)
+    admission = getattr(getattr(bot_of(interaction), "tree", None), "admission", None)
     wait = DEFER_AFTER_S if admission is None else min(DEFER_AFTER_S, admission.time_to_defer(interaction))
     try:
         return await asyncio.wait_for(asyncio.shield(pending), wait)
