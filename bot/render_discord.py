@@ -49,13 +49,19 @@ _MENTION = re.compile(r"@(everyone|here|[!&]?\d+)")
 
 
 # [text](url): a masked link; shown as its text, so no reply carries a link hidden behind words
-_MASKED_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?[^)\s]*>?(?:\s+\"[^\"]*\")?\s*\)")
+# (no "[" inside the text: a run of "[[[[" is scanned in linear time, not quadratic)
+_MASKED_LINK = re.compile(r"\[([^\[\]\n]*)\]\(\s*<?[^)\s]*>?(?:\s+\"[^\"\n]*\")?\s*\)")
+
+
+# <#channel> and </command:id> mentions (user and role mentions are broken at their @ above)
+_ANGLE_MENTION = re.compile(r"<(?=#\d|/[\w -]+:\d)")
 
 
 def neutralise(text: str) -> str:
     """Curated or engine text: keep its formatting, break any mention syntax with a zero-width space, and
     show masked links as their text."""
-    return _MENTION.sub("@\u200b\\1", _MASKED_LINK.sub(r"\1", text))
+    text = _MENTION.sub("@\u200b\\1", _MASKED_LINK.sub(r"\1", text))
+    return _ANGLE_MENTION.sub("<\u200b", text)
 
 
 def escape_user_text(text: str) -> str:
@@ -171,7 +177,8 @@ def _answer_pages(title: str, colour: discord.Colour, shown: list[tuple[str, lis
 
 def _title(answer: Answer, asked: str | None) -> str:
     kind_title = KIND_TITLES.get(answer.kind, "Answer")
-    return ellipsize(f"{kind_title}: {escape_user_text(asked)}", TITLE_MAX) if asked else kind_title
+    # cut before escaping: a title shows TITLE_MAX characters, and the escaping regexes need not read more
+    return ellipsize(f"{kind_title}: {escape_user_text(asked[:TITLE_MAX])}", TITLE_MAX) if asked else kind_title
 
 
 def render_answer(answer: Answer, *, asked: str | None = None, kb_version: str | None = None

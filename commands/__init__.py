@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from knowledge.engine import AnswerEngine
 from knowledge.models import Answer
+from knowledge.text import clean_input
 
 EXTENSIONS: tuple[str, ...] = (
     "commands.casualties",
@@ -56,6 +57,13 @@ def text_commands() -> dict[str, TextCommand]:
                                       timeline.TEXT, ask.TEXT, sources.TEXT)}
 
 
+def clean_option(value: str | None) -> str | None:
+    """An option as typed, made safe the way questions are (no control, zero-width or undecodable
+    characters, no mention syntax, bounded length) before the engine reads it or an answer echoes it;
+    None when nothing is left."""
+    return clean_input(value) or None if value else None
+
+
 def too_long(text: str, limit: int) -> str | None:
     """The refusal for an over-long input, or None."""
     if len(text) > limit:
@@ -63,4 +71,4 @@ def too_long(text: str, limit: int) -> str | None:
     return None
 
 
-__all__ = ["EXTENSIONS", "AnswerEngine", "TextCommand", "text_commands", "too_long"]
+__all__ = ["EXTENSIONS", "AnswerEngine", "TextCommand", "clean_option", "text_commands", "too_long"]

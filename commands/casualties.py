@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from commands import TextCommand
+from commands import TextCommand, clean_option
 from commands._discord import TEXT_OPTION_MAX, add_capped_cog, complete, send_answer
 from knowledge.engine import AnswerEngine
 from knowledge.models import Answer
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def answer(engine: AnswerEngine, side: str | None = None, conflict: str | None = None) -> Answer:
-    return engine.casualties(side=side or None, conflict=conflict or None)
+    return engine.casualties(side=clean_option(side), conflict=clean_option(conflict))
 
 
 TEXT = TextCommand(name="casualties", summary="casualty figures by side and conflict, with sources",

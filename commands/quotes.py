@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from commands import TextCommand
+from commands import TextCommand, clean_option
 from commands._discord import TEXT_OPTION_MAX, add_capped_cog, complete, send_answer
 from knowledge.engine import AnswerEngine
 from knowledge.models import Answer
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def answer(engine: AnswerEngine, query: str = "") -> Answer:
-    return engine.who_said(query)
+    return engine.who_said(clean_option(query) or "")
 
 
 TEXT = TextCommand(name="who-said", summary="who said some words, or what a person or body said",

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from commands import TextCommand
+from commands import TextCommand, clean_option
 from commands._discord import TEXT_OPTION_MAX, add_capped_cog, complete, send_answer
 from knowledge.engine import AnswerEngine
 from knowledge.models import Answer
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def answer(engine: AnswerEngine, actor: str | None = None) -> Answer:
-    return engine.responses(actor or None)
+    return engine.responses(clean_option(actor))
 
 
 TEXT = TextCommand(name="responses", summary="international responses, all or by one actor",

@@ -61,17 +61,23 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
-_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b")
+_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|</[\w -]{1,100}:\d+>|@(?:everyone|here)\b")
+# [text](url), a masked link: its text stays, its hidden target goes. No "[" inside the text, so each
+# "[" is scanned only up to the next one (a run of "[[[[" costs linear time, not quadratic).
+_MASKED_LINK = re.compile(r"\[([^\[\]\n]{0,500})\]\(\s*<?[^)\s]*>?(?:\s+\"[^\"\n]*\")?\s*\)")
 
 
 def clean_input(text: str, limit: int = 500) -> str:
     """Make user input safe to match: no control or zero-width characters, no chat mentions, bounded length."""
+    # far past the limit nothing is read: every step below then works on a bounded text
+    text = (text or "")[: limit * 8]
     # undecodable input (lone surrogates from invalid UTF-8) becomes U+FFFD: it can still be printed as JSON
-    text = _SURROGATE.sub("\ufffd", text or "")
+    text = _SURROGATE.sub("\ufffd", text)
     text = unicodedata.normalize("NFKC", text)
     # invisible characters go first, so that "@\u200beveryone" is seen as the mention it renders as
     text = _ZERO_WIDTH.sub("", text)
     text = _CONTROL.sub(" ", text)
+    text = _MASKED_LINK.sub(r"\1", text)
     text = _MENTION.sub(" ", text)
     text = _WS.sub(" ", text).strip()
     return text[:limit]
