@@ -8,6 +8,7 @@ that serves one question at a time), so a reload builds a new engine and swaps i
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -47,10 +48,11 @@ from knowledge.resolver import NameResolver
 from knowledge.retrieval import ItemRetriever
 from knowledge.text import clean_input
 from knowledge.understand import understand
-from knowledge.wording import plain_question
+from knowledge.wording import Speller, plain_question
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
+_WORDS = re.compile(r"[A-Za-z]{4,}")
 _EVERY_SIDE = ("both", "all", "both sides", "all sides", "every side", "each side")
 
 CompletionField = Literal["speaker_or_quote", "actor", "topic", "side", "conflict", "source"]
@@ -234,6 +236,9 @@ class AnswerEngine:
         )
         if vector_cache is not None and (self.dense.encoded or self.passages.encoded):
             VECTORS.save(vector_cache, self.dense.keys + self.passages.keys)  # what this knowledge base uses
+        # the story's own words, against which typos are mended: its articles, and every name and alias
+        self.speller = Speller(_WORDS.findall(" ".join([*kb.corpus.values(),
+                                                        *(n for e in named for n in (e.name, *e.aliases))])))
         self._answers: OrderedDict[str, Answer] = OrderedDict()
         self._command_answers: OrderedDict[tuple, Answer] = OrderedDict()
         self.hybrid = HybridDecider(
@@ -279,7 +284,7 @@ class AnswerEngine:
         if not any(ch.isalnum() for ch in text):
             return text, small_talk_reply("help", text, self.kb.story, len(self.kb.sources))
         try:
-            plain = plain_question(text)
+            plain = self.read(text)
             if kind := small_talk_kind(plain):
                 return plain, small_talk_reply(kind, text, self.kb.story, len(self.kb.sources))
             read = follow_up(plain, previous, self.names)
@@ -292,6 +297,10 @@ class AnswerEngine:
         except Exception:  # an engine bug must not take a transport down with it
             log.exception("engine failed on question %r", text[:200])
             return text, self.compose.abstain(text, "Sorry, I could not work that question out.")
+
+    def read(self, text: str) -> str:
+        """A cleaned question in plain words: chat spellings expanded, numbers as digits, typos mended."""
+        return self.speller.mend(plain_question(text))
 
     def forget_answers(self) -> None:
         """Drop remembered answers and question vectors (the benchmark measures work, not memory)."""

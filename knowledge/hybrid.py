@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from spellchecker import SpellChecker
 
 from knowledge.analysis import DATE
 from knowledge.compose import KIND_OF, Composer
@@ -25,6 +24,7 @@ from knowledge.resolver import NameResolver
 from knowledge.retrieval import SUGGEST_AT, ItemRetriever, Term, id_token
 from knowledge.text import normalise
 from knowledge.understand import Question
+from knowledge.wording import english_word
 
 DENSE_CANDIDATES = 5
 LEXICAL_CANDIDATES = 3
@@ -33,17 +33,6 @@ _DESCRIPTIONS = ("entity", "place", "conflict")
 LEAD_MARGIN = 0.15  # how much likelier a later paragraph's item must be to lead a handlers' answer
 _TRAILING_REFS = re.compile(r"(?:\s*\[\d+\])+\s*$")
 SUGGEST_PROBABILITY = 0.15  # a refused question offers candidates at least this likely as "did you mean"
-
-
-_ENGLISH: SpellChecker | None = None
-
-
-def english_word(word: str) -> bool:
-    """A word of the English dictionary (pyspellchecker's word list), as against a typo or chat spelling."""
-    global _ENGLISH
-    if _ENGLISH is None:
-        _ENGLISH = SpellChecker(distance=1)
-    return word in _ENGLISH
 
 
 _ROLE = re.compile(

@@ -29,7 +29,6 @@ from knowledge.loader import DEFAULT_DIR, load_knowledge
 from knowledge.models import Answer
 from knowledge.text import clean_input
 from knowledge.understand import understand
-from knowledge.wording import plain_question
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -81,7 +80,7 @@ class Table:
 def build_table(engine: AnswerEngine, cases: list[Case]) -> Table:
     rows, labels, owner = [], [], []
     for n, case in enumerate(cases):
-        text = plain_question(clean_input(case.question, MAX_QUESTION_CHARS))
+        text = engine.read(clean_input(case.question, MAX_QUESTION_CHARS))
         question = understand(text, engine.names)
         view = engine.hybrid.view(question, engine.intents.answer_question(question))
         for cand in engine.hybrid.candidates(view):

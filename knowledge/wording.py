@@ -9,7 +9,12 @@ Number words are read by ``text2num`` (a library), not a table of ours.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+from spellchecker import SpellChecker
 from text_to_num import alpha2digit
 
 from knowledge.lexicon import CHAT_WORDS
@@ -41,4 +46,53 @@ def plain_question(text: str) -> str:
     return _SPACES.sub(" ", out).strip()
 
 
-__all__ = ["plain_question"]
+_ENGLISH: SpellChecker | None = None
+
+
+def _english() -> SpellChecker:
+    global _ENGLISH
+    if _ENGLISH is None:
+        _ENGLISH = SpellChecker(distance=1)
+    return _ENGLISH
+
+
+def english_word(word: str) -> bool:
+    """A word of the English dictionary (pyspellchecker's word list), as against a typo or chat spelling."""
+    return word in _english()
+
+
+_LETTERS = re.compile(r"[A-Za-z][a-z]{3,}")
+
+
+class Speller:
+    """Typos mended before anything reads the question: a word that is neither English nor one of the
+    story's own words (its articles, names and aliases) becomes the nearest story word (a misspelt
+    place or person's name) or, failing that, pyspellchecker's correction ("frist" ->
+    "first"). Words are only replaced, never added or dropped."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.vocab: set[str] = set()
+        self.by_first: dict[str, list[str]] = defaultdict(list)
+        for word in words:
+            w = word.lower()
+            if len(w) >= 4 and w.isalpha() and w not in self.vocab:
+                self.vocab.add(w)
+                self.by_first[w[0]].append(w)
+
+    def _mend_word(self, word: str) -> str:
+        low = word.lower()
+        if low in self.vocab or english_word(low):
+            return word
+        budget = 1 if len(low) <= 5 else 2
+        near = process.extractOne(low, self.by_first.get(low[0], []), scorer=Levenshtein.distance,
+                                  score_cutoff=budget)
+        fixed = near[0] if near is not None else _english().correction(low)
+        if not fixed or fixed == low:
+            return word
+        return fixed.capitalize() if word[0].isupper() else fixed
+
+    def mend(self, text: str) -> str:
+        return _LETTERS.sub(lambda m: self._mend_word(m.group(0)), text)
+
+
+__all__ = ["Speller", "english_word", "plain_question"]

@@ -27,3 +27,13 @@ def test_chat_spellings_and_number_words_become_plain(typed: str, plain: str) ->
 def test_ordinary_wording_is_left_alone(text: str) -> None:
     """Abbreviations inside dotted acronyms, lone small numbers and names stay as typed."""
     assert plain_question(text) == text
+
+
+def test_typos_are_mended_against_the_story_words_then_english() -> None:
+    from knowledge.wording import Speller
+
+    speller = Speller(["Karabakh", "Azerbaijan", "parliament", "peacekeepers"])
+    assert speller.mend("how many peacekeepers in karabak") == "how many peacekeepers in karabakh"
+    assert speller.mend("what did Azerbajan tell the parliment") == "what did Azerbaijan tell the parliament"
+    assert speller.mend("the frist war") == "the first war"  # not a story word: the English dictionary's
+    assert speller.mend("who said it and when") == "who said it and when"  # English words stay
