@@ -149,7 +149,7 @@ def _retriever_recall(engine: AnswerEngine, questions: list[BenchQuestion]) -> d
         ranked["union"].append([lexical, dense, passage])  # the candidate pool: any retriever's top k
         for name, ids in (("lexical", lexical), ("dense", dense), ("passage", passage)):
             ranked[name].append([ids])
-    out = {}
+    out: dict[str, object] = {}
     for name, pools in ranked.items():
         out[name] = {
             f"recall@{k}": round(sum(any(q.item in ids[:k] for ids in pool)

@@ -16,6 +16,7 @@ import json
 import random
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -209,7 +210,7 @@ class _Builder:
     def _source(self) -> str:
         return f"syn_{len(self.sentences) // SENTENCES_PER_ARTICLE:05d}"
 
-    def add(self, table: str, row: dict, sentence: str, text: str, aliases: list[str] = ()) -> str:
+    def add(self, table: str, row: dict, sentence: str, text: str, aliases: Sequence[str] = ()) -> str:
         row["evidence"] = [{"source": self._source(), "quote": sentence}]
         self.sentences.append(sentence)
         self.rows[table].append(_toml_table(table, row))

@@ -64,7 +64,8 @@ class CitedBot(commands.AutoShardedBot):
             allowed_mentions=discord.AllowedMentions.none(),
             owner_ids=set(settings.owner_ids),
             shard_count=settings.shard_count,
-            shard_ids=settings.shard_ids,
+            # discord.py types shard_ids as list[int], but documents and takes None (the default: all shards)
+            shard_ids=settings.shard_ids,  # type: ignore[arg-type]
             help_command=None,
         )
         self.settings = settings

@@ -8,7 +8,7 @@ when it times out and are then removed from the message.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -35,8 +35,8 @@ SuggestionHandler = Callable[[discord.Interaction, Suggestion], Awaitable[None]]
 class AnswerView(discord.ui.View):
     """Paginator + suggestions + feedback for one answer; any of the three may be absent."""
 
-    def __init__(self, pages: list[discord.Embed], *, suggestions: list[Suggestion] = (),
-                 store: Store | None = None, more: list[discord.Embed] = (),
+    def __init__(self, pages: list[discord.Embed], *, suggestions: Sequence[Suggestion] = (),
+                 store: Store | None = None, more: Sequence[discord.Embed] = (),
                  on_suggestion: SuggestionHandler | None = None, timeout: float = VIEW_TIMEOUT_S) -> None:
         super().__init__(timeout=timeout)
         self.pages = pages
@@ -65,14 +65,11 @@ class AnswerView(discord.ui.View):
         return bool(self.children)
 
     def _add_paginator(self) -> None:
-        self.prev_button = discord.ui.Button(label="◀ Previous", style=discord.ButtonStyle.secondary,
-                                             custom_id="cb:page:prev", row=0, disabled=True)
-        self.counter = discord.ui.Button(label=f"1/{len(self.pages)}", style=discord.ButtonStyle.secondary,
-                                         custom_id="cb:page:count", row=0, disabled=True)
-        self.next_button = discord.ui.Button(label="Next ▶", style=discord.ButtonStyle.secondary,
-                                             custom_id="cb:page:next", row=0)
-        self.prev_button.callback = self._previous
-        self.next_button.callback = self._next
+        self.prev_button = PageButton(-1, label="◀ Previous", custom_id="cb:page:prev", disabled=True)
+        self.counter: discord.ui.Button[AnswerView] = discord.ui.Button(
+            label=f"1/{len(self.pages)}", style=discord.ButtonStyle.secondary, custom_id="cb:page:count", row=0,
+            disabled=True)
+        self.next_button = PageButton(+1, label="Next ▶", custom_id="cb:page:next")
         for item in (self.prev_button, self.counter, self.next_button):
             self.add_item(item)
 
@@ -82,12 +79,6 @@ class AnswerView(discord.ui.View):
         self.next_button.disabled = self.page == len(self.pages) - 1
         self.counter.label = f"{self.page + 1}/{len(self.pages)}"
         await interaction.response.edit_message(embed=self.pages[self.page], view=self)
-
-    async def _previous(self, interaction: discord.Interaction) -> None:
-        await self._turn(interaction, -1)
-
-    async def _next(self, interaction: discord.Interaction) -> None:
-        await self._turn(interaction, +1)
 
     async def on_timeout(self) -> None:
         # Leave the answer, drop the dead buttons, so nobody clicks into "interaction failed".
@@ -104,6 +95,19 @@ class AnswerView(discord.ui.View):
         from bot.tree import report_error
 
         await report_error(interaction, error, where=f"button {getattr(item, 'custom_id', item)!r}")
+
+
+class PageButton(discord.ui.Button["AnswerView"]):
+    """◀ Previous or Next ▶: turns the answer's page by ``step``."""
+
+    def __init__(self, step: int, *, label: str, custom_id: str, disabled: bool = False) -> None:
+        super().__init__(label=label, style=discord.ButtonStyle.secondary, custom_id=custom_id, row=0,
+                         disabled=disabled)
+        self.step = step
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        assert self.view is not None
+        await self.view._turn(interaction, self.step)
 
 
 class MoreButton(discord.ui.Button["AnswerView"]):
