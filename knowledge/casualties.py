@@ -41,7 +41,7 @@ class CasualtyAnswers(Handler):
             pool = [c for cid in conflict_ids for c in e.casualties_by.get(cid, [])]
         else:
             main = max(e.casualties_by, key=lambda k: len(e.casualties_by[k]), default=None)
-            pool = list(e.casualties_by.get(main, []))
+            pool = list(e.casualties_by[main]) if main is not None else []
         sides = self.look.casualty_sides
         side_ids = {self._side_of(i, sides) for i in side_ids}
         wanted_sides = side_ids & sides

@@ -230,7 +230,7 @@ def unique(items: Iterable[_Item]) -> list:
     return list(seen.values())
 
 
-KIND_OF = {
+KIND_OF: dict[type[_Item], AnswerKind] = {
     Casualty: "casualties",
     Quote: "quote",
     Response: "response",

@@ -88,7 +88,7 @@ class _Vocabulary:
         scored: list[tuple[int, str]] = []
         for first in dict.fromkeys(token[:2]):
             words, lengths = self._words.get(first), self._lengths.get(first)
-            if not words:
+            if not words or lengths is None:
                 continue
             lo = bisect_left(lengths, len(token) - limit)
             hi = bisect_right(lengths, len(token) + limit)

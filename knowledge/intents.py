@@ -22,6 +22,7 @@ from knowledge.models import (
     Conflict,
     Entity,
     Place,
+    QAPair,
 )
 from knowledge.quotes import QuoteAnswers
 from knowledge.retrieval import ANSWER_AT, SUGGEST_AT, Scored, Term, names_something
@@ -106,6 +107,7 @@ class IntentHandlers(Handler):
         if best is None:
             return None
         qa = self.kb.items[best[2]]
+        assert isinstance(qa, QAPair)  # the index holds Q&A ids only
         return self.c.answer(q.text, "qa", [(qa.answer, [qa])], best[1] / 100)
 
     def _author(self, q: Question) -> Answer | None:
@@ -248,7 +250,7 @@ class IntentHandlers(Handler):
             else None
         )
         hits = self.r.search(terms, limit=4, kinds=kinds)
-        if kinds and _PERSON_WORDS & set(analyse(target)):  # "who is freedonia's defence minister"
+        if kinds and target and _PERSON_WORDS & set(analyse(target)):  # "who is freedonia's defence minister"
             hits = [h for h in hits if getattr(h.item, "kind", "") == "person"]
         if dates := DATE.findall(q.low):  # month names are spelt out by rewrite_phrases
             # "what happened on 14 September": the answer must be of that day

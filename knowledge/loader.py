@@ -63,6 +63,8 @@ class KnowledgeBase:
     file_items: dict[str, tuple[str, ...]] = field(default_factory=dict)
     inputs_digest: str = ""
     story: Story = field(default_factory=Story)
+    # the items by kind, grouped once in __post_init__ (not a constructor argument)
+    _by_kind: dict[type, list] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_kind: dict[type, list] = {model: [] for model in KIND_OF_TABLE.values()}
@@ -72,7 +74,7 @@ class KnowledgeBase:
 
     def of(self, kind: type[_Item]) -> list:
         """The items of one kind, in file order (a shared list: do not mutate)."""
-        return self._by_kind.get(kind, [])  # type: ignore[attr-defined]
+        return self._by_kind.get(kind, [])
 
     @property
     def entities(self) -> list[Entity]:
@@ -355,7 +357,10 @@ def load_knowledge(
     if sources_raw is not None:
         digest.update(sources_raw)
     inputs_digest = digest.hexdigest()  # corpus and sources so far
-    reusable = previous is not None and not problems and previous.inputs_digest == inputs_digest
+    # the previous load, when its corpus and sources are the ones read now
+    reusable = (
+        previous if previous is not None and not problems and previous.inputs_digest == inputs_digest else None
+    )
     file_digests: dict[str, str] = {}
     file_items: dict[str, tuple[str, ...]] = {}
     checked: set[str] = set()  # ids whose evidence a previous load already verified
@@ -366,16 +371,16 @@ def load_knowledge(
         if raw is None:
             continue
         file_digest = hashlib.sha256(raw).hexdigest()
-        if reusable and previous.file_digests.get(rel) == file_digest:  # type: ignore[union-attr]
+        if reusable is not None and reusable.file_digests.get(rel) == file_digest:
             digest.update(rel.encode() + b"\0" + raw)
             file_digests[rel] = file_digest
-            file_items[rel] = previous.file_items[rel]  # type: ignore[union-attr]
-            files[rel] = previous.files.get(rel, "")  # type: ignore[union-attr]
+            file_items[rel] = reusable.file_items[rel]
+            files[rel] = reusable.files.get(rel, "")
             for iid in file_items[rel]:
                 if iid in items:
                     problems.append(Problem(rel, iid, f"duplicate id (also in {origin[iid]})"))
                     continue
-                items[iid] = previous.items[iid]  # type: ignore[union-attr]
+                items[iid] = reusable.items[iid]
                 origin[iid] = rel
                 checked.add(iid)
             continue
@@ -398,11 +403,11 @@ def load_knowledge(
                 problems.append(Problem(rel, None, f"{table} must be an array of tables ([[{table}]])"))
                 continue
             for raw in rows:
-                iid = raw.get("id") if isinstance(raw, dict) else None
+                raw_id = raw.get("id") if isinstance(raw, dict) else None
                 try:
                     item = model.model_validate(raw)
                 except ValidationError as exc:
-                    problems.extend(_schema_problems(rel, iid, exc))
+                    problems.extend(_schema_problems(rel, raw_id, exc))
                     continue
                 if item.id in items:
                     problems.append(Problem(rel, item.id, f"duplicate id (also in {origin[item.id]})"))

@@ -79,20 +79,20 @@ class Lookups:
                 self.events_by_place[p].append(e)
         self.background_by: dict[str, list[Background]] = defaultdict(list)
         for b in kb.background:
-            for e in b.entities:
-                self.background_by[e].append(b)
+            for eid in b.entities:
+                self.background_by[eid].append(b)
         # curated Q&A wordings, searched through an index so the cost stays flat as they grow
         if previous is not None and _same_objects(previous.kb.qa, kb.qa):
-            self.qa_index = previous.qa_index
+            self.qa_index: FuzzyIndex = previous.qa_index
         else:
             self.qa_index = FuzzyIndex((qa.id, text) for qa in kb.qa for text in [qa.question, *qa.paraphrases])
         self.casualty_sides = {c.side for c in kb.casualties if c.side}
         self.conflict_order = {cid: n for n, cid in enumerate(dict.fromkeys(c.conflict for c in kb.casualties))}
         self.persons_by: dict[str, list[Entity]] = defaultdict(list)
-        for e in kb.entities:
-            if e.kind == "person" and e.role:
-                for key in {e.id} | self.ancestors(e.id):
-                    self.persons_by[key].append(e)
+        for person in kb.entities:
+            if person.kind == "person" and person.role:
+                for key in {person.id} | self.ancestors(person.id):
+                    self.persons_by[key].append(person)
         # "according to <outlet>": outlet words -> the sources they name
         self.outlet_words: dict[str, set[str]] = defaultdict(set)
         for src in kb.sources.values():
@@ -111,8 +111,9 @@ class Lookups:
             speaker = self.kb.items.get(q.speaker)
             if isinstance(speaker, Entity):
                 keys |= {speaker.part_of, speaker.country}
-            for k in keys - {None}:
-                out[k].append(q)
+            for k in keys:
+                if k is not None:
+                    out[k].append(q)
         return out
 
     def _build_conflict_hints(self) -> dict[str, str]:

@@ -36,7 +36,10 @@ class QuoteAnswers(Handler):
                 [h.item for h in hits if h.coverage >= SUGGEST_AT],
             )
         return self.quote_answer(
-            question, [h.item for h in good], who_asked=True, confidence=good[0].coverage
+            question,
+            [h.item for h in good if isinstance(h.item, Quote)],  # all are: the search asked for quotes
+            who_asked=True,
+            confidence=good[0].coverage,
         )
 
     def quote_answer(

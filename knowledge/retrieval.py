@@ -186,11 +186,11 @@ class ItemRetriever:
             seen.add(alts)
             w = max((self.idf.get(a, 0.0) for a in alts), default=0.0)
             out.append(Term(alts, w if w else self.unknown_weight, bool(w), m.text))
-        extra_concepts = list(extra_concepts)
-        replaced = {w for c in extra_concepts for w in CONCEPT_TRIGGERS.get(c, ())}
+        concepts = list(extra_concepts)
+        replaced = {w for c in concepts for w in CONCEPT_TRIGGERS.get(c, ())}
         # a misspelt question word ("acording", "happend") is dropped before stemming hides its spelling
         words = [w for w in prepare(outside) if w in self.idf or not _near_stopword(w)]
-        for tok in analyse_tokens(words) + extra_concepts:
+        for tok in analyse_tokens(words) + concepts:
             if (drop_quantity and tok in QUANTITY) or tok in replaced:
                 continue
             if (tok,) in seen:

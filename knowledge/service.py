@@ -702,7 +702,7 @@ class KnowledgeService:
                              counts=current.counts() if current else {}, needs_confirmation=True, file=filename,
                              problems=[Problem(filename, None, reason)], **diff)
 
-    def _swap(self, action: str, who: str, kb: KnowledgeBase, engine: AnswerEngine, diff: dict) -> ReloadOutcome:
+    def _swap(self, action: Action, who: str, kb: KnowledgeBase, engine: AnswerEngine, diff: dict) -> ReloadOutcome:
         replaced = self._engine
         old = replaced.kb if replaced else None
         self._engine = engine  # one reference assignment: readers see the old engine or the new one
@@ -714,14 +714,14 @@ class KnowledgeService:
         gc.freeze()
         log.info("%s by %s: knowledge base %s -> %s %s", action, who, old.version if old else None,
                  kb.version, kb.counts())
-        return ReloadOutcome(ok=True, action=action, who=who, version=kb.version,  # type: ignore[arg-type]
+        return ReloadOutcome(ok=True, action=action, who=who, version=kb.version,
                              previous_version=old.version if old else None, counts=kb.counts(), **diff)
 
-    def _refusal(self, action: str, who: str, problems: list[Problem]) -> ReloadOutcome:
+    def _refusal(self, action: Action, who: str, problems: list[Problem]) -> ReloadOutcome:
         current = self._engine.kb if self._engine else None
         log.warning("%s by %s refused: %d problem(s); still serving %s", action, who, len(problems),
                     current.version if current else "nothing")
-        return ReloadOutcome(ok=False, action=action, who=who,  # type: ignore[arg-type]
+        return ReloadOutcome(ok=False, action=action, who=who,
                              version=current.version if current else None,
                              counts=current.counts() if current else {}, problems=list(problems))
 

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import wraps
 from pathlib import Path
-from typing import Any, Concatenate, Literal, ParamSpec, Protocol, TypeVar
+from typing import Any, Concatenate, Literal, ParamSpec, Protocol, TypedDict, TypeVar, Unpack
 from urllib.parse import urlsplit, urlunsplit
 
 import aiosqlite
@@ -107,6 +107,16 @@ BATCH_MAX = 500
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+class StoreOptions(TypedDict, total=False):
+    """What ``Store.open`` passes on to the store (see ``Store.__init__``)."""
+
+    queue_size: int
+    flush_timeout: float
+    read_timeout: float
+    retry_max: float
+
 
 RecordKind = Literal["question", "feedback", "reload"]
 # Columns in the order every repository takes them (values as Python objects: datetimes, bools).
@@ -252,7 +262,7 @@ def redact_url(url: str) -> str:
 
 
 def describe_target(target: str | Path) -> str:
-    return redact_url(target) if is_postgres_url(target) else str(sqlite_path(target))
+    return redact_url(str(target)) if is_postgres_url(target) else str(sqlite_path(target))
 
 
 def normalise_question(text: str) -> str:
@@ -357,7 +367,7 @@ class Store:
     # --- opening and closing ------------------------------------------------------------
 
     @classmethod
-    async def open(cls, target: str | Path, *, retry: bool = False, **options: float | int) -> Store:
+    async def open(cls, target: str | Path, *, retry: bool = False, **options: Unpack[StoreOptions]) -> Store:
         """Open the database at ``target``: a SQLite file path (created if missing), or a ``postgresql://``
         URL. The schema is created only in an empty database and migrated only from an older version of ours.
 
@@ -373,7 +383,7 @@ class Store:
             repo = PostgresRepository(str(target))
         else:
             repo = SqliteRepository(None, sqlite_path(target))
-        store = cls(repo=repo, **options)  # type: ignore[arg-type]
+        store = cls(repo=repo, **options)
         try:
             await store._connect()
         except ForeignDatabase:

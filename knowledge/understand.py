@@ -7,6 +7,7 @@ wording of particular questions; names come from the curated aliases.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from knowledge.analysis import QUANTITY, analyse, canon, question_concepts, rewrite_phrases
@@ -127,7 +128,7 @@ class Question:
     def ids(self) -> set[str]:
         return {i for m in self.mentions for i in m.ids}
 
-    def content_tokens(self, drop: set[str] = frozenset()) -> list[str]:
+    def content_tokens(self, drop: AbstractSet[str] = frozenset()) -> list[str]:
         """Canonical tokens outside the names mentioned, without quantity filler."""
         return [t for t in self.tokens if t not in drop and t not in QUANTITY]
 

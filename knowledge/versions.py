@@ -58,6 +58,7 @@ class VersionAnswers(Handler):
 
     def versions_of(self, item: _Item) -> list[_Item]:
         """The items that tell the same fact differently: the item itself first."""
+        same: list[_Item]
         match item:
             case Casualty():
                 same = [
