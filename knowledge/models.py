@@ -6,6 +6,8 @@ carries evidence: verbatim passages of a source article.
 
 from __future__ import annotations
 
+import datetime
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -24,6 +26,19 @@ class Evidence(_Strict):
     quote: str = Field(min_length=8)
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def real_date(value: str | None) -> str | None:
+    """Dates are free text ("late 1980s", "2022-09"), but one written as YYYY-MM-DD must exist."""
+    if value is not None and _ISO_DATE.fullmatch(value.strip()):
+        try:
+            datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a real date") from None
+    return value
+
+
 class Source(_Strict):
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     label: str = Field(min_length=1, description="short display label")
@@ -32,6 +47,8 @@ class Source(_Strict):
     author: str | None = None
     date: str | None = None
     url: str | None = None
+
+    _date = field_validator("date")(real_date)
 
 
 class Story(_Strict):
@@ -94,7 +111,7 @@ class Casualty(_Item):
     side: ItemId | None = Field(default=None, description="whose losses; None when both sides together")
     subject: str = Field(description="who: soldiers, servicemen, troops, people...")
     outcome: Outcome
-    figure: int | None = None
+    figure: int | None = Field(default=None, ge=0, description="a count: never negative")
     figure_text: str = Field(description="the figure as stated in the articles")
     qualifier: Qualifier = "exact"
     reported_by: ItemId | None = None
@@ -131,6 +148,7 @@ class Background(_Item):
 class Event(_Item):
     summary: str
     date: str | None = None
+    _date = field_validator("date")(real_date)
     time: str | None = None
     according_to: ItemId | None = None
     places: list[ItemId] = []
