@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
-from typing import Literal, ParamSpec
+from typing import Concatenate, Literal, ParamSpec
 
 from rapidfuzz import fuzz, process, utils
 
@@ -82,7 +82,7 @@ def _headlines(item: _Item) -> list[str]:
     return [getattr(item, "summary", "")]
 
 
-def _search_text(kb: KnowledgeBase, item: _Item) -> tuple[str, list[str]]:
+def _search_text(kb: KnowledgeBase, item: _Item) -> tuple[str, list[str | None]]:
     """The text an item is found by, and the ids it refers to."""
     ev = " ".join(e.quote for e in item.evidence)
 
@@ -155,17 +155,19 @@ def as_name(text: str) -> str:
     return text[:1].upper() + text[1:] if text.isalpha() and text.islower() else text
 
 
-def _presented(method: Callable[P, Answer]) -> Callable[P, Answer]:
+def _presented(
+    method: Callable[Concatenate[AnswerEngine, P], Answer],
+) -> Callable[Concatenate[AnswerEngine, P], Answer]:
     """A command's answer as shown (knowledge.presentation): the brief, or a listing's entries."""
 
     @wraps(method)
-    def inner(*args: P.args, **kwargs: P.kwargs) -> Answer:
+    def inner(engine: AnswerEngine, /, *args: P.args, **kwargs: P.kwargs) -> Answer:
         # the engine never changes, so a command asked again (/timeline is) is not composed again
-        engine, key = args[0], (method.__name__, args[1:], tuple(sorted(kwargs.items())))
-        memo: OrderedDict = engine._command_answers  # type: ignore[attr-defined]
+        key = (method.__name__, args, tuple(sorted(kwargs.items())))
+        memo = engine._command_answers
         cached = memo.get(key)
         if cached is None:
-            answer = method(*args, **kwargs)
+            answer = method(engine, *args, **kwargs)
             cached = memo[key] = present(answer, listing=answer.listing)
             if len(memo) > ANSWER_MEMO:
                 memo.popitem(last=False)
@@ -201,26 +203,29 @@ class AnswerEngine:
         with the question handlers alone (what the decision is fitted against)."""
         self.kb = kb
         self.compose = Composer(kb)
-        named = [*kb.entities, *kb.places, *kb.conflicts]
+        named: list[Entity | Place | Conflict] = [*kb.entities, *kb.places, *kb.conflicts]
         country_like = frozenset(
             e.id for e in named if isinstance(e, Place) or getattr(e, "kind", "") == "country"
         )
         # item analysis depends on the names (aliases, roles) it resolves: reuse it only if those are the same
         self.names_signature = tuple(named)
-        same_names = previous is not None and previous.names_signature == self.names_signature
-        if same_names:
-            self.names = previous.names
+        same_names = (
+            previous if previous is not None and previous.names_signature == self.names_signature else None
+        )  # the previous engine, when it resolved the same names
+        self.names: NameResolver
+        if same_names is not None:
+            self.names = same_names.names
         else:
             self.names = NameResolver({e.id: [e.name, *e.aliases] for e in named}, country_like)
-        reuse = previous.retriever if same_names else None
-        self.retriever = ItemRetriever(
+        reuse = same_names.retriever if same_names is not None else None
+        self.retriever: ItemRetriever = ItemRetriever(
             kb.items.values(),
             lambda it: (*_search_text(kb, it), _headlines(it)),
             self.names,
             {p.id: p for p in kb.places},
             reuse,
         )
-        self.lookups = Lookups(kb, previous.lookups if previous is not None else None)
+        self.lookups: Lookups = Lookups(kb, previous.lookups if previous is not None else None)
         self._choices: dict[str, list[Choice]] = {}
         self.overviews = Overviews(kb, self.compose)
         self.intents = IntentHandlers(
@@ -357,9 +362,7 @@ class AnswerEngine:
         answer = self.intents.casualties.answer(label, side_ids, conflict_ids, outcomes=None)
         if not conflict and answer.answered:
             # the overview shows the main conflict; name the others rather than flood the reply
-            shown = {
-                self.kb.items[i].conflict for i in answer.items if isinstance(self.kb.items[i], Casualty)
-            }
+            shown = {it.conflict for it in (self.kb.items[i] for i in answer.items) if isinstance(it, Casualty)}
             others = [c.name for c in self.kb.conflicts if self.lookups.casualties_by.get(c.id) and c.id not in shown]
             if others:
                 note = "Figures are also given for: " + "; ".join(others) + " (choose a conflict)."

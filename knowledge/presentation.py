@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 from knowledge.models import Answer, Citation
 
@@ -135,7 +136,7 @@ def _balance_quotes(text: str) -> str:
     return text
 
 
-def _without_parentheticals(text: str, limit: int, keep: set[str] = frozenset()) -> str:
+def _without_parentheticals(text: str, limit: int, keep: AbstractSet[str] = frozenset()) -> str:
     """Drop bracketed asides, longest first, until the text fits ``limit``; an aside carrying a word of
     ``keep`` stays."""
     while len(text) > limit:
@@ -160,7 +161,7 @@ def shorten(text: str, limit: int) -> str:
     return _balance_quotes(window.rstrip() + "\u2026")
 
 
-def lead(text: str, keep: set[str] = frozenset(), best: int = 0) -> str:
+def lead(text: str, keep: AbstractSet[str] = frozenset(), best: int = 0) -> str:
     """A paragraph's sentence ``best`` (after its first sentence, for context, where both fit), plus up to
     two more while the whole stays short. A sentence too short to say anything by itself ("Not fully.",
     "Yes.") takes the next one with it. Bracketed asides go first when a sentence is long, except those

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, overload
 
 from knowledge.analysis import STOP, analyse, canon
 from knowledge.compose import KIND_OF, unique
@@ -23,7 +23,13 @@ _LEADER_WORDS = frozenset(
 class QuoteAnswers(Handler):
     """Answers from the quotation store, for /who-said and for free-text questions."""
 
+    @overload
+    def who_said(self, question: str, words: str, *, strict: Literal[False] = False) -> Answer: ...
+    @overload
+    def who_said(self, question: str, words: str, *, strict: bool) -> Answer | None: ...
+
     def who_said(self, question: str, words: str, *, strict: bool = False) -> Answer | None:
+        """Who said ``words``; ``strict``: None rather than a refusal when no quotation has them."""
         terms = self.r.terms(words)
         hits = self.r.search(terms, kinds=(Quote,), limit=3, candidates=50)
         good = [h for h in hits if h.coverage >= ANSWER_AT and h.coverage >= hits[0].coverage - 0.1]

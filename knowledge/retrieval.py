@@ -87,7 +87,7 @@ class ItemRetriever:
     def __init__(
         self,
         items: Iterable[_Item],
-        describe: Callable[[_Item], tuple[str, Iterable[str], list[str]]],
+        describe: Callable[[_Item], tuple[str, Iterable[str | None], list[str]]],
         names: NameResolver,
         places: dict[str, _Item],
         reuse: ItemRetriever | None = None,
@@ -130,7 +130,7 @@ class ItemRetriever:
             toks |= {id_token(r) for r in refs if r}
             found = {i for m in names.find_tokens(words, correct=False) for i in m.ids}
             toks |= {id_token(i) for i in found}
-            if any(isinstance(places.get(i), Place) for i in found | set(refs)):
+            if any(isinstance(places.get(i), Place) for i in found | {r for r in refs if r}):
                 toks.add(CONCEPT_PLACE)
             frozen = frozenset(toks)
             self.items[item.id] = item
