@@ -25,6 +25,7 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import BaseModel
 from rapidfuzz import fuzz
 from text_to_num import text2num
 
@@ -342,7 +343,8 @@ class Attributor:
             results.append(self._after(q, e_end, next_start))
         # a later quotation's "X said" in the same sentence names the speaker of earlier ones too
         for i in range(len(quotes) - 2, -1, -1):
-            if results[i] is None and results[i + 1] is not None and results[i + 1][0].how in ("after", "inverted"):
+            later = results[i + 1]
+            if results[i] is None and later is not None and later[0].how in ("after", "inverted"):
                 if sentence_of(quotes[i].start) == sentence_of(quotes[i + 1].start):
                     results[i] = results[i + 1]
         out: list[tuple[Speaker, str]] = []
@@ -415,7 +417,7 @@ _STOP_WORDS = re.compile(r"^(?:in|on|at|during|as|and|or|since|while|although|af
 
 def _following_noun_phrase(t: str, pos: int, end: int) -> str:
     """The words after a number up to a comma, a preposition or a conjunction (at most five)."""
-    words = []
+    words: list[str] = []
     for m in re.finditer(r"[\w'()\[\]-]+|[,;:.!?]", t[pos:end]):
         w = m.group()
         if not w[0].isalnum() and w[0] not in "([" or _STOP_WORDS.match(w) or len(words) >= 5:
@@ -547,7 +549,7 @@ class _Ids:
         return cand
 
 
-def _allowed(model: type, name: str) -> tuple[str, ...]:
+def _allowed(model: type[BaseModel], name: str) -> tuple[str, ...]:
     """The literal values a model's field accepts (so the draft follows the schema it is checked against)."""
     ann = model.model_fields[name].annotation
     for arg in (ann, *typing.get_args(ann)):
@@ -647,7 +649,7 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
                 cue = "said"
             who = index.items[sid].name if sid in index.items else new_entities.get(
                 next((k for k, v in new_entities.items() if v["id"] == sid), ""), {}).get("name", sid)
-            item = {
+            item: dict[str, typing.Any] = {
                 "id": ids.new(f"quote-{sid}-{_slug(q.text)}"),
                 "speaker": sid,
                 "on_behalf_of": on_behalf(sid) if sid in index.items else None,
@@ -709,8 +711,8 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
                 qualifier = f.qualifier if (not qualifiers or f.qualifier in qualifiers) else "unspecified"
                 subject = f.subject or last_subject or "people"
                 last_subject = subject
-                key = (f.number, qualifier, subject.lower(), outcome, side, reporter)
-                if key in seen_cas:
+                cas_key = (f.number, qualifier, subject.lower(), outcome, side, reporter)
+                if cas_key in seen_cas:
                     continue
                 who = index.items[reporter].name if reporter in index.items else "The article"
                 item = {
@@ -727,7 +729,7 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
                     "summary": f"{who}: {f.figure_text} {subject} {f.outcome} (\"{re.sub(chr(92) + 's+', ' ', phrase)}\").",
                     "evidence": ev(s_start, s_end),
                 }
-                seen_cas[key] = item
+                seen_cas[cas_key] = item
                 casualty_items.append(item)
 
     # dated sentences
@@ -759,19 +761,19 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
     known = {norm(fold_quotes_space(s)).lower() for it in [*entities, *places] for s in [it.name, *it.aliases]}
     place_items: list[dict] = []
     seen_places: set[str] = set()
-    for m in re.finditer(r"\b(towns?|cit(?:y|ies)|villages?|districts?|regions?|provinces?|states?|countries)\s+"
-                         r"(?:of|such as|including|like|near)\s+((?:[A-Z][\w'-]+(?:,\s*|\s+and\s+|\s+)?)+)", t):
-        noun = m.group(1).lower()
+    for pm in re.finditer(r"\b(towns?|cit(?:y|ies)|villages?|districts?|regions?|provinces?|states?|countries)\s+"
+                          r"(?:of|such as|including|like|near)\s+((?:[A-Z][\w'-]+(?:,\s*|\s+and\s+|\s+)?)+)", t):
+        noun = pm.group(1).lower()
         kind = {"cities": "city", "countries": "country"}.get(noun, noun.rstrip("s"))
         if place_kinds and kind not in place_kinds:
             kind = "town" if "town" in place_kinds else place_kinds[0]
-        for name in re.split(r",\s*|\s+and\s+", m.group(2)):
+        for name in re.split(r",\s*|\s+and\s+", pm.group(2)):
             name = name.strip()
             if not name or not name[0].isupper() or name.lower() in known or name.lower() in seen_places:
                 continue
             seen_places.add(name.lower())
             s_start, s_end = next(((a, b) for pa, pb in paragraphs(text) for a, b in sentences(t, pa, pb)
-                                   if a <= m.start() <= b), (m.start(), m.end()))
+                                   if a <= pm.start() <= b), (pm.start(), pm.end()))
             place_items.append({"id": ids.new(_slug(name, 3)), "name": name, "kind": kind,
                                 "description": f"Drafted: one of the {noun} the article names.",
                                 "evidence": ev(s_start, s_end)})
@@ -780,7 +782,7 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
     used: dict[str, set[str]] = {}
     for m in index.mentions(t):
         used.setdefault(m.ref, set()).add(m.spelling)
-    alias_words = {}
+    alias_words: dict[str, str] = {}
     for it in [*entities, *places]:
         for s in [it.name, *it.aliases]:
             for w in re.findall(r"[A-Z][\w'-]{4,}", norm(s)):
@@ -861,7 +863,7 @@ def _toml_value(v) -> str:
 
 def to_toml(draft: Draft) -> str:
     src = draft.source
-    counts = {}
+    counts: dict[str, int] = {}
     for table, _ in draft.items:
         counts[table] = counts.get(table, 0) + 1
     lines = [
