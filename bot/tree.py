@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -65,8 +66,8 @@ async def report_error(interaction: discord.Interaction, error: Exception, *, wh
 class CitedCommandTree(app_commands.CommandTree):
     """The tree, with every slash command paced by an Admission (see bot/admission.py)."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # CommandTree's own arguments, passed on
+        super().__init__(*args, **kwargs)
         self.admission = Admission()
 
     def _from_interaction(self, interaction: discord.Interaction) -> None:
