@@ -94,6 +94,8 @@ class Admission:
         self._acks_idle = asyncio.Event()
         self._acks_idle.set()
         self._gc_resume: asyncio.TimerHandle | None = None
+        self._gc_paused_at = 0.0
+        self._gc_next_pause = 0.0  # no new pause before this (loop time)
 
     # -- ages ------------------------------------------------------------------------------------
 
@@ -204,6 +206,8 @@ class Admission:
             # its user sees "thinking…" already; the acknowledgements still being sent can't wait
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._acks_idle.wait(), ACKS_FIRST_MAX_S)
+            if ticket is self.serving:
+                self._started_at = self._now()  # the service time measured is the answer's own
         return True
 
     def _settle(self, ticket: Ticket) -> None:
@@ -220,14 +224,20 @@ class Admission:
             return
         self._acks_idle.clear()
         if self._acks_outstanding >= GC_PAUSE_AT and self._gc_resume is None and gc.isenabled():
+            loop = asyncio.get_running_loop()
+            if loop.time() < self._gc_next_pause:
+                return  # sustained overload: the collector runs between pauses, at least as long as one
             gc.disable()
             self.stats.gc_pauses += 1
-            self._gc_resume = asyncio.get_running_loop().call_later(GC_PAUSE_MAX_S, self._resume_gc)
+            self._gc_paused_at = loop.time()
+            self._gc_resume = loop.call_later(GC_PAUSE_MAX_S, self._resume_gc)
 
     def _resume_gc(self) -> None:
         if self._gc_resume is not None:
             self._gc_resume.cancel()
             self._gc_resume = None
+            now = asyncio.get_running_loop().time()
+            self._gc_next_pause = now + (now - self._gc_paused_at)
             gc.enable()
 
     async def _defer(self, ticket: Ticket) -> None:
