@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test postgres lint typecheck check eval bench bench-discord clean lock fit
+.PHONY: run test postgres lint format typecheck check eval bench bench-discord clean lock fit
 
 # Installs exactly what requirements.lock pins (every package, the model packages included), then the
 # project itself; `make lock` refreshes the lock from pyproject.toml's ranges.
@@ -32,6 +32,7 @@ run: $(STAMP)
 test: $(STAMP) postgres
 	$(PY) -m mypy
 	$(PY) -m ruff check bot knowledge commands tests
+	$(PY) -m ruff format --check bot knowledge commands tests
 	$(PY) -m pytest
 
 # PostgreSQL's server programs, for the tests that start a throwaway server (installed when missing)
@@ -40,6 +41,11 @@ postgres:
 
 lint: $(STAMP)
 	$(PY) -m ruff check bot knowledge commands tests
+	$(PY) -m ruff format --check bot knowledge commands tests
+
+# rewrite the code in the formatter's style (what `make test` checks)
+format: $(STAMP)
+	$(PY) -m ruff format bot knowledge commands tests
 
 # mypy over bot/, commands/ and knowledge/ ([tool.mypy] in pyproject.toml)
 typecheck: $(STAMP)

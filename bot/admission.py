@@ -35,17 +35,17 @@ import discord
 
 log = logging.getLogger(__name__)
 
-DEADLINE_S = 3.0         # Discord's window for the first response
-DEFER_AT_S = 1.5         # a queued interaction not answered by this age is deferred
-EARLY_DEFER_S = 0.75     # expected age at its turn beyond which an interaction is deferred at once
-EXPIRED_AT_S = 2.9       # unacknowledged and this old: too late to respond, not rendered
-SERVICE_GUESS_S = 0.02   # the expected time to answer one queued interaction before any was measured
-UNQUEUED = frozenset({"kb"})        # moderator commands: run at once (reloads are long), deferred if busy
+DEADLINE_S = 3.0  # Discord's window for the first response
+DEFER_AT_S = 1.5  # a queued interaction not answered by this age is deferred
+EARLY_DEFER_S = 0.75  # expected age at its turn beyond which an interaction is deferred at once
+EXPIRED_AT_S = 2.9  # unacknowledged and this old: too late to respond, not rendered
+SERVICE_GUESS_S = 0.02  # the expected time to answer one queued interaction before any was measured
+UNQUEUED = frozenset({"kb"})  # moderator commands: run at once (reloads are long), deferred if busy
 PRIVATE = frozenset({"kb", "help"})  # commands whose answer (hence whose deferral) is ephemeral
-LAG_WINDOW = 2000        # interactions over which the smallest creation-to-parse lag is taken
-ACKS_FIRST_MAX_S = 2.0   # the longest a deferred answer waits for acknowledgements still being sent
-GC_PAUSE_AT = 20         # acknowledgements outstanding at once from which the cyclic collector waits
-GC_PAUSE_MAX_S = 3.0     # ... for at most this long
+LAG_WINDOW = 2000  # interactions over which the smallest creation-to-parse lag is taken
+ACKS_FIRST_MAX_S = 2.0  # the longest a deferred answer waits for acknowledgements still being sent
+GC_PAUSE_AT = 20  # acknowledgements outstanding at once from which the cyclic collector waits
+GC_PAUSE_MAX_S = 3.0  # ... for at most this long
 
 
 @dataclass
@@ -53,13 +53,13 @@ class Ticket:
     """One application-command interaction from its parse to its answer."""
 
     interaction: discord.Interaction
-    received: float          # loop time when parsed
-    lag: float               # seconds it was already old when parsed (snowflake, corrected)
+    received: float  # loop time when parsed
+    lag: float  # seconds it was already old when parsed (snowflake, corrected)
     queued: bool
     private: bool
     turn: asyncio.Future[None]
-    number: int = 0          # its place among every queued interaction so far
-    settled: bool = False    # acknowledged, or waiting its turn with time to spare
+    number: int = 0  # its place among every queued interaction so far
+    settled: bool = False  # acknowledged, or waiting its turn with time to spare
     deferred: bool = False
     expired: bool = False
 
@@ -67,9 +67,9 @@ class Ticket:
 @dataclass
 class AdmissionStats:
     received: int = 0
-    direct: int = 0           # answered without a deferral
-    deferred: int = 0         # deferred first, answered by a follow-up
-    expired: int = 0          # too old to respond to when reached: logged, not rendered
+    direct: int = 0  # answered without a deferral
+    deferred: int = 0  # deferred first, answered by a follow-up
+    expired: int = 0  # too old to respond to when reached: logged, not rendered
     longest_line: int = 0
     gc_pauses: int = 0
     service_s: float = SERVICE_GUESS_S  # moving average of one queued answer's time
@@ -85,8 +85,8 @@ class Admission:
         self.stats = AdmissionStats()
         self._started_at: float | None = None
         self._smallest_lags: collections.deque[tuple[int, float]] = collections.deque()
-        self._arrivals = 0   # queued interactions that ever arrived
-        self._turns = 0      # queued interactions that got (or gave up) their turn
+        self._arrivals = 0  # queued interactions that ever arrived
+        self._turns = 0  # queued interactions that got (or gave up) their turn
         # Acknowledgements come first: while any is outstanding, deferred answers wait (ACKS_FIRST_MAX_S)
         # and, in a burst, so does the cyclic garbage collector, whose full collections of a heap full
         # of fresh interactions stall the loop for a large part of the 3 seconds (GC_PAUSE_MAX_S).
@@ -141,8 +141,14 @@ class Admission:
         data: Mapping[str, Any] = interaction.data or {}
         name = data.get("name", "")
         loop = asyncio.get_running_loop()
-        ticket = Ticket(interaction=interaction, received=loop.time(), lag=self._lag_at_parse(interaction),
-                        queued=name not in UNQUEUED, private=name in PRIVATE, turn=loop.create_future())
+        ticket = Ticket(
+            interaction=interaction,
+            received=loop.time(),
+            lag=self._lag_at_parse(interaction),
+            queued=name not in UNQUEUED,
+            private=name in PRIVATE,
+            turn=loop.create_future(),
+        )
         self.tickets[interaction.id] = ticket
         self.stats.received += 1
         self._ack_work(+1)
@@ -270,8 +276,14 @@ class Admission:
         ticket.expired = True
         self.stats.expired += 1
         interaction = ticket.interaction
-        log.warning("interaction %s (%s from user %s, %.1f s old) passed its deadline %s; not answered",
-                    interaction.id, describe(interaction), interaction.user.id, self.age(interaction), when)
+        log.warning(
+            "interaction %s (%s from user %s, %.1f s old) passed its deadline %s; not answered",
+            interaction.id,
+            describe(interaction),
+            interaction.user.id,
+            self.age(interaction),
+            when,
+        )
 
     def done(self, interaction: discord.Interaction) -> None:
         """The interaction's command finished (answered, refused or failed): the next one's turn."""
@@ -295,9 +307,16 @@ class Admission:
 
     def snapshot(self) -> dict[str, Any]:
         s = self.stats
-        return {"received": s.received, "direct": s.direct, "deferred": s.deferred, "expired": s.expired,
-                "waiting": len(self.line), "longest_line": s.longest_line,
-                "service_ms": round(s.service_s * 1000, 1), "gc_pauses": s.gc_pauses}
+        return {
+            "received": s.received,
+            "direct": s.direct,
+            "deferred": s.deferred,
+            "expired": s.expired,
+            "waiting": len(self.line),
+            "longest_line": s.longest_line,
+            "service_ms": round(s.service_s * 1000, 1),
+            "gc_pauses": s.gc_pauses,
+        }
 
 
 def describe(interaction: discord.Interaction) -> str:

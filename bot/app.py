@@ -54,11 +54,18 @@ async def open_store(settings: Settings) -> Store | None:
     try:
         # retry: a database locked by another process, in a folder not there yet, or a server not answering
         # yet, is opened later
-        return await Store.open(settings.database, retry=True, queue_size=settings.store_queue_size,
-                                flush_timeout=settings.shutdown_grace_seconds)
+        return await Store.open(
+            settings.database,
+            retry=True,
+            queue_size=settings.store_queue_size,
+            flush_timeout=settings.shutdown_grace_seconds,
+        )
     except (StoreError, OSError) as exc:  # not a database of ours: nothing is written to it
-        log.error("database %s refused, running without history, feedback or question log: %s",
-                  describe_target(settings.database), exc)
+        log.error(
+            "database %s refused, running without history, feedback or question log: %s",
+            describe_target(settings.database),
+            exc,
+        )
         return None
 
 
@@ -66,14 +73,21 @@ async def open_store(settings: Settings) -> Store | None:
 async def opened(settings: Settings) -> AsyncIterator[KnowledgeService | None]:
     """The store and the loaded knowledge service, or None (after printing why) when the KB is invalid."""
     store = await open_store(settings)
-    service = KnowledgeService(settings.knowledge_dir, store, max_upload_bytes=settings.max_upload_bytes,
-                               vector_cache=settings.vector_cache, time_limit=settings.kb_time_limit_seconds,
-                               history_versions=settings.kb_history_versions)
+    service = KnowledgeService(
+        settings.knowledge_dir,
+        store,
+        max_upload_bytes=settings.max_upload_bytes,
+        vector_cache=settings.vector_cache,
+        time_limit=settings.kb_time_limit_seconds,
+        history_versions=settings.kb_history_versions,
+    )
     try:
         outcome = await service.reload("startup", action="startup")
         if not outcome.ok:
-            print(f"The knowledge base in {settings.knowledge_dir} is invalid; nothing was loaded:",
-                  file=sys.stderr)
+            print(
+                f"The knowledge base in {settings.knowledge_dir} is invalid; nothing was loaded:",
+                file=sys.stderr,
+            )
             for problem in outcome.problems:
                 print(f"  {problem}", file=sys.stderr)
             yield None
@@ -117,7 +131,10 @@ async def run_discord(settings: Settings) -> int:
             async with bot:
                 await bot.start(token)
         except discord.LoginFailure:
-            print("Discord refused the token (DISCORD_TOKEN): check it in the developer portal.", file=sys.stderr)
+            print(
+                "Discord refused the token (DISCORD_TOKEN): check it in the developer portal.",
+                file=sys.stderr,
+            )
             return 1
         except (aiohttp.ClientConnectionError, OSError) as exc:
             print(f"Could not reach Discord ({type(exc).__name__}): check the network.", file=sys.stderr)

@@ -35,10 +35,18 @@ from knowledge.service import KnowledgeService
 
 DEV_CASES = Path(__file__).resolve().parents[1] / "tests" / "data" / "dev_cases.json"
 GENERIC_QUESTIONS = [  # used when ../shared/eval is not beside the checkout
-    "how many soldiers were killed", "who said the attack was a provocation", "what did the minister say",
-    "when did the fighting start", "where did the shelling happen", "what is the disputed region",
-    "how did the united states respond", "which sources mention a ceasefire", "who is the prime minister",
-    "what is the recipe for banana bread", "how many civilians died", "what did the EU say",
+    "how many soldiers were killed",
+    "who said the attack was a provocation",
+    "what did the minister say",
+    "when did the fighting start",
+    "where did the shelling happen",
+    "what is the disputed region",
+    "how did the united states respond",
+    "which sources mention a ceasefire",
+    "who is the prime minister",
+    "what is the recipe for banana bread",
+    "how many civilians died",
+    "what did the EU say",
 ]
 BASELINE_BUDGET = {1_000: 400, 10_000: 120, 100_000: 40}  # questions through the slow baseline per size
 BURST = 200
@@ -152,8 +160,11 @@ def _retriever_recall(engine: AnswerEngine, questions: list[BenchQuestion]) -> d
     out: dict[str, object] = {}
     for name, pools in ranked.items():
         out[name] = {
-            f"recall@{k}": round(sum(any(q.item in ids[:k] for ids in pool)
-                                     for q, pool in zip(targets, pools, strict=True)) / max(1, len(targets)), 3)
+            f"recall@{k}": round(
+                sum(any(q.item in ids[:k] for ids in pool) for q, pool in zip(targets, pools, strict=True))
+                / max(1, len(targets)),
+                3,
+            )
             for k in (1, 10)
         }
     out["questions"] = len(targets)
@@ -200,8 +211,11 @@ def bench_size(n_items: int, workdir: Path, log) -> dict:
     for kind in ("exact", "paraphrase", "typo", "miss"):
         rows = [(q, a, t) for q, a, t in zip(questions, answers, times, strict=True) if q.kind == kind]
         good = sum((q.item in a.items) if q.item else not a.answered for q, a, _ in rows)
-        by_kind[kind] = {"questions": len(rows), "p50_ms": _ms(percentile([t for *_, t in rows], 50)),
-                         "hit_rate" if kind != "miss" else "abstained": round(good / max(1, len(rows)), 3)}
+        by_kind[kind] = {
+            "questions": len(rows),
+            "p50_ms": _ms(percentile([t for *_, t in rows], 50)),
+            "hit_rate" if kind != "miss" else "abstained": round(good / max(1, len(rows)), 3),
+        }
     answer_of = {q.text: a for q, a in zip(questions, answers, strict=True)}
     recall = _retriever_recall(engine, questions)
 
@@ -209,8 +223,9 @@ def bench_size(n_items: int, workdir: Path, log) -> dict:
     base_times, base_hits, engine_hits_subset = [], [], []
     for q in subset:
         t = time.perf_counter()
-        best = process.extractOne(q.text, synth.texts, scorer=fuzz.WRatio, processor=utils.default_process,
-                                  score_cutoff=0)
+        best = process.extractOne(
+            q.text, synth.texts, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=0
+        )
         base_times.append(time.perf_counter() - t)
         if q.item:
             base_hits.append(best is not None and best[2] == q.item)
@@ -229,21 +244,33 @@ def bench_size(n_items: int, workdir: Path, log) -> dict:
 
     p50, base_p50 = percentile(times, 50), percentile(base_times, 50)
     return {
-        "items": synth.items, "load_s": round(load_s, 3), "load_warm_cache_s": round(warm_s, 3), "rss_mb": rss,
+        "items": synth.items,
+        "load_s": round(load_s, 3),
+        "load_warm_cache_s": round(warm_s, 3),
+        "rss_mb": rss,
         "retrievers": recall,
         "rss_delta_mb": round(rss - rss_before, 1),
-        "p50_ms": _ms(p50), "p99_ms": _ms(percentile(times, 99)), "max_ms": _ms(max(times)),
-        "baseline_p50_ms": _ms(base_p50), "speedup_p50": round(base_p50 / p50, 2),
+        "p50_ms": _ms(p50),
+        "p99_ms": _ms(percentile(times, 99)),
+        "max_ms": _ms(max(times)),
+        "baseline_p50_ms": _ms(base_p50),
+        "speedup_p50": round(base_p50 / p50, 2),
         "hit_rate": round(sum(hits) / max(1, len(hits)), 3),
         "baseline_hit_rate": round(sum(base_hits) / max(1, len(base_hits)), 3),
         "hit_rate_on_baseline_questions": round(sum(engine_hits_subset) / max(1, len(engine_hits_subset)), 3),
-        "reload_max_stall_ms": _ms(max(reload_stall, edit_stall)), "reload_s": round(max(reload_s, edit_s), 3),
-        "reload_unchanged_s": round(reload_s, 3), "reload_unchanged_max_stall_ms": _ms(reload_stall),
-        "reload_one_file_edited_s": round(edit_s, 3), "reload_one_file_edited_max_stall_ms": _ms(edit_stall),
+        "reload_max_stall_ms": _ms(max(reload_stall, edit_stall)),
+        "reload_s": round(max(reload_s, edit_s), 3),
+        "reload_unchanged_s": round(reload_s, 3),
+        "reload_unchanged_max_stall_ms": _ms(reload_stall),
+        "reload_one_file_edited_s": round(edit_s, 3),
+        "reload_one_file_edited_max_stall_ms": _ms(edit_stall),
         "reload_edited_file_items": len(service.engine.kb.file_items.get(edited.name, ())),
-        "burst_max_stall_ms": _ms(burst_stall), "burst_s": round(burst_s, 3),
+        "burst_max_stall_ms": _ms(burst_stall),
+        "burst_s": round(burst_s, 3),
         "burst_all_at_once_max_stall_ms": _ms(at_once_stall),
-        "questions": len(questions), "baseline_questions": len(subset), "by_kind": by_kind,
+        "questions": len(questions),
+        "baseline_questions": len(subset),
+        "by_kind": by_kind,
     }
 
 
@@ -259,9 +286,14 @@ def bench_shipped() -> dict:
     times: list[float] = []
     for _ in range(SHIPPED_ROUNDS):
         times.extend(_latencies(engine, questions)[0])
-    return {"questions": len(questions), "samples": len(times), "question_set": origin,
-            "p50_ms": _ms(percentile(times, 50)), "p99_ms": _ms(percentile(times, 99)),
-            "mean_ms": _ms(statistics.fmean(times))}
+    return {
+        "questions": len(questions),
+        "samples": len(times),
+        "question_set": origin,
+        "p50_ms": _ms(percentile(times, 50)),
+        "p99_ms": _ms(percentile(times, 99)),
+        "mean_ms": _ms(statistics.fmean(times)),
+    }
 
 
 def machine() -> dict:
@@ -273,25 +305,50 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    return {"cpu": model, "cores": os.cpu_count(), "python": platform.python_version(),
-            "platform": platform.platform()}
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
 
 
 def render_table(result: dict) -> str:
-    cols = ["items", "load_s", "load_warm_cache_s", "rss_mb", "p50_ms", "p99_ms", "baseline_p50_ms", "speedup_p50", "hit_rate",
-            "baseline_hit_rate", "reload_max_stall_ms", "burst_max_stall_ms"]
+    cols = [
+        "items",
+        "load_s",
+        "load_warm_cache_s",
+        "rss_mb",
+        "p50_ms",
+        "p99_ms",
+        "baseline_p50_ms",
+        "speedup_p50",
+        "hit_rate",
+        "baseline_hit_rate",
+        "reload_max_stall_ms",
+        "burst_max_stall_ms",
+    ]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     lines += ["| " + " | ".join(str(row[c]) for c in cols) + " |" for row in result["sizes"]]
     for row in result["sizes"]:
         r = row["retrievers"]
-        lines.append(f"{row['items']} items, recall@1/@10 over {r['questions']} questions: " + ", ".join(
-            f"{name} {r[name]['recall@1']}/{r[name]['recall@10']}" for name in ("lexical", "dense", "passage", "union"))
-            + f"; encoding a question p50 {r['encode_p50_ms']} ms, p99 {r['encode_p99_ms']} ms")
+        lines.append(
+            f"{row['items']} items, recall@1/@10 over {r['questions']} questions: "
+            + ", ".join(
+                f"{name} {r[name]['recall@1']}/{r[name]['recall@10']}"
+                for name in ("lexical", "dense", "passage", "union")
+            )
+            + f"; encoding a question p50 {r['encode_p50_ms']} ms, p99 {r['encode_p99_ms']} ms"
+        )
     s = result["shipped"]
     m = result["machine"]
-    lines += ["", f"shipped knowledge base: {s['questions']} questions ({s['question_set']}), "
-              f"p50 {s['p50_ms']} ms, p99 {s['p99_ms']} ms over {s['samples']} answers",
-              f"machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}", ""]
+    lines += [
+        "",
+        f"shipped knowledge base: {s['questions']} questions ({s['question_set']}), "
+        f"p50 {s['p50_ms']} ms, p99 {s['p99_ms']} ms over {s['samples']} answers",
+        f"machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}",
+        "",
+    ]
     lines += [f"note: {n}" for n in result["notes"]]
     return "\n".join(lines)
 
@@ -305,15 +362,19 @@ def run(sizes: list[int], log=lambda line: None) -> dict:
             gc.collect()
     for row in rows:
         if row["baseline_questions"] < row["questions"]:
-            notes.append(f"{row['items']} items: the baseline ran on {row['baseline_questions']} of "
-                         f"{row['questions']} questions (an evenly spread subset; it is slow); "
-                         f"hit_rate_on_baseline_questions compares the engine on that same subset")
+            notes.append(
+                f"{row['items']} items: the baseline ran on {row['baseline_questions']} of "
+                f"{row['questions']} questions (an evenly spread subset; it is slow); "
+                f"hit_rate_on_baseline_questions compares the engine on that same subset"
+            )
     shipped = bench_shipped()
     if not DEV_CASES.is_file():
         notes.append("shipped: ../shared/eval/dev_cases.json not found; used built-in generic questions")
-    notes.append("burst_max_stall_ms: 200 questions arriving one per loop turn (as gateway events do), "
-                 "answered in the answering thread as the bot does; burst_all_at_once_max_stall_ms: all 200 "
-                 "ready in the same turn")
+    notes.append(
+        "burst_max_stall_ms: 200 questions arriving one per loop turn (as gateway events do), "
+        "answered in the answering thread as the bot does; burst_all_at_once_max_stall_ms: all 200 "
+        "ready in the same turn"
+    )
     return {"sizes": rows, "shipped": shipped, "machine": machine(), "notes": notes}
 
 

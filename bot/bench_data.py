@@ -36,35 +36,117 @@ VOWELS = "a e i o u a a e".split()
 CODAS = ["", "", "", "", "n", "r", "s", "k", "l", "m", "rt", "sh"]
 SURNAME_ENDS = ["yan", "ov", "ev", "li", "zade", "ian", "ova"]
 PLACE_ENDS = ["abad", "kend", "shen", "dzor", "avan", "lu", "bek", "vank", "ashen", "li"]
-ROLES = ["foreign minister", "defence minister", "prime minister", "president", "spokesperson",
-         "ambassador", "border commander", "regional governor", "parliament speaker", "envoy"]
-BODIES = ["defence ministry", "foreign ministry", "security council", "border service",
-          "regional council", "human rights office", "general staff", "emergency ministry"]
+ROLES = [
+    "foreign minister",
+    "defence minister",
+    "prime minister",
+    "president",
+    "spokesperson",
+    "ambassador",
+    "border commander",
+    "regional governor",
+    "parliament speaker",
+    "envoy",
+]
+BODIES = [
+    "defence ministry",
+    "foreign ministry",
+    "security council",
+    "border service",
+    "regional council",
+    "human rights office",
+    "general staff",
+    "emergency ministry",
+]
 SUBJECTS = ["soldiers", "servicemen", "troops", "civilians", "border guards", "people"]
 OUTCOMES = {"killed": "killed", "wounded": "wounded", "losses": "lost", "casualties": "hurt"}
-QUALIFIERS = {"exact": "", "at least": "at least ", "nearly": "nearly ", "about": "about ",
-              "more than": "more than "}
-NOUNS = ["shelling", "ceasefire", "offensive", "drone strike", "artillery fire", "peace talks",
-         "border post", "withdrawal", "evacuation", "mine clearing", "prisoner exchange", "blockade",
-         "mortar attack", "troop build-up", "convoy", "airstrike", "checkpoint", "curfew"]
-QA_FORMS = [  # question, two curated paraphrases, one paraphrase the knowledge base never sees
-    ("What did {who} say about the {what} in {where}?", "{who}'s comments on the {what} in {where}",
-     "how did {who} describe the {what} at {where}", "what was {who}'s view of the {what} around {where}"),
-    ("When did the {what} near {where} begin?", "start of the {what} near {where}",
-     "what time did the {what} in {where} start", "when was the {what} around {where} first reported"),
-    ("Who ordered the {what} in {where}?", "who was behind the {what} in {where}",
-     "which official ordered the {what} at {where}", "who gave the order for the {what} near {where}"),
-    ("Why did {who} condemn the {what} at {where}?", "reason {who} condemned the {what} at {where}",
-     "what made {who} denounce the {what} in {where}", "why was {who} critical of the {what} near {where}"),
+QUALIFIERS = {
+    "exact": "",
+    "at least": "at least ",
+    "nearly": "nearly ",
+    "about": "about ",
+    "more than": "more than ",
+}
+NOUNS = [
+    "shelling",
+    "ceasefire",
+    "offensive",
+    "drone strike",
+    "artillery fire",
+    "peace talks",
+    "border post",
+    "withdrawal",
+    "evacuation",
+    "mine clearing",
+    "prisoner exchange",
+    "blockade",
+    "mortar attack",
+    "troop build-up",
+    "convoy",
+    "airstrike",
+    "checkpoint",
+    "curfew",
 ]
-MISSES = ["how do I bake sourdough bread at home", "best settings for a gaming mouse",
-          "what is the recipe for lemon drizzle cake", "who won the cricket world cup final",
-          "recommend a laptop for video editing", "how tall is the eiffel tower",
-          "what time does the supermarket open on sunday", "explain quantum entanglement simply",
-          "translate good morning into japanese", "how many calories are in an avocado",
-          "what is the plot of the hobbit", "how do I fix a flat bicycle tyre"]
-MISS_WORDS = ["cheap", "tonight", "weather", "football", "pizza", "guitar", "yoga", "python", "garden",
-              "holiday", "vegan", "jazz", "knitting", "marathon", "sushi", "chess", "podcast", "coffee"]
+QA_FORMS = [  # question, two curated paraphrases, one paraphrase the knowledge base never sees
+    (
+        "What did {who} say about the {what} in {where}?",
+        "{who}'s comments on the {what} in {where}",
+        "how did {who} describe the {what} at {where}",
+        "what was {who}'s view of the {what} around {where}",
+    ),
+    (
+        "When did the {what} near {where} begin?",
+        "start of the {what} near {where}",
+        "what time did the {what} in {where} start",
+        "when was the {what} around {where} first reported",
+    ),
+    (
+        "Who ordered the {what} in {where}?",
+        "who was behind the {what} in {where}",
+        "which official ordered the {what} at {where}",
+        "who gave the order for the {what} near {where}",
+    ),
+    (
+        "Why did {who} condemn the {what} at {where}?",
+        "reason {who} condemned the {what} at {where}",
+        "what made {who} denounce the {what} in {where}",
+        "why was {who} critical of the {what} near {where}",
+    ),
+]
+MISSES = [
+    "how do I bake sourdough bread at home",
+    "best settings for a gaming mouse",
+    "what is the recipe for lemon drizzle cake",
+    "who won the cricket world cup final",
+    "recommend a laptop for video editing",
+    "how tall is the eiffel tower",
+    "what time does the supermarket open on sunday",
+    "explain quantum entanglement simply",
+    "translate good morning into japanese",
+    "how many calories are in an avocado",
+    "what is the plot of the hobbit",
+    "how do I fix a flat bicycle tyre",
+]
+MISS_WORDS = [
+    "cheap",
+    "tonight",
+    "weather",
+    "football",
+    "pizza",
+    "guitar",
+    "yoga",
+    "python",
+    "garden",
+    "holiday",
+    "vegan",
+    "jazz",
+    "knitting",
+    "marathon",
+    "sushi",
+    "chess",
+    "podcast",
+    "coffee",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +211,9 @@ class _Names:
 
     def _root(self) -> str:
         r = self.rng
-        return "".join(r.choice(ONSETS) + r.choice(VOWELS) + r.choice(CODAS)
-                       for _ in range(r.choice((2, 2, 2, 3)))).capitalize()
+        return "".join(
+            r.choice(ONSETS) + r.choice(VOWELS) + r.choice(CODAS) for _ in range(r.choice((2, 2, 2, 3)))
+        ).capitalize()
 
     def unique(self, ends: list[str]) -> str:
         while True:
@@ -141,8 +224,17 @@ class _Names:
 
     @staticmethod
     def variant(name: str) -> str:
-        for a, b in (("yan", "ian"), ("ian", "yan"), ("ev", "yev"), ("kh", "h"), ("sh", "s"), ("ch", "c"),
-                     ("k", "q"), ("dz", "z"), ("a", "e")):
+        for a, b in (
+            ("yan", "ian"),
+            ("ian", "yan"),
+            ("ev", "yev"),
+            ("kh", "h"),
+            ("sh", "s"),
+            ("ch", "c"),
+            ("k", "q"),
+            ("dz", "z"),
+            ("a", "e"),
+        ):
             if a in name:
                 return name.replace(a, b, 1)
         return name + "a"
@@ -157,13 +249,13 @@ def typo(text: str, rng: random.Random, edits: int = 2) -> str:
         p = rng.randint(1, len(w) - 2)
         op = rng.randrange(4)
         if op == 0:
-            w = w[:p] + w[p + 1] + w[p] + w[p + 2:]
+            w = w[:p] + w[p + 1] + w[p] + w[p + 2 :]
         elif op == 1:
-            w = w[:p] + w[p + 1:]
+            w = w[:p] + w[p + 1 :]
         elif op == 2:
             w = w[:p] + w[p] + w[p:]
         else:
-            w = w[:p] + rng.choice("aeioustrn") + w[p + 1:]
+            w = w[:p] + rng.choice("aeioustrn") + w[p + 1 :]
         words[i] = w
     return " ".join(words)
 
@@ -225,14 +317,14 @@ class _Builder:
         sources = []
         for start in range(0, len(self.sentences), SENTENCES_PER_ARTICLE):
             sid = f"syn_{start // SENTENCES_PER_ARTICLE:05d}"
-            body = "\n\n".join(self.sentences[start:start + SENTENCES_PER_ARTICLE])
+            body = "\n\n".join(self.sentences[start : start + SENTENCES_PER_ARTICLE])
             (corpus / f"{sid}.txt").write_text(f"Synthetic dispatch {sid}\n\n{body}\n", "utf-8")
             sources.append(_toml_table("source", {"id": sid, "label": f"Synthetic dispatch {sid}"}))
         (self.root / "sources.toml").write_text("\n".join(sources), "utf-8")
         for table, rows in self.rows.items():
             for n, start in enumerate(range(0, len(rows), ITEMS_PER_FILE)):
                 path = self.root / f"{table}_{n:03d}.toml"
-                path.write_text("\n".join(rows[start:start + ITEMS_PER_FILE]), "utf-8")
+                path.write_text("\n".join(rows[start : start + ITEMS_PER_FILE]), "utf-8")
 
 
 def build_knowledge(root: Path, n_items: int, *, seed: int = 6, n_questions: int = 400) -> SyntheticKnowledge:
@@ -251,39 +343,79 @@ def build_knowledge(root: Path, n_items: int, *, seed: int = 6, n_questions: int
     countries = []
     for i in range(n_countries):
         name = names.unique(["ia", "stan", "land"])
-        countries.append(b.add("entity", {"id": f"country-{i}", "name": name, "kind": "country",
-                                          "aliases": [names.variant(name)]},
-                               f"{name} {prose.sentence(8, 14)}.", name))
+        countries.append(
+            b.add(
+                "entity",
+                {"id": f"country-{i}", "name": name, "kind": "country", "aliases": [names.variant(name)]},
+                f"{name} {prose.sentence(8, 14)}.",
+                name,
+            )
+        )
     people: list[tuple[str, str]] = []
     for i in range(n_people):
         first, last = rng.choice(FIRST), names.unique(SURNAME_ENDS)
         name, role = f"{first} {last}", rng.choice(ROLES)
         aliases = [last, names.variant(last), f"{first} {names.variant(last)}"]
-        iid = b.add("entity", {"id": f"person-{i}", "name": name, "kind": "person", "aliases": aliases,
-                               "role": role, "country": rng.choice(countries)},
-                    f"{name}, the {role}, {prose.sentence(6, 12)}.", name, aliases)
+        iid = b.add(
+            "entity",
+            {
+                "id": f"person-{i}",
+                "name": name,
+                "kind": "person",
+                "aliases": aliases,
+                "role": role,
+                "country": rng.choice(countries),
+            },
+            f"{name}, the {role}, {prose.sentence(6, 12)}.",
+            name,
+            aliases,
+        )
         people.append((iid, name))
     bodies = []
     for i in range(n_bodies):
         country = rng.choice(countries)
         name = f"{b.out.texts[country]} {rng.choice(BODIES)} {i}"
-        bodies.append(b.add("entity", {"id": f"body-{i}", "name": name, "kind": "body",
-                                       "country": country},
-                            f"The {name} {prose.sentence(6, 12)}.", name))
+        bodies.append(
+            b.add(
+                "entity",
+                {"id": f"body-{i}", "name": name, "kind": "body", "country": country},
+                f"The {name} {prose.sentence(6, 12)}.",
+                name,
+            )
+        )
     places = []
     for i in range(n_places):
         name = names.unique(PLACE_ENDS)
         aliases = [names.variant(name)]
-        iid = b.add("place", {"id": f"place-{i}", "name": name, "kind": rng.choice(["town", "district"]),
-                              "aliases": aliases, "country": rng.choice(countries)},
-                    f"Near {name} ({aliases[0]}) {prose.sentence(6, 12)}.", name, aliases)
+        iid = b.add(
+            "place",
+            {
+                "id": f"place-{i}",
+                "name": name,
+                "kind": rng.choice(["town", "district"]),
+                "aliases": aliases,
+                "country": rng.choice(countries),
+            },
+            f"Near {name} ({aliases[0]}) {prose.sentence(6, 12)}.",
+            name,
+            aliases,
+        )
         places.append((iid, name))
     conflicts = []
     for i in range(n_conflicts):
         where, year = rng.choice(places)[1], rng.randint(1988, 2022)
         name = f"the {year} {where} clashes"
-        conflicts.append((b.add("conflict", {"id": f"conflict-{i}", "name": name, "aliases": [f"{year} war"]},
-                                f"In {name} {prose.sentence(6, 12)}.", name), name))
+        conflicts.append(
+            (
+                b.add(
+                    "conflict",
+                    {"id": f"conflict-{i}", "name": name, "aliases": [f"{year} war"]},
+                    f"In {name} {prose.sentence(6, 12)}.",
+                    name,
+                ),
+                name,
+            )
+        )
 
     askable: dict[str, tuple[str, str]] = {}  # item id -> (exact question, paraphrase)
     for i in range(n_casualties):
@@ -291,31 +423,61 @@ def build_knowledge(root: Path, n_items: int, *, seed: int = 6, n_questions: int
         side, reporter = rng.choice(countries), rng.choice(people)
         outcome, qualifier = rng.choice(list(OUTCOMES)), rng.choice(list(QUALIFIERS))
         figure, subject = rng.randint(2, 7000), rng.choice(SUBJECTS)
-        summary = (f"{QUALIFIERS[qualifier]}{figure} {subject} of {b.out.texts[side]} were "
-                   f"{OUTCOMES[outcome]} near {where} in {cname}, according to {reporter[1]}")
-        iid = b.add("casualty", {"id": f"casualty-{i}", "conflict": conflict, "side": side,
-                                 "subject": subject, "outcome": outcome, "figure": figure,
-                                 "figure_text": f"{QUALIFIERS[qualifier]}{figure}", "qualifier": qualifier,
-                                 "reported_by": reporter[0], "summary": summary},
-                    summary[0].upper() + summary[1:] + ".", summary)
-        askable[iid] = (f"How many {subject} of {b.out.texts[side]} were {OUTCOMES[outcome]} near {where}?",
-                        f"{b.out.texts[side]} {subject} {outcome} toll at {where} per {reporter[1]}")
+        summary = (
+            f"{QUALIFIERS[qualifier]}{figure} {subject} of {b.out.texts[side]} were "
+            f"{OUTCOMES[outcome]} near {where} in {cname}, according to {reporter[1]}"
+        )
+        iid = b.add(
+            "casualty",
+            {
+                "id": f"casualty-{i}",
+                "conflict": conflict,
+                "side": side,
+                "subject": subject,
+                "outcome": outcome,
+                "figure": figure,
+                "figure_text": f"{QUALIFIERS[qualifier]}{figure}",
+                "qualifier": qualifier,
+                "reported_by": reporter[0],
+                "summary": summary,
+            },
+            summary[0].upper() + summary[1:] + ".",
+            summary,
+        )
+        askable[iid] = (
+            f"How many {subject} of {b.out.texts[side]} were {OUTCOMES[outcome]} near {where}?",
+            f"{b.out.texts[side]} {subject} {outcome} toll at {where} per {reporter[1]}",
+        )
     for i in range(n_quotes):
         (speaker, sname), words = rng.choice(people), prose.words(rng.randint(9, 16))
         words.insert(rng.randrange(2, len(words)), rng.choice(places)[1])
         text = " ".join(words)
-        iid = b.add("quote", {"id": f"quote-{i}", "speaker": speaker, "text": text, "cue": "said",
-                              "context": f"{sname} on the {rng.choice(NOUNS)}"},
-                    f'{sname} said: "{text}."', text)
-        middle = words[len(words) // 4: len(words) // 4 + max(5, len(words) // 2)]
+        iid = b.add(
+            "quote",
+            {
+                "id": f"quote-{i}",
+                "speaker": speaker,
+                "text": text,
+                "cue": "said",
+                "context": f"{sname} on the {rng.choice(NOUNS)}",
+            },
+            f'{sname} said: "{text}."',
+            text,
+        )
+        middle = words[len(words) // 4 : len(words) // 4 + max(5, len(words) // 2)]
         askable[iid] = (f'Who said "{text}"?', "who said that " + " ".join(middle))
     for i in range(n_qa):
         form = rng.choice(QA_FORMS)
         (ref, who), where, what = rng.choice(people), rng.choice(places)[1], rng.choice(NOUNS)
         q, p1, p2, unseen = (f.format(who=who, where=where, what=what) for f in form)
         answer = f"{who} {prose.sentence(8, 14)} near {where}"
-        iid = b.add("qa", {"id": f"qa-{i}", "question": q, "paraphrases": [p1, p2], "answer": answer,
-                           "refs": [ref]}, answer + ".", q, [p1, p2])
+        iid = b.add(
+            "qa",
+            {"id": f"qa-{i}", "question": q, "paraphrases": [p1, p2], "answer": answer, "refs": [ref]},
+            answer + ".",
+            q,
+            [p1, p2],
+        )
         askable[iid] = (q, unseen)
 
     b.write()
@@ -323,8 +485,9 @@ def build_knowledge(root: Path, n_items: int, *, seed: int = 6, n_questions: int
     return b.out
 
 
-def _questions(rng: random.Random, askable: dict[str, tuple[str, str]], kb: SyntheticKnowledge,
-               n: int) -> list[BenchQuestion]:
+def _questions(
+    rng: random.Random, askable: dict[str, tuple[str, str]], kb: SyntheticKnowledge, n: int
+) -> list[BenchQuestion]:
     """A fixed mix of exact, paraphrased, mistyped and unanswerable questions, shuffled."""
     people = [iid for iid in kb.texts if iid.startswith("person-")]
     out: list[BenchQuestion] = []
@@ -337,8 +500,11 @@ def _questions(rng: random.Random, askable: dict[str, tuple[str, str]], kb: Synt
             if rng.random() < 0.15:  # a person by name, alias or misspelling
                 iid = rng.choice(people)
                 name = kb.texts[iid]
-                text = {"exact": f"Who is {name}?", "paraphrase": f"tell me about {kb.aliases[iid][2]}",
-                        "typo": f"who is {typo(name, rng, 1)}"}[kind]
+                text = {
+                    "exact": f"Who is {name}?",
+                    "paraphrase": f"tell me about {kb.aliases[iid][2]}",
+                    "typo": f"who is {typo(name, rng, 1)}",
+                }[kind]
             else:
                 iid = rng.choice(list(askable))
                 exact, paraphrase = askable[iid]

@@ -54,8 +54,14 @@ async def _worker(target: str, seconds: float, clients: int) -> dict:
         end = start_at + seconds
         while time.time() < end:
             started = time.perf_counter()
-            qid = await store.record_question(question=f"bench question {os.getpid()} {c} {n}", answered=False,
-                                              kind="none", confidence=0.5, transport="bench", user_id=str(c))
+            qid = await store.record_question(
+                question=f"bench question {os.getpid()} {c} {n}",
+                answered=False,
+                kind="none",
+                confidence=0.5,
+                transport="bench",
+                user_id=str(c),
+            )
             await store.record_feedback(question_id=qid, user_id=str(c), vote=1)
             n += 1
             if not await store.flush(30):
@@ -72,8 +78,10 @@ async def _worker(target: str, seconds: float, clients: int) -> dict:
 
 def _run_round(target: str, processes: int, seconds: float, clients: int) -> dict:
     argv = [sys.executable, "-m", "bot.bench_store", "--worker", target, str(seconds), str(clients)]
-    procs = [subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-             for _ in range(processes)]
+    procs = [
+        subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        for _ in range(processes)
+    ]
     for proc in procs:
         assert proc.stdout is not None
         if proc.stdout.readline().strip() != "ready":
@@ -107,20 +115,30 @@ async def _database(server_url: str, name: str, *, drop: bool) -> None:
 
     conn = await asyncpg.connect(server_url)
     try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' if drop else f'CREATE DATABASE "{name}"')
+        await conn.execute(
+            f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' if drop else f'CREATE DATABASE "{name}"'
+        )
     finally:
         await conn.close()
 
 
-def run(processes: list[int], engines: list[str], seconds: float, clients: int, postgres_url: str | None,
-        log=lambda line: None) -> dict:
+def run(
+    processes: list[int],
+    engines: list[str],
+    seconds: float,
+    clients: int,
+    postgres_url: str | None,
+    log=lambda line: None,
+) -> dict:
     rounds: list[dict] = []
     server = None
     if "postgresql" in engines and postgres_url is None:
         try:
             from tests import pgserver
         except ImportError:
-            raise SystemExit("PostgreSQL: give --postgres-url (no tests/pgserver.py to start one here)") from None
+            raise SystemExit(
+                "PostgreSQL: give --postgres-url (no tests/pgserver.py to start one here)"
+            ) from None
         server = pgserver.start(fsync=True, max_connections=max(100, max(processes) + 10))
         postgres_url = server.url
     try:
@@ -140,8 +158,10 @@ def run(processes: list[int], engines: list[str], seconds: float, clients: int, 
                         finally:
                             asyncio.run(_database(postgres_url, name, drop=True))
                 result["engine"] = engine
-                log(f"{engine:10s} {n:3d} process(es): {result['pairs_per_s']:8.1f} pairs/s, "
-                    f"p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, max {result['max_ms']} ms")
+                log(
+                    f"{engine:10s} {n:3d} process(es): {result['pairs_per_s']:8.1f} pairs/s, "
+                    f"p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, max {result['max_ms']} ms"
+                )
                 rounds.append(result)
     finally:
         if server is not None:
@@ -150,24 +170,36 @@ def run(processes: list[int], engines: list[str], seconds: float, clients: int, 
 
 
 def render_table(result: dict) -> str:
-    lines = [f"question+vote pairs, {result['clients_per_process']} clients per process, "
-             f"{result['seconds']:g} s per round",
-             "| engine | processes | pairs/s | p50 ms | p99 ms | max ms | dropped | refused |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"question+vote pairs, {result['clients_per_process']} clients per process, "
+        f"{result['seconds']:g} s per round",
+        "| engine | processes | pairs/s | p50 ms | p99 ms | max ms | dropped | refused |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for r in result["rounds"]:
-        lines.append(f"| {r['engine']} | {r['processes']} | {r['pairs_per_s']} | {r['p50_ms']} | {r['p99_ms']} | "
-                     f"{r['max_ms']} | {r['dropped']} | {r['refused']} |")
+        lines.append(
+            f"| {r['engine']} | {r['processes']} | {r['pairs_per_s']} | {r['p50_ms']} | {r['p99_ms']} | "
+            f"{r['max_ms']} | {r['dropped']} | {r['refused']} |"
+        )
     by = {(r["engine"], r["processes"]): r for r in result["rounds"]}
     for n in sorted({r["processes"] for r in result["rounds"]}):
         lite, pg = by.get(("sqlite", n)), by.get(("postgresql", n))
         if lite and pg and lite["pairs_per_s"]:
-            lines.append(f"{n} process(es): PostgreSQL/SQLite throughput {pg['pairs_per_s'] / lite['pairs_per_s']:.2f}x")
+            lines.append(
+                f"{n} process(es): PostgreSQL/SQLite throughput {pg['pairs_per_s'] / lite['pairs_per_s']:.2f}x"
+            )
     return "\n".join(lines)
 
 
 def main(args: argparse.Namespace) -> int:
-    result = run([int(x) for x in args.processes.split(",")], args.engines.split(","), args.seconds, args.clients,
-                 args.postgres_url, log=lambda line: print(line, file=sys.stderr, flush=True))
+    result = run(
+        [int(x) for x in args.processes.split(",")],
+        args.engines.split(","),
+        args.seconds,
+        args.clients,
+        args.postgres_url,
+        log=lambda line: print(line, file=sys.stderr, flush=True),
+    )
     print(json.dumps(result, indent=2) if args.json else render_table(result))
     return 0
 
@@ -177,8 +209,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each round")
     parser.add_argument("--clients", type=int, default=8, help="concurrent writers in each process")
-    parser.add_argument("--postgres-url", default=os.environ.get("BOT_BENCH_POSTGRES_URL"),
-                        help="a PostgreSQL server to create the benchmark's databases on")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BOT_BENCH_POSTGRES_URL"),
+        help="a PostgreSQL server to create the benchmark's databases on",
+    )
 
 
 if __name__ == "__main__":

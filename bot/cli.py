@@ -19,8 +19,9 @@ log = logging.getLogger(__name__)
 
 def configure_logging(level: str) -> None:
     """Configure logging once, to stderr, so stdout stays machine-readable."""
-    logging.basicConfig(level=level, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,25 +38,40 @@ def _parser() -> argparse.ArgumentParser:
     check = kb_sub.add_parser("check", help="validate a knowledge directory")
     check.add_argument("directory", nargs="?", type=Path, default=None)
     check.add_argument("--json", action="store_true")
-    draft = kb_sub.add_parser("draft", help="draft curated items for a new article, for a moderator to review")
+    draft = kb_sub.add_parser(
+        "draft", help="draft curated items for a new article, for a moderator to review"
+    )
     draft.add_argument("article", type=Path, help="the article, as received (.txt)")
-    draft.add_argument("--into", type=Path, default=None, help="write DIR/draft_<source id>.toml (default: stdout)")
-    draft.add_argument("--knowledge", type=Path, default=None, help="the knowledge directory to resolve names against")
+    draft.add_argument(
+        "--into", type=Path, default=None, help="write DIR/draft_<source id>.toml (default: stdout)"
+    )
+    draft.add_argument(
+        "--knowledge", type=Path, default=None, help="the knowledge directory to resolve names against"
+    )
     cmds = sub.add_parser("commands", help="print the application command payloads a sync would send")
     cmds.add_argument("--json", action="store_true", help="(default) JSON output")
     sync = sub.add_parser("sync", help="sync application commands to Discord")
     sync.add_argument("--guild", type=int, default=None, help="sync to one guild only")
     bench = sub.add_parser("bench", help="benchmark answering and reloading at scale (or: bench store)")
-    bench.add_argument("what", nargs="?", choices=["answers", "store"], default="answers",
-                       help="answers (default), or store: question+vote writes from several processes")
+    bench.add_argument(
+        "what",
+        nargs="?",
+        choices=["answers", "store"],
+        default="answers",
+        help="answers (default), or store: question+vote writes from several processes",
+    )
     bench.add_argument("--json", action="store_true")
     bench.add_argument("--sizes", default="1000,10000,100000")
     bench.add_argument("--processes", default="1,4,16", help="store: writer process counts")
     bench.add_argument("--engines", default="sqlite,postgresql", help="store: engines to measure")
     bench.add_argument("--seconds", type=float, default=5.0, help="store: length of each round")
     bench.add_argument("--clients", type=int, default=8, help="store: concurrent writers in each process")
-    bench.add_argument("--postgres-url", default=None, help="store: a server to create benchmark databases on "
-                       "(default: a throwaway one, from a checkout with PostgreSQL installed)")
+    bench.add_argument(
+        "--postgres-url",
+        default=None,
+        help="store: a server to create benchmark databases on "
+        "(default: a throwaway one, from a checkout with PostgreSQL installed)",
+    )
     return p
 
 

@@ -80,12 +80,19 @@ class CitedBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        log.info("loaded %d command families; commands are synced only on request (python -m bot sync)",
-                 len(EXTENSIONS))
+        log.info(
+            "loaded %d command families; commands are synced only on request (python -m bot sync)",
+            len(EXTENSIONS),
+        )
 
     async def on_ready(self) -> None:
-        log.info("connected as %s (%s) to %d server(s), %s shard(s)", self.user,
-                 getattr(self.user, "id", "?"), len(self.guilds), self.shard_count)
+        log.info(
+            "connected as %s (%s) to %d server(s), %s shard(s)",
+            self.user,
+            getattr(self.user, "id", "?"),
+            len(self.guilds),
+            self.shard_count,
+        )
 
     async def on_command_error(self, context: commands.Context, exception: commands.CommandError, /) -> None:
         # Free-text questions share the mention prefix with the owner's text commands: "@Bot how many
@@ -114,8 +121,11 @@ class CitedBot(commands.AutoShardedBot):
         deadline = loop.time() + within
         me = asyncio.current_task()
         while (remaining := deadline - loop.time()) > 0:
-            running = {t for t in asyncio.all_tasks() if t is not me and not t.done()
-                       and t.get_name().startswith(IN_FLIGHT_TASKS)}
+            running = {
+                t
+                for t in asyncio.all_tasks()
+                if t is not me and not t.done() and t.get_name().startswith(IN_FLIGHT_TASKS)
+            }
             if not running:
                 return
             log.info("shutting down: waiting for %d interaction(s) being answered", len(running))

@@ -19,8 +19,9 @@ from knowledge.service import KnowledgeService
 
 log = logging.getLogger(__name__)
 
-KB_USAGE = ("/kb status | /kb check | /kb reload | /kb unanswered [days] | /kb upload PATH [--yes] "
-            "| /kb rollback")
+KB_USAGE = (
+    "/kb status | /kb check | /kb reload | /kb unanswered [days] | /kb upload PATH [--yes] | /kb rollback"
+)
 QUIT = {"/quit", "/exit", "/q"}
 MORE = {"more", "/more", "m", "next"}
 
@@ -40,7 +41,7 @@ def parse_options(command: TextCommand, rest: str) -> dict[str, str]:
     loose = rest[: found[0].start()] if found else rest
     for i, match in enumerate(found):
         end = found[i + 1].start() if i + 1 < len(found) else len(rest)
-        value = _unquote(rest[match.end():end].strip())
+        value = _unquote(rest[match.end() : end].strip())
         if value:
             named[match.group(1).lower()] = value
     loose = _unquote(loose.strip())
@@ -62,8 +63,14 @@ def render_report(report: Report) -> str:
 
 
 class Console:
-    def __init__(self, service: KnowledgeService, *, max_question_chars: int = 300,
-                 stdin: TextIO | None = None, stdout: TextIO | None = None) -> None:
+    def __init__(
+        self,
+        service: KnowledgeService,
+        *,
+        max_question_chars: int = 300,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+    ) -> None:
         self.service = service
         self.max_question_chars = max_question_chars
         self.stdin = stdin or sys.stdin
@@ -90,9 +97,11 @@ class Console:
     def greeting(self) -> str:
         kb = self.service.engine.kb
         counts = kb.counts()
-        return (f"{kb.story.description} "
-                f"(knowledge base {kb.version}: {counts.get('source', 0)} articles, "
-                f"{sum(counts.values()) - counts.get('source', 0)} curated items).\n" + self.help_text())
+        return (
+            f"{kb.story.description} "
+            f"(knowledge base {kb.version}: {counts.get('source', 0)} articles, "
+            f"{sum(counts.values()) - counts.get('source', 0)} curated items).\n" + self.help_text()
+        )
 
     async def run(self) -> int:
         self.say(self.greeting())
@@ -197,7 +206,9 @@ class Console:
         elif sub == "reload":
             report = describe_outcome(await self.service.reload("console"))
         elif sub == "unanswered":
-            if len(args) > 1 and not (args[1].isascii() and args[1].isdecimal() and 1 <= int(args[1]) <= 3650):
+            if len(args) > 1 and not (
+                args[1].isascii() and args[1].isdecimal() and 1 <= int(args[1]) <= 3650
+            ):
                 self.say("/kb unanswered takes a number of days from 1 to 3650.")
                 return
             days = int(args[1]) if len(args) > 1 else 30
@@ -207,7 +218,9 @@ class Console:
 
             path = " ".join(arg for arg in args[1:] if arg != "--yes")
             if not path:
-                self.say("/kb upload takes the path of a .toml file, then --yes to apply one that removes items.")
+                self.say(
+                    "/kb upload takes the path of a .toml file, then --yes to apply one that removes items."
+                )
                 return
             report = await upload_from_path(self.service, path, yes="--yes" in args[1:])
         elif sub == "rollback":

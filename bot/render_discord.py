@@ -37,9 +37,16 @@ COLOUR_OK = discord.Colour.green()
 COLOUR_REFUSED = discord.Colour.red()
 
 KIND_TITLES = {
-    "casualties": "Casualties", "quote": "Who said it", "speaker": "What they said",
-    "response": "International responses", "background": "Background", "timeline": "Timeline",
-    "entity": "Who is who", "place": "Places", "source": "Sources", "qa": "Answer",
+    "casualties": "Casualties",
+    "quote": "Who said it",
+    "speaker": "What they said",
+    "response": "International responses",
+    "background": "Background",
+    "timeline": "Timeline",
+    "entity": "Who is who",
+    "place": "Places",
+    "source": "Sources",
+    "qa": "Answer",
     "none": "Not in the sources",
 }
 
@@ -127,7 +134,9 @@ def citation_fields(citation: Citation) -> list[_Field]:
     return fields
 
 
-def _pack(title: str, text_chunks: list[str], fields: list[_Field], footer: str) -> list[tuple[str, list[_Field]]]:
+def _pack(
+    title: str, text_chunks: list[str], fields: list[_Field], footer: str
+) -> list[tuple[str, list[_Field]]]:
     """Text chunks (one per page, first) and fields (in order) packed into pages within the limits."""
     pages: list[tuple[str, list[_Field]]] = []
     chunks = list(text_chunks)
@@ -138,16 +147,21 @@ def _pack(title: str, text_chunks: list[str], fields: list[_Field], footer: str)
         page_fields: list[_Field] = []
         used = budget_fixed + len(text)
         # Fields go on a page only once the text is done, so the reading order stays intact.
-        while not chunks and pending and len(page_fields) < PAGE_FIELDS_MAX \
-                and used + pending[0].size <= PAGE_TOTAL_MAX:
+        while (
+            not chunks
+            and pending
+            and len(page_fields) < PAGE_FIELDS_MAX
+            and used + pending[0].size <= PAGE_TOTAL_MAX
+        ):
             used += pending[0].size
             page_fields.append(pending.pop(0))
         pages.append((text, page_fields))
     return pages
 
 
-def _embeds(title: str, colour: discord.Colour, pages: list[tuple[str, list[_Field]]], footer: str
-            ) -> list[discord.Embed]:
+def _embeds(
+    title: str, colour: discord.Colour, pages: list[tuple[str, list[_Field]]], footer: str
+) -> list[discord.Embed]:
     total = len(pages)
     embeds = []
     for i, (text, page_fields) in enumerate(pages, 1):
@@ -160,13 +174,15 @@ def _embeds(title: str, colour: discord.Colour, pages: list[tuple[str, list[_Fie
     return embeds
 
 
-def _paginate(title: str, colour: discord.Colour, text_chunks: list[str], fields: list[_Field],
-              footer: str) -> list[discord.Embed]:
+def _paginate(
+    title: str, colour: discord.Colour, text_chunks: list[str], fields: list[_Field], footer: str
+) -> list[discord.Embed]:
     return _embeds(title, colour, _pack(title, text_chunks, fields, footer), footer)
 
 
-def _answer_pages(title: str, colour: discord.Colour, shown: list[tuple[str, list[Citation]]], footer: str
-                  ) -> list[discord.Embed]:
+def _answer_pages(
+    title: str, colour: discord.Colour, shown: list[tuple[str, list[Citation]]], footer: str
+) -> list[discord.Embed]:
     """Each shown page (its text and the passages it cites) as one embed, or several where it overflows."""
     packed: list[tuple[str, list[_Field]]] = []
     for text, cites in shown:
@@ -178,11 +194,14 @@ def _answer_pages(title: str, colour: discord.Colour, shown: list[tuple[str, lis
 def _title(answer: Answer, asked: str | None) -> str:
     kind_title = KIND_TITLES.get(answer.kind, "Answer")
     # cut before escaping: a title shows TITLE_MAX characters, and the escaping regexes need not read more
-    return ellipsize(f"{kind_title}: {escape_user_text(asked[:TITLE_MAX])}", TITLE_MAX) if asked else kind_title
+    return (
+        ellipsize(f"{kind_title}: {escape_user_text(asked[:TITLE_MAX])}", TITLE_MAX) if asked else kind_title
+    )
 
 
-def render_answer(answer: Answer, *, asked: str | None = None, kb_version: str | None = None
-                  ) -> list[discord.Embed]:
+def render_answer(
+    answer: Answer, *, asked: str | None = None, kb_version: str | None = None
+) -> list[discord.Embed]:
     """An Answer as embed pages: the brief with at most three passages, or a listing a handful of entries per
     page; what "More" shows is :func:`render_more`."""
     title = _title(answer, asked)
@@ -207,8 +226,12 @@ def render_more(answer: Answer, *, asked: str | None = None) -> list[discord.Emb
     pages = more_pages(answer)
     if not pages:
         return []
-    return _answer_pages(ellipsize("More: " + _title(answer, asked), TITLE_MAX), COLOUR_ANSWERED, pages,
-                         f"{len(answer.citations)} source passage(s)")
+    return _answer_pages(
+        ellipsize("More: " + _title(answer, asked), TITLE_MAX),
+        COLOUR_ANSWERED,
+        pages,
+        f"{len(answer.citations)} source passage(s)",
+    )
 
 
 def render_lines(title: str, lines: list[str], *, ok: bool = True, footer: str = "") -> list[discord.Embed]:

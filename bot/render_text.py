@@ -41,7 +41,7 @@ def page_lines(text: str, citations: list[Citation]) -> list[str]:
 
 
 def _more_note(answer: Answer, hidden: int) -> str:
-    """"More: 3 more pages (12 more source passages)." or ""."""
+    """ "More: 3 more pages (12 more source passages)." or ""."""
     if not hidden:
         return ""
     rest = len(answer.citations) - answer.shown if answer.more else 0
@@ -59,7 +59,7 @@ def screens(answer: Answer) -> list[str]:
     out: list[str] = []
     for lines in pages:
         for start in range(0, len(lines), LINES_PER_SCREEN):
-            out.append("\n".join(lines[start:start + LINES_PER_SCREEN]))
+            out.append("\n".join(lines[start : start + LINES_PER_SCREEN]))
     return out
 
 

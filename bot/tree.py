@@ -28,8 +28,9 @@ def friendly_text(error: Exception) -> tuple[str, bool]:
         return f"Slow down a little: try again in {error.retry_after:.0f} s.", True
     if isinstance(error, NotModerator):
         return "Only moderators (Manage Server, or the moderator role) can use the /kb commands.", True
-    if isinstance(error, (app_commands.MissingPermissions, app_commands.MissingRole,
-                          app_commands.MissingAnyRole)):
+    if isinstance(
+        error, (app_commands.MissingPermissions, app_commands.MissingRole, app_commands.MissingAnyRole)
+    ):
         return "You don't have the permissions this command needs.", True
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command only works in a server.", True
@@ -89,7 +90,8 @@ class CitedCommandTree(app_commands.CommandTree):
         finally:
             self.admission.done(interaction)
 
-    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError,
-                       /) -> None:
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError, /
+    ) -> None:
         name = interaction.command.qualified_name if interaction.command else "an interaction"
         await report_error(interaction, error, where=f"/{name}")

@@ -35,9 +35,16 @@ SuggestionHandler = Callable[[discord.Interaction, Suggestion], Awaitable[None]]
 class AnswerView(discord.ui.View):
     """Paginator + suggestions + feedback for one answer; any of the three may be absent."""
 
-    def __init__(self, pages: list[discord.Embed], *, suggestions: Sequence[Suggestion] = (),
-                 store: Store | None = None, more: Sequence[discord.Embed] = (),
-                 on_suggestion: SuggestionHandler | None = None, timeout: float = VIEW_TIMEOUT_S) -> None:
+    def __init__(
+        self,
+        pages: list[discord.Embed],
+        *,
+        suggestions: Sequence[Suggestion] = (),
+        store: Store | None = None,
+        more: Sequence[discord.Embed] = (),
+        on_suggestion: SuggestionHandler | None = None,
+        timeout: float = VIEW_TIMEOUT_S,
+    ) -> None:
         super().__init__(timeout=timeout)
         self.pages = pages
         self.more = list(more)
@@ -67,8 +74,12 @@ class AnswerView(discord.ui.View):
     def _add_paginator(self) -> None:
         self.prev_button = PageButton(-1, label="◀ Previous", custom_id="cb:page:prev", disabled=True)
         self.counter: discord.ui.Button[AnswerView] = discord.ui.Button(
-            label=f"1/{len(self.pages)}", style=discord.ButtonStyle.secondary, custom_id="cb:page:count", row=0,
-            disabled=True)
+            label=f"1/{len(self.pages)}",
+            style=discord.ButtonStyle.secondary,
+            custom_id="cb:page:count",
+            row=0,
+            disabled=True,
+        )
         self.next_button = PageButton(+1, label="Next ▶", custom_id="cb:page:next")
         for item in (self.prev_button, self.counter, self.next_button):
             self.add_item(item)
@@ -90,8 +101,9 @@ class AnswerView(discord.ui.View):
         except discord.HTTPException as exc:
             log.debug("could not remove expired buttons: %s", exc)
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any],
-                       /) -> None:
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any], /
+    ) -> None:
         from bot.tree import report_error
 
         await report_error(interaction, error, where=f"button {getattr(item, 'custom_id', item)!r}")
@@ -101,8 +113,9 @@ class PageButton(discord.ui.Button["AnswerView"]):
     """◀ Previous or Next ▶: turns the answer's page by ``step``."""
 
     def __init__(self, step: int, *, label: str, custom_id: str, disabled: bool = False) -> None:
-        super().__init__(label=label, style=discord.ButtonStyle.secondary, custom_id=custom_id, row=0,
-                         disabled=disabled)
+        super().__init__(
+            label=label, style=discord.ButtonStyle.secondary, custom_id=custom_id, row=0, disabled=disabled
+        )
         self.step = step
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -130,8 +143,12 @@ class MoreButton(discord.ui.Button["AnswerView"]):
 
 class SuggestionButton(discord.ui.Button["AnswerView"]):
     def __init__(self, suggestion: Suggestion, *, index: int) -> None:
-        super().__init__(label=ellipsize(suggestion.question, BUTTON_LABEL_MAX),
-                         style=discord.ButtonStyle.primary, custom_id=f"cb:suggest:{index}", row=1)
+        super().__init__(
+            label=ellipsize(suggestion.question, BUTTON_LABEL_MAX),
+            style=discord.ButtonStyle.primary,
+            custom_id=f"cb:suggest:{index}",
+            row=1,
+        )
         self.suggestion = suggestion
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -141,24 +158,34 @@ class SuggestionButton(discord.ui.Button["AnswerView"]):
 
 class FeedbackButton(discord.ui.Button["AnswerView"]):
     def __init__(self, vote: str) -> None:
-        super().__init__(emoji="👍" if vote == "up" else "👎", style=discord.ButtonStyle.secondary,
-                         custom_id=f"cb:vote:{vote}", row=2)
+        super().__init__(
+            emoji="👍" if vote == "up" else "👎",
+            style=discord.ButtonStyle.secondary,
+            custom_id=f"cb:vote:{vote}",
+            row=2,
+        )
         self.vote = vote
 
     async def callback(self, interaction: discord.Interaction) -> None:
         assert self.view is not None
         if self.view.private_to is not None and interaction.user.id != self.view.private_to:
             # only its reader can see a private answer: a click from anyone else was forged
-            await interaction.response.send_message("Only the person this answer was shown to can rate it.",
-                                                    ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(
+                "Only the person this answer was shown to can rate it.",
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
             return
         question_id, store = self.view.question_id, self.view.store
         text = "Sorry, I couldn't record your vote right now."
         if question_id is not None and store is not None:
             try:
                 # The store keeps votes as +1/-1 and Discord ids as text.
-                await store.record_feedback(question_id=question_id, user_id=str(interaction.user.id),
-                                            vote=1 if self.vote == "up" else -1)
+                await store.record_feedback(
+                    question_id=question_id,
+                    user_id=str(interaction.user.id),
+                    vote=1 if self.vote == "up" else -1,
+                )
             except StoreError as exc:
                 log.error("could not record feedback on question %s: %s", question_id, exc)
             else:

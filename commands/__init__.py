@@ -53,8 +53,18 @@ class TextCommand:
 def text_commands() -> dict[str, TextCommand]:
     from commands import ask, background, casualties, quotes, responses, sources, timeline
 
-    return {cmd.name: cmd for cmd in (casualties.TEXT, quotes.TEXT, responses.TEXT, background.TEXT,
-                                      timeline.TEXT, ask.TEXT, sources.TEXT)}
+    return {
+        cmd.name: cmd
+        for cmd in (
+            casualties.TEXT,
+            quotes.TEXT,
+            responses.TEXT,
+            background.TEXT,
+            timeline.TEXT,
+            ask.TEXT,
+            sources.TEXT,
+        )
+    }
 
 
 def clean_option(value: str | None) -> str | None:

@@ -36,8 +36,9 @@ def service_of(interaction: discord.Interaction) -> KnowledgeService:
     return bot_of(interaction).service
 
 
-async def complete(interaction: discord.Interaction, field: CompletionField, current: str
-                   ) -> list[app_commands.Choice[str]]:
+async def complete(
+    interaction: discord.Interaction, field: CompletionField, current: str
+) -> list[app_commands.Choice[str]]:
     """Autocomplete from the engine: at most 25 choices, names and values of at most 100 characters."""
     try:
         found = service_of(interaction).engine.complete(field, current[:CHOICE_TEXT_MAX], limit=CHOICES_MAX)
@@ -75,8 +76,14 @@ def cap_text_options(cog: app_commands.Group | object, limit: int) -> None:
                 params[name] = dataclasses.replace(param, max_value=limit)
 
 
-async def send_answer(interaction: discord.Interaction, answer: Answer, *, asked: str | None,
-                      logged_question: str, ephemeral: bool = False) -> None:
+async def send_answer(
+    interaction: discord.Interaction,
+    answer: Answer,
+    *,
+    asked: str | None,
+    logged_question: str,
+    ephemeral: bool = False,
+) -> None:
     """Reply with the answer pages and their buttons, then record the question.
 
     The reply goes first: the interaction has a 3-second deadline and the database
@@ -86,12 +93,21 @@ async def send_answer(interaction: discord.Interaction, answer: Answer, *, asked
         return
     service = service_of(interaction)
     pages = render_answer(answer, asked=asked, kb_version=service.engine.kb.version)
-    view = AnswerView(pages, suggestions=answer.suggestions, store=service.store,
-                      more=render_more(answer, asked=asked), on_suggestion=answer_suggestion)
+    view = AnswerView(
+        pages,
+        suggestions=answer.suggestions,
+        store=service.store,
+        more=render_more(answer, asked=asked),
+        on_suggestion=answer_suggestion,
+    )
     await _send_pages(interaction, pages, view, ephemeral=ephemeral)
     view.question_id = await service.record_question(
-        answer, question=logged_question, transport="discord", user_id=interaction.user.id,
-        guild_id=interaction.guild_id)
+        answer,
+        question=logged_question,
+        transport="discord",
+        user_id=interaction.user.id,
+        guild_id=interaction.guild_id,
+    )
 
 
 def too_late(interaction: discord.Interaction, when: str) -> bool:
@@ -110,19 +126,22 @@ async def defer_private(interaction: discord.Interaction) -> None:
 async def answer_suggestion(interaction: discord.Interaction, suggestion: Suggestion) -> None:
     """A "did you mean" button: answer the suggested question, privately to whoever clicked."""
     answer = await service_of(interaction).ask_off_loop(suggestion.question)
-    await send_answer(interaction, answer, asked=suggestion.question, logged_question=suggestion.question,
-                      ephemeral=True)
+    await send_answer(
+        interaction, answer, asked=suggestion.question, logged_question=suggestion.question, ephemeral=True
+    )
 
 
-async def send_lines(interaction: discord.Interaction, title: str, lines: list[str], *, ok: bool = True,
-                     ephemeral: bool = True) -> None:
+async def send_lines(
+    interaction: discord.Interaction, title: str, lines: list[str], *, ok: bool = True, ephemeral: bool = True
+) -> None:
     """A moderator report, paginated like answers."""
     pages = render_lines(title, lines, ok=ok)
     await _send_pages(interaction, pages, AnswerView(pages), ephemeral=ephemeral)
 
 
-async def _send_pages(interaction: discord.Interaction, pages: list[discord.Embed], view: AnswerView, *,
-                      ephemeral: bool) -> None:
+async def _send_pages(
+    interaction: discord.Interaction, pages: list[discord.Embed], view: AnswerView, *, ephemeral: bool
+) -> None:
     """The first page, with the view's buttons if it has any, as the response or a follow-up."""
     kwargs: dict[str, Any] = {"embed": pages[0], "ephemeral": ephemeral, "allowed_mentions": NO_MENTIONS}
     if view.has_items:

@@ -38,8 +38,10 @@ NO_MENTIONS = discord.AllowedMentions.none()
 def free_text_hint(engine: AnswerEngine) -> str:
     story = engine.kb.story
     example = f", for example \u201c{story.examples[0]}\u201d" if story.examples else ""
-    return (f"Ask me about {story.name}{example}, or use /casualties, /who-said, /responses, "
-            "/background, /timeline or /sources.")
+    return (
+        f"Ask me about {story.name}{example}, or use /casualties, /who-said, /responses, "
+        "/background, /timeline or /sources."
+    )
 
 
 async def answer_in_time(interaction: discord.Interaction, question: str) -> Answer:
@@ -47,7 +49,8 @@ async def answer_in_time(interaction: discord.Interaction, question: str) -> Ans
     before it), the interaction is deferred first so Discord's 3-second deadline is always met."""
     service = bot_of(interaction).service
     pending = asyncio.ensure_future(
-        service.ask_off_loop(question, conversation_key(interaction.channel_id, interaction.user.id)))
+        service.ask_off_loop(question, conversation_key(interaction.channel_id, interaction.user.id))
+    )
     if interaction.response.is_done():  # deferred while it waited in line
         return await pending
     admission = getattr(getattr(bot_of(interaction), "tree", None), "admission", None)
@@ -69,8 +72,13 @@ def answer(engine: AnswerEngine, question: str = "") -> Answer:
     return engine.ask(question)
 
 
-TEXT = TextCommand(name="ask", summary="ask a question in your own words", options=("question",),
-                   answer=answer, required=("question",))
+TEXT = TextCommand(
+    name="ask",
+    summary="ask a question in your own words",
+    options=("question",),
+    answer=answer,
+    required=("question",),
+)
 
 
 def ask_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:
@@ -86,14 +94,16 @@ class Ask(commands.Cog):
     def __init__(self, bot: CitedBot) -> None:
         self.bot = bot
         per = bot.settings.ask_cooldown_seconds
-        self._free_text_cooldown = (commands.CooldownMapping.from_cooldown(1, per, commands.BucketType.user)
-                                    if per > 0 else None)
+        self._free_text_cooldown = (
+            commands.CooldownMapping.from_cooldown(1, per, commands.BucketType.user) if per > 0 else None
+        )
 
     @app_commands.command(name="ask", description="Ask a question about the story in your own words")
     @app_commands.describe(question="Your question, in your own words")
     @app_commands.checks.dynamic_cooldown(ask_cooldown, key=lambda i: i.user.id)
-    async def ask(self, interaction: discord.Interaction,
-                  question: app_commands.Range[str, 1, TEXT_OPTION_MAX]) -> None:
+    async def ask(
+        self, interaction: discord.Interaction, question: app_commands.Range[str, 1, TEXT_OPTION_MAX]
+    ) -> None:
         result = await answer_in_time(interaction, question)
         await send_answer(interaction, result, asked=question, logged_question=question)
 
@@ -114,23 +124,39 @@ class Ask(commands.Cog):
                 log.debug("free text from %s rate-limited", message.author.id)
                 return
         question = strip_bot_mention(message.content, bot.user.id)
-        refusal = (too_long(question, bot.settings.max_question_chars) if question
-                   else free_text_hint(bot.service.engine))
+        refusal = (
+            too_long(question, bot.settings.max_question_chars)
+            if question
+            else free_text_hint(bot.service.engine)
+        )
         if refusal is not None:
             await message.reply(message_text(refusal), mention_author=False, allowed_mentions=NO_MENTIONS)
             return
         service = bot.service
         result = await service.ask_off_loop(question, conversation_key(message.channel.id, message.author.id))
         pages = render_answer(result, asked=question, kb_version=service.engine.kb.version)
-        view = AnswerView(pages, suggestions=result.suggestions, store=service.store,
-                          more=render_more(result, asked=question), on_suggestion=answer_suggestion)
+        view = AnswerView(
+            pages,
+            suggestions=result.suggestions,
+            store=service.store,
+            more=render_more(result, asked=question),
+            on_suggestion=answer_suggestion,
+        )
         # discord.py's overloads type view as View, though send() takes None (its default) as "no view"
-        sent = await message.reply(embed=pages[0], view=view if view.has_items else None,  # type: ignore[arg-type]
-                                   mention_author=False, allowed_mentions=NO_MENTIONS)
+        sent = await message.reply(
+            embed=pages[0],
+            view=view if view.has_items else None,  # type: ignore[arg-type]
+            mention_author=False,
+            allowed_mentions=NO_MENTIONS,
+        )
         view.message = sent
         view.question_id = await service.record_question(
-            result, question=question, transport="discord", user_id=message.author.id,
-            guild_id=message.guild.id if message.guild else None)
+            result,
+            question=question,
+            transport="discord",
+            user_id=message.author.id,
+            guild_id=message.guild.id if message.guild else None,
+        )
 
 
 async def setup(bot: CitedBot) -> None:

@@ -21,8 +21,9 @@ def answer(engine: AnswerEngine, topic: str | None = None) -> Answer:
     return engine.background(clean_option(topic))
 
 
-TEXT = TextCommand(name="background", summary="background: an overview or one topic",
-                   options=("topic",), answer=answer)
+TEXT = TextCommand(
+    name="background", summary="background: an overview or one topic", options=("topic",), answer=answer
+)
 
 
 class Background(commands.Cog):
@@ -31,11 +32,15 @@ class Background(commands.Cog):
 
     @app_commands.command(name="background", description="Background: an overview or one topic")
     @app_commands.describe(topic="A topic: a place, a body, an earlier event (autocomplete lists them)")
-    async def background(self, interaction: discord.Interaction,
-                         topic: app_commands.Range[str, 1, TEXT_OPTION_MAX] | None = None) -> None:
+    async def background(
+        self,
+        interaction: discord.Interaction,
+        topic: app_commands.Range[str, 1, TEXT_OPTION_MAX] | None = None,
+    ) -> None:
         result = answer(self.bot.service.engine, topic)
-        await send_answer(interaction, result, asked=topic,
-                          logged_question=TEXT.logged_question({"topic": topic}))
+        await send_answer(
+            interaction, result, asked=topic, logged_question=TEXT.logged_question({"topic": topic})
+        )
 
     @background.autocomplete("topic")
     async def _topic(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

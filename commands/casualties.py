@@ -21,8 +21,12 @@ def answer(engine: AnswerEngine, side: str | None = None, conflict: str | None =
     return engine.casualties(side=clean_option(side), conflict=clean_option(conflict))
 
 
-TEXT = TextCommand(name="casualties", summary="casualty figures by side and conflict, with sources",
-                   options=("side", "conflict"), answer=answer)
+TEXT = TextCommand(
+    name="casualties",
+    summary="casualty figures by side and conflict, with sources",
+    options=("side", "conflict"),
+    answer=answer,
+)
 
 
 class Casualties(commands.Cog):
@@ -30,11 +34,16 @@ class Casualties(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="casualties", description="Casualty figures by side and conflict")
-    @app_commands.describe(side="Whose losses: a side, country or group (autocomplete lists them)",
-                           conflict="Which conflict (e.g. the 2022 clashes, the 2020 war)")
-    async def casualties(self, interaction: discord.Interaction,
-                         side: app_commands.Range[str, 1, TEXT_OPTION_MAX] | None = None,
-                         conflict: app_commands.Range[str, 1, TEXT_OPTION_MAX] | None = None) -> None:
+    @app_commands.describe(
+        side="Whose losses: a side, country or group (autocomplete lists them)",
+        conflict="Which conflict (e.g. the 2022 clashes, the 2020 war)",
+    )
+    async def casualties(
+        self,
+        interaction: discord.Interaction,
+        side: app_commands.Range[str, 1, TEXT_OPTION_MAX] | None = None,
+        conflict: app_commands.Range[str, 1, TEXT_OPTION_MAX] | None = None,
+    ) -> None:
         options = {"side": side, "conflict": conflict}
         result = answer(self.bot.service.engine, side, conflict)
         asked = " ".join(v for v in (side, conflict) if v) or None
@@ -45,8 +54,9 @@ class Casualties(commands.Cog):
         return await complete(interaction, "side", current)
 
     @casualties.autocomplete("conflict")
-    async def _conflict(self, interaction: discord.Interaction, current: str
-                        ) -> list[app_commands.Choice[str]]:
+    async def _conflict(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         return await complete(interaction, "conflict", current)
 
 

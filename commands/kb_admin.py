@@ -47,6 +47,7 @@ class Report:
 
 # --- who is a moderator -----------------------------------------------------------
 
+
 def is_moderator(*, manage_guild: bool, roles: Iterable[tuple[int, str]], moderator_role: str | None) -> bool:
     """Manage Server, or the configured role (by id, or by name ignoring case)."""
     if manage_guild:
@@ -71,6 +72,7 @@ def member_is_moderator(user: Any, permissions: Any, moderator_role: str | None)
 
 # --- transport-agnostic reports -------------------------------------------------------
 
+
 def _ids(label: str, ids: list[str], limit: int = MAX_LISTED_IDS) -> str:
     shown = ", ".join(ids[:limit])
     more = f" … and {len(ids) - limit} more" if len(ids) > limit else ""
@@ -80,7 +82,9 @@ def _ids(label: str, ids: list[str], limit: int = MAX_LISTED_IDS) -> str:
 def describe_confirmation(outcome: ReloadOutcome, hint: str) -> Report:
     """An upload held back because it removes items: what it would remove and change, and how to apply it."""
     live = f" {outcome.version}" if outcome.version else ""
-    lines = [f"{outcome.file} would remove {len(outcome.removed)} item(s) from the live knowledge base{live}:"]
+    lines = [
+        f"{outcome.file} would remove {len(outcome.removed)} item(s) from the live knowledge base{live}:"
+    ]
     lines += ["• " + _ids(kind, ids, MAX_CONFIRM_IDS) for kind, ids in outcome.removed_by_kind.items()]
     for kind, (before, after) in outcome.count_changes.items():
         lines.append(f"{kind}: {before} → {after}")
@@ -92,8 +96,13 @@ def describe_confirmation(outcome: ReloadOutcome, hint: str) -> Report:
 
 
 def describe_outcome(outcome: ReloadOutcome, *, confirm_hint: str = "") -> Report:
-    verb = {"reload": "Reload", "upload": "Upload", "check": "Check", "startup": "Load",
-            "rollback": "Rollback"}[outcome.action]
+    verb = {
+        "reload": "Reload",
+        "upload": "Upload",
+        "check": "Check",
+        "startup": "Load",
+        "rollback": "Rollback",
+    }[outcome.action]
     if outcome.needs_confirmation:
         return describe_confirmation(outcome, confirm_hint)
     if not outcome.ok:
@@ -128,21 +137,28 @@ def describe_outcome(outcome: ReloadOutcome, *, confirm_hint: str = "") -> Repor
 
 async def status_report(service: KnowledgeService) -> Report:
     status = await service.status()
-    lines = [f"Knowledge base {status.version}, from {status.directory}",
-             "Counts: " + ", ".join(f"{k} {v}" for k, v in status.counts.items())]
+    lines = [
+        f"Knowledge base {status.version}, from {status.directory}",
+        "Counts: " + ", ".join(f"{k} {v}" for k, v in status.counts.items()),
+    ]
     if status.last_reload_at or status.last_reload_by:
         result = "" if status.last_reload_ok is None else (" (ok)" if status.last_reload_ok else " (refused)")
         lines.append(f"Last reload: {status.last_reload_at or '?'} by {status.last_reload_by or '?'}{result}")
     elif status.store_available:
         lines.append("Last reload: none recorded.")
     if not status.store_available:
-        lines.append("The database is busy (held by another process?): reload history can't be shown right now."
-                     if status.store_busy else "The database is unavailable: reload history can't be shown.")
+        lines.append(
+            "The database is busy (held by another process?): reload history can't be shown right now."
+            if status.store_busy
+            else "The database is unavailable: reload history can't be shown."
+        )
     elif status.store_busy:
         lines.append("The database is busy (held by another process?): new records wait to be written.")
     if status.records_waiting or status.records_dropped:
-        lines.append(f"Records waiting to be written: {status.records_waiting}; "
-                     f"dropped since start (queue full): {status.records_dropped}")
+        lines.append(
+            f"Records waiting to be written: {status.records_waiting}; "
+            f"dropped since start (queue full): {status.records_dropped}"
+        )
     return Report("Knowledge base status", lines)
 
 
@@ -153,8 +169,11 @@ async def unanswered_report(service: KnowledgeService, *, limit: int = 10, days:
         rows = await service.store.unanswered(limit=limit, days=days)
     except StoreBusy as exc:  # the read gave up in time rather than miss the interaction's deadline
         log.warning("could not read unanswered questions in time: %s", exc)
-        return Report("Unanswered questions", ["The database is busy right now (held by another process?); "
-                                               "try again in a moment."], ok=False)
+        return Report(
+            "Unanswered questions",
+            ["The database is busy right now (held by another process?); try again in a moment."],
+            ok=False,
+        )
     except StoreError as exc:
         log.error("could not read unanswered questions: %s", exc)
         return Report("Unanswered questions", ["The database is unavailable right now."], ok=False)
@@ -165,7 +184,9 @@ async def unanswered_report(service: KnowledgeService, *, limit: int = 10, days:
     return Report("Unanswered questions", lines)
 
 
-async def upload_from_path(service: KnowledgeService, path_text: str, *, yes: bool, who: str = "console") -> Report:
+async def upload_from_path(
+    service: KnowledgeService, path_text: str, *, yes: bool, who: str = "console"
+) -> Report:
     """The console's ``/kb upload PATH [--yes]``: a local file, refused (naming it) unless it is a regular
     file within the size limit; one that removes items is applied only with ``--yes``."""
     name = Path(path_text).name
@@ -195,6 +216,7 @@ async def upload_from_path(service: KnowledgeService, path_text: str, *, yes: bo
 
 
 # --- Discord -----------------------------------------------------------------------------
+
 
 def _who(interaction: discord.Interaction) -> str:
     return f"{interaction.user.name} ({interaction.user.id})"
@@ -236,8 +258,12 @@ class KbAdmin(commands.GroupCog, group_name="kb", group_description="Moderators:
 
     @app_commands.command(name="unanswered", description="The most frequent recent unanswered questions")
     @app_commands.describe(days="How many days back (default 30)", limit="How many questions (default 10)")
-    async def unanswered(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30,
-                         limit: app_commands.Range[int, 1, 50] = 10) -> None:
+    async def unanswered(
+        self,
+        interaction: discord.Interaction,
+        days: app_commands.Range[int, 1, 365] = 30,
+        limit: app_commands.Range[int, 1, 50] = 10,
+    ) -> None:
         report = await unanswered_report(self.bot.service, limit=limit, days=days)
         await _send(interaction, report, user_text=True)
 
@@ -248,14 +274,18 @@ class KbAdmin(commands.GroupCog, group_name="kb", group_description="Moderators:
         await defer_private(interaction)
         if file.size > service.max_upload_bytes:
             outcome = await service.refuse_upload(
-                file.filename, f"the file is {file.size:,} bytes; the limit is {service.max_upload_bytes:,}",
-                _who(interaction))
+                file.filename,
+                f"the file is {file.size:,} bytes; the limit is {service.max_upload_bytes:,}",
+                _who(interaction),
+            )
             await _send(interaction, describe_outcome(outcome))
             return
         data = await file.read()
         outcome = await service.upload(file.filename, data, _who(interaction))
         if outcome.needs_confirmation:
-            await ConfirmUpload(service, file.filename, data, outcome, owner_id=interaction.user.id).ask(interaction)
+            await ConfirmUpload(service, file.filename, data, outcome, owner_id=interaction.user.id).ask(
+                interaction
+            )
         else:
             await _send(interaction, describe_outcome(outcome))
 
@@ -265,19 +295,29 @@ class KbAdmin(commands.GroupCog, group_name="kb", group_description="Moderators:
         await _send(interaction, describe_outcome(await self.bot.service.rollback(_who(interaction))))
 
 
-CONFIRM_HINT = ("Apply anyway writes it and loads it (checked again first); Cancel, or no answer within "
-                "5 minutes, leaves everything as it is.")
+CONFIRM_HINT = (
+    "Apply anyway writes it and loads it (checked again first); Cancel, or no answer within "
+    "5 minutes, leaves everything as it is."
+)
 
 
 class ConfirmUpload(discord.ui.View):
-    """"Apply anyway" / "Cancel" under an upload that would remove items; only its uploader may click.
+    """ "Apply anyway" / "Cancel" under an upload that would remove items; only its uploader may click.
 
     Apply uploads the same bytes again, confirmed for the removals shown (re-validated against the
     folder as it is then; if it would now remove more, it asks again). A timeout applies nothing.
     """
 
-    def __init__(self, service: KnowledgeService, filename: str, data: bytes, outcome: ReloadOutcome, *,
-                 owner_id: int, timeout: float | None = None) -> None:
+    def __init__(
+        self,
+        service: KnowledgeService,
+        filename: str,
+        data: bytes,
+        outcome: ReloadOutcome,
+        *,
+        owner_id: int,
+        timeout: float | None = None,
+    ) -> None:
         super().__init__(timeout=timeout or CONFIRM_TIMEOUT_S)
         self.service = service
         self.filename = filename
@@ -294,21 +334,26 @@ class ConfirmUpload(discord.ui.View):
         """Show the confirmation with its buttons: in place of the "thinking" reply, or as a follow-up."""
         embed = self._embed(describe_outcome(self.outcome, confirm_hint=CONFIRM_HINT))
         if interaction.response.is_done() and interaction.type is discord.InteractionType.application_command:
-            self.message = await interaction.edit_original_response(embed=embed, view=self,
-                                                                    allowed_mentions=NO_MENTIONS)
+            self.message = await interaction.edit_original_response(
+                embed=embed, view=self, allowed_mentions=NO_MENTIONS
+            )
         else:
-            self.message = await interaction.followup.send(embed=embed, view=self, ephemeral=True,
-                                                           allowed_mentions=NO_MENTIONS, wait=True)
+            self.message = await interaction.followup.send(
+                embed=embed, view=self, ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True
+            )
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.owner_id:
             await interaction.response.send_message(
-                "Only the moderator who uploaded this file can apply or cancel it.", ephemeral=True,
-                allowed_mentions=NO_MENTIONS)
+                "Only the moderator who uploaded this file can apply or cancel it.",
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
             return False
         if self.settled:  # a second click that arrived before the buttons were removed
-            await interaction.response.send_message("This upload was already applied or cancelled.",
-                                                    ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(
+                "This upload was already applied or cancelled.", ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
             return False
         return True
 
@@ -317,12 +362,15 @@ class ConfirmUpload(discord.ui.View):
         self.settled = True
         self.stop()
         await interaction.response.edit_message(
-            embed=self._embed(Report("Upload confirmed", [f"Applying {self.filename}…"])), view=None)
-        outcome = await self.service.upload(self.filename, self.data, _who(interaction),
-                                            confirmed=frozenset(self.outcome.removed))
+            embed=self._embed(Report("Upload confirmed", [f"Applying {self.filename}…"])), view=None
+        )
+        outcome = await self.service.upload(
+            self.filename, self.data, _who(interaction), confirmed=frozenset(self.outcome.removed)
+        )
         if outcome.needs_confirmation:  # the folder changed meanwhile: it would now remove more
-            await ConfirmUpload(self.service, self.filename, self.data, outcome, owner_id=self.owner_id,
-                                timeout=self.timeout).ask(interaction)
+            await ConfirmUpload(
+                self.service, self.filename, self.data, outcome, owner_id=self.owner_id, timeout=self.timeout
+            ).ask(interaction)
         else:
             await _send(interaction, describe_outcome(outcome))
 
@@ -338,9 +386,11 @@ class ConfirmUpload(discord.ui.View):
         if self.settled or self.message is None:
             return
         self.settled = True
-        report = Report("Upload not applied",
-                        [f"No answer within {self.timeout:g} s: {self.filename} was not written; nothing was changed."],
-                        ok=False)
+        report = Report(
+            "Upload not applied",
+            [f"No answer within {self.timeout:g} s: {self.filename} was not written; nothing was changed."],
+            ok=False,
+        )
         try:
             await self.message.edit(embed=self._embed(report), view=None)
         except discord.HTTPException as exc:  # the message is gone or the token expired: nothing to undo

@@ -21,8 +21,13 @@ def answer(engine: AnswerEngine, query: str = "") -> Answer:
     return engine.who_said(clean_option(query) or "")
 
 
-TEXT = TextCommand(name="who-said", summary="who said some words, or what a person or body said",
-                   options=("query",), answer=answer, required=("query",))
+TEXT = TextCommand(
+    name="who-said",
+    summary="who said some words, or what a person or body said",
+    options=("query",),
+    answer=answer,
+    required=("query",),
+)
 
 
 class Quotes(commands.Cog):
@@ -31,11 +36,13 @@ class Quotes(commands.Cog):
 
     @app_commands.command(name="who-said", description="Who said some words, or what a person or body said")
     @app_commands.describe(query="Some of the quoted words, or a speaker (autocomplete lists them)")
-    async def who_said(self, interaction: discord.Interaction,
-                       query: app_commands.Range[str, 1, TEXT_OPTION_MAX]) -> None:
+    async def who_said(
+        self, interaction: discord.Interaction, query: app_commands.Range[str, 1, TEXT_OPTION_MAX]
+    ) -> None:
         result = answer(self.bot.service.engine, query)
-        await send_answer(interaction, result, asked=query,
-                          logged_question=TEXT.logged_question({"query": query}))
+        await send_answer(
+            interaction, result, asked=query, logged_question=TEXT.logged_question({"query": query})
+        )
 
     @who_said.autocomplete("query")
     async def _query(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

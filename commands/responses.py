@@ -21,8 +21,12 @@ def answer(engine: AnswerEngine, actor: str | None = None) -> Answer:
     return engine.responses(clean_option(actor))
 
 
-TEXT = TextCommand(name="responses", summary="international responses, all or by one actor",
-                   options=("actor",), answer=answer)
+TEXT = TextCommand(
+    name="responses",
+    summary="international responses, all or by one actor",
+    options=("actor",),
+    answer=answer,
+)
 
 
 class Responses(commands.Cog):
@@ -31,11 +35,15 @@ class Responses(commands.Cog):
 
     @app_commands.command(name="responses", description="International responses, all or by one actor")
     @app_commands.describe(actor="A country, body or person (autocomplete lists them)")
-    async def responses(self, interaction: discord.Interaction,
-                        actor: app_commands.Range[str, 1, TEXT_OPTION_MAX] | None = None) -> None:
+    async def responses(
+        self,
+        interaction: discord.Interaction,
+        actor: app_commands.Range[str, 1, TEXT_OPTION_MAX] | None = None,
+    ) -> None:
         result = answer(self.bot.service.engine, actor)
-        await send_answer(interaction, result, asked=actor,
-                          logged_question=TEXT.logged_question({"actor": actor}))
+        await send_answer(
+            interaction, result, asked=actor, logged_question=TEXT.logged_question({"actor": actor})
+        )
 
     @responses.autocomplete("actor")
     async def _actor(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

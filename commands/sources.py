@@ -21,8 +21,12 @@ def answer(engine: AnswerEngine, source: str | None = None) -> Answer:
     return engine.sources(clean_option(source))
 
 
-TEXT = TextCommand(name="sources", summary="the articles: outlet, title, author, date, link",
-                   options=("source",), answer=answer)
+TEXT = TextCommand(
+    name="sources",
+    summary="the articles: outlet, title, author, date, link",
+    options=("source",),
+    answer=answer,
+)
 
 
 class Sources(commands.Cog):
@@ -31,11 +35,15 @@ class Sources(commands.Cog):
 
     @app_commands.command(name="sources", description="The articles: outlet, title, author, date and link")
     @app_commands.describe(source="One article (by outlet, title or id)")
-    async def sources(self, interaction: discord.Interaction,
-                      source: app_commands.Range[str, 1, TEXT_OPTION_MAX] | None = None) -> None:
+    async def sources(
+        self,
+        interaction: discord.Interaction,
+        source: app_commands.Range[str, 1, TEXT_OPTION_MAX] | None = None,
+    ) -> None:
         result = answer(self.bot.service.engine, source)
-        await send_answer(interaction, result, asked=source,
-                          logged_question=TEXT.logged_question({"source": source}))
+        await send_answer(
+            interaction, result, asked=source, logged_question=TEXT.logged_question({"source": source})
+        )
 
     @sources.autocomplete("source")
     async def _source(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

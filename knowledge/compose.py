@@ -156,8 +156,14 @@ class Composer:
         name = self.name(item_id)
         item = self.kb.items.get(item_id)
         stem = name.lower()[:4]
-        forms = [a for a in getattr(item, "aliases", []) if " " not in a and a.lower() != name.lower()
-                 and a.lower().startswith(stem) and _DEMONYM.search(a)]
+        forms = [
+            a
+            for a in getattr(item, "aliases", [])
+            if " " not in a
+            and a.lower() != name.lower()
+            and a.lower().startswith(stem)
+            and _DEMONYM.search(a)
+        ]
         shared = lambda a: len(os.path.commonprefix([a.lower(), name.lower()]))  # noqa: E731
         return min(forms, key=lambda a: (-shared(a), len(a))) if forms else name
 

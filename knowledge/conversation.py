@@ -25,15 +25,27 @@ MAX_CONVERSATIONS = 10_000
 _SMALL_TALK: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(rf"^(?:{rx})$"))
     for kind, rx in (
-        ("greeting", r"(?:hi|hello|hey|heya|hiya|yo|sup|howdy|greetings|good (?:morning|afternoon|evening|day))"
-                     r"(?: there)?(?: bot| everyone| all| guys| folks)?"),
-        ("thanks", r"(?:(?:great|cool|nice|perfect|awesome|good)\s*)?(?:thanks?(?: you)?|thank you|cheers|"
-                   r"much appreciated|appreciate it)(?: (?:so|very) much| a lot| again| bot| mate)?"),
-        ("help", r"help(?: me)?(?: please)?|please help|what can you do|what do you do|how does this work|"
-                 r"how do i use (?:this|you)(?: bot)?|what can i ask(?: you)?|what (?:do|can) you (?:know|answer)|"
-                 r"what (?:are|is) (?:you|this bot) for|what questions can i ask|commands|usage|how to use"),
-        ("identity", r"(?:are you|is this) (?:a )?(?:bot|robot|human|real|ai|person|machine|chatbot)|who are you|"
-                     r"what are you|who made you"),
+        (
+            "greeting",
+            r"(?:hi|hello|hey|heya|hiya|yo|sup|howdy|greetings|good (?:morning|afternoon|evening|day))"
+            r"(?: there)?(?: bot| everyone| all| guys| folks)?",
+        ),
+        (
+            "thanks",
+            r"(?:(?:great|cool|nice|perfect|awesome|good)\s*)?(?:thanks?(?: you)?|thank you|cheers|"
+            r"much appreciated|appreciate it)(?: (?:so|very) much| a lot| again| bot| mate)?",
+        ),
+        (
+            "help",
+            r"help(?: me)?(?: please)?|please help|what can you do|what do you do|how does this work|"
+            r"how do i use (?:this|you)(?: bot)?|what can i ask(?: you)?|what (?:do|can) you (?:know|answer)|"
+            r"what (?:are|is) (?:you|this bot) for|what questions can i ask|commands|usage|how to use",
+        ),
+        (
+            "identity",
+            r"(?:are you|is this) (?:a )?(?:bot|robot|human|real|ai|person|machine|chatbot)|who are you|"
+            r"what are you|who made you",
+        ),
         ("bye", r"bye|goodbye|bye bye|see you|see ya|good night|later"),
     )
 )
@@ -41,7 +53,9 @@ _FOLLOW_UP = re.compile(
     r"^(?:and|but|also|so|ok|okay|now|then)?\s*(?:what about|how about|what of|and|same (?:for|with)|as for)\s+"
     r"(?P<rest>.+)$|^(?:and|but|also|so)\s+(?P<rest2>.+)$"
 )
-_QUESTION_WORD = re.compile(r"^(?:who|whom|whose|what|which|when|where|why|how|did|does|do|is|are|was|were|has|have)\b")
+_QUESTION_WORD = re.compile(
+    r"^(?:who|whom|whose|what|which|when|where|why|how|did|does|do|is|are|was|were|has|have)\b"
+)
 _POINTER = re.compile(r"\b(?:that|this|it)\b")
 _SHORT = 4
 
@@ -74,13 +88,19 @@ def small_talk_reply(kind: str, question: str, story: Story, n_sources: int) -> 
         "greeting": f"Hi! {story.greeting}{try_these}",
         "thanks": f"You're welcome. Ask me anything else about {story.name}.",
         "help": f"{story.greeting} Ask in your own words, or use /casualties, /who-said, /responses, "
-                f"/background, /timeline and /sources.{try_these}",
+        f"/background, /timeline and /sources.{try_these}",
         "identity": f"I'm a bot. I answer only from {n_sources} curated news articles about {story.name}, "
-                    f"and every answer cites them. Where they don't say, I tell you so.",
+        f"and every answer cites them. Where they don't say, I tell you so.",
         "bye": "Bye! Come back with more questions any time.",
     }[kind]
-    return Answer(question=question, answered=False, kind="chat", answer=text, confidence=1.0,
-                  suggestions=[Suggestion(question=e) for e in story.examples[:3]])
+    return Answer(
+        question=question,
+        answered=False,
+        kind="chat",
+        answer=text,
+        confidence=1.0,
+        suggestions=[Suggestion(question=e) for e in story.examples[:3]],
+    )
 
 
 def follow_up(plain: str, previous: Turn | None, names: NameResolver, now: float | None = None) -> str | None:
@@ -120,7 +140,11 @@ def _replace_names(before: str, rest: str, names: NameResolver) -> str:
     replacements: dict[int, tuple[int, str]] = {}
     for m in new:
         country = any(i in names.country_like for i in m.ids)
-        same = [o for n, o in enumerate(old) if n not in used and any(i in names.country_like for i in o.ids) == country]
+        same = [
+            o
+            for n, o in enumerate(old)
+            if n not in used and any(i in names.country_like for i in o.ids) == country
+        ]
         target = same[0] if same else next((o for n, o in enumerate(old) if n not in used), None)
         if target is None:
             continue

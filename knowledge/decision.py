@@ -39,25 +39,66 @@ QUESTION_TYPES = (
     "what",
     "other",
 )
-ITEM_KINDS = ("casualty", "quote", "response", "background", "event", "qa", "entity", "place", "conflict", "other")
+ITEM_KINDS = (
+    "casualty",
+    "quote",
+    "response",
+    "background",
+    "event",
+    "qa",
+    "entity",
+    "place",
+    "conflict",
+    "other",
+)
 ORIGINS = ("rule", "dense", "passage", "lexical")
 
 _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("source", re.compile(r"\b(?:which|what) (?:news(?:paper)?|outlet|source|article|paper|media|publication|"
-                          r"journalist|reporter|site)s?\b|\baccording to (?:which|what|whom)\b|\bwho (?:wrote|reported)\b")),
-    ("who_said", re.compile(r"^(?:who|whose|which \w+)\b.*\b(?:said|say|says|quoted?|called|tweeted|stated|"
-                            r"warned|urged|described|accused|told|wrote|words?|statement)\b")),
-    ("what_said", re.compile(r"\b(?:what|how) (?:did|does|do|has|have|had|was|were|is)\b.*\b(?:say|said|tell|"
-                             r"told|tweet|warn|urge|state|announce|respond|react|comment|call for|describe)\b|"
-                             r"\b(?:quotes?|statements?|remarks|comments|reaction|response|stance|position)\b")),
+    (
+        "source",
+        re.compile(
+            r"\b(?:which|what) (?:news(?:paper)?|outlet|source|article|paper|media|publication|"
+            r"journalist|reporter|site)s?\b|\baccording to (?:which|what|whom)\b|\bwho (?:wrote|reported)\b"
+        ),
+    ),
+    (
+        "who_said",
+        re.compile(
+            r"^(?:who|whose|which \w+)\b.*\b(?:said|say|says|quoted?|called|tweeted|stated|"
+            r"warned|urged|described|accused|told|wrote|words?|statement)\b"
+        ),
+    ),
+    (
+        "what_said",
+        re.compile(
+            r"\b(?:what|how) (?:did|does|do|has|have|had|was|were|is)\b.*\b(?:say|said|tell|"
+            r"told|tweet|warn|urge|state|announce|respond|react|comment|call for|describe)\b|"
+            r"\b(?:quotes?|statements?|remarks|comments|reaction|response|stance|position)\b"
+        ),
+    ),
     ("count", re.compile(r"\bhow (?:many|much)\b|\bnumber of\b|\btoll\b|\bfigures?\b|\bcasualt|\bhow big\b")),
-    ("compare", re.compile(r"\b(?:more|fewer|less|bigger|larger|higher|deadlier|worse) (?:than|\w+ than)\b|"
-                           r"\bcompare|\bwhich (?:war|conflict|side|one) (?:was|had|killed|lost)\b|\bdisagree|"
-                           r"\bdiffer")),
-    ("when", re.compile(r"^when\b|\bwhat (?:time|day|date|year|month)\b|\bwhich (?:day|date|year|month)\b|"
-                        r"\bhow long\b|\bat what (?:time|hour)\b")),
-    ("where", re.compile(r"^where\b|\bwhich (?:town|city|place|region|district|village|area|country)\b|"
-                         r"\bwhat (?:town|city|place|region|district|area)\b|\bwhere\b")),
+    (
+        "compare",
+        re.compile(
+            r"\b(?:more|fewer|less|bigger|larger|higher|deadlier|worse) (?:than|\w+ than)\b|"
+            r"\bcompare|\bwhich (?:war|conflict|side|one) (?:was|had|killed|lost)\b|\bdisagree|"
+            r"\bdiffer"
+        ),
+    ),
+    (
+        "when",
+        re.compile(
+            r"^when\b|\bwhat (?:time|day|date|year|month)\b|\bwhich (?:day|date|year|month)\b|"
+            r"\bhow long\b|\bat what (?:time|hour)\b"
+        ),
+    ),
+    (
+        "where",
+        re.compile(
+            r"^where\b|\bwhich (?:town|city|place|region|district|village|area|country)\b|"
+            r"\bwhat (?:town|city|place|region|district|area)\b|\bwhere\b"
+        ),
+    ),
     ("why", re.compile(r"^why\b|\bwhat (?:caused|triggered|sparked|started)\b|\breason\b")),
     ("who_is", re.compile(r"^(?:who|what) (?:is|are|was|were)\b|^tell me about\b|^(?:explain|describe)\b")),
     ("yesno", re.compile(r"^(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would)\b")),
@@ -96,19 +137,29 @@ WANTS: dict[str, re.Pattern[str]] = {
     "time": re.compile(r"\bwhat time\b|\b(?:at )?what hour\b|\bwhat time of (?:day|night)\b|\bhow early\b"),
     "day": re.compile(r"\b(?:which|what) (?:day|date|month)\b|\bon what day\b"),
     "number": re.compile(r"\bhow (?:many|much)\b|\bnumber of\b|\btoll\b|\bhow big\b"),
-    "place": re.compile(r"^where\b|\bwhere (?:did|was|were|is|are|do|does)\b|\b(?:which|what) (?:town|city|place|"
-                        r"region|village|district|area|location)s?\b|\bin what (?:town|city|place)\b"),
+    "place": re.compile(
+        r"^where\b|\bwhere (?:did|was|were|is|are|do|does)\b|\b(?:which|what) (?:town|city|place|"
+        r"region|village|district|area|location)s?\b|\bin what (?:town|city|place)\b"
+    ),
     "country": re.compile(r"\b(?:which|what) (?:country|countries|nation|state)\b"),
-    "outlet": re.compile(r"\b(?:which|what) (?:news ?agenc(?:y|ies)|agenc(?:y|ies)|wire|outlet|newspaper|paper)\b"),
+    "outlet": re.compile(
+        r"\b(?:which|what) (?:news ?agenc(?:y|ies)|agenc(?:y|ies)|wire|outlet|newspaper|paper)\b"
+    ),
 }
 HELD: dict[str, re.Pattern[str]] = {
     "year": re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b"),
-    "time": re.compile(r"\b\d{1,2}[:.]\d\d\b|\b\d{1,2}\s?[ap]\.?m\b|\bmidnight|\bnoon\b|\bmorning\b|\bevening\b|"
-                       r"\bnight\b|\bo'clock\b|\bgmt\b|\butc\b"),
-    "day": re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
-                      r"may|june|july|august|september|october|november|december)\b|\b\d{4}-\d\d"),
-    "number": re.compile(r"\b\d[\d,.]*\b|\b(?:dozens?|hundreds?|thousands?|one|two|three|four|five|six|seven|eight|"
-                         r"nine|ten)\b"),
+    "time": re.compile(
+        r"\b\d{1,2}[:.]\d\d\b|\b\d{1,2}\s?[ap]\.?m\b|\bmidnight|\bnoon\b|\bmorning\b|\bevening\b|"
+        r"\bnight\b|\bo'clock\b|\bgmt\b|\butc\b"
+    ),
+    "day": re.compile(
+        r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
+        r"may|june|july|august|september|october|november|december)\b|\b\d{4}-\d\d"
+    ),
+    "number": re.compile(
+        r"\b\d[\d,.]*\b|\b(?:dozens?|hundreds?|thousands?|one|two|three|four|five|six|seven|eight|"
+        r"nine|ten)\b"
+    ),
     "place": re.compile(r"\b(?:in|near|at|towards?|from|of) [A-Z][a-z]+"),
     "country": re.compile(r"\b[A-Z][a-z]+(?:ia|an|ey|ce|ny|ly|in|ed States|ine)\b"),
     "outlet": re.compile(r"\b[A-Z]{2,}\b|\bagenc(?:y|ies)\b|\bnews\b"),
@@ -186,8 +237,14 @@ def vectorise(features: dict[str, float]) -> np.ndarray:
 class Decision:
     """The fitted logistic scorer and its answer threshold."""
 
-    def __init__(self, weights: dict[str, float], bias: float, threshold: float, mean: dict[str, float],
-                 scale: dict[str, float]) -> None:
+    def __init__(
+        self,
+        weights: dict[str, float],
+        bias: float,
+        threshold: float,
+        mean: dict[str, float],
+        scale: dict[str, float],
+    ) -> None:
         self.w = vectorise(weights)
         self.mu = vectorise(mean)
         sc = vectorise(scale)

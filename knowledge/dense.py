@@ -175,8 +175,12 @@ class VectorCache:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".vectors.", suffix=".npz", dir=path.parent)
             with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, model=np.array(MODEL_ID), digests=np.array(keys, dtype="S16"),
-                         vectors=vecs.astype(np.float16))
+                np.savez(
+                    fh,
+                    model=np.array(MODEL_ID),
+                    digests=np.array(keys, dtype="S16"),
+                    vectors=vecs.astype(np.float16),
+                )
             os.replace(tmp, path)
             self._loaded.add(path)
         except OSError as exc:
@@ -189,7 +193,9 @@ CACHE = VectorCache()
 class DenseIndex:
     """Vectors of every item's texts; a question finds items by their best-matching text."""
 
-    def __init__(self, entries: Iterable[tuple[str, Sequence[str]]], cache: VectorCache | None = None) -> None:
+    def __init__(
+        self, entries: Iterable[tuple[str, Sequence[str]]], cache: VectorCache | None = None
+    ) -> None:
         """``entries``: (item id, texts) pairs. Texts already in the cache (the process's, unless
         ``cache`` is given) are not encoded again; new ones are added to it."""
         cache = CACHE if cache is None else cache

@@ -34,11 +34,26 @@ from knowledge.text import fold_quotes_space
 
 # --- text: one-to-one normalisation, paragraphs, sentences, quotations ------------------------------
 
-_ONE_TO_ONE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
-                             "\u2014": "-", "\u00a0": " ", "\u202f": " ", "\n": " ", "\r": " ", "\t": " "})
+_ONE_TO_ONE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\n": " ",
+        "\r": " ",
+        "\t": " ",
+    }
+)
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])|;\s+")
-_ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|U\.S|U\.N|E\.U|Gen|Col|Lt|Sgt|No|vs|Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\.$")
+_ABBREV = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|St|U\.S|U\.N|E\.U|Gen|Col|Lt|Sgt|No|vs|Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\.$"
+)
 
 
 def norm(text: str) -> str:
@@ -49,7 +64,7 @@ def norm(text: str) -> str:
 def paragraphs(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in _PARAGRAPH.finditer(text):
-        if text[start:m.start()].strip():
+        if text[start : m.start()].strip():
             spans.append((start, m.start()))
         start = m.end()
     if text[start:].strip():
@@ -61,7 +76,7 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans of text[start:end]; a semicolon ends a clause that is treated as a sentence."""
     spans, s = [], start
     for m in _SENTENCE_END.finditer(text, start, end):
-        if _ABBREV.search(text[s:m.start() + 1].rstrip("\"'\u201d\u2019)] ")):
+        if _ABBREV.search(text[s : m.start() + 1].rstrip("\"'\u201d\u2019)] ")):
             continue
         spans.append((s, m.start() + len(m.group().rstrip()) if m.group().startswith(";") else m.start()))
         s = m.end()
@@ -157,7 +172,8 @@ class NameIndex:
             pats.append(f"(?:{body})" if exact else f"(?i:{body})")
         self._regex = (
             re.compile(r"(?<![\w-])(?:" + "|".join(f"({p})" for p in pats) + r")(?![\w-]|'\w\w)")
-            if pats else None
+            if pats
+            else None
         )
 
     def mentions(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
@@ -195,20 +211,59 @@ _GENERIC = re.compile(
     r"latter|former|communiqu\w*|release|note)\b",
     re.IGNORECASE,
 )
-_FILLER = re.compile(r"^(?:(?:also|then|later|again|further|in turn|for (?:its|his|her|their) part|"
-                     r"however|meanwhile|but|and|while|today|on \w+)\s*,?\s*)+", re.IGNORECASE)
+_FILLER = re.compile(
+    r"^(?:(?:also|then|later|again|further|in turn|for (?:its|his|her|their) part|"
+    r"however|meanwhile|but|and|while|today|on \w+)\s*,?\s*)+",
+    re.IGNORECASE,
+)
 _CUE_KIND = {
-    "tweeted": "tweeted", "tweeting": "tweeted", "wrote": "wrote", "writing": "wrote", "told": "told",
-    "telling": "told", "announced": "announced", "announcing": "announced", "read": "statement",
+    "tweeted": "tweeted",
+    "tweeting": "tweeted",
+    "wrote": "wrote",
+    "writing": "wrote",
+    "told": "told",
+    "telling": "told",
+    "announced": "announced",
+    "announcing": "announced",
+    "read": "statement",
     "reads": "statement",
 }
 _NAME = re.compile(r"(?:[A-Z][\w'.-]+\s+){0,3}[A-Z][\w'.-]+")
-_ORG_WORDS = re.compile(r"\b(?:Ministry|Council|Office|Agency|Government|Union|Organi[sz]ation|Committee|"
-                        r"Army|Forces|Service|Department|Parliament|Assembly|Party|Bank|Court|Commission|"
-                        r"Embassy|Police|News|Press|Times|Post)\b")
-_TITLE_WORDS = {"president", "prime", "minister", "secretary", "foreign", "defense", "defence", "general",
-                "mr", "mrs", "ms", "dr", "spokesman", "spokeswoman", "chief", "head", "leader", "state",
-                "the", "of", "us", "un", "eu", "deputy", "premier", "chancellor", "king", "queen"}
+_ORG_WORDS = re.compile(
+    r"\b(?:Ministry|Council|Office|Agency|Government|Union|Organi[sz]ation|Committee|"
+    r"Army|Forces|Service|Department|Parliament|Assembly|Party|Bank|Court|Commission|"
+    r"Embassy|Police|News|Press|Times|Post)\b"
+)
+_TITLE_WORDS = {
+    "president",
+    "prime",
+    "minister",
+    "secretary",
+    "foreign",
+    "defense",
+    "defence",
+    "general",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "spokesman",
+    "spokeswoman",
+    "chief",
+    "head",
+    "leader",
+    "state",
+    "the",
+    "of",
+    "us",
+    "un",
+    "eu",
+    "deputy",
+    "premier",
+    "chancellor",
+    "king",
+    "queen",
+}
 
 
 @dataclass
@@ -259,7 +314,7 @@ class Attributor:
         m = _CUE_AFTER.search(t, q.end + 1, min(stop, q.end + 160))
         if not m:
             return None
-        phrase = t[q.end + 1:m.start()]
+        phrase = t[q.end + 1 : m.start()]
         if len(phrase.split()) > 14 or re.search(r"[.;!?]\s", phrase):
             return None
         cue = m.group(1).lower()
@@ -268,7 +323,7 @@ class Attributor:
             after = _entity_mentions(self.index, t, m.end(), min(stop, m.end() + 80))
             if after:
                 return Speaker(after[0].ref, how="inverted"), cue
-            name = _unknown_name(t[m.end():min(stop, m.end() + 60)])
+            name = _unknown_name(t[m.end() : min(stop, m.end() + 60)])
             return (Speaker(name=name, how="inverted"), cue) if name else None
         rel = phrase.rfind(",", 0, len(phrase.rstrip(" ,")))
         ments = _entity_mentions(self.index, t, q.end + 1 + rel + 1 if rel >= 0 else q.end + 1, m.start())
@@ -281,7 +336,9 @@ class Attributor:
         name = _unknown_name(clean)
         return (Speaker(name=name, how="after-new"), cue) if name else None
 
-    def _before(self, q: Quotation, sent_start: int, prev_end: int, par_start: int) -> tuple[Speaker, str] | None:
+    def _before(
+        self, q: Quotation, sent_start: int, prev_end: int, par_start: int
+    ) -> tuple[Speaker, str] | None:
         """'X said "..."', 'X accused Y of "..."', 'According to X, "..."'."""
         t = self.norm
         lo = max(sent_start, prev_end)
@@ -294,11 +351,13 @@ class Attributor:
             after = _entity_mentions(self.index, t, m.end(), q.start)
             if after:
                 return Speaker(after[0].ref, how="according"), "said"
-            name = _unknown_name(t[m.end():q.start])
+            name = _unknown_name(t[m.end() : q.start])
             return (Speaker(name=name, how="according-new"), "said") if name else None
         slot_start, slot = _slot(t, lo, m.start())
         slot = _FILLER.sub("", slot)
-        if _PRONOUN.match(slot) or (_GENERIC.match(slot) and not _entity_mentions(self.index, t, slot_start, m.start())):
+        if _PRONOUN.match(slot) or (
+            _GENERIC.match(slot) and not _entity_mentions(self.index, t, slot_start, m.start())
+        ):
             if _GENERIC.match(slot):
                 prev = self._previous_subject(par_start, sent_start)
                 if prev:
@@ -320,16 +379,24 @@ class Attributor:
         return (Speaker(name=name, how="before-new"), cue) if name else None
 
     def _previous_subject(self, par_start: int, sent_start: int) -> Speaker | None:
-        spans = sentences(self.norm, par_start, sent_start) or sentences(self.norm, max(0, par_start - 800), par_start)
+        spans = sentences(self.norm, par_start, sent_start) or sentences(
+            self.norm, max(0, par_start - 800), par_start
+        )
         if spans:
             ments = _entity_mentions(self.index, self.norm, *spans[-1])
             if ments:
                 return Speaker(ments[0].ref, how="previous-sentence")
         return None
 
-    def attribute(self, quotes: list[Quotation], sents: list[tuple[int, int]], par: tuple[int, int],
-                  starts_paragraph_with_quote: bool) -> list[tuple[Speaker, str]]:
+    def attribute(
+        self,
+        quotes: list[Quotation],
+        sents: list[tuple[int, int]],
+        par: tuple[int, int],
+        starts_paragraph_with_quote: bool,
+    ) -> list[tuple[Speaker, str]]:
         """(speaker, cue word) for each quotation of one paragraph, in order."""
+
         def sentence_of(pos: int) -> tuple[int, int]:
             for a, b in sents:
                 if a <= pos <= b:
@@ -375,44 +442,122 @@ class Attributor:
 # --- figures -----------------------------------------------------------------------------------------
 
 _QUALIFIERS = {
-    "at least": "at least", "nearly": "nearly", "almost": "nearly", "close to": "nearly", "about": "about",
-    "around": "about", "some": "about", "approximately": "about", "roughly": "about", "an estimated": "about",
-    "more than": "more than", "over": "more than", "upwards of": "more than",
-    "up to": "unspecified", "fewer than": "unspecified", "less than": "unspecified",
+    "at least": "at least",
+    "nearly": "nearly",
+    "almost": "nearly",
+    "close to": "nearly",
+    "about": "about",
+    "around": "about",
+    "some": "about",
+    "approximately": "about",
+    "roughly": "about",
+    "an estimated": "about",
+    "more than": "more than",
+    "over": "more than",
+    "upwards of": "more than",
+    "up to": "unspecified",
+    "fewer than": "unspecified",
+    "less than": "unspecified",
 }
 _QUAL = "|".join(sorted(map(re.escape, _QUALIFIERS), key=len, reverse=True))
-_WORDNUM = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-            r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-            r"hundred|a dozen|a hundred|dozens|hundreds|thousands")
+_WORDNUM = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    r"hundred|a dozen|a hundred|dozens|hundreds|thousands"
+)
 _NUM = rf"(?:\d{{1,3}}(?:[, \u00a0\u202f]\d{{3}})+|\d+|(?:{_WORDNUM})(?:[- ](?:{_WORDNUM}))*)"
 _OUTCOME_WORDS = {
-    "killed": "killed", "killing": "killed", "kills": "killed", "kill": "killed", "died": "killed",
-    "dead": "killed", "deaths": "killed", "lost": "killed", "lose": "killed", "losing": "killed",
-    "wounded": "wounded", "injured": "injured", "injuring": "injured", "wounding": "wounded",
-    "missing": "missing", "displaced": "displaced", "rescued": "rescued", "evacuated": "evacuated",
+    "killed": "killed",
+    "killing": "killed",
+    "kills": "killed",
+    "kill": "killed",
+    "died": "killed",
+    "dead": "killed",
+    "deaths": "killed",
+    "lost": "killed",
+    "lose": "killed",
+    "losing": "killed",
+    "wounded": "wounded",
+    "injured": "injured",
+    "injuring": "injured",
+    "wounding": "wounded",
+    "missing": "missing",
+    "displaced": "displaced",
+    "rescued": "rescued",
+    "evacuated": "evacuated",
 }
 _OUTCOME = r"(?:killed|died|dead|deaths|wounded|injured|missing|displaced|rescued|evacuated)"
 _AUX = r"(?:(?:were|was|are|is|have|has|had|been|being|reportedly|also|now)\s+)*"
 _SUBJ = r"(?P<subj>(?:\(|\[)?[A-Za-z][\w'-]*(?:\)|\])?(?:\s+(?:of\s+)?(?:the\s+|its\s+|their\s+|his\s+|our\s+)?(?:\(|\[)?[A-Za-z][\w'-]*(?:\)|\])?){0,5}?)"
 _FIGURE_PATTERNS = [
     # at least 49 Armenian soldiers were killed / 49 (soldiers) killed / 14 wounded
-    re.compile(rf"(?:(?P<qual>{_QUAL})\s+)?(?P<num>{_NUM})\s+{_SUBJ}?\s*,?\s*{_AUX}(?P<out>{_OUTCOME})\b", re.I),
+    re.compile(
+        rf"(?:(?P<qual>{_QUAL})\s+)?(?P<num>{_NUM})\s+{_SUBJ}?\s*,?\s*{_AUX}(?P<out>{_OUTCOME})\b", re.I
+    ),
     # killing at least 49 soldiers / killed more than 6,600 people / lost one soldier / it lost 50
-    re.compile(rf"\b(?P<out>killing|killed|kills|kill|lost|lose|losing|injuring|wounding)\s+"
-               rf"(?:(?P<qual>{_QUAL})\s+)?(?P<num>{_NUM})\b(?:\s+{_SUBJ})?", re.I),
+    re.compile(
+        rf"\b(?P<out>killing|killed|kills|kill|lost|lose|losing|injuring|wounding)\s+"
+        rf"(?:(?P<qual>{_QUAL})\s+)?(?P<num>{_NUM})\b(?:\s+{_SUBJ})?",
+        re.I,
+    ),
     # more than 30 000 deaths / left 6,500 dead
     re.compile(rf"(?:(?P<qual>{_QUAL})\s+)?(?P<num>{_NUM})\s+(?P<out>dead|deaths)\b", re.I),
 ]
-_NOT_SUBJECT = {"were", "was", "have", "has", "had", "been", "are", "is", "and", "in", "on", "the", "a", "by",
-                "at", "during", "since", "after", "of", "its", "their", "his", "our", "we", "who", "that",
-                "people's", "years", "year", "days", "hours", "minutes", "km", "kilometres", "kilometers", "miles",
-                "per", "percent", "times", "weeks", "months"}
-_UNIT_WORDS = re.compile(r"^(?:years?|days?|hours?|minutes?|weeks?|months?|km|miles?|kilomet\w+|percent|%|"
-                         r"metres?|meters?|times|points?|countries|nations|fronts?)$", re.I)
+_NOT_SUBJECT = {
+    "were",
+    "was",
+    "have",
+    "has",
+    "had",
+    "been",
+    "are",
+    "is",
+    "and",
+    "in",
+    "on",
+    "the",
+    "a",
+    "by",
+    "at",
+    "during",
+    "since",
+    "after",
+    "of",
+    "its",
+    "their",
+    "his",
+    "our",
+    "we",
+    "who",
+    "that",
+    "people's",
+    "years",
+    "year",
+    "days",
+    "hours",
+    "minutes",
+    "km",
+    "kilometres",
+    "kilometers",
+    "miles",
+    "per",
+    "percent",
+    "times",
+    "weeks",
+    "months",
+}
+_UNIT_WORDS = re.compile(
+    r"^(?:years?|days?|hours?|minutes?|weeks?|months?|km|miles?|kilomet\w+|percent|%|"
+    r"metres?|meters?|times|points?|countries|nations|fronts?)$",
+    re.I,
+)
 
 
-_STOP_WORDS = re.compile(r"^(?:in|on|at|during|as|and|or|since|while|although|after|before|but|with|from|by|"
-                         r"for|near|when|who|which|that|to|into|over|across|along)$", re.I)
+_STOP_WORDS = re.compile(
+    r"^(?:in|on|at|during|as|and|or|since|while|although|after|before|but|with|from|by|"
+    r"for|near|when|who|which|that|to|into|over|across|along)$",
+    re.I,
+)
 
 
 def _following_noun_phrase(t: str, pos: int, end: int) -> str:
@@ -494,8 +639,10 @@ def figures(text: str, start: int, end: int) -> list[Figure]:
 
 # --- dates and times ---------------------------------------------------------------------------------
 
-_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-          r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+)
 _DATE = re.compile(
     rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?|"
     rf"(?:in|since|until|till|by|from|of)\s+(?:(?:the\s+)?(?:early|mid|late|fall|autumn|spring|summer|winter)\s*(?:of\s+)?)?"
@@ -504,8 +651,11 @@ _DATE = re.compile(
     rf"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:morning|evening|night|afternoon))?|"
     rf"(?:last|this|next)\s+(?:week|month|year))",
 )
-_TIME = re.compile(r"\b(?:\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.m\.|\d{1,2}\s+hours|midnight|"
-                   r"(?:early|late)\s+(?:morning|evening|night|hours)|overnight)\b", re.I)
+_TIME = re.compile(
+    r"\b(?:\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.m\.|\d{1,2}\s+hours|midnight|"
+    r"(?:early|late)\s+(?:morning|evening|night|hours)|overnight)\b",
+    re.I,
+)
 
 
 # --- the draft ---------------------------------------------------------------------------------------
@@ -563,7 +713,7 @@ def guess_source(text: str, source_id: str) -> dict:
     first = lines[0] if lines else source_id
     entry: dict = {"id": source_id}
     title = first if len(first) <= 160 and not first.endswith(".") else None
-    entry["label"] = f"{source_id}: \"{title}\"" if title else source_id
+    entry["label"] = f'{source_id}: "{title}"' if title else source_id
     if title:
         entry["title"] = title
     head = "\n".join(lines[:6])
@@ -598,7 +748,9 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
         if key not in new_entities:
             kind = "organisation" if _ORG_WORDS.search(name) else ("person" if sp.name else "group")
             new_entities[key] = {
-                "id": ids.new(_slug(name, 3)), "name": name, "kind": kind,
+                "id": ids.new(_slug(name, 3)),
+                "name": name,
+                "kind": kind,
                 "description": "Drafted: named as a speaker in the article; say who it is.",
                 "evidence": ev(start, end),
             }
@@ -626,8 +778,10 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
         quotes = quotations(text, p_start, p_end)
         if not quotes:
             continue
-        opens = t[p_start:p_end].lstrip()[:1] in ("\"", "'")
-        for q, (sp, cue_word) in zip(quotes, attributor.attribute(quotes, sents, (p_start, p_end), opens), strict=True):
+        opens = t[p_start:p_end].lstrip()[:1] in ('"', "'")
+        for q, (sp, cue_word) in zip(
+            quotes, attributor.attribute(quotes, sents, (p_start, p_end), opens), strict=True
+        ):
             s_start = next((a for a, b in sents if a <= q.start - 1 <= b), p_start)
             s_end = next((b for a, b in sents if a <= q.end <= b), p_end)
             # evidence: the sentence(s) holding the quotation and its cue
@@ -647,8 +801,13 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
                 cue = "speech"
             if cue_kinds and cue not in cue_kinds:
                 cue = "said"
-            who = index.items[sid].name if sid in index.items else new_entities.get(
-                next((k for k, v in new_entities.items() if v["id"] == sid), ""), {}).get("name", sid)
+            who = (
+                index.items[sid].name
+                if sid in index.items
+                else new_entities.get(
+                    next((k for k, v in new_entities.items() if v["id"] == sid), ""), {}
+                ).get("name", sid)
+            )
             item: dict[str, typing.Any] = {
                 "id": ids.new(f"quote-{sid}-{_slug(q.text)}"),
                 "speaker": sid,
@@ -656,7 +815,9 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
                 "text": re.sub(r"\s+", " ", q.text),
                 "cue": cue,
                 "context": f"Drafted ({sp.how or 'cue'}): {who}, as the article reports it: {sentence[:300]}",
-                "topics": sorted({m.spelling.lower() for m in index.mentions(t, e_start, e_end) if m.kind == "place"}),
+                "topics": sorted(
+                    {m.spelling.lower() for m in index.mentions(t, e_start, e_end) if m.kind == "place"}
+                ),
                 "evidence": ev(e_start, e_end),
             }
             seen_quotes[key] = item
@@ -684,30 +845,45 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
                             ments = _entity_mentions(index, t, s_start, c.start())[-1:]
                         reporter = ments[0].ref if ments else None
                     else:
-                        after = _CUE_AFTER.search(t, f.end, s_end) or re.search(r"\bannounced\b", t[f.end:s_end])
+                        after = _CUE_AFTER.search(t, f.end, s_end) or re.search(
+                            r"\bannounced\b", t[f.end : s_end]
+                        )
                         if after:
-                            a_end = f.end + after.start() if isinstance(after, re.Match) and after.re.pattern == r"\bannounced\b" else after.start()
+                            a_end = (
+                                f.end + after.start()
+                                if isinstance(after, re.Match) and after.re.pattern == r"\bannounced\b"
+                                else after.start()
+                            )
                             ments = _entity_mentions(index, t, max(f.end, a_end - 60), a_end)
                             reporter = ments[-1].ref if ments else None
                 # whose dead: a country or group named in the counted phrase, or 'its/our' -> the reporter
-                phrase = t[f.start:f.end]
+                phrase = t[f.start : f.end]
                 side = None
                 for m in _entity_mentions(index, t, f.start, f.end):
                     if getattr(index.items[m.ref], "kind", "") in ("country", "group"):
                         side = m.ref
                         break
-                if side is None and reporter and re.search(r"\b(?:its|our|we|it)\b", t[max(s_start, f.start - 12):f.end], re.I):
+                if (
+                    side is None
+                    and reporter
+                    and re.search(r"\b(?:its|our|we|it)\b", t[max(s_start, f.start - 12) : f.end], re.I)
+                ):
                     side = on_behalf(reporter) or reporter
                 conflict = _conflict_for(t[s_start:s_end], conflicts) or main_conflict
                 if conflict is None:
                     if new_conflict is None:
-                        new_conflict = {"id": ids.new(f"event-{_slug(draft.source.get('title') or source_id)}"),
-                                        "name": draft.source.get("title") or f"The events of {source_id}",
-                                        "description": "Drafted: the event this article's figures belong to.",
-                                        "evidence": ev(s_start, s_end)}
+                        new_conflict = {
+                            "id": ids.new(f"event-{_slug(draft.source.get('title') or source_id)}"),
+                            "name": draft.source.get("title") or f"The events of {source_id}",
+                            "description": "Drafted: the event this article's figures belong to.",
+                            "evidence": ev(s_start, s_end),
+                        }
                     conflict = new_conflict["id"]
-                outcome = f.outcome if (not outcomes or f.outcome in outcomes) else (
-                    "wounded" if f.outcome == "injured" and "wounded" in outcomes else "casualties")
+                outcome = (
+                    f.outcome
+                    if (not outcomes or f.outcome in outcomes)
+                    else ("wounded" if f.outcome == "injured" and "wounded" in outcomes else "casualties")
+                )
                 qualifier = f.qualifier if (not qualifiers or f.qualifier in qualifiers) else "unspecified"
                 subject = f.subject or last_subject or "people"
                 last_subject = subject
@@ -726,7 +902,7 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
                     "qualifier": qualifier,
                     "reported_by": reporter,
                     "status": None if outcome == f.outcome else f"{f.outcome} (as stated)",
-                    "summary": f"{who}: {f.figure_text} {subject} {f.outcome} (\"{re.sub(chr(92) + 's+', ' ', phrase)}\").",
+                    "summary": f'{who}: {f.figure_text} {subject} {f.outcome} ("{re.sub(chr(92) + "s+", " ", phrase)}").',
                     "evidence": ev(s_start, s_end),
                 }
                 seen_cas[cas_key] = item
@@ -745,24 +921,31 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
             ments = index.mentions(t, s_start, s_end)
             order += 10
             summary = re.sub(r"\s+", " ", text[s_start:s_end]).strip()
-            event_items.append({
-                "id": ids.new(f"ev-{_slug(dates[0] if dates else times[0], 3)}-{_slug(summary, 3)}"),
-                "date": dates[0] if dates else None,
-                "time": times[0] if times else None,
-                "places": sorted({m.ref for m in ments if m.kind == "place"}),
-                "actors": sorted({m.ref for m in ments if m.kind == "entity"}),
-                "order": order,
-                "summary": f"Drafted: {summary[:400]}",
-                "evidence": ev(s_start, s_end),
-            })
+            event_items.append(
+                {
+                    "id": ids.new(f"ev-{_slug(dates[0] if dates else times[0], 3)}-{_slug(summary, 3)}"),
+                    "date": dates[0] if dates else None,
+                    "time": times[0] if times else None,
+                    "places": sorted({m.ref for m in ments if m.kind == "place"}),
+                    "actors": sorted({m.ref for m in ments if m.kind == "entity"}),
+                    "order": order,
+                    "summary": f"Drafted: {summary[:400]}",
+                    "evidence": ev(s_start, s_end),
+                }
+            )
 
     # places the knowledge base does not know ("the towns of A, B and C", "A district")
     place_kinds = _allowed(KIND_OF_TABLE["place"], "kind")
-    known = {norm(fold_quotes_space(s)).lower() for it in [*entities, *places] for s in [it.name, *it.aliases]}
+    known = {
+        norm(fold_quotes_space(s)).lower() for it in [*entities, *places] for s in [it.name, *it.aliases]
+    }
     place_items: list[dict] = []
     seen_places: set[str] = set()
-    for pm in re.finditer(r"\b(towns?|cit(?:y|ies)|villages?|districts?|regions?|provinces?|states?|countries)\s+"
-                          r"(?:of|such as|including|like|near)\s+((?:[A-Z][\w'-]+(?:,\s*|\s+and\s+|\s+)?)+)", t):
+    for pm in re.finditer(
+        r"\b(towns?|cit(?:y|ies)|villages?|districts?|regions?|provinces?|states?|countries)\s+"
+        r"(?:of|such as|including|like|near)\s+((?:[A-Z][\w'-]+(?:,\s*|\s+and\s+|\s+)?)+)",
+        t,
+    ):
         noun = pm.group(1).lower()
         kind = {"cities": "city", "countries": "country"}.get(noun, noun.rstrip("s"))
         if place_kinds and kind not in place_kinds:
@@ -772,11 +955,24 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
             if not name or not name[0].isupper() or name.lower() in known or name.lower() in seen_places:
                 continue
             seen_places.add(name.lower())
-            s_start, s_end = next(((a, b) for pa, pb in paragraphs(text) for a, b in sentences(t, pa, pb)
-                                   if a <= pm.start() <= b), (pm.start(), pm.end()))
-            place_items.append({"id": ids.new(_slug(name, 3)), "name": name, "kind": kind,
-                                "description": f"Drafted: one of the {noun} the article names.",
-                                "evidence": ev(s_start, s_end)})
+            s_start, s_end = next(
+                (
+                    (a, b)
+                    for pa, pb in paragraphs(text)
+                    for a, b in sentences(t, pa, pb)
+                    if a <= pm.start() <= b
+                ),
+                (pm.start(), pm.end()),
+            )
+            place_items.append(
+                {
+                    "id": ids.new(_slug(name, 3)),
+                    "name": name,
+                    "kind": kind,
+                    "description": f"Drafted: one of the {noun} the article names.",
+                    "evidence": ev(s_start, s_end),
+                }
+            )
 
     # spellings of known entities (and near misses: a spelling to add to an item's aliases)
     used: dict[str, set[str]] = {}
@@ -798,7 +994,7 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
     for ref in sorted(used):
         draft.notes.append(f"{ref}: " + ", ".join(f'"{s}"' for s in sorted(used[ref])))
     for w, ref in sorted(near.items()):
-        draft.notes.append(f"{ref}: possibly also spelled \"{w}\" (add to its aliases if so)")
+        draft.notes.append(f'{ref}: possibly also spelled "{w}" (add to its aliases if so)')
 
     draft.items = (
         [("entity", e) for e in new_entities.values()]
@@ -841,10 +1037,38 @@ def _validated(table: str, fields: dict) -> dict:
 
 # --- TOML output ---------------------------------------------------------------------------------------
 
-_KEY_ORDER = ["id", "name", "kind", "speaker", "on_behalf_of", "conflict", "side", "subject", "outcome", "figure",
-              "figure_text", "qualifier", "reported_by", "status", "date", "time", "order", "places", "actors",
-              "text", "cue", "aliases", "role", "country", "part_of", "period", "context", "topics", "summary",
-              "description"]
+_KEY_ORDER = [
+    "id",
+    "name",
+    "kind",
+    "speaker",
+    "on_behalf_of",
+    "conflict",
+    "side",
+    "subject",
+    "outcome",
+    "figure",
+    "figure_text",
+    "qualifier",
+    "reported_by",
+    "status",
+    "date",
+    "time",
+    "order",
+    "places",
+    "actors",
+    "text",
+    "cue",
+    "aliases",
+    "role",
+    "country",
+    "part_of",
+    "period",
+    "context",
+    "topics",
+    "summary",
+    "description",
+]
 
 
 def _toml_value(v) -> str:

@@ -236,18 +236,28 @@ class AnswerEngine:
         self.dense = DenseIndex(((it.id, _dense_texts(kb, it)) for it in kb.items.values()), VECTORS)
         # the articles' own words: a question paraphrasing a passage finds the items citing it
         self.passages = DenseIndex(
-            ((it.id, [ev.quote for ev in it.evidence]) for it in kb.items.values() if not isinstance(it, Entity)),
+            (
+                (it.id, [ev.quote for ev in it.evidence])
+                for it in kb.items.values()
+                if not isinstance(it, Entity)
+            ),
             VECTORS,
         )
         if vector_cache is not None and (self.dense.encoded or self.passages.encoded):
             VECTORS.save(vector_cache, self.dense.keys + self.passages.keys)  # what this knowledge base uses
         # the story's own words, against which typos are mended: its articles, and every name and alias
-        self.speller = Speller(_WORDS.findall(" ".join([*kb.corpus.values(),
-                                                        *(n for e in named for n in (e.name, *e.aliases))])))
+        self.speller = Speller(
+            _WORDS.findall(" ".join([*kb.corpus.values(), *(n for e in named for n in (e.name, *e.aliases))]))
+        )
         self._answers: OrderedDict[str, Answer] = OrderedDict()
         self._command_answers: OrderedDict[tuple, Answer] = OrderedDict()
         self.hybrid = HybridDecider(
-            kb, self.retriever, self.dense, self.passages, self.compose, self.names,
+            kb,
+            self.retriever,
+            self.dense,
+            self.passages,
+            self.compose,
+            self.names,
             _decision() if decision == "fitted" else decision,
         )
 
@@ -357,13 +367,21 @@ class AnswerEngine:
         label = " ".join(x for x in ("casualties", side, conflict) if x)
         side_ids = self._side_ids(side) if side else set()
         conflict_ids = self._conflict_ids(conflict) if conflict else set()
-        if (side and side.strip().lower() not in _EVERY_SIDE and not side_ids) or (conflict and not conflict_ids):
+        if (side and side.strip().lower() not in _EVERY_SIDE and not side_ids) or (
+            conflict and not conflict_ids
+        ):
             return self.compose.abstain(label, "I don't know that side or conflict; try autocomplete.")
         answer = self.intents.casualties.answer(label, side_ids, conflict_ids, outcomes=None)
         if not conflict and answer.answered:
             # the overview shows the main conflict; name the others rather than flood the reply
-            shown = {it.conflict for it in (self.kb.items[i] for i in answer.items) if isinstance(it, Casualty)}
-            others = [c.name for c in self.kb.conflicts if self.lookups.casualties_by.get(c.id) and c.id not in shown]
+            shown = {
+                it.conflict for it in (self.kb.items[i] for i in answer.items) if isinstance(it, Casualty)
+            }
+            others = [
+                c.name
+                for c in self.kb.conflicts
+                if self.lookups.casualties_by.get(c.id) and c.id not in shown
+            ]
             if others:
                 note = "Figures are also given for: " + "; ".join(others) + " (choose a conflict)."
                 answer = answer.model_copy(update={"answer": answer.answer + "\n" + note})

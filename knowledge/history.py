@@ -123,7 +123,9 @@ class History:
             try:
                 data = read_regular_file(self.root / OBJECTS / digest, MAX_FILE_BYTES)
             except OSError as exc:
-                raise HistoryError(f"{rel}: the saved copy is missing or unreadable ({exc.strerror or exc})") from None
+                raise HistoryError(
+                    f"{rel}: the saved copy is missing or unreadable ({exc.strerror or exc})"
+                ) from None
             if sha(data) != digest:
                 raise HistoryError(f"{rel}: the saved copy is damaged (its checksum does not match)")
             out[rel] = data
@@ -176,7 +178,7 @@ class History:
         return str(folder.relative_to(self.directory))
 
     def _write(self, versions: list[Version]) -> None:
-        versions = versions[-self.keep:]
+        versions = versions[-self.keep :]
         self.root.mkdir(parents=True, exist_ok=True)
         if not (self.root / ".gitignore").exists():  # never committed by accident, wherever the folder is
             write_atomically(self.root / ".gitignore", b"*\n")

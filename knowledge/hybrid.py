@@ -70,8 +70,16 @@ class QuestionView:
 class HybridDecider:
     """Gathers candidate answers for a question and decides which one, if any, to give."""
 
-    def __init__(self, kb: KnowledgeBase, retriever: ItemRetriever, dense: DenseIndex, passages: DenseIndex,
-                 compose: Composer, names: NameResolver, decision: Decision | None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        retriever: ItemRetriever,
+        dense: DenseIndex,
+        passages: DenseIndex,
+        compose: Composer,
+        names: NameResolver,
+        decision: Decision | None,
+    ) -> None:
         self.kb = kb
         self.r = retriever
         self.dense = dense
@@ -99,7 +107,10 @@ class HybridDecider:
             t.weight
             for t in terms
             if not t.known
-            and (t.text in q.names or any(w.startswith(t.text) and english_word(w.strip("?!.,'\"")) for w in raw))
+            and (
+                t.text in q.names
+                or any(w.startswith(t.text) and english_word(w.strip("?!.,'\"")) for w in raw)
+            )
         )
         return QuestionView(
             q=q,
@@ -246,8 +257,9 @@ class HybridDecider:
             "count_asked": float(bool(view.q.count_nouns)),
             "count_ok": float(bool(view.q.count_nouns & counted)),
             "date_asked": float(bool(view.dates)),
-            "date_ok": float(bool(view.dates) and any(self.c.mentions_date(it, d) for it in items
-                                                       for d in view.dates)),
+            "date_ok": float(
+                bool(view.dates) and any(self.c.mentions_date(it, d) for it in items for d in view.dates)
+            ),
             "n_items": math.log1p(len(cand.items)),
             "agree_rule": float(cand.origin == "rule" or (first is not None and first.id in view.rule.items)),
             **self._wanted(view, items),
@@ -276,8 +288,11 @@ class HybridDecider:
         if cached is None:
             text = " ".join([self.c.sentence(item), *(ev.quote for ev in item.evidence)])
             lower = text.lower()
-            cached = frozenset(name for name, rx in HELD.items()
-                               if rx.search(text if name in ("place", "country", "outlet") else lower))
+            cached = frozenset(
+                name
+                for name, rx in HELD.items()
+                if rx.search(text if name in ("place", "country", "outlet") else lower)
+            )
             self._held[item.id] = cached
         return cached
 
@@ -301,7 +316,9 @@ class HybridDecider:
         cands = [c for c in cands if not c.features.get("misnamed")]
         if view.kind == "what_said":
             # "what did X say" asks for someone's words: a description of X (who they are) says none
-            cands = [c for c in cands if not c.items or any(item_kind(i) not in _DESCRIPTIONS for i in c.items)]
+            cands = [
+                c for c in cands if not c.items or any(item_kind(i) not in _DESCRIPTIONS for i in c.items)
+            ]
         cands.sort(key=lambda c: c.probability, reverse=True)
         if cands and cands[0].probability >= self.decision.threshold:
             best = cands[0]
@@ -313,7 +330,9 @@ class HybridDecider:
         near = [c.items[0] for c in cands if c.items and c.probability >= SUGGEST_PROBABILITY][:3]
         if not rule.answered:
             if rule.suggestions or not near:
-                return rule.model_copy(update={"confidence": round(cands[0].probability, 3) if cands else 0.0})
+                return rule.model_copy(
+                    update={"confidence": round(cands[0].probability, 3) if cands else 0.0}
+                )
         top = cands[0].probability if cands else 0.0
         if not near and rule.answered:
             near = [self.kb.items[i] for i in rule.items[:3] if i in self.kb.items]

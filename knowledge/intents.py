@@ -233,7 +233,9 @@ class IntentHandlers(Handler):
         if not events:
             return None
         events.sort(key=lambda ev: ev.order)
-        return self.c.answer(q.text, "timeline", [(self.overviews.event_line(ev), [ev]) for ev in events], 0.85)
+        return self.c.answer(
+            q.text, "timeline", [(self.overviews.event_line(ev), [ev]) for ev in events], 0.85
+        )
 
     def _general(self, q: Question) -> Answer:
         terms = self._question_terms(q)
@@ -287,6 +289,7 @@ class IntentHandlers(Handler):
             if t.alts not in seen
         ]
         return main + tail
+
 
 # words that make "who is ..." ask for a person rather than a country or body
 _PERSON_WORDS = frozenset(

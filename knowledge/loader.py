@@ -157,7 +157,9 @@ def _read_bytes(path: Path, problems: list[Problem], rel: str | None = None) -> 
         return read_regular_file(path)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        problems.append(Problem(rel or path.name, None, reason if "larger than" in reason else f"unreadable: {reason}"))
+        problems.append(
+            Problem(rel or path.name, None, reason if "larger than" in reason else f"unreadable: {reason}")
+        )
     return None
 
 
@@ -302,7 +304,9 @@ def load_knowledge(
                 corpus[path.stem] = raw.decode("utf-8")
                 digest.update(path.name.encode() + b"\0" + raw)
             except UnicodeDecodeError as exc:
-                problems.append(Problem(f"{CORPUS_DIR}/{path.name}", None, f"unreadable: not UTF-8 text ({exc.reason})"))
+                problems.append(
+                    Problem(f"{CORPUS_DIR}/{path.name}", None, f"unreadable: not UTF-8 text ({exc.reason})")
+                )
 
     sources: dict[str, Source] = {}
     files: dict[str, str] = {}
@@ -359,7 +363,9 @@ def load_knowledge(
     inputs_digest = digest.hexdigest()  # corpus and sources so far
     # the previous load, when its corpus and sources are the ones read now
     reusable = (
-        previous if previous is not None and not problems and previous.inputs_digest == inputs_digest else None
+        previous
+        if previous is not None and not problems and previous.inputs_digest == inputs_digest
+        else None
     )
     file_digests: dict[str, str] = {}
     file_items: dict[str, tuple[str, ...]] = {}

@@ -85,9 +85,13 @@ class Lookups:
         if previous is not None and _same_objects(previous.kb.qa, kb.qa):
             self.qa_index: FuzzyIndex = previous.qa_index
         else:
-            self.qa_index = FuzzyIndex((qa.id, text) for qa in kb.qa for text in [qa.question, *qa.paraphrases])
+            self.qa_index = FuzzyIndex(
+                (qa.id, text) for qa in kb.qa for text in [qa.question, *qa.paraphrases]
+            )
         self.casualty_sides = {c.side for c in kb.casualties if c.side}
-        self.conflict_order = {cid: n for n, cid in enumerate(dict.fromkeys(c.conflict for c in kb.casualties))}
+        self.conflict_order = {
+            cid: n for n, cid in enumerate(dict.fromkeys(c.conflict for c in kb.casualties))
+        }
         self.persons_by: dict[str, list[Entity]] = defaultdict(list)
         for person in kb.entities:
             if person.kind == "person" and person.role:
@@ -128,7 +132,11 @@ class Lookups:
 
     def conflict_hint(self, text: str) -> set[str]:
         """The one conflict a year, decade or month in ``text`` names, if exactly one."""
-        found = {self._conflict_hints[t] for t in re.findall(r"[a-z0-9]+", text.lower()) if t in self._conflict_hints}
+        found = {
+            self._conflict_hints[t]
+            for t in re.findall(r"[a-z0-9]+", text.lower())
+            if t in self._conflict_hints
+        }
         return found if len(found) == 1 else set()
 
     def items_of(self, ids: list[str]) -> list[_Item]:

@@ -57,7 +57,9 @@ class Story(_Strict):
     name: str = Field(default="the news story", min_length=1, max_length=100)
     description: str = Field(default="Cited answers about a news story.", min_length=1, max_length=200)
     greeting: str = Field(
-        default="Ask me about the story: every answer names the article that says so.", min_length=1, max_length=400
+        default="Ask me about the story: every answer names the article that says so.",
+        min_length=1,
+        max_length=400,
     )
     examples: list[str] = Field(default=[], max_length=10, description="example questions, shown in help")
 
@@ -208,8 +210,11 @@ class Citation(BaseModel):
     date: str | None = None
     url: str | None = None
     item: ItemId | None = None
-    excerpt: str | None = Field(default=None, description="the part of the quote shown to a reader, cleaned of "
-                                "the article's markup; the quote itself stays verbatim")
+    excerpt: str | None = Field(
+        default=None,
+        description="the part of the quote shown to a reader, cleaned of "
+        "the article's markup; the quote itself stays verbatim",
+    )
 
 
 class Suggestion(BaseModel):
@@ -229,8 +234,11 @@ class Answer(BaseModel):
     citations: list[Citation] = []
     confidence: float = Field(ge=0.0, le=1.0)
     suggestions: list[Suggestion] = []
-    brief: str = Field(default="", description="what is shown first: the sentence that answers and at most "
-                       "two of context, or a listing's entries; empty: show the answer")
+    brief: str = Field(
+        default="",
+        description="what is shown first: the sentence that answers and at most "
+        "two of context, or a listing's entries; empty: show the answer",
+    )
     shown: int = Field(default=0, description="citations 1..shown are the ones the brief refers to")
     more: bool = Field(default=False, description="the answer holds more than the brief shows")
     listing: bool = Field(default=False, description="a list of entries, shown a handful per page")

@@ -52,13 +52,19 @@ class Overviews:
         number = re.fullmatch(r"(?:(?:article|source|no\.?|#)\s*)?(\d{1,3})", text, re.I)
         if number:
             n = int(number.group(1))
-            labelled = [s for s in sources if re.match(rf"\D*\b{n}\b", s.label or "")
-                        and re.match(r"(?:article|source)\s", s.label or "", re.I)]
+            labelled = [
+                s
+                for s in sources
+                if re.match(rf"\D*\b{n}\b", s.label or "")
+                and re.match(r"(?:article|source)\s", s.label or "", re.I)
+            ]
             return labelled or ([sources[n - 1]] if 1 <= n <= len(sources) else [])
         scored = []
         for s in sources:
             fields = [f for f in (s.label, s.outlet, s.title, s.author) if f]
-            score = max((fuzz.partial_ratio(text, f, processor=utils.default_process) for f in fields), default=0)
+            score = max(
+                (fuzz.partial_ratio(text, f, processor=utils.default_process) for f in fields), default=0
+            )
             if len(text) >= 3 and score >= 85:
                 scored.append((score, s))
         best = max((sc for sc, _ in scored), default=0)
@@ -79,7 +85,9 @@ class Overviews:
         cites = []
         for n, s in enumerate(srcs, 1):
             meta = ", ".join(x for x in (s.outlet, s.author, s.date) if x)
-            parts.append(f"{s.label}" + (f" ({meta})" if meta else "") + (f" <{s.url}>" if s.url else "") + f" [{n}]")
+            parts.append(
+                f"{s.label}" + (f" ({meta})" if meta else "") + (f" <{s.url}>" if s.url else "") + f" [{n}]"
+            )
             first = next(
                 (ln.strip() for ln in self.kb.corpus.get(s.id, "").splitlines() if len(ln.split()) >= 5), ""
             )
@@ -95,5 +103,3 @@ class Overviews:
             confidence=1.0,
             listing=True,
         )
-
-

@@ -47,8 +47,9 @@ _EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _STRAY_EMPHASIS = re.compile(r"\*\*|(?<!\w)__|__(?!\w)")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]{0,9}(?:\s[^<>]{0,200})?/?>")
 _BROKEN_TAG = re.compile(r"(?:^|(?<=\s))/?(?:p|br|div|span|em|strong|li|ul|h[1-6])>(?=\s|$)")
-_FURNITURE = re.compile(r"^\s*(?:date|published|updated|posted)\s*:?\s*\d{4}-\d{2}-\d{2}(?:[T ][\d:.+Z-]+)?\s*",
-                        re.I)
+_FURNITURE = re.compile(
+    r"^\s*(?:date|published|updated|posted)\s*:?\s*\d{4}-\d{2}-\d{2}(?:[T ][\d:.+Z-]+)?\s*", re.I
+)
 _DOUBLED_QUOTES = re.compile(r"([\"\u201c\u201d])\1+")
 _NESTED_PAREN = re.compile(r"\(([^()]*)\(([^()]*)\)([^()]*)\)")
 _SPACES = re.compile(r"[ \t]+")
@@ -140,12 +141,13 @@ def _without_parentheticals(text: str, limit: int, keep: AbstractSet[str] = froz
     """Drop bracketed asides, longest first, until the text fits ``limit``; an aside carrying a word of
     ``keep`` stays."""
     while len(text) > limit:
-        asides = [m for m in re.finditer(r"\s*\([^()]*\)", text)
-                  if not {_stem(w) for w in _terms(m.group())} & keep]
+        asides = [
+            m for m in re.finditer(r"\s*\([^()]*\)", text) if not {_stem(w) for w in _terms(m.group())} & keep
+        ]
         if not asides:
             break
         longest = max(asides, key=lambda m: len(m.group()))
-        text = text[: longest.start()] + text[longest.end():]
+        text = text[: longest.start()] + text[longest.end() :]
     return text
 
 
@@ -186,9 +188,12 @@ def lead(text: str, keep: AbstractSet[str] = frozenset(), best: int = 0) -> str:
     return " ".join(out)
 
 
-_DATED = re.compile(r"\b(?:1[89]\d\d|20\d\d|\d{1,2}[:.]\d\d|\d{1,2}\s?[ap]\.?m\b|midnight|noon|morning|evening|"
-                    r"night|january|february|march|april|may|june|july|august|september|october|november|"
-                    r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month|year)", re.I)
+_DATED = re.compile(
+    r"\b(?:1[89]\d\d|20\d\d|\d{1,2}[:.]\d\d|\d{1,2}\s?[ap]\.?m\b|midnight|noon|morning|evening|"
+    r"night|january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month|year)",
+    re.I,
+)
 _COUNTED = re.compile(r"\b\d[\d,.]*\b(?!\s*(?:[ap]\.?m|gmt))|\b(?:dozens?|hundreds?|thousands?)\b", re.I)
 
 
@@ -196,8 +201,9 @@ def _stem(word: str) -> str:
     return word[:5]
 
 
-def best_sentences(paragraphs: Sequence[tuple[str, list[int]]], question: str, kind: str
-                   ) -> list[tuple[int, int]]:
+def best_sentences(
+    paragraphs: Sequence[tuple[str, list[int]]], question: str, kind: str
+) -> list[tuple[int, int]]:
     """Where the direct answer is: (paragraph, sentence) among the first paragraphs, by the question's
     words the sentence carries (words every sentence has count little), what the question form asks for
     (a date for "when", a figure for "how many"), and the composition's own order as a prior."""
@@ -308,8 +314,12 @@ def present(answer: Answer, *, listing: bool = False, question: str = "", kind: 
     """The answer as shown: a brief (or, for a listing, every entry with its best passages), the full
     composition in ``answer``, citations renumbered so the shown ones come first."""
     if not answer.answered or not answer.citations:
-        return answer.model_copy(update={"answer": clean_display(answer.answer),
-                                         "citations": [_with_excerpt(c, answer.answer) for c in answer.citations]})
+        return answer.model_copy(
+            update={
+                "answer": clean_display(answer.answer),
+                "citations": [_with_excerpt(c, answer.answer) for c in answer.citations],
+            }
+        )
     by_n = {c.n: c for c in answer.citations}
     paragraphs = [(clean_display(text), refs) for text, refs in _paragraphs(answer.answer)]
     if not listing:
@@ -326,8 +336,10 @@ def present(answer: Answer, *, listing: bool = False, question: str = "", kind: 
     elif not paragraphs[0][1] and len(paragraphs) > 1:
         # a heading ("The sources differ on this figure:") is no answer by itself: it opens the brief, and
         # the versions under it follow, one passage each
-        heading, versions = paragraphs[0][0], paragraphs[1:1 + SHOWN_MAX]
-        shown_lines = [(heading, [])] + [(lead(t), choose_passages(lead(t), refs, by_n, 1)) for t, refs in versions]
+        heading, versions = paragraphs[0][0], paragraphs[1 : 1 + SHOWN_MAX]
+        shown_lines = [(heading, [])] + [
+            (lead(t), choose_passages(lead(t), refs, by_n, 1)) for t, refs in versions
+        ]
     else:
         ranked = best_sentences(paragraphs, question, kind) if question else [(0, 0)]
         keep = {_stem(w) for w in _terms(question)}
@@ -352,25 +364,28 @@ def present(answer: Answer, *, listing: bool = False, question: str = "", kind: 
     for text, refs in shown_lines + paragraphs:
         for n in refs:
             claims.setdefault(n, text)
-    citations = [
-        _with_excerpt(by_n[old], claims.get(old, ""), n=renumber[old]) for old in order
-    ]
+    citations = [_with_excerpt(by_n[old], claims.get(old, ""), n=renumber[old]) for old in order]
     shown_text = "\n".join(_line(t, [renumber[n] for n in refs]) for t, refs in shown_lines)
     full_text = "\n".join(_line(t, sorted(renumber[n] for n in refs)) for t, refs in paragraphs)
-    complete = shown == len(citations) and (listing or [t for t, _ in shown_lines] == [t for t, _ in paragraphs])
-    return answer.model_copy(update={
-        "brief": shown_text,
-        "answer": full_text,
-        "more": not complete,
-        "listing": listing,
-        "shown": shown,
-        "citations": citations,
-    })
+    complete = shown == len(citations) and (
+        listing or [t for t, _ in shown_lines] == [t for t, _ in paragraphs]
+    )
+    return answer.model_copy(
+        update={
+            "brief": shown_text,
+            "answer": full_text,
+            "more": not complete,
+            "listing": listing,
+            "shown": shown,
+            "citations": citations,
+        }
+    )
 
 
 def _with_excerpt(citation: Citation, claim: str, *, n: int | None = None) -> Citation:
-    return citation.model_copy(update={"n": citation.n if n is None else n,
-                                       "excerpt": excerpt(citation.quote, claim)})
+    return citation.model_copy(
+        update={"n": citation.n if n is None else n, "excerpt": excerpt(citation.quote, claim)}
+    )
 
 
 def refs_in(text: str) -> list[int]:
@@ -389,8 +404,9 @@ PARAGRAPHS_PER_PAGE = 3
 PAGE_CHARS = 1500
 
 
-def pages_of(text: str, citations: Sequence[Citation], *, per_page: int = ENTRIES_PER_PAGE,
-             max_chars: int = PAGE_CHARS) -> list[tuple[str, list[Citation]]]:
+def pages_of(
+    text: str, citations: Sequence[Citation], *, per_page: int = ENTRIES_PER_PAGE, max_chars: int = PAGE_CHARS
+) -> list[tuple[str, list[Citation]]]:
     """Lines of shown text in pages of at most ``per_page`` lines (and about ``max_chars``), each page with
     the citations its lines refer to: every transport turns the same pages."""
     by_n = {c.n: c for c in citations}
@@ -433,7 +449,9 @@ def more_pages(answer: Answer) -> list[tuple[str, list[Citation]]]:
         return []
     if not answer.listing:
         return pages_of(answer.answer, answer.citations, per_page=PARAGRAPHS_PER_PAGE)
-    rest = answer.citations[answer.shown:]
-    return [(f"Other passages cited ({start + 1}–{start + len(chunk)} of {len(rest)})", chunk)
-            for start in range(0, len(rest), PASSAGES_PER_PAGE)
-            if (chunk := rest[start:start + PASSAGES_PER_PAGE])]
+    rest = answer.citations[answer.shown :]
+    return [
+        (f"Other passages cited ({start + 1}–{start + len(chunk)} of {len(rest)})", chunk)
+        for start in range(0, len(rest), PASSAGES_PER_PAGE)
+        if (chunk := rest[start : start + PASSAGES_PER_PAGE])
+    ]

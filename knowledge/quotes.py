@@ -85,9 +85,7 @@ class QuoteAnswers(Handler):
             # "the American secretary of state": a person whose role has the other words
             person = self._person_by_role(ids, {a for t in leftover for a in t.alts})
             if person is None:
-                return (
-                    None  # "the Freedonian opposition" is not Freedonia: let retrieval weigh the whole question
-                )
+                return None  # "the Freedonian opposition" is not Freedonia: let retrieval weigh the whole question
             ids = {person}
         return self.said_by(q.text, ids, q.speaker_rest)
 
@@ -116,7 +114,9 @@ class QuoteAnswers(Handler):
         if not quotes and terms and not people:
             # a body the articles never quote by name may be quoted as its country ("the armed forces");
             # a person's words are their own: what their country said is not what they said
-            wider = unique(qt for i in ids for a in self.look.ancestors(i) for qt in self.look.quotes_by.get(a, []))
+            wider = unique(
+                qt for i in ids for a in self.look.ancestors(i) for qt in self.look.quotes_by.get(a, [])
+            )
             scored = [(self.r.coverage(self.r.tokens[qt.id], terms)[0], qt) for qt in wider]
             quotes = [qt for cov, qt in sorted(scored, key=lambda x: -x[0]) if cov >= ANSWER_AT]
         responses = unique(r for i in ids for r in self.look.responses_by.get(i, []))

@@ -46,8 +46,9 @@ UPLOAD_EXTENSION = ".toml"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.toml$")
 
 # A bug in the engine must not take the live knowledge base down with it; details go to the log.
-ENGINE_FAILURE = Problem("(engine)", None,
-                         "the knowledge files are valid, but building the answer engine failed (see the log)")
+ENGINE_FAILURE = Problem(
+    "(engine)", None, "the knowledge files are valid, but building the answer engine failed (see the log)"
+)
 
 Transport = Literal["discord", "console", "cli"]
 Action = Literal["reload", "upload", "check", "startup", "rollback"]
@@ -104,24 +105,37 @@ class KnowledgeStatus:
 def _diff(old: KnowledgeBase | None, new: KnowledgeBase) -> dict:
     before = old.counts() if old else {}
     after = new.counts()
-    count_changes = {k: (before.get(k, 0), after.get(k, 0)) for k in sorted(set(before) | set(after))
-                     if before.get(k, 0) != after.get(k, 0)}
+    count_changes = {
+        k: (before.get(k, 0), after.get(k, 0))
+        for k in sorted(set(before) | set(after))
+        if before.get(k, 0) != after.get(k, 0)
+    }
     old_ids = ({f"source:{s}" for s in old.sources} | set(old.items)) if old else set()
     new_ids = {f"source:{s}" for s in new.sources} | set(new.items)
     changed = []
     if old:
-        changed = sorted(i for i in set(old.items) & set(new.items) if old.items[i] is not new.items[i] and old.items[i] != new.items[i])
-        changed += sorted(f"source:{s}" for s in set(old.sources) & set(new.sources)
-                          if old.sources[s] != new.sources[s])
+        changed = sorted(
+            i
+            for i in set(old.items) & set(new.items)
+            if old.items[i] is not new.items[i] and old.items[i] != new.items[i]
+        )
+        changed += sorted(
+            f"source:{s}" for s in set(old.sources) & set(new.sources) if old.sources[s] != new.sources[s]
+        )
     removed = sorted(old_ids - new_ids)
     by_kind: dict[str, list[str]] = {}
     for iid in removed:
-        if iid.startswith("source:") and old is not None and iid[len("source:"):] in old.sources:
-            by_kind.setdefault("source", []).append(iid[len("source:"):])
+        if iid.startswith("source:") and old is not None and iid[len("source:") :] in old.sources:
+            by_kind.setdefault("source", []).append(iid[len("source:") :])
         elif old is not None and iid in old.items:
             by_kind.setdefault(kind_name(old.items[iid]), []).append(iid)
-    return {"count_changes": count_changes, "added": sorted(new_ids - old_ids),
-            "removed": removed, "changed": changed, "removed_by_kind": by_kind}
+    return {
+        "count_changes": count_changes,
+        "added": sorted(new_ids - old_ids),
+        "removed": removed,
+        "changed": changed,
+        "removed_by_kind": by_kind,
+    }
 
 
 def upload_name_problem(filename: str) -> str | None:
@@ -221,7 +235,9 @@ class _Job:
         self._future.add_done_callback(lambda f: f.cancelled() or f.exception())
         self.thread.start()
         try:
-            return await asyncio.wait_for(asyncio.shield(self._future), None if limit is None else max(0.0, limit))
+            return await asyncio.wait_for(
+                asyncio.shield(self._future), None if limit is None else max(0.0, limit)
+            )
         except asyncio.CancelledError:  # the caller is gone (shutting down): do not start writing now
             self._abandon()
             raise
@@ -257,8 +273,13 @@ class _Job:
         if self.abandoned:
             took = time.monotonic() - self.started
             if error is not None and not isinstance(error, _Abandoned):
-                log.warning("abandoned %s ended after %.1f s with %s: %s", self.name, took,
-                            type(error).__name__, error)
+                log.warning(
+                    "abandoned %s ended after %.1f s with %s: %s",
+                    self.name,
+                    took,
+                    type(error).__name__,
+                    error,
+                )
             else:
                 log.warning("abandoned %s ended after %.1f s; its result was discarded", self.name, took)
             return
@@ -295,8 +316,13 @@ def _failed_file(exc: BaseException) -> str | None:
     return _loader_file(reversed(frames))
 
 
-def _build(job: _Job, directory: Path, previous: AnswerEngine | None, vector_cache: Path | None,
-           history: History | None) -> tuple[Built, dict[str, str] | None]:
+def _build(
+    job: _Job,
+    directory: Path,
+    previous: AnswerEngine | None,
+    vector_cache: Path | None,
+    history: History | None,
+) -> tuple[Built, dict[str, str] | None]:
     """Load, index and compare with the live knowledge base, all off the event loop; then keep a
     copy of the files just loaded (for a later rollback)."""
     with _collector_paused():
@@ -314,7 +340,9 @@ def _keep_copy(history: History | None, directory: Path, kb: KnowledgeBase) -> d
         files = read_folder(directory)
         for rel, digest in kb.file_digests.items():
             if rel not in files or sha(files[rel]) != digest:
-                log.warning("%s changed while it was being loaded; this version is not kept for rollback", rel)
+                log.warning(
+                    "%s changed while it was being loaded; this version is not kept for rollback", rel
+                )
                 return None
         return history.save(files)
     except OSError as exc:
@@ -351,8 +379,13 @@ def _stage(directory: Path, staged: Path, files: dict[str, bytes] | None = None)
         (staged / rel).write_bytes(data)
 
 
-def _validate_with(directory: Path, filename: str, data: bytes, previous: AnswerEngine | None,
-                   vector_cache: Path | None = None) -> Built:
+def _validate_with(
+    directory: Path,
+    filename: str,
+    data: bytes,
+    previous: AnswerEngine | None,
+    vector_cache: Path | None = None,
+) -> Built:
     """Validate the whole knowledge base as it would be with ``filename`` replaced by ``data``."""
     with _collector_paused(), tempfile.TemporaryDirectory(prefix="kb-upload-") as tmp:
         staged = Path(tmp) / "kb"
@@ -364,9 +397,16 @@ def _validate_with(directory: Path, filename: str, data: bytes, previous: Answer
         return kb, engine, _diff(previous.kb if previous else None, kb)
 
 
-def _upload(job: _Job, directory: Path, filename: str, data: bytes, previous: AnswerEngine | None,
-            vector_cache: Path | None, confirmed: bool | Collection[str],
-            history: History | None) -> tuple[Built, bool, dict[str, str] | None]:
+def _upload(
+    job: _Job,
+    directory: Path,
+    filename: str,
+    data: bytes,
+    previous: AnswerEngine | None,
+    vector_cache: Path | None,
+    confirmed: bool | Collection[str],
+    history: History | None,
+) -> tuple[Built, bool, dict[str, str] | None]:
     """Validate; unless it removes items nobody confirmed, write the file. (built, written, kept copy)"""
     kb, engine, diff = _validate_with(directory, filename, data, previous, vector_cache)
     removed = diff["removed"]
@@ -377,8 +417,9 @@ def _upload(job: _Job, directory: Path, filename: str, data: bytes, previous: An
     return (kb, engine, diff), True, _keep_copy(history, directory, kb)
 
 
-def _rollback(job: _Job, directory: Path, previous: AnswerEngine | None, vector_cache: Path | None,
-              history: History) -> tuple[Built, Version, list[str], str | None]:
+def _rollback(
+    job: _Job, directory: Path, previous: AnswerEngine | None, vector_cache: Path | None, history: History
+) -> tuple[Built, Version, list[str], str | None]:
     """Validate the version before the live one; then write its files back (built, version, notes, set-aside)."""
     live = previous.kb.digest if previous else None
     versions = history.versions()
@@ -399,7 +440,9 @@ def _rollback(job: _Job, directory: Path, previous: AnswerEngine | None, vector_
     changed = sorted(rel for rel, data in wanted.items() if current.get(rel) != data)
     removed = sorted(rel for rel in current if rel not in wanted)
     # what is on disk but in no kept version (edited, never loaded) is set aside, not lost
-    unkept = {rel: current[rel] for rel in changed + removed if rel in current and sha(current[rel]) not in kept}
+    unkept = {
+        rel: current[rel] for rel in changed + removed if rel in current and sha(current[rel]) not in kept
+    }
     job.commit()
     set_aside = history.set_aside(unkept) if unkept else None
     _replace_files(directory, {rel: wanted[rel] for rel in changed}, removed, current)
@@ -409,7 +452,9 @@ def _rollback(job: _Job, directory: Path, previous: AnswerEngine | None, vector_
     return (kb, engine, diff), target, notes, set_aside
 
 
-def _replace_files(directory: Path, files: dict[str, bytes], removed: list[str], before: dict[str, bytes]) -> None:
+def _replace_files(
+    directory: Path, files: dict[str, bytes], removed: list[str], before: dict[str, bytes]
+) -> None:
     """Write ``files`` and delete ``removed``, all or nothing as far as the filesystem allows:
     every new file is written in full first, then each is renamed into place; on a failure the
     files already changed get their old bytes back."""
@@ -465,9 +510,17 @@ class KnowledgeService:
     store: Store | None
     max_upload_bytes: int
 
-    def __init__(self, directory: Path, store: Store | None = None, *, max_upload_bytes: int = 512_000,
-                 engine: AnswerEngine | None = None, vector_cache: Path | None = None,
-                 time_limit: float = DEFAULT_TIME_LIMIT_S, history_versions: int = 0) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        store: Store | None = None,
+        *,
+        max_upload_bytes: int = 512_000,
+        engine: AnswerEngine | None = None,
+        vector_cache: Path | None = None,
+        time_limit: float = DEFAULT_TIME_LIMIT_S,
+        history_versions: int = 0,
+    ) -> None:
         self.directory = Path(directory)
         self.vector_cache = vector_cache
         self.conversations = Conversations()
@@ -498,9 +551,11 @@ class KnowledgeService:
 
     async def reload(self, who: str, *, action: Literal["reload", "startup"] = "reload") -> ReloadOutcome:
         """Re-read the directory; swap the engine only if the whole knowledge base is valid."""
+
         async def change(deadline: float | None) -> ReloadOutcome:
             (kb, engine, diff), kept = await self._off_loop(
-                action, deadline, _build, self.directory, self._engine, self.vector_cache, self.history)
+                action, deadline, _build, self.directory, self._engine, self.vector_cache, self.history
+            )
             outcome = self._swap(action, who, kb, engine, diff)
             return await self._remember(outcome, kb, kept, deadline)
 
@@ -524,12 +579,19 @@ class KnowledgeService:
         except Exception as exc:
             log.exception("check of %s by %s failed", target, who)
             return self._refusal("check", who, [self._failure("check", exc, target.name)])
-        return ReloadOutcome(ok=True, action="check", who=who, version=kb.version,
-                             previous_version=current.version if current else None,
-                             counts=kb.counts(), **diff)
+        return ReloadOutcome(
+            ok=True,
+            action="check",
+            who=who,
+            version=kb.version,
+            previous_version=current.version if current else None,
+            counts=kb.counts(),
+            **diff,
+        )
 
-    async def upload(self, filename: str, data: bytes, who: str, *,
-                     confirmed: bool | Collection[str] = False) -> ReloadOutcome:
+    async def upload(
+        self, filename: str, data: bytes, who: str, *, confirmed: bool | Collection[str] = False
+    ) -> ReloadOutcome:
         """Validate the knowledge base with ``filename`` added or replaced; only then write and swap.
 
         An upload that would remove items (ids the live knowledge base has and the new one lacks)
@@ -546,8 +608,17 @@ class KnowledgeService:
 
         async def change(deadline: float | None) -> ReloadOutcome:
             (kb, engine, diff), written, kept = await self._off_loop(
-                f"upload of {filename}", deadline, _upload, self.directory, filename, data, self._engine,
-                self.vector_cache, confirmed, self.history)
+                f"upload of {filename}",
+                deadline,
+                _upload,
+                self.directory,
+                filename,
+                data,
+                self._engine,
+                self.vector_cache,
+                confirmed,
+                self.history,
+            )
             if not written:
                 return self._confirmation(who, filename, diff)
             outcome = replace(self._swap("upload", who, kb, engine, diff), written=filename, file=filename)
@@ -560,21 +631,36 @@ class KnowledgeService:
         where = f"{self._folder}/{HISTORY_DIR}"
         history = self.history
         if history is None:
-            outcome = self._refusal("rollback", who, [Problem(
-                where, None, "no earlier versions are kept (the history setting is 0); nothing to roll back to")])
+            outcome = self._refusal(
+                "rollback",
+                who,
+                [
+                    Problem(
+                        where,
+                        None,
+                        "no earlier versions are kept (the history setting is 0); nothing to roll back to",
+                    )
+                ],
+            )
             await self._record(outcome)
             return outcome
 
         async def change(deadline: float | None) -> ReloadOutcome:
             (kb, engine, diff), target, notes, set_aside = await self._off_loop(
-                "rollback", deadline, _rollback, self.directory, self._engine, self.vector_cache, history)
+                "rollback", deadline, _rollback, self.directory, self._engine, self.vector_cache, history
+            )
             outcome = self._swap("rollback", who, kb, engine, diff)
-            notes = [f"Rolled back to the version loaded {target.at} by {target.who} ({target.action})."] + notes
+            notes = [
+                f"Rolled back to the version loaded {target.at} by {target.who} ({target.action})."
+            ] + notes
             if set_aside:
                 notes.append(f"Files edited on disk but never loaded were set aside in {set_aside}.")
             try:
-                await self._off_loop("rollback history", self._history_deadline(deadline),
-                                     lambda job: history.truncate(target.digest))
+                await self._off_loop(
+                    "rollback history",
+                    self._history_deadline(deadline),
+                    lambda job: history.truncate(target.digest),
+                )
             except (_Overran, OSError) as exc:
                 log.error("rollback by %s: the history could not be updated: %s", who, exc)
             return replace(outcome, notes=notes)
@@ -583,8 +669,14 @@ class KnowledgeService:
 
     async def refuse_upload(self, filename: str, reason: str, who: str) -> ReloadOutcome:
         """Refuse an upload before reading it (e.g. too large to download); recorded like any attempt."""
-        outcome = ReloadOutcome(ok=False, action="upload", who=who, refused=reason, file=filename or None,
-                                problems=[Problem(filename or "(no name)", None, reason)])
+        outcome = ReloadOutcome(
+            ok=False,
+            action="upload",
+            who=who,
+            refused=reason,
+            file=filename or None,
+            problems=[Problem(filename or "(no name)", None, reason)],
+        )
         log.warning("upload of %r by %s refused: %s", filename, who, reason)
         await self._record(outcome)
         return outcome
@@ -593,24 +685,47 @@ class KnowledgeService:
     def _folder(self) -> str:
         return self.directory.name or str(self.directory)
 
-    async def _exclusively(self, action: Action, who: str, file: str,
-                           change: Callable[[float | None], Any]) -> ReloadOutcome:
+    async def _exclusively(
+        self, action: Action, who: str, file: str, change: Callable[[float | None], Any]
+    ) -> ReloadOutcome:
         """Run ``change`` holding the lock, at most the time limit (start-up: no limit); waiting for the
         lock is limited too. Every failure becomes a refusal naming a file and the reason."""
         limit = None if action == "startup" else self.time_limit
         self._abandoned = [job for job in self._abandoned if job.alive]
         if limit is not None and len(self._abandoned) >= MAX_ABANDONED:
-            outcome = self._refusal(action, who, [Problem(file, None, (
-                f"{len(self._abandoned)} earlier changes took longer than {limit:g} s and are still running "
-                "in the background; try again once they end (the live knowledge is unchanged)"))])
+            outcome = self._refusal(
+                action,
+                who,
+                [
+                    Problem(
+                        file,
+                        None,
+                        (
+                            f"{len(self._abandoned)} earlier changes took longer than {limit:g} s and are still running "
+                            "in the background; try again once they end (the live knowledge is unchanged)"
+                        ),
+                    )
+                ],
+            )
             await self._record(outcome)
             return outcome
         try:
             await asyncio.wait_for(self._lock.acquire(), limit)
         except TimeoutError:
-            outcome = self._refusal(action, who, [Problem(file, None, (
-                f"another change has held the knowledge base for over {limit:g} s; try again "
-                "(the live knowledge is unchanged)"))])
+            outcome = self._refusal(
+                action,
+                who,
+                [
+                    Problem(
+                        file,
+                        None,
+                        (
+                            f"another change has held the knowledge base for over {limit:g} s; try again "
+                            "(the live knowledge is unchanged)"
+                        ),
+                    )
+                ],
+            )
             await self._record(outcome)
             return outcome
         try:
@@ -620,17 +735,31 @@ class KnowledgeService:
         except _Overran as exc:
             outcome = self._refusal(action, who, [self._overran(action, exc, file)])
         except _NothingToRollBack:
-            outcome = self._refusal(action, who, [Problem(
-                file, None, "there is no earlier version to roll back to; nothing was changed")])
+            outcome = self._refusal(
+                action,
+                who,
+                [Problem(file, None, "there is no earlier version to roll back to; nothing was changed")],
+            )
         except HistoryError as exc:
             rel, _, reason = str(exc).partition(": ")
             outcome = self._refusal(action, who, [Problem(rel, None, f"{reason}; nothing was changed")])
         except OSError as exc:
             log.error("%s by %s: could not write the knowledge files: %s", action, who, exc)
             name = Path(exc.filename).name if getattr(exc, "filename", None) else file
-            outcome = self._refusal(action, who, [Problem(name, None, (
-                f"could not be written to the knowledge folder ({exc.strerror or exc}); "
-                "nothing was changed"))])
+            outcome = self._refusal(
+                action,
+                who,
+                [
+                    Problem(
+                        name,
+                        None,
+                        (
+                            f"could not be written to the knowledge folder ({exc.strerror or exc}); "
+                            "nothing was changed"
+                        ),
+                    )
+                ],
+            )
         except Exception as exc:
             log.exception("%s by %s: building the answer engine failed", action, who)
             outcome = self._refusal(action, who, [self._failure(action, exc, file)])
@@ -652,12 +781,22 @@ class KnowledgeService:
     def _overran(self, action: str, exc: _Overran, file: str) -> Problem:
         limit = f"{self.time_limit:g}"
         if exc.committed:
-            return Problem(file, None, (
-                f"{action} took longer than {limit} s while writing the files; it was left to finish "
-                "(the live knowledge is unchanged): run /kb reload once it has"))
+            return Problem(
+                file,
+                None,
+                (
+                    f"{action} took longer than {limit} s while writing the files; it was left to finish "
+                    "(the live knowledge is unchanged): run /kb reload once it has"
+                ),
+            )
         doing = f" (it was reading {exc.culprit})" if exc.culprit else ""
-        return Problem(exc.culprit or file, None, (
-            f"{action} took longer than {limit} s and was abandoned{doing}; the live knowledge is unchanged"))
+        return Problem(
+            exc.culprit or file,
+            None,
+            (
+                f"{action} took longer than {limit} s and was abandoned{doing}; the live knowledge is unchanged"
+            ),
+        )
 
     @staticmethod
     def _failure(action: str, exc: Exception, file: str) -> Problem:
@@ -666,73 +805,128 @@ class KnowledgeService:
         if culprit is None:
             return replace(ENGINE_FAILURE, file=file)
         detail = str(exc).splitlines()[0][:200] if str(exc) else ""
-        return Problem(culprit, None, f"could not be read ({type(exc).__name__}{': ' + detail if detail else ''})")
+        return Problem(
+            culprit, None, f"could not be read ({type(exc).__name__}{': ' + detail if detail else ''})"
+        )
 
     def _history_deadline(self, deadline: float | None) -> float | None:
         # recording the version is a small write; it gets what is left of the limit, but never nothing
         return None if deadline is None else max(deadline, time.monotonic() + 0.5)
 
-    async def _remember(self, outcome: ReloadOutcome, kb: KnowledgeBase, kept: dict[str, str] | None,
-                        deadline: float | None) -> ReloadOutcome:
+    async def _remember(
+        self, outcome: ReloadOutcome, kb: KnowledgeBase, kept: dict[str, str] | None, deadline: float | None
+    ) -> ReloadOutcome:
         """Record the files just loaded as the newest version in the history (after the swap)."""
         history = self.history
         if history is None:
             return outcome
         if kept is None:
-            return replace(outcome, notes=outcome.notes + [
-                "This version could not be kept for /kb rollback (see the log)."])
-        version = Version(digest=kb.digest, at=time.strftime("%Y-%m-%d %H:%M:%S"), who=outcome.who,
-                          action=outcome.action, files=kept)
+            return replace(
+                outcome,
+                notes=outcome.notes + ["This version could not be kept for /kb rollback (see the log)."],
+            )
+        version = Version(
+            digest=kb.digest,
+            at=time.strftime("%Y-%m-%d %H:%M:%S"),
+            who=outcome.who,
+            action=outcome.action,
+            files=kept,
+        )
         try:
-            await self._off_loop("history", self._history_deadline(deadline), lambda job: history.record(version))
+            await self._off_loop(
+                "history", self._history_deadline(deadline), lambda job: history.record(version)
+            )
         except (_Overran, OSError) as exc:
             log.error("could not record knowledge base %s in %s: %s", kb.version, history.root, exc)
-            return replace(outcome, notes=outcome.notes + [
-                "This version could not be kept for /kb rollback (see the log)."])
+            return replace(
+                outcome,
+                notes=outcome.notes + ["This version could not be kept for /kb rollback (see the log)."],
+            )
         return outcome
 
     def _confirmation(self, who: str, filename: str, diff: dict) -> ReloadOutcome:
         """An upload that would remove items: nothing written; what it would remove, to be confirmed."""
         current = self._engine.kb if self._engine else None
         kinds = ", ".join(f"{len(ids)} {kind}" for kind, ids in diff["removed_by_kind"].items())
-        reason = (f"would remove {len(diff['removed'])} item(s) from the live knowledge base ({kinds}); "
-                  "it was not written: confirm to apply it anyway")
+        reason = (
+            f"would remove {len(diff['removed'])} item(s) from the live knowledge base ({kinds}); "
+            "it was not written: confirm to apply it anyway"
+        )
         log.warning("upload of %s by %s held for confirmation: %s", filename, who, reason)
-        return ReloadOutcome(ok=False, action="upload", who=who, version=current.version if current else None,
-                             counts=current.counts() if current else {}, needs_confirmation=True, file=filename,
-                             problems=[Problem(filename, None, reason)], **diff)
+        return ReloadOutcome(
+            ok=False,
+            action="upload",
+            who=who,
+            version=current.version if current else None,
+            counts=current.counts() if current else {},
+            needs_confirmation=True,
+            file=filename,
+            problems=[Problem(filename, None, reason)],
+            **diff,
+        )
 
-    def _swap(self, action: Action, who: str, kb: KnowledgeBase, engine: AnswerEngine, diff: dict) -> ReloadOutcome:
+    def _swap(
+        self, action: Action, who: str, kb: KnowledgeBase, engine: AnswerEngine, diff: dict
+    ) -> ReloadOutcome:
         replaced = self._engine
         old = replaced.kb if replaced else None
         self._engine = engine  # one reference assignment: readers see the old engine or the new one
         if replaced is not None:
-            threading.Thread(target=_release_gradually, args=(replaced, engine), name="release-old-kb", daemon=True).start()
+            threading.Thread(
+                target=_release_gradually, args=(replaced, engine), name="release-old-kb", daemon=True
+            ).start()
             del replaced
         # the live knowledge base stays for the process's life: keep later collections from scanning
         # it (the old engine has no reference cycles, so it is still freed when its last user is done)
         gc.freeze()
-        log.info("%s by %s: knowledge base %s -> %s %s", action, who, old.version if old else None,
-                 kb.version, kb.counts())
-        return ReloadOutcome(ok=True, action=action, who=who, version=kb.version,
-                             previous_version=old.version if old else None, counts=kb.counts(), **diff)
+        log.info(
+            "%s by %s: knowledge base %s -> %s %s",
+            action,
+            who,
+            old.version if old else None,
+            kb.version,
+            kb.counts(),
+        )
+        return ReloadOutcome(
+            ok=True,
+            action=action,
+            who=who,
+            version=kb.version,
+            previous_version=old.version if old else None,
+            counts=kb.counts(),
+            **diff,
+        )
 
     def _refusal(self, action: Action, who: str, problems: list[Problem]) -> ReloadOutcome:
         current = self._engine.kb if self._engine else None
-        log.warning("%s by %s refused: %d problem(s); still serving %s", action, who, len(problems),
-                    current.version if current else "nothing")
-        return ReloadOutcome(ok=False, action=action, who=who,
-                             version=current.version if current else None,
-                             counts=current.counts() if current else {}, problems=list(problems))
+        log.warning(
+            "%s by %s refused: %d problem(s); still serving %s",
+            action,
+            who,
+            len(problems),
+            current.version if current else "nothing",
+        )
+        return ReloadOutcome(
+            ok=False,
+            action=action,
+            who=who,
+            version=current.version if current else None,
+            counts=current.counts() if current else {},
+            problems=list(problems),
+        )
 
     async def _record(self, outcome: ReloadOutcome) -> None:
         if self.store is None or outcome.action == "check":
             return
         try:
             await self.store.record_reload(
-                who=outcome.who, ok=outcome.ok, counts=outcome.counts if outcome.ok else {},
+                who=outcome.who,
+                ok=outcome.ok,
+                counts=outcome.counts if outcome.ok else {},
                 digest=self._engine.kb.digest if (outcome.ok and self._engine) else None,
-                problems=[str(p) for p in outcome.problems], source=outcome.action)
+                problems=[str(p) for p in outcome.problems],
+                source=outcome.action,
+            )
         except StoreError as exc:
             log.error("could not record the %s in the reload history: %s", outcome.action, exc)
 
@@ -740,13 +934,21 @@ class KnowledgeService:
 
     async def status(self) -> KnowledgeStatus:
         kb = self.engine.kb
-        status = KnowledgeStatus(version=kb.version, counts=kb.counts(), directory=str(self.directory),
-                                 store_available=self.store is not None)
+        status = KnowledgeStatus(
+            version=kb.version,
+            counts=kb.counts(),
+            directory=str(self.directory),
+            store_available=self.store is not None,
+        )
         if self.store is None:
             return status
         queue = self.store.status()
-        status = replace(status, records_waiting=queue.waiting, records_dropped=queue.dropped,
-                         store_busy=queue.state == "busy")
+        status = replace(
+            status,
+            records_waiting=queue.waiting,
+            records_dropped=queue.dropped,
+            store_busy=queue.state == "busy",
+        )
         try:
             last = await self.store.last_reload(ok_only=False)
         except StoreBusy as exc:  # answered in time all the same: the reads have a short time limit
@@ -757,12 +959,18 @@ class KnowledgeService:
             return replace(status, store_available=False)
         if last is None:
             return status
-        return replace(status, last_reload_at=last.at.isoformat(sep=" ", timespec="seconds"),
-                       last_reload_by=last.who, last_reload_ok=last.ok)
+        return replace(
+            status,
+            last_reload_at=last.at.isoformat(sep=" ", timespec="seconds"),
+            last_reload_by=last.who,
+            last_reload_ok=last.ok,
+        )
 
     async def ask_off_loop(self, question: str, conversation: str | None = None) -> Answer:
         """``ask`` in the answering thread, so the event loop keeps serving other interactions."""
-        return await asyncio.get_running_loop().run_in_executor(self.answerer, self.ask, question, conversation)
+        return await asyncio.get_running_loop().run_in_executor(
+            self.answerer, self.ask, question, conversation
+        )
 
     def ask(self, question: str, conversation: str | None = None) -> Answer:
         """Answer free text, reading a follow-up against the same conversation's last question.
@@ -776,8 +984,15 @@ class KnowledgeService:
             self.conversations.remember(conversation, turn)
         return turn.answer
 
-    async def record_question(self, answer: Answer, *, question: str, transport: Transport,
-                              user_id: int | None = None, guild_id: int | None = None) -> int | None:
+    async def record_question(
+        self,
+        answer: Answer,
+        *,
+        question: str,
+        transport: Transport,
+        user_id: int | None = None,
+        guild_id: int | None = None,
+    ) -> int | None:
         """Log an asked question and its outcome; a failing database never breaks the answer.
 
         The record is queued (the store writes it behind), so this returns at once with the question's id.
@@ -786,10 +1001,14 @@ class KnowledgeService:
             return None
         try:
             return await self.store.record_question(
-                question=question, answered=answer.answered, kind=answer.kind,
-                confidence=answer.confidence, transport=transport,
+                question=question,
+                answered=answer.answered,
+                kind=answer.kind,
+                confidence=answer.confidence,
+                transport=transport,
                 user_id=None if user_id is None else str(user_id),
-                guild_id=None if guild_id is None else str(guild_id))
+                guild_id=None if guild_id is None else str(guild_id),
+            )
         except StoreError as exc:
             log.error("could not record a question (answer still sent): %s", exc)
             return None

@@ -120,8 +120,18 @@ class StoreOptions(TypedDict, total=False):
 
 RecordKind = Literal["question", "feedback", "reload"]
 # Columns in the order every repository takes them (values as Python objects: datetimes, bools).
-QUESTION_COLUMNS = ("id", "at", "question", "normalised", "answered", "kind", "confidence", "transport",
-                    "user_id", "guild_id")
+QUESTION_COLUMNS = (
+    "id",
+    "at",
+    "question",
+    "normalised",
+    "answered",
+    "kind",
+    "confidence",
+    "transport",
+    "user_id",
+    "guild_id",
+)
 RELOAD_COLUMNS = ("id", "at", "who", "ok", "counts", "digest", "problems", "source")
 FEEDBACK_COLUMNS = ("question_id", "user_id", "vote", "at")
 
@@ -244,7 +254,7 @@ def is_postgres_url(target: str | Path) -> bool:
 def sqlite_path(target: str | Path) -> Path:
     """A file path, or ``sqlite:///relative`` / ``sqlite:////absolute``, as a path."""
     if isinstance(target, str) and target.lower().startswith("sqlite:///"):
-        return Path(target[len("sqlite:///"):])
+        return Path(target[len("sqlite:///") :])
     return Path(target)
 
 
@@ -286,7 +296,9 @@ def _is_busy(exc: BaseException) -> bool:
 _RECORD_ERRORS = (sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.DataError, sqlite3.ProgrammingError)
 
 
-def _reading(fn: Callable[Concatenate[Store, P], Awaitable[R]]) -> Callable[Concatenate[Store, P], Awaitable[R]]:
+def _reading(
+    fn: Callable[Concatenate[Store, P], Awaitable[R]],
+) -> Callable[Concatenate[Store, P], Awaitable[R]]:
     """A read: within the read time limit (StoreBusy past it), every failure a StoreError."""
 
     @wraps(fn)
@@ -296,8 +308,9 @@ def _reading(fn: Callable[Concatenate[Store, P], Awaitable[R]]) -> Callable[Conc
         try:
             return await asyncio.wait_for(store._read(fn, store, *args, **kwargs), store.read_timeout)
         except TimeoutError:
-            raise StoreBusy(f"{fn.__name__}: the database is busy (no answer within {store.read_timeout:g} s)"
-                            ) from None
+            raise StoreBusy(
+                f"{fn.__name__}: the database is busy (no answer within {store.read_timeout:g} s)"
+            ) from None
         except StoreError:
             raise
         except Exception as exc:
@@ -316,10 +329,17 @@ class Store:
 
     lock: asyncio.Lock
 
-    def __init__(self, conn: aiosqlite.Connection | None = None, *, path: str | Path | None = None,
-                 repo: Repository | None = None,
-                 queue_size: int = DEFAULT_QUEUE_SIZE, flush_timeout: float = DEFAULT_FLUSH_TIMEOUT_S,
-                 read_timeout: float = DEFAULT_READ_TIMEOUT_S, retry_max: float = RETRY_MAX_S) -> None:
+    def __init__(
+        self,
+        conn: aiosqlite.Connection | None = None,
+        *,
+        path: str | Path | None = None,
+        repo: Repository | None = None,
+        queue_size: int = DEFAULT_QUEUE_SIZE,
+        flush_timeout: float = DEFAULT_FLUSH_TIMEOUT_S,
+        read_timeout: float = DEFAULT_READ_TIMEOUT_S,
+        retry_max: float = RETRY_MAX_S,
+    ) -> None:
         """``repo``: an engine's repository; or, for SQLite, ``conn``: an open connection (its schema already
         there) and/or ``path``: the file, reopened when needed.
 
@@ -401,8 +421,12 @@ class Store:
     def _unavailable(self, exc: BaseException) -> None:
         self._state = "busy" if self.repo.failure(exc) == "busy" else "unavailable"
         self._problem = str(exc)
-        log.warning("database %s can't be opened now (%s): records are kept (up to %d) and written when it can",
-                    self.where, exc, self.queue_size)
+        log.warning(
+            "database %s can't be opened now (%s): records are kept (up to %d) and written when it can",
+            self.where,
+            exc,
+            self.queue_size,
+        )
 
     async def _connect(self) -> None:
         highest = await self.repo.connect()
@@ -438,8 +462,12 @@ class Store:
         self.closed = True  # from here on (no await in between) nothing more is queued
         self._end_overflow()
         if self._queue:
-            log.error("database %s: %d record(s) could not be written before closing (%s); they are lost",
-                      self.where, len(self._queue), self._problem or "time limit reached")
+            log.error(
+                "database %s: %d record(s) could not be written before closing (%s); they are lost",
+                self.where,
+                len(self._queue),
+                self._problem or "time limit reached",
+            )
             self._queue.clear()
         async with self.lock:
             if self.repo.connected:
@@ -453,8 +481,12 @@ class Store:
 
     def status(self) -> QueueStatus:
         state: StoreState = "closed" if self.closed else self._state
-        return QueueStatus(state=state, waiting=len(self._queue), dropped=self.dropped,
-                           problem=None if state == "ok" else self._problem)
+        return QueueStatus(
+            state=state,
+            waiting=len(self._queue),
+            dropped=self.dropped,
+            problem=None if state == "ok" else self._problem,
+        )
 
     async def flush(self, within: float | None = None) -> bool:
         """Wait until every record queued before this call is written; False if the time ran out first."""
@@ -476,8 +508,13 @@ class Store:
             self.dropped += 1
             self._dropping += 1
             if self._dropping == 1:
-                log.warning("database %s: the record queue is full (%d waiting: %s); dropping new records until it "
-                            "catches up", self.where, len(self._queue), self._problem or "writing is slow")
+                log.warning(
+                    "database %s: the record queue is full (%d waiting: %s); dropping new records until it "
+                    "catches up",
+                    self.where,
+                    len(self._queue),
+                    self._problem or "writing is slow",
+                )
             return False
         seq = next(self._seq)
         self._queue.append(_Record(kind, params, seq))
@@ -488,8 +525,12 @@ class Store:
 
     def _end_overflow(self) -> None:
         if self._dropping:
-            log.warning("database %s: the record queue was full; %d record(s) dropped (%d since start)",
-                        self.where, self._dropping, self.dropped)
+            log.warning(
+                "database %s: the record queue was full; %d record(s) dropped (%d since start)",
+                self.where,
+                self._dropping,
+                self.dropped,
+            )
             self._dropping = 0
 
     def _start_writer(self) -> None:
@@ -538,15 +579,18 @@ class Store:
                 self._notify()
                 if self._closing and loop.time() >= self._close_deadline:
                     return
-                pause = delay if not self._closing else min(delay, max(0.0, self._close_deadline - loop.time()))
+                pause = (
+                    delay if not self._closing else min(delay, max(0.0, self._close_deadline - loop.time()))
+                )
                 self._retry_now.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._retry_now.wait(), pause)
                 delay = min(delay * 2, self.retry_max)
                 continue
             if self._state != "ok":
-                log.warning("database %s is writable again; %d record(s) still waiting", self.where,
-                            len(self._queue))
+                log.warning(
+                    "database %s is writable again; %d record(s) still waiting", self.where, len(self._queue)
+                )
             self._state, self._problem = "ok", None
             delay = RETRY_MIN_S
             self._notify()
@@ -563,8 +607,13 @@ class Store:
         problem = str(exc)
         if (state, problem) != (self._state, self._problem):
             what = "is busy (another process holds it?)" if state == "busy" else "can't be written"
-            log.error("database %s %s: %s; %d record(s) kept, retrying in the background", self.where, what,
-                      problem, len(self._queue))
+            log.error(
+                "database %s %s: %s; %d record(s) kept, retrying in the background",
+                self.where,
+                what,
+                problem,
+                len(self._queue),
+            )
         self._state, self._problem = state, problem
         if not self.repo.keeps_connection(exc):
             # the database may have gone, been replaced or turned read-only: start afresh on the next try
@@ -577,8 +626,13 @@ class Store:
                 changed = self.repo.changed()
                 if changed is not None or self._reconnect_after_failure:
                     if changed is not None:
-                        log.warning("database %s %s; reopening it (%d record(s) waiting go to the database now "
-                                    "at that address)", self.where, changed[0], len(self._queue))
+                        log.warning(
+                            "database %s %s; reopening it (%d record(s) waiting go to the database now "
+                            "at that address)",
+                            self.where,
+                            changed[0],
+                            len(self._queue),
+                        )
                     await self.repo.disconnect(orphaned=changed is not None and changed[1])
             self._reconnect_after_failure = False
             if not self.repo.connected:
@@ -596,8 +650,13 @@ class Store:
         self._written = batch[-1].seq
         self._end_overflow()
         for record, exc in refused:
-            log.warning("database %s refused a %s record, dropped: %s %s", self.where, record.kind, exc,
-                        _describe(record))
+            log.warning(
+                "database %s refused a %s record, dropped: %s %s",
+                self.where,
+                record.kind,
+                exc,
+                _describe(record),
+            )
 
     # --- reads -----------------------------------------------------------------------------
 
@@ -686,9 +745,18 @@ class Store:
         qid = self._next_id()
         self._enqueue(
             "question",
-            (qid, _now(), question, normalise_question(question), bool(answered), str(kind), confidence,
-             str(transport), None if user_id is None else str(user_id),
-             None if guild_id is None else str(guild_id)),
+            (
+                qid,
+                _now(),
+                question,
+                normalise_question(question),
+                bool(answered),
+                str(kind),
+                confidence,
+                str(transport),
+                None if user_id is None else str(user_id),
+                None if guild_id is None else str(guild_id),
+            ),
         )
         return qid
 
@@ -743,7 +811,7 @@ _SQLITE_INSERTS: dict[str, str] = {
     "question": f"INSERT INTO questions ({', '.join(QUESTION_COLUMNS)}) VALUES ({', '.join('?' * 10)})",
     "reload": f"INSERT INTO reloads ({', '.join(RELOAD_COLUMNS)}) VALUES ({', '.join('?' * 8)})",
     "feedback": "INSERT INTO feedback (question_id, user_id, vote, at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (question_id, user_id) DO UPDATE SET vote = excluded.vote, at = excluded.at",
+    " ON CONFLICT (question_id, user_id) DO UPDATE SET vote = excluded.vote, at = excluded.at",
 }
 
 
@@ -789,9 +857,12 @@ class SqliteRepository:
             await _run(conn, "PRAGMA foreign_keys = ON")
             if current < SCHEMA_VERSION or not complete:
                 await _run(conn, "PRAGMA journal_mode = WAL")
-                await conn.executescript("BEGIN IMMEDIATE;" + _sqlite_migration_script(current, complete)
-                                         + "COMMIT;")
-            async with conn.execute("SELECT MAX(id) FROM questions UNION ALL SELECT MAX(id) FROM reloads") as cur:
+                await conn.executescript(
+                    "BEGIN IMMEDIATE;" + _sqlite_migration_script(current, complete) + "COMMIT;"
+                )
+            async with conn.execute(
+                "SELECT MAX(id) FROM questions UNION ALL SELECT MAX(id) FROM reloads"
+            ) as cur:
                 highest = [r[0] or 0 for r in await cur.fetchall()]
         except BaseException:
             with contextlib.suppress(sqlite3.Error, ValueError):
@@ -858,8 +929,11 @@ class SqliteRepository:
         return await self._fetch(sql, (limit,))
 
     async def question(self, question_id: int) -> tuple | None:
-        rows = await self._fetch("SELECT id, at, question, answered, kind, confidence, transport, user_id,"
-                                 " guild_id FROM questions WHERE id = ?", (question_id,))
+        rows = await self._fetch(
+            "SELECT id, at, question, answered, kind, confidence, transport, user_id,"
+            " guild_id FROM questions WHERE id = ?",
+            (question_id,),
+        )
         return rows[0] if rows else None
 
     async def unanswered(self, since: datetime, limit: int) -> list[tuple]:
@@ -873,8 +947,11 @@ class SqliteRepository:
         )
 
     async def feedback_counts(self, question_id: int) -> tuple[int, int]:
-        rows = await self._fetch("SELECT COALESCE(SUM(vote = 1), 0), COALESCE(SUM(vote = -1), 0)"
-                                 " FROM feedback WHERE question_id = ?", (question_id,))
+        rows = await self._fetch(
+            "SELECT COALESCE(SUM(vote = 1), 0), COALESCE(SUM(vote = -1), 0)"
+            " FROM feedback WHERE question_id = ?",
+            (question_id,),
+        )
         return rows[0][0], rows[0][1]
 
     async def _fetch(self, sql: str, params: tuple) -> list[tuple]:
@@ -894,8 +971,10 @@ def _sqlite_migration_script(current: int, complete: bool) -> str:
 
 
 def _version_row(version: int) -> str:
-    return (f"INSERT INTO schema_version (version) SELECT {version}"
-            f" WHERE NOT EXISTS (SELECT 1 FROM schema_version WHERE version >= {version});")
+    return (
+        f"INSERT INTO schema_version (version) SELECT {version}"
+        f" WHERE NOT EXISTS (SELECT 1 FROM schema_version WHERE version >= {version});"
+    )
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -909,13 +988,15 @@ def by_kind(batch: Sequence[_Record]) -> list[tuple[RecordKind, list[_Record]]]:
     runs = [(kind, [r for r in batch if r.kind == kind]) for kind in _KIND_ORDER]
     return [(kind, run) for kind, run in runs if run]
 
+
 def _sqlite_params(params: tuple) -> tuple:
     """Datetimes as ISO 8601 text (the form the TEXT columns are compared in), the rest as they are."""
     return tuple(v.isoformat() if isinstance(v, datetime) else v for v in params)
 
 
-async def _write(conn: aiosqlite.Connection, batch: Sequence[_Record], *, one_by_one: bool
-                 ) -> list[tuple[_Record, Exception]]:
+async def _write(
+    conn: aiosqlite.Connection, batch: Sequence[_Record], *, one_by_one: bool
+) -> list[tuple[_Record, Exception]]:
     """Write ``batch`` in one transaction; one by one (each in a savepoint), a refused record is skipped."""
     refused: list[tuple[_Record, Exception]] = []
     await _run(conn, "BEGIN IMMEDIATE")
@@ -990,12 +1071,16 @@ def _inspect(path: Path) -> tuple[int, bool]:
         foreign = sorted(tables - OUR_TABLES)
         if foreign or "schema_version" not in tables:
             shown = ", ".join(foreign[:5] or sorted(tables)[:5])
-            raise ForeignDatabase(f"{path} is a SQLite database that is not the bot's (tables: {shown}); "
-                                  "nothing was written to it: point BOT_DATABASE_PATH at another file")
+            raise ForeignDatabase(
+                f"{path} is a SQLite database that is not the bot's (tables: {shown}); "
+                "nothing was written to it: point BOT_DATABASE_PATH at another file"
+            )
         versions = [r[0] for r in conn.execute("SELECT version FROM schema_version")]
         if any(not isinstance(v, int) or v > SCHEMA_VERSION for v in versions):
-            raise ForeignDatabase(f"{path} has schema version {max(versions, key=str)}, newer than this bot's "
-                                  f"({SCHEMA_VERSION}); nothing was written to it")
+            raise ForeignDatabase(
+                f"{path} has schema version {max(versions, key=str)}, newer than this bot's "
+                f"({SCHEMA_VERSION}); nothing was written to it"
+            )
         return max(versions, default=0), OUR_TABLES <= tables and OUR_INDEXES <= indexes
     finally:
         conn.close()

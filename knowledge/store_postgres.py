@@ -100,15 +100,24 @@ INSERTS: dict[str, str] = {
     "question": f"INSERT INTO questions ({', '.join(QUESTION_COLUMNS)}) VALUES ({_placeholders(10)})",
     "reload": f"INSERT INTO reloads ({', '.join(RELOAD_COLUMNS)}) VALUES ({_placeholders(8)})",
     "feedback": f"INSERT INTO feedback ({', '.join(FEEDBACK_COLUMNS)}) VALUES ({_placeholders(4)})"
-                " ON CONFLICT (question_id, user_id) DO UPDATE SET vote = excluded.vote, at = excluded.at",
+    " ON CONFLICT (question_id, user_id) DO UPDATE SET vote = excluded.vote, at = excluded.at",
 }
 
 # One record the database refuses (a vote on an unknown question, a value out of range): dropped alone.
-RECORD_ERRORS = (asyncpg.IntegrityConstraintViolationError, asyncpg.DataError,
-                 asyncpg.exceptions._base.DataError)
+RECORD_ERRORS = (
+    asyncpg.IntegrityConstraintViolationError,
+    asyncpg.DataError,
+    asyncpg.exceptions._base.DataError,
+)
 # Another session holds what we need, or the server is momentarily full or starting: retry later.
-BUSY_ERRORS = (asyncpg.LockNotAvailableError, asyncpg.QueryCanceledError, asyncpg.DeadlockDetectedError,
-               asyncpg.SerializationError, asyncpg.TooManyConnectionsError, asyncpg.CannotConnectNowError)
+BUSY_ERRORS = (
+    asyncpg.LockNotAvailableError,
+    asyncpg.QueryCanceledError,
+    asyncpg.DeadlockDetectedError,
+    asyncpg.SerializationError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.CannotConnectNowError,
+)
 
 
 class PostgresRepository:
@@ -144,8 +153,10 @@ class PostgresRepository:
                 current, complete = await _inspect(conn, self.name)
             if current < SCHEMA_VERSION or not complete:
                 await _migrate(conn, self.name)
-            highest = await conn.fetchval("SELECT GREATEST((SELECT COALESCE(MAX(id), 0) FROM questions),"
-                                          " (SELECT COALESCE(MAX(id), 0) FROM reloads))")
+            highest = await conn.fetchval(
+                "SELECT GREATEST((SELECT COALESCE(MAX(id), 0) FROM questions),"
+                " (SELECT COALESCE(MAX(id), 0) FROM reloads))"
+            )
             if self.lane is None:
                 self.lane = int(await conn.fetchval("SELECT nextval('store_lanes')")) % LANES
         except BaseException:
@@ -205,13 +216,18 @@ class PostgresRepository:
     async def reloads(self, ok_only: bool, limit: int) -> list[tuple]:
         rows = await self._need().fetch(
             "SELECT id, at, who, ok, counts::text, digest, problems::text, source FROM reloads"
-            + (" WHERE ok" if ok_only else "") + " ORDER BY id DESC LIMIT $1", limit)
+            + (" WHERE ok" if ok_only else "")
+            + " ORDER BY id DESC LIMIT $1",
+            limit,
+        )
         return [tuple(r) for r in rows]
 
     async def question(self, question_id: int) -> tuple | None:
         row = await self._need().fetchrow(
             "SELECT id, at, question, answered, kind, confidence, transport, user_id, guild_id"
-            " FROM questions WHERE id = $1", question_id)
+            " FROM questions WHERE id = $1",
+            question_id,
+        )
         return None if row is None else tuple(row)
 
     async def unanswered(self, since: datetime, limit: int) -> list[tuple]:
@@ -220,13 +236,18 @@ class PostgresRepository:
             " (SELECT q2.question FROM questions q2 WHERE q2.normalised = q.normalised AND NOT q2.answered"
             "  ORDER BY q2.id DESC LIMIT 1)"
             " FROM questions q WHERE NOT answered AND kind <> 'chat' AND at >= $1 AND normalised <> ''"
-            " GROUP BY normalised ORDER BY n DESC, last DESC LIMIT $2", since, limit)
+            " GROUP BY normalised ORDER BY n DESC, last DESC LIMIT $2",
+            since,
+            limit,
+        )
         return [tuple(r) for r in rows]
 
     async def feedback_counts(self, question_id: int) -> tuple[int, int]:
         row = await self._need().fetchrow(
             "SELECT COUNT(*) FILTER (WHERE vote = 1), COUNT(*) FILTER (WHERE vote = -1)"
-            " FROM feedback WHERE question_id = $1", question_id)
+            " FROM feedback WHERE question_id = $1",
+            question_id,
+        )
         assert row is not None
         return row[0], row[1]
 
@@ -255,10 +276,13 @@ async def _inspect(conn: Connection, name: str) -> tuple[int, bool]:
     Reads only."""
     schema = await conn.fetchval("SELECT current_schema()")
     if schema is None:
-        raise StoreError(f"database {name}: no schema to write to (the search_path names none that exists: CREATE SCHEMA it first)")
+        raise StoreError(
+            f"database {name}: no schema to write to (the search_path names none that exists: CREATE SCHEMA it first)"
+        )
     rows = await conn.fetch(
         "SELECT c.relname, c.relkind::text AS relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'i')")
+        " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'i')"
+    )
     tables = {r["relname"] for r in rows if r["relkind"] != "i"}
     indexes = {r["relname"] for r in rows if r["relkind"] == "i"}
     if not tables:
@@ -266,13 +290,17 @@ async def _inspect(conn: Connection, name: str) -> tuple[int, bool]:
     foreign = sorted(tables - OUR_TABLES)
     if foreign or "schema_version" not in tables:
         shown = ", ".join(foreign[:5] or sorted(tables)[:5])
-        raise ForeignDatabase(f"{name} (schema {schema}) holds tables that are not the bot's ({shown}); nothing "
-                              "was written to it: give the bot a database of its own, or a schema of its own "
-                              "(?search_path=NAME in the URL)")
+        raise ForeignDatabase(
+            f"{name} (schema {schema}) holds tables that are not the bot's ({shown}); nothing "
+            "was written to it: give the bot a database of its own, or a schema of its own "
+            "(?search_path=NAME in the URL)"
+        )
     versions = [r[0] for r in await conn.fetch("SELECT version FROM schema_version")]
     if any(v > SCHEMA_VERSION for v in versions):
-        raise ForeignDatabase(f"{name} (schema {schema}) has schema version {max(versions)}, newer than this "
-                              f"bot's ({SCHEMA_VERSION}); nothing was written to it")
+        raise ForeignDatabase(
+            f"{name} (schema {schema}) has schema version {max(versions)}, newer than this "
+            f"bot's ({SCHEMA_VERSION}); nothing was written to it"
+        )
     return max(versions, default=0), OUR_TABLES <= tables and OUR_INDEXES <= indexes
 
 
@@ -288,8 +316,11 @@ async def _migrate(conn: Connection, name: str) -> None:
             versions.insert(0, 1)
         for version in versions:
             await conn.execute(MIGRATIONS[version])
-            await conn.execute("INSERT INTO schema_version (version) SELECT $1::int WHERE NOT EXISTS"
-                               " (SELECT 1 FROM schema_version WHERE version >= $1::int)", version)
+            await conn.execute(
+                "INSERT INTO schema_version (version) SELECT $1::int WHERE NOT EXISTS"
+                " (SELECT 1 FROM schema_version WHERE version >= $1::int)",
+                version,
+            )
     if versions:
         log.info("database %s: schema brought to version %d", name, SCHEMA_VERSION)
 

@@ -130,8 +130,9 @@ def _choose_threshold(best, cases, questions) -> float:
     return float(grid[int(np.argmax(scores))])
 
 
-def evaluate_held_out(t: Table, c: float, answered: list[tuple[float, bool]] | None = None
-                      ) -> dict[str, tuple[float, float]]:
+def evaluate_held_out(
+    t: Table, c: float, answered: list[tuple[float, bool]] | None = None
+) -> dict[str, tuple[float, float]]:
     """Each set held out in turn: (answer_acc, abstain_acc) with the decision fitted on the others.
     ``answered`` collects (confidence, correct) of every held-out answer given, to check calibration."""
     out = {}
@@ -156,8 +157,14 @@ def calibration(answered: list[tuple[float, bool]]) -> list[tuple[str, int, floa
     for lo, hi in ((0.0, 0.8), (0.8, 0.9), (0.9, 0.97), (0.97, 1.01)):
         band = [(p, ok) for p, ok in answered if lo <= p < hi]
         if band:
-            rows.append((f"{lo:.2f}-{min(hi, 1.0):.2f}", len(band), float(np.mean([p for p, _ in band])),
-                         float(np.mean([ok for _, ok in band]))))
+            rows.append(
+                (
+                    f"{lo:.2f}-{min(hi, 1.0):.2f}",
+                    len(band),
+                    float(np.mean([p for p, _ in band])),
+                    float(np.mean([ok for _, ok in band])),
+                )
+            )
     return rows
 
 
@@ -173,7 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     cases = load_cases(paths)
     engine = AnswerEngine(load_knowledge(args.knowledge), decision=None)
     table = build_table(engine, cases)
-    print(f"{len(cases)} questions from {len(paths)} sets, {len(table.y)} candidates, {table.y.sum()} correct")
+    print(
+        f"{len(cases)} questions from {len(paths)} sets, {len(table.y)} candidates, {table.y.sum()} correct"
+    )
     held: dict[str, tuple[float, float]] = {}
     bands: list[tuple[str, int, float, float]] = []
     if not args.no_held_out:
@@ -183,7 +192,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"held out {name:<22} answer_acc={a:.3f} abstain_acc={b:.3f}")
         bands = calibration(answered)
         for band, n, conf, right in bands:
-            print(f"held-out answers with confidence {band}: {n:>4}, mean confidence {conf:.3f}, correct {right:.3f}")
+            print(
+                f"held-out answers with confidence {band}: {n:>4}, mean confidence {conf:.3f}, correct {right:.3f}"
+            )
     model, mu, sigma = _fit(table.x, table.y, args.c)
     p = model.predict_proba((table.x - mu) / sigma)[:, 1]
     questions = list(range(len(cases)))
@@ -199,9 +210,13 @@ def main(argv: list[str] | None = None) -> int:
         "mean": {name: float(v) for name, v in zip(FEATURES, mu, strict=True) if v},
         "scale": {name: float(v) for name, v in zip(FEATURES, sigma, strict=True) if v != 1.0},
         "trained_on": [p.name for p in paths],
-        "held_out": {k: {"answer_acc": round(a, 3), "abstain_acc": round(b, 3)} for k, (a, b) in held.items()},
-        "calibration": [{"confidence": band, "answers": n, "mean_confidence": round(conf, 3),
-                         "correct": round(right, 3)} for band, n, conf, right in bands],
+        "held_out": {
+            k: {"answer_acc": round(a, 3), "abstain_acc": round(b, 3)} for k, (a, b) in held.items()
+        },
+        "calibration": [
+            {"confidence": band, "answers": n, "mean_confidence": round(conf, 3), "correct": round(right, 3)}
+            for band, n, conf, right in bands
+        ],
     }
     args.out.write_text(json.dumps(params, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")

@@ -138,7 +138,9 @@ class Question:
         if toks & (CASUALTY_TOKENS - {"loss"}):
             return True
         # "lose" also means losing a war: a loss is a casualty figure when counted, of soldiers, or "losses"
-        return "loss" in toks and (CONCEPT_COUNT in self.concepts or "soldier" in toks or "losses" in self.low)
+        return "loss" in toks and (
+            CONCEPT_COUNT in self.concepts or "soldier" in toks or "losses" in self.low
+        )
 
     @property
     def is_prediction(self) -> bool:

@@ -62,14 +62,16 @@ class VersionAnswers(Handler):
         match item:
             case Casualty():
                 same = [
-                    c for c in self.kb.casualties
+                    c
+                    for c in self.kb.casualties
                     if (c.conflict, c.side, c.outcome) == (item.conflict, item.side, item.outcome)
                     and c.figure_text != item.figure_text
                 ]
             case Quote():
                 words = utils.default_process(item.text)
                 same = [
-                    other for other in self.kb.quotes
+                    other
+                    for other in self.kb.quotes
                     if other.id != item.id
                     and (other.speaker, other.on_behalf_of) != (item.speaker, item.on_behalf_of)
                     and fuzz.token_set_ratio(words, utils.default_process(other.text)) >= SAME_WORDS_AT

@@ -84,8 +84,9 @@ class Speller:
         if low in self.vocab or english_word(low):
             return word
         budget = 1 if len(low) <= 5 else 2
-        near = process.extractOne(low, self.by_first.get(low[0], []), scorer=Levenshtein.distance,
-                                  score_cutoff=budget)
+        near = process.extractOne(
+            low, self.by_first.get(low[0], []), scorer=Levenshtein.distance, score_cutoff=budget
+        )
         fixed = near[0] if near is not None else _english().correction(low)
         if not fixed or fixed == low:
             return word

@@ -24,8 +24,10 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-INSTALL_HINT = ("PostgreSQL's server programs (initdb, pg_ctl) are not installed: run `make test` (it installs "
-                "them), or `apt-get install -y postgresql`, or set BOT_TEST_DATABASE_URL to a server's URL")
+INSTALL_HINT = (
+    "PostgreSQL's server programs (initdb, pg_ctl) are not installed: run `make test` (it installs "
+    "them), or `apt-get install -y postgresql`, or set BOT_TEST_DATABASE_URL to a server's URL"
+)
 
 
 class PostgresUnavailable(RuntimeError):
@@ -40,9 +42,11 @@ def find_bindir() -> Path:
     on_path = shutil.which("pg_ctl")
     if on_path:
         candidates.append(str(Path(on_path).resolve().parent))
-    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"),
-                         key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0,
-                         reverse=True)
+    candidates += sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"),
+        key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0,
+        reverse=True,
+    )
     for folder in candidates:
         if (Path(folder) / "initdb").exists() and (Path(folder) / "pg_ctl").exists():
             return Path(folder)
@@ -99,8 +103,21 @@ class PostgresServer:
             return
         data = self.folder / "data"
         if (data / "postmaster.pid").exists():
-            subprocess.run([*self._run_as, str(self.bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                            "-w", "stop"], capture_output=True, timeout=60, check=False)
+            subprocess.run(
+                [
+                    *self._run_as,
+                    str(self.bindir / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "stop",
+                ],
+                capture_output=True,
+                timeout=60,
+                check=False,
+            )
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -117,22 +134,60 @@ def start(*, fsync: bool = False, max_connections: int = 100) -> PostgresServer:
             user = pwd.getpwnam("postgres")
         except KeyError:
             shutil.rmtree(folder, ignore_errors=True)
-            raise PostgresUnavailable("running as root, PostgreSQL needs a user of its own and there is no "
-                                      "`postgres` user (the Debian package creates it): " + INSTALL_HINT) from None
+            raise PostgresUnavailable(
+                "running as root, PostgreSQL needs a user of its own and there is no "
+                "`postgres` user (the Debian package creates it): " + INSTALL_HINT
+            ) from None
         os.chown(folder, user.pw_uid, user.pw_gid)
         run_as = ["runuser", "-u", "postgres", "--"]
     data = folder / "data"
     port = free_port()
-    server = PostgresServer(port=port, folder=folder, bindir=bindir,
-                            base_url=f"postgresql://postgres@127.0.0.1:{port}", _run_as=run_as)
+    server = PostgresServer(
+        port=port,
+        folder=folder,
+        bindir=bindir,
+        base_url=f"postgresql://postgres@127.0.0.1:{port}",
+        _run_as=run_as,
+    )
     try:
-        _run([*run_as, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-              "--encoding=UTF8", "--locale=C", "--no-sync"], "initdb")
-        options = (f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={folder}"
-                   f" -c max_connections={max_connections} -c fsync={'on' if fsync else 'off'}"
-                   f" -c synchronous_commit={'on' if fsync else 'off'} -c full_page_writes={'on' if fsync else 'off'}")
-        _run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-o", options,
-              "-w", "-t", "60", "start"], "pg_ctl start", log=folder / "server.log")
+        _run(
+            [
+                *run_as,
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-sync",
+            ],
+            "initdb",
+        )
+        options = (
+            f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={folder}"
+            f" -c max_connections={max_connections} -c fsync={'on' if fsync else 'off'}"
+            f" -c synchronous_commit={'on' if fsync else 'off'} -c full_page_writes={'on' if fsync else 'off'}"
+        )
+        _run(
+            [
+                *run_as,
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(folder / "server.log"),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
+            "pg_ctl start",
+            log=folder / "server.log",
+        )
         _wait_ready(port)
     except BaseException:
         server.stop()
@@ -146,8 +201,9 @@ def _run(argv: list[str], what: str, log: Path | None = None) -> None:
         tail = ""
         if log is not None and log.exists():
             tail = "\n" + "\n".join(log.read_text(errors="replace").splitlines()[-20:])
-        raise PostgresUnavailable(f"{what} failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}"
-                                  f"{tail}")
+        raise PostgresUnavailable(
+            f"{what} failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}{tail}"
+        )
 
 
 def _wait_ready(port: int, within: float = 30.0) -> None:

@@ -41,8 +41,9 @@ def test_payloads_build_offline(settings: Settings) -> None:
     assert not settings.database_path.exists()
 
 
-def test_broken_knowledge_base_refuses_to_start(settings: Settings, tiny_kb: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_broken_knowledge_base_refuses_to_start(
+    settings: Settings, tiny_kb: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """With an invalid knowledge base the console does not start, and every problem is printed."""
     (tiny_kb / "broken.toml").write_text(BROKEN, encoding="utf-8")
     assert run(settings) == 2

@@ -10,8 +10,19 @@ from bot.bench_data import build_knowledge
 from knowledge.engine import AnswerEngine
 from knowledge.loader import load_knowledge
 
-SIZE_KEYS = {"items", "load_s", "rss_mb", "p50_ms", "p99_ms", "baseline_p50_ms", "speedup_p50", "hit_rate",
-             "baseline_hit_rate", "reload_max_stall_ms", "burst_max_stall_ms"}
+SIZE_KEYS = {
+    "items",
+    "load_s",
+    "rss_mb",
+    "p50_ms",
+    "p99_ms",
+    "baseline_p50_ms",
+    "speedup_p50",
+    "hit_rate",
+    "baseline_hit_rate",
+    "reload_max_stall_ms",
+    "burst_max_stall_ms",
+}
 
 
 def test_synthetic_knowledge_validates_and_is_reproducible(tmp_path) -> None:
@@ -54,6 +65,7 @@ def test_run_reports_every_key_of_the_issue_schema() -> None:
 
 def test_main_prints_one_json_object(capsys, monkeypatch) -> None:
     """``bench --json`` prints exactly one JSON object on stdout; bad sizes are refused."""
+
     def fake_run(sizes, log=None):
         return {"sizes": [], "shipped": {}, "sizes_asked": sizes}
 

@@ -20,7 +20,12 @@ def kb_check(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "BOT_TOKEN")}
     return subprocess.run(
         [sys.executable, "-m", "bot", "kb", "check", *args],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 

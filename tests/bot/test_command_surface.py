@@ -86,7 +86,17 @@ async def test_kb_group_is_hidden_from_non_moderators(settings: Settings) -> Non
 async def test_autocompleted_options(settings: Settings) -> None:
     """The options that name things offer autocomplete."""
     payloads = {p["name"]: p for p in await build_payloads(settings)}
-    auto = {(name, o["name"]) for name, p in payloads.items() for o in p.get("options", [])
-            if o.get("autocomplete")}
-    assert {("who-said", "query"), ("responses", "actor"), ("background", "topic"), ("sources", "source"),
-            ("casualties", "side"), ("casualties", "conflict")} <= auto
+    auto = {
+        (name, o["name"])
+        for name, p in payloads.items()
+        for o in p.get("options", [])
+        if o.get("autocomplete")
+    }
+    assert {
+        ("who-said", "query"),
+        ("responses", "actor"),
+        ("background", "topic"),
+        ("sources", "source"),
+        ("casualties", "side"),
+        ("casualties", "conflict"),
+    } <= auto

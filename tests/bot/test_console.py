@@ -46,12 +46,16 @@ def test_parse_options() -> None:
     """Named options (quoted when they hold spaces) and a bare value for the first free option."""
     cmds = text_commands()
     assert parse_options(cmds["casualties"], 'side:armenia conflict:"2020 war"') == {
-        "side": "armenia", "conflict": "2020 war"}
+        "side": "armenia",
+        "conflict": "2020 war",
+    }
     assert parse_options(cmds["who-said"], "blinken") == {"query": "blinken"}
     assert parse_options(cmds["who-said"], "no solution: none") == {"query": "no solution: none"}
     assert parse_options(cmds["responses"], "turkey's 'reaction") == {"actor": "turkey's 'reaction"}
     assert parse_options(cmds["casualties"], 'conflict:2020 side:"azerbaijan"') == {
-        "conflict": "2020", "side": "azerbaijan"}
+        "conflict": "2020",
+        "side": "azerbaijan",
+    }
     assert parse_options(cmds["timeline"], "") == {}
 
 
@@ -91,8 +95,10 @@ async def test_kb_commands_in_console(tiny_service: KnowledgeService) -> None:
 
 async def test_shipped_answers_carry_citations(shipped_service: KnowledgeService) -> None:
     """On the shipped knowledge base, /casualties, /who-said blinken and free text give cited answers."""
-    out = await run_console(shipped_service, "/casualties side:armenia\n/who-said blinken\n"
-                                             "how many Azerbaijani soldiers died?\n/quit\n")
+    out = await run_console(
+        shipped_service,
+        "/casualties side:armenia\n/who-said blinken\nhow many Azerbaijani soldiers died?\n/quit\n",
+    )
     blocks = out.split("\nSources:\n")
     assert len(blocks) == 4, out  # three cited answers
     casualties, blinken, free = blocks[0], blocks[1], blocks[2]
@@ -106,9 +112,15 @@ def test_python_m_bot_opens_the_console(tmp_path: Path) -> None:
     """``python -m bot`` without a token is the console: piped commands get cited answers."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
     env.update(DISCORD_TOKEN="", BOT_DATABASE_PATH=str(tmp_path / "state.sqlite3"), PYTHONPATH=str(REPO))
-    proc = subprocess.run([sys.executable, "-m", "bot"], input="/casualties\n/who-said blinken\n"
-                          "how many Armenian soldiers were killed?\n/quit\n", capture_output=True, text=True,
-                          cwd=REPO, env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        input="/casualties\n/who-said blinken\nhow many Armenian soldiers were killed?\n/quit\n",
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("Cited answers about")
     assert proc.stdout.count("\nSources:\n") == 3, proc.stdout
@@ -118,7 +130,8 @@ def test_python_m_bot_opens_the_console(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("days", ["\u00b2", "9999999999", "-3", "0"])
 async def test_kb_unanswered_with_a_bad_number_of_days_is_refused_not_a_crash(
-        tiny_service: KnowledgeService, days: str) -> None:
+    tiny_service: KnowledgeService, days: str
+) -> None:
     """'/kb unanswered ²' or an overflowing count is answered with the usage, and the console goes on."""
     out = await run_console(tiny_service, f"/kb unanswered {days}\n/kb status\n")
     assert "takes a number of days from 1 to 3650" in out

@@ -25,8 +25,9 @@ async def service(tiny_kb: Path) -> KnowledgeService:
     return service
 
 
-async def test_upload_that_removes_items_needs_yes(service: KnowledgeService, tiny_kb: Path,
-                                                   tmp_path: Path) -> None:
+async def test_upload_that_removes_items_needs_yes(
+    service: KnowledgeService, tiny_kb: Path, tmp_path: Path
+) -> None:
     """Without --yes a destructive upload lists what it would remove and writes nothing; --yes applies it."""
     emptied = tmp_path / "upload" / "entities.toml"
     emptied.parent.mkdir()
@@ -40,8 +41,9 @@ async def test_upload_that_removes_items_needs_yes(service: KnowledgeService, ti
     assert (tiny_kb / "entities.toml").read_text() == "# nothing left\n"
 
 
-async def test_upload_adds_a_file_and_rollback_removes_it(service: KnowledgeService, tiny_kb: Path,
-                                                          tmp_path: Path) -> None:
+async def test_upload_adds_a_file_and_rollback_removes_it(
+    service: KnowledgeService, tiny_kb: Path, tmp_path: Path
+) -> None:
     more = tmp_path / "more.toml"
     more.write_text(EXTRA_ENTITY)
     out = await run_console(service, f"/kb upload {more}\n/kb rollback\n/kb rollback\n")
@@ -51,8 +53,9 @@ async def test_upload_adds_a_file_and_rollback_removes_it(service: KnowledgeServ
 
 
 @pytest.mark.parametrize("path", ["missing.toml", "/dev/null", "."])
-async def test_upload_of_what_is_not_a_readable_file_is_refused_naming_it(service: KnowledgeService,
-                                                                         path: str) -> None:
+async def test_upload_of_what_is_not_a_readable_file_is_refused_naming_it(
+    service: KnowledgeService, path: str
+) -> None:
     out = await run_console(service, f"/kb upload {path}\n/kb upload\n")
     assert "Upload refused" in out and path in out.split("Upload refused")[1]
     assert "Usage: /kb status" in out and "/kb upload PATH [--yes]" in out and "/kb rollback" in out

@@ -13,9 +13,12 @@ from commands.kb_admin import KbAdmin, is_moderator, member_is_moderator
 
 
 def member(*, manage_guild: bool = False, roles: tuple[tuple[int, str], ...] = ()) -> SimpleNamespace:
-    return SimpleNamespace(id=7, name="someone",
-                           guild_permissions=discord.Permissions(manage_guild=manage_guild),
-                           roles=[SimpleNamespace(id=i, name=n) for i, n in roles])
+    return SimpleNamespace(
+        id=7,
+        name="someone",
+        guild_permissions=discord.Permissions(manage_guild=manage_guild),
+        roles=[SimpleNamespace(id=i, name=n) for i, n in roles],
+    )
 
 
 def test_manage_guild_is_enough() -> None:
@@ -49,19 +52,24 @@ def test_member_objects() -> None:
     assert not member_is_moderator(SimpleNamespace(id=1, name="dm user"), no_perms, "KB editors")
 
 
-@pytest.mark.parametrize(("manage", "roles", "role_setting", "allowed"), [
-    (True, (), None, True),
-    (False, ((9, "Curators"),), "Curators", True),
-    (False, ((9, "Curators"),), None, False),
-    (False, (), "Curators", False),
-])
-async def test_kb_interaction_check(manage: bool, roles: tuple, role_setting: str | None,
-                                    allowed: bool) -> None:
+@pytest.mark.parametrize(
+    ("manage", "roles", "role_setting", "allowed"),
+    [
+        (True, (), None, True),
+        (False, ((9, "Curators"),), "Curators", True),
+        (False, ((9, "Curators"),), None, False),
+        (False, (), "Curators", False),
+    ],
+)
+async def test_kb_interaction_check(
+    manage: bool, roles: tuple, role_setting: str | None, allowed: bool
+) -> None:
     """The /kb group's run-time check admits moderators and raises NotModerator for others."""
     bot = SimpleNamespace(settings=SimpleNamespace(moderator_role=role_setting))
     cog = KbAdmin(bot)  # type: ignore[arg-type]
-    interaction = SimpleNamespace(user=member(manage_guild=manage, roles=roles),
-                                  permissions=discord.Permissions.none())
+    interaction = SimpleNamespace(
+        user=member(manage_guild=manage, roles=roles), permissions=discord.Permissions.none()
+    )
     if allowed:
         assert await cog.interaction_check(interaction) is True  # type: ignore[arg-type]
     else:

@@ -44,13 +44,24 @@ def embeds_text(embeds: list[discord.Embed]) -> str:
 
 
 def huge_answer(n_citations: int = 40) -> Answer:
-    text = " ".join(f"Sentence {i} of a very long answer about the clashes [{i % n_citations + 1}]."
-                    for i in range(1500))
-    citations = [Citation(n=i, source=f"src{i}", quote=("A long verbatim passage. " * (10 + i * 3)).strip(),
-                          label=f"Article {i}", outlet="The Guardian", date="2022-09-13",
-                          url=f"https://example.org/{i}") for i in range(1, n_citations + 1)]
-    return Answer(question="q", answered=True, kind="casualties", answer=text, citations=citations,
-                  confidence=0.9)
+    text = " ".join(
+        f"Sentence {i} of a very long answer about the clashes [{i % n_citations + 1}]." for i in range(1500)
+    )
+    citations = [
+        Citation(
+            n=i,
+            source=f"src{i}",
+            quote=("A long verbatim passage. " * (10 + i * 3)).strip(),
+            label=f"Article {i}",
+            outlet="The Guardian",
+            date="2022-09-13",
+            url=f"https://example.org/{i}",
+        )
+        for i in range(1, n_citations + 1)
+    ]
+    return Answer(
+        question="q", answered=True, kind="casualties", answer=text, citations=citations, confidence=0.9
+    )
 
 
 def test_huge_answer_is_paginated_within_every_limit() -> None:
@@ -80,11 +91,24 @@ def test_nothing_is_cut_silently() -> None:
 
 def test_citations_show_label_outlet_date_and_link() -> None:
     """A numbered citation names its source label, outlet, date and link."""
-    answer = Answer(question="q", answered=True, kind="quote", answer="Blinken said it [1].", confidence=1.0,
-                    citations=[Citation(n=1, source="003", quote="We urge an end to the fighting.",
-                                        label="The Guardian article", outlet="The Guardian",
-                                        date="2022-09-13",
-                                        url="https://www.theguardian.com/x")])
+    answer = Answer(
+        question="q",
+        answered=True,
+        kind="quote",
+        answer="Blinken said it [1].",
+        confidence=1.0,
+        citations=[
+            Citation(
+                n=1,
+                source="003",
+                quote="We urge an end to the fighting.",
+                label="The Guardian article",
+                outlet="The Guardian",
+                date="2022-09-13",
+                url="https://www.theguardian.com/x",
+            )
+        ],
+    )
     [page] = rd.render_answer(answer)
     [field] = page.fields
     assert field.name == "[1] The Guardian article"
@@ -95,10 +119,15 @@ def test_citations_show_label_outlet_date_and_link() -> None:
 
 def test_mentions_are_neutralised_and_user_text_escaped() -> None:
     """@everyone, user and role mentions never survive; echoed user markdown is escaped."""
-    answer = Answer(question="q", answered=False, kind="none", confidence=0.0,
-                    answer="The sources don't say about @everyone or <@123> or <@&456>.",
-                    suggestions=[Suggestion(question="Did @here say <@!123456789012345678>?")],
-                    citations=[Citation(n=1, source="s", quote="@everyone look <@&456>", label="@here")])
+    answer = Answer(
+        question="q",
+        answered=False,
+        kind="none",
+        confidence=0.0,
+        answer="The sources don't say about @everyone or <@123> or <@&456>.",
+        suggestions=[Suggestion(question="Did @here say <@!123456789012345678>?")],
+        citations=[Citation(n=1, source="s", quote="@everyone look <@&456>", label="@here")],
+    )
     pages = rd.render_answer(answer, asked="**bold** @everyone <@&42> `code`")
     text = embeds_text(pages)
     assert not RAW_MENTION.search(text)
@@ -109,9 +138,14 @@ def test_masked_links_are_shown_as_their_text() -> None:
     """A masked link typed by a user (echoed in a refusal) or written in curated text never renders live."""
     engine = AnswerEngine(load_knowledge(DEFAULT_DIR))
     refusal = engine.responses("[official statement](https://evil.example/x)")
-    curated = Answer(question="q", answered=True, kind="qa", confidence=0.9,
-                     answer="[Azerbaijan](#) said [more](https://example.org \"title\") [1]",
-                     citations=[Citation(n=1, source="s", quote="[wrote on Twitter](#) that")])
+    curated = Answer(
+        question="q",
+        answered=True,
+        kind="qa",
+        confidence=0.9,
+        answer='[Azerbaijan](#) said [more](https://example.org "title") [1]',
+        citations=[Citation(n=1, source="s", quote="[wrote on Twitter](#) that")],
+    )
     for answer in (refusal, curated):
         text = embeds_text(rd.render_answer(answer, asked="q"))
         assert "](" not in text, text
@@ -119,10 +153,15 @@ def test_masked_links_are_shown_as_their_text() -> None:
 
 
 def test_silent_answer_lists_suggestions() -> None:
-    """"The sources don't say" is shown plainly, with the near questions as text too."""
-    answer = Answer(question="q", answered=False, kind="none", answer="The sources don't say.",
-                    confidence=0.0,
-                    suggestions=[Suggestion(question="How many Armenian soldiers were killed?")])
+    """ "The sources don't say" is shown plainly, with the near questions as text too."""
+    answer = Answer(
+        question="q",
+        answered=False,
+        kind="none",
+        answer="The sources don't say.",
+        confidence=0.0,
+        suggestions=[Suggestion(question="How many Armenian soldiers were killed?")],
+    )
     [page] = rd.render_answer(answer)
     assert "The sources don't say." in page.description
     assert "How many Armenian soldiers were killed?" in page.description
@@ -155,14 +194,24 @@ def shipped_engine() -> AnswerEngine:
     return AnswerEngine(load_knowledge(DEFAULT_DIR))
 
 
-@pytest.mark.parametrize(("name", "options"), [
-    ("casualties", {}), ("casualties", {"side": "armenia"}),
-    ("casualties", {"side": "azerbaijan", "conflict": "2020 war"}),
-    ("who-said", {"query": "blinken"}), ("who-said", {"query": "the Kremlin"}), ("responses", {}),
-    ("responses", {"actor": "turkey"}), ("background", {}), ("background", {"topic": "Nagorno-Karabakh"}),
-    ("timeline", {}), ("sources", {}), ("ask", {"question": "how many Armenian soldiers died?"}),
-    ("ask", {"question": "@everyone what did <@&1> say? " + "x" * 280}),
-])
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("casualties", {}),
+        ("casualties", {"side": "armenia"}),
+        ("casualties", {"side": "azerbaijan", "conflict": "2020 war"}),
+        ("who-said", {"query": "blinken"}),
+        ("who-said", {"query": "the Kremlin"}),
+        ("responses", {}),
+        ("responses", {"actor": "turkey"}),
+        ("background", {}),
+        ("background", {"topic": "Nagorno-Karabakh"}),
+        ("timeline", {}),
+        ("sources", {}),
+        ("ask", {"question": "how many Armenian soldiers died?"}),
+        ("ask", {"question": "@everyone what did <@&1> say? " + "x" * 280}),
+    ],
+)
 def test_each_handler_renders_within_limits(shipped_engine: AnswerEngine, name: str, options: dict) -> None:
     """Every command's answer on the shipped knowledge base renders within limits, without raw mentions."""
     command = text_commands()[name]

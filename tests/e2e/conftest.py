@@ -45,7 +45,10 @@ def table_rows(database: Path, name_part: str) -> list[dict[str, Any]]:
     """Rows of the one table whose name contains ``name_part``, read with plain sqlite3."""
     with sqlite3.connect(database) as db:
         db.row_factory = sqlite3.Row
-        names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-                 if name_part in r[0]]
+        names = [
+            r[0]
+            for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if name_part in r[0]
+        ]
         assert len(names) == 1, f"expected one table named like {name_part!r}, found {names}"
         return [dict(r) for r in db.execute(f'SELECT * FROM "{names[0]}"')]

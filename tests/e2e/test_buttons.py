@@ -8,8 +8,12 @@ from tests.fakediscord.citedbot import RunningBot
 from tests.fakediscord.harness import eventually
 
 # Questions the articles answer only in part; the engine offers what it can answer instead.
-NEAR_MISSES = ["how many civilians died in armenia", "how many armenian civilians were killed",
-               "how many azerbaijani civilians died", "casualties of turkey"]
+NEAR_MISSES = [
+    "how many civilians died in armenia",
+    "how many armenian civilians were killed",
+    "how many azerbaijani civilians died",
+    "casualties of turkey",
+]
 
 
 async def test_pagination_turns_pages_in_place(fake: FakeDiscord, cited: RunningBot) -> None:
@@ -56,8 +60,9 @@ async def test_feedback_vote_lands_in_sqlite(fake: FakeDiscord, cited: RunningBo
     assert_discord_accepted_everything(fake)
 
 
-async def test_a_forged_vote_on_someone_elses_private_answer_is_refused(fake: FakeDiscord,
-                                                                         cited: RunningBot) -> None:
+async def test_a_forged_vote_on_someone_elses_private_answer_is_refused(
+    fake: FakeDiscord, cited: RunningBot
+) -> None:
     """A private answer's 👍 clicked by anyone but its reader records nothing."""
     engine = cited.service.engine
     question = next((q for q in NEAR_MISSES if engine.ask(q).suggestions), None)
@@ -66,7 +71,9 @@ async def test_a_forged_vote_on_someone_elses_private_answer_is_refused(fake: Fa
     picked = await (await fake.click(record.original_message_id, "cb:suggest:0")).answered()
     assert picked.ephemeral
     await eventually(lambda: len(table_rows(cited.database_path, "question")) >= 2 or None)
-    forged = await (await fake.click(picked.original_message_id, "cb:vote:up", user=fake.moderator)).answered()
+    forged = await (
+        await fake.click(picked.original_message_id, "cb:vote:up", user=fake.moderator)
+    ).answered()
     assert "Only the person" in forged.text()
     assert table_rows(cited.database_path, "feedback") == []
 

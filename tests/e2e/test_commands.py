@@ -32,17 +32,21 @@ async def test_casualties_answers_with_the_figure_and_citations(fake: FakeDiscor
     assert_discord_accepted_everything(fake)
 
 
-@pytest.mark.parametrize(("command", "options", "expected"), [
-    ("casualties", {"side": "Armenia"}, "49"),
-    ("who-said", {"query": "Blinken"}, "Blinken"),
-    ("responses", {"actor": "Russia"}, "Russia"),
-    ("background", {"topic": "Nagorno-Karabakh"}, "Nagorno-Karabakh"),
-    ("timeline", {}, "2022"),
-    ("ask", {"question": "how many Armenian soldiers were killed?"}, "49"),
-    ("sources", {}, "[5]"),
-])
-async def test_question_command_replies(fake: FakeDiscord, cited: RunningBot, command: str,
-                                        options: dict[str, str], expected: str) -> None:
+@pytest.mark.parametrize(
+    ("command", "options", "expected"),
+    [
+        ("casualties", {"side": "Armenia"}, "49"),
+        ("who-said", {"query": "Blinken"}, "Blinken"),
+        ("responses", {"actor": "Russia"}, "Russia"),
+        ("background", {"topic": "Nagorno-Karabakh"}, "Nagorno-Karabakh"),
+        ("timeline", {}, "2022"),
+        ("ask", {"question": "how many Armenian soldiers were killed?"}, "49"),
+        ("sources", {}, "[5]"),
+    ],
+)
+async def test_question_command_replies(
+    fake: FakeDiscord, cited: RunningBot, command: str, options: dict[str, str], expected: str
+) -> None:
     """Each question command answers with an embed that carries the expected fact and a citation."""
     record = await (await fake.slash(command, **options)).answered()
     assert record.callback_type == 4
@@ -60,13 +64,17 @@ async def test_unanswerable_question_says_so(fake: FakeDiscord, cited: RunningBo
     assert_discord_accepted_everything(fake)
 
 
-@pytest.mark.parametrize(("command", "option", "typed", "expected"), [
-    ("who-said", "query", "blin", "Blinken"),
-    ("casualties", "side", "arm", "Armenia"),
-    ("responses", "actor", "rus", "Russia"),
-])
-async def test_autocomplete_offers_matching_choices(fake: FakeDiscord, cited: RunningBot, command: str,
-                                                    option: str, typed: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("command", "option", "typed", "expected"),
+    [
+        ("who-said", "query", "blin", "Blinken"),
+        ("casualties", "side", "arm", "Armenia"),
+        ("responses", "actor", "rus", "Russia"),
+    ],
+)
+async def test_autocomplete_offers_matching_choices(
+    fake: FakeDiscord, cited: RunningBot, command: str, option: str, typed: str, expected: str
+) -> None:
     """Autocomplete answers within Discord's limits and offers the entity being typed."""
     record = await (await fake.autocomplete(command, focused=option, **{option: typed})).responded()
     choices = record.choices

@@ -40,9 +40,12 @@ class EchoBot(discord.Client):
             await interaction.response.send_message("one")
             try:
                 # discord.py refuses a second response itself; go around it as a buggy bot would.
-                await interaction._state.http.request(discord.http.Route(
-                    "POST", "/interactions/{i}/{t}/callback", i=interaction.id, t=interaction.token),
-                    json={"type": 4, "data": {"content": "two"}})
+                await interaction._state.http.request(
+                    discord.http.Route(
+                        "POST", "/interactions/{i}/{t}/callback", i=interaction.id, t=interaction.token
+                    ),
+                    json={"type": 4, "data": {"content": "two"}},
+                )
             except discord.HTTPException as exc:
                 self.errors.append(exc)
 
@@ -53,8 +56,9 @@ class EchoBot(discord.Client):
             await interaction.followup.send("followed up")
 
         async def suggest(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-            return [app_commands.Choice(name=f"{current} {i}", value=str(i))
-                    for i in range(self.choice_count)]
+            return [
+                app_commands.Choice(name=f"{current} {i}", value=str(i)) for i in range(self.choice_count)
+            ]
 
         @tree.command(description="Pick with autocomplete")
         @app_commands.autocomplete(query=suggest)
@@ -155,8 +159,11 @@ async def test_message_content_needs_intent_unless_mentioned(fake: FakeDiscord, 
     await fake.say(f"<@{fake.bot_user.id}> how many died?")
     await fake.say("a direct message", dm=True)
     await eventually(lambda: len(echo_bot.seen_messages) == 3)
-    assert [m.content for m in echo_bot.seen_messages] == ["", f"<@{fake.bot_user.id}> how many died?",
-                                                           "a direct message"]
+    assert [m.content for m in echo_bot.seen_messages] == [
+        "",
+        f"<@{fake.bot_user.id}> how many died?",
+        "a direct message",
+    ]
     assert echo_bot.seen_messages[2].guild is None
 
 
@@ -165,19 +172,43 @@ BROKEN_BODIES = {
     "title": ({"embeds": [{"title": "t" * 257}]}, ["embeds", "0", "title"]),
     "description": ({"embeds": [{"description": "d" * 4097}]}, ["embeds", "0", "description"]),
     "fields": ({"embeds": [{"fields": [{"name": "n", "value": "v"}] * 26}]}, ["embeds", "0", "fields"]),
-    "field_value": ({"embeds": [{"fields": [{"name": "n", "value": "v" * 1025}]}]},
-                    ["embeds", "0", "fields", "0", "value"]),
+    "field_value": (
+        {"embeds": [{"fields": [{"name": "n", "value": "v" * 1025}]}]},
+        ["embeds", "0", "fields", "0", "value"],
+    ),
     "footer": ({"embeds": [{"footer": {"text": "f" * 2049}}]}, ["embeds", "0", "footer", "text"]),
     "author": ({"embeds": [{"author": {"name": "a" * 257}}]}, ["embeds", "0", "author", "name"]),
     "total": ({"embeds": [{"description": "d" * 4000}, {"description": "d" * 2001}]}, ["embeds"]),
-    "custom_id": ({"components": [{"type": 1, "components": [
-        {"type": 2, "style": 1, "label": "x", "custom_id": "c" * 101}]}]},
-        ["components", "0", "components", "0", "custom_id"]),
-    "rows": ({"components": [{"type": 1, "components": [
-        {"type": 2, "style": 1, "label": "x", "custom_id": f"r{i}"}]} for i in range(6)]}, ["components"]),
-    "buttons": ({"components": [{"type": 1, "components": [
-        {"type": 2, "style": 1, "label": "x", "custom_id": f"b{i}"} for i in range(6)]}]},
-        ["components", "0", "components"]),
+    "custom_id": (
+        {
+            "components": [
+                {"type": 1, "components": [{"type": 2, "style": 1, "label": "x", "custom_id": "c" * 101}]}
+            ]
+        },
+        ["components", "0", "components", "0", "custom_id"],
+    ),
+    "rows": (
+        {
+            "components": [
+                {"type": 1, "components": [{"type": 2, "style": 1, "label": "x", "custom_id": f"r{i}"}]}
+                for i in range(6)
+            ]
+        },
+        ["components"],
+    ),
+    "buttons": (
+        {
+            "components": [
+                {
+                    "type": 1,
+                    "components": [
+                        {"type": 2, "style": 1, "label": "x", "custom_id": f"b{i}"} for i in range(6)
+                    ],
+                }
+            ]
+        },
+        ["components", "0", "components"],
+    ),
 }
 
 
@@ -202,8 +233,12 @@ async def test_message_limits_answer_invalid_form_body(fake: FakeDiscord, case: 
 def test_pings_follow_allowed_mentions() -> None:
     """Without allowed_mentions everything in the content pings; with parse=[] nothing does."""
     content = "@everyone <@123> <@&456>"
-    assert rules.pings({"content": content}, is_reply=True) == ["everyone", "user:123", "role:456",
-                                                                "replied_user"]
+    assert rules.pings({"content": content}, is_reply=True) == [
+        "everyone",
+        "user:123",
+        "role:456",
+        "replied_user",
+    ]
     assert rules.pings({"content": content, "allowed_mentions": {"parse": []}}, is_reply=True) == []
     assert rules.pings({"content": content, "allowed_mentions": {"parse": ["roles"]}}) == ["role:456"]
 

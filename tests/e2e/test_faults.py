@@ -38,8 +38,9 @@ def _store_connection(store: object) -> aiosqlite.Connection:
     return conn
 
 
-async def test_unwritable_database_still_answers_logs_and_writes_later(fake: FakeDiscord, cited: RunningBot,
-                                                                       caplog: pytest.LogCaptureFixture) -> None:
+async def test_unwritable_database_still_answers_logs_and_writes_later(
+    fake: FakeDiscord, cited: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
     """With every write refused by SQLite, questions are still answered and the failure is logged; the records
     wait in the queue and land once the store has reopened the database."""
     # query_only makes SQLite refuse every write on this connection (SQLITE_READONLY), as a read-only
@@ -67,11 +68,15 @@ async def test_a_locked_database_delays_no_interaction(fake: FakeDiscord, cited:
     other.execute("BEGIN IMMEDIATE")
     try:
         record = await (await fake.slash("casualties", side="Armenia")).answered()
-        vote = await (await fake.click(record.original_message_id, "cb:vote:up", user=fake.moderator)).answered()
+        vote = await (
+            await fake.click(record.original_message_id, "cb:vote:up", user=fake.moderator)
+        ).answered()
         assert "recorded" in vote.text()
         status = await (await fake.slash("kb", "status", user=fake.moderator)).answered()
         assert "Knowledge base" in status.text()
-        again = await (await fake.click(record.original_message_id, "cb:vote:down", user=fake.moderator)).answered()
+        again = await (
+            await fake.click(record.original_message_id, "cb:vote:down", user=fake.moderator)
+        ).answered()
         assert "recorded" in again.text()
         assert table_rows(cited.database_path, "feedback") == []  # nothing could be written meanwhile
     finally:
@@ -84,7 +89,9 @@ async def test_a_locked_database_delays_no_interaction(fake: FakeDiscord, cited:
     assert_discord_accepted_everything(fake)
 
 
-async def test_no_question_record_is_lost_on_shutdown_after_a_burst(fake: FakeDiscord, tmp_path: Path) -> None:
+async def test_no_question_record_is_lost_on_shutdown_after_a_burst(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
     """The bot is closed the moment a burst has its initial responses (many still deferred, being answered):
     every question answered has its record in the database afterwards."""
     burst = 100
@@ -96,7 +103,9 @@ async def test_no_question_record_is_lost_on_shutdown_after_a_burst(fake: FakeDi
     assert len(table_rows(database, "question")) == burst
 
 
-async def test_a_refused_token_is_one_clear_line_and_a_failing_exit(fake: FakeDiscord, tmp_path, capsys) -> None:
+async def test_a_refused_token_is_one_clear_line_and_a_failing_exit(
+    fake: FakeDiscord, tmp_path, capsys
+) -> None:
     """Discord answering 401 to the token ends the run with one line on stderr and exit code 1."""
     from bot.app import run_discord
     from bot.settings import Settings

@@ -23,8 +23,9 @@ def _text(message: dict) -> str:
     return "\n".join(parts)
 
 
-async def test_mention_in_a_channel_gets_a_reply(fake: FakeDiscord, cited: RunningBot,
-                                                 caplog: pytest.LogCaptureFixture) -> None:
+async def test_mention_in_a_channel_gets_a_reply(
+    fake: FakeDiscord, cited: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
     """Mentioning the bot with a question gets a cited reply to it in the channel, and no error is logged."""
     caplog.set_level(logging.WARNING)
     asked = await fake.say(f"<@{fake.bot_user.id}> {QUESTION}")

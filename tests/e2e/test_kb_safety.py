@@ -19,25 +19,35 @@ APPLY, CANCEL = "kb:upload:apply", "kb:upload:cancel"
 def says_49(record) -> bool:
     """The answer's own text (not its footer, whose version hash may hold any digits) gives the toll 49."""
     texts = [e.get("description") or "" for body in record.bodies() for e in body.get("embeds") or []]
-    texts += [f.get("value") or "" for body in record.bodies() for e in body.get("embeds") or []
-              for f in e.get("fields") or []]
+    texts += [
+        f.get("value") or ""
+        for body in record.bodies()
+        for e in body.get("embeds") or []
+        for f in e.get("fields") or []
+    ]
     return re.search(r"\b49\b", "\n".join(texts)) is not None
 
 
 def buttons(record) -> dict[str, dict]:
-    return {c["custom_id"]: c for body in record.bodies() for row in body.get("components") or []
-            for c in row.get("components") or []}
+    return {
+        c["custom_id"]: c
+        for body in record.bodies()
+        for row in body.get("components") or []
+        for c in row.get("components") or []
+    }
 
 
 async def destructive_upload(fake: FakeDiscord, cited: RunningBot):
-    record = await (await fake.slash("kb", "upload", user=fake.moderator,
-                                     file=FakeFile("casualties.toml", EMPTIED))).answered()
+    record = await (
+        await fake.slash("kb", "upload", user=fake.moderator, file=FakeFile("casualties.toml", EMPTIED))
+    ).answered()
     assert "Upload needs confirmation" in record.text(), record.text()
     return record
 
 
-async def test_a_destructive_upload_is_applied_only_by_its_uploaders_click(fake: FakeDiscord,
-                                                                          cited: RunningBot) -> None:
+async def test_a_destructive_upload_is_applied_only_by_its_uploaders_click(
+    fake: FakeDiscord, cited: RunningBot
+) -> None:
     """The reply lists what would go and offers Apply anyway (danger) / Cancel; nothing changes until
     the moderator who uploaded clicks Apply, and then the same file is written and loaded."""
     curated = cited.knowledge_dir / "casualties.toml"
@@ -64,8 +74,9 @@ async def test_a_destructive_upload_is_applied_only_by_its_uploaders_click(fake:
     assert_discord_accepted_everything(fake)
 
 
-async def test_cancel_and_timeout_leave_everything_as_it_was(fake: FakeDiscord, cited: RunningBot,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_cancel_and_timeout_leave_everything_as_it_was(
+    fake: FakeDiscord, cited: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     curated = cited.knowledge_dir / "casualties.toml"
     original, live = curated.read_bytes(), cited.service.engine
     record = await destructive_upload(fake, cited)
@@ -82,8 +93,9 @@ async def test_cancel_and_timeout_leave_everything_as_it_was(fake: FakeDiscord, 
     assert_discord_accepted_everything(fake)
 
 
-async def test_rollback_restores_the_knowledge_before_a_destructive_upload(fake: FakeDiscord,
-                                                                          cited: RunningBot) -> None:
+async def test_rollback_restores_the_knowledge_before_a_destructive_upload(
+    fake: FakeDiscord, cited: RunningBot
+) -> None:
     """The issue's case: casualties emptied by a confirmed upload; /kb rollback brings the toll back."""
     curated = cited.knowledge_dir / "casualties.toml"
     original = curated.read_bytes()

@@ -46,8 +46,9 @@ async def test_three_overload_rounds_each_acknowledged_answered_and_recorded() -
     assert shutdown["lost"] == 0 and shutdown["recorded"] == shutdown["answered"] == 3000, shutdown
 
 
-async def test_an_interaction_past_its_deadline_is_not_rendered(fake: FakeDiscord, cited: RunningBot,
-                                                             caplog: pytest.LogCaptureFixture) -> None:
+async def test_an_interaction_past_its_deadline_is_not_rendered(
+    fake: FakeDiscord, cited: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
     """The bot's loop is blocked past the deadline right after an interaction is dispatched: when it gets
     to it, it renders nothing and sends nothing for it (no answer into a 404, no error message after
     it), logs the question, counts it, and answers the next one normally."""

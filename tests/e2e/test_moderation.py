@@ -34,8 +34,9 @@ async def test_reload_of_a_broken_knowledge_base_is_refused(fake: FakeDiscord, c
     assert_discord_accepted_everything(fake)
 
 
-async def test_non_moderator_is_refused_even_when_discord_lets_them_run_it(fake: FakeDiscord,
-                                                                          cited: RunningBot) -> None:
+async def test_non_moderator_is_refused_even_when_discord_lets_them_run_it(
+    fake: FakeDiscord, cited: RunningBot
+) -> None:
     """/kb is hidden from members; if an admin override lets one run it, the bot still refuses."""
     with pytest.raises(PermissionError):
         fake.build_slash("kb", "reload", user=fake.reader)
@@ -59,8 +60,9 @@ async def test_moderator_status(fake: FakeDiscord, cited: RunningBot) -> None:
     assert_discord_accepted_everything(fake)
 
 
-async def test_upload_of_an_invalid_file_is_refused_and_not_written(fake: FakeDiscord,
-                                                                    cited: RunningBot) -> None:
+async def test_upload_of_an_invalid_file_is_refused_and_not_written(
+    fake: FakeDiscord, cited: RunningBot
+) -> None:
     """An attached .toml that breaks the knowledge base is downloaded, refused, and never written."""
     broken = FakeFile("extra.toml", b"[[quote]]\nid = 'q-broken'\n")
     record = await (await fake.slash("kb", "upload", user=fake.moderator, file=broken)).answered()

@@ -4,5 +4,12 @@ from tests.fakediscord.interactions import InteractionRecord
 from tests.fakediscord.payloads import FakeFile, FakeGuild, FakeUser
 from tests.fakediscord.server import FakeDiscord, RecordedRequest, Violation
 
-__all__ = ["FakeDiscord", "FakeFile", "FakeGuild", "FakeUser", "InteractionRecord", "RecordedRequest",
-           "Violation"]
+__all__ = [
+    "FakeDiscord",
+    "FakeFile",
+    "FakeGuild",
+    "FakeUser",
+    "InteractionRecord",
+    "RecordedRequest",
+    "Violation",
+]

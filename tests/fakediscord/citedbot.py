@@ -62,9 +62,13 @@ async def running_bot(fake: FakeDiscord, workdir: Path, **overrides: Any) -> Asy
     }
     settings = Settings(_env_file=None, **(values | overrides))
     store = await Store.open(settings.database_path)
-    service = KnowledgeService(settings.knowledge_dir, store, max_upload_bytes=settings.max_upload_bytes,
-                               time_limit=settings.kb_time_limit_seconds,
-                               history_versions=settings.kb_history_versions)
+    service = KnowledgeService(
+        settings.knowledge_dir,
+        store,
+        max_upload_bytes=settings.max_upload_bytes,
+        time_limit=settings.kb_time_limit_seconds,
+        history_versions=settings.kb_history_versions,
+    )
     outcome = await service.reload("startup", action="startup")
     if not outcome.ok:
         await store.close()
@@ -72,5 +76,11 @@ async def running_bot(fake: FakeDiscord, workdir: Path, **overrides: Any) -> Asy
     bot = CitedBot(settings=settings, service=service, store=store)
     async with running(bot, fake):
         await bot.tree.sync()  # as `python -m bot sync` would; the fake now knows the commands
-        yield RunningBot(bot=bot, service=service, store=store, settings=settings,
-                         knowledge_dir=knowledge_dir, database_path=settings.database_path)
+        yield RunningBot(
+            bot=bot,
+            service=service,
+            store=store,
+            settings=settings,
+            knowledge_dir=knowledge_dir,
+            database_path=settings.database_path,
+        )

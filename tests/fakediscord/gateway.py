@@ -131,8 +131,9 @@ class Gateway:
             return ws
         conn = Connection(ws, request, compress)
         self.connections.append(conn)
-        await conn.send({"op": HELLO, "s": None, "t": None,
-                         "d": {"heartbeat_interval": self.heartbeat_interval_ms}})
+        await conn.send(
+            {"op": HELLO, "s": None, "t": None, "d": {"heartbeat_interval": self.heartbeat_interval_ms}}
+        )
         try:
             async for msg in ws:
                 if msg.type is not WSMsgType.TEXT:
@@ -154,9 +155,16 @@ class Gateway:
             await self._resume(conn, data)
         elif op == REQUEST_MEMBERS and conn.session is not None:
             guild = self.fake.guild
-            await conn.session.dispatch("GUILD_MEMBERS_CHUNK", {
-                "guild_id": guild.id, "members": [m.member() for m in guild.members],
-                "chunk_index": 0, "chunk_count": 1, "nonce": data.get("nonce")})
+            await conn.session.dispatch(
+                "GUILD_MEMBERS_CHUNK",
+                {
+                    "guild_id": guild.id,
+                    "members": [m.member() for m in guild.members],
+                    "chunk_index": 0,
+                    "chunk_count": 1,
+                    "nonce": data.get("nonce"),
+                },
+            )
         elif op != PRESENCE:
             log.warning("fake gateway: unexpected op %s", op)
 
@@ -171,14 +179,25 @@ class Gateway:
         self.sessions[session.id] = session
         self.current = session
         fake = self.fake
-        await session.dispatch("READY", {
-            "v": 10, "user": {**fake.bot_user.user(), "verified": True, "mfa_enabled": False, "email": None},
-            "guilds": [{"id": fake.guild.id, "unavailable": True}], "session_id": session.id,
-            "resume_gateway_url": f"ws://127.0.0.1:{fake.port}{self.RESUME_PATH}",
-            "application": {"id": fake.application_id, "flags": 0}, "private_channels": [],
-            "relationships": [], "presences": [], "geo_ordered_rtc_regions": [], "session_type": "normal",
-            "user_settings": {}, "guild_join_requests": [], "shard": data.get("shard") or [0, 1],
-        })
+        await session.dispatch(
+            "READY",
+            {
+                "v": 10,
+                "user": {**fake.bot_user.user(), "verified": True, "mfa_enabled": False, "email": None},
+                "guilds": [{"id": fake.guild.id, "unavailable": True}],
+                "session_id": session.id,
+                "resume_gateway_url": f"ws://127.0.0.1:{fake.port}{self.RESUME_PATH}",
+                "application": {"id": fake.application_id, "flags": 0},
+                "private_channels": [],
+                "relationships": [],
+                "presences": [],
+                "geo_ordered_rtc_regions": [],
+                "session_type": "normal",
+                "user_settings": {},
+                "guild_join_requests": [],
+                "shard": data.get("shard") or [0, 1],
+            },
+        )
         if session.intents & INTENT_GUILDS:
             await session.dispatch("GUILD_CREATE", fake.guild.create_event())
         self.ready.set()

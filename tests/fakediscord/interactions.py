@@ -80,33 +80,45 @@ class InteractionRecord:
         for body in self.bodies():
             parts.append(body.get("content") or "")
             for embed in body.get("embeds") or []:
-                parts += [embed.get("title") or "", embed.get("description") or "",
-                          (embed.get("footer") or {}).get("text") or "",
-                          (embed.get("author") or {}).get("name") or ""]
+                parts += [
+                    embed.get("title") or "",
+                    embed.get("description") or "",
+                    (embed.get("footer") or {}).get("text") or "",
+                    (embed.get("author") or {}).get("name") or "",
+                ]
                 for f in embed.get("fields") or []:
                     parts += [f.get("name") or "", f.get("value") or ""]
         return "\n".join(p for p in parts if p)
 
     def custom_ids(self) -> list[str]:
         """custom_ids of every component on the replies, latest message last."""
-        return [c["custom_id"] for body in self.bodies() for row in body.get("components") or []
-                for c in row.get("components") or [] if c.get("custom_id")]
+        return [
+            c["custom_id"]
+            for body in self.bodies()
+            for row in body.get("components") or []
+            for c in row.get("components") or []
+            if c.get("custom_id")
+        ]
 
     async def answered(self, within: float = 10.0) -> InteractionRecord:
         """Wait until the user can see an answer: choices, a message, or an edit after a deferral."""
+
         async def until() -> None:
             while not (self.callback_type == AUTOCOMPLETE_RESULT or self.bodies()):
                 self.changed.clear()
                 await self.changed.wait()
+
         await asyncio.wait_for(until(), within)
         return self
 
     async def responded(self, within: float = 10.0) -> InteractionRecord:
         """Wait for the initial response only (any callback type)."""
+
         async def until() -> None:
             while self.initial is None:
                 self.changed.clear()
                 await self.changed.wait()
+
         await asyncio.wait_for(until(), within)
         return self
 
@@ -116,31 +128,56 @@ class InteractionRecord:
         self.changed.set()
 
 
-def _base(kind: int, data: dict[str, Any], guild: FakeGuild, application_id: str, user: FakeUser,
-          dm_channel_id: str | None) -> dict[str, Any]:
+def _base(
+    kind: int,
+    data: dict[str, Any],
+    guild: FakeGuild,
+    application_id: str,
+    user: FakeUser,
+    dm_channel_id: str | None,
+) -> dict[str, Any]:
     payload: dict[str, Any] = {
-        "id": snowflake(), "application_id": application_id, "type": kind, "data": data,
-        "token": "aW50ZXJhY3Rpb24" + secrets.token_urlsafe(48), "version": 1, "locale": "en-US",
-        "app_permissions": "2251799813685247", "entitlements": [], "attachment_size_limit": 26214400,
+        "id": snowflake(),
+        "application_id": application_id,
+        "type": kind,
+        "data": data,
+        "token": "aW50ZXJhY3Rpb24" + secrets.token_urlsafe(48),
+        "version": 1,
+        "locale": "en-US",
+        "app_permissions": "2251799813685247",
+        "entitlements": [],
+        "attachment_size_limit": 26214400,
     }
     if dm_channel_id is None:
-        payload |= {"guild_id": guild.id, "guild_locale": "en-US", "channel_id": guild.channel_id,
-                    "channel": guild.channel_object(), "member": user.member(with_permissions=True),
-                    "authorizing_integration_owners": {"0": guild.id}, "context": 0}
+        payload |= {
+            "guild_id": guild.id,
+            "guild_locale": "en-US",
+            "channel_id": guild.channel_id,
+            "channel": guild.channel_object(),
+            "member": user.member(with_permissions=True),
+            "authorizing_integration_owners": {"0": guild.id},
+            "context": 0,
+        }
     else:
-        payload |= {"channel_id": dm_channel_id, "user": user.user(), "context": 1,
-                    "channel": {"id": dm_channel_id, "type": 1, "recipients": [user.user()], "flags": 0},
-                    "authorizing_integration_owners": {"0": guild.id}}
+        payload |= {
+            "channel_id": dm_channel_id,
+            "user": user.user(),
+            "context": 1,
+            "channel": {"id": dm_channel_id, "type": 1, "recipients": [user.user()], "flags": 0},
+            "authorizing_integration_owners": {"0": guild.id},
+        }
     return payload
 
 
-def command_options(command: dict[str, Any], path: list[str], values: dict[str, Any],
-                    focused: str | None) -> list[dict[str, Any]]:
+def command_options(
+    command: dict[str, Any], path: list[str], values: dict[str, Any], focused: str | None
+) -> list[dict[str, Any]]:
     """Typed options for ``/command [group] [sub] name:value ...``, checked like Discord's client would."""
     node = command
     for name in path:
-        node = next((o for o in node.get("options") or [] if o.get("name") == name and o["type"] in (1, 2)),
-                    None)
+        node = next(
+            (o for o in node.get("options") or [] if o.get("name") == name and o["type"] in (1, 2)), None
+        )
         if node is None:
             raise LookupError(f"/{command['name']} has no subcommand {name!r}")
     declared = {o["name"]: o for o in node.get("options") or [] if o["type"] not in (1, 2)}
@@ -169,20 +206,46 @@ def command_options(command: dict[str, Any], path: list[str], values: dict[str, 
     return options
 
 
-def slash_payload(command: dict[str, Any], path: list[str], values: dict[str, Any], *, guild: FakeGuild,
-                  application_id: str, user: FakeUser, dm_channel_id: str | None,
-                  focused: str | None = None) -> dict[str, Any]:
-    data = {"id": command.get("id") or snowflake(), "name": command["name"], "type": 1,
-            "options": command_options(command, path, values, focused)}
+def slash_payload(
+    command: dict[str, Any],
+    path: list[str],
+    values: dict[str, Any],
+    *,
+    guild: FakeGuild,
+    application_id: str,
+    user: FakeUser,
+    dm_channel_id: str | None,
+    focused: str | None = None,
+) -> dict[str, Any]:
+    data = {
+        "id": command.get("id") or snowflake(),
+        "name": command["name"],
+        "type": 1,
+        "options": command_options(command, path, values, focused),
+    }
     kind = AUTOCOMPLETE if focused is not None else APPLICATION_COMMAND
     return _base(kind, data, guild, application_id, user, dm_channel_id)
 
 
-def click_payload(message: dict[str, Any], custom_id: str, *, guild: FakeGuild, application_id: str,
-                  user: FakeUser, dm_channel_id: str | None,
-                  values: list[str] | None = None) -> dict[str, Any]:
-    component = next((c for row in message.get("components") or [] for c in row.get("components") or []
-                      if c.get("custom_id") == custom_id), None)
+def click_payload(
+    message: dict[str, Any],
+    custom_id: str,
+    *,
+    guild: FakeGuild,
+    application_id: str,
+    user: FakeUser,
+    dm_channel_id: str | None,
+    values: list[str] | None = None,
+) -> dict[str, Any]:
+    component = next(
+        (
+            c
+            for row in message.get("components") or []
+            for c in row.get("components") or []
+            if c.get("custom_id") == custom_id
+        ),
+        None,
+    )
     if component is None:
         raise LookupError(f"message {message['id']} has no component {custom_id!r}")
     if component.get("disabled"):

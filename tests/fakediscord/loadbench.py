@@ -65,8 +65,9 @@ async def dispatch_burst(fake: FakeDiscord, n: int) -> list[InteractionRecord]:
     return [await fake.dispatch_interaction(p) for p in payloads]
 
 
-async def settle(records: list[InteractionRecord], fake: FakeDiscord, within: float, *,
-                 answers: bool = False) -> None:
+async def settle(
+    records: list[InteractionRecord], fake: FakeDiscord, within: float, *, answers: bool = False
+) -> None:
     """Wait until every interaction got an initial response (with ``answers``: an answer it can read)
     or the fake refused one for it."""
     deadline = time.monotonic() + within
@@ -76,8 +77,13 @@ async def settle(records: list[InteractionRecord], fake: FakeDiscord, within: fl
             seen = len(fake.violations)
             refused = {v.path.split("/")[2] for v in fake.violations if v.path.startswith("/interactions/")}
         hopeless = time.monotonic() - fake.deadline - 1.0  # unacknowledged since: it can't be any more
-        waiting = [r for r in waiting if (r.answered_at if answers else r.initial) is None
-                   and r.id not in refused and not (r.initial is None and r.dispatched_at < hopeless)]
+        waiting = [
+            r
+            for r in waiting
+            if (r.answered_at if answers else r.initial) is None
+            and r.id not in refused
+            and not (r.initial is None and r.dispatched_at < hopeless)
+        ]
         if not waiting:
             return
         await asyncio.sleep(0.05)
@@ -114,16 +120,22 @@ def summarise(records: list[InteractionRecord], fake: FakeDiscord, wall: float) 
         "out_of_order": out_of_order(records),
         "refused": len(fake.violations),
         "refusals": sorted({v.kind for v in fake.violations}),
-        "ack_p50_ms": _ms(acks, 50), "ack_p99_ms": _ms(acks, 99), "ack_max_ms": _ms(acks),
-        "answer_p50_ms": _ms(answers, 50), "answer_p99_ms": _ms(answers, 99), "answer_max_ms": _ms(answers),
+        "ack_p50_ms": _ms(acks, 50),
+        "ack_p99_ms": _ms(acks, 99),
+        "ack_max_ms": _ms(acks),
+        "answer_p50_ms": _ms(answers, 50),
+        "answer_p99_ms": _ms(answers, 99),
+        "answer_max_ms": _ms(answers),
         "wall_s": round(wall, 2),
     }
 
 
 def worse(result: dict[str, Any], before: dict[str, Any]) -> bool:
     """A round is worse than the one before if more interactions were late or left unanswered."""
+
     def missed(r: dict[str, Any]) -> int:
         return r["late"] + r["interactions"] - r["answered"]
+
     return missed(result) > missed(before)
 
 
@@ -145,8 +157,10 @@ async def bench(interactions: int, rounds: int) -> tuple[list[dict[str, Any]], d
                     started = time.monotonic()
                     records = await dispatch_burst(fake, interactions)
                     await settle(records, fake, within=fake.deadline + 120, answers=True)
-                    results.append(summarise(records, fake, time.monotonic() - started)
-                                   | {"expired": admission.stats.expired - expired_before})
+                    results.append(
+                        summarise(records, fake, time.monotonic() - started)
+                        | {"expired": admission.stats.expired - expired_before}
+                    )
                 database = running.database_path
             answered = sum(r["answered"] for r in results)
             shutdown = {"answered": answered, "recorded": question_records(database)}
@@ -169,18 +183,22 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             print(json.dumps({"round": i, **r}))
             continue
-        print(f"round {i}: {r['acknowledged']}/{r['interactions']} acknowledged within 3 s "
-              f"({r['deferred']} deferred, {r['late']} late), {r['answered']} answered "
-              f"({r['out_of_order']} out of order, {r['expired']} expired unanswered); "
-              f"ack p50 {r['ack_p50_ms']} p99 {r['ack_p99_ms']} max {r['ack_max_ms']} ms; "
-              f"answer p50 {r['answer_p50_ms']} p99 {r['answer_p99_ms']} max {r['answer_max_ms']} ms; "
-              f"refused {r['refused']} {r['refusals']}; wall {r['wall_s']} s")
+        print(
+            f"round {i}: {r['acknowledged']}/{r['interactions']} acknowledged within 3 s "
+            f"({r['deferred']} deferred, {r['late']} late), {r['answered']} answered "
+            f"({r['out_of_order']} out of order, {r['expired']} expired unanswered); "
+            f"ack p50 {r['ack_p50_ms']} p99 {r['ack_p99_ms']} max {r['ack_max_ms']} ms; "
+            f"answer p50 {r['answer_p50_ms']} p99 {r['answer_p99_ms']} max {r['answer_max_ms']} ms; "
+            f"refused {r['refused']} {r['refusals']}; wall {r['wall_s']} s"
+        )
     if args.json:
         print(json.dumps({"shutdown": shutdown, "rounds_not_worse": not_worse}))
     else:
-        print(f"no round worse than the one before: {'yes' if not_worse else 'NO'}; "
-              f"after shutdown {shutdown['recorded']} question records for {shutdown['answered']} answers "
-              f"({shutdown['lost']} lost)")
+        print(
+            f"no round worse than the one before: {'yes' if not_worse else 'NO'}; "
+            f"after shutdown {shutdown['recorded']} question records for {shutdown['answered']} answers "
+            f"({shutdown['lost']} lost)"
+        )
     ok = all(r["refused"] == 0 and r["late"] == 0 and r["answered"] == r["interactions"] for r in results)
     return 0 if ok and not_worse and shutdown["lost"] == 0 else 1
 

@@ -32,8 +32,17 @@ def iso_now() -> str:
 
 
 def user_object(user_id: str, username: str, *, bot: bool = False) -> dict[str, Any]:
-    return {"id": user_id, "username": username, "discriminator": "0", "global_name": username,
-            "avatar": None, "bot": bot, "system": False, "public_flags": 0, "flags": 0}
+    return {
+        "id": user_id,
+        "username": username,
+        "discriminator": "0",
+        "global_name": username,
+        "avatar": None,
+        "bot": bot,
+        "system": False,
+        "public_flags": 0,
+        "flags": 0,
+    }
 
 
 @dataclass
@@ -48,9 +57,18 @@ class FakeUser:
         return user_object(self.id, self.name, bot=self.bot)
 
     def member(self, *, with_user: bool = True, with_permissions: bool = False) -> dict[str, Any]:
-        data: dict[str, Any] = {"roles": list(self.role_ids), "joined_at": "2022-09-13T00:00:00+00:00",
-                                "deaf": False, "mute": False, "flags": 0, "nick": None, "avatar": None,
-                                "pending": False, "premium_since": None, "communication_disabled_until": None}
+        data: dict[str, Any] = {
+            "roles": list(self.role_ids),
+            "joined_at": "2022-09-13T00:00:00+00:00",
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "nick": None,
+            "avatar": None,
+            "pending": False,
+            "premium_since": None,
+            "communication_disabled_until": None,
+        }
         if with_user:
             data["user"] = self.user()
         if with_permissions:
@@ -72,33 +90,86 @@ class FakeGuild:
 
     def role_objects(self) -> list[dict[str, Any]]:
         def role(role_id: str, name: str, position: int, permissions: int) -> dict[str, Any]:
-            return {"id": role_id, "name": name, "color": 0, "colors": {"primary_color": 0},
-                    "hoist": False, "icon": None, "unicode_emoji": None, "position": position,
-                    "permissions": str(permissions), "managed": False, "mentionable": True, "flags": 0}
+            return {
+                "id": role_id,
+                "name": name,
+                "color": 0,
+                "colors": {"primary_color": 0},
+                "hoist": False,
+                "icon": None,
+                "unicode_emoji": None,
+                "position": position,
+                "permissions": str(permissions),
+                "managed": False,
+                "mentionable": True,
+                "flags": 0,
+            }
 
-        return [role(self.id, "@everyone", 0, MEMBER_PERMISSIONS),
-                role(self.member_role_id, "Readers", 1, MEMBER_PERMISSIONS),
-                role(self.moderator_role_id, self.moderator_role_name, 2, MODERATOR_PERMISSIONS)]
+        return [
+            role(self.id, "@everyone", 0, MEMBER_PERMISSIONS),
+            role(self.member_role_id, "Readers", 1, MEMBER_PERMISSIONS),
+            role(self.moderator_role_id, self.moderator_role_name, 2, MODERATOR_PERMISSIONS),
+        ]
 
     def channel_object(self) -> dict[str, Any]:
-        return {"id": self.channel_id, "type": 0, "guild_id": self.id, "name": "border-clashes",
-                "position": 0, "permission_overwrites": [], "parent_id": None, "topic": None,
-                "nsfw": False, "rate_limit_per_user": 0, "last_message_id": None, "flags": 0}
+        return {
+            "id": self.channel_id,
+            "type": 0,
+            "guild_id": self.id,
+            "name": "border-clashes",
+            "position": 0,
+            "permission_overwrites": [],
+            "parent_id": None,
+            "topic": None,
+            "nsfw": False,
+            "rate_limit_per_user": 0,
+            "last_message_id": None,
+            "flags": 0,
+        }
 
     def create_event(self) -> dict[str, Any]:
         return {
-            "id": self.id, "name": self.name, "icon": None, "splash": None, "discovery_splash": None,
-            "owner_id": self.members[0].id, "afk_channel_id": None, "afk_timeout": 300,
-            "verification_level": 0, "default_message_notifications": 1, "explicit_content_filter": 0,
-            "roles": self.role_objects(), "emojis": [], "stickers": [], "features": [], "mfa_level": 0,
-            "application_id": None, "system_channel_id": None, "system_channel_flags": 0,
-            "rules_channel_id": None, "vanity_url_code": None, "description": None, "banner": None,
-            "premium_tier": 0, "premium_subscription_count": 0, "preferred_locale": "en-US",
-            "public_updates_channel_id": None, "nsfw_level": 0, "premium_progress_bar_enabled": False,
-            "joined_at": "2022-09-13T00:00:00+00:00", "large": False, "unavailable": False,
-            "member_count": len(self.members), "members": [m.member() for m in self.members],
-            "channels": [self.channel_object()], "threads": [], "presences": [], "voice_states": [],
-            "stage_instances": [], "guild_scheduled_events": [], "soundboard_sounds": [],
+            "id": self.id,
+            "name": self.name,
+            "icon": None,
+            "splash": None,
+            "discovery_splash": None,
+            "owner_id": self.members[0].id,
+            "afk_channel_id": None,
+            "afk_timeout": 300,
+            "verification_level": 0,
+            "default_message_notifications": 1,
+            "explicit_content_filter": 0,
+            "roles": self.role_objects(),
+            "emojis": [],
+            "stickers": [],
+            "features": [],
+            "mfa_level": 0,
+            "application_id": None,
+            "system_channel_id": None,
+            "system_channel_flags": 0,
+            "rules_channel_id": None,
+            "vanity_url_code": None,
+            "description": None,
+            "banner": None,
+            "premium_tier": 0,
+            "premium_subscription_count": 0,
+            "preferred_locale": "en-US",
+            "public_updates_channel_id": None,
+            "nsfw_level": 0,
+            "premium_progress_bar_enabled": False,
+            "joined_at": "2022-09-13T00:00:00+00:00",
+            "large": False,
+            "unavailable": False,
+            "member_count": len(self.members),
+            "members": [m.member() for m in self.members],
+            "channels": [self.channel_object()],
+            "threads": [],
+            "presences": [],
+            "voice_states": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "soundboard_sounds": [],
         }
 
 
@@ -111,16 +182,36 @@ class FakeFile:
     content_type: str = "application/toml"
 
 
-def message_object(*, message_id: str, channel_id: str, author: dict[str, Any], body: dict[str, Any],
-                   guild_id: str | None = None, webhook_id: str | None = None,
-                   interaction_id: str | None = None, flags: int = 0) -> dict[str, Any]:
+def message_object(
+    *,
+    message_id: str,
+    channel_id: str,
+    author: dict[str, Any],
+    body: dict[str, Any],
+    guild_id: str | None = None,
+    webhook_id: str | None = None,
+    interaction_id: str | None = None,
+    flags: int = 0,
+) -> dict[str, Any]:
     """The message Discord would create from a send/follow-up/edit body."""
     data: dict[str, Any] = {
-        "id": message_id, "channel_id": channel_id, "author": author, "content": body.get("content") or "",
-        "timestamp": iso_now(), "edited_timestamp": None, "tts": bool(body.get("tts")),
-        "mention_everyone": False, "mentions": [], "mention_roles": [], "mention_channels": [],
-        "attachments": [], "embeds": body.get("embeds") or [], "reactions": [], "pinned": False,
-        "type": 0 if interaction_id is None else 20, "flags": flags | int(body.get("flags") or 0),
+        "id": message_id,
+        "channel_id": channel_id,
+        "author": author,
+        "content": body.get("content") or "",
+        "timestamp": iso_now(),
+        "edited_timestamp": None,
+        "tts": bool(body.get("tts")),
+        "mention_everyone": False,
+        "mentions": [],
+        "mention_roles": [],
+        "mention_channels": [],
+        "attachments": [],
+        "embeds": body.get("embeds") or [],
+        "reactions": [],
+        "pinned": False,
+        "type": 0 if interaction_id is None else 20,
+        "flags": flags | int(body.get("flags") or 0),
         "components": body.get("components") or [],
     }
     if guild_id is not None:
@@ -137,7 +228,12 @@ def default_guild() -> tuple[FakeGuild, FakeUser, FakeUser]:
     guild_id, moderator_role, member_role = snowflake(), snowflake(), snowflake()
     moderator = FakeUser(snowflake(), "mod", role_ids=[moderator_role], permissions=MODERATOR_PERMISSIONS)
     reader = FakeUser(snowflake(), "reader", role_ids=[member_role])
-    guild = FakeGuild(id=guild_id, name="Caucasus Desk", channel_id=snowflake(),
-                      moderator_role_id=moderator_role, member_role_id=member_role,
-                      members=[moderator, reader])
+    guild = FakeGuild(
+        id=guild_id,
+        name="Caucasus Desk",
+        channel_id=snowflake(),
+        moderator_role_id=moderator_role,
+        member_role_id=member_role,
+        members=[moderator, reader],
+    )
     return guild, moderator, reader

@@ -71,8 +71,9 @@ def add_routes(app: web.Application, fake: FakeDiscord, prefix: str) -> None:
 
 def discord_json(data: Any, status: int = 200) -> web.Response:
     """JSON as Discord sends it: discord.py parses a body only if content-type is exactly application/json."""
-    return web.Response(body=json.dumps(data).encode(), status=status,
-                        headers={"Content-Type": "application/json"})
+    return web.Response(
+        body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json"}
+    )
 
 
 def _form_error(errors: rules.FormErrors) -> dict[str, Any]:
@@ -94,25 +95,56 @@ class RestHandlers:
     async def me(self, request: web.Request) -> web.Response:
         if not self._authorized(request):
             return self._unauthorized(request)
-        return discord_json({**self.fake.bot_user.user(), "verified": True, "mfa_enabled": False,
-                                  "locale": "en-US", "email": None, "bio": ""})
+        return discord_json(
+            {
+                **self.fake.bot_user.user(),
+                "verified": True,
+                "mfa_enabled": False,
+                "locale": "en-US",
+                "email": None,
+                "bio": "",
+            }
+        )
 
     async def application(self, request: web.Request) -> web.Response:
         if not self._authorized(request):
             return self._unauthorized(request)
         fake = self.fake
-        return discord_json({
-            "id": fake.application_id, "name": fake.bot_user.name, "icon": None, "description": "",
-            "bot_public": False, "bot_require_code_grant": False, "verify_key": "0" * 64,
-            "owner": fake.moderator.user(), "team": None, "flags": 0, "summary": "", "rpc_origins": [],
-            "interactions_endpoint_url": None, "redirect_uris": [], "tags": [],
-            "bot": fake.bot_user.user(), "approximate_guild_count": 1,
-        })
+        return discord_json(
+            {
+                "id": fake.application_id,
+                "name": fake.bot_user.name,
+                "icon": None,
+                "description": "",
+                "bot_public": False,
+                "bot_require_code_grant": False,
+                "verify_key": "0" * 64,
+                "owner": fake.moderator.user(),
+                "team": None,
+                "flags": 0,
+                "summary": "",
+                "rpc_origins": [],
+                "interactions_endpoint_url": None,
+                "redirect_uris": [],
+                "tags": [],
+                "bot": fake.bot_user.user(),
+                "approximate_guild_count": 1,
+            }
+        )
 
     async def gateway(self, request: web.Request) -> web.Response:
-        return discord_json({"url": self.fake.gateway_url.rstrip("/"), "shards": 1,
-                                  "session_start_limit": {"total": 1000, "remaining": 999,
-                                                          "reset_after": 0, "max_concurrency": 1}})
+        return discord_json(
+            {
+                "url": self.fake.gateway_url.rstrip("/"),
+                "shards": 1,
+                "session_start_limit": {
+                    "total": 1000,
+                    "remaining": 999,
+                    "reset_after": 0,
+                    "max_concurrency": 1,
+                },
+            }
+        )
 
     # -- application commands ------------------------------------------------------------------
 
@@ -120,8 +152,9 @@ class RestHandlers:
         if not self._authorized(request):
             return self._unauthorized(request)
         if request.match_info["app"] != self.fake.application_id:
-            return self.fake.refuse(request, "unknown_application", 404,
-                                    {"message": "Unknown Application", "code": 10002})
+            return self.fake.refuse(
+                request, "unknown_application", 404, {"message": "Unknown Application", "code": 10002}
+            )
         body = request[BODY]
         errors = rules.FormErrors()
         if not isinstance(body, list) or len(body) > 100:
@@ -132,16 +165,31 @@ class RestHandlers:
             rules.check_command(command, errors, i)
             key = (command.get("type", 1), command.get("name", ""))
             if key in seen:
-                errors.add((i, "name"), "APPLICATION_COMMAND_ALREADY_EXISTS",
-                           "Application command names must be unique")
+                errors.add(
+                    (i, "name"),
+                    "APPLICATION_COMMAND_ALREADY_EXISTS",
+                    "Application command names must be unique",
+                )
             seen.add(key)
         if errors:
             return self.fake.refuse(request, "invalid_commands", 400, _form_error(errors))
         guild = request.match_info.get("guild")
-        stored = [{"type": 1, "options": [], "dm_permission": True, "nsfw": False, "description": "",
-                   "default_member_permissions": None, **c, "id": snowflake(),
-                   "application_id": self.fake.application_id, "version": snowflake(),
-                   **({"guild_id": guild} if guild else {})} for c in body]
+        stored = [
+            {
+                "type": 1,
+                "options": [],
+                "dm_permission": True,
+                "nsfw": False,
+                "description": "",
+                "default_member_permissions": None,
+                **c,
+                "id": snowflake(),
+                "application_id": self.fake.application_id,
+                "version": snowflake(),
+                **({"guild_id": guild} if guild else {}),
+            }
+            for c in body
+        ]
         self.fake.commands[guild] = stored
         return discord_json(stored)
 
@@ -166,8 +214,11 @@ class RestHandlers:
         kind, data = body.get("type"), body.get("data")
         errors = rules.FormErrors()
         if kind not in ALLOWED_CALLBACKS.get(record.type, set()):
-            errors.add(("type",), "INTERACTION_RESPONSE_TYPE_INVALID",
-                       f"Response type {kind} is not valid for interaction type {record.type}")
+            errors.add(
+                ("type",),
+                "INTERACTION_RESPONSE_TYPE_INVALID",
+                f"Response type {kind} is not valid for interaction type {record.type}",
+            )
         elif kind == AUTOCOMPLETE_RESULT:
             rules.check_choices((data or {}).get("choices"), errors)
         elif kind in (MESSAGE_WITH_SOURCE, UPDATE_MESSAGE):
@@ -181,17 +232,23 @@ class RestHandlers:
         record.initial, record.initial_at = body, arrived
         message = self._message_for_callback(record, kind, data or {})
         record.touch(answered_at=arrived if kind in (MESSAGE_WITH_SOURCE, UPDATE_MESSAGE) else None)
-        answer: dict[str, Any] = {"interaction": {
-            "id": record.id, "type": record.type, "response_message_id": record.original_message_id,
-            "response_message_loading": kind == DEFERRED_MESSAGE,
-            "response_message_ephemeral": bool(message and message.get("flags", 0) & EPHEMERAL)}}
+        answer: dict[str, Any] = {
+            "interaction": {
+                "id": record.id,
+                "type": record.type,
+                "response_message_id": record.original_message_id,
+                "response_message_loading": kind == DEFERRED_MESSAGE,
+                "response_message_ephemeral": bool(message and message.get("flags", 0) & EPHEMERAL),
+            }
+        }
         answer["resource"] = {"type": kind}
         if kind in (MESSAGE_WITH_SOURCE, UPDATE_MESSAGE) and message is not None:
             answer["resource"]["message"] = message
         return discord_json(answer)
 
-    def _message_for_callback(self, record: InteractionRecord, kind: int,
-                              data: dict[str, Any]) -> dict[str, Any] | None:
+    def _message_for_callback(
+        self, record: InteractionRecord, kind: int, data: dict[str, Any]
+    ) -> dict[str, Any] | None:
         fake = self.fake
         if kind in (MESSAGE_WITH_SOURCE, DEFERRED_MESSAGE):
             shown = data if kind == MESSAGE_WITH_SOURCE else {}
@@ -257,8 +314,9 @@ class RestHandlers:
             self.fake.messages.pop(message_id, None)
             return web.Response(status=204)
         if request.method != "PATCH":
-            return self.fake.refuse(request, "method_not_allowed", 405,
-                                    {"message": "405: Method Not Allowed", "code": 0})
+            return self.fake.refuse(
+                request, "method_not_allowed", 405, {"message": "405: Method Not Allowed", "code": 0}
+            )
         body = request[BODY]
         if (refused := self._check_body(request, body, creating=False)) is not None:
             return refused
@@ -310,8 +368,15 @@ class RestHandlers:
         user = next((m for m in self.fake.guild.members if m.id == recipient), None)
         if user is None:
             return self.fake.refuse(request, "unknown_user", 404, {"message": "Unknown User", "code": 10013})
-        return discord_json({"id": self.fake.dm_channel_for(user), "type": 1,
-                             "recipients": [user.user()], "last_message_id": None, "flags": 0})
+        return discord_json(
+            {
+                "id": self.fake.dm_channel_for(user),
+                "type": 1,
+                "recipients": [user.user()],
+                "last_message_id": None,
+                "flags": 0,
+            }
+        )
 
     async def unknown(self, request: web.Request) -> web.Response:
         return self.fake.refuse(request, "unimplemented", 404, NOT_FOUND)

@@ -84,8 +84,9 @@ def check_embeds(embeds: list[dict[str, Any]], errors: FormErrors, prefix: tuple
         errors.max_length((*at, "author", "name"), (embed.get("author") or {}).get("name"), EMBED_AUTHOR_MAX)
         fields = embed.get("fields") or []
         if len(fields) > EMBED_FIELDS_MAX:
-            errors.add((*at, "fields"), "BASE_TYPE_MAX_LENGTH",
-                       f"Must be {EMBED_FIELDS_MAX} or fewer in length.")
+            errors.add(
+                (*at, "fields"), "BASE_TYPE_MAX_LENGTH", f"Must be {EMBED_FIELDS_MAX} or fewer in length."
+            )
         for j, f in enumerate(fields):
             for key, limit in (("name", EMBED_FIELD_NAME_MAX), ("value", EMBED_FIELD_VALUE_MAX)):
                 value = f.get(key)
@@ -94,28 +95,36 @@ def check_embeds(embeds: list[dict[str, Any]], errors: FormErrors, prefix: tuple
                 else:
                     errors.max_length((*at, "fields", j, key), value, limit)
     if sum(_embed_length(e) for e in embeds) > EMBED_TOTAL_MAX:
-        errors.add((*prefix, "embeds"), "MAX_EMBED_SIZE_EXCEEDED",
-                   f"Embed size exceeds maximum size of {EMBED_TOTAL_MAX}")
+        errors.add(
+            (*prefix, "embeds"),
+            "MAX_EMBED_SIZE_EXCEEDED",
+            f"Embed size exceeds maximum size of {EMBED_TOTAL_MAX}",
+        )
 
 
 def check_components(rows: list[dict[str, Any]], errors: FormErrors, prefix: tuple[Any, ...] = ()) -> None:
     if len(rows) > ACTION_ROWS_MAX:
-        errors.add((*prefix, "components"), "BASE_TYPE_MAX_LENGTH",
-                   f"Must be {ACTION_ROWS_MAX} or fewer in length.")
+        errors.add(
+            (*prefix, "components"), "BASE_TYPE_MAX_LENGTH", f"Must be {ACTION_ROWS_MAX} or fewer in length."
+        )
     seen: set[str] = set()
     for i, row in enumerate(rows):
         at = (*prefix, "components", i)
         if row.get("type") != 1:
-            errors.add((*at, "type"), "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
-                       "Top-level components must be action rows")
+            errors.add(
+                (*at, "type"), "COMPONENT_LAYOUT_WIDTH_EXCEEDED", "Top-level components must be action rows"
+            )
             continue
         children = row.get("components") or []
         if not children:
             errors.add((*at, "components"), "BASE_TYPE_MIN_LENGTH", "Must be 1 or more in length.")
         buttons = [c for c in children if c.get("type") == 2]
         if len(buttons) > BUTTONS_PER_ROW_MAX or (len(children) > 1 and len(buttons) != len(children)):
-            errors.add((*at, "components"), "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
-                       "The specified component exceeds the maximum width")
+            errors.add(
+                (*at, "components"),
+                "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
+                "The specified component exceeds the maximum width",
+            )
         for j, child in enumerate(children):
             cat = (*at, "components", j)
             custom_id = child.get("custom_id")
@@ -128,14 +137,18 @@ def check_components(rows: list[dict[str, Any]], errors: FormErrors, prefix: tup
             else:
                 errors.max_length((*cat, "custom_id"), custom_id, CUSTOM_ID_MAX)
                 if custom_id in seen:
-                    errors.add((*cat, "custom_id"), "COMPONENT_CUSTOM_ID_DUPLICATED",
-                               "Component custom id cannot be duplicated")
+                    errors.add(
+                        (*cat, "custom_id"),
+                        "COMPONENT_CUSTOM_ID_DUPLICATED",
+                        "Component custom id cannot be duplicated",
+                    )
                 seen.add(custom_id)
             errors.max_length((*cat, "label"), child.get("label"), BUTTON_LABEL_MAX)
 
 
-def check_message(body: dict[str, Any], errors: FormErrors, *, prefix: tuple[Any, ...] = (),
-                  require_content: bool = True) -> None:
+def check_message(
+    body: dict[str, Any], errors: FormErrors, *, prefix: tuple[Any, ...] = (), require_content: bool = True
+) -> None:
     """Content, embeds and components of a message body (send, follow-up, edit or response data)."""
     content = body.get("content")
     if content is not None and not isinstance(content, str):
@@ -146,13 +159,22 @@ def check_message(body: dict[str, Any], errors: FormErrors, *, prefix: tuple[Any
     parse = (body.get("allowed_mentions") or {}).get("parse") or []
     for k, kind in enumerate(parse):
         if kind not in {"users", "roles", "everyone"}:
-            errors.add((*prefix, "allowed_mentions", "parse", k), "BASE_TYPE_CHOICES",
-                       "Value must be one of {'users', 'roles', 'everyone'}.")
+            errors.add(
+                (*prefix, "allowed_mentions", "parse", k),
+                "BASE_TYPE_CHOICES",
+                "Value must be one of {'users', 'roles', 'everyone'}.",
+            )
 
 
 def is_empty_message(body: dict[str, Any]) -> bool:
-    return not (body.get("content") or body.get("embeds") or body.get("components")
-                or body.get("attachments") or body.get("sticker_ids") or body.get("poll"))
+    return not (
+        body.get("content")
+        or body.get("embeds")
+        or body.get("components")
+        or body.get("attachments")
+        or body.get("sticker_ids")
+        or body.get("poll")
+    )
 
 
 def check_choices(choices: Any, errors: FormErrors) -> None:
@@ -164,8 +186,11 @@ def check_choices(choices: Any, errors: FormErrors) -> None:
     for i, choice in enumerate(choices):
         name = choice.get("name")
         if not isinstance(name, str) or not 1 <= len(name) <= CHOICE_NAME_MAX:
-            errors.add(("data", "choices", i, "name"), "BASE_TYPE_BAD_LENGTH",
-                       f"Must be between 1 and {CHOICE_NAME_MAX} in length.")
+            errors.add(
+                ("data", "choices", i, "name"),
+                "BASE_TYPE_BAD_LENGTH",
+                f"Must be between 1 and {CHOICE_NAME_MAX} in length.",
+            )
         value = choice.get("value")
         if isinstance(value, str):
             errors.max_length(("data", "choices", i, "value"), value, CHOICE_VALUE_MAX)
@@ -173,6 +198,7 @@ def check_choices(choices: Any, errors: FormErrors) -> None:
 
 def check_command(command: dict[str, Any], errors: FormErrors, index: int) -> None:
     """An application command payload as sent by a sync (names, descriptions, option counts)."""
+
     def walk(node: dict[str, Any], path: tuple[Any, ...], top: bool) -> None:
         name = node.get("name") or ""
         if top and node.get("type", 1) in (2, 3):  # context menus: free-form names, no description
@@ -183,17 +209,26 @@ def check_command(command: dict[str, Any], errors: FormErrors, index: int) -> No
             errors.add((*path, "name"), "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
         description = node.get("description")
         if not isinstance(description, str) or not 1 <= len(description) <= COMMAND_DESCRIPTION_MAX:
-            errors.add((*path, "description"), "BASE_TYPE_BAD_LENGTH",
-                       f"Must be between 1 and {COMMAND_DESCRIPTION_MAX} in length.")
+            errors.add(
+                (*path, "description"),
+                "BASE_TYPE_BAD_LENGTH",
+                f"Must be between 1 and {COMMAND_DESCRIPTION_MAX} in length.",
+            )
         options = node.get("options") or []
         if len(options) > COMMAND_OPTIONS_MAX:
-            errors.add((*path, "options"), "BASE_TYPE_MAX_LENGTH",
-                       f"Must be {COMMAND_OPTIONS_MAX} or fewer in length.")
+            errors.add(
+                (*path, "options"),
+                "BASE_TYPE_MAX_LENGTH",
+                f"Must be {COMMAND_OPTIONS_MAX} or fewer in length.",
+            )
         for k, option in enumerate(options):
             walk(option, (*path, "options", k), False)
             if len(option.get("choices") or []) > CHOICES_MAX:
-                errors.add((*path, "options", k, "choices"), "BASE_TYPE_MAX_LENGTH",
-                           f"Must be {CHOICES_MAX} or fewer in length.")
+                errors.add(
+                    (*path, "options", k, "choices"),
+                    "BASE_TYPE_MAX_LENGTH",
+                    f"Must be {CHOICES_MAX} or fewer in length.",
+                )
 
     walk(command, (index,), True)
 

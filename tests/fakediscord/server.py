@@ -154,8 +154,9 @@ class FakeDiscord:
             raw = await request.read()
             body = json.loads(raw) if raw else None
         request[rest.BODY] = body
-        record = RecordedRequest(request.method, request.path.removeprefix(API_PREFIX), dict(request.query),
-                                 body, arrived)
+        record = RecordedRequest(
+            request.method, request.path.removeprefix(API_PREFIX), dict(request.query), body, arrived
+        )
         self.requests.append(record)
         response = await handler(request)
         record.status = response.status
@@ -165,8 +166,9 @@ class FakeDiscord:
 
     def refuse(self, request: web.Request, kind: str, status: int, error: dict[str, Any]) -> web.Response:
         """Answer like Discord refusing the request, and remember it as a violation."""
-        violation = Violation(kind, request.method, request.path.removeprefix(API_PREFIX), status, error,
-                              request.get(rest.BODY))
+        violation = Violation(
+            kind, request.method, request.path.removeprefix(API_PREFIX), status, error, request.get(rest.BODY)
+        )
         self.violations.append(violation)
         log.warning("fake discord refused %s %s: %s %s", request.method, request.path, status, error)
         return rest.discord_json(error, status=status)
@@ -207,12 +209,15 @@ class FakeDiscord:
             for command in self.commands.get(scope, []):
                 if command["name"] == name and command.get("type", 1) == 1:
                     return command
-        raise LookupError(f"/{name} was never synced to the fake; synced: "
-                          f"{[c['name'] for cs in self.commands.values() for c in cs]}")
+        raise LookupError(
+            f"/{name} was never synced to the fake; synced: "
+            f"{[c['name'] for cs in self.commands.values() for c in cs]}"
+        )
 
     async def dispatch_interaction(self, payload: dict[str, Any]) -> InteractionRecord:
-        record = InteractionRecord(id=payload["id"], token=payload["token"], type=payload["type"],
-                                   payload=payload)
+        record = InteractionRecord(
+            id=payload["id"], token=payload["token"], type=payload["type"], payload=payload
+        )
         self.interactions[record.id] = record
         self.by_token[record.token] = record
         record.dispatched_at = now()
@@ -230,8 +235,16 @@ class FakeDiscord:
     def dm_channel_for(self, user: FakeUser) -> str:
         return self.dm_channels.setdefault(user.id, snowflake())
 
-    def build_slash(self, name: str, *sub: str, user: FakeUser | None = None, dm: bool = False,
-                    focused: str | None = None, overridden: bool = False, **options: Any) -> dict[str, Any]:
+    def build_slash(
+        self,
+        name: str,
+        *sub: str,
+        user: FakeUser | None = None,
+        dm: bool = False,
+        focused: str | None = None,
+        overridden: bool = False,
+        **options: Any,
+    ) -> dict[str, Any]:
         """The INTERACTION_CREATE a Discord client would produce, refusing what it would not let a user run.
 
         ``overridden`` stands for a server admin's command-permission override, which lets
@@ -251,38 +264,70 @@ class FakeDiscord:
                 attachment_id = snowflake()
                 self.files[attachment_id] = value
                 url = f"http://127.0.0.1:{self.port}/attachments/{attachment_id}/{value.filename}"
-                attachments[attachment_id] = {"id": attachment_id, "filename": value.filename,
-                                              "size": len(value.data), "url": url, "proxy_url": url,
-                                              "content_type": value.content_type}
+                attachments[attachment_id] = {
+                    "id": attachment_id,
+                    "filename": value.filename,
+                    "size": len(value.data),
+                    "url": url,
+                    "proxy_url": url,
+                    "content_type": value.content_type,
+                }
                 options[key] = attachment_id
-        payload = slash_payload(command, list(sub), options, guild=self.guild,
-                                application_id=self.application_id, user=user, focused=focused,
-                                dm_channel_id=self.dm_channel_for(user) if dm else None)
+        payload = slash_payload(
+            command,
+            list(sub),
+            options,
+            guild=self.guild,
+            application_id=self.application_id,
+            user=user,
+            focused=focused,
+            dm_channel_id=self.dm_channel_for(user) if dm else None,
+        )
         if attachments:
             payload["data"]["resolved"] = {"attachments": attachments}
         return payload
 
-    async def slash(self, name: str, *sub: str, user: FakeUser | None = None, dm: bool = False,
-                    overridden: bool = False, **options: Any) -> InteractionRecord:
+    async def slash(
+        self,
+        name: str,
+        *sub: str,
+        user: FakeUser | None = None,
+        dm: bool = False,
+        overridden: bool = False,
+        **options: Any,
+    ) -> InteractionRecord:
         """A user runs ``/name [sub...] option:value ...``."""
         payload = self.build_slash(name, *sub, user=user, dm=dm, overridden=overridden, **options)
         return await self.dispatch_interaction(payload)
 
-    async def autocomplete(self, name: str, *sub: str, focused: str, user: FakeUser | None = None,
-                           **options: Any) -> InteractionRecord:
+    async def autocomplete(
+        self, name: str, *sub: str, focused: str, user: FakeUser | None = None, **options: Any
+    ) -> InteractionRecord:
         """A user types into option ``focused`` of ``/name``; other options as already filled in."""
         payload = self.build_slash(name, *sub, user=user, focused=focused, **options)
         return await self.dispatch_interaction(payload)
 
-    async def click(self, message: dict[str, Any] | str, custom_id: str, *, user: FakeUser | None = None,
-                    values: list[str] | None = None) -> InteractionRecord:
+    async def click(
+        self,
+        message: dict[str, Any] | str,
+        custom_id: str,
+        *,
+        user: FakeUser | None = None,
+        values: list[str] | None = None,
+    ) -> InteractionRecord:
         """A user clicks a button (or picks select values) on a message the bot sent."""
         message = self.messages[message] if isinstance(message, str) else message
         user = self._user(user)
         in_dm = "guild_id" not in message
-        payload = click_payload(message, custom_id, guild=self.guild, application_id=self.application_id,
-                                user=user, values=values,
-                                dm_channel_id=message["channel_id"] if in_dm else None)
+        payload = click_payload(
+            message,
+            custom_id,
+            guild=self.guild,
+            application_id=self.application_id,
+            user=user,
+            values=values,
+            dm_channel_id=message["channel_id"] if in_dm else None,
+        )
         return await self.dispatch_interaction(payload)
 
     async def say(self, content: str, *, user: FakeUser | None = None, dm: bool = False) -> dict[str, Any]:
@@ -290,18 +335,27 @@ class FakeDiscord:
         user = self._user(user)
         channel_id = self.dm_channel_for(user) if dm else self.guild.channel_id
         mentions_bot = f"<@{self.bot_user.id}>" in content or f"<@!{self.bot_user.id}>" in content
-        message = message_object(message_id=snowflake(), channel_id=channel_id, author=user.user(),
-                                 body={"content": content}, guild_id=None if dm else self.guild.id)
+        message = message_object(
+            message_id=snowflake(),
+            channel_id=channel_id,
+            author=user.user(),
+            body={"content": content},
+            guild_id=None if dm else self.guild.id,
+        )
         message["mentions"] = [self.bot_user.user()] if mentions_bot else []
         message["mention_everyone"] = "@everyone" in content
-        message["mention_roles"] = [r for r in (self.guild.moderator_role_id, self.guild.member_role_id)
-                                    if f"<@&{r}>" in content]
+        message["mention_roles"] = [
+            r for r in (self.guild.moderator_role_id, self.guild.member_role_id) if f"<@&{r}>" in content
+        ]
         if not dm:
             message["member"] = user.member(with_user=False)
         delivered, with_content = self.gateway.delivers(guild=not dm, mentions_bot=mentions_bot)
         if delivered:
-            event = dict(message) if with_content else {**message, "content": "", "embeds": [],
-                                                        "components": [], "attachments": []}
+            event = (
+                dict(message)
+                if with_content
+                else {**message, "content": "", "embeds": [], "components": [], "attachments": []}
+            )
             await self._session().dispatch("MESSAGE_CREATE", event)
         self.messages[message["id"]] = message
         return message
@@ -313,13 +367,24 @@ class FakeDiscord:
     async def drop_gateway(self) -> None:
         await self.gateway.drop()
 
-    def new_message(self, channel_id: str, body: dict[str, Any], *, interaction_id: str | None = None,
-                    webhook: bool = False) -> dict[str, Any]:
+    def new_message(
+        self,
+        channel_id: str,
+        body: dict[str, Any],
+        *,
+        interaction_id: str | None = None,
+        webhook: bool = False,
+    ) -> dict[str, Any]:
         guild_id = self.guild.id if channel_id == self.guild.channel_id else None
-        message = message_object(message_id=snowflake(), channel_id=channel_id, author=self.bot_user.user(),
-                                 body=body, guild_id=guild_id,
-                                 webhook_id=self.application_id if webhook else None,
-                                 interaction_id=interaction_id)
+        message = message_object(
+            message_id=snowflake(),
+            channel_id=channel_id,
+            author=self.bot_user.user(),
+            body=body,
+            guild_id=guild_id,
+            webhook_id=self.application_id if webhook else None,
+            interaction_id=interaction_id,
+        )
         self.messages[message["id"]] = message
         return message
 

@@ -15,8 +15,10 @@ def engine() -> AnswerEngine:
     return AnswerEngine(load_knowledge())
 
 
-@pytest.mark.parametrize("text", ["hi", "Hello there!", "thanks!", "thx", "what can you do", "help", "r u a bot",
-                                  "who are you?", "bye"])
+@pytest.mark.parametrize(
+    "text",
+    ["hi", "Hello there!", "thanks!", "thx", "what can you do", "help", "r u a bot", "who are you?", "bye"],
+)
 def test_small_talk_gets_a_short_reply_not_an_answer(engine: AnswerEngine, text: str) -> None:
     """Greetings, thanks, help and 'are you a bot' get a chat reply (never 'answered', never cited)."""
     ans = engine.ask(text)

@@ -64,8 +64,14 @@ def test_the_labels_follow_the_scorer() -> None:
     from knowledge.models import Citation
 
     cite = Citation(n=1, source="s1", quote="forty-nine soldiers")
-    ans = Answer(question="q", answered=True, kind="qa", answer="49 soldiers died [1]", citations=[cite],
-                 confidence=0.9)
+    ans = Answer(
+        question="q",
+        answered=True,
+        kind="qa",
+        answer="49 soldiers died [1]",
+        citations=[cite],
+        confidence=0.9,
+    )
     assert passes(ans, [["49", "forty-nine"]], ["s1"])
     assert not passes(ans, [["49"], ["wounded"]], ["s1"])
     assert not passes(ans, [["49"]], ["s2"])

@@ -11,16 +11,21 @@ from knowledge.dense import DenseIndex, VectorCache, digest, encoder
 
 def test_the_bundled_model_encodes_normalised_vectors() -> None:
     """Vectors have unit length, and paraphrases are closer than unrelated sentences."""
-    vecs = encoder().encode(["how many soldiers were killed", "what was the death toll among troops",
-                             "who won the football cup"])
+    vecs = encoder().encode(
+        ["how many soldiers were killed", "what was the death toll among troops", "who won the football cup"]
+    )
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-4)
     assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2] + 0.2
 
 
 def test_search_returns_each_item_once_by_its_best_text() -> None:
     """An item with several texts is found by the best of them, and listed once."""
-    index = DenseIndex([("a", ["the ceasefire was agreed in the morning", "a truce began at nine"]),
-                        ("b", ["the president spoke to parliament"])])
+    index = DenseIndex(
+        [
+            ("a", ["the ceasefire was agreed in the morning", "a truce began at nine"]),
+            ("b", ["the president spoke to parliament"]),
+        ]
+    )
     hits = index.search(encoder().encode_one("when did the truce start"), k=5)
     assert [h[0] for h in hits] == ["a", "b"]
     assert index.similarity(encoder().encode_one("when did the truce start"), "missing") is None

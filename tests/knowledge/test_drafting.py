@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +64,8 @@ def test_draft_of_a_new_story_proposes_entities_places_and_an_event(tmp_path):
     article = (
         "Flood kills dozens in the valley\n\n"
         "At least 23 people were killed and more than 40 injured when the river burst its banks on "
-        "Saturday, the regional governor, Maria Lopes, said. \"We have never seen water like this,\" Lopes "
-        "told reporters. \"Rescue teams are still searching.\"\n\n"
+        'Saturday, the regional governor, Maria Lopes, said. "We have never seen water like this," Lopes '
+        'told reporters. "Rescue teams are still searching."\n\n'
         "Floodwater reached the towns of Pelton, Marrow and Sill by 04:30, according to the Civil "
         "Protection Agency, which said nearly 300 people were displaced.\n"
     )
@@ -77,15 +78,19 @@ def test_draft_of_a_new_story_proposes_entities_places_and_an_event(tmp_path):
     new = load_knowledge(folder)  # passes the same checks as `kb check`
     speakers = {new.items[q.speaker].name for q in new.quotes}
     assert speakers == {"Lopes"}  # as the attribution spells it; the moderator completes the name
-    assert {q.text for q in new.quotes} == {"We have never seen water like this",
-                                            "Rescue teams are still searching."}
+    assert {q.text for q in new.quotes} == {
+        "We have never seen water like this",
+        "Rescue teams are still searching.",
+    }
     counted = {(c.figure, c.qualifier, c.outcome) for c in new.casualties}
     assert (23, "at least", "killed") in counted
     assert any(c.figure == 40 and c.qualifier == "more than" for c in new.casualties)
     assert any(c.figure == 300 and c.qualifier == "nearly" for c in new.casualties)
     assert {p.name for p in new.places} >= {"Pelton", "Marrow", "Sill"}
     assert new.conflicts and all(c.conflict == new.conflicts[0].id for c in new.casualties)
-    assert any(e.time == "04:30" for e in new.events) and any(e.date and "Saturday" in e.date for e in new.events)
+    assert any(e.time == "04:30" for e in new.events) and any(
+        e.date and "Saturday" in e.date for e in new.events
+    )
 
 
 @pytest.mark.parametrize(

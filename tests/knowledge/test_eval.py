@@ -77,10 +77,15 @@ def test_sets_h_and_i_hold_their_first_run(name: str) -> None:
     assert s["grounded"] == 1.0 and s["cited"] == 1.0, s
 
 
-@pytest.mark.parametrize(("name", "floor"), [("extra_cases_16.json", (0.60, 0.70)),
-                                            ("extra_cases_17.json", (0.66, 0.85)),
-                                            ("extra_cases_18.json", (0.82, 0.82)),
-                                            ("extra_cases_19.json", (0.80, 0.91))])
+@pytest.mark.parametrize(
+    ("name", "floor"),
+    [
+        ("extra_cases_16.json", (0.60, 0.70)),
+        ("extra_cases_17.json", (0.66, 0.85)),
+        ("extra_cases_18.json", (0.82, 0.82)),
+        ("extra_cases_19.json", (0.80, 0.91)),
+    ],
+)
 def test_later_sets_hold_their_first_run(name: str, floor: tuple[float, float]) -> None:
     """Sets J, K, L and M, scored once on first contact (0.613 / 0.714, 0.667 / 0.886, 0.827 / 0.829 and
     0.800 / 0.914), then added to the training data: they stay at least at their first-run level. Far from

@@ -98,7 +98,12 @@ def test_valid_minimal_directory_loads_with_counts(tmp_path: Path) -> None:
     counts = kb.counts()
     assert counts["source"] == len(list((DEFAULT_DIR / "corpus").glob("*.txt")))
     assert {k: counts[k] for k in ("entity", "conflict", "casualty", "quote", "place", "qa")} == {
-        "entity": 2, "conflict": 1, "casualty": 1, "quote": 1, "place": 0, "qa": 0,
+        "entity": 2,
+        "conflict": 1,
+        "casualty": 1,
+        "quote": 1,
+        "place": 0,
+        "qa": 0,
     }
     assert [q.speaker for q in kb.quotes] == ["pashinyan"]
     assert len(kb.digest) == 64 and kb.version == kb.digest[:12]
@@ -120,7 +125,7 @@ def test_malformed_toml_is_reported(tmp_path: Path) -> None:
     ("edit", "reason"),
     [
         (('name = "Nikol Pashinyan"\n', ""), "schema: name: Field required"),
-        (('kind = "person"', 'kind = 7'), "schema: kind"),
+        (('kind = "person"', "kind = 7"), "schema: kind"),
         (('kind = "person"', 'kind = "person"\nshoe_size = 44'), "schema: shoe_size: Extra inputs"),
     ],
     ids=["missing-field", "wrong-type", "unknown-key"],
@@ -221,9 +226,7 @@ def test_all_problems_reported_at_once(tmp_path: Path) -> None:
 
 def test_evidence_tolerates_whitespace_and_curly_quotes(tmp_path: Path) -> None:
     """Evidence may differ from the article in line breaks, spacing and curly-vs-straight quote marks."""
-    evidence = (
-        "it had responded to what it called a \u201clarge-scale\n   provocation\u201d by Azerbaijan"
-    )
+    evidence = "it had responded to what it called a \u201clarge-scale\n   provocation\u201d by Azerbaijan"
     extra = f"""
 [[conflict]]
 id = "provocation"
@@ -380,7 +383,9 @@ def test_a_byte_order_mark_is_read_past(tmp_path: Path) -> None:
 
 def test_an_unparseable_file_is_the_one_problem_not_the_start_of_many(tmp_path: Path) -> None:
     """When entities.toml cannot be parsed, its parse error is listed, not every reference to its ids."""
-    root = make_kb(tmp_path / "kb", {**VALID, "entities.toml": ENTITIES.replace("[[entity]]", "[[entity]", 1)})
+    root = make_kb(
+        tmp_path / "kb", {**VALID, "entities.toml": ENTITIES.replace("[[entity]]", "[[entity]", 1)}
+    )
     problems = problems_of(root)
     assert has(problems, "entities.toml", None, "malformed TOML")
     assert not [p for p in problems if "unknown reference" in p.reason]

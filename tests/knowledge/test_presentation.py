@@ -23,33 +23,49 @@ LEFTOVERS = re.compile(r"\]\(|\*\*|\"\"|\u201c\u201c|\u201d\u201d|^\s*date \d{4}
 
 
 def test_display_cleaning_keeps_words_and_drops_markup() -> None:
-    raw = 'date 2022-09-13 [Azerbaijan](#) said **it** ""As we have long made clear"" p> (part of x (cabinet))'
+    raw = (
+        'date 2022-09-13 [Azerbaijan](#) said **it** ""As we have long made clear"" p> (part of x (cabinet))'
+    )
     assert clean_display(raw) == 'Azerbaijan said it "As we have long made clear" (part of x cabinet)'
 
 
 def test_sentences_respect_abbreviations_brackets_and_quotes() -> None:
-    text = ('The violence erupted at 8 p.m. GMT Monday (U.S. officials said so). "It must stop. Now," he said. '
-            'Mr. Smith agreed.')
-    assert sentences(text) == ['The violence erupted at 8 p.m. GMT Monday (U.S. officials said so).',
-                               '"It must stop. Now," he said.', 'Mr. Smith agreed.']
+    text = (
+        'The violence erupted at 8 p.m. GMT Monday (U.S. officials said so). "It must stop. Now," he said. '
+        "Mr. Smith agreed."
+    )
+    assert sentences(text) == [
+        "The violence erupted at 8 p.m. GMT Monday (U.S. officials said so).",
+        '"It must stop. Now," he said.',
+        "Mr. Smith agreed.",
+    ]
 
 
 def test_a_verdict_takes_its_reason_with_it() -> None:
     assert lead("Not fully. The truce fell apart minutes later. Other things happened too.").startswith(
-        "Not fully. The truce fell apart minutes later.")
+        "Not fully. The truce fell apart minutes later."
+    )
 
 
 def test_excerpt_is_the_supporting_sentence_of_a_long_passage() -> None:
-    quote = ("The ministry spoke at length about many things that day, none of them figures. " * 3
-             + "It said 49 soldiers were killed. Then it spoke of other things again.")
+    quote = (
+        "The ministry spoke at length about many things that day, none of them figures. " * 3
+        + "It said 49 soldiers were killed. Then it spoke of other things again."
+    )
     shown = excerpt(quote, "49 soldiers were killed", limit=80)
     assert shown == "\u2026It said 49 soldiers were killed.\u2026"
 
 
 def test_a_brief_cites_at_most_three_and_keeps_the_rest_behind_more() -> None:
     cites = [Citation(n=i, source=f"s{i}", quote=f"passage {i} says 49 soldiers died") for i in range(1, 7)]
-    raw = Answer(question="q", answered=True, kind="casualties", confidence=0.9, citations=cites,
-                 answer="49 soldiers died. [1][2][3][4][5]\nAnother figure. [6]")
+    raw = Answer(
+        question="q",
+        answered=True,
+        kind="casualties",
+        confidence=0.9,
+        citations=cites,
+        answer="49 soldiers died. [1][2][3][4][5]\nAnother figure. [6]",
+    )
     shown = present(raw, question="how many soldiers died", kind="count")
     assert shown.shown == 3 and shown.more
     assert set(re.findall(r"\[(\d)\]", shown.brief)) == {"1", "2", "3"}
@@ -93,31 +109,49 @@ def test_every_free_text_answer_is_short_clean_and_keeps_its_facts(engine: Answe
             kept += all(any(fold(x) in fold(answer.brief) for x in group) for group in expect)
     lengths.sort()
     median, p95 = statistics.median(lengths), lengths[int(0.95 * len(lengths))]
-    print(f"brief characters: median {median}, p95 {p95}; expected facts on the first page "
-          f"{kept}/{carried} = {kept / carried:.3f}")
+    print(
+        f"brief characters: median {median}, p95 {p95}; expected facts on the first page "
+        f"{kept}/{carried} = {kept / carried:.3f}"
+    )
     assert median <= 300 and p95 <= 600
     assert kept / carried >= 0.90
 
 
-@pytest.mark.parametrize(("name", "options"), [
-    ("casualties", {}), ("casualties", {"side": "armenia"}), ("casualties", {"side": "both"}),
-    ("who-said", {"query": "blinken"}), ("responses", {}), ("responses", {"actor": "iran"}),
-    ("background", {}), ("background", {"topic": "Nagorno-Karabakh"}), ("timeline", {}), ("sources", {}),
-])
-def test_every_command_page_is_clean_and_fits_a_screen(engine: AnswerEngine, name: str, options: dict) -> None:
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("casualties", {}),
+        ("casualties", {"side": "armenia"}),
+        ("casualties", {"side": "both"}),
+        ("who-said", {"query": "blinken"}),
+        ("responses", {}),
+        ("responses", {"actor": "iran"}),
+        ("background", {}),
+        ("background", {"topic": "Nagorno-Karabakh"}),
+        ("timeline", {}),
+        ("sources", {}),
+    ],
+)
+def test_every_command_page_is_clean_and_fits_a_screen(
+    engine: AnswerEngine, name: str, options: dict
+) -> None:
     answer = text_commands()[name].answer(engine, **options)
     for screen in screens(answer):
         assert not LEFTOVERS.search(screen), LEFTOVERS.search(screen)
         assert len(screen.splitlines()) <= LINES_PER_SCREEN
 
 
-@pytest.mark.parametrize(("options", "want", "not_want"), [
-    ({"source": "guardian"}, "The Guardian", "Article 2"),
-    ({"source": "2"}, "Article 2", "The Guardian"),
-    ({"source": "article 5"}, "Article 5", "Article 2"),
-])
-def test_sources_filter_finds_outlets_and_numbers(engine: AnswerEngine, options: dict, want: str,
-                                                  not_want: str) -> None:
+@pytest.mark.parametrize(
+    ("options", "want", "not_want"),
+    [
+        ({"source": "guardian"}, "The Guardian", "Article 2"),
+        ({"source": "2"}, "Article 2", "The Guardian"),
+        ({"source": "article 5"}, "Article 5", "Article 2"),
+    ],
+)
+def test_sources_filter_finds_outlets_and_numbers(
+    engine: AnswerEngine, options: dict, want: str, not_want: str
+) -> None:
     answer = text_commands()["sources"].answer(engine, **options)
     assert answer.answered and want in answer.brief and not_want not in answer.brief
 

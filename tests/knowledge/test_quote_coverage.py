@@ -121,8 +121,10 @@ def kb():
         ('He said "stir the pot" and "calm the waters."', ["stir the pot", "calm the waters."]),
         ("accused Armenia of\u201clarge-scale subversive acts\u201d.", ["large-scale subversive acts"]),
         ("L\u2018Azerbaijan accused Armenia of \u201closses\u201d.", ["losses"]),
-        ("saying: \u201cThe enemy is trying to advance (into Armenian territory).\u2019",
-         ["The enemy is trying to advance (into Armenian territory)."]),
+        (
+            "saying: \u201cThe enemy is trying to advance (into Armenian territory).\u2019",
+            ["The enemy is trying to advance (into Armenian territory)."],
+        ),
         ("to \u201cAzerbaijan\u2019s aggressive acts.\u201d", ["Azerbaijan\u2019s aggressive acts."]),
         ("The Kremlin said: \u201cWe express our extreme concern.", ["We express our extreme concern."]),
         ("Deep Concern\u201d", ["Deep Concern"]),

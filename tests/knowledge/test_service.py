@@ -48,8 +48,9 @@ async def test_reload_without_change_says_so(service: KnowledgeService) -> None:
     assert outcome.ok and outcome.unchanged
 
 
-async def test_broken_reload_is_refused_listing_every_problem(service: KnowledgeService,
-                                                              store: Store) -> None:
+async def test_broken_reload_is_refused_listing_every_problem(
+    service: KnowledgeService, store: Store
+) -> None:
     """A broken knowledge base is refused with all its problems; the live engine is untouched."""
     live = service.engine
     (service.directory / "broken.toml").write_text(BROKEN, encoding="utf-8")
@@ -94,19 +95,23 @@ async def test_upload_may_replace_sources_when_valid(service: KnowledgeService) 
     assert outcome.ok and outcome.changed == ["source:art1"]
 
 
-@pytest.mark.parametrize(("filename", "data", "reason"), [
-    ("big.toml", b"#" * 5000, "limit"),
-    ("notes.txt", EXTRA_ENTITY.encode(), ".toml"),
-    ("../evil.toml", EXTRA_ENTITY.encode(), "path"),
-    ("sub/evil.toml", EXTRA_ENTITY.encode(), "path"),
-    ("/etc/evil.toml", EXTRA_ENTITY.encode(), "path"),
-    ("..\\evil.toml", EXTRA_ENTITY.encode(), "path"),
-    (".hidden.toml", EXTRA_ENTITY.encode(), "hidden"),
-    ("broken.toml", BROKEN.encode(), "not verbatim"),
-    ("entities.toml", b"this is = not [ toml", "malformed TOML"),
-])
-async def test_upload_refusals_change_nothing_on_disk(service: KnowledgeService, store: Store, tmp_path: Path,
-                                                      filename: str, data: bytes, reason: str) -> None:
+@pytest.mark.parametrize(
+    ("filename", "data", "reason"),
+    [
+        ("big.toml", b"#" * 5000, "limit"),
+        ("notes.txt", EXTRA_ENTITY.encode(), ".toml"),
+        ("../evil.toml", EXTRA_ENTITY.encode(), "path"),
+        ("sub/evil.toml", EXTRA_ENTITY.encode(), "path"),
+        ("/etc/evil.toml", EXTRA_ENTITY.encode(), "path"),
+        ("..\\evil.toml", EXTRA_ENTITY.encode(), "path"),
+        (".hidden.toml", EXTRA_ENTITY.encode(), "hidden"),
+        ("broken.toml", BROKEN.encode(), "not verbatim"),
+        ("entities.toml", b"this is = not [ toml", "malformed TOML"),
+    ],
+)
+async def test_upload_refusals_change_nothing_on_disk(
+    service: KnowledgeService, store: Store, tmp_path: Path, filename: str, data: bytes, reason: str
+) -> None:
     """Oversized, non-TOML, path-escaping, hidden and invalid uploads are refused; nothing is written."""
     before_disk = snapshot(tmp_path / "kb")
     live = service.engine
@@ -128,12 +133,14 @@ def test_upload_name_rules() -> None:
         assert upload_name_problem(bad) is not None, bad
 
 
-async def test_questions_are_recorded_and_status_shows_the_last_reload(service: KnowledgeService,
-                                                                       store: Store) -> None:
+async def test_questions_are_recorded_and_status_shows_the_last_reload(
+    service: KnowledgeService, store: Store
+) -> None:
     """Asked questions land in the log (unanswered ones listed); status names the last reload and who."""
     answer = service.engine.ask("what colour is the sky?")
-    qid = await service.record_question(answer, question="what colour is the sky?", transport="console",
-                                        user_id=5, guild_id=6)
+    qid = await service.record_question(
+        answer, question="what colour is the sky?", transport="console", user_id=5, guild_id=6
+    )
     assert qid is not None
     record = await store.question(qid)
     assert record.user_id == "5" and record.guild_id == "6" and record.answered == answer.answered

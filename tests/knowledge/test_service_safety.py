@@ -50,8 +50,10 @@ def text(outcome) -> str:
 
 # --- 1. an upload that removes items needs confirming -----------------------------------------------
 
-async def test_an_upload_that_removes_items_is_held_until_confirmed(service: KnowledgeService, store: Store,
-                                                                    tmp_path: Path) -> None:
+
+async def test_an_upload_that_removes_items_is_held_until_confirmed(
+    service: KnowledgeService, store: Store, tmp_path: Path
+) -> None:
     """A valid file that drops the only entity is not written: the outcome lists what it would remove."""
     before_disk, live = snapshot(tmp_path / "kb"), service.engine
     outcome = await service.upload("entities.toml", EMPTIED, "mod")
@@ -83,14 +85,18 @@ async def test_a_confirmation_covers_only_the_removals_shown(service: KnowledgeS
 async def test_additions_and_changes_need_no_confirmation(service: KnowledgeService) -> None:
     """Only removals are held: an upload that adds or changes items is applied at once."""
     assert (await service.upload("more.toml", EXTRA_ENTITY.encode(), "mod")).ok
-    changed = await service.upload("entities.toml", ENTITIES.replace('"Armenia"', '"Republic of Armenia"').encode(),
-                                   "mod")
+    changed = await service.upload(
+        "entities.toml", ENTITIES.replace('"Armenia"', '"Republic of Armenia"').encode(), "mod"
+    )
     assert changed.ok and changed.changed == ["armenia"]
 
 
 # --- 2. the last good versions, and rollback -----------------------------------------------------------
 
-async def test_rollback_restores_the_folder_before_an_upload(service: KnowledgeService, tmp_path: Path) -> None:
+
+async def test_rollback_restores_the_folder_before_an_upload(
+    service: KnowledgeService, tmp_path: Path
+) -> None:
     """Upload a new file and empty another; rollback restores both files and the engine, then says no more."""
     kb_dir = tmp_path / "kb"
     original = snapshot(kb_dir)
@@ -107,7 +113,8 @@ async def test_rollback_restores_the_folder_before_an_upload(service: KnowledgeS
     assert second.ok and not (kb_dir / "more.toml").exists()
     assert sorted(service.engine.kb.items) == ["armenia"]
     assert {k: v for k, v in snapshot(kb_dir).items() if not k.startswith(HISTORY_DIR)} == {
-        k: v for k, v in original.items() if not k.startswith(HISTORY_DIR)}
+        k: v for k, v in original.items() if not k.startswith(HISTORY_DIR)
+    }
 
     nothing = await service.rollback("mod")
     assert not nothing.ok and "no earlier version to roll back to" in text(nothing)
@@ -123,7 +130,9 @@ async def test_reload_keeps_the_version_it_replaces(service: KnowledgeService, t
     assert service.engine.kb.counts()["entity"] == 1
 
 
-async def test_rollback_sets_aside_edits_that_were_never_loaded(service: KnowledgeService, tmp_path: Path) -> None:
+async def test_rollback_sets_aside_edits_that_were_never_loaded(
+    service: KnowledgeService, tmp_path: Path
+) -> None:
     """Files edited on disk since the last load are copied aside before a rollback overwrites them."""
     assert (await service.upload("more.toml", EXTRA_ENTITY.encode(), "mod")).ok
     edited = EXTRA_ENTITY.replace("the Kremlin", "Moscow")
@@ -135,14 +144,21 @@ async def test_rollback_sets_aside_edits_that_were_never_loaded(service: Knowled
     assert any("set aside" in note for note in outcome.notes)
 
 
-async def test_a_rollback_that_fails_validation_changes_nothing(service: KnowledgeService,
-                                                                tmp_path: Path) -> None:
+async def test_a_rollback_that_fails_validation_changes_nothing(
+    service: KnowledgeService, tmp_path: Path
+) -> None:
     """An earlier version that no longer validates is refused, naming the file; disk and engine stay."""
     history = service.history
-    broken = history.save({**{rel: (tmp_path / "kb" / rel).read_bytes() for rel in ("sources.toml", "corpus/art1.txt")},
-                           "entities.toml": b"[[entity]]\nid = 'x'\n"})
+    broken = history.save(
+        {
+            **{rel: (tmp_path / "kb" / rel).read_bytes() for rel in ("sources.toml", "corpus/art1.txt")},
+            "entities.toml": b"[[entity]]\nid = 'x'\n",
+        }
+    )
     versions = history.versions()
-    history._write([Version(digest="0" * 64, at="then", who="test", action="reload", files=broken), *versions])
+    history._write(
+        [Version(digest="0" * 64, at="then", who="test", action="reload", files=broken), *versions]
+    )
     assert (await service.upload("more.toml", EXTRA_ENTITY.encode(), "mod")).ok
     assert (await service.rollback("mod")).ok  # back to the start-up version
     before, live = snapshot(tmp_path / "kb"), service.engine
@@ -186,6 +202,7 @@ async def test_without_history_rollback_says_so(tmp_path: Path) -> None:
 
 # --- 3. time limits -------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def slow_entities(monkeypatch: pytest.MonkeyPatch):
     """Reading entities.toml takes ``delay[0]`` seconds (a stuck disk, a huge file)."""
@@ -202,7 +219,8 @@ def slow_entities(monkeypatch: pytest.MonkeyPatch):
 
 
 async def test_a_slow_reload_is_abandoned_and_the_live_knowledge_keeps_answering(
-        tmp_path: Path, store: Store, slow_entities: list[float]) -> None:
+    tmp_path: Path, store: Store, slow_entities: list[float]
+) -> None:
     """Past the limit the reload gives up with a clear message naming the file; the lock is free again."""
     slow_entities[0] = 0.0
     service = await started(write_kb(tmp_path / "kb"), store, time_limit=0.3, history_versions=3)
@@ -228,8 +246,9 @@ async def test_a_slow_reload_is_abandoned_and_the_live_knowledge_keeps_answering
     assert (await service.reload("mod")).ok and service.engine.kb.counts()["entity"] == 2
 
 
-async def test_a_slow_upload_is_abandoned_and_never_written(tmp_path: Path,
-                                                            slow_entities: list[float]) -> None:
+async def test_a_slow_upload_is_abandoned_and_never_written(
+    tmp_path: Path, slow_entities: list[float]
+) -> None:
     """An abandoned upload's thread stops before writing, even when its build finishes later."""
     slow_entities[0] = 0.0
     service = await started(write_kb(tmp_path / "kb"), time_limit=0.3)
@@ -241,7 +260,9 @@ async def test_a_slow_upload_is_abandoned_and_never_written(tmp_path: Path,
     assert snapshot(tmp_path / "kb") == before and service.engine is live
 
 
-async def test_a_slow_rollback_and_a_slow_check_are_abandoned(tmp_path: Path, slow_entities: list[float]) -> None:
+async def test_a_slow_rollback_and_a_slow_check_are_abandoned(
+    tmp_path: Path, slow_entities: list[float]
+) -> None:
     slow_entities[0] = 0.0
     service = await started(write_kb(tmp_path / "kb"), time_limit=0.3, history_versions=3)
     assert (await service.upload("more.toml", EXTRA_ENTITY.encode(), "mod")).ok
@@ -265,15 +286,18 @@ async def test_waiting_for_the_lock_is_limited_too(tmp_path: Path) -> None:
 
 # --- 4. every refusal names the file and the reason ---------------------------------------------------------
 
-@pytest.mark.parametrize(("filename", "reason"), [
-    ("../evil.toml", "path"), ("notes.txt", ".toml"), (".hidden.toml", "hidden")])
+
+@pytest.mark.parametrize(
+    ("filename", "reason"), [("../evil.toml", "path"), ("notes.txt", ".toml"), (".hidden.toml", "hidden")]
+)
 async def test_upload_refusals_name_the_file(service: KnowledgeService, filename: str, reason: str) -> None:
     report = text(await service.upload(filename, EXTRA_ENTITY.encode(), "mod"))
     assert f"{filename}: " in report and reason in report
 
 
-async def test_an_unexpected_failure_names_the_file_being_read(service: KnowledgeService,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_an_unexpected_failure_names_the_file_being_read(
+    service: KnowledgeService, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An exception inside the loader (say, RecursionError) is reported against the file it was reading."""
     real = loader._read_toml
 

@@ -47,7 +47,9 @@ class Engine:
     async def indexes(self) -> set[str]:
         if self.name == "sqlite":
             return {r[0] for r in await self.fetch("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        return {r[0] for r in await self.fetch("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")}
+        return {
+            r[0] for r in await self.fetch("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")
+        }
 
 
 @pytest.fixture
@@ -93,13 +95,21 @@ async def insert_old_question(engine: Engine, question: str, days_ago: int) -> N
     """Write a question row dated ``days_ago`` days back, as the bot would have then."""
     at = datetime.now(UTC) - timedelta(days=days_ago)
     if engine.name == "sqlite":
-        await engine.fetch("INSERT INTO questions (at, question, normalised, answered, kind, confidence, transport)"
-                           " VALUES (?, ?, ?, 0, 'none', 0.0, 'test')",
-                           at.isoformat(), question, normalise_question(question))
+        await engine.fetch(
+            "INSERT INTO questions (at, question, normalised, answered, kind, confidence, transport)"
+            " VALUES (?, ?, ?, 0, 'none', 0.0, 'test')",
+            at.isoformat(),
+            question,
+            normalise_question(question),
+        )
     else:
-        await engine.fetch("INSERT INTO questions (id, at, question, normalised, answered, kind, confidence,"
-                           " transport) VALUES (1, $1, $2, $3, false, 'none', 0.0, 'test')",
-                           at, question, normalise_question(question))
+        await engine.fetch(
+            "INSERT INTO questions (id, at, question, normalised, answered, kind, confidence,"
+            " transport) VALUES (1, $1, $2, $3, false, 'none', 0.0, 'test')",
+            at,
+            question,
+            normalise_question(question),
+        )
 
 
 async def test_open_applies_schema(store: Store, engine: Engine) -> None:
@@ -134,7 +144,13 @@ async def test_record_reload_round_trips_every_field(store: Store) -> None:
     last = await store.last_reload(ok_only=False)
     assert last is not None
     assert (last.id, last.who, last.ok, last.counts, last.digest, last.problems, last.source) == (
-        rid, "alice", False, {"entity": 2}, None, ["a.toml: bad"], "startup",
+        rid,
+        "alice",
+        False,
+        {"entity": 2},
+        None,
+        ["a.toml: bad"],
+        "startup",
     )
     assert last.at.tzinfo is not None
 
@@ -163,8 +179,13 @@ async def test_reload_history_newest_first_and_limited(store: Store) -> None:
 async def test_record_question_round_trips(store: Store) -> None:
     """A logged question comes back with its outcome, transport and ids; an unknown id gives None."""
     qid = await store.record_question(
-        question="How many died?", answered=True, kind="casualties", confidence=0.87,
-        transport="slash", user_id="42", guild_id="7",
+        question="How many died?",
+        answered=True,
+        kind="casualties",
+        confidence=0.87,
+        transport="slash",
+        user_id="42",
+        guild_id="7",
     )
     record = await store.question(qid)
     assert record is not None
@@ -235,7 +256,9 @@ async def test_feedback_one_vote_per_user_replaced(store: Store) -> None:
     assert await store.feedback_counts(other) == (0, 0)
 
 
-async def test_vote_on_unknown_question_is_dropped_alone(store: Store, caplog: pytest.LogCaptureFixture) -> None:
+async def test_vote_on_unknown_question_is_dropped_alone(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
     """A vote on a question id that was never logged is dropped (and logged) when written; the records
     queued beside it land."""
     before = await ask(store, "before")
@@ -290,8 +313,9 @@ async def test_read_only_database_keeps_writes_queued(db_path: Path) -> None:
     try:
         record = await read_only.question(qid)
         assert record is not None and record.question == "before"
-        await read_only.record_question(question="after", answered=False, kind="none", confidence=0.1,
-                                        transport="test")
+        await read_only.record_question(
+            question="after", answered=False, kind="none", confidence=0.1, transport="test"
+        )
         await read_only.record_reload(who="a", ok=True, counts={}, digest=None, problems=[])
         assert not await read_only.flush(0.5)
         status = read_only.status()
@@ -349,8 +373,9 @@ async def test_failed_write_is_rolled_back_and_retried(store: Store, method: str
     else:
         await store.conn.execute("SET default_transaction_read_only = on")
     if method == "record_question":
-        await store.record_question(question="refused at first", answered=False, kind="none", confidence=0.1,
-                                    transport="test")
+        await store.record_question(
+            question="refused at first", answered=False, kind="none", confidence=0.1, transport="test"
+        )
     else:
         await store.record_feedback(question_id=qid, user_id="u", vote=-1)
     # the writer's first try fails; it then reopens the database (read-only was per connection) and writes

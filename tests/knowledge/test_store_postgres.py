@@ -30,14 +30,19 @@ async def fetch(url: str, sql: str, *args: object) -> list[tuple]:
 
 
 async def ask(store: Store, question: str) -> int:
-    return await store.record_question(question=question, answered=False, kind="none", confidence=0.1,
-                                       transport="test")
+    return await store.record_question(
+        question=question, answered=False, kind="none", confidence=0.1, transport="test"
+    )
 
 
 async def snapshot(url: str) -> list[tuple]:
     """Every table of the public schema with its rows: what 'nothing was written' is checked against."""
-    tables = [r[0] for r in await fetch(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-                                              " ORDER BY tablename")]
+    tables = [
+        r[0]
+        for r in await fetch(
+            url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+        )
+    ]
     return [(t, sorted(await fetch(url, f'SELECT * FROM "{t}"'))) for t in tables]
 
 

@@ -51,8 +51,9 @@ def locked(path: Path, how: str = "IMMEDIATE") -> Iterator[sqlite3.Connection]:
 
 
 async def ask(store: Store, question: str) -> int:
-    return await store.record_question(question=question, answered=False, kind="none", confidence=0.1,
-                                       transport="test")
+    return await store.record_question(
+        question=question, answered=False, kind="none", confidence=0.1, transport="test"
+    )
 
 
 def rows(path: Path, sql: str) -> list[tuple]:
@@ -66,7 +67,10 @@ def digest(path: Path) -> str:
 
 # --- 1. the queue ----------------------------------------------------------------------------------
 
-async def test_records_and_votes_return_at_once_while_locked_and_land_after(store: Store, db_path: Path) -> None:
+
+async def test_records_and_votes_return_at_once_while_locked_and_land_after(
+    store: Store, db_path: Path
+) -> None:
     """With another process holding the writer lock, 50 questions and a vote on each are queued at once
     (votes naming questions not written yet); when the lock goes, all of them land."""
     with locked(db_path):
@@ -76,8 +80,9 @@ async def test_records_and_votes_return_at_once_while_locked_and_land_after(stor
             qid = await asyncio.wait_for(ask(store, f"question {i}"), AT_ONCE_S)
             await asyncio.wait_for(store.record_feedback(question_id=qid, user_id="u", vote=1), AT_ONCE_S)
             ids.append(qid)
-        await asyncio.wait_for(store.record_reload(who="mod", ok=True, counts={}, digest=None, problems=[]),
-                               AT_ONCE_S)
+        await asyncio.wait_for(
+            store.record_reload(who="mod", ok=True, counts={}, digest=None, problems=[]), AT_ONCE_S
+        )
         assert time.monotonic() - started < AT_ONCE_S
         assert ids == sorted(set(ids))  # distinct and increasing, known before anything is written
         assert not await store.flush(0.3)  # nothing can be written meanwhile
@@ -86,7 +91,7 @@ async def test_records_and_votes_return_at_once_while_locked_and_land_after(stor
     assert rows(db_path, "SELECT COUNT(*) FROM questions") == [(50,)]
     assert sorted(r[0] for r in rows(db_path, "SELECT question_id FROM feedback")) == ids
     assert rows(db_path, "SELECT who FROM reloads") == [("mod",)]
-    assert store.status() .state == "ok" and store.status().waiting == 0
+    assert store.status().state == "ok" and store.status().waiting == 0
 
 
 async def test_a_burst_is_written_in_few_transactions(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -108,8 +113,9 @@ async def test_a_burst_is_written_in_few_transactions(store: Store, monkeypatch:
     assert sum(batches) == 300 and len(batches) <= 2
 
 
-async def test_a_full_queue_drops_counts_and_logs_without_blocking(db_path: Path,
-                                                                   caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_full_queue_drops_counts_and_logs_without_blocking(
+    db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """A queue of 5 with the database locked: the next 3 records are dropped at once, counted, logged."""
     caplog.set_level(logging.WARNING, logger="knowledge.store")
     store = await Store.open(db_path, queue_size=5, retry_max=0.2)
@@ -145,6 +151,7 @@ async def test_ids_keep_increasing_across_a_reopen(db_path: Path) -> None:
 
 
 # --- 2. a locked database -------------------------------------------------------------------------------
+
 
 async def test_reads_answer_in_time_while_another_process_writes(store: Store, db_path: Path) -> None:
     """Under another process's writer lock (WAL) the reads /kb status and /kb unanswered use still answer,
@@ -224,8 +231,10 @@ async def test_a_database_folder_missing_at_start_is_opened_when_it_appears(tmp_
 
 # --- 3. a database file deleted or replaced while running ---------------------------------------------
 
-async def test_a_deleted_database_is_recreated_and_written(store: Store, db_path: Path,
-                                                           caplog: pytest.LogCaptureFixture) -> None:
+
+async def test_a_deleted_database_is_recreated_and_written(
+    store: Store, db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """Deleting the file while running: the next records go to a new file at the path (logged)."""
     caplog.set_level(logging.WARNING, logger="knowledge.store")
     await ask(store, "into the old file")
@@ -252,12 +261,15 @@ async def test_a_replaced_database_is_reopened(store: Store, db_path: Path, tmp_
     os.replace(backup, db_path)
     await ask(store, "after the restore")
     assert await store.flush(30)
-    assert rows(db_path, "SELECT question FROM questions ORDER BY id") == [("in the backup",),
-                                                                           ("after the restore",)]
+    assert rows(db_path, "SELECT question FROM questions ORDER BY id") == [
+        ("in the backup",),
+        ("after the restore",),
+    ]
 
 
-async def test_a_database_replaced_by_a_foreign_file_is_not_written(store: Store, db_path: Path,
-                                                                    tmp_path: Path) -> None:
+async def test_a_database_replaced_by_a_foreign_file_is_not_written(
+    store: Store, db_path: Path, tmp_path: Path
+) -> None:
     """Replaced by a database that is not ours: nothing is written into it, the records wait."""
     foreign = tmp_path / "foreign.sqlite3"
     with contextlib.closing(sqlite3.connect(foreign)) as conn:
@@ -275,6 +287,7 @@ async def test_a_database_replaced_by_a_foreign_file_is_not_written(store: Store
 
 
 # --- 4. a foreign SQLite file -----------------------------------------------------------------------------
+
 
 def make_foreign(path: Path) -> None:
     with contextlib.closing(sqlite3.connect(path)) as conn:
@@ -317,6 +330,7 @@ async def test_the_bot_runs_without_a_store_on_a_foreign_database(db_path: Path)
 
 # --- 5. flush on shutdown --------------------------------------------------------------------------------
 
+
 async def test_close_writes_every_queued_record(db_path: Path) -> None:
     """Questions asked (as tasks, the way handlers do) while the database is locked, then the store is closed
     as the lock goes: every record is written before close returns."""
@@ -333,8 +347,9 @@ async def test_close_writes_every_queued_record(db_path: Path) -> None:
         await ask(store, "after close")
 
 
-async def test_close_gives_up_after_its_time_limit_and_says_what_was_lost(db_path: Path,
-                                                                         caplog: pytest.LogCaptureFixture) -> None:
+async def test_close_gives_up_after_its_time_limit_and_says_what_was_lost(
+    db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     store = await Store.open(db_path, retry_max=0.2)
     with locked(db_path):
         for i in range(3):
@@ -345,7 +360,9 @@ async def test_close_gives_up_after_its_time_limit_and_says_what_was_lost(db_pat
     assert any("3 record(s) could not be written" in r.getMessage() for r in caplog.records)
 
 
-async def test_kb_status_says_busy_and_counts_waiting_and_dropped_records(tmp_path: Path, db_path: Path) -> None:
+async def test_kb_status_says_busy_and_counts_waiting_and_dropped_records(
+    tmp_path: Path, db_path: Path
+) -> None:
     """/kb status under another process's lock: answered in time, naming the busy database, the records
     waiting and those dropped because the queue was full."""
     from commands.kb_admin import status_report

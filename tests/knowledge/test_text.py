@@ -27,8 +27,9 @@ def test_a_mention_hidden_by_a_zero_width_character_is_still_neutralised() -> No
 def test_batch_cli_answers_every_line_despite_invalid_utf8() -> None:
     """A line of invalid UTF-8 in the batch gets its own answer; the lines after it are answered too."""
     data = b"how many armenian soldiers were killed?\n\xff\xfe bad\nwho said there is no military solution?\n"
-    proc = subprocess.run([sys.executable, "-m", "bot", "ask", "--json"], input=data, cwd=ROOT,
-                          capture_output=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json"], input=data, cwd=ROOT, capture_output=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     lines = proc.stdout.decode("utf-8").splitlines()
     assert len(lines) == 3 and '"answered":true' in lines[2]

@@ -22,8 +22,16 @@ def test_chat_spellings_and_number_words_become_plain(typed: str, plain: str) ->
     assert plain_question(typed) == plain
 
 
-@pytest.mark.parametrize("text", ["who is the u.s. secretary of state", "no one was killed", "what about the US?",
-                                  "Armenia's PM", "the first one"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "who is the u.s. secretary of state",
+        "no one was killed",
+        "what about the US?",
+        "Armenia's PM",
+        "the first one",
+    ],
+)
 def test_ordinary_wording_is_left_alone(text: str) -> None:
     """Abbreviations inside dotted acronyms, lone small numbers and names stay as typed."""
     assert plain_question(text) == text

@@ -62,6 +62,7 @@ def _replace(name: str, old: str, new: str, count: int = 1) -> Breakage:
         if old not in text:
             raise LookupError(f"{name} holds no {old!r} to break")
         path.write_text(text.replace(old, new, count), encoding="utf-8")
+
     return apply
 
 
@@ -69,6 +70,7 @@ def _append(name: str, text: str | bytes) -> Breakage:
     def apply(folder: Path) -> None:
         with (folder / name).open("ab") as f:
             f.write(text.encode() if isinstance(text, str) else text)
+
     return apply
 
 
@@ -82,6 +84,7 @@ def _symlink(name: str, target: str) -> Breakage:
         if path.exists() or path.is_symlink():
             path.unlink()
         path.symlink_to(target)
+
     return apply
 
 
@@ -91,6 +94,7 @@ def _fifo(name: str) -> Breakage:
         if path.exists():
             path.unlink()
         os.mkfifo(path)
+
     return apply
 
 
@@ -100,6 +104,7 @@ def _directory(name: str) -> Breakage:
         path.unlink()
         path.mkdir()
         (path / "x.toml").write_text("x = 1\n")
+
     return apply
 
 
@@ -120,6 +125,7 @@ def _corpus_link(target: str) -> Breakage:
         path = _first_corpus(folder)
         path.unlink()
         path.symlink_to(target)
+
     return apply
 
 
@@ -137,15 +143,22 @@ def breakages() -> list[tuple[str, Breakage]]:
         ("dotted keys 25,000 deep (129 KB)", _new_file("deep.toml", deep_keys_129k[:129_000] + " = 1\n")),
         ("dotted keys 400 KB", _new_file("deep.toml", ("k" + ".k" * 200_000)[:400_000] + " = 1\n")),
         ("array nested 100,000 deep", _new_file("nest.toml", "x = " + "[" * 100_000 + "]" * 100_000 + "\n")),
-        ("inline tables nested 50,000 deep", _new_file("nest.toml", "x = " + "{a=" * 50_000 + "1" + "}" * 50_000)),
+        (
+            "inline tables nested 50,000 deep",
+            _new_file("nest.toml", "x = " + "{a=" * 50_000 + "1" + "}" * 50_000),
+        ),
         ("table header 5,000 parts", _new_file("hdr.toml", "[" + ".".join(["t"] * 5_000) + "]\nx = 1\n")),
         ("file is a link to /dev/zero", _symlink("zero.toml", "/dev/zero")),
         ("file is a FIFO", _fifo("pipe.toml")),
         ("file is a link out of the folder", _symlink("passwd.toml", "/etc/passwd")),
         ("sources.toml is a link out of the folder", _symlink("sources.toml", "/etc/hostname")),
         ("sources.toml is a folder", _directory("sources.toml")),
-        ("byte-order mark, then a syntax error", lambda f: _write(
-            f / "entities.toml", b"\xef\xbb\xbf" + (f / "entities.toml").read_bytes() + b"\n[[entity]\n")),
+        (
+            "byte-order mark, then a syntax error",
+            lambda f: _write(
+                f / "entities.toml", b"\xef\xbb\xbf" + (f / "entities.toml").read_bytes() + b"\n[[entity]\n"
+            ),
+        ),
         ("invalid UTF-8 in quotes.toml", _append("quotes.toml", b"\n# \xff\xfe\xc3\x28\n")),
         ("NUL bytes in casualties.toml", _append("casualties.toml", b"\n\x00\x00\x00\n")),
         ("file over the size cap (3 MB)", _new_file("big.toml", "# " + "x" * 3_000_000 + "\n")),
@@ -154,34 +167,64 @@ def breakages() -> list[tuple[str, Breakage]]:
         ("corpus file is a link to /dev/urandom", _corpus_link("/dev/urandom")),
         ("corpus file is a FIFO", _corpus(lambda p: (p.unlink(), os.mkfifo(p)))),
         ("corpus file is invalid UTF-8", _corpus(lambda p: p.write_bytes(p.read_bytes() + b"\xff\xfe"))),
-        ("corpus folder is a link out", lambda f: (shutil.rmtree(f / "corpus"), (f / "corpus").symlink_to("/etc"))),
-        ("control characters in a quote", _replace("quotes.toml", QUOTE_TEXT, 'text = "intense\\u0007 firing\\u001b[2J"')),
+        (
+            "corpus folder is a link out",
+            lambda f: (shutil.rmtree(f / "corpus"), (f / "corpus").symlink_to("/etc")),
+        ),
+        (
+            "control characters in a quote",
+            _replace("quotes.toml", QUOTE_TEXT, 'text = "intense\\u0007 firing\\u001b[2J"'),
+        ),
         # -- the usual mistakes --------------------------------------------------------------------
-        ("TOML syntax error", _append("quotes.toml", "\n[[quote]\nid = \"x\"\n")),
+        ("TOML syntax error", _append("quotes.toml", '\n[[quote]\nid = "x"\n')),
         ("unterminated string", _append("timeline.toml", '\nbad = "no end\n')),
         ("duplicate key", _replace("casualties.toml", CASUALTY_FIGURE, CASUALTY_FIGURE + CASUALTY_FIGURE)),
-        ("duplicate item id", _replace("casualties.toml", 'id = "cas-2022-armenia-at-least-49"',
-                                       'id = "quote-armmod-intense-firing"')),
-        ("missing required field (speaker)", _replace("quotes.toml", 'speaker = "armenian-defense-ministry"\n'
-                                                      'on_behalf_of = "armenia"\ntext = "intense firing"',
-                                                      'on_behalf_of = "armenia"\ntext = "intense firing"')),
-        ("unknown speaker", _replace("quotes.toml", 'speaker = "armenian-defense-ministry"\non_behalf_of',
-                                     'speaker = "nobody-we-know"\non_behalf_of')),
+        (
+            "duplicate item id",
+            _replace(
+                "casualties.toml", 'id = "cas-2022-armenia-at-least-49"', 'id = "quote-armmod-intense-firing"'
+            ),
+        ),
+        (
+            "missing required field (speaker)",
+            _replace(
+                "quotes.toml",
+                'speaker = "armenian-defense-ministry"\non_behalf_of = "armenia"\ntext = "intense firing"',
+                'on_behalf_of = "armenia"\ntext = "intense firing"',
+            ),
+        ),
+        (
+            "unknown speaker",
+            _replace(
+                "quotes.toml",
+                'speaker = "armenian-defense-ministry"\non_behalf_of',
+                'speaker = "nobody-we-know"\non_behalf_of',
+            ),
+        ),
         ("figure of the wrong type", _replace("casualties.toml", CASUALTY_FIGURE, 'figure = "forty-nine"\n')),
         ("negative figure", _replace("casualties.toml", CASUALTY_FIGURE, "figure = -49\n")),
         ("unknown field", _replace("casualties.toml", CASUALTY_FIGURE, CASUALTY_FIGURE + "colour = 1\n")),
         ("empty id", _replace("casualties.toml", CASUALTY_ID, 'id = ""')),
-        ("evidence not in its article", _replace("casualties.toml", EVIDENCE_49,
-                                                 "At least 94 Armenian servicemen were killed on Monday")),
-        ("evidence with ellipsis pieces out of order", _replace(
-            "casualties.toml", EVIDENCE_49, "ongoing clashes ... At least 49 Armenian servicemen")),
-        ("evidence from an unknown source", _replace("casualties.toml", '{source = "001_5c401926a82ef3ad"',
-                                                     '{source = "999_missing"')),
+        (
+            "evidence not in its article",
+            _replace("casualties.toml", EVIDENCE_49, "At least 94 Armenian servicemen were killed on Monday"),
+        ),
+        (
+            "evidence with ellipsis pieces out of order",
+            _replace("casualties.toml", EVIDENCE_49, "ongoing clashes ... At least 49 Armenian servicemen"),
+        ),
+        (
+            "evidence from an unknown source",
+            _replace("casualties.toml", '{source = "001_5c401926a82ef3ad"', '{source = "999_missing"'),
+        ),
         ("source without its article", _corpus(lambda p: p.unlink())),
         ("sources.toml missing", _remove("sources.toml")),
         ("story.toml malformed", _append("story.toml", "\n[story\n")),
         ("an impossible date", _replace("timeline.toml", 'date = "2022-09-13"', 'date = "2022-13-45"')),
-        ("unknown conflict", _replace("casualties.toml", 'conflict = "clashes-2022"', 'conflict = "war-of-1812"')),
+        (
+            "unknown conflict",
+            _replace("casualties.toml", 'conflict = "clashes-2022"', 'conflict = "war-of-1812"'),
+        ),
         ("a file that is not TOML at all", _new_file("notes.toml", "This is just some text I wrote.\n")),
     ]
 
@@ -267,30 +310,44 @@ async def run(only: set[str] | None = None) -> dict[str, Any]:
             await asking
             worst_stall = max(worst_stall, watch.worst_stall)
             problem = outcome.problems[0] if outcome.problems else None
-            rows.append({
-                "folder": name, "refused": not outcome.ok, "problems": len(outcome.problems),
-                "first": str(problem) if problem else None,
-                "names_file_and_reason": bool(problem and problem.file and problem.reason),
-                "seconds": round(took, 3), "peak_mb": round((watch.peak_rss - watch.baseline) / 2**20, 1),
-                "stall_ms": round(watch.worst_stall * 1000, 1),
-                "live_unchanged": service.engine.kb.version == live_version,
-            })
+            rows.append(
+                {
+                    "folder": name,
+                    "refused": not outcome.ok,
+                    "problems": len(outcome.problems),
+                    "first": str(problem) if problem else None,
+                    "names_file_and_reason": bool(problem and problem.file and problem.reason),
+                    "seconds": round(took, 3),
+                    "peak_mb": round((watch.peak_rss - watch.baseline) / 2**20, 1),
+                    "stall_ms": round(watch.worst_stall * 1000, 1),
+                    "live_unchanged": service.engine.kb.version == live_version,
+                }
+            )
         ticker.cancel()
         shutil.rmtree(folder)
         shutil.copytree(pristine, folder)  # FIFOs and links out are gone before the folder is removed
     return {
         "folders": len(rows),
         "refused_with_file_and_reason": sum(r["refused"] and r["names_file_and_reason"] for r in rows),
-        "slowest_s": max(r["seconds"] for r in rows), "largest_mb": max(r["peak_mb"] for r in rows),
-        "worst_stall_ms": round(worst_stall * 1000, 1), "questions_meanwhile": asked,
-        "questions_failed": failed, "live_unchanged": all(r["live_unchanged"] for r in rows), "rows": rows,
+        "slowest_s": max(r["seconds"] for r in rows),
+        "largest_mb": max(r["peak_mb"] for r in rows),
+        "worst_stall_ms": round(worst_stall * 1000, 1),
+        "questions_meanwhile": asked,
+        "questions_failed": failed,
+        "live_unchanged": all(r["live_unchanged"] for r in rows),
+        "rows": rows,
     }
 
 
 def ok(result: dict[str, Any]) -> bool:
-    return (result["refused_with_file_and_reason"] == result["folders"] and result["live_unchanged"]
-            and result["slowest_s"] <= SECONDS_GOAL and result["largest_mb"] <= MEGABYTES_GOAL
-            and result["questions_failed"] == 0 and result["worst_stall_ms"] <= STALL_MS_GOAL)
+    return (
+        result["refused_with_file_and_reason"] == result["folders"]
+        and result["live_unchanged"]
+        and result["slowest_s"] <= SECONDS_GOAL
+        and result["largest_mb"] <= MEGABYTES_GOAL
+        and result["questions_failed"] == 0
+        and result["worst_stall_ms"] <= STALL_MS_GOAL
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -304,14 +361,18 @@ def main(argv: list[str] | None = None) -> int:
     else:
         for r in result["rows"]:
             verdict = "refused" if r["refused"] else "NOT REFUSED"
-            print(f"{r['folder']:<46} {verdict:<11} {r['seconds']:>6.2f} s {r['peak_mb']:>7.1f} MB "
-                  f"stall {r['stall_ms']:>6.1f} ms  {(r['first'] or '')[:110]}")
-        print(f"{result['refused_with_file_and_reason']}/{result['folders']} refused naming the file and the "
-              f"reason; slowest {result['slowest_s']} s (goal <= {SECONDS_GOAL:.0f}), largest "
-              f"{result['largest_mb']} MB above the live baseline (goal <= {MEGABYTES_GOAL:.0f}); live knowledge "
-              f"{'unchanged' if result['live_unchanged'] else 'CHANGED'}, answered "
-              f"{result['questions_meanwhile'] - result['questions_failed']}/{result['questions_meanwhile']} "
-              f"questions meanwhile; worst loop stall {result['worst_stall_ms']} ms (goal <= {STALL_MS_GOAL:.0f})")
+            print(
+                f"{r['folder']:<46} {verdict:<11} {r['seconds']:>6.2f} s {r['peak_mb']:>7.1f} MB "
+                f"stall {r['stall_ms']:>6.1f} ms  {(r['first'] or '')[:110]}"
+            )
+        print(
+            f"{result['refused_with_file_and_reason']}/{result['folders']} refused naming the file and the "
+            f"reason; slowest {result['slowest_s']} s (goal <= {SECONDS_GOAL:.0f}), largest "
+            f"{result['largest_mb']} MB above the live baseline (goal <= {MEGABYTES_GOAL:.0f}); live knowledge "
+            f"{'unchanged' if result['live_unchanged'] else 'CHANGED'}, answered "
+            f"{result['questions_meanwhile'] - result['questions_failed']}/{result['questions_meanwhile']} "
+            f"questions meanwhile; worst loop stall {result['worst_stall_ms']} ms (goal <= {STALL_MS_GOAL:.0f})"
+        )
     return 0 if ok(result) else 1
 
 

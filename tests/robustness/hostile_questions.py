@@ -41,32 +41,122 @@ EVIL = "https://evil.example/x"
 
 # What is live in a Discord message or embed: mentions render as mentions, masked links hide their target.
 LIVE_MENTION = re.compile(r"@(?:everyone|here)\b|<(?:@[!&]?|#)\d+>|</[\w -]+:\d+>")
-MASKED_LINK = re.compile(r"(?<!\\)\[[^\[\]\n]*(?<!\\)\]\(\s*<?[a-zA-Z][a-zA-Z0-9+.-]*:[^)\s]*>?(?:\s+\"[^\"\n]*\")?\s*\)")
+MASKED_LINK = re.compile(
+    r"(?<!\\)\[[^\[\]\n]*(?<!\\)\]\(\s*<?[a-zA-Z][a-zA-Z0-9+.-]*:[^)\s]*>?(?:\s+\"[^\"\n]*\")?\s*\)"
+)
 
 BASES = [
-    "how many soldiers were killed?", "who said there is no military solution?", "what did Russia say?",
-    "when did the fighting start?", "how many civilians died?", "what happened at the border?",
-    "who won the 2018 world cup?", "casualties", "Armenia", "Azerbaijan", "the Kremlin", "ceasefire",
+    "how many soldiers were killed?",
+    "who said there is no military solution?",
+    "what did Russia say?",
+    "when did the fighting start?",
+    "how many civilians died?",
+    "what happened at the border?",
+    "who won the 2018 world cup?",
+    "casualties",
+    "Armenia",
+    "Azerbaijan",
+    "the Kremlin",
+    "ceasefire",
 ]
-CONTROL = ["\x00", "\x01", "\x07", "\x08", "\x1b[31m", "\x1b]0;pwned\x07", "\r", "\n", "\t", "\x0b", "\x0c",
-           "\x7f", "\x85", "\x9b", "\u2028", "\u2029"]
-BIDI = ["\u202e", "\u202d", "\u202a", "\u202b", "\u202c", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e",
-        "\u200f", "\u061c"]
+CONTROL = [
+    "\x00",
+    "\x01",
+    "\x07",
+    "\x08",
+    "\x1b[31m",
+    "\x1b]0;pwned\x07",
+    "\r",
+    "\n",
+    "\t",
+    "\x0b",
+    "\x0c",
+    "\x7f",
+    "\x85",
+    "\x9b",
+    "\u2028",
+    "\u2029",
+]
+BIDI = [
+    "\u202e",
+    "\u202d",
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\u200e",
+    "\u200f",
+    "\u061c",
+]
 ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u180e", "\u00ad", "\u034f"]
-HOMOGLYPHS = {"a": "\u0430", "e": "\u0435", "o": "\u043e", "p": "\u0440", "c": "\u0441", "i": "\u0456",
-              "A": "\u0391", "K": "\u039a", "M": "\u041c", "H": "\u041d", "T": "\u0422", "y": "\u0443"}
-MENTIONS = ["@everyone", "@here", "<@123456789012345678>", "<@!123456789012345678>", "<@&987654321098765432>",
-            "<#112233445566778899>", "</ask:123456789012345678>", "@\u200beveryone", "@\u200chere",
-            "＠everyone", "@ everyone", "<@\u200b123>", "@everyone@here"]
-MARKDOWN = [f"[official statement]({EVIL})", f"[x](<{EVIL}>)", f"[click]({EVIL} \"title\")",
-            f"![img]({EVIL}.png)", f"[**bold link**]({EVIL})", "[a](https://discord.com/channels/1/2)",
-            "**bold**", "__under__", "~~strike~~", "||spoiler||", "`code`", "```py\nprint(1)\n```", "# heading",
-            "> quote", "-# small", "[text]", "[[nested]](x)", f"\\[escaped\\]({EVIL})", f"[\u200b]({EVIL})"]
+HOMOGLYPHS = {
+    "a": "\u0430",
+    "e": "\u0435",
+    "o": "\u043e",
+    "p": "\u0440",
+    "c": "\u0441",
+    "i": "\u0456",
+    "A": "\u0391",
+    "K": "\u039a",
+    "M": "\u041c",
+    "H": "\u041d",
+    "T": "\u0422",
+    "y": "\u0443",
+}
+MENTIONS = [
+    "@everyone",
+    "@here",
+    "<@123456789012345678>",
+    "<@!123456789012345678>",
+    "<@&987654321098765432>",
+    "<#112233445566778899>",
+    "</ask:123456789012345678>",
+    "@\u200beveryone",
+    "@\u200chere",
+    "＠everyone",
+    "@ everyone",
+    "<@\u200b123>",
+    "@everyone@here",
+]
+MARKDOWN = [
+    f"[official statement]({EVIL})",
+    f"[x](<{EVIL}>)",
+    f'[click]({EVIL} "title")',
+    f"![img]({EVIL}.png)",
+    f"[**bold link**]({EVIL})",
+    "[a](https://discord.com/channels/1/2)",
+    "**bold**",
+    "__under__",
+    "~~strike~~",
+    "||spoiler||",
+    "`code`",
+    "```py\nprint(1)\n```",
+    "# heading",
+    "> quote",
+    "-# small",
+    "[text]",
+    "[[nested]](x)",
+    f"\\[escaped\\]({EVIL})",
+    f"[\u200b]({EVIL})",
+]
 
 
 def _invalid_utf8(rng: random.Random) -> str:
-    raw = rng.choice([b"\xff\xfe bad", b"\xc3\x28", b"\xe2\x82", b"\xed\xa0\x80", b"\xf4\x90\x80\x80",
-                      b"\x80\x81\x82", b"how many\xff died?", b"\xc0\xaf etc"])
+    raw = rng.choice(
+        [
+            b"\xff\xfe bad",
+            b"\xc3\x28",
+            b"\xe2\x82",
+            b"\xed\xa0\x80",
+            b"\xf4\x90\x80\x80",
+            b"\x80\x81\x82",
+            b"how many\xff died?",
+            b"\xc0\xaf etc",
+        ]
+    )
     return raw.decode("utf-8", "surrogateescape")
 
 
@@ -92,11 +182,28 @@ def _catastrophic(i: int, cap: int = 300) -> str:
 
 
 def _catastrophic_shape(i: int) -> str:
-    shapes = ["a" * 30_000 + "!", "(" * 20_000, ")" * 20_000, "[" * 20_000, "a-" * 20_000 + "!",
-              "'" * 30_000, "1," * 20_000 + "x", "1 " * 20_000 + "x", "@" * 30_000, "<@" * 15_000,
-              "[](" * 10_000, "*_" * 15_000, "\\" * 30_000, "a" * 5000 + "@everyone" + "a" * 5000,
-              "- " * 20_000 + "x", ("who said " * 3000) + "?" * 3000, "x" * 50_000 + "\u0301" * 5000,
-              ".".join(["a"] * 20_000), "ḁ" * 20_000, "9" * 30_000 + ".5"]
+    shapes = [
+        "a" * 30_000 + "!",
+        "(" * 20_000,
+        ")" * 20_000,
+        "[" * 20_000,
+        "a-" * 20_000 + "!",
+        "'" * 30_000,
+        "1," * 20_000 + "x",
+        "1 " * 20_000 + "x",
+        "@" * 30_000,
+        "<@" * 15_000,
+        "[](" * 10_000,
+        "*_" * 15_000,
+        "\\" * 30_000,
+        "a" * 5000 + "@everyone" + "a" * 5000,
+        "- " * 20_000 + "x",
+        ("who said " * 3000) + "?" * 3000,
+        "x" * 50_000 + "\u0301" * 5000,
+        ".".join(["a"] * 20_000),
+        "ḁ" * 20_000,
+        "9" * 30_000 + ".5",
+    ]
     return shapes[i % len(shapes)]
 
 
@@ -113,16 +220,36 @@ def hostile_questions(seed: int = 11, count: int = COUNT) -> list[tuple[str, str
     makers: list[tuple[str, Callable[[int], str]]] = [
         ("control", lambda i: sprinkle(CONTROL, rng.choice(BASES), 1 + i % 5)),
         ("invalid-utf8", lambda i: sprinkle([_invalid_utf8(rng)], rng.choice(BASES), 1)),
-        ("nul", lambda i: rng.choice(["\x00", rng.choice(BASES).replace(" ", "\x00"),
-                                      "\x00" + rng.choice(BASES) + "\x00", "who\x00said\x00@everyone"])),
+        (
+            "nul",
+            lambda i: rng.choice(
+                [
+                    "\x00",
+                    rng.choice(BASES).replace(" ", "\x00"),
+                    "\x00" + rng.choice(BASES) + "\x00",
+                    "who\x00said\x00@everyone",
+                ]
+            ),
+        ),
         ("bidi", lambda i: sprinkle(BIDI, rng.choice(BASES), 1 + i % 4)),
         ("zero-width", lambda i: sprinkle(ZERO_WIDTH, rng.choice(BASES + MENTIONS), 1 + i % 4)),
-        ("homoglyph", lambda i: "".join(HOMOGLYPHS.get(ch, ch) if rng.random() < 0.6 else ch
-                                        for ch in rng.choice(BASES))),
+        (
+            "homoglyph",
+            lambda i: "".join(
+                HOMOGLYPHS.get(ch, ch) if rng.random() < 0.6 else ch for ch in rng.choice(BASES)
+            ),
+        ),
         ("mention", lambda i: f"{rng.choice(BASES)} {rng.choice(MENTIONS)} {rng.choice(MENTIONS)}"),
-        ("markdown", lambda i: rng.choice([f"{rng.choice(MARKDOWN)} {rng.choice(BASES)}",
-                                           f"{rng.choice(BASES)} {rng.choice(MARKDOWN)}",
-                                           rng.choice(MARKDOWN)])),
+        (
+            "markdown",
+            lambda i: rng.choice(
+                [
+                    f"{rng.choice(MARKDOWN)} {rng.choice(BASES)}",
+                    f"{rng.choice(BASES)} {rng.choice(MARKDOWN)}",
+                    rng.choice(MARKDOWN),
+                ]
+            ),
+        ),
         ("huge", _huge),
         ("catastrophic", _catastrophic),
     ]
@@ -176,7 +303,7 @@ def run(seed: int = 11, count: int = COUNT) -> dict[str, Any]:
         ("/background", lambda q: background.answer(engine, q)),
     ]
     answered = refused = crashed = 0
-    times: list[tuple[float, str, str]] = []       # per question: all its commands
+    times: list[tuple[float, str, str]] = []  # per question: all its commands
     call_times: list[tuple[float, str, str]] = []  # per command asked
     live: list[str] = []
     crashes: list[str] = []
@@ -190,15 +317,17 @@ def run(seed: int = 11, count: int = COUNT) -> dict[str, Any]:
             for name, call in calls[:1] if transport_refuses else calls:
                 call_started = time.perf_counter()
                 answer = call(question)
-                embeds = render_answer(answer, asked=question, kb_version=version) + render_more(answer,
-                                                                                                asked=question)
+                embeds = render_answer(answer, asked=question, kb_version=version) + render_more(
+                    answer, asked=question
+                )
                 render_console(answer, how="--full shows it")
                 contract = json.loads(answer.model_dump_json())
                 where = f"#{n} {category} {name}"
                 live += live_fields(f"{where} embed", [e.to_dict() for e in embeds])
                 live += live_fields(f"{where} json", contract)
-                call_times.append(((time.perf_counter() - call_started) * 1000, f"{category} {name}",
-                                   repr(question[:40])))
+                call_times.append(
+                    ((time.perf_counter() - call_started) * 1000, f"{category} {name}", repr(question[:40]))
+                )
         except Exception:  # the point of the exercise: count it, keep going
             outcome = "crashed"
             crashes.append(f"#{n} {category}: {traceback.format_exc(limit=3).strip().splitlines()[-1]}")
@@ -210,20 +339,32 @@ def run(seed: int = 11, count: int = COUNT) -> dict[str, Any]:
         crashed += outcome == "crashed"
     slowest, slowest_call = max(times), max(call_times)
     return {
-        "questions": count, "answered": answered, "refused": refused, "crashed": crashed,
+        "questions": count,
+        "answered": answered,
+        "refused": refused,
+        "crashed": crashed,
         "calls": len(call_times),
         "median_ms": round(statistics.median(t for t, _, _ in call_times), 2),
         "p99_ms": round(sorted(t for t, _, _ in call_times)[int(len(call_times) * 0.99) - 1], 2),
-        "slowest_ms": round(slowest_call[0], 2), "slowest": f"{slowest_call[1]} {slowest_call[2]}",
-        "slowest_question_ms": round(slowest[0], 2), "slowest_question": f"{slowest[1]} {slowest[2]}",
-        "live_fields": len(live), "live_examples": live[:10],
-        "crashes": crashes[:10], "by_category": per_category, "calls_per_question": len(calls),
+        "slowest_ms": round(slowest_call[0], 2),
+        "slowest": f"{slowest_call[1]} {slowest_call[2]}",
+        "slowest_question_ms": round(slowest[0], 2),
+        "slowest_question": f"{slowest[1]} {slowest[2]}",
+        "live_fields": len(live),
+        "live_examples": live[:10],
+        "crashes": crashes[:10],
+        "by_category": per_category,
+        "calls_per_question": len(calls),
     }
 
 
 def ok(result: dict[str, Any]) -> bool:
-    return (result["answered"] + result["refused"] == result["questions"] and result["crashed"] == 0
-            and result["slowest_ms"] <= SLOWEST_MS_GOAL and result["live_fields"] == 0)
+    return (
+        result["answered"] + result["refused"] == result["questions"]
+        and result["crashed"] == 0
+        and result["slowest_ms"] <= SLOWEST_MS_GOAL
+        and result["live_fields"] == 0
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -236,14 +377,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"{result['questions']} hostile questions, each through {result['calls_per_question']} commands: "
-              f"{result['answered']} answered, {result['refused']} refused (too long for any transport), "
-              f"{result['crashed']} crashed")
-        print(f"time per command asked ({result['calls']}; answer worked out and rendered for Discord, the "
-              f"console and JSON): median {result['median_ms']} ms, p99 {result['p99_ms']} ms, slowest "
-              f"{result['slowest_ms']} ms ({result['slowest']}); goal <= {SLOWEST_MS_GOAL:.0f} ms")
-        print(f"slowest question through all its commands: {result['slowest_question_ms']} ms "
-              f"({result['slowest_question']})")
+        print(
+            f"{result['questions']} hostile questions, each through {result['calls_per_question']} commands: "
+            f"{result['answered']} answered, {result['refused']} refused (too long for any transport), "
+            f"{result['crashed']} crashed"
+        )
+        print(
+            f"time per command asked ({result['calls']}; answer worked out and rendered for Discord, the "
+            f"console and JSON): median {result['median_ms']} ms, p99 {result['p99_ms']} ms, slowest "
+            f"{result['slowest_ms']} ms ({result['slowest']}); goal <= {SLOWEST_MS_GOAL:.0f} ms"
+        )
+        print(
+            f"slowest question through all its commands: {result['slowest_question_ms']} ms "
+            f"({result['slowest_question']})"
+        )
         print(f"fields with a live mention or masked link: {result['live_fields']}")
         for line in result["live_examples"] + result["crashes"]:  # the first ten of each
             print(f"  {line}")

@@ -13,8 +13,18 @@ def test_200_hostile_questions_answered_or_refused_none_crashes_nothing_live() -
     assert result["answered"] + result["refused"] == 200
     assert result["live_fields"] == 0, result["live_examples"]
     categories = result["by_category"]
-    assert set(categories) >= {"control", "invalid-utf8", "nul", "bidi", "zero-width", "homoglyph", "mention",
-                               "markdown", "huge", "catastrophic"}
+    assert set(categories) >= {
+        "control",
+        "invalid-utf8",
+        "nul",
+        "bidi",
+        "zero-width",
+        "homoglyph",
+        "mention",
+        "markdown",
+        "huge",
+        "catastrophic",
+    }
 
 
 def test_hostile_questions_are_the_same_for_the_same_seed() -> None:
@@ -22,10 +32,20 @@ def test_hostile_questions_are_the_same_for_the_same_seed() -> None:
     assert any(len(q) >= 100_000 for _, q in hostile_questions.hostile_questions())
 
 
-SAMPLE = ["dotted keys 400 KB", "array nested 100,000 deep", "file is a link to /dev/zero", "file is a FIFO",
-          "sources.toml is a folder", "byte-order mark, then a syntax error", "NUL bytes in casualties.toml",
-          "corpus file is a link to /dev/urandom", "duplicate item id", "evidence with ellipsis pieces out of order",
-          "negative figure", "an impossible date"]
+SAMPLE = [
+    "dotted keys 400 KB",
+    "array nested 100,000 deep",
+    "file is a link to /dev/zero",
+    "file is a FIFO",
+    "sources.toml is a folder",
+    "byte-order mark, then a syntax error",
+    "NUL bytes in casualties.toml",
+    "corpus file is a link to /dev/urandom",
+    "duplicate item id",
+    "evidence with ellipsis pieces out of order",
+    "negative figure",
+    "an impossible date",
+]
 
 
 async def test_broken_folders_refused_naming_file_and_reason_while_the_live_knowledge_answers() -> None:
