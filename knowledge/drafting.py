@@ -3,7 +3,8 @@
 Pure functions over the article's text and the knowledge base already curated; nothing here loads
 the draft or talks to a transport. The draft holds, each with its verbatim evidence:
 
-- the article's ``[[source]]`` entry (as a comment block: it belongs in ``sources.toml``);
+- the article's ``[[source]]`` entry (the loader accepts it in any knowledge file, so the draft placed in
+  the folder, with its article in ``corpus/``, passes ``kb check`` as it is);
 - every direct quotation (``[[quote]]``) with its speaker, resolved against the known entities' names
   and aliases where the article names one, else a proposed new ``[[entity]]``; its cue and context;
 - every figure of people killed, dead, wounded, injured, missing or displaced (``[[casualty]]``) with
@@ -1093,19 +1094,16 @@ def to_toml(draft: Draft) -> str:
     lines = [
         f"# DRAFT for review: items proposed by `python -m bot kb draft` for corpus/{src['id']}.txt.",
         "# Nothing here is curated yet and the bot never loads this file by itself. To use it:",
-        f"#  1. put the article in corpus/ as {src['id']}.txt and paste the [[source]] entry below into",
-        "#     sources.toml (uncommented);",
+        f"#  1. put the article in corpus/ as {src['id']}.txt (its [[source]] entry is below);",
         "#  2. check every item against the article: speakers, figures, subjects, sides, summaries and",
         "#     contexts (each says 'Drafted'); merge items that repeat curated ones; delete what is wrong;",
-        "#  3. move the items into the knowledge folder's files and run `python -m bot kb check`.",
+        "#  3. put this file (or its items) into the knowledge folder and run `python -m bot kb check`.",
         "# Drafted: " + ", ".join(f"{n} {t}" for t, n in counts.items()) + ".",
-        "#",
-        "# [[source]]",
     ]
-    lines += [f"# {k} = {_toml_value(v)}" for k, v in src.items()]
     if draft.notes:
         lines += ["#", "# Known entities and places the article names, with the spellings it uses:"]
         lines += [f"#   {n}" for n in draft.notes]
+    lines.append(source_entry_toml(draft).rstrip("\n"))
     for table, fields in draft.items:
         lines += ["", f"[[{table}]]"]
         for k in sorted(fields, key=lambda k: (_KEY_ORDER.index(k) if k in _KEY_ORDER else 99, k)):
@@ -1119,7 +1117,7 @@ def to_toml(draft: Draft) -> str:
 
 
 def source_entry_toml(draft: Draft) -> str:
-    """The draft's ``[[source]]`` entry, as it goes into sources.toml."""
+    """The draft's ``[[source]]`` entry (valid in sources.toml or in any other knowledge file)."""
     Source.model_validate(draft.source)
     return "\n[[source]]\n" + "".join(f"{k} = {_toml_value(v)}\n" for k, v in draft.source.items())
 

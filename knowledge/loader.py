@@ -61,6 +61,8 @@ class KnowledgeBase:
     # and one digest of the corpus and sources together
     file_digests: dict[str, str] = field(default_factory=dict)
     file_items: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # the source ids each curated file other than sources.toml defines (a placed draft's [[source]])
+    file_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
     inputs_digest: str = ""
     story: Story = field(default_factory=Story)
     # the items by kind, grouped once in __post_init__ (not a constructor argument)
@@ -309,7 +311,32 @@ def load_knowledge(
                 )
 
     sources: dict[str, Source] = {}
+    source_origin: dict[str, str] = {}  # source id -> the file that defines it
     files: dict[str, str] = {}
+
+    def add_sources(rel: str, rows: object) -> list[str]:
+        """Validate a file's ``[[source]]`` rows into ``sources``; the ids it defined."""
+        if not isinstance(rows, list):  # [source] or source = "..." would otherwise be iterated key by key
+            problems.append(Problem(rel, None, "source must be an array of tables ([[source]])"))
+            return []
+        added = []
+        for raw in rows:
+            sid = raw.get("id") if isinstance(raw, dict) else None
+            try:
+                src = raw if isinstance(raw, Source) else Source.model_validate(raw)
+            except ValidationError as exc:
+                problems.extend(_schema_problems(rel, sid, exc))
+                continue
+            if src.id in sources:
+                where = source_origin[src.id]
+                also = "" if where == rel else f" (also in {where})"
+                problems.append(Problem(rel, src.id, f"duplicate source id{also}"))
+                continue
+            sources[src.id] = src
+            source_origin[src.id] = rel
+            added.append(src.id)
+        return added
+
     sources_raw: bytes | None = None
     sources_path = root / SOURCES_FILE
     if not sources_path.is_file():
@@ -320,24 +347,7 @@ def load_knowledge(
         files[SOURCES_FILE] = "source"
         for extra in sorted(set(data or {}) - {"source"}):
             problems.append(Problem(SOURCES_FILE, None, f"unknown table [[{extra}]]"))
-        rows = (data or {}).get("source", [])
-        if not isinstance(rows, list):  # [source] or source = "..." would otherwise be iterated key by key
-            problems.append(Problem(SOURCES_FILE, None, "source must be an array of tables ([[source]])"))
-            rows = []
-        for raw in rows:
-            sid = raw.get("id") if isinstance(raw, dict) else None
-            try:
-                src = Source.model_validate(raw)
-            except ValidationError as exc:
-                problems.extend(_schema_problems(SOURCES_FILE, sid, exc))
-                continue
-            if src.id in sources:
-                problems.append(Problem(SOURCES_FILE, src.id, "duplicate source id"))
-            elif src.id not in corpus:
-                problems.append(Problem(SOURCES_FILE, src.id, f"no corpus file {CORPUS_DIR}/{src.id}.txt"))
-            sources[src.id] = src
-        for sid in sorted(set(corpus) - set(sources)):
-            problems.append(Problem(SOURCES_FILE, sid, "corpus file has no [[source]] entry"))
+        add_sources(SOURCES_FILE, (data or {}).get("source", []))
 
     items: dict[str, _Item] = {}
     origin: dict[str, str] = {}
@@ -369,6 +379,7 @@ def load_knowledge(
     )
     file_digests: dict[str, str] = {}
     file_items: dict[str, tuple[str, ...]] = {}
+    file_sources: dict[str, tuple[str, ...]] = {}  # curated files that also define [[source]] tables
     checked: set[str] = set()  # ids whose evidence a previous load already verified
     unread: list[str] = []  # the text of curated files that could not be parsed (what ids they may hold)
     for path in toml_paths:
@@ -382,6 +393,10 @@ def load_knowledge(
             file_digests[rel] = file_digest
             file_items[rel] = reusable.file_items[rel]
             files[rel] = reusable.files.get(rel, "")
+            if rel in reusable.file_sources:
+                file_sources[rel] = tuple(
+                    add_sources(rel, [reusable.sources[sid] for sid in reusable.file_sources[rel]])
+                )
             for iid in file_items[rel]:
                 if iid in items:
                     problems.append(Problem(rel, iid, f"duplicate id (also in {origin[iid]})"))
@@ -399,10 +414,16 @@ def load_knowledge(
         files[rel] = ", ".join(sorted(data))
         before = len(items)
         for table, rows in data.items():
+            if table == "source":  # an article's entry may travel with its items (e.g. a placed draft)
+                if defined := add_sources(rel, rows):
+                    file_sources[rel] = tuple(defined)
+                continue
             model = KIND_OF_TABLE.get(table)
             if model is None:
                 problems.append(
-                    Problem(rel, None, f"unknown table [[{table}]] (known: {', '.join(KIND_OF_TABLE)})")
+                    Problem(
+                        rel, None, f"unknown table [[{table}]] (known: source, {', '.join(KIND_OF_TABLE)})"
+                    )
                 )
                 continue
             if not isinstance(rows, list):
@@ -422,6 +443,14 @@ def load_knowledge(
                 origin[item.id] = rel
         file_items[rel] = tuple(list(items)[before:])
 
+    for sid, src_rel in source_origin.items():
+        if sid not in corpus:
+            problems.append(Problem(src_rel, sid, f"no corpus file {CORPUS_DIR}/{sid}.txt"))
+    if sources_path.is_file():
+        for sid in sorted(set(corpus) - set(sources)):
+            problems.append(Problem(SOURCES_FILE, sid, "corpus file has no [[source]] entry"))
+    if reusable is not None and sources != reusable.sources:
+        checked.clear()  # evidence was checked against other sources: check it again
     folded = (
         {sid: fold_quotes_space(text) for sid, text in corpus.items()} if len(checked) < len(items) else {}
     )
@@ -451,6 +480,7 @@ def load_knowledge(
         files=files,
         file_digests=file_digests,
         file_items=file_items,
+        file_sources=file_sources,
         inputs_digest=inputs_digest,
         story=story,
     )

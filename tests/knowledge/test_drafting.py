@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.drafting import draft_article, figures, source_entry_toml, to_toml
+from knowledge.drafting import draft_article, figures, to_toml
 from knowledge.loader import DEFAULT_DIR, load_knowledge
 from tests.data.draft_report import score_article
 
@@ -30,8 +30,8 @@ def kb():
 
 
 def test_drafts_pass_kb_check_once_placed_with_their_article(tmp_path, kb):
-    """Every shipped article, as if new (another id): its draft, put into a copy of the knowledge folder
-    with the article in corpus/ and the draft's source entry in sources.toml, passes `kb check`."""
+    """Every shipped article, as if new (another id): its draft copied as it is into a copy of the knowledge
+    folder, with the article in corpus/, passes `kb check` (the draft carries its own [[source]] entry)."""
     folder = tmp_path / "knowledge"
     shutil.copytree(DEFAULT_DIR, folder)
     drafts = tmp_path / "drafts"
@@ -47,13 +47,13 @@ def test_drafts_pass_kb_check_once_placed_with_their_article(tmp_path, kb):
         assert text.startswith("# DRAFT for review")
         data = tomllib.loads(text)
         assert data["quote"] and data["casualty"], sorted(data)
-        assert not set(data) & {"source"}  # the source entry is a comment: it belongs in sources.toml
-        assert all(ev["source"] == new_id for rows in data.values() for row in rows for ev in row["evidence"])
-        draft = draft_article(kb.corpus[sid], new_id, kb)
+        assert [s["id"] for s in data["source"]] == [new_id]
+        items = {t: rows for t, rows in data.items() if t != "source"}
+        assert all(
+            ev["source"] == new_id for rows in items.values() for row in rows for ev in row["evidence"]
+        )
         shutil.copy(article, folder / "corpus" / article.name)
-        with open(folder / "sources.toml", "a", encoding="utf-8") as fh:
-            fh.write(source_entry_toml(draft))
-        shutil.copy(out, folder / out.name)
+        shutil.copy(out, folder / out.name)  # the draft alone: nothing pasted into sources.toml
     done = _cli("kb", "check", str(folder))
     assert done.returncode == 0, done.stderr
     assert not list(DEFAULT_DIR.glob("draft_*.toml"))  # nothing was written into the live folder
@@ -73,8 +73,8 @@ def test_draft_of_a_new_story_proposes_entities_places_and_an_event(tmp_path):
     (folder / "corpus").mkdir(parents=True)
     (folder / "corpus" / "001_flood.txt").write_text(article, encoding="utf-8")
     draft = draft_article(article, "001_flood", None)
-    (folder / "sources.toml").write_text(source_entry_toml(draft), encoding="utf-8")
-    (folder / "draft_001_flood.toml").write_text(to_toml(draft), encoding="utf-8")
+    (folder / "sources.toml").write_text("", encoding="utf-8")
+    (folder / "draft_001_flood.toml").write_text(to_toml(draft), encoding="utf-8")  # with its [[source]]
     new = load_knowledge(folder)  # passes the same checks as `kb check`
     speakers = {new.items[q.speaker].name for q in new.quotes}
     assert speakers == {"Lopes"}  # as the attribution spells it; the moderator completes the name

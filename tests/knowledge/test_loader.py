@@ -209,6 +209,47 @@ def test_corpus_file_without_source_entry(tmp_path: Path) -> None:
     assert has(problems_of(root), "sources.toml", "stray", "corpus file has no [[source]] entry")
 
 
+NEW_SOURCE = """
+[[source]]
+id = "stray"
+label = "stray: a new article"
+
+[[entity]]
+id = "newcomer"
+name = "Newcomer"
+kind = "person"
+evidence = [{ source = "stray", quote = "An article nobody registered." }]
+"""
+
+
+def test_source_table_in_any_knowledge_file(tmp_path: Path) -> None:
+    """A [[source]] may travel with the items that cite it (a placed draft): loaded as a source, and a
+    reload that reuses the unchanged files keeps it."""
+    root = make_kb(tmp_path / "kb", {**VALID, "draft_stray.toml": NEW_SOURCE})
+    (root / "corpus" / "stray.txt").write_text("An article nobody registered.", encoding="utf-8")
+    kb = load_knowledge(root)
+    assert "stray" in kb.sources and "newcomer" in kb.items
+    assert kb.file_sources == {"draft_stray.toml": ("stray",)}
+    again = load_knowledge(root, previous=kb)
+    assert again.sources == kb.sources and again.digest == kb.digest
+
+
+def test_source_table_defined_twice_across_files(tmp_path: Path) -> None:
+    """The same source id in sources.toml and in another file is refused, naming the file and the other."""
+    duplicate = NEW_SOURCE.replace('id = "stray"', f'id = "{GUARDIAN}"').replace(
+        'source = "stray"', f'source = "{GUARDIAN}"'
+    )
+    root = make_kb(tmp_path / "kb", {**VALID, "draft_dup.toml": duplicate})
+    problems = problems_of(root)
+    assert has(problems, "draft_dup.toml", GUARDIAN, "duplicate source id (also in sources.toml)")
+
+
+def test_source_table_in_another_file_without_corpus_file(tmp_path: Path) -> None:
+    """A [[source]] outside sources.toml is held to the same rules: its article must be in corpus/."""
+    root = make_kb(tmp_path / "kb", {**VALID, "draft_stray.toml": NEW_SOURCE})
+    assert has(problems_of(root), "draft_stray.toml", "stray", "no corpus file corpus/stray.txt")
+
+
 def test_all_problems_reported_at_once(tmp_path: Path) -> None:
     """Three distinct faults in different files are all listed by one load, not just the first."""
     files = {
