@@ -219,7 +219,8 @@ class Console:
             path = " ".join(arg for arg in args[1:] if arg != "--yes")
             if not path:
                 self.say(
-                    "/kb upload takes the path of a .toml file, then --yes to apply one that removes items."
+                    "/kb upload takes the path of a .toml file (then --yes to apply one that removes items), "
+                    "or of a new article (.txt): it goes into the corpus and its draft is written for review."
                 )
                 return
             report = await upload_from_path(self.service, path, yes="--yes" in args[1:])

@@ -8,6 +8,7 @@ server admins can override default permissions per channel and role.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import stat
 from collections.abc import Iterable
@@ -23,7 +24,7 @@ from bot.render_discord import render_lines
 from bot.tree import NotModerator
 from commands._discord import NO_MENTIONS, defer_private, send_lines
 from knowledge.errors import StoreError
-from knowledge.service import KnowledgeService, ReloadOutcome
+from knowledge.service import KnowledgeService, ReloadOutcome, is_article
 from knowledge.store import StoreBusy
 
 if TYPE_CHECKING:
@@ -114,6 +115,8 @@ def describe_outcome(outcome: ReloadOutcome, *, confirm_hint: str = "") -> Repor
             lines.append(f"Still answering from knowledge base {outcome.version or '(none)'}.")
         lines += [f"• {p}" for p in outcome.problems]
         return Report(f"{verb} refused" if outcome.action != "check" else "Check failed", lines, ok=False)
+    if outcome.draft_path is not None:
+        return describe_article(outcome)
     lines = []
     if outcome.written:
         lines.append(f"Wrote {outcome.written}.")
@@ -133,6 +136,17 @@ def describe_outcome(outcome: ReloadOutcome, *, confirm_hint: str = "") -> Repor
         if ids:
             lines.append(_ids(label, ids))
     return Report(f"{verb} done" if outcome.action != "check" else "Check passed", lines)
+
+
+def describe_article(outcome: ReloadOutcome) -> Report:
+    """A new article written into the corpus: where its draft is; the live knowledge is unchanged."""
+    lines = [
+        f"Wrote {outcome.written}.",
+        f"Still answering from knowledge base {outcome.version} (unchanged).",
+        *outcome.notes,
+        f"Draft written to {outcome.draft_path}.",
+    ]
+    return Report("Article added", lines)
 
 
 async def status_report(service: KnowledgeService) -> Report:
@@ -188,7 +202,8 @@ async def upload_from_path(
     service: KnowledgeService, path_text: str, *, yes: bool, who: str = "console"
 ) -> Report:
     """The console's ``/kb upload PATH [--yes]``: a local file, refused (naming it) unless it is a regular
-    file within the size limit; one that removes items is applied only with ``--yes``."""
+    file within the size limit; one that removes items is applied only with ``--yes``. A ``.txt`` is a new
+    article: written into the corpus, its draft written for review (the report says where)."""
     name = Path(path_text).name
 
     def read() -> bytes | str:
@@ -210,6 +225,8 @@ async def upload_from_path(
     data = await asyncio.to_thread(read)
     if isinstance(data, str):
         outcome = await service.refuse_upload(name, data, who)
+    elif is_article(name):
+        outcome = await service.upload_article(name, data, who)
     else:
         outcome = await service.upload(name, data, who, confirmed=yes)
     return describe_outcome(outcome, confirm_hint=f"To apply it anyway: /kb upload {path_text} --yes")
@@ -267,8 +284,10 @@ class KbAdmin(commands.GroupCog, group_name="kb", group_description="Moderators:
         report = await unanswered_report(self.bot.service, limit=limit, days=days)
         await _send(interaction, report, user_text=True)
 
-    @app_commands.command(name="upload", description="Add or replace a .toml knowledge file")
-    @app_commands.describe(file="A .toml knowledge file")
+    @app_commands.command(
+        name="upload", description="Add or replace a .toml knowledge file, or add a .txt article (drafted)"
+    )
+    @app_commands.describe(file="A .toml knowledge file, or a new article as .txt (its draft is attached)")
     async def upload(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
         service: KnowledgeService = self.bot.service
         await defer_private(interaction)
@@ -281,10 +300,22 @@ class KbAdmin(commands.GroupCog, group_name="kb", group_description="Moderators:
             await _send(interaction, describe_outcome(outcome))
             return
         data = await file.read()
-        outcome = await service.upload(file.filename, data, _who(interaction))
+        if is_article(file.filename):
+            outcome = await service.upload_article(file.filename, data, _who(interaction))
+        else:
+            outcome = await service.upload(file.filename, data, _who(interaction))
         if outcome.needs_confirmation:
             await ConfirmUpload(service, file.filename, data, outcome, owner_id=interaction.user.id).ask(
                 interaction
+            )
+        elif outcome.draft is not None and outcome.draft_path is not None:
+            await _send(interaction, describe_outcome(outcome))
+            draft = discord.File(io.BytesIO(outcome.draft.encode("utf-8")), Path(outcome.draft_path).name)
+            await interaction.followup.send(
+                f"The draft of {file.filename}, for review:",
+                file=draft,
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
             )
         else:
             await _send(interaction, describe_outcome(outcome))

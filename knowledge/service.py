@@ -42,8 +42,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 UPLOAD_EXTENSION = ".toml"
+ARTICLE_EXTENSION = ".txt"
 # A plain file name: no separators, no leading dot, nothing a filesystem treats specially.
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.toml$")
+# An article's name without .txt is its source id (models.Source.id): the same plain names.
+_SAFE_ARTICLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.txt$")
+# Drafts for uploaded articles: in the knowledge folder's ignored history folder, never loaded.
+DRAFTS_DIR = f"{HISTORY_DIR}/drafts"
 
 # A bug in the engine must not take the live knowledge base down with it; details go to the log.
 ENGINE_FAILURE = Problem(
@@ -81,6 +86,9 @@ class ReloadOutcome:
     # an upload that would remove items: nothing was written; it is applied only once confirmed
     needs_confirmation: bool = False
     file: str | None = None  # the uploaded file's name
+    # an uploaded article (.txt): written into the corpus, not loaded; its draft for review
+    draft: str | None = None
+    draft_path: str | None = None
     notes: list[str] = field(default_factory=list)  # e.g. what a rollback restored
 
     @property
@@ -138,14 +146,37 @@ def _diff(old: KnowledgeBase | None, new: KnowledgeBase) -> dict:
     }
 
 
-def upload_name_problem(filename: str) -> str | None:
-    """Why ``filename`` may not be written into the knowledge directory, or None if it may."""
+def _plain_name_problem(filename: str) -> str | None:
     if not filename or filename != filename.strip():
         return "the file needs a plain name"
     if "/" in filename or "\\" in filename or ".." in filename or os.path.isabs(filename):
         return "the file name must not contain a path"
     if filename.startswith("."):
         return "hidden files are not accepted"
+    return None
+
+
+def is_article(filename: str) -> bool:
+    """An upload of a new article (``.txt``, into the corpus) rather than a knowledge file."""
+    return filename.lower().endswith(ARTICLE_EXTENSION)
+
+
+def article_name_problem(filename: str) -> str | None:
+    """Why ``filename`` may not be an article's name in the corpus (its stem is the source id), or None."""
+    if reason := _plain_name_problem(filename):
+        return reason
+    if not _SAFE_ARTICLE.fullmatch(filename):
+        return (
+            "use letters, digits, '_', '-' and '.' only (at most 80 characters), ending in .txt: "
+            "the name without .txt becomes the article's source id"
+        )
+    return None
+
+
+def upload_name_problem(filename: str) -> str | None:
+    """Why ``filename`` may not be written into the knowledge directory, or None if it may."""
+    if reason := _plain_name_problem(filename):
+        return reason
     if not filename.lower().endswith(UPLOAD_EXTENSION):
         return f"only {UPLOAD_EXTENSION} knowledge files are accepted"
     if not _SAFE_NAME.fullmatch(filename):
@@ -417,6 +448,40 @@ def _upload(
     return (kb, engine, diff), True, _keep_copy(history, directory, kb)
 
 
+def _add_article(
+    job: _Job, directory: Path, filename: str, data: bytes, previous: AnswerEngine | None
+) -> tuple[str, Path]:
+    """Draft the article against the live knowledge, write the draft, then the article into the corpus
+    (each atomically); nothing is loaded. (draft text, draft path)"""
+    from knowledge.drafting import draft_article, to_toml
+
+    sid = filename[: -len(ARTICLE_EXTENSION)]
+    rel = f"{CORPUS_DIR}/{filename}"
+    target = directory / rel
+    live = previous.kb if previous else None
+    if os.path.lexists(target) or (live is not None and sid in live.sources):
+        raise InvalidKnowledgeBase(
+            [
+                Problem(
+                    rel,
+                    None,
+                    "already in the knowledge base: an article is never replaced (evidence is checked "
+                    "against it); give the new one another name",
+                )
+            ]
+        )
+    text = data.decode("utf-8")
+    draft = to_toml(draft_article(text, sid, live))
+    drafts = directory / DRAFTS_DIR
+    path = drafts / f"draft_{sid}.toml"
+    job.commit()
+    drafts.mkdir(parents=True, exist_ok=True)
+    _write_atomically(path, draft.encode("utf-8"))
+    (directory / CORPUS_DIR).mkdir(exist_ok=True)
+    _write_atomically(target, data)
+    return draft, path
+
+
 def _rollback(
     job: _Job, directory: Path, previous: AnswerEngine | None, vector_cache: Path | None, history: History
 ) -> tuple[Built, Version, list[str], str | None]:
@@ -597,6 +662,7 @@ class KnowledgeService:
         An upload that would remove items (ids the live knowledge base has and the new one lacks)
         is not applied: the outcome ``needs_confirmation`` and lists them. ``confirmed``: True to
         apply it whatever it removes, or the ids already confirmed (asked again if it now removes more).
+        A new article (``.txt``) goes through ``upload_article`` instead (see ``is_article``).
         """
         reason = upload_name_problem(filename)
         if reason is None and len(data) > self.max_upload_bytes:
@@ -625,6 +691,55 @@ class KnowledgeService:
             return await self._remember(outcome, kb, kept, deadline)
 
         return await self._exclusively("upload", who, filename, change)
+
+    async def upload_article(self, filename: str, data: bytes, who: str) -> ReloadOutcome:
+        """Write a new article (``.txt``) into the corpus and draft its items for review; nothing is loaded.
+
+        The live knowledge is unchanged; the outcome carries the draft (``draft``, ``draft_path``).
+        Until the reviewed draft (which holds the article's ``[[source]]`` entry) is uploaded, a reload
+        refuses the folder: its new corpus file has no source entry.
+        """
+        reason = article_name_problem(filename)
+        if reason is None and len(data) > self.max_upload_bytes:
+            reason = f"the file is {len(data):,} bytes; the limit is {self.max_upload_bytes:,}"
+        if reason is None:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                reason = f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+            else:
+                if not text.strip():
+                    reason = "the file is empty"
+        if reason is not None:
+            return await self.refuse_upload(filename, reason, who)
+
+        async def change(deadline: float | None) -> ReloadOutcome:
+            draft, path = await self._off_loop(
+                f"article {filename}", deadline, _add_article, self.directory, filename, data, self._engine
+            )
+            current = self._engine.kb if self._engine else None
+            sid = filename[: -len(ARTICLE_EXTENSION)]
+            log.info("article %s added to the corpus by %s; draft in %s", filename, who, path)
+            return ReloadOutcome(
+                ok=True,
+                action="upload",
+                who=who,
+                version=current.version if current else None,
+                previous_version=current.version if current else None,
+                counts=current.counts() if current else {},
+                written=f"{CORPUS_DIR}/{filename}",
+                file=filename,
+                draft=draft,
+                draft_path=str(path),
+                notes=[
+                    f"Nothing was loaded: the article's items are only drafted (source id {sid}).",
+                    f"Review the draft (draft_{sid}.toml), then /kb upload it to load the article with "
+                    "its items; until then a reload refuses the folder (the article has no [[source]] "
+                    "entry yet).",
+                ],
+            )
+
+        return await self._exclusively("upload", who, f"{CORPUS_DIR}/{filename}", change)
 
     async def rollback(self, who: str) -> ReloadOutcome:
         """Restore the files of the version before the live one (validated first), and load it."""

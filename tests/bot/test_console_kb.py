@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,40 @@ async def test_upload_of_what_is_not_a_readable_file_is_refused_naming_it(
     out = await run_console(service, f"/kb upload {path}\n/kb upload\n")
     assert "Upload refused" in out and path in out.split("Upload refused")[1]
     assert "Usage: /kb status" in out and "/kb upload PATH [--yes]" in out and "/kb rollback" in out
+
+
+async def test_upload_of_an_article_prints_where_its_draft_was_written(
+    service: KnowledgeService, tiny_kb: Path, tmp_path: Path
+) -> None:
+    """/kb upload PATH.txt: the article goes into the corpus, its draft (with its [[source]] entry) into the
+    drafts folder, named in the reply; nothing is loaded. Until the draft is placed, a reload refuses."""
+    article = tmp_path / "801_flood.txt"
+    article.write_text(
+        "Flood kills dozens in the valley\n\nAt least 23 people were killed on Saturday, the regional "
+        'governor, Maria Lopes, said. "We have never seen water like this," Lopes told reporters.\n',
+        encoding="utf-8",
+    )
+    version = service.engine.kb.version
+    out = await run_console(service, f"/kb upload {article}\n")
+    draft = tiny_kb / ".history" / "drafts" / "draft_801_flood.toml"
+    assert "Article added" in out and f"Draft written to {draft}" in out, out
+    assert "Wrote corpus/801_flood.txt." in out
+    assert (tiny_kb / "corpus" / "801_flood.txt").read_bytes() == article.read_bytes()
+    drafted = tomllib.loads(draft.read_text(encoding="utf-8"))
+    assert [s["id"] for s in drafted["source"]] == ["801_flood"] and drafted["casualty"]
+    assert service.engine.kb.version == version and "801_flood" not in service.engine.kb.sources
+    out = await run_console(service, "/kb reload\n")
+    assert "Reload refused" in out and "corpus file has no [[source]] entry" in out
+    out = await run_console(service, f"/kb upload {draft}\n")
+    assert "Upload done" in out and "801_flood" in service.engine.kb.sources
+
+
+async def test_upload_of_an_article_already_in_the_corpus_is_refused(
+    service: KnowledgeService, tiny_kb: Path, tmp_path: Path
+) -> None:
+    existing = sorted((tiny_kb / "corpus").glob("*.txt"))[0]
+    again = tmp_path / existing.name
+    again.write_text("Something else entirely.", encoding="utf-8")
+    out = await run_console(service, f"/kb upload {again}\n")
+    assert "Upload refused" in out and "never replaced" in out
+    assert existing.read_text(encoding="utf-8") != "Something else entirely."

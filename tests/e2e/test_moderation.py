@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
 
 from tests.e2e.conftest import assert_discord_accepted_everything
 from tests.fakediscord import FakeDiscord, FakeFile
 from tests.fakediscord.citedbot import RunningBot
+from tests.fakediscord.harness import eventually
 
 
 async def test_moderator_reload_swaps_the_knowledge(fake: FakeDiscord, cited: RunningBot) -> None:
@@ -68,4 +71,70 @@ async def test_upload_of_an_invalid_file_is_refused_and_not_written(
     record = await (await fake.slash("kb", "upload", user=fake.moderator, file=broken)).answered()
     assert "Upload refused" in record.text()
     assert not (cited.knowledge_dir / "extra.toml").exists()
+    assert_discord_accepted_everything(fake)
+
+
+async def test_upload_of_a_new_article_replies_with_its_draft_and_loads_nothing(
+    fake: FakeDiscord, cited: RunningBot
+) -> None:
+    """An attached .txt article is written into the corpus and answered with its draft as an attached file;
+    the live knowledge is unchanged. The draft, uploaded back as it is, then loads the article's items."""
+    before = cited.service.engine
+    folder = cited.knowledge_dir
+    sid = sorted(before.kb.corpus)[0]
+    article = FakeFile("901_new_article.txt", before.kb.corpus[sid].encode("utf-8"), "text/plain")
+    record = await (await fake.slash("kb", "upload", user=fake.moderator, file=article)).answered()
+    assert record.ephemeral and "Article added" in record.text()
+    assert "Still answering from knowledge base" in record.text()
+    files = await eventually(lambda: record.files, within=30)
+    assert [name for name, _ in files] == ["draft_901_new_article.toml"]
+    draft = files[0][1]
+    data = tomllib.loads(draft.decode("utf-8"))
+    assert [s["id"] for s in data["source"]] == ["901_new_article"] and data["quote"] and data["casualty"]
+    assert cited.service.engine is before and cited.service.engine.kb.version == before.kb.version
+    assert "901_new_article" not in cited.service.engine.kb.sources
+    assert (folder / "corpus" / "901_new_article.txt").read_bytes() == article.data
+    assert not list(folder.glob("draft_*.toml"))  # the draft is never placed in the folder by the upload
+    after = await (await fake.slash("casualties")).answered()
+    assert "49" in after.text()
+
+    placed = FakeFile("draft_901_new_article.toml", draft)
+    done = await (await fake.slash("kb", "upload", user=fake.moderator, file=placed)).answered(within=60)
+    assert "Upload done" in done.text(), done.text()
+    assert "901_new_article" in cited.service.engine.kb.sources
+    assert_discord_accepted_everything(fake)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("bad name.txt", b"An article.", "letters, digits"),
+        ("latin1.txt", "caf\u00e9 cr\u00e8me".encode("latin-1"), "not UTF-8"),
+        ("empty.txt", b"  \n", "empty"),
+    ],
+)
+async def test_upload_of_an_unfit_article_is_refused_and_not_written(
+    fake: FakeDiscord, cited: RunningBot, name: str, data: bytes, reason: str
+) -> None:
+    """An article with a name that is no source id, not UTF-8 or empty is refused; nothing is written."""
+    before = set((cited.knowledge_dir / "corpus").iterdir())
+    record = await (
+        await fake.slash("kb", "upload", user=fake.moderator, file=FakeFile(name, data, "text/plain"))
+    ).answered()
+    assert "Upload refused" in record.text() and reason in record.text()
+    assert not record.files and set((cited.knowledge_dir / "corpus").iterdir()) == before
+    assert_discord_accepted_everything(fake)
+
+
+async def test_upload_of_an_article_already_in_the_corpus_is_refused(
+    fake: FakeDiscord, cited: RunningBot
+) -> None:
+    """An article is never replaced: its evidence is checked against it."""
+    sid = sorted(cited.service.engine.kb.corpus)[0]
+    path = cited.knowledge_dir / "corpus" / f"{sid}.txt"
+    original = path.read_bytes()
+    upload = FakeFile(f"{sid}.txt", b"Another text under the same name.", "text/plain")
+    record = await (await fake.slash("kb", "upload", user=fake.moderator, file=upload)).answered()
+    assert "Upload refused" in record.text() and "never replaced" in record.text()
+    assert path.read_bytes() == original
     assert_discord_accepted_everything(fake)

@@ -40,6 +40,7 @@ class InteractionRecord:
     original_message_id: str | None = None
     followups: list[dict[str, Any]] = field(default_factory=list)
     edits: list[dict[str, Any]] = field(default_factory=list)
+    files: list[tuple[str, bytes]] = field(default_factory=list)  # (filename, bytes) the bot attached
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property

@@ -30,8 +30,9 @@ if TYPE_CHECKING:
 if hasattr(web, "RequestKey"):
     BODY: Any = web.RequestKey("fake_json_body", object)
     ARRIVED: Any = web.RequestKey("fake_arrived_at", float)
+    FILES: Any = web.RequestKey("fake_files", list)
 else:  # pragma: no cover - older aiohttp
-    BODY, ARRIVED = "fake_json_body", "fake_arrived_at"
+    BODY, ARRIVED, FILES = "fake_json_body", "fake_arrived_at", "fake_files"
 
 ALLOWED_CALLBACKS = {
     APPLICATION_COMMAND: {MESSAGE_WITH_SOURCE, DEFERRED_MESSAGE, MODAL},
@@ -293,6 +294,7 @@ class RestHandlers:
         channel_id = record.payload["channel_id"]
         message = self.fake.new_message(channel_id, body, interaction_id=record.id, webhook=True)
         record.followups.append(body)
+        record.files += request.get(FILES, [])
         record.touch(answered_at=request[ARRIVED])
         if request.query.get("wait") in ("true", "1", "True"):
             return discord_json(message)

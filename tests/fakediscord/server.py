@@ -143,17 +143,19 @@ class FakeDiscord:
             return await handler(request)
         arrived = request[rest.ARRIVED] = now()
         body: Any = None
+        uploaded: list[tuple[str, bytes]] = []
         if request.content_type == "multipart/form-data":
             reader = await request.multipart()
             while (part := await reader.next()) is not None:
                 if part.name == "payload_json":
                     body = json.loads(await part.text())
-                else:
-                    await part.read()
+                else:  # files[n]: what the bot attached
+                    uploaded.append((getattr(part, "filename", None) or "", bytes(await part.read())))
         elif request.can_read_body:
             raw = await request.read()
             body = json.loads(raw) if raw else None
         request[rest.BODY] = body
+        request[rest.FILES] = uploaded
         record = RecordedRequest(
             request.method, request.path.removeprefix(API_PREFIX), dict(request.query), body, arrived
         )
