@@ -139,7 +139,7 @@ def describe_outcome(outcome: ReloadOutcome, *, confirm_hint: str = "") -> Repor
 
 
 def describe_article(outcome: ReloadOutcome) -> Report:
-    """A new article written into the corpus: where its draft is; the live knowledge is unchanged."""
+    """A new article waiting beside its draft: where the draft is; the live knowledge is unchanged."""
     lines = [
         f"Wrote {outcome.written}.",
         f"Still answering from knowledge base {outcome.version} (unchanged).",

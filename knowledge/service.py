@@ -15,10 +15,12 @@ import gc
 import logging
 import os
 import re
+import shutil
 import sys
 import tempfile
 import threading
 import time
+import tomllib
 import traceback
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -422,6 +424,9 @@ def _validate_with(
         staged = Path(tmp) / "kb"
         _stage(directory, staged)
         (staged / filename).write_bytes(data)
+        for article in _waiting_articles(directory, data):
+            (staged / CORPUS_DIR).mkdir(exist_ok=True)
+            shutil.copyfile(directory / DRAFTS_DIR / article, staged / CORPUS_DIR / article)
         kb = load_knowledge(staged, previous=previous.kb if previous else None)
         kb = replace(kb, directory=str(directory))
         engine = AnswerEngine(kb, previous, vector_cache=vector_cache)
@@ -444,6 +449,9 @@ def _upload(
     if removed and confirmed is not True and not set(removed) <= set(confirmed or ()):
         return (kb, engine, diff), False, None
     job.commit()
+    for article in _waiting_articles(directory, data):
+        (directory / CORPUS_DIR).mkdir(exist_ok=True)
+        os.replace(directory / DRAFTS_DIR / article, directory / CORPUS_DIR / article)
     _write_atomically(directory / filename, data)
     return (kb, engine, diff), True, _keep_copy(history, directory, kb)
 
@@ -477,9 +485,29 @@ def _add_article(
     job.commit()
     drafts.mkdir(parents=True, exist_ok=True)
     _write_atomically(path, draft.encode("utf-8"))
-    (directory / CORPUS_DIR).mkdir(exist_ok=True)
-    _write_atomically(target, data)
+    # the article waits beside its draft: it joins the corpus with the reviewed draft's upload, so the
+    # folder never holds an article without its [[source]] entry (a reload meanwhile is unaffected)
+    _write_atomically(drafts / filename, data)
     return draft, path
+
+
+def _waiting_articles(directory: Path, data: bytes) -> list[str]:
+    """Articles waiting in the drafts folder whose [[source]] entry the uploaded file ``data`` defines."""
+    drafts = directory / DRAFTS_DIR
+    if not drafts.is_dir():
+        return []
+    try:
+        defined = tomllib.loads(data.decode("utf-8")).get("source", [])
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return []  # the loader reports the file's own problem
+    ids = {s.get("id") for s in defined if isinstance(s, dict)}
+    return sorted(
+        f"{sid}{ARTICLE_EXTENSION}"
+        for sid in ids
+        if isinstance(sid, str)
+        and (drafts / f"{sid}{ARTICLE_EXTENSION}").is_file()
+        and not (directory / CORPUS_DIR / f"{sid}{ARTICLE_EXTENSION}").exists()
+    )
 
 
 def _rollback(
@@ -696,8 +724,8 @@ class KnowledgeService:
         """Write a new article (``.txt``) into the corpus and draft its items for review; nothing is loaded.
 
         The live knowledge is unchanged; the outcome carries the draft (``draft``, ``draft_path``).
-        Until the reviewed draft (which holds the article's ``[[source]]`` entry) is uploaded, a reload
-        refuses the folder: its new corpus file has no source entry.
+        The article waits beside its draft and joins the corpus when the reviewed draft (which holds its
+        ``[[source]]`` entry) is uploaded; reloads meanwhile are unaffected.
         """
         reason = article_name_problem(filename)
         if reason is None and len(data) > self.max_upload_bytes:
@@ -727,15 +755,14 @@ class KnowledgeService:
                 version=current.version if current else None,
                 previous_version=current.version if current else None,
                 counts=current.counts() if current else {},
-                written=f"{CORPUS_DIR}/{filename}",
+                written=f"{DRAFTS_DIR}/{filename}",
                 file=filename,
                 draft=draft,
                 draft_path=str(path),
                 notes=[
                     f"Nothing was loaded: the article's items are only drafted (source id {sid}).",
-                    f"Review the draft (draft_{sid}.toml), then /kb upload it to load the article with "
-                    "its items; until then a reload refuses the folder (the article has no [[source]] "
-                    "entry yet).",
+                    f"Review the draft (draft_{sid}.toml), then /kb upload it: the article joins the "
+                    "corpus with it and its items are loaded.",
                 ],
             )
 

@@ -65,8 +65,9 @@ async def test_upload_of_what_is_not_a_readable_file_is_refused_naming_it(
 async def test_upload_of_an_article_prints_where_its_draft_was_written(
     service: KnowledgeService, tiny_kb: Path, tmp_path: Path
 ) -> None:
-    """/kb upload PATH.txt: the article goes into the corpus, its draft (with its [[source]] entry) into the
-    drafts folder, named in the reply; nothing is loaded. Until the draft is placed, a reload refuses."""
+    """/kb upload PATH.txt: the article and its draft (with its [[source]] entry) wait in the drafts folder,
+    named in the reply; nothing is loaded and reloads go on as before. Uploading the reviewed draft brings
+    the article into the corpus with it."""
     article = tmp_path / "801_flood.txt"
     article.write_text(
         "Flood kills dozens in the valley\n\nAt least 23 people were killed on Saturday, the regional "
@@ -77,15 +78,17 @@ async def test_upload_of_an_article_prints_where_its_draft_was_written(
     out = await run_console(service, f"/kb upload {article}\n")
     draft = tiny_kb / ".history" / "drafts" / "draft_801_flood.toml"
     assert "Article added" in out and f"Draft written to {draft}" in out, out
-    assert "Wrote corpus/801_flood.txt." in out
-    assert (tiny_kb / "corpus" / "801_flood.txt").read_bytes() == article.read_bytes()
+    assert "Wrote .history/drafts/801_flood.txt." in out
+    assert not (tiny_kb / "corpus" / "801_flood.txt").exists()
+    assert (tiny_kb / ".history" / "drafts" / "801_flood.txt").read_bytes() == article.read_bytes()
     drafted = tomllib.loads(draft.read_text(encoding="utf-8"))
     assert [s["id"] for s in drafted["source"]] == ["801_flood"] and drafted["casualty"]
     assert service.engine.kb.version == version and "801_flood" not in service.engine.kb.sources
     out = await run_console(service, "/kb reload\n")
-    assert "Reload refused" in out and "corpus file has no [[source]] entry" in out
+    assert "Reload refused" not in out  # a waiting article does not block the folder
     out = await run_console(service, f"/kb upload {draft}\n")
     assert "Upload done" in out and "801_flood" in service.engine.kb.sources
+    assert (tiny_kb / "corpus" / "801_flood.txt").read_bytes() == article.read_bytes()
 
 
 async def test_upload_of_an_article_already_in_the_corpus_is_refused(

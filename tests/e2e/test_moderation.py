@@ -77,8 +77,9 @@ async def test_upload_of_an_invalid_file_is_refused_and_not_written(
 async def test_upload_of_a_new_article_replies_with_its_draft_and_loads_nothing(
     fake: FakeDiscord, cited: RunningBot
 ) -> None:
-    """An attached .txt article is written into the corpus and answered with its draft as an attached file;
-    the live knowledge is unchanged. The draft, uploaded back as it is, then loads the article's items."""
+    """An attached .txt article waits beside its draft and is answered with the draft as an attached file;
+    the live knowledge is unchanged. The draft, uploaded back as it is, brings the article into the corpus
+    and loads its items."""
     before = cited.service.engine
     folder = cited.knowledge_dir
     sid = sorted(before.kb.corpus)[0]
@@ -93,7 +94,8 @@ async def test_upload_of_a_new_article_replies_with_its_draft_and_loads_nothing(
     assert [s["id"] for s in data["source"]] == ["901_new_article"] and data["quote"] and data["casualty"]
     assert cited.service.engine is before and cited.service.engine.kb.version == before.kb.version
     assert "901_new_article" not in cited.service.engine.kb.sources
-    assert (folder / "corpus" / "901_new_article.txt").read_bytes() == article.data
+    assert not (folder / "corpus" / "901_new_article.txt").exists()
+    assert (folder / ".history" / "drafts" / "901_new_article.txt").read_bytes() == article.data
     assert not list(folder.glob("draft_*.toml"))  # the draft is never placed in the folder by the upload
     after = await (await fake.slash("casualties")).answered()
     assert "49" in after.text()
@@ -102,6 +104,7 @@ async def test_upload_of_a_new_article_replies_with_its_draft_and_loads_nothing(
     done = await (await fake.slash("kb", "upload", user=fake.moderator, file=placed)).answered(within=60)
     assert "Upload done" in done.text(), done.text()
     assert "901_new_article" in cited.service.engine.kb.sources
+    assert (folder / "corpus" / "901_new_article.txt").read_bytes() == article.data
     assert_discord_accepted_everything(fake)
 
 
