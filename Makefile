@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test postgres lint format typecheck check eval bench bench-discord clean lock fit
+.PHONY: run test postgres lint format typecheck check eval bench bench-discord clean lock fit test-lowest
 
 # Installs exactly what requirements.lock pins (every package, the model packages included), then the
 # project itself; `make lock` refreshes the lock from pyproject.toml's ranges.
@@ -34,6 +34,18 @@ test: $(STAMP) postgres
 	$(PY) -m ruff check bot knowledge commands tests
 	$(PY) -m ruff format --check bot knowledge commands tests
 	$(PY) -m pytest
+
+# the tests at the lowest versions pyproject.toml allows (every floor pinned by .ci/lowest-constraints),
+# in a separate .venv-lowest made afresh each run; pytest only (the type check and the lint run in `test`)
+LOWEST := .venv-lowest
+test-lowest: postgres
+	rm -rf $(LOWEST)
+	$(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip
+	$(PYTHON) .ci/lowest-constraints $(LOWEST)/constraints.txt
+	$(LOWEST)/bin/python -m pip install --quiet -c $(LOWEST)/constraints.txt -e '.[dev]'
+	$(LOWEST)/bin/python -m pip freeze --exclude-editable > $(LOWEST)/installed.txt
+	$(LOWEST)/bin/python -m pytest -q
 
 # PostgreSQL's server programs, for the tests that start a throwaway server (installed when missing)
 postgres:
@@ -72,4 +84,4 @@ bench-discord: $(STAMP)
 	$(PY) -m tests.fakediscord.loadbench $(ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache
+	rm -rf $(VENV) $(LOWEST) .pytest_cache .mypy_cache
