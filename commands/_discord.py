@@ -92,14 +92,7 @@ async def send_answer(
     if too_late(interaction, "before its answer was rendered"):
         return
     service = service_of(interaction)
-    pages = render_answer(answer, asked=asked, kb_version=service.engine.kb.version)
-    view = AnswerView(
-        pages,
-        suggestions=answer.suggestions,
-        store=service.store,
-        more=render_more(answer, asked=asked),
-        on_suggestion=answer_suggestion,
-    )
+    pages, view = answer_pages(service, answer, asked=asked)
     await _send_pages(interaction, pages, view, ephemeral=ephemeral)
     view.question_id = await service.record_question(
         answer,
@@ -121,6 +114,21 @@ async def defer_private(interaction: discord.Interaction) -> None:
     """Defer privately ("thinking…") unless the admission already did so for a busy bot."""
     if not interaction.response.is_done():
         await interaction.response.defer(ephemeral=True, thinking=True)
+
+
+def answer_pages(
+    service: KnowledgeService, answer: Answer, *, asked: str | None
+) -> tuple[list[discord.Embed], AnswerView]:
+    """An answer's embed pages and the view under them (pages, More, suggestions, feedback)."""
+    pages = render_answer(answer, asked=asked, kb_version=service.engine.kb.version)
+    view = AnswerView(
+        pages,
+        suggestions=answer.suggestions,
+        store=service.store,
+        more=render_more(answer, asked=asked),
+        on_suggestion=answer_suggestion,
+    )
+    return pages, view
 
 
 async def answer_suggestion(interaction: discord.Interaction, suggestion: Suggestion) -> None:

@@ -11,13 +11,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.render_discord import message_text, render_answer, render_more
-from bot.views import AnswerView
+from bot.render_discord import message_text
 from commands import TextCommand, too_long
 from commands._discord import (
     TEXT_OPTION_MAX,
     add_capped_cog,
-    answer_suggestion,
+    answer_pages,
     bot_of,
     send_answer,
     too_late,
@@ -134,14 +133,7 @@ class Ask(commands.Cog):
             return
         service = bot.service
         result = await service.ask_off_loop(question, conversation_key(message.channel.id, message.author.id))
-        pages = render_answer(result, asked=question, kb_version=service.engine.kb.version)
-        view = AnswerView(
-            pages,
-            suggestions=result.suggestions,
-            store=service.store,
-            more=render_more(result, asked=question),
-            on_suggestion=answer_suggestion,
-        )
+        pages, view = answer_pages(service, result, asked=question)
         # discord.py's overloads type view as View, though send() takes None (its default) as "no view"
         sent = await message.reply(
             embed=pages[0],

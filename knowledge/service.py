@@ -33,7 +33,15 @@ from knowledge import loader
 from knowledge.conversation import Conversations
 from knowledge.engine import AnswerEngine
 from knowledge.errors import InvalidKnowledgeBase, Problem, StoreError
-from knowledge.history import HISTORY_DIR, History, HistoryError, Version, read_folder, sha
+from knowledge.history import (
+    HISTORY_DIR,
+    History,
+    HistoryError,
+    Version,
+    read_folder,
+    sha,
+    write_atomically,
+)
 from knowledge.loader import CORPUS_DIR, KnowledgeBase, kind_name, load_knowledge
 from knowledge.models import Answer
 from knowledge.store import StoreBusy
@@ -452,7 +460,7 @@ def _upload(
     for article in _waiting_articles(directory, data):
         (directory / CORPUS_DIR).mkdir(exist_ok=True)
         os.replace(directory / DRAFTS_DIR / article, directory / CORPUS_DIR / article)
-    _write_atomically(directory / filename, data)
+    write_atomically(directory / filename, data)
     return (kb, engine, diff), True, _keep_copy(history, directory, kb)
 
 
@@ -484,10 +492,10 @@ def _add_article(
     path = drafts / f"draft_{sid}.toml"
     job.commit()
     drafts.mkdir(parents=True, exist_ok=True)
-    _write_atomically(path, draft.encode("utf-8"))
+    write_atomically(path, draft.encode("utf-8"))
     # the article waits beside its draft: it joins the corpus with the reviewed draft's upload, so the
     # folder never holds an article without its [[source]] entry (a reload meanwhile is unaffected)
-    _write_atomically(drafts / filename, data)
+    write_atomically(drafts / filename, data)
     return draft, path
 
 
@@ -573,26 +581,12 @@ def _replace_files(
         for rel in done:
             with contextlib.suppress(OSError):
                 if rel in before:
-                    _write_atomically(directory / rel, before[rel])
+                    write_atomically(directory / rel, before[rel])
                 else:
                     os.unlink(directory / rel)
         for tmp_name in staged.values():
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
-        raise
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp_name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
         raise
 
 
@@ -773,19 +767,12 @@ class KnowledgeService:
         where = f"{self._folder}/{HISTORY_DIR}"
         history = self.history
         if history is None:
-            outcome = self._refusal(
+            return await self._refuse(
                 "rollback",
                 who,
-                [
-                    Problem(
-                        where,
-                        None,
-                        "no earlier versions are kept (the history setting is 0); nothing to roll back to",
-                    )
-                ],
+                where,
+                "no earlier versions are kept (the history setting is 0); nothing to roll back to",
             )
-            await self._record(outcome)
-            return outcome
 
         async def change(deadline: float | None) -> ReloadOutcome:
             (kb, engine, diff), target, notes, set_aside = await self._off_loop(
@@ -823,6 +810,12 @@ class KnowledgeService:
         await self._record(outcome)
         return outcome
 
+    async def _refuse(self, action: Action, who: str, file: str, reason: str) -> ReloadOutcome:
+        """A change refused before it began, naming ``file`` and the reason; recorded like any attempt."""
+        outcome = self._refusal(action, who, [Problem(file, None, reason)])
+        await self._record(outcome)
+        return outcome
+
     @property
     def _folder(self) -> str:
         return self.directory.name or str(self.directory)
@@ -835,41 +828,23 @@ class KnowledgeService:
         limit = None if action == "startup" else self.time_limit
         self._abandoned = [job for job in self._abandoned if job.alive]
         if limit is not None and len(self._abandoned) >= MAX_ABANDONED:
-            outcome = self._refusal(
+            return await self._refuse(
                 action,
                 who,
-                [
-                    Problem(
-                        file,
-                        None,
-                        (
-                            f"{len(self._abandoned)} earlier changes took longer than {limit:g} s and are still running "
-                            "in the background; try again once they end (the live knowledge is unchanged)"
-                        ),
-                    )
-                ],
+                file,
+                f"{len(self._abandoned)} earlier changes took longer than {limit:g} s and are still running "
+                "in the background; try again once they end (the live knowledge is unchanged)",
             )
-            await self._record(outcome)
-            return outcome
         try:
             await asyncio.wait_for(self._lock.acquire(), limit)
         except TimeoutError:
-            outcome = self._refusal(
+            return await self._refuse(
                 action,
                 who,
-                [
-                    Problem(
-                        file,
-                        None,
-                        (
-                            f"another change has held the knowledge base for over {limit:g} s; try again "
-                            "(the live knowledge is unchanged)"
-                        ),
-                    )
-                ],
+                file,
+                f"another change has held the knowledge base for over {limit:g} s; try again "
+                "(the live knowledge is unchanged)",
             )
-            await self._record(outcome)
-            return outcome
         try:
             outcome = await change(None if limit is None else time.monotonic() + limit)
         except InvalidKnowledgeBase as exc:
