@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
-from typing import Concatenate, Literal, ParamSpec
+from typing import Any, Concatenate, Literal, ParamSpec
 
 from rapidfuzz import fuzz, process, utils
 
@@ -55,8 +55,9 @@ P = ParamSpec("P")
 _WORDS = re.compile(r"[A-Za-z]{4,}")
 _EVERY_SIDE = ("both", "all", "both sides", "all sides", "every side", "each side")
 
-CompletionField = Literal["speaker_or_quote", "actor", "topic", "side", "conflict", "source"]
+CompletionField = Literal["speaker_or_quote", "actor", "topic", "side", "conflict", "source", "question"]
 MAX_QUESTION_CHARS = 500
+CHOICE_TEXT_MAX = 100  # an autocomplete choice's name and value, at most (Discord's limit)
 ANSWER_MEMO = 2048  # answers remembered per engine, by the question as read
 
 
@@ -66,6 +67,12 @@ class Choice:
 
     name: str
     value: str
+
+
+def question_similarity(typed: str, question: str, **_: Any) -> float:
+    """How well what is typed matches a curated question (0-100): the mean of the words' agreement in any
+    order and the best partial match, so both a question half typed and one in other words rank well."""
+    return (fuzz.token_set_ratio(typed, question) + fuzz.partial_ratio(typed, question)) / 2
 
 
 def _headlines(item: _Item) -> list[str]:
@@ -435,18 +442,18 @@ class AnswerEngine:
         if field not in self._choices:
             self._choices[field] = self._completion_choices(field)
         choices = self._choices[field]
-        current = clean_input(current, 100)
+        current = clean_input(current, CHOICE_TEXT_MAX)
         if current:
             ranked = process.extract(
                 current,
                 {i: c.name for i, c in enumerate(choices)},
-                scorer=fuzz.WRatio,
+                scorer=question_similarity if field == "question" else fuzz.WRatio,
                 processor=utils.default_process,
                 score_cutoff=50,
                 limit=limit,
             )
             choices = [choices[i] for _, _, i in ranked]
-        return [Choice(c.name[:100], c.value[:100]) for c in choices[:limit]]
+        return [Choice(c.name[:CHOICE_TEXT_MAX], c.value[:CHOICE_TEXT_MAX]) for c in choices[:limit]]
 
     # --- helpers ------------------------------------------------------------
 
@@ -473,6 +480,11 @@ class AnswerEngine:
             return [Choice(c.name, c.id) for c in kb.conflicts if self.lookups.casualties_by.get(c.id)]
         if field == "source":
             return [Choice(s.label, s.id) for s in kb.sources.values()]
+        if field == "question":
+            # curated questions: the story's examples first, then the Q&A pairs'; a choice's value is the
+            # question itself, so one too long to be a choice value is left out rather than cut
+            questions = dict.fromkeys(q.strip() for q in [*kb.story.examples, *(qa.question for qa in kb.qa)])
+            return [Choice(q, q) for q in questions if 0 < len(q) <= CHOICE_TEXT_MAX]
         return []
 
 

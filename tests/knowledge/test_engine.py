@@ -163,9 +163,24 @@ def test_command_methods(engine: AnswerEngine) -> None:
 
 def test_autocomplete_respects_discord_limits(engine: AnswerEngine) -> None:
     """Every completion field gives at most 25 choices of at most 100 characters, filtered by what is typed."""
-    for field in ("speaker_or_quote", "actor", "topic", "side", "conflict", "source"):
+    for field in ("speaker_or_quote", "actor", "topic", "side", "conflict", "source", "question"):
         for typed in ("", "bli", "russ", "x" * 300):
             choices = engine.complete(field, typed)
             assert len(choices) <= 25
             assert all(1 <= len(c.name) <= 100 and 1 <= len(c.value) <= 100 for c in choices)
     assert any("Blinken" in c.name for c in engine.complete("speaker_or_quote", "blinken"))
+
+
+def test_question_completion_offers_curated_questions(engine: AnswerEngine) -> None:
+    """/ask completes from the story's example questions and the Q&A pairs' questions, ranked by what is typed
+    (a question half typed is among the first five); a choice's value is the question itself."""
+    kb = engine.kb
+    curated = {*kb.story.examples, *(qa.question for qa in kb.qa)}
+    opened = engine.complete("question", "")
+    assert [c.name for c in opened[: len(kb.story.examples)]] == kb.story.examples
+    assert all(c.name == c.value and c.value in curated for c in opened)
+    for qa in kb.qa[:10]:
+        words = qa.question.split()
+        half_typed = " ".join(words[: max(2, len(words) // 2)])[:-1]  # the last letter not typed yet
+        assert qa.question in [c.value for c in engine.complete("question", half_typed)[:5]], half_typed
+    assert engine.complete("question", "zzzz qqqq") == []
