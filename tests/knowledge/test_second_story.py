@@ -1,0 +1,147 @@
+"""The second story's knowledge folder (knowledge/stories/pukhrayan-derailment): it loads, its articles are
+kept as received, every evidence passage is verbatim, every quotation in it is curated with a speaker, and
+no code names it."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from knowledge.errors import InvalidKnowledgeBase
+from knowledge.loader import DEFAULT_DIR, KnowledgeBase, load_knowledge
+from knowledge.models import Entity, Quote
+from knowledge.text import fold_quotes_space, is_verbatim, verbatim_parts
+from tests.knowledge.test_quote_coverage import covers, quotations
+
+ROOT = Path(__file__).resolve().parents[2]
+STORY = ROOT / "knowledge" / "stories" / "pukhrayan-derailment"
+
+# SHA-256 of each article as the search tool returned it: the corpus is never edited.
+RECEIVED = {
+    "000_1ed1207b1596a97e": "1b296f0475f71d2aa19d33007a971b3eeda8f69ba29f8886d2db1d0bb6ee168d",
+    "001_2236fa918207b35f": "1614375964e87def556b3c27f4ebd0ff3aee53bf146a81fa7c53e71b485a9bdf",
+    "002_7d07bd737e88a82d": "d5cd4cda34117b509bc6173d9eb71e8b17c11810582445d8337764aff333bc14",
+    "003_41d07e44c6f4c1f8": "f20a0af31af31c38b0cec967b336674cbdf88f6c0aba3c4d501b4640f0d1d50e",
+    "004_bd2fca6a79c75fda": "8210d8c2888221e3f804f94e40ea79629056d58d4e85501f989f93abd4ada563",
+}
+
+# A quotation the folder leaves out on purpose, with the reason (quotes.toml says it too).
+UNATTRIBUTED = {
+    ("004_bd2fca6a79c75fda", "The Sabarmati Express cross"): "the copy is cut off mid-quotation, no speaker",
+}
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    try:
+        return load_knowledge(STORY)
+    except InvalidKnowledgeBase as exc:
+        pytest.fail("second story's knowledge folder is invalid:\n" + "\n".join(str(p) for p in exc.problems))
+
+
+def test_second_story_loads_with_every_kind(kb: KnowledgeBase) -> None:
+    """The folder is a valid knowledge base with its five articles and items of every curated kind."""
+    counts = kb.counts()
+    assert counts["source"] == 5
+    for kind in ("entity", "place", "quote", "response", "background", "qa"):
+        assert counts[kind] > 0, f"no {kind} in the second story"
+
+
+def test_articles_are_kept_as_received() -> None:
+    """Each corpus file is byte for byte what the search tool returned (its SHA-256 is pinned here)."""
+    found = {
+        p.stem: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((STORY / "corpus").glob("*.txt"))
+    }
+    assert found == RECEIVED
+
+
+def test_every_source_names_its_outlet_and_url_and_the_readme_lists_it(kb: KnowledgeBase) -> None:
+    """Every article's source entry gives its outlet and URL, and README.md names its file and URL."""
+    readme = (STORY / "README.md").read_text(encoding="utf-8")
+    for sid, source in kb.sources.items():
+        assert source.outlet and source.url, sid
+        assert f"`{sid}.txt`" in readme and source.url in readme, sid
+
+
+def test_story_file_is_this_story_not_the_shipped_one(kb: KnowledgeBase) -> None:
+    """The story file names this story; the shipped story's name, greeting and examples are not reused."""
+    shipped = load_knowledge(DEFAULT_DIR).story
+    assert kb.story.name != shipped.name and kb.story.greeting != shipped.greeting
+    assert kb.story.examples and not set(kb.story.examples) & set(shipped.examples)
+
+
+def test_evidence_is_verbatim_independently_of_the_loader() -> None:
+    """Every evidence passage (and quote text) in every file is verbatim in the article it cites."""
+    corpus = {
+        p.stem: fold_quotes_space(p.read_text(encoding="utf-8")) for p in (STORY / "corpus").glob("*.txt")
+    }
+    failures: list[str] = []
+    checked = 0
+    for path in sorted(STORY.glob("*.toml")):
+        if path.name in ("sources.toml", "story.toml"):
+            continue
+        for table, rows in tomllib.loads(path.read_text(encoding="utf-8")).items():
+            for row in rows:
+                where = f"{path.name} [{table} {row.get('id')}]"
+                cited: list[str] = []
+                for ev in row.get("evidence", []):
+                    text = corpus.get(ev.get("source"))
+                    if text is None:
+                        failures.append(f"{where}: unknown source {ev.get('source')!r}")
+                        continue
+                    cited.append(text)
+                    parts = verbatim_parts(ev.get("quote", ""))
+                    if not parts or any(p not in text for p in parts):
+                        failures.append(f"{where}: not verbatim in {ev['source']}")
+                    checked += 1
+                if table == "quote" and not any(
+                    all(p in t for p in verbatim_parts(row["text"])) for t in cited
+                ):
+                    failures.append(f"{where}: quote text not in its sources")
+    assert checked > 50
+    assert not failures, "\n".join(failures)
+
+
+def test_every_quotation_is_curated_with_a_known_speaker(kb: KnowledgeBase) -> None:
+    """Every quotation in every article, short ones too ("tremor", "major accident"), is a quote item citing
+    that article, whose speaker is a known entity and whose words are verbatim in its evidence."""
+    missing: list[str] = []
+    for sid, text in sorted(kb.corpus.items()):
+        texts = [q.text for q in kb.quotes if any(ev.source == sid for ev in q.evidence)]
+        for quotation in quotations(text, 1):
+            if (sid, quotation) not in UNATTRIBUTED and not any(covers(t, quotation) for t in texts):
+                missing.append(f"{sid}: {quotation!r}")
+    assert not missing, "quotations not curated:\n" + "\n".join(missing)
+    for q in kb.quotes:
+        assert isinstance(q, Quote) and isinstance(kb.items.get(q.speaker), Entity), q.id
+        assert any(is_verbatim(q.text, fold_quotes_space(ev.quote)) for ev in q.evidence), q.id
+
+
+def test_no_code_names_the_second_story(kb: KnowledgeBase) -> None:
+    """bot/, commands/ and knowledge/*.py name none of this story's people, places or bodies."""
+    names = {
+        word.lower()
+        for item in [*kb.entities, *kb.places]
+        for spelling in [item.name, *item.aliases]
+        for word in re.findall(r"[A-Z][a-z]{3,}", spelling)
+    }
+    # words of these names that are also ordinary English or generic in code
+    names -= {"india", "indian", "indians", "russia", "russian", "moscow", "kremlin", "police", "railways"}
+    names -= {"railway", "north", "central", "passenger", "survivors", "prime", "minister", "president"}
+    names -= {"district", "station", "city", "state", "republic", "federation", "area", "commissioner"}
+    names -= {"divisional", "manager", "safety", "additional", "director", "general", "national", "student"}
+    names -= {"speaker", "accident", "site", "waiting", "family", "government", "rural", "said", "unnamed"}
+    assert len(names) > 15, names
+    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names))) + r")\b", re.IGNORECASE)
+    found = [
+        f"{path.relative_to(ROOT)}:{n}: {m.group()}"
+        for folder in ("bot", "commands", "knowledge")
+        for path in sorted((ROOT / folder).glob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        for m in pattern.finditer(line)
+    ]
+    assert not found, "\n".join(found)
