@@ -169,7 +169,9 @@ def _embeds(
         for f in page_fields:
             embed.add_field(name=f.name, value=f.value, inline=False)
         page_note = f"page {i}/{total}" if total > 1 else ""
-        embed.set_footer(text=ellipsize(" · ".join(x for x in (footer, page_note) if x), FOOTER_MAX) or None)
+        note = ellipsize(" · ".join(x for x in (footer, page_note) if x), FOOTER_MAX)
+        if note:  # Discord's docs require a footer's text: set_footer(text=None) would send "footer": {}
+            embed.set_footer(text=note)
         embeds.append(embed)
     return embeds
 
