@@ -81,8 +81,15 @@ async def opened(settings: Settings) -> AsyncIterator[KnowledgeService | None]:
         time_limit=settings.kb_time_limit_seconds,
         history_versions=settings.kb_history_versions,
     )
+    sync = None
     try:
         outcome = await service.reload("startup", action="startup")
+        if outcome.ok and store is not None and store.engine == "postgresql":
+            # processes sharing the database share the knowledge version too (knowledge.cluster)
+            from knowledge.cluster import KnowledgeSync
+
+            sync = KnowledgeSync(str(settings.database), service, shards=settings.shard_ids)
+            await sync.start()
         if not outcome.ok:
             print(
                 f"The knowledge base in {settings.knowledge_dir} is invalid; nothing was loaded:",
@@ -94,6 +101,8 @@ async def opened(settings: Settings) -> AsyncIterator[KnowledgeService | None]:
         else:
             yield service
     finally:
+        if sync is not None:
+            await sync.close()
         if store is not None:
             try:
                 await store.close()

@@ -24,7 +24,7 @@ from bot.render_discord import render_lines
 from bot.tree import NotModerator
 from commands._discord import NO_MENTIONS, defer_private, send_lines
 from knowledge.errors import StoreError
-from knowledge.service import KnowledgeService, ReloadOutcome, is_article
+from knowledge.service import KnowledgeService, KnowledgeStatus, ReloadOutcome, is_article
 from knowledge.store import StoreBusy
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_LISTED_IDS = 40
+SILENT_AFTER_S = 30.0  # a process that has not reported for this long may be gone
 MAX_CONFIRM_IDS = 15  # per kind, so that a confirmation fits on one page with its buttons
 CONFIRM_TIMEOUT_S = 300.0  # within the 15 minutes an interaction's token lasts
 
@@ -173,7 +174,25 @@ async def status_report(service: KnowledgeService) -> Report:
             f"Records waiting to be written: {status.records_waiting}; "
             f"dropped since start (queue full): {status.records_dropped}"
         )
+    lines += process_lines(status)
     return Report("Knowledge base status", lines)
+
+
+def process_lines(status: KnowledgeStatus) -> list[str]:
+    """The processes sharing the database: each one's knowledge version and when it last reported."""
+    if status.processes_problem is not None:
+        return ["Processes: the database did not list them in time."]
+    if not status.processes:
+        return []
+    lines = [f"Processes ({len(status.processes)}):"]
+    for p in status.processes:
+        age = p.heartbeat_age_s
+        heard = f"silent for {age:.0f} s" if age > SILENT_AFTER_S else f"reported {age:.0f} s ago"
+        mark = " (this one)" if p.this else ""
+        same = "" if p.version == status.version else " (differs)"
+        line = f"- {p.name}{mark}, shards {p.shards}: {p.version or '?'}{same}, {heard}"
+        lines.append(line + (f"; {p.problem}" if p.problem else ""))
+    return lines
 
 
 async def unanswered_report(service: KnowledgeService, *, limit: int = 10, days: int = 30) -> Report:

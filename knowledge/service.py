@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from knowledge import loader
 from knowledge.conversation import Conversations
@@ -66,7 +66,8 @@ ENGINE_FAILURE = Problem(
 )
 
 Transport = Literal["discord", "console", "cli"]
-Action = Literal["reload", "upload", "check", "startup", "rollback"]
+# adopt: loading a version another process published (knowledge.cluster)
+Action = Literal["reload", "upload", "check", "startup", "rollback", "adopt"]
 RELEASE_GRACE_S = 2.0  # how long a replaced engine stays whole before it is taken apart
 DEFAULT_TIME_LIMIT_S = 60.0  # the longest a reload, upload or rollback may hold the lock
 # Builds that overran keep running in their threads until they end (a thread cannot be killed);
@@ -118,6 +119,31 @@ class KnowledgeStatus:
     store_busy: bool = False  # the database did not answer in time (another process holds it?)
     records_waiting: int = 0  # question, vote and reload records queued, not written yet
     records_dropped: int = 0  # records dropped since start because the queue was full
+    # every process sharing the database (PostgreSQL): its version, heartbeat, and why it can't load one
+    processes: tuple[ProcessState, ...] = ()
+    processes_problem: str | None = None  # why the processes could not be listed
+
+
+@dataclass(frozen=True)
+class ProcessState:
+    """One bot process as it last reported itself (knowledge.cluster)."""
+
+    name: str
+    shards: str
+    version: str | None
+    heartbeat_age_s: float
+    problem: str | None = None  # why it could not load the shared version (it keeps its own)
+    this: bool = False  # the process answering
+
+
+class SharedVersions(Protocol):
+    """Knowledge versions shared with other processes (knowledge.cluster.KnowledgeSync)."""
+
+    async def publish(self, digest: str, files: dict[str, bytes], *, who: str, action: str) -> str | None:
+        """Make ``digest`` (whose files are ``files``) the version every process loads; why not, or None."""
+
+    async def processes(self) -> list[ProcessState]:
+        """Every process that reported itself, this one first."""
 
 
 def _diff(old: KnowledgeBase | None, new: KnowledgeBase) -> dict:
@@ -530,11 +556,50 @@ def _rollback(
     if not versions:
         raise _NothingToRollBack
     target = versions[-1]
-    wanted = history.contents(target)
-    with _collector_paused(), tempfile.TemporaryDirectory(prefix="kb-rollback-") as tmp:
+    built, notes, set_aside = _put_in_place(
+        job, directory, previous, vector_cache, history.contents(target), kept, history
+    )
+    return built, target, notes, set_aside
+
+
+def _adopt(
+    job: _Job,
+    directory: Path,
+    previous: AnswerEngine | None,
+    vector_cache: Path | None,
+    files: dict[str, bytes],
+    digest: str,
+    history: History | None,
+) -> tuple[Built, list[str], str | None, dict[str, str] | None]:
+    """Validate a version another process published; then write its files here (built, notes, set-aside,
+    kept copy)."""
+    kept = {d for v in history.versions() for d in v.files.values()} if history is not None else set()
+    built, notes, set_aside = _put_in_place(
+        job, directory, previous, vector_cache, files, kept, history, expect=digest
+    )
+    return built, notes, set_aside, _keep_copy(history, directory, built[0])
+
+
+def _put_in_place(
+    job: _Job,
+    directory: Path,
+    previous: AnswerEngine | None,
+    vector_cache: Path | None,
+    wanted: dict[str, bytes],
+    kept: set[str],
+    history: History | None,
+    expect: str | None = None,
+) -> tuple[Built, list[str], str | None]:
+    """Load ``wanted`` (the knowledge files by relative path) staged apart, and only if it is valid (and is
+    the version ``expect``, when given) write it over the folder's files: (built, notes, set-aside folder)."""
+    with _collector_paused(), tempfile.TemporaryDirectory(prefix="kb-restore-") as tmp:
         _stage(directory, Path(tmp) / "kb", wanted)
         kb = load_knowledge(Path(tmp) / "kb", previous=previous.kb if previous else None)
         kb = replace(kb, directory=str(directory))
+        if expect is not None and kb.digest != expect:
+            raise InvalidKnowledgeBase(
+                [Problem("(shared version)", None, f"its files load as {kb.version}, not {expect[:12]}")]
+            )
         engine = AnswerEngine(kb, previous, vector_cache=vector_cache)
         diff = _diff(previous.kb if previous else None, kb)
     current = read_folder(directory)
@@ -545,12 +610,12 @@ def _rollback(
         rel: current[rel] for rel in changed + removed if rel in current and sha(current[rel]) not in kept
     }
     job.commit()
-    set_aside = history.set_aside(unkept) if unkept else None
+    set_aside = (history or History(directory, 1)).set_aside(unkept) if unkept else None
     _replace_files(directory, {rel: wanted[rel] for rel in changed}, removed, current)
     notes = [f"Restored {', '.join(changed)}." if changed else "No file needed restoring."]
     if removed:
         notes.append(f"Removed {', '.join(removed)} (not in that version).")
-    return (kb, engine, diff), target, notes, set_aside
+    return (kb, engine, diff), notes, set_aside
 
 
 def _replace_files(
@@ -596,6 +661,7 @@ class KnowledgeService:
     directory: Path
     store: Store | None
     max_upload_bytes: int
+    shared: SharedVersions | None  # set when processes share the database (PostgreSQL)
 
     def __init__(
         self,
@@ -623,6 +689,7 @@ class KnowledgeService:
         # the last good versions of the folder, for /kb rollback (0: none kept)
         self.history = History(self.directory, history_versions) if history_versions > 0 else None
         self._abandoned: list[_Job] = []
+        self.shared = None
 
     @property
     def engine(self) -> AnswerEngine:
@@ -644,7 +711,8 @@ class KnowledgeService:
                 action, deadline, _build, self.directory, self._engine, self.vector_cache, self.history
             )
             outcome = self._swap(action, who, kb, engine, diff)
-            return await self._remember(outcome, kb, kept, deadline)
+            outcome = await self._remember(outcome, kb, kept, deadline)
+            return outcome if action == "startup" else await self._share(outcome, kb)
 
         return await self._exclusively(action, who, self._folder, change)
 
@@ -710,7 +778,7 @@ class KnowledgeService:
             if not written:
                 return self._confirmation(who, filename, diff)
             outcome = replace(self._swap("upload", who, kb, engine, diff), written=filename, file=filename)
-            return await self._remember(outcome, kb, kept, deadline)
+            return await self._share(await self._remember(outcome, kb, kept, deadline), kb)
 
         return await self._exclusively("upload", who, filename, change)
 
@@ -792,9 +860,76 @@ class KnowledgeService:
                 )
             except (_Overran, OSError) as exc:
                 log.error("rollback by %s: the history could not be updated: %s", who, exc)
-            return replace(outcome, notes=notes)
+            return await self._share(replace(outcome, notes=notes), kb)
 
         return await self._exclusively("rollback", who, where, change)
+
+    async def adopt(
+        self,
+        digest: str,
+        files: dict[str, bytes],
+        who: str,
+        *,
+        still_wanted: Callable[[], bool] = lambda: True,
+    ) -> ReloadOutcome:
+        """Load the knowledge version ``digest`` another process published, its files given by relative path:
+        validated staged apart (and refused unless its files load as that very version), then written over the
+        folder's files (edits never loaded set aside) and swapped in, like a rollback. Refused: the live
+        knowledge keeps answering. ``still_wanted`` is asked once the lock is held (a newer version may have
+        been published or made here meanwhile); not recorded in the reload history (its maker recorded it)."""
+
+        async def change(deadline: float | None) -> ReloadOutcome:
+            current = self._engine.kb if self._engine else None
+            if not still_wanted() or (current is not None and current.digest == digest):
+                return ReloadOutcome(
+                    ok=True,
+                    action="adopt",
+                    who=who,
+                    version=current.version if current else None,
+                    previous_version=current.version if current else None,
+                    counts=current.counts() if current else {},
+                    notes=["Nothing to load: already on it, or superseded."],
+                )
+            (kb, engine, diff), notes, set_aside, kept = await self._off_loop(
+                "adopt",
+                deadline,
+                _adopt,
+                self.directory,
+                self._engine,
+                self.vector_cache,
+                files,
+                digest,
+                self.history,
+            )
+            outcome = self._swap("adopt", who, kb, engine, diff)
+            if set_aside:
+                notes.append(f"Files edited on disk but never loaded were set aside in {set_aside}.")
+            return await self._remember(replace(outcome, notes=notes), kb, kept, deadline)
+
+        return await self._exclusively("adopt", who, self._folder, change)
+
+    async def _share(self, outcome: ReloadOutcome, kb: KnowledgeBase) -> ReloadOutcome:
+        """Publish the version just loaded to the other processes (when the database is shared)."""
+        shared = self.shared
+        if shared is None:
+            return outcome
+        try:
+            files = await asyncio.to_thread(read_folder, self.directory)
+        except HistoryError as exc:
+            problem: str | None = f"its files could not be read again ({exc})"
+        else:
+            stale = [rel for rel, d in kb.file_digests.items() if rel not in files or sha(files[rel]) != d]
+            problem = f"{', '.join(stale)} changed while it was loaded" if stale else None
+            if problem is None:
+                problem = await shared.publish(kb.digest, files, who=outcome.who, action=outcome.action)
+        if problem is None:
+            note = f"Shared with the other processes: each loads {kb.version} within seconds."
+        else:
+            log.error(
+                "%s by %s: knowledge base %s not shared: %s", outcome.action, outcome.who, kb.version, problem
+            )
+            note = f"Not shared with the other processes yet: {problem}."
+        return replace(outcome, notes=outcome.notes + [note])
 
     async def refuse_upload(self, filename: str, reason: str, who: str) -> ReloadOutcome:
         """Refuse an upload before reading it (e.g. too large to download); recorded like any attempt."""
@@ -882,7 +1017,8 @@ class KnowledgeService:
             outcome = self._refusal(action, who, [self._failure(action, exc, file)])
         finally:
             self._lock.release()
-        if not outcome.needs_confirmation:  # nothing was attempted yet: not a reload to record
+        # an upload awaiting confirmation was not attempted yet; an adopted version was recorded by its maker
+        if not outcome.needs_confirmation and action != "adopt":
             await self._record(outcome)
         return outcome
 
@@ -1057,6 +1193,12 @@ class KnowledgeService:
             directory=str(self.directory),
             store_available=self.store is not None,
         )
+        if self.shared is not None:
+            try:
+                status = replace(status, processes=tuple(await self.shared.processes()))
+            except StoreError as exc:
+                log.warning("could not list the processes: %s", exc)
+                status = replace(status, processes_problem=str(exc))
         if self.store is None:
             return status
         queue = self.store.status()

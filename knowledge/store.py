@@ -52,7 +52,7 @@ from knowledge.errors import StoreError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Versioned migrations: version -> the script that takes a database from the version before to it.
 # ``schema_version`` holds one row per version applied; a database whose highest version is above
 # SCHEMA_VERSION is refused unwritten. Version 1 is written with IF NOT EXISTS, so a database at
@@ -92,9 +92,16 @@ CREATE TABLE IF NOT EXISTS feedback (
     PRIMARY KEY (question_id, user_id)
 );
 """
-SQLITE_MIGRATIONS: dict[int, str] = {1: SCHEMA}
+# Version 2: where a question was asked (its channel and message, for a jump link), and the table id lanes
+# are drawn from (one row per store opened: two processes writing one file never assign the same id).
+SCHEMA_V2 = """
+ALTER TABLE questions ADD COLUMN channel_id TEXT;
+ALTER TABLE questions ADD COLUMN message_id TEXT;
+CREATE TABLE IF NOT EXISTS store_lanes (lane INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL);
+"""
+SQLITE_MIGRATIONS: dict[int, str] = {1: SCHEMA, 2: SCHEMA_V2}
 # What a database of ours holds (sqlite's own tables, sqlite_sequence and sqlite_stat*, aside).
-OUR_TABLES = frozenset({"schema_version", "reloads", "questions", "feedback"})
+OUR_TABLES = frozenset({"schema_version", "reloads", "questions", "feedback", "store_lanes"})
 OUR_INDEXES = frozenset({"questions_unanswered", "questions_unanswered_by_text"})
 
 DEFAULT_QUEUE_SIZE = 10_000  # records held while the database can't take them (a few MB at most)

@@ -29,7 +29,6 @@ from knowledge.store import (
     BUSY_TIMEOUT_MS,
     FEEDBACK_COLUMNS,
     OUR_INDEXES,
-    OUR_TABLES,
     QUESTION_COLUMNS,
     RELOAD_COLUMNS,
     SCHEMA_VERSION,
@@ -48,10 +47,23 @@ CONNECT_TIMEOUT_S = 5.0
 MIGRATION_LOCK_TIMEOUT_S = 30  # processes starting together wait for the one migrating
 MIGRATION_LOCK = 0x626F7473746F7265  # pg_advisory_xact_lock key ("botstore")
 LANES = 1024  # processes writing one database at once, at most, without id clashes
+# What a database (or schema) of ours holds; sequences (store_lanes, knowledge_published's) are not listed.
+OUR_TABLES = frozenset(
+    {
+        "schema_version",
+        "reloads",
+        "questions",
+        "feedback",
+        "knowledge_blobs",
+        "knowledge_versions",
+        "knowledge_published",
+        "processes",
+    }
+)
 
 # version -> the script that takes a database from the version before to it (run in one transaction,
-# under the migration lock, with the version row inserted beside it). Version 1 is written with
-# IF NOT EXISTS, so a version-1 database that lost an index is repaired by running it again.
+# under the migration lock, with the version row inserted beside it). Each is written with
+# IF NOT EXISTS, so a database that lost a table or an index is repaired by running them all again.
 MIGRATIONS: dict[int, str] = {
     1: """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -87,6 +99,37 @@ CREATE TABLE IF NOT EXISTS feedback (
     PRIMARY KEY (question_id, user_id)
 );
 CREATE SEQUENCE IF NOT EXISTS store_lanes;
+""",
+    # where a question was asked (a jump link in /kb unanswered); knowledge versions shared by every process
+    # (knowledge.cluster): files content-addressed, each version a manifest of them, every publication in
+    # order (the newest is the version all processes load), and each process's version and heartbeat
+    2: """
+ALTER TABLE questions ADD COLUMN IF NOT EXISTS channel_id TEXT;
+ALTER TABLE questions ADD COLUMN IF NOT EXISTS message_id TEXT;
+CREATE TABLE IF NOT EXISTS knowledge_blobs (sha TEXT PRIMARY KEY, data BYTEA NOT NULL);
+CREATE TABLE IF NOT EXISTS knowledge_versions (
+    digest TEXT PRIMARY KEY,
+    files JSONB NOT NULL,
+    at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS knowledge_published (
+    seq BIGSERIAL PRIMARY KEY,
+    digest TEXT NOT NULL REFERENCES knowledge_versions (digest),
+    at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    who TEXT NOT NULL,
+    action TEXT NOT NULL,
+    origin TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS processes (
+    name TEXT PRIMARY KEY,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    shards TEXT NOT NULL,
+    version TEXT,
+    started TIMESTAMPTZ NOT NULL,
+    heartbeat TIMESTAMPTZ NOT NULL,
+    problem TEXT
+);
 """,
 }
 assert max(MIGRATIONS) == SCHEMA_VERSION
@@ -311,9 +354,8 @@ async def _migrate(conn: Connection, name: str) -> None:
         await conn.execute(f"SET LOCAL lock_timeout = '{MIGRATION_LOCK_TIMEOUT_S}s'")
         await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
         current, complete = await _inspect(conn, name)  # again: another process may have migrated meanwhile
-        versions = [v for v in sorted(MIGRATIONS) if v > current]
-        if not complete and 1 not in versions:
-            versions.insert(0, 1)
+        # every script is idempotent (IF NOT EXISTS): a database that lost a table or an index gets them all again
+        versions = sorted(MIGRATIONS) if not complete else [v for v in sorted(MIGRATIONS) if v > current]
         for version in versions:
             await conn.execute(MIGRATIONS[version])
             await conn.execute(

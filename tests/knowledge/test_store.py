@@ -18,7 +18,9 @@ import asyncpg
 import pytest
 
 from knowledge.errors import StoreError
-from knowledge.store import Store, normalise_question
+from knowledge.store import SCHEMA_VERSION, Store, normalise_question
+
+ALL_VERSIONS = [(v,) for v in range(1, SCHEMA_VERSION + 1)]  # one row per migration applied
 
 
 @dataclass
@@ -115,7 +117,7 @@ async def insert_old_question(engine: Engine, question: str, days_ago: int) -> N
 async def test_open_applies_schema(store: Store, engine: Engine) -> None:
     """Opening a new database creates every table and records the schema version."""
     assert {"schema_version", "reloads", "questions", "feedback"} <= await engine.tables()
-    assert await engine.fetch("SELECT version FROM schema_version") == [(1,)]
+    assert await engine.fetch("SELECT version FROM schema_version ORDER BY version") == ALL_VERSIONS
 
 
 async def test_reopening_keeps_data_and_one_schema_version(engine: Engine) -> None:
@@ -133,7 +135,7 @@ async def test_reopening_keeps_data_and_one_schema_version(engine: Engine) -> No
         await second.close()
     assert record is not None and record.question == "Who fired first?"
     assert last is not None and last.counts == {"quote": 3}
-    assert await engine.fetch("SELECT COUNT(*) FROM schema_version") == [(1,)]
+    assert await engine.fetch("SELECT COUNT(*) FROM schema_version") == [(SCHEMA_VERSION,)]
 
 
 async def test_record_reload_round_trips_every_field(store: Store) -> None:
@@ -450,7 +452,7 @@ async def test_existing_database_gains_the_unanswered_index(engine: Engine) -> N
     second = await Store.open(engine.target)
     try:
         assert "questions_unanswered_by_text" in await engine.indexes()
-        assert await engine.fetch("SELECT version FROM schema_version") == [(1,)]
+        assert await engine.fetch("SELECT version FROM schema_version ORDER BY version") == ALL_VERSIONS
         assert [r.question for r in await second.unanswered()] == ["kept"]
     finally:
         await second.close()

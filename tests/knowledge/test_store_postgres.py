@@ -14,9 +14,11 @@ import asyncpg
 import pytest
 
 from knowledge.errors import StoreError
-from knowledge.store import Store, StoreBusy
+from knowledge.store import SCHEMA_VERSION, Store, StoreBusy
 
 pytestmark = pytest.mark.postgres
+
+ALL_VERSIONS = [(v,) for v in range(1, SCHEMA_VERSION + 1)]  # one row per migration applied
 
 AT_ONCE_S = 1.0
 
@@ -53,7 +55,7 @@ async def make_foreign(url: str) -> None:
 
 async def make_newer(url: str) -> None:
     await fetch(url, "CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    await fetch(url, "INSERT INTO schema_version VALUES (2)")
+    await fetch(url, f"INSERT INTO schema_version VALUES ({SCHEMA_VERSION + 1})")
     await fetch(url, "CREATE TABLE questions (id BIGINT PRIMARY KEY)")
 
 
@@ -97,7 +99,7 @@ async def test_processes_starting_together_migrate_once(pg_url: str) -> None:
     """Eight stores opening one new database at once: one creates the schema, the others find it there."""
     stores = await asyncio.gather(*(Store.open(pg_url) for _ in range(8)))
     try:
-        assert await fetch(pg_url, "SELECT version FROM schema_version") == [(1,)]
+        assert await fetch(pg_url, "SELECT version FROM schema_version ORDER BY version") == ALL_VERSIONS
     finally:
         await asyncio.gather(*(s.close() for s in stores))
 

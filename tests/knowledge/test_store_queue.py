@@ -21,9 +21,11 @@ from pathlib import Path
 import pytest
 
 from knowledge.errors import StoreError
-from knowledge.store import Store, StoreBusy
+from knowledge.store import SCHEMA_VERSION, Store, StoreBusy
 
 AT_ONCE_S = 1.0  # far below the 5 s a locked write used to wait, far above a queued call's microseconds
+
+ALL_VERSIONS = [(v,) for v in range(1, SCHEMA_VERSION + 1)]  # one row per migration applied
 
 
 @pytest.fixture
@@ -245,7 +247,7 @@ async def test_a_deleted_database_is_recreated_and_written(
     assert await store.flush(30)
     assert rows(db_path, "SELECT question FROM questions") == [("after the delete",)]
     assert rows(db_path, "SELECT who FROM reloads") == [("mod",)]
-    assert rows(db_path, "SELECT version FROM schema_version") == [(1,)]
+    assert rows(db_path, "SELECT version FROM schema_version ORDER BY version") == ALL_VERSIONS
     assert (await store.question(qid)) is not None  # reads follow the new file too
     assert any("was deleted" in r.getMessage() for r in caplog.records)
 
@@ -299,7 +301,7 @@ def make_foreign(path: Path) -> None:
 def make_newer(path: Path) -> None:
     with contextlib.closing(sqlite3.connect(path)) as conn:
         conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-        conn.execute("INSERT INTO schema_version VALUES (2)")
+        conn.execute(f"INSERT INTO schema_version VALUES ({SCHEMA_VERSION + 1})")
         conn.execute("CREATE TABLE questions (id INTEGER PRIMARY KEY)")
         conn.commit()
 
