@@ -3,14 +3,42 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.fakediscord import FakeDiscord, rules
+from tests.fakediscord import FakeDiscord, openapi, rules
 from tests.fakediscord.citedbot import RunningBot, running_bot
+
+SPEC_VIOLATIONS_EXPECTED = "spec_violations_expected"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{SPEC_VIOLATIONS_EXPECTED}: the test sends what Discord's spec refuses on purpose (checks refusals)",
+    )
+
+
+@pytest.fixture(autouse=True)
+def spec_conformance(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every request the test sent and every response the fake built conform to Discord's OpenAPI spec
+    (tests/fakediscord/openapi.py); set up first, so it also sees what the other fixtures' teardown sends."""
+    before = len(openapi.SESSION.violations)
+    yield
+    new = openapi.SESSION.violations[before:]
+    if request.node.get_closest_marker(SPEC_VIOLATIONS_EXPECTED) is not None:
+        openapi.SESSION.expected += len(new)
+        return
+    assert not new, [(v.direction, v.method, v.path, v.status, [str(p) for p in v.problems]) for v in new]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """How much the spec checked in this run, and what it cost (printed only if the fake ran)."""
+    if openapi.SESSION.requests:
+        terminalreporter.write_line(openapi.SESSION.summary())
 
 
 @pytest.fixture

@@ -118,6 +118,7 @@ async def test_late_response_is_an_unknown_interaction(fake: FakeDiscord, echo_b
     assert [v.kind for v in fake.violations] == ["deadline"]
 
 
+@pytest.mark.spec_violations_expected  # a body Discord refuses, on purpose
 async def test_too_long_content_is_invalid_form_body(fake: FakeDiscord, echo_bot: EchoBot) -> None:
     """Content over 2,000 characters is refused with 50035 and the error under data.content."""
     await fake.slash("echo", text="x" * 2001)
@@ -127,6 +128,7 @@ async def test_too_long_content_is_invalid_form_body(fake: FakeDiscord, echo_bot
     assert problem["code"] == "BASE_TYPE_MAX_LENGTH"
 
 
+@pytest.mark.spec_violations_expected  # a body Discord refuses, on purpose
 async def test_autocomplete_choice_limit(fake: FakeDiscord, echo_bot: EchoBot) -> None:
     """25 autocomplete choices are accepted; 26 are refused with 50035."""
     ok = await (await fake.autocomplete("pick", focused="query", query="arm")).responded()
@@ -212,6 +214,7 @@ BROKEN_BODIES = {
 }
 
 
+@pytest.mark.spec_violations_expected  # a body Discord refuses, on purpose
 @pytest.mark.parametrize("case", sorted(BROKEN_BODIES))
 async def test_message_limits_answer_invalid_form_body(fake: FakeDiscord, case: str) -> None:
     """Each documented message limit, broken by one, gets HTTP 400 / 50035 with the error at its path."""

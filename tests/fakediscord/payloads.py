@@ -42,6 +42,7 @@ def user_object(user_id: str, username: str, *, bot: bool = False) -> dict[str, 
         "system": False,
         "public_flags": 0,
         "flags": 0,
+        "primary_guild": None,
     }
 
 
@@ -182,6 +183,37 @@ class FakeFile:
     content_type: str = "application/toml"
 
 
+def _without_nulls(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_nulls(v) for k, v in node.items() if v is not None}
+    if isinstance(node, list):
+        return [_without_nulls(v) for v in node]
+    return node
+
+
+def stored(key: str, value: Any) -> Any:
+    """A message's ``embeds`` or ``components`` as Discord returns them once stored: unset fields left out,
+    an embed's type "rich" by default, and every component numbered (depth first, from 1) unless the bot
+    gave it an id."""
+    if key == "embeds":
+        return [{"type": "rich", **_without_nulls(e)} for e in value or []]
+    if key != "components":
+        return value
+    components = _without_nulls(value or [])
+    numbers = itertools.count(1)
+
+    def number(component: dict[str, Any]) -> None:
+        component.setdefault("id", next(numbers))
+        for child in component.get("components") or []:
+            number(child)
+        if isinstance(component.get("accessory"), dict):
+            number(component["accessory"])
+
+    for component in components:
+        number(component)
+    return components
+
+
 def message_object(
     *,
     message_id: str,
@@ -207,19 +239,21 @@ def message_object(
         "mention_roles": [],
         "mention_channels": [],
         "attachments": [],
-        "embeds": body.get("embeds") or [],
+        "embeds": stored("embeds", body.get("embeds")),
         "reactions": [],
         "pinned": False,
         "type": 0 if interaction_id is None else 20,
         "flags": flags | int(body.get("flags") or 0),
-        "components": body.get("components") or [],
+        "components": stored("components", body.get("components")),
     }
     if guild_id is not None:
         data["guild_id"] = guild_id
     if webhook_id is not None:
         data["webhook_id"] = webhook_id
-    if body.get("message_reference"):
-        data["message_reference"] = body["message_reference"]
+    reference = body.get("message_reference")
+    if reference:  # as Discord returns it: a type (0, a reply) and the ids as strings
+        ids = {k: str(reference[k]) for k in ("message_id", "channel_id", "guild_id") if reference.get(k)}
+        data["message_reference"] = {"type": reference.get("type") or 0, "channel_id": channel_id, **ids}
     return data
 
 

@@ -30,6 +30,21 @@ CUSTOM_ID_MAX = 100
 ACTION_ROWS_MAX = 5
 BUTTONS_PER_ROW_MAX = 5
 BUTTON_LABEL_MAX = 80
+COMPONENTS_V2 = 1 << 15  # message flag IS_COMPONENTS_V2: layout components, no content or embeds
+COMPONENTS_V2_MAX = 40  # every component, nested ones included
+COMPONENTS_V2_TOP_LEVEL = {
+    1,
+    9,
+    10,
+    12,
+    13,
+    14,
+    17,
+}  # row, section, text, gallery, file, separator, container
+# A bulk overwrite holds at most 100 chat input commands, 15 user and 15 message commands
+# (.../interactions/application-commands#registering-a-command).
+COMMANDS_MAX_BY_TYPE = {1: 100, 2: 15, 3: 15}
+COMMAND_TYPE_NAMES = {1: "chat input", 2: "user", 3: "message"}
 COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
 COMMAND_DESCRIPTION_MAX = 100
 COMMAND_OPTIONS_MAX = 25
@@ -80,8 +95,15 @@ def check_embeds(embeds: list[dict[str, Any]], errors: FormErrors, prefix: tuple
         at = (*prefix, "embeds", i)
         errors.max_length((*at, "title"), embed.get("title"), EMBED_TITLE_MAX)
         errors.max_length((*at, "description"), embed.get("description"), EMBED_DESCRIPTION_MAX)
-        errors.max_length((*at, "footer", "text"), (embed.get("footer") or {}).get("text"), EMBED_FOOTER_MAX)
-        errors.max_length((*at, "author", "name"), (embed.get("author") or {}).get("name"), EMBED_AUTHOR_MAX)
+        for key, text, limit in (("footer", "text", EMBED_FOOTER_MAX), ("author", "name", EMBED_AUTHOR_MAX)):
+            part = embed.get(key)
+            if part is None:
+                continue
+            value = part.get(text) if isinstance(part, dict) else None
+            if not isinstance(value, str) or not value:  # the docs require it; the spec doesn't
+                errors.add((*at, key, text), "BASE_TYPE_REQUIRED", "This field is required")
+            else:
+                errors.max_length((*at, key, text), value, limit)
         fields = embed.get("fields") or []
         if len(fields) > EMBED_FIELDS_MAX:
             errors.add(
@@ -102,48 +124,83 @@ def check_embeds(embeds: list[dict[str, Any]], errors: FormErrors, prefix: tuple
         )
 
 
-def check_components(rows: list[dict[str, Any]], errors: FormErrors, prefix: tuple[Any, ...] = ()) -> None:
-    if len(rows) > ACTION_ROWS_MAX:
+def _count(components: list[dict[str, Any]]) -> int:
+    total = 0
+    for c in components:
+        total += 1 + _count(c.get("components") or [])
+        if isinstance(c.get("accessory"), dict):
+            total += 1
+    return total
+
+
+def check_components(
+    rows: list[dict[str, Any]], errors: FormErrors, prefix: tuple[Any, ...] = (), *, v2: bool = False
+) -> None:
+    """Action rows (at most 5, at the top), or with the IS_COMPONENTS_V2 flag any layout component at the
+    top and at most 40 components in all; every button and select checked wherever it sits."""
+    if v2 and _count(rows) > COMPONENTS_V2_MAX:
+        errors.add(
+            (*prefix, "components"),
+            "BASE_TYPE_MAX_LENGTH",
+            f"Must be {COMPONENTS_V2_MAX} or fewer in length.",
+        )
+    if not v2 and len(rows) > ACTION_ROWS_MAX:
         errors.add(
             (*prefix, "components"), "BASE_TYPE_MAX_LENGTH", f"Must be {ACTION_ROWS_MAX} or fewer in length."
         )
     seen: set[str] = set()
-    for i, row in enumerate(rows):
+    for i, component in enumerate(rows):
         at = (*prefix, "components", i)
-        if row.get("type") != 1:
+        kind = component.get("type")
+        if kind == 1:
+            _check_row(component, at, errors, seen)
+        elif not v2 or kind not in COMPONENTS_V2_TOP_LEVEL:
+            message = "Top-level components must be action rows, or layout components with the IS_COMPONENTS_V2 flag"
+            errors.add((*at, "type"), "UNION_TYPE_CHOICES", message)
+        else:
+            for j, child in enumerate(component.get("components") or []):  # a container's rows
+                if child.get("type") == 1:
+                    _check_row(child, (*at, "components", j), errors, seen)
+            accessory = component.get("accessory")
+            if isinstance(accessory, dict) and accessory.get("type") == 2:  # a section's button
+                _check_interactive(accessory, (*at, "accessory"), errors, seen)
+
+
+def _check_row(row: dict[str, Any], at: tuple[Any, ...], errors: FormErrors, seen: set[str]) -> None:
+    children = row.get("components") or []
+    if not children:
+        errors.add((*at, "components"), "BASE_TYPE_MIN_LENGTH", "Must be 1 or more in length.")
+    buttons = [c for c in children if c.get("type") == 2]
+    if len(buttons) > BUTTONS_PER_ROW_MAX or (len(children) > 1 and len(buttons) != len(children)):
+        errors.add(
+            (*at, "components"),
+            "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
+            "The specified component exceeds the maximum width",
+        )
+    for j, child in enumerate(children):
+        _check_interactive(child, (*at, "components", j), errors, seen)
+
+
+def _check_interactive(
+    child: dict[str, Any], cat: tuple[Any, ...], errors: FormErrors, seen: set[str]
+) -> None:
+    custom_id = child.get("custom_id")
+    is_link = child.get("type") == 2 and child.get("style") == 5
+    if is_link:
+        if not child.get("url") or custom_id:
+            errors.add(cat, "BUTTON_COMPONENT_INVALID", "Link buttons need a url and no custom_id")
+    elif not isinstance(custom_id, str) or not custom_id:
+        errors.add((*cat, "custom_id"), "BASE_TYPE_REQUIRED", "This field is required")
+    else:
+        errors.max_length((*cat, "custom_id"), custom_id, CUSTOM_ID_MAX)
+        if custom_id in seen:
             errors.add(
-                (*at, "type"), "COMPONENT_LAYOUT_WIDTH_EXCEEDED", "Top-level components must be action rows"
+                (*cat, "custom_id"),
+                "COMPONENT_CUSTOM_ID_DUPLICATED",
+                "Component custom id cannot be duplicated",
             )
-            continue
-        children = row.get("components") or []
-        if not children:
-            errors.add((*at, "components"), "BASE_TYPE_MIN_LENGTH", "Must be 1 or more in length.")
-        buttons = [c for c in children if c.get("type") == 2]
-        if len(buttons) > BUTTONS_PER_ROW_MAX or (len(children) > 1 and len(buttons) != len(children)):
-            errors.add(
-                (*at, "components"),
-                "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
-                "The specified component exceeds the maximum width",
-            )
-        for j, child in enumerate(children):
-            cat = (*at, "components", j)
-            custom_id = child.get("custom_id")
-            is_link = child.get("type") == 2 and child.get("style") == 5
-            if is_link:
-                if not child.get("url") or custom_id:
-                    errors.add(cat, "BUTTON_COMPONENT_INVALID", "Link buttons need a url and no custom_id")
-            elif not isinstance(custom_id, str) or not custom_id:
-                errors.add((*cat, "custom_id"), "BASE_TYPE_REQUIRED", "This field is required")
-            else:
-                errors.max_length((*cat, "custom_id"), custom_id, CUSTOM_ID_MAX)
-                if custom_id in seen:
-                    errors.add(
-                        (*cat, "custom_id"),
-                        "COMPONENT_CUSTOM_ID_DUPLICATED",
-                        "Component custom id cannot be duplicated",
-                    )
-                seen.add(custom_id)
-            errors.max_length((*cat, "label"), child.get("label"), BUTTON_LABEL_MAX)
+        seen.add(custom_id)
+    errors.max_length((*cat, "label"), child.get("label"), BUTTON_LABEL_MAX)
 
 
 def check_message(
@@ -155,7 +212,14 @@ def check_message(
         errors.add((*prefix, "content"), "BASE_TYPE_BAD_TYPE", "Must be a string.")
     errors.max_length((*prefix, "content"), content, CONTENT_MAX)
     check_embeds(body.get("embeds") or [], errors, prefix)
-    check_components(body.get("components") or [], errors, prefix)
+    v2 = bool(int(body.get("flags") or 0) & COMPONENTS_V2)
+    if v2 and (body.get("content") or body.get("embeds")):
+        errors.add(
+            (*prefix, "content" if body.get("content") else "embeds"),
+            "MESSAGE_COMPONENTS_V2_INVALID",
+            "content and embeds cannot be sent with the IS_COMPONENTS_V2 flag",
+        )
+    check_components(body.get("components") or [], errors, prefix, v2=v2)
     parse = (body.get("allowed_mentions") or {}).get("parse") or []
     for k, kind in enumerate(parse):
         if kind not in {"users", "roles", "everyone"}:
@@ -194,6 +258,21 @@ def check_choices(choices: Any, errors: FormErrors) -> None:
         value = choice.get("value")
         if isinstance(value, str):
             errors.max_length(("data", "choices", i, "value"), value, CHOICE_VALUE_MAX)
+
+
+def check_command_counts(commands: list[Any], errors: FormErrors) -> None:
+    """A bulk overwrite: at most 100 chat input, 15 user and 15 message commands."""
+    counts: dict[Any, int] = {}
+    for command in commands:
+        kind = command.get("type", 1) if isinstance(command, dict) else None
+        counts[kind] = counts.get(kind, 0) + 1
+    for kind, limit in COMMANDS_MAX_BY_TYPE.items():
+        if counts.get(kind, 0) > limit:
+            errors.add(
+                (),
+                "APPLICATION_COMMANDS_MAX_REACHED",
+                f"Must be {limit} or fewer {COMMAND_TYPE_NAMES[kind]} commands.",
+            )
 
 
 def check_command(command: dict[str, Any], errors: FormErrors, index: int) -> None:
