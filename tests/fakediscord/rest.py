@@ -130,6 +130,15 @@ class RestHandlers:
                 "tags": [],
                 "bot": fake.bot_user.user(),
                 "approximate_guild_count": 1,
+                # fields the spec requires of an application (PrivateApplicationResponse)
+                "type": None,
+                "flags_new": "0",
+                "role_connections_verification_url": None,
+                "approximate_user_install_count": 0,
+                "approximate_user_authorization_count": 0,
+                "explicit_content_filter": 0,
+                "eligible_oauth2_scopes": ["applications.commands", "bot"],
+                "integration_types_config": {"0": {}, "1": {}},
             }
         )
 
@@ -158,8 +167,11 @@ class RestHandlers:
             )
         body = request[BODY]
         errors = rules.FormErrors()
-        if not isinstance(body, list) or len(body) > 100:
-            errors.add((), "BASE_TYPE_MAX_LENGTH", "Must be 100 or fewer in length.")
+        if not isinstance(body, list):
+            errors.add((), "BASE_TYPE_ARRAY_TYPE", "Must be an array.")
+            return self.fake.refuse(request, "invalid_commands", 400, _form_error(errors))
+        rules.check_command_counts(body, errors)
+        if errors:
             return self.fake.refuse(request, "invalid_commands", 400, _form_error(errors))
         seen: set[tuple[int, str]] = set()
         for i, command in enumerate(body):
@@ -175,24 +187,30 @@ class RestHandlers:
         if errors:
             return self.fake.refuse(request, "invalid_commands", 400, _form_error(errors))
         guild = request.match_info.get("guild")
-        stored = [
-            {
-                "type": 1,
-                "options": [],
-                "dm_permission": True,
-                "nsfw": False,
-                "description": "",
-                "default_member_permissions": None,
-                **c,
-                "id": snowflake(),
-                "application_id": self.fake.application_id,
-                "version": snowflake(),
-                **({"guild_id": guild} if guild else {}),
-            }
-            for c in body
-        ]
+        stored = [self._stored_command(c, guild) for c in body]
         self.fake.commands[guild] = stored
         return discord_json(stored)
+
+    def _stored_command(self, command: dict[str, Any], guild: str | None) -> dict[str, Any]:
+        """A command as Discord stores and echoes it: defaults filled in, unset fields left out, the
+        permissions as a decimal string, the installs it may be used through (a server install by
+        default) and the contexts as sent (null: Discord's default, every context)."""
+        permissions = command.get("default_member_permissions")
+        return {
+            "type": 1,
+            "options": [],
+            "dm_permission": True,
+            "nsfw": False,
+            "description": "",
+            **{k: v for k, v in command.items() if v is not None},
+            "default_member_permissions": None if permissions is None else str(permissions),
+            "contexts": command.get("contexts"),
+            "integration_types": command.get("integration_types") or [0],
+            "id": snowflake(),
+            "application_id": self.fake.application_id,
+            "version": snowflake(),
+            **({"guild_id": guild} if guild else {}),
+        }
 
     async def get_commands(self, request: web.Request) -> web.Response:
         if not self._authorized(request):
@@ -233,18 +251,19 @@ class RestHandlers:
         record.initial, record.initial_at = body, arrived
         message = self._message_for_callback(record, kind, data or {})
         record.touch(answered_at=arrived if kind in (MESSAGE_WITH_SOURCE, UPDATE_MESSAGE) else None)
-        answer: dict[str, Any] = {
-            "interaction": {
-                "id": record.id,
-                "type": record.type,
-                "response_message_id": record.original_message_id,
-                "response_message_loading": kind == DEFERRED_MESSAGE,
-                "response_message_ephemeral": bool(message and message.get("flags", 0) & EPHEMERAL),
-            }
+        if request.query.get("with_response", "").lower() not in ("true", "1"):
+            return web.Response(status=204)
+        interaction = {
+            "id": record.id,
+            "type": record.type,
+            "response_message_id": record.original_message_id,
+            "response_message_loading": kind == DEFERRED_MESSAGE,
+            "response_message_ephemeral": bool(message and message.get("flags", 0) & EPHEMERAL),
         }
-        answer["resource"] = {"type": kind}
+        answer: dict[str, Any] = {"interaction": {k: v for k, v in interaction.items() if v is not None}}
         if kind in (MESSAGE_WITH_SOURCE, UPDATE_MESSAGE) and message is not None:
-            answer["resource"]["message"] = message
+            # the resource is the message made or changed; the docs say nothing else has one to show
+            answer["resource"] = {"type": kind, "message": message}
         return discord_json(answer)
 
     def _message_for_callback(

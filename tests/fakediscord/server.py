@@ -17,7 +17,7 @@ from typing import Any
 import yarl
 from aiohttp import web
 
-from tests.fakediscord import rest
+from tests.fakediscord import openapi, rest
 from tests.fakediscord.gateway import Gateway
 from tests.fakediscord.interactions import (
     InteractionRecord,
@@ -25,7 +25,15 @@ from tests.fakediscord.interactions import (
     now,
     slash_payload,
 )
-from tests.fakediscord.payloads import FakeFile, FakeUser, default_guild, iso_now, message_object, snowflake
+from tests.fakediscord.payloads import (
+    FakeFile,
+    FakeUser,
+    default_guild,
+    iso_now,
+    message_object,
+    snowflake,
+    stored,
+)
 
 log = logging.getLogger(__name__)
 
@@ -160,11 +168,41 @@ class FakeDiscord:
             request.method, request.path.removeprefix(API_PREFIX), dict(request.query), body, arrived
         )
         self.requests.append(record)
-        response = await handler(request)
+        response = self._refused_by_spec(request, record, has_body=body is not None or request.can_read_body)
+        if response is None:
+            response = await handler(request)
         record.status = response.status
         if isinstance(response, web.Response) and response.body:
             record.response = json.loads(response.body)
+        self._check_response_against_spec(
+            record, has_body=isinstance(response, web.Response) and bool(response.body)
+        )
         return response
+
+    def _refused_by_spec(
+        self, request: web.Request, record: RecordedRequest, *, has_body: bool
+    ) -> web.Response | None:
+        """Discord's published spec refuses this request: answer as Discord would, record the violation."""
+        problems = openapi.validate_request(
+            request.method, record.path, record.query, record.json, has_body=has_body
+        )
+        if not problems:
+            return None
+        if problems[0].code == "UNKNOWN_ROUTE":
+            return self.refuse(request, "spec_unknown_route", 404, rest.NOT_FOUND)
+        return self.refuse(request, "spec_request", 400, openapi.form_error(problems))
+
+    def _check_response_against_spec(self, record: RecordedRequest, *, has_body: bool) -> None:
+        """A response the fake built that the spec refuses is the fake's bug: recorded as a violation."""
+        problems = openapi.validate_response(
+            record.method, record.path, record.status, record.response, has_body=has_body
+        )
+        if problems:
+            error = openapi.form_error(problems)
+            self.violations.append(
+                Violation("spec_response", record.method, record.path, record.status, error, record.response)
+            )
+            log.warning("fake discord answered %s %s against the spec: %s", record.method, record.path, error)
 
     def refuse(self, request: web.Request, kind: str, status: int, error: dict[str, Any]) -> web.Response:
         """Answer like Discord refusing the request, and remember it as a violation."""
@@ -394,7 +432,7 @@ class FakeDiscord:
     def edit_message(message: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
         for key in ("content", "embeds", "components"):
             if key in body:
-                message[key] = body[key] if body[key] is not None else ([] if key != "content" else "")
+                message[key] = stored(key, body[key]) if key != "content" else body[key] or ""
         if "flags" in body and body["flags"] is not None:
             message["flags"] = (message.get("flags", 0) & ~4) | (int(body["flags"]) & 4)  # suppress embeds
         message["flags"] = message.get("flags", 0) & ~128  # no longer "thinking"
