@@ -408,8 +408,8 @@ def build_knowledge(root: Path, n_items: int, *, seed: int = 6, n_questions: int
         conflicts.append(
             (
                 b.add(
-                    "conflict",
-                    {"id": f"conflict-{i}", "name": name, "aliases": [f"{year} war"]},
+                    "event",
+                    {"id": f"conflict-{i}", "name": name, "kind": "clash", "aliases": [f"{year} war"]},
                     f"In {name} {prose.sentence(6, 12)}.",
                     name,
                 ),
@@ -431,7 +431,7 @@ def build_knowledge(root: Path, n_items: int, *, seed: int = 6, n_questions: int
             "casualty",
             {
                 "id": f"casualty-{i}",
-                "conflict": conflict,
+                "event": conflict,
                 "side": side,
                 "subject": subject,
                 "outcome": outcome,

@@ -27,7 +27,7 @@ MORE = {"more", "/more", "m", "next"}
 
 
 def parse_options(command: TextCommand, rest: str) -> dict[str, str]:
-    """``side:north conflict:2019 flood`` or a bare value for the first option.
+    """``side:north event:2019 flood`` or a bare value for the first option.
 
     A value runs to the next ``option:`` of this command, so apostrophes and colons in
     questions stay as typed; quotes around a whole value are dropped.

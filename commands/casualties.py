@@ -1,4 +1,4 @@
-"""/casualties [side] [conflict]: figures by side and conflict, each with its sources."""
+"""/casualties [side] [event]: figures by side and event, each with its sources."""
 
 from __future__ import annotations
 
@@ -17,14 +17,14 @@ if TYPE_CHECKING:
     from bot.client import CitedBot
 
 
-def answer(engine: AnswerEngine, side: str | None = None, conflict: str | None = None) -> Answer:
-    return engine.casualties(side=clean_option(side), conflict=clean_option(conflict))
+def answer(engine: AnswerEngine, side: str | None = None, event: str | None = None) -> Answer:
+    return engine.casualties(side=clean_option(side), event=clean_option(event))
 
 
 TEXT = TextCommand(
     name="casualties",
-    summary="casualty figures by side and conflict, with sources",
-    options=("side", "conflict"),
+    summary="casualty figures by side and event, with sources",
+    options=("side", "event"),
     answer=answer,
 )
 
@@ -33,31 +33,29 @@ class Casualties(commands.Cog):
     def __init__(self, bot: CitedBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="casualties", description="Casualty figures by side and conflict")
+    @app_commands.command(name="casualties", description="Casualty figures by side and event")
     @app_commands.describe(
-        side="Whose losses: a side, country or group (autocomplete lists them)",
-        conflict="Which conflict (e.g. the 2022 clashes, the 2020 war)",
+        side="Whose figures: a side, country, group or place (autocomplete lists them)",
+        event="Which event (autocomplete lists them)",
     )
     async def casualties(
         self,
         interaction: discord.Interaction,
         side: app_commands.Range[str, 1, TEXT_OPTION_MAX] | None = None,
-        conflict: app_commands.Range[str, 1, TEXT_OPTION_MAX] | None = None,
+        event: app_commands.Range[str, 1, TEXT_OPTION_MAX] | None = None,
     ) -> None:
-        options = {"side": side, "conflict": conflict}
-        result = answer(self.bot.service.engine, side, conflict)
-        asked = " ".join(v for v in (side, conflict) if v) or None
+        options = {"side": side, "event": event}
+        result = answer(self.bot.service.engine, side, event)
+        asked = " ".join(v for v in (side, event) if v) or None
         await send_answer(interaction, result, asked=asked, logged_question=TEXT.logged_question(options))
 
     @casualties.autocomplete("side")
     async def _side(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await complete(interaction, "side", current)
 
-    @casualties.autocomplete("conflict")
-    async def _conflict(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await complete(interaction, "conflict", current)
+    @casualties.autocomplete("event")
+    async def _event(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await complete(interaction, "event", current)
 
 
 async def setup(bot: CitedBot) -> None:

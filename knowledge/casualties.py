@@ -1,7 +1,8 @@
-"""Casualty questions: figures by side and conflict, every figure with its sources, disagreement shown."""
+"""Casualty questions: figures by side, place and event, every figure with its sources, disagreement shown."""
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 from knowledge.analysis import QUANTITY, canon
@@ -21,7 +22,18 @@ CASUALTY_SUBJECT_WORDS = {
     final official cost say admit give its their during recent fighting clashes dead number difference differ
     compare comparison vary between article source figure according total own each respective""".split()
 }
-_OUTCOME_ORDER = {"killed": 0, "losses": 1, "casualties": 2, "wounded": 3}
+_OUTCOME_ORDER = {
+    "killed": 0,
+    "losses": 1,
+    "casualties": 2,
+    "wounded": 3,
+    "injured": 4,
+    "missing": 5,
+    "displaced": 6,
+    "rescued": 7,
+}
+# what a figure question counts when it names no outcome: the dead (and losses, casualties)
+DEATH_OUTCOMES = frozenset({"killed", "losses", "casualties"})
 
 
 class CasualtyAnswers(Handler):
@@ -31,14 +43,15 @@ class CasualtyAnswers(Handler):
         self,
         label: str,
         side_ids: set[str],
-        conflict_ids: set[str],
+        event_ids: set[str],
         *,
         outcomes: set[str] | None,
         question: Question | None = None,
+        place_ids: AbstractSet[str] = frozenset(),
     ) -> Answer:
         e = self.look
-        if conflict_ids:
-            pool = [c for cid in conflict_ids for c in e.casualties_by.get(cid, [])]
+        if event_ids:
+            pool = [c for eid in event_ids for c in e.casualties_by.get(eid, [])]
         else:
             main = max(e.casualties_by, key=lambda k: len(e.casualties_by[k]), default=None)
             pool = list(e.casualties_by[main]) if main is not None else []
@@ -69,13 +82,15 @@ class CasualtyAnswers(Handler):
                     confidence=0.3,
                 )
             pool = sided
+        if at := place_ids & {c.place for c in pool}:  # "how many died at the station"
+            pool = [c for c in pool if c.place in at]
         if outcomes:
             pool = [c for c in pool if c.outcome in outcomes]
         elif question is not None and "casualty" not in question.tokens:
-            pool = [c for c in pool if c.outcome != "wounded"] or pool
+            pool = [c for c in pool if c.outcome in DEATH_OUTCOMES] or pool
         if question is not None and pool:
-            # names other than the sides and conflicts ("casualties Ukraine") must be in the figures too
-            named = {id_token(i) for i in sides | set(self.look.casualties_by)} | {
+            # names other than the sides and events ("casualties Ukraine") must be in the figures too
+            named = {id_token(i) for i in sides | {i for i in self.look.casualties_by if i}} | {
                 id_token(c.reported_by) for c in pool if c.reported_by
             }
             leftover = [
@@ -86,10 +101,10 @@ class CasualtyAnswers(Handler):
                 and t.alts[0] not in CASUALTY_SUBJECT_WORDS
                 and t.text not in QUANTITY
             ]
-            # what the figures' conflicts are about counts as covered ("the 2019 war over the valley")
-            conflicts = {c.conflict for c in pool}
+            # what the figures' events and places are about counts as covered ("the 2019 war over the valley")
+            about = {i for c in pool for i in (c.event, c.place) if i}
             union = frozenset().union(
-                *(self.r.tokens[i] for i in {c.id for c in pool} | conflicts if i in self.r.tokens)
+                *(self.r.tokens[i] for i in {c.id for c in pool} | about if i in self.r.tokens)
             )
             missing = [t for t in leftover if not any(a in union for a in t.alts)]
             if missing:
@@ -115,7 +130,7 @@ class CasualtyAnswers(Handler):
         order = sorted(
             pool,
             key=lambda c: (
-                self.look.conflict_order.get(c.conflict, 0),
+                self.look.event_order.get(c.event, 0),
                 c.side is not None if total_first else c.side is None,
                 c.side or "",
                 _OUTCOME_ORDER.get(c.outcome, 9),
@@ -124,15 +139,16 @@ class CasualtyAnswers(Handler):
         )
         groups: dict[tuple, list[Casualty]] = {}
         for c in order:
-            groups.setdefault((c.conflict, c.side, c.outcome), []).append(c)
+            groups.setdefault((c.event, c.side, c.place, c.outcome), []).append(c)
         parts: list[tuple[str, list[_Item]]] = [(lead, [])] if lead else []
-        for (conflict, _side, _outcome), items in groups.items():
+        for (event, _side, _place, _outcome), items in groups.items():
             # "nearly 50" beside "49" is rounding, not disagreement; "6,500" beside "6,600" is.
             figures = {
                 c.figure for c in items if c.figure is not None and c.qualifier not in ("nearly", "about")
             }
             if len(figures) > 1:
-                parts.append((f"The sources differ on this figure for the {self.c.name(conflict)}:", []))
+                during = f" for the {self.c.name(event)}" if event else ""
+                parts.append((f"The sources differ on this figure{during}:", []))
             for c in items:
                 parts.append((c.summary, [c]))
         return self.c.answer(label, "casualties", parts, 0.9)

@@ -17,7 +17,6 @@ from knowledge.models import (
     Background,
     Casualty,
     Citation,
-    Conflict,
     Entity,
     Event,
     Place,
@@ -25,6 +24,7 @@ from knowledge.models import (
     Quote,
     Response,
     Suggestion,
+    TimelineEntry,
     _Item,
 )
 
@@ -130,11 +130,11 @@ class Composer:
                 return item.question
             case Casualty():
                 subject = _PARENS.sub("", item.subject)
-                conflict = self.name(item.conflict)
+                during = f" in the {self.name(item.event)}" if item.event else ""
                 if item.side:
-                    verb = "wounded" if item.outcome == "wounded" else "killed"
-                    return f"How many {self.adjective(item.side)} {subject} were {verb} in the {conflict}?"
-                return f"How many {subject} were {item.outcome} in total in the {conflict}?"
+                    verb = item.outcome if item.outcome in _COUNTED_AS else "killed"
+                    return f"How many {self.adjective(item.side)} {subject} were {verb}{during}?"
+                return f"How many {subject} were {item.outcome} in total{during}?"
             case Quote():
                 words = item.text if len(item.text) <= 60 else item.text[:57].rsplit(" ", 1)[0] + "..."
                 return f'Who said "{words}"?'
@@ -142,10 +142,10 @@ class Composer:
                 return f"How did {self.name(item.actor)} respond?"
             case Background():
                 return f"Tell me about {item.topic}"
-            case Event():
+            case TimelineEntry():
                 places = [self.name(p) for p in item.places]
                 return f"What happened in {places[0]}?" if places else "What happened when?"
-            case Entity() | Place() | Conflict():
+            case Entity() | Place() | Event():
                 return f"{'Who' if getattr(item, 'kind', '') == 'person' else 'What'} is {item.name}?"
         return ""
 
@@ -172,13 +172,13 @@ class Composer:
         match item:
             case QAPair():
                 return item.answer
-            case Casualty() | Response() | Background() | Event():
+            case Casualty() | Response() | Background() | TimelineEntry():
                 return item.summary
             case Quote():
                 return self.quote_line(item)
             case Entity():
                 return self.describe(item)
-            case Place() | Conflict():
+            case Place() | Event():
                 return f"{item.name}: {item.description}" if item.description else item.name
         return kind_name(item)
 
@@ -228,6 +228,10 @@ class Composer:
         return text
 
 
+# outcomes a question names as such ("how many were injured"); the others are asked as deaths
+_COUNTED_AS = frozenset({"wounded", "injured", "missing", "displaced", "rescued"})
+
+
 def unique(items: Iterable[_Item]) -> list:
     """Items in first-seen order without repeats (models hold lists, so they are not hashable)."""
     seen: dict[str, _Item] = {}
@@ -241,8 +245,8 @@ KIND_OF: dict[type[_Item], AnswerKind] = {
     Quote: "quote",
     Response: "response",
     Background: "background",
-    Event: "timeline",
+    TimelineEntry: "timeline",
     Entity: "entity",
     Place: "place",
-    Conflict: "background",
+    Event: "background",
 }

@@ -114,9 +114,13 @@ def question_type(low: str) -> str:
     return "other"
 
 
+# the feature names predate the schema's renames: a timeline entry was an "event", an event a "conflict"
+_FEATURE_KIND = {"qapair": "qa", "timelineentry": "event", "event": "conflict"}
+
+
 def item_kind(item: _Item | None) -> str:
     name = type(item).__name__.lower() if item is not None else "other"
-    return {"qapair": "qa"}.get(name, name if name in ITEM_KINDS else "other")
+    return _FEATURE_KIND.get(name, name if name in ITEM_KINDS else "other")
 
 
 @dataclass

@@ -727,11 +727,11 @@ def guess_source(text: str, source_id: str) -> dict:
 
 def draft_article(text: str, source_id: str, kb=None) -> Draft:
     """Draft curated items for one article. ``kb``: the knowledge base already curated (a
-    ``KnowledgeBase``, or anything with ``entities``, ``places``, ``conflicts`` and ``items``), whose
+    ``KnowledgeBase``, or anything with ``entities``, ``places``, ``events`` and ``items``), whose
     entities and places speakers and names are resolved against and whose ids the draft avoids."""
     entities = list(getattr(kb, "entities", []) or [])
     places = list(getattr(kb, "places", []) or [])
-    conflicts = list(getattr(kb, "conflicts", []) or [])
+    events = list(getattr(kb, "events", []) or [])
     ids = _Ids(set(getattr(kb, "items", {}) or {}))
     index = NameIndex(entities, places)
     t = norm(text)
@@ -827,8 +827,8 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
     # figures
     outcomes = _allowed(Casualty, "outcome")
     qualifiers = _allowed(Casualty, "qualifier")
-    main_conflict = conflicts[0].id if conflicts else None
-    new_conflict: dict | None = None
+    main_event = events[0].id if events else None
+    new_event: dict | None = None
     casualty_items: list[dict] = []
     seen_cas: dict[tuple, dict] = {}
     for p_start, p_end in paragraphs(text):
@@ -870,16 +870,16 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
                     and re.search(r"\b(?:its|our|we|it)\b", t[max(s_start, f.start - 12) : f.end], re.I)
                 ):
                     side = on_behalf(reporter) or reporter
-                conflict = _conflict_for(t[s_start:s_end], conflicts) or main_conflict
-                if conflict is None:
-                    if new_conflict is None:
-                        new_conflict = {
+                event = _event_for(t[s_start:s_end], events) or main_event
+                if event is None:
+                    if new_event is None:
+                        new_event = {
                             "id": ids.new(f"event-{_slug(draft.source.get('title') or source_id)}"),
                             "name": draft.source.get("title") or f"The events of {source_id}",
                             "description": "Drafted: the event this article's figures belong to.",
                             "evidence": ev(s_start, s_end),
                         }
-                    conflict = new_conflict["id"]
+                    event = new_event["id"]
                 outcome = (
                     f.outcome
                     if (not outcomes or f.outcome in outcomes)
@@ -894,7 +894,7 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
                 who = index.items[reporter].name if reporter in index.items else "The article"
                 item = {
                     "id": ids.new(f"cas-{side or 'total'}-{_slug(f.figure_text, 3)}-{f.outcome}"),
-                    "conflict": conflict,
+                    "event": event,
                     "side": side,
                     "subject": subject,
                     "outcome": outcome,
@@ -1000,21 +1000,21 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
     draft.items = (
         [("entity", e) for e in new_entities.values()]
         + [("place", p) for p in place_items]
-        + ([("conflict", new_conflict)] if new_conflict else [])
+        + ([("event", new_event)] if new_event else [])
         + [("quote", q) for q in quote_items]
         + [("casualty", c) for c in casualty_items]
-        + [("event", e) for e in event_items]
+        + [("timeline", e) for e in event_items]
     )
     draft.items = [(table, _validated(table, fields)) for table, fields in draft.items]
     return draft
 
 
-def _conflict_for(sentence: str, conflicts: list) -> str | None:
-    """The known conflict a sentence's figure belongs to: one whose name or alias it uses, else one whose
+def _event_for(sentence: str, events: list) -> str | None:
+    """The known event a sentence's figure belongs to: one whose name or alias it uses, else one whose
     name or period holds a year the sentence gives."""
     low = fold_quotes_space(sentence).lower()
     best, best_len = None, 0
-    for c in conflicts:
+    for c in events:
         for s in [c.name, *c.aliases]:
             s_low = fold_quotes_space(s).lower()
             if len(s_low) > best_len and re.search(rf"(?<!\w){re.escape(s_low)}(?!\w)", low):
@@ -1022,7 +1022,7 @@ def _conflict_for(sentence: str, conflicts: list) -> str | None:
     if best:
         return best
     years = set(re.findall(r"\b(?:1[89]|20)\d\d", sentence))
-    for c in conflicts:
+    for c in events:
         if years & set(re.findall(r"\b(?:1[89]|20)\d\d", " ".join([c.name, *c.aliases, c.period or ""]))):
             return c.id
     return None
@@ -1044,7 +1044,7 @@ _KEY_ORDER = [
     "kind",
     "speaker",
     "on_behalf_of",
-    "conflict",
+    "event",
     "side",
     "subject",
     "outcome",

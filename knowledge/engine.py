@@ -33,13 +33,13 @@ from knowledge.models import (
     Answer,
     Background,
     Casualty,
-    Conflict,
     Entity,
     Event,
     Place,
     QAPair,
     Quote,
     Response,
+    TimelineEntry,
     _Item,
 )
 from knowledge.overviews import Overviews
@@ -55,7 +55,7 @@ P = ParamSpec("P")
 _WORDS = re.compile(r"[A-Za-z]{4,}")
 _EVERY_SIDE = ("both", "all", "both sides", "all sides", "every side", "each side")
 
-CompletionField = Literal["speaker_or_quote", "actor", "topic", "side", "conflict", "source", "question"]
+CompletionField = Literal["speaker_or_quote", "actor", "topic", "side", "event", "source", "question"]
 MAX_QUESTION_CHARS = 500
 CHOICE_TEXT_MAX = 100  # an autocomplete choice's name and value, at most (Discord's limit)
 ANSWER_MEMO = 2048  # answers remembered per engine, by the question as read
@@ -84,7 +84,7 @@ def _headlines(item: _Item) -> list[str]:
             return [item.topic, *item.aliases]
         case Quote():
             return [item.text]
-        case Entity() | Place() | Conflict():
+        case Entity() | Place() | Event():
             return [item.name, *item.aliases]
     return [getattr(item, "summary", "")]
 
@@ -104,10 +104,10 @@ def _search_text(kb: KnowledgeBase, item: _Item) -> tuple[str, list[str | None]]
     match item:
         case Entity():
             return " ".join([item.name, *item.aliases, item.role or "", item.description or ""]), [item.id]
-        case Place() | Conflict():
+        case Place() | Event():
             return " ".join([item.name, *item.aliases, item.description or ""]), [item.id]
         case Casualty():
-            refs = [item.conflict, item.side, item.reported_by]
+            refs = [item.event, item.side, item.place, item.reported_by]
             return " ".join(
                 [item.summary, item.subject, item.figure_text, item.status or "", names(*refs), ev]
             ), refs
@@ -119,7 +119,7 @@ def _search_text(kb: KnowledgeBase, item: _Item) -> tuple[str, list[str | None]]
             return " ".join([item.summary, names(*refs), ev]), refs
         case Background():
             return " ".join([item.topic, *item.aliases, item.summary, ev]), list(item.entities)
-        case Event():
+        case TimelineEntry():
             refs = [item.according_to, *item.places, *item.actors]
             return " ".join(
                 [item.summary, " ".join(item.weapons), item.date or "", item.time or "", names(*refs), ev]
@@ -143,11 +143,11 @@ def _dense_texts(kb: KnowledgeBase, item: _Item) -> list[str]:
             return [f"{name(item.speaker)} said: {item.text}", f"{name(item.speaker)}: {item.context}"]
         case Entity():
             return [", ".join(x for x in (item.name, item.role, item.description) if x)]
-        case Place() | Conflict():
+        case Place() | Event():
             return [f"{item.name}: {item.description}" if item.description else item.name]
         case Background():
             return [f"{item.topic}: {item.summary}"]
-        case Casualty() | Response() | Event():
+        case Casualty() | Response() | TimelineEntry():
             return [item.summary]
     return []
 
@@ -210,7 +210,7 @@ class AnswerEngine:
         with the question handlers alone (what the decision is fitted against)."""
         self.kb = kb
         self.compose = Composer(kb)
-        named: list[Entity | Place | Conflict] = [*kb.entities, *kb.places, *kb.conflicts]
+        named: list[Entity | Place | Event] = [*kb.entities, *kb.places, *kb.events]
         country_like = frozenset(
             e.id for e in named if isinstance(e, Place) or getattr(e, "kind", "") == "country"
         )
@@ -344,53 +344,47 @@ class AnswerEngine:
         return answer
 
     @_presented
-    def casualties(self, side: str | None = None, conflict: str | None = None) -> Answer:
-        """Casualty figures, optionally for one side (name/alias/id) and one conflict: every figure as a
+    def casualties(self, side: str | None = None, event: str | None = None) -> Answer:
+        """Casualty figures, optionally for one side (name/alias/id) and one event: every figure as a
         listing when neither is given or the side is "both"."""
-        if side and not conflict and len(side.split()) > 1:
-            # "freedonia 2019" typed as one value: a side followed by a conflict
+        if side and not event and len(side.split()) > 1:
+            # "freedonia 2019" typed as one value: a side followed by an event
             words = side.split()
             for cut in range(len(words) - 1, 0, -1):
                 head, tail = " ".join(words[:cut]), " ".join(words[cut:])
-                if self._side_ids(head) and self._conflict_ids(tail):
-                    side, conflict = head, tail
+                if self._side_ids(head) and self._event_ids(tail):
+                    side, event = head, tail
                     break
-        answer = self._casualties(side, conflict)
+        answer = self._casualties(side, event)
         every_side = not side or side.strip().lower() in _EVERY_SIDE
-        return answer.model_copy(update={"listing": answer.listing or (every_side and not conflict)})
+        return answer.model_copy(update={"listing": answer.listing or (every_side and not event)})
 
     def _side_ids(self, side: str) -> set[str]:
         return set() if side.strip().lower() in _EVERY_SIDE else self._ids(side, (Entity, Place))
 
-    def _conflict_ids(self, conflict: str) -> set[str]:
-        ids = self._ids(conflict, (Conflict,)) or self.lookups.conflict_hint(conflict)
-        if not ids and conflict.strip().isdigit():  # "2022": the year's main conflict
-            in_year = [c for c in self.kb.conflicts if conflict.strip() in f"{c.name} {c.period or ''}"]
+    def _event_ids(self, event: str) -> set[str]:
+        ids = self._ids(event, (Event,)) or self.lookups.event_hint(event)
+        if not ids and event.strip().isdigit():  # "2022": the year's main event
+            in_year = [c for c in self.kb.events if event.strip() in f"{c.name} {c.period or ''}"]
             best = max(in_year, key=lambda c: len(self.lookups.casualties_by.get(c.id, [])), default=None)
             ids = {best.id} if best is not None and self.lookups.casualties_by.get(best.id) else set()
         return ids
 
-    def _casualties(self, side: str | None, conflict: str | None) -> Answer:
-        label = " ".join(x for x in ("casualties", side, conflict) if x)
+    def _casualties(self, side: str | None, event: str | None) -> Answer:
+        label = " ".join(x for x in ("casualties", side, event) if x)
         side_ids = self._side_ids(side) if side else set()
-        conflict_ids = self._conflict_ids(conflict) if conflict else set()
-        if (side and side.strip().lower() not in _EVERY_SIDE and not side_ids) or (
-            conflict and not conflict_ids
-        ):
-            return self.compose.abstain(label, "I don't know that side or conflict; try autocomplete.")
-        answer = self.intents.casualties.answer(label, side_ids, conflict_ids, outcomes=None)
-        if not conflict and answer.answered:
-            # the overview shows the main conflict; name the others rather than flood the reply
-            shown = {
-                it.conflict for it in (self.kb.items[i] for i in answer.items) if isinstance(it, Casualty)
-            }
+        event_ids = self._event_ids(event) if event else set()
+        if (side and side.strip().lower() not in _EVERY_SIDE and not side_ids) or (event and not event_ids):
+            return self.compose.abstain(label, "I don't know that side or event; try autocomplete.")
+        answer = self.intents.casualties.answer(label, side_ids, event_ids, outcomes=None)
+        if not event and answer.answered:
+            # the overview shows the main event; name the others rather than flood the reply
+            shown = {it.event for it in (self.kb.items[i] for i in answer.items) if isinstance(it, Casualty)}
             others = [
-                c.name
-                for c in self.kb.conflicts
-                if self.lookups.casualties_by.get(c.id) and c.id not in shown
+                c.name for c in self.kb.events if self.lookups.casualties_by.get(c.id) and c.id not in shown
             ]
             if others:
-                note = "Figures are also given for: " + "; ".join(others) + " (choose a conflict)."
+                note = "Figures are also given for: " + "; ".join(others) + " (choose an event)."
                 answer = answer.model_copy(update={"answer": answer.answer + "\n" + note})
         return answer
 
@@ -475,9 +469,10 @@ class AnswerEngine:
             return [Choice(b.topic, b.id) for b in kb.background]
         if field == "side":
             sides = dict.fromkeys(c.side for c in kb.casualties if c.side)
-            return [Choice("Both sides", "both")] + [Choice(name(s), s) for s in sides]
-        if field == "conflict":
-            return [Choice(c.name, c.id) for c in kb.conflicts if self.lookups.casualties_by.get(c.id)]
+            every = [Choice("Both sides", "both")] if len(sides) == 2 else [Choice("All sides", "all")]
+            return (every if len(sides) > 1 else []) + [Choice(name(s), s) for s in sides]
+        if field == "event":
+            return [Choice(c.name, c.id) for c in kb.events if self.lookups.casualties_by.get(c.id)]
         if field == "source":
             return [Choice(s.label, s.id) for s in kb.sources.values()]
         if field == "question":

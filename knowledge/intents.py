@@ -12,15 +12,16 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz, process, utils
 
-from knowledge.analysis import DATE, STOP, analyse
+from knowledge.analysis import DATE, STOP, analyse, canon
 from knowledge.casualties import CasualtyAnswers
 from knowledge.compose import KIND_OF, unique
 from knowledge.handling import Handler, HandlerParts
+from knowledge.lexicon import CONCEPT_COUNT
 from knowledge.models import (
     Answer,
     Background,
-    Conflict,
     Entity,
+    Event,
     Place,
     QAPair,
 )
@@ -167,16 +168,36 @@ class IntentHandlers(Handler):
         return self.quotes.what_said(q)
 
     def _casualty_q(self, q: Question) -> Answer | None:
-        if not q.is_casualty:
+        if not q.is_casualty and not (CONCEPT_COUNT in q.concepts and self._asks_outcome(q)):
             return None
         if _WHO_WERE.search(q.low):  # the figures are counts: nobody killed is named in them
             return self.c.abstain(q.text, "The sources give figures, not the names of those killed.")
-        side_ids = {i for i in q.ids if isinstance(self.kb.items.get(i), Entity)}
-        conflict_ids = {i for i in q.ids if isinstance(self.kb.items.get(i), Conflict)}
-        if not conflict_ids:
-            conflict_ids = self.look.conflict_hint(q.low)
-        outcomes = {"wounded"} if "wound" in q.tokens and "kill" not in q.tokens else None
-        return self.casualties.answer(q.text, side_ids, conflict_ids, outcomes=outcomes, question=q)
+        places = self.look.casualty_places
+        side_ids = {
+            i
+            for i in q.ids
+            if isinstance(self.kb.items.get(i), Entity) or i in places and i in self.look.casualty_sides
+        }
+        place_ids = {i for i in q.ids if i in places and i not in side_ids}
+        event_ids = {i for i in q.ids if isinstance(self.kb.items.get(i), Event)}
+        if not event_ids:
+            event_ids = self.look.event_hint(q.low)
+        return self.casualties.answer(
+            q.text, side_ids, event_ids, outcomes=self._outcomes(q), question=q, place_ids=place_ids
+        )
+
+    def _asks_outcome(self, q: Question) -> bool:
+        """A figure question worded by an outcome other than death or wounds ("how many are missing"),
+        read as one only when the story gives figures of that outcome."""
+        return bool(self._outcomes(q))
+
+    def _outcomes(self, q: Question) -> set[str] | None:
+        """The outcomes a figure question names, when it names some other than deaths."""
+        toks = set(q.tokens)
+        if "kill" in toks:
+            return None
+        wanted = {o for tok, outs in _OUTCOME_TOKENS.items() if tok in toks for o in outs}
+        return (wanted & self.look.casualty_outcomes) or ({"wounded"} if "wound" in toks else None)
 
     def _identity_q(self, q: Question) -> Answer | None:
         target = q.identity_target()
@@ -214,11 +235,11 @@ class IntentHandlers(Handler):
         return self.overviews.response_answer(q.text, list(self.kb.responses))
 
     def about(self, topic: str) -> Answer:
-        """Background on a topic typed in the /background option: the note, conflict, body or place
+        """Background on a topic typed in the /background option: the note, event, body or place
         that covers it best, or a refusal with what comes nearest."""
         self.r.new_question()
         terms = self.r.terms(topic)
-        hits = self.r.search(terms, kinds=(Background, Conflict, Entity, Place), limit=3)
+        hits = self.r.search(terms, kinds=(Background, Event, Entity, Place), limit=3)
         if not hits or hits[0].coverage < ANSWER_AT:
             return self.c.abstain(topic, suggestions=[h.item for h in hits if h.coverage >= SUGGEST_AT])
         best = hits[0].item
@@ -229,7 +250,7 @@ class IntentHandlers(Handler):
         if not q.happened_at:
             return None
         places = [i for i in q.ids if isinstance(self.kb.items.get(i), Place)]
-        events = unique(ev for p in places for ev in self.look.events_by_place.get(p, []))
+        events = unique(ev for p in places for ev in self.look.timeline_by_place.get(p, []))
         if not events:
             return None
         events.sort(key=lambda ev: ev.order)
@@ -290,6 +311,14 @@ class IntentHandlers(Handler):
         ]
         return main + tail
 
+
+# question words for the outcomes a figure counts (the schema's outcomes, in canonical form)
+_OUTCOME_TOKENS: dict[str, frozenset[str]] = {
+    canon("wounded"): frozenset({"wounded", "injured"}),
+    canon("missing"): frozenset({"missing"}),
+    canon("displaced"): frozenset({"displaced"}),
+    canon("rescued"): frozenset({"rescued"}),
+}
 
 # words that make "who is ..." ask for a person rather than a country or body
 _PERSON_WORDS = frozenset(

@@ -25,7 +25,6 @@ from knowledge.models import (
     KIND_OF_TABLE,
     Background,
     Casualty,
-    Conflict,
     Entity,
     Event,
     Place,
@@ -34,6 +33,7 @@ from knowledge.models import (
     Response,
     Source,
     Story,
+    TimelineEntry,
     _Item,
 )
 from knowledge.text import fold_quotes_space, is_verbatim
@@ -87,8 +87,9 @@ class KnowledgeBase:
         return self.of(Place)
 
     @property
-    def conflicts(self) -> list[Conflict]:
-        return self.of(Conflict)
+    def events(self) -> list[Event]:
+        """The news events figures belong to (a clash, a war, a crash...)."""
+        return self.of(Event)
 
     @property
     def casualties(self) -> list[Casualty]:
@@ -107,8 +108,8 @@ class KnowledgeBase:
         return self.of(Background)
 
     @property
-    def events(self) -> list[Event]:
-        return self.of(Event)
+    def timeline(self) -> list[TimelineEntry]:
+        return self.of(TimelineEntry)
 
     @property
     def qa(self) -> list[QAPair]:
@@ -123,6 +124,17 @@ class KnowledgeBase:
     @property
     def version(self) -> str:
         return self.digest[:12]
+
+
+# Table names before events of any kind: a [[conflict]] is an event, and an [[event]] written without
+# a name is a timeline entry. Read so that older folders (and their history) still load.
+LEGACY_TABLES = {"conflict": "event"}
+
+
+def _legacy_model(table: str, raw: object, model: type[_Item]) -> type[_Item]:
+    if table == "event" and isinstance(raw, dict) and "name" not in raw and "summary" in raw:
+        return TimelineEntry
+    return model
 
 
 def kind_name(item: _Item) -> str:
@@ -251,8 +263,9 @@ def _references(item: _Item) -> list[tuple[str, str, tuple[type, ...] | None]]:
         case Place():
             one("country", item.country, (Entity, Place))
         case Casualty():
-            one("conflict", item.conflict, (Conflict,))
-            one("side", item.side, (Entity,))
+            one("event", item.event, (Event,))
+            one("side", item.side, (Entity, Place))
+            one("place", item.place, (Place,))
             one("reported_by", item.reported_by, (Entity,))
         case Quote():
             one("speaker", item.speaker, (Entity,))
@@ -266,7 +279,7 @@ def _references(item: _Item) -> list[tuple[str, str, tuple[type, ...] | None]]:
         case Background():
             for e in item.entities:
                 one("entities", e, None)
-        case Event():
+        case TimelineEntry():
             one("according_to", item.according_to, (Entity,))
             for p in item.places:
                 one("places", p, (Place,))
@@ -418,6 +431,7 @@ def load_knowledge(
                 if defined := add_sources(rel, rows):
                     file_sources[rel] = tuple(defined)
                 continue
+            table = LEGACY_TABLES.get(table, table)
             model = KIND_OF_TABLE.get(table)
             if model is None:
                 problems.append(
@@ -432,7 +446,7 @@ def load_knowledge(
             for raw in rows:
                 raw_id = raw.get("id") if isinstance(raw, dict) else None
                 try:
-                    item = model.model_validate(raw)
+                    item = _legacy_model(table, raw, model).model_validate(raw)
                 except ValidationError as exc:
                     problems.extend(_schema_problems(rel, raw_id, exc))
                     continue

@@ -12,7 +12,7 @@ from collections import defaultdict
 from knowledge.analysis import analyse
 from knowledge.index import FuzzyIndex
 from knowledge.loader import KnowledgeBase
-from knowledge.models import Background, Casualty, Entity, Event, Quote, Response, _Item
+from knowledge.models import Background, Casualty, Entity, Quote, Response, TimelineEntry, _Item
 
 _HINT_TOKEN = re.compile(
     r"\d{4}s?|january|february|march|april|may|june|july|august|september|october|november|december"
@@ -57,7 +57,7 @@ def _same_objects(before: list, after: list) -> bool:
 
 
 class Lookups:
-    """Quotes by speaker, responses by actor, figures by conflict, events by place and the like."""
+    """Quotes by speaker, responses by actor, figures by event, timeline entries by place and the like."""
 
     def __init__(self, kb: KnowledgeBase, previous: Lookups | None = None) -> None:
         """``previous``: the lookups of the engine being replaced; its Q&A index is reused when the
@@ -70,13 +70,14 @@ class Lookups:
             # a body's response may name someone its envoy spoke to, who is not a responder
             for key in [r.actor] + [p for p in r.people if r.actor in self.ancestors(p)]:
                 self.responses_by[key].append(r)
-        self.casualties_by: dict[str, list[Casualty]] = defaultdict(list)
+        # figures by the event they belong to; None: figures of no event in particular
+        self.casualties_by: dict[str | None, list[Casualty]] = defaultdict(list)
         for c in kb.casualties:
-            self.casualties_by[c.conflict].append(c)
-        self.events_by_place: dict[str, list[Event]] = defaultdict(list)
-        for e in kb.events:
+            self.casualties_by[c.event].append(c)
+        self.timeline_by_place: dict[str, list[TimelineEntry]] = defaultdict(list)
+        for e in kb.timeline:
             for p in e.places:
-                self.events_by_place[p].append(e)
+                self.timeline_by_place[p].append(e)
         self.background_by: dict[str, list[Background]] = defaultdict(list)
         for b in kb.background:
             for eid in b.entities:
@@ -89,9 +90,9 @@ class Lookups:
                 (qa.id, text) for qa in kb.qa for text in [qa.question, *qa.paraphrases]
             )
         self.casualty_sides = {c.side for c in kb.casualties if c.side}
-        self.conflict_order = {
-            cid: n for n, cid in enumerate(dict.fromkeys(c.conflict for c in kb.casualties))
-        }
+        self.casualty_places = {p for c in kb.casualties for p in (c.place, c.side) if p}
+        self.casualty_outcomes = {c.outcome for c in kb.casualties}
+        self.event_order = {eid: n for n, eid in enumerate(dict.fromkeys(c.event for c in kb.casualties))}
         self.persons_by: dict[str, list[Entity]] = defaultdict(list)
         for person in kb.entities:
             if person.kind == "person" and person.role:
@@ -102,7 +103,7 @@ class Lookups:
         for src in kb.sources.values():
             for word in analyse(src.outlet or ""):
                 self.outlet_words[word].add(src.id)
-        self._conflict_hints = self._build_conflict_hints()
+        self._event_hints = self._build_event_hints()
 
     def ancestors(self, item_id: str) -> set[str]:
         return ancestors(self.kb, item_id)
@@ -120,22 +121,20 @@ class Lookups:
                     out[k].append(q)
         return out
 
-    def _build_conflict_hints(self) -> dict[str, str]:
-        """Distinctive words (a year, a decade, a month) naming exactly one conflict that has figures."""
+    def _build_event_hints(self) -> dict[str, str]:
+        """Distinctive words (a year, a decade, a month) naming exactly one event."""
         seen: dict[str, set[str]] = defaultdict(set)
-        for c in self.kb.conflicts:
+        for c in self.kb.events:
             for text in [c.name, *c.aliases, c.period or ""]:
                 for tok in re.findall(r"[a-z0-9]+", text.lower()):
                     if _HINT_TOKEN.fullmatch(tok):
                         seen[tok].add(c.id)
         return {tok: next(iter(ids)) for tok, ids in seen.items() if len(ids) == 1}
 
-    def conflict_hint(self, text: str) -> set[str]:
-        """The one conflict a year, decade or month in ``text`` names, if exactly one."""
+    def event_hint(self, text: str) -> set[str]:
+        """The one event a year, decade or month in ``text`` names, if exactly one."""
         found = {
-            self._conflict_hints[t]
-            for t in re.findall(r"[a-z0-9]+", text.lower())
-            if t in self._conflict_hints
+            self._event_hints[t] for t in re.findall(r"[a-z0-9]+", text.lower()) if t in self._event_hints
         }
         return found if len(found) == 1 else set()
 

@@ -10,7 +10,7 @@ import datetime
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 ItemId = str
 
@@ -69,49 +69,71 @@ class _Item(_Strict):
     evidence: list[Evidence] = Field(min_length=1)
 
 
-EntityKind = Literal["person", "body", "country", "organisation", "group"]
+_KIND = r"^[a-z][a-z0-9 _-]{0,39}$"
+
+
+def _kind_word(value: object) -> object:
+    """Kinds are open-ended words ("person", "station", "vehicle"): compared in lower case."""
+    return value.strip().lower() if isinstance(value, str) else value
 
 
 class Entity(_Item):
-    """A person, body, country or organisation, with every spelling the articles use."""
+    """A person, body, country, organisation, group or thing (a vehicle...), with every spelling the
+    articles use. ``kind`` is open-ended; the engine treats "person" and "country" specially."""
 
     name: str
-    kind: EntityKind
+    kind: str = Field(default="organisation", pattern=_KIND)
     aliases: list[str] = []
     role: str | None = None
     country: ItemId | None = None
     part_of: ItemId | None = Field(default=None, description="the entity this one speaks for or belongs to")
     description: str | None = None
 
-
-PlaceKind = Literal["town", "city", "district", "region", "country", "border", "capital"]
+    _kind = field_validator("kind", mode="before")(_kind_word)
 
 
 class Place(_Item):
+    """A place of any kind (town, province, station, facility...); ``kind`` is open-ended."""
+
     name: str
-    kind: PlaceKind
+    kind: str = Field(default="place", pattern=_KIND)
     aliases: list[str] = []
     country: ItemId | None = None
     description: str | None = None
 
+    _kind = field_validator("kind", mode="before")(_kind_word)
 
-class Conflict(_Item):
-    """A conflict or incident that figures are attached to (the 2022 clashes, the 2020 war...)."""
+
+class Event(_Item):
+    """A news event of any kind that figures belong to: a clash, a war, a crash, a quake, a summit."""
 
     name: str
+    kind: str = Field(default="event", pattern=_KIND)
     aliases: list[str] = []
     period: str | None = None
     description: str | None = None
 
+    _kind = field_validator("kind", mode="before")(_kind_word)
+
 
 Qualifier = Literal["exact", "at least", "nearly", "about", "more than", "unspecified"]
-Outcome = Literal["killed", "wounded", "losses", "casualties"]
+Outcome = Literal["killed", "wounded", "injured", "missing", "displaced", "rescued", "losses", "casualties"]
 
 
 class Casualty(_Item):
-    conflict: ItemId
-    side: ItemId | None = Field(default=None, description="whose losses; None when both sides together")
-    subject: str = Field(description="who: soldiers, servicemen, troops, people...")
+    """A figure: what is counted (``outcome``) of whom (``subject``), by side, by place or overall."""
+
+    event: ItemId | None = Field(
+        default=None,
+        # "conflict" is the field's name before events of any kind (read for old folders and history)
+        validation_alias=AliasChoices("event", "conflict"),
+        description="the event the figure belongs to; None: none in particular",
+    )
+    side: ItemId | None = Field(
+        default=None, description="whose: an entity or a place; None when all sides together"
+    )
+    place: ItemId | None = Field(default=None, description="where, when the figure is of one place")
+    subject: str = Field(description="who: soldiers, passengers, residents, people...")
     outcome: Outcome
     figure: int | None = Field(default=None, ge=0, description="a count: never negative")
     figure_text: str = Field(description="the figure as stated in the articles")
@@ -147,7 +169,9 @@ class Background(_Item):
     summary: str
 
 
-class Event(_Item):
+class TimelineEntry(_Item):
+    """What happened when and where, by whose account (table ``[[timeline]]``)."""
+
     summary: str
     date: str | None = None
     _date = field_validator("date")(real_date)
@@ -169,12 +193,12 @@ class QAPair(_Item):
 KIND_OF_TABLE: dict[str, type[_Item]] = {
     "entity": Entity,
     "place": Place,
-    "conflict": Conflict,
+    "event": Event,
     "casualty": Casualty,
     "quote": Quote,
     "response": Response,
     "background": Background,
-    "event": Event,
+    "timeline": TimelineEntry,
     "qa": QAPair,
 }
 """TOML array-of-tables name -> model. A knowledge file may hold any of these tables."""

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, utils
 
 from knowledge.compose import Composer
 from knowledge.loader import KnowledgeBase
-from knowledge.models import Answer, Event, Response, Source
+from knowledge.models import Answer, Response, Source, TimelineEntry
 
 
 class Overviews:
@@ -24,7 +24,7 @@ class Overviews:
 
     def timeline(self) -> Answer:
         """What happened when and where, in order."""
-        events = sorted(self.kb.events, key=lambda e: (e.order, e.date or "", e.time or ""))
+        events = sorted(self.kb.timeline, key=lambda e: (e.order, e.date or "", e.time or ""))
         if not events:
             return self.c.abstain("timeline")
         parts = [(self.event_line(e), [e]) for e in events]
@@ -70,7 +70,7 @@ class Overviews:
         best = max((sc for sc, _ in scored), default=0)
         return [s for sc, s in scored if sc >= best - 5]
 
-    def event_line(self, ev: Event) -> str:
+    def event_line(self, ev: TimelineEntry) -> str:
         when = " ".join(x for x in (ev.date, ev.time) if x)
         return f"{when}: {ev.summary}" if when else ev.summary
 

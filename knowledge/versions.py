@@ -41,8 +41,8 @@ class VersionAnswers(Handler):
         terms = self.r.terms(topic, extra_concepts=q.concepts, names=q.names)
         counted = CONCEPT_COUNT in q.concepts or q.is_casualty
         hits = self.r.search(terms, kinds=(Casualty,) if counted else (Quote, Casualty), limit=5)
-        if counted and (conflict := self.look.conflict_hint(q.low)):
-            hits = [h for h in hits if getattr(h.item, "conflict", None) in conflict] or hits
+        if counted and (event := self.look.event_hint(q.low)):
+            hits = [h for h in hits if getattr(h.item, "event", None) in event] or hits
         # a figure for the side the question names, or words of the speaker it names, before the rest
         named = q.ids | {a for i in q.ids for a in self.look.ancestors(i)}
         hits.sort(key=lambda h: not (principals(self.kb, h.item) & named))
@@ -64,7 +64,8 @@ class VersionAnswers(Handler):
                 same = [
                     c
                     for c in self.kb.casualties
-                    if (c.conflict, c.side, c.outcome) == (item.conflict, item.side, item.outcome)
+                    if (c.event, c.side, c.place, c.outcome)
+                    == (item.event, item.side, item.place, item.outcome)
                     and c.figure_text != item.figure_text
                 ]
             case Quote():

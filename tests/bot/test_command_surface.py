@@ -98,5 +98,5 @@ async def test_autocompleted_options(settings: Settings) -> None:
         ("background", "topic"),
         ("sources", "source"),
         ("casualties", "side"),
-        ("casualties", "conflict"),
+        ("casualties", "event"),
     } <= auto

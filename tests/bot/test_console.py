@@ -45,15 +45,15 @@ def shipped_service() -> KnowledgeService:
 def test_parse_options() -> None:
     """Named options (quoted when they hold spaces) and a bare value for the first free option."""
     cmds = text_commands()
-    assert parse_options(cmds["casualties"], 'side:armenia conflict:"2020 war"') == {
+    assert parse_options(cmds["casualties"], 'side:armenia event:"2020 war"') == {
         "side": "armenia",
-        "conflict": "2020 war",
+        "event": "2020 war",
     }
     assert parse_options(cmds["who-said"], "blinken") == {"query": "blinken"}
     assert parse_options(cmds["who-said"], "no solution: none") == {"query": "no solution: none"}
     assert parse_options(cmds["responses"], "turkey's 'reaction") == {"actor": "turkey's 'reaction"}
-    assert parse_options(cmds["casualties"], 'conflict:2020 side:"azerbaijan"') == {
-        "conflict": "2020",
+    assert parse_options(cmds["casualties"], 'event:2020 side:"azerbaijan"') == {
+        "event": "2020",
         "side": "azerbaijan",
     }
     assert parse_options(cmds["timeline"], "") == {}
@@ -71,7 +71,7 @@ async def test_greeting_tells_a_new_user_what_to_type(tiny_service: KnowledgeSer
 async def test_help_unknown_and_quit(tiny_service: KnowledgeService) -> None:
     """/help lists commands, an unknown command points to /help, /quit stops before later lines."""
     out = await run_console(tiny_service, "/help\n/frobnicate now\n/who-said\n/quit\n/timeline\n")
-    assert out.count("/casualties [side:<…>] [conflict:<…>]") == 2  # greeting + /help
+    assert out.count("/casualties [side:<…>] [event:<…>]") == 2  # greeting + /help
     assert "Unknown command /frobnicate. Type /help" in out
     assert "/who-said needs query" in out
     assert out.rstrip().endswith("Bye.")

@@ -199,7 +199,7 @@ def shipped_engine() -> AnswerEngine:
     [
         ("casualties", {}),
         ("casualties", {"side": "armenia"}),
-        ("casualties", {"side": "azerbaijan", "conflict": "2020 war"}),
+        ("casualties", {"side": "azerbaijan", "event": "2020 war"}),
         ("who-said", {"query": "blinken"}),
         ("who-said", {"query": "the Kremlin"}),
         ("responses", {}),

@@ -20,7 +20,7 @@ casualty figures are compared with the curated items that cite that article:
 
 Speakers are resolved against the whole shipped knowledge base by default, which knows every
 entity these articles name. ``--unseen`` is the harder case of an article nobody has curated yet: only
-entities, places and conflicts with evidence from the *other* articles are known, and a proposed new
+entities, places and events with evidence from the *other* articles are known, and a proposed new
 entity counts as the right speaker when its name is one of the curated speaker's spellings.
 """
 
@@ -63,19 +63,19 @@ class View:
 
     entities: list
     places: list
-    conflicts: list
+    events: list
     items: dict
 
 
 def view_for(kb: KnowledgeBase, sid: str, unseen: bool) -> View:
     if not unseen:
-        return View(kb.entities, kb.places, kb.conflicts, kb.items)
+        return View(kb.entities, kb.places, kb.events, kb.items)
 
     def other(it) -> bool:
         return any(ev.source != sid for ev in it.evidence)
 
     return View([e for e in kb.entities if other(e)], [p for p in kb.places if other(p)],
-                [c for c in kb.conflicts if other(c)], kb.items)
+                [c for c in kb.events if other(c)], kb.items)
 
 
 @dataclass

@@ -87,9 +87,9 @@ def test_draft_of_a_new_story_proposes_entities_places_and_an_event(tmp_path):
     assert any(c.figure == 40 and c.qualifier == "more than" for c in new.casualties)
     assert any(c.figure == 300 and c.qualifier == "nearly" for c in new.casualties)
     assert {p.name for p in new.places} >= {"Pelton", "Marrow", "Sill"}
-    assert new.conflicts and all(c.conflict == new.conflicts[0].id for c in new.casualties)
-    assert any(e.time == "04:30" for e in new.events) and any(
-        e.date and "Saturday" in e.date for e in new.events
+    assert new.events and all(c.event == new.events[0].id for c in new.casualties)
+    assert any(e.time == "04:30" for e in new.timeline) and any(
+        e.date and "Saturday" in e.date for e in new.timeline
     )
 
 

@@ -143,7 +143,7 @@ def test_command_methods(engine: AnswerEngine) -> None:
     for ans in (
         engine.casualties(),
         engine.casualties(side="armenia"),
-        engine.casualties(conflict="war-2020"),
+        engine.casualties(event="war-2020"),
         engine.who_said("blinken"),
         engine.who_said("stir the pot"),
         engine.responses(),
@@ -163,7 +163,7 @@ def test_command_methods(engine: AnswerEngine) -> None:
 
 def test_autocomplete_respects_discord_limits(engine: AnswerEngine) -> None:
     """Every completion field gives at most 25 choices of at most 100 characters, filtered by what is typed."""
-    for field in ("speaker_or_quote", "actor", "topic", "side", "conflict", "source", "question"):
+    for field in ("speaker_or_quote", "actor", "topic", "side", "event", "source", "question"):
         for typed in ("", "bli", "russ", "x" * 300):
             choices = engine.complete(field, typed)
             assert len(choices) <= 25

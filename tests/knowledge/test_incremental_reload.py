@@ -57,7 +57,7 @@ def test_an_edit_breaking_a_reference_into_an_unchanged_file_is_refused(kb_dir: 
     first = load_knowledge(kb_dir)
     path = kb_dir / "casualties.toml"
     path.write_text(
-        path.read_text(encoding="utf-8").replace('conflict = "war-2020"', 'conflict = "war-2021"', 1),
+        path.read_text(encoding="utf-8").replace('event = "war-2020"', 'event = "war-2021"', 1),
         encoding="utf-8",
     )
     with pytest.raises(InvalidKnowledgeBase) as err:

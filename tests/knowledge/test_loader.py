@@ -30,16 +30,17 @@ evidence = [{{ source = "{GUARDIAN}", quote = "The Armenian prime minister, Niko
 """
 
 CONFLICT = f"""
-[[conflict]]
+[[event]]
 id = "clashes-2022"
 name = "September 2022 border clashes"
+kind = "clash"
 evidence = [{{ source = "{GUARDIAN}", quote = "has killed about 100 troops as attacks on both sides" }}]
 """
 
 CASUALTY = f"""
 [[casualty]]
 id = "armenia-killed"
-conflict = "clashes-2022"
+event = "clashes-2022"
 side = "armenia"
 subject = "soldiers"
 outcome = "killed"
@@ -97,9 +98,9 @@ def test_valid_minimal_directory_loads_with_counts(tmp_path: Path) -> None:
     kb = load_knowledge(make_kb(tmp_path / "kb"))
     counts = kb.counts()
     assert counts["source"] == len(list((DEFAULT_DIR / "corpus").glob("*.txt")))
-    assert {k: counts[k] for k in ("entity", "conflict", "casualty", "quote", "place", "qa")} == {
+    assert {k: counts[k] for k in ("entity", "event", "casualty", "quote", "place", "qa")} == {
         "entity": 2,
-        "conflict": 1,
+        "event": 1,
         "casualty": 1,
         "quote": 1,
         "place": 0,
@@ -149,10 +150,10 @@ def test_unknown_reference_is_reported(tmp_path: Path) -> None:
 
 
 def test_reference_to_wrong_kind_is_reported(tmp_path: Path) -> None:
-    """A casualty whose conflict id names an entity is refused, saying what kind it found."""
-    broken = CASUALTY.replace('conflict = "clashes-2022"', 'conflict = "armenia"')
+    """A casualty whose event id names an entity is refused, saying what kind it found."""
+    broken = CASUALTY.replace('event = "clashes-2022"', 'event = "armenia"')
     root = make_kb(tmp_path / "kb", {**VALID, "conflicts.toml": CONFLICT + broken})
-    assert has(problems_of(root), "conflicts.toml", "armenia-killed", "conflict='armenia' is a entity")
+    assert has(problems_of(root), "conflicts.toml", "armenia-killed", "event='armenia' is a entity")
 
 
 def test_duplicate_id_within_a_file(tmp_path: Path) -> None:
@@ -269,7 +270,7 @@ def test_evidence_tolerates_whitespace_and_curly_quotes(tmp_path: Path) -> None:
     """Evidence may differ from the article in line breaks, spacing and curly-vs-straight quote marks."""
     evidence = "it had responded to what it called a \u201clarge-scale\n   provocation\u201d by Azerbaijan"
     extra = f"""
-[[conflict]]
+[[event]]
 id = "provocation"
 name = "the provocation"
 evidence = [{{ source = "{GUARDIAN}", quote = '''{evidence}''' }}]
@@ -283,7 +284,7 @@ def test_evidence_ellipsis_joins_verbatim_parts(tmp_path: Path) -> None:
     parts = ("Armenia said at least 49 of its soldiers were killed", "Russia's invasion of Ukraine")
     extra = "".join(
         f"""
-[[conflict]]
+[[event]]
 id = "joined-{n}"
 name = "joined"
 evidence = [{{ source = "{GUARDIAN}", quote = "{parts[0]}{mark}{parts[1]}" }}]
@@ -316,7 +317,7 @@ def test_shipped_knowledge_base_loads() -> None:
         pytest.fail("shipped knowledge base is invalid:\n" + "\n".join(str(p) for p in exc.problems))
     counts = kb.counts()
     assert counts["source"] >= 1
-    for kind in ("entity", "conflict", "casualty", "quote"):
+    for kind in ("entity", "event", "casualty", "quote", "timeline"):
         assert counts[kind] > 0, f"no {kind} in the shipped knowledge base"
 
 
@@ -469,3 +470,90 @@ def test_an_ellipsis_leaves_words_out_but_keeps_their_order(tmp_path: Path) -> N
     article = fold_quotes_space("Armenia said 49 soldiers were killed in the attacks on Tuesday.")
     assert is_verbatim("Armenia said ... were killed", article)
     assert not is_verbatim("were killed ... Armenia said", article)
+
+
+GENERAL = f"""
+[[place]]
+id = "jermuk"
+name = "Jermuk"
+kind = "Station"
+evidence = [{{ source = "{GUARDIAN}", quote = "including Jermuk, Goris and Kapan, were shelled" }}]
+
+[[place]]
+id = "goris"
+name = "Goris"
+evidence = [{{ source = "{GUARDIAN}", quote = "including Jermuk, Goris and Kapan, were shelled" }}]
+
+[[entity]]
+id = "peacekeepers"
+name = "peacekeepers"
+kind = "vehicle"
+evidence = [{{ source = "{GUARDIAN}", quote = "sent thousands of peacekeepers to the region in 2020" }}]
+
+[[entity]]
+id = "csto"
+name = "Collective Security Treaty Organization"
+evidence = [{{ source = "{GUARDIAN}", quote = "the Moscow-led Collective Security Treaty Organization (CSTO)" }}]
+
+[[casualty]]
+id = "jermuk-injured"
+side = "jermuk"
+subject = "residents"
+outcome = "injured"
+figure_text = "several"
+qualifier = "unspecified"
+summary = "Several residents of Jermuk were injured."
+evidence = [{{ source = "{GUARDIAN}", quote = "including Jermuk, Goris and Kapan, were shelled" }}]
+
+[[casualty]]
+id = "goris-displaced"
+place = "goris"
+subject = "people"
+outcome = "displaced"
+figure_text = "thousands"
+summary = "Thousands were displaced at Goris."
+evidence = [{{ source = "{GUARDIAN}", quote = "including Jermuk, Goris and Kapan, were shelled" }}]
+"""
+
+
+def test_open_kinds_outcomes_and_figures_of_no_event_load(tmp_path: Path) -> None:
+    """Kinds of places and entities are open-ended words (lower-cased, defaulted when left out); a figure
+    may belong to no event, have a place as its side or a place of its own, and count injured or displaced."""
+    kb = load_knowledge(make_kb(tmp_path / "kb", {**VALID, "general.toml": GENERAL}))
+    jermuk, goris = kb.items["jermuk"], kb.items["goris"]
+    assert (jermuk.kind, goris.kind) == ("station", "place")  # type: ignore[attr-defined]
+    assert kb.items["peacekeepers"].kind == "vehicle"  # type: ignore[attr-defined]
+    assert kb.items["csto"].kind == "organisation"  # type: ignore[attr-defined]
+    injured, displaced = kb.items["jermuk-injured"], kb.items["goris-displaced"]
+    assert (injured.event, injured.side, injured.outcome) == (None, "jermuk", "injured")  # type: ignore[attr-defined]
+    assert (displaced.place, displaced.outcome) == ("goris", "displaced")  # type: ignore[attr-defined]
+    assert kb.events[0].kind == "clash"
+
+
+def test_a_figures_place_must_be_a_place_and_a_kind_a_word(tmp_path: Path) -> None:
+    """A figure's place that names an entity is refused, and so is a kind that is not a short word."""
+    broken = GENERAL.replace('place = "goris"', 'place = "csto"').replace('kind = "vehicle"', 'kind = "a/b"')
+    problems = problems_of(make_kb(tmp_path / "kb", {**VALID, "general.toml": broken}))
+    assert has(problems, "general.toml", "goris-displaced", "place='csto' is a entity, expected place")
+    assert has(problems, "general.toml", "peacekeepers", "schema: kind")
+
+
+def test_a_folder_in_the_names_before_events_still_loads(tmp_path: Path) -> None:
+    """A folder written before events of any kind ([[conflict]] tables, a figure's ``conflict``, timeline
+    entries as [[event]] without a name) still loads, as events and timeline entries."""
+    old_timeline = f"""
+[[event]]
+id = "shelled"
+summary = "Jermuk, Goris and Kapan were shelled."
+places = []
+evidence = [{{ source = "{GUARDIAN}", quote = "including Jermuk, Goris and Kapan, were shelled" }}]
+"""
+    old = {
+        **VALID,
+        "conflicts.toml": CONFLICT.replace("[[event]]", "[[conflict]]")
+        + CASUALTY.replace('event = "clashes-2022"', 'conflict = "clashes-2022"'),
+        "timeline.toml": old_timeline,
+    }
+    kb = load_knowledge(make_kb(tmp_path / "kb", old))
+    assert [e.id for e in kb.events] == ["clashes-2022"] and [t.id for t in kb.timeline] == ["shelled"]
+    assert kb.casualties[0].event == "clashes-2022"

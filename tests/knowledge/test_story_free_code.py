@@ -1,4 +1,4 @@
-"""The story lives in its knowledge folder: no code names its people, places, bodies or conflicts."""
+"""The story lives in its knowledge folder: no code names its people, places, bodies or events."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _story_names() -> set[str]:
-    """Proper names the shipped story uses: every name and alias of its entities, places and conflicts that
+    """Proper names the shipped story uses: every name and alias of its entities, places and events that
     is not an ordinary English word (those may appear in code for other reasons)."""
     kb = load_knowledge()
     english = SpellChecker()
     names: set[str] = set()
-    for item in [*kb.entities, *kb.places, *kb.conflicts]:
+    for item in [*kb.entities, *kb.places, *kb.events]:
         for spelling in [item.name, *getattr(item, "aliases", [])]:
             for word in re.findall(r"[A-Za-zÀ-ÿ][\w'-]+", spelling):
                 word = word.strip("'-")

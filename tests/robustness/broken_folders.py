@@ -222,8 +222,8 @@ def breakages() -> list[tuple[str, Breakage]]:
         ("story.toml malformed", _append("story.toml", "\n[story\n")),
         ("an impossible date", _replace("timeline.toml", 'date = "2022-09-13"', 'date = "2022-13-45"')),
         (
-            "unknown conflict",
-            _replace("casualties.toml", 'conflict = "clashes-2022"', 'conflict = "war-of-1812"'),
+            "unknown event",
+            _replace("casualties.toml", 'event = "clashes-2022"', 'event = "war-of-1812"'),
         ),
         ("a file that is not TOML at all", _new_file("notes.toml", "This is just some text I wrote.\n")),
     ]

@@ -6,7 +6,7 @@ whether anything live (a mention, a masked link) reaches a field the bot sends.
 The questions (generated, seeded): control characters, invalid UTF-8 (as the console and ``ask`` read it:
 lone surrogates), NUL, bidi overrides, zero-width characters, homoglyphs, mention and markdown syntax,
 100,000-character inputs and shapes that make backtracking regular expressions explode. Each goes to
-/ask and as the option of /casualties (side, conflict), /who-said, /responses and /background, exactly as
+/ask and as the option of /casualties (side, event), /who-said, /responses and /background, exactly as
 the commands call the engine; the answer is rendered as Discord embeds (first page and "More"), as
 console text and as the JSON contract. Text longer than the configured cap (300) is refused, as every
 transport refuses it (Discord caps options at that length, free text and the console say it is too long);
@@ -297,7 +297,7 @@ def run(seed: int = 11, count: int = COUNT) -> dict[str, Any]:
     calls: list[tuple[str, Callable[[str], Any]]] = [
         ("/ask", lambda q: ask_command.answer(engine, q)),
         ("/casualties side", lambda q: casualties.answer(engine, side=q)),
-        ("/casualties conflict", lambda q: casualties.answer(engine, conflict=q)),
+        ("/casualties event", lambda q: casualties.answer(engine, event=q)),
         ("/who-said", lambda q: quotes.answer(engine, q)),
         ("/responses", lambda q: responses.answer(engine, q)),
         ("/background", lambda q: background.answer(engine, q)),
