@@ -37,6 +37,9 @@ def story_service() -> KnowledgeService:
         ("/sources hindu", ["Death toll mounts to 145", "thehindu.com"]),
         ("where did the train derail?", ["Pukhrayan"]),
         ("who is Daljeet Chaudhary", ["police"]),
+        ("/casualties", ["145", "119", "96"]),
+        ("how many people were injured?", ["200", "injured"]),
+        ("/timeline", ["3:10 a.m.", "Pukhrayan"]),
     ],
 )
 async def test_commands_answer_from_the_second_story_with_citations(
