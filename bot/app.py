@@ -136,6 +136,11 @@ async def run_discord(settings: Settings) -> int:
             return 2
         # The bot owns the store from here: CitedBot.close() closes it (closing twice is harmless).
         bot = CitedBot(settings=settings, service=service, store=service.store)
+        if service.store is not None and service.store.engine == "postgresql":
+            from knowledge.cluster import process_name
+
+            bot.cooldowns.process = process_name()
+            bot.cooldowns.share(str(settings.database))  # per-user cooldowns across processes
         try:
             async with bot:
                 await bot.start(token)

@@ -16,6 +16,7 @@ from discord.ext import commands
 
 from bot.tree import CitedCommandTree
 from commands import EXTENSIONS
+from knowledge.cooldowns import CooldownBoard
 from knowledge.errors import StoreError
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class CitedBot(commands.AutoShardedBot):
     settings: Settings
     service: KnowledgeService
     store: Store | None
+    cooldowns: CooldownBoard  # shared with the other processes when the database is (bot.app)
 
     def __init__(self, *, settings: Settings, service: KnowledgeService, store: Store | None) -> None:
         # This bot never joins voice: don't warn about voice libraries on every start.
@@ -71,6 +73,7 @@ class CitedBot(commands.AutoShardedBot):
         self.settings = settings
         self.service = service
         self.store = store
+        self.cooldowns = CooldownBoard()
 
     async def login(self, token: str) -> None:
         if self.http.connector is discord.utils.MISSING:
@@ -107,6 +110,7 @@ class CitedBot(commands.AutoShardedBot):
         if not self.is_closed():
             await self._finish_in_flight(self.settings.shutdown_grace_seconds)
         try:
+            await self.cooldowns.close()
             await super().close()
         finally:
             if self.store is not None:

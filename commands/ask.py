@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.cooldowns import SharedCooldown, SharedCooldownMapping
 from bot.render_discord import message_text
 from commands import TextCommand, too_long
 from commands._discord import (
@@ -81,8 +82,13 @@ TEXT = TextCommand(
 
 
 def ask_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:
-    per = bot_of(interaction).settings.ask_cooldown_seconds
-    return app_commands.Cooldown(1, per) if per > 0 else None
+    bot = bot_of(interaction)
+    per = bot.settings.ask_cooldown_seconds
+    return (
+        SharedCooldown(1, per, board=bot.cooldowns, scope="ask", user=interaction.user.id)
+        if per > 0
+        else None
+    )
 
 
 def strip_bot_mention(content: str, bot_id: int) -> str:
@@ -93,9 +99,7 @@ class Ask(commands.Cog):
     def __init__(self, bot: CitedBot) -> None:
         self.bot = bot
         per = bot.settings.ask_cooldown_seconds
-        self._free_text_cooldown = (
-            commands.CooldownMapping.from_cooldown(1, per, commands.BucketType.user) if per > 0 else None
-        )
+        self._free_text_cooldown = SharedCooldownMapping(bot.cooldowns, "free-text", per) if per > 0 else None
 
     @app_commands.command(name="ask", description="Ask a question about the story in your own words")
     @app_commands.describe(question="Your question, in your own words")

@@ -58,6 +58,7 @@ OUR_TABLES = frozenset(
         "knowledge_versions",
         "knowledge_published",
         "processes",
+        "cooldowns",
     }
 )
 
@@ -129,6 +130,14 @@ CREATE TABLE IF NOT EXISTS processes (
     started TIMESTAMPTZ NOT NULL,
     heartbeat TIMESTAMPTZ NOT NULL,
     problem TEXT
+);
+-- per-user cooldowns noted by each process (knowledge.cooldowns), read by the others
+CREATE TABLE IF NOT EXISTS cooldowns (
+    scope TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    until TIMESTAMPTZ NOT NULL,
+    process TEXT NOT NULL,
+    PRIMARY KEY (scope, user_id)
 );
 """,
 }
