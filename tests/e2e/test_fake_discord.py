@@ -180,6 +180,10 @@ BROKEN_BODIES = {
     ),
     "footer": ({"embeds": [{"footer": {"text": "f" * 2049}}]}, ["embeds", "0", "footer", "text"]),
     "author": ({"embeds": [{"author": {"name": "a" * 257}}]}, ["embeds", "0", "author", "name"]),
+    # the docs require a footer's text, the spec doesn't (what set_footer(text=None) sends)
+    "footer_without_text": ({"embeds": [{"title": "t", "footer": {}}]}, ["embeds", "0", "footer", "text"]),
+    # layout components stand at the top only in a message flagged IS_COMPONENTS_V2
+    "top_level_text": ({"components": [{"type": 10, "content": "words"}]}, ["components", "0", "type"]),
     "total": ({"embeds": [{"description": "d" * 4000}, {"description": "d" * 2001}]}, ["embeds"]),
     "custom_id": (
         {

@@ -19,6 +19,7 @@ accepts, where the spec's own notes say it is under-specified.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -62,6 +63,8 @@ class SpecProblem:
     code: str
     message: str
     schema_path: tuple[str | int, ...] = ()
+    allowed: tuple[Any, ...] = field(default=(), compare=False)  # an enum's or const's values
+    value: Any = field(default=None, compare=False)  # the value refused, where ``allowed`` says what fits
 
     def __str__(self) -> str:
         where = "/".join(str(p) for p in self.path) or "(body)"
@@ -234,28 +237,6 @@ def _kind_name(error: Any) -> str:
     return type(error.kind).__name__
 
 
-def _leaves(error: Any) -> list[Any]:
-    """The errors that say why: inside an anyOf/oneOf, those of the branch the body was meant for."""
-    context = getattr(error.kind, "context", None)
-    if not context:
-        return [error]
-    branches = [[leaf for e in branch for leaf in _leaves(e)] for branch in context if branch]
-    if not branches:
-        return [error]
-
-    def fit(branch: list[Any]) -> tuple[bool, int, int]:
-        # The spec's unions are told apart by a constant (a component's or a callback's "type"): a
-        # branch whose shallowest complaint is such a constant was meant for another kind of body.
-        # Then the branch with the fewest complaints, then the one that got deepest.
-        shallowest = min(len(e.instance_path) for e in branch)
-        other_kind = any(
-            len(e.instance_path) == shallowest and _kind_name(e) in ("Enum", "Constant") for e in branch
-        )
-        return (not other_kind, -len(branch), max(len(e.instance_path) for e in branch))
-
-    return max(branches, key=fit)
-
-
 def _problem(error: Any) -> SpecProblem:
     message = error.message
     quoted = json.dumps(error.instance, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
@@ -263,12 +244,50 @@ def _problem(error: Any) -> SpecProblem:
         message = message.replace(quoted, quoted[: INSTANCE_MAX - 1] + "…")
     if len(message) > MESSAGE_MAX:
         message = message[: MESSAGE_MAX - 1] + "…"
+    kind = _kind_name(error)
+    allowed = (
+        error.kind.options if kind == "Enum" else [error.kind.expected_value] if kind == "Constant" else []
+    )
     return SpecProblem(
         path=tuple(error.instance_path),
-        code=_CODES.get(_kind_name(error), "SPEC_INVALID"),
+        code=_CODES.get(kind, "SPEC_INVALID"),
         message=message,
         schema_path=tuple(error.schema_path),
+        allowed=tuple(allowed),
+        value=error.instance if allowed else None,
     )
+
+
+def _explain(error: Any) -> list[SpecProblem]:
+    """The problems that say why: inside an anyOf/oneOf, those of the branch the body was meant for.
+
+    The spec's unions are told apart by a constant "type" (of a component, a callback, an option): a
+    branch that refuses the body's "type" was meant for another kind of body. Of the others, the one
+    with the fewest complaints, then the one that got deepest. If every branch refuses the "type" (or
+    the union is one of constants, an enum), that is the problem, with every value the union takes.
+    """
+    context = getattr(error.kind, "context", None)
+    if not context:
+        return [_problem(error)]
+    branches = [[p for e in branch for p in _explain(e)] for branch in context if branch]
+    if not branches:
+        return [_problem(error)]
+
+    def misses(branch: list[SpecProblem]) -> list[SpecProblem]:
+        root = min(len(p.path) for p in branch)
+        return [p for p in branch if p.allowed and p.path[-1:] == ("type",) and len(p.path) <= root + 1]
+
+    constants = all(len(b) == 1 and b[0].allowed and b[0].path == branches[0][0].path for b in branches)
+    meant = [b for b in branches if not misses(b)]
+    if meant and not constants:  # (a union of constants is an enum: say which values it takes)
+        return max(meant, key=lambda b: (-len(b), max(len(p.path) for p in b)))
+    wrong = branches[0][0] if constants else misses(branches[0])[0]
+    values = {json.dumps(v): v for b in branches for p in (b if constants else misses(b)) for v in p.allowed}
+    allowed = sorted(values.values(), key=lambda v: (not isinstance(v, int), v if isinstance(v, int) else 0))
+    message = f"{json.dumps(wrong.value)} is not one of {', '.join(json.dumps(v) for v in allowed)}"
+    return [
+        SpecProblem(wrong.path, "BASE_TYPE_CHOICES", message, wrong.schema_path, tuple(allowed), wrong.value)
+    ]
 
 
 class DiscordSpec:
@@ -306,11 +325,8 @@ class DiscordSpec:
     def _check(self, pointer: str, instance: Any, prefix: tuple[str | int, ...] = ()) -> list[SpecProblem]:
         problems = []
         for error in self._validator(pointer).iter_errors(instance):
-            for leaf in _leaves(error):
-                problem = _problem(leaf)
-                problems.append(
-                    SpecProblem((*prefix, *problem.path), problem.code, problem.message, problem.schema_path)
-                )
+            for problem in _explain(error):
+                problems.append(dataclasses.replace(problem, path=(*prefix, *problem.path)))
         return problems
 
     def check_request(

@@ -191,6 +191,16 @@ def _without_nulls(node: Any) -> Any:
     return node
 
 
+# What Discord fills in when a component leaves it unset (the fields its stored components always have).
+_SELECT_DEFAULTS = {"min_values": 1, "max_values": 1}
+_COMPONENT_DEFAULTS: dict[Any, dict[str, Any]] = {
+    **{kind: _SELECT_DEFAULTS for kind in (3, 5, 6, 7, 8)},
+    11: {"description": None, "spoiler": False},  # thumbnail
+    14: {"spacing": 1, "divider": True},  # separator
+    17: {"accent_color": None, "spoiler": False},  # container
+}
+
+
 def stored(key: str, value: Any) -> Any:
     """A message's ``embeds`` or ``components`` as Discord returns them once stored: unset fields left out,
     an embed's type "rich" by default, and every component numbered (depth first, from 1) unless the bot
@@ -204,6 +214,8 @@ def stored(key: str, value: Any) -> Any:
 
     def number(component: dict[str, Any]) -> None:
         component.setdefault("id", next(numbers))
+        for key, value in _COMPONENT_DEFAULTS.get(component.get("type"), {}).items():
+            component.setdefault(key, value)
         for child in component.get("components") or []:
             number(child)
         if isinstance(component.get("accessory"), dict):
