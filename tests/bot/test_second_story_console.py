@@ -39,6 +39,7 @@ def story_service() -> KnowledgeService:
         ("who is Daljeet Chaudhary", ["police"]),
         ("/casualties", ["145", "119", "96"]),
         ("how many people were injured?", ["200", "injured"]),
+        ("how many passengers were killed?", ["145", "119"]),
         ("/timeline", ["3:10 a.m.", "Pukhrayan"]),
     ],
 )
