@@ -100,6 +100,7 @@ async def send_answer(
         transport="discord",
         user_id=interaction.user.id,
         guild_id=interaction.guild_id,
+        channel_id=interaction.channel_id,
     )
 
 

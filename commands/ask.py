@@ -152,6 +152,8 @@ class Ask(commands.Cog):
             transport="discord",
             user_id=message.author.id,
             guild_id=message.guild.id if message.guild else None,
+            channel_id=message.channel.id,
+            message_id=message.id,  # a jump link in /kb unanswered
         )
 
 

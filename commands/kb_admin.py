@@ -213,8 +213,23 @@ async def unanswered_report(service: KnowledgeService, *, limit: int = 10, days:
     if not rows:
         return Report("Unanswered questions", [f"No unanswered questions in the last {days} days."])
     lines = [f"Most frequent in the last {days} days:"]
-    lines += [f"{row.count}× {row.question} (last {row.last_asked:%Y-%m-%d %H:%M})" for row in rows]
+    for row in rows:
+        link = jump_link(row.guild_id, row.channel_id, row.message_id)
+        lines.append(
+            f"{row.count}× {row.question} (last {row.last_asked:%Y-%m-%d %H:%M})"
+            + (f" {link}" if link else "")
+        )
     return Report("Unanswered questions", lines)
+
+
+def jump_link(guild_id: str | None, channel_id: str | None, message_id: str | None) -> str | None:
+    """Discord's link to a message (``@me`` for a direct message), or None without a channel and message."""
+    ids = (channel_id, message_id)
+    if not all(i is not None and i.isdigit() for i in ids) or (
+        guild_id is not None and not guild_id.isdigit()
+    ):
+        return None
+    return f"https://discord.com/channels/{guild_id or '@me'}/{channel_id}/{message_id}"
 
 
 async def upload_from_path(

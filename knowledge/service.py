@@ -1251,6 +1251,8 @@ class KnowledgeService:
         transport: Transport,
         user_id: int | None = None,
         guild_id: int | None = None,
+        channel_id: int | None = None,
+        message_id: int | None = None,
     ) -> int | None:
         """Log an asked question and its outcome; a failing database never breaks the answer.
 
@@ -1267,6 +1269,8 @@ class KnowledgeService:
                 transport=transport,
                 user_id=None if user_id is None else str(user_id),
                 guild_id=None if guild_id is None else str(guild_id),
+                channel_id=None if channel_id is None else str(channel_id),
+                message_id=None if message_id is None else str(message_id),
             )
         except StoreError as exc:
             log.error("could not record a question (answer still sent): %s", exc)

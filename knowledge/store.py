@@ -138,6 +138,8 @@ QUESTION_COLUMNS = (
     "transport",
     "user_id",
     "guild_id",
+    "channel_id",
+    "message_id",
 )
 RELOAD_COLUMNS = ("id", "at", "who", "ok", "counts", "digest", "problems", "source")
 FEEDBACK_COLUMNS = ("question_id", "user_id", "vote", "at")
@@ -172,12 +174,18 @@ class QuestionRecord(BaseModel):
     transport: str
     user_id: str | None
     guild_id: str | None
+    channel_id: str | None = None
+    message_id: str | None = None
 
 
 class UnansweredQuestion(BaseModel):
     question: str
     count: int
     last_asked: datetime
+    # where it was last asked in a message (a mention or a DM), for a link to it; None where there was none
+    guild_id: str | None = None
+    channel_id: str | None = None
+    message_id: str | None = None
 
 
 StoreState = Literal["ok", "busy", "unavailable", "closed"]
@@ -742,8 +750,11 @@ class Store:
         transport: str,
         user_id: str | None = None,
         guild_id: str | None = None,
+        channel_id: str | None = None,
+        message_id: str | None = None,
     ) -> int:
-        """Queue a question record and return its id (votes may name it before it is written)."""
+        """Queue a question record and return its id (votes may name it before it is written); ``channel_id`` and
+        ``message_id``: where it was asked, when it was asked in a message."""
         question = str(question)[:2000]
         try:
             confidence = float(confidence)
@@ -763,6 +774,8 @@ class Store:
                 str(transport),
                 None if user_id is None else str(user_id),
                 None if guild_id is None else str(guild_id),
+                None if channel_id is None else str(channel_id),
+                None if message_id is None else str(message_id),
             ),
         )
         return qid
@@ -782,6 +795,8 @@ class Store:
             transport=r[6],
             user_id=r[7],
             guild_id=r[8],
+            channel_id=r[9],
+            message_id=r[10],
         )
 
     @_reading
@@ -789,7 +804,12 @@ class Store:
         """The most frequent unanswered questions of the last ``days`` days, most recent first on ties
         (small talk is not a question the sources failed to answer)."""
         rows = await self.repo.unanswered(_now() - timedelta(days=days), limit)
-        return [UnansweredQuestion(question=r[3], count=r[1], last_asked=r[2]) for r in rows]
+        return [
+            UnansweredQuestion(
+                question=r[3], count=r[1], last_asked=r[2], guild_id=r[4], channel_id=r[5], message_id=r[6]
+            )
+            for r in rows
+        ]
 
     # --- feedback --------------------------------------------------------------
 
@@ -812,10 +832,23 @@ class Store:
         return int(up), int(down)
 
 
+# The most frequent unanswered questions since $1 ($2 of them), grouped by their normalised text: each with
+# its count, when it was last asked, its latest wording, and where it was last asked in a message (if ever).
+# The same for both engines (each puts in its own placeholders and its own false).
+UNANSWERED_SQL = (
+    "SELECT g.normalised, g.n, g.last, q.question, m.guild_id, m.channel_id, m.message_id FROM ("
+    " SELECT normalised, COUNT(*) AS n, MAX(at) AS last, MAX(id) AS last_id,"
+    "  MAX(CASE WHEN message_id IS NOT NULL THEN id END) AS linked_id"
+    " FROM questions WHERE answered = FALSE AND kind <> 'chat' AND at >= $1 AND normalised <> ''"
+    " GROUP BY normalised ORDER BY n DESC, last DESC LIMIT $2"
+    ") g JOIN questions q ON q.id = g.last_id LEFT JOIN questions m ON m.id = g.linked_id"
+    " ORDER BY g.n DESC, g.last DESC"
+)
+
 # --- SQLite -----------------------------------------------------------------------------------
 
 _SQLITE_INSERTS: dict[str, str] = {
-    "question": f"INSERT INTO questions ({', '.join(QUESTION_COLUMNS)}) VALUES ({', '.join('?' * 10)})",
+    "question": f"INSERT INTO questions ({', '.join(QUESTION_COLUMNS)}) VALUES ({', '.join('?' * len(QUESTION_COLUMNS))})",
     "reload": f"INSERT INTO reloads ({', '.join(RELOAD_COLUMNS)}) VALUES ({', '.join('?' * 8)})",
     "feedback": "INSERT INTO feedback (question_id, user_id, vote, at) VALUES (?, ?, ?, ?)"
     " ON CONFLICT (question_id, user_id) DO UPDATE SET vote = excluded.vote, at = excluded.at",
@@ -938,19 +971,14 @@ class SqliteRepository:
     async def question(self, question_id: int) -> tuple | None:
         rows = await self._fetch(
             "SELECT id, at, question, answered, kind, confidence, transport, user_id,"
-            " guild_id FROM questions WHERE id = ?",
+            " guild_id, channel_id, message_id FROM questions WHERE id = ?",
             (question_id,),
         )
         return rows[0] if rows else None
 
     async def unanswered(self, since: datetime, limit: int) -> list[tuple]:
         return await self._fetch(
-            "SELECT normalised, COUNT(*) AS n, MAX(at) AS last,"
-            " (SELECT q2.question FROM questions q2 WHERE q2.normalised = q.normalised AND q2.answered = 0"
-            "  ORDER BY q2.id DESC LIMIT 1)"
-            " FROM questions q WHERE answered = 0 AND kind != 'chat' AND at >= ? AND normalised != ''"
-            " GROUP BY normalised ORDER BY n DESC, last DESC LIMIT ?",
-            (since.isoformat(), limit),
+            UNANSWERED_SQL.replace("$1", "?").replace("$2", "?"), (since.isoformat(), limit)
         )
 
     async def feedback_counts(self, question_id: int) -> tuple[int, int]:

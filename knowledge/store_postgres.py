@@ -32,6 +32,7 @@ from knowledge.store import (
     QUESTION_COLUMNS,
     RELOAD_COLUMNS,
     SCHEMA_VERSION,
+    UNANSWERED_SQL,
     ForeignDatabase,
     _Record,
     by_kind,
@@ -149,7 +150,7 @@ def _placeholders(n: int) -> str:
 
 
 INSERTS: dict[str, str] = {
-    "question": f"INSERT INTO questions ({', '.join(QUESTION_COLUMNS)}) VALUES ({_placeholders(10)})",
+    "question": f"INSERT INTO questions ({', '.join(QUESTION_COLUMNS)}) VALUES ({_placeholders(len(QUESTION_COLUMNS))})",
     "reload": f"INSERT INTO reloads ({', '.join(RELOAD_COLUMNS)}) VALUES ({_placeholders(8)})",
     "feedback": f"INSERT INTO feedback ({', '.join(FEEDBACK_COLUMNS)}) VALUES ({_placeholders(4)})"
     " ON CONFLICT (question_id, user_id) DO UPDATE SET vote = excluded.vote, at = excluded.at",
@@ -276,22 +277,14 @@ class PostgresRepository:
 
     async def question(self, question_id: int) -> tuple | None:
         row = await self._need().fetchrow(
-            "SELECT id, at, question, answered, kind, confidence, transport, user_id, guild_id"
-            " FROM questions WHERE id = $1",
+            "SELECT id, at, question, answered, kind, confidence, transport, user_id, guild_id, channel_id,"
+            " message_id FROM questions WHERE id = $1",
             question_id,
         )
         return None if row is None else tuple(row)
 
     async def unanswered(self, since: datetime, limit: int) -> list[tuple]:
-        rows = await self._need().fetch(
-            "SELECT normalised, COUNT(*) AS n, MAX(at) AS last,"
-            " (SELECT q2.question FROM questions q2 WHERE q2.normalised = q.normalised AND NOT q2.answered"
-            "  ORDER BY q2.id DESC LIMIT 1)"
-            " FROM questions q WHERE NOT answered AND kind <> 'chat' AND at >= $1 AND normalised <> ''"
-            " GROUP BY normalised ORDER BY n DESC, last DESC LIMIT $2",
-            since,
-            limit,
-        )
+        rows = await self._need().fetch(UNANSWERED_SQL, since, limit)
         return [tuple(r) for r in rows]
 
     async def feedback_counts(self, question_id: int) -> tuple[int, int]:

@@ -141,3 +141,16 @@ async def test_upload_of_an_article_already_in_the_corpus_is_refused(
     assert "Upload refused" in record.text() and "never replaced" in record.text()
     assert path.read_bytes() == original
     assert_discord_accepted_everything(fake)
+
+
+async def test_unanswered_questions_link_to_the_message_they_were_asked_in(
+    fake: FakeDiscord, cited: RunningBot
+) -> None:
+    """A mention the sources can't answer is listed by /kb unanswered with a jump link to that very message."""
+    asked = await fake.say(f"<@{fake.bot_user.id}> what did the pope say about the clashes?")
+    await eventually(lambda: fake.bot_messages(fake.guild.channel_id))
+    assert await cited.store.flush(10)
+    record = await (await fake.slash("kb", "unanswered", user=fake.moderator)).answered()
+    link = f"https://discord.com/channels/{fake.guild.id}/{fake.guild.channel_id}/{asked['id']}"
+    assert "what did the pope say" in record.text() and link in record.text()
+    assert_discord_accepted_everything(fake)

@@ -456,3 +456,31 @@ async def test_existing_database_gains_the_unanswered_index(engine: Engine) -> N
         assert [r.question for r in await second.unanswered()] == ["kept"]
     finally:
         await second.close()
+
+
+async def test_a_question_keeps_where_it_was_asked_for_its_jump_link(store: Store) -> None:
+    """Guild, channel and message ids are kept; an unanswered question carries those of the latest message it
+    was asked in (a later asking without a message, say from the console, does not lose them)."""
+    qid = await store.record_question(
+        question="Who won?",
+        answered=False,
+        kind="none",
+        confidence=0.1,
+        transport="discord",
+        guild_id="11",
+        channel_id="22",
+        message_id="33",
+    )
+    await ask(store, "who won")
+    record = await store.question(qid)
+    assert record is not None and (record.guild_id, record.channel_id, record.message_id) == (
+        "11",
+        "22",
+        "33",
+    )
+    [row] = await store.unanswered()
+    assert row.count == 2 and row.question == "who won"
+    assert (row.guild_id, row.channel_id, row.message_id) == ("11", "22", "33")
+    await ask(store, "never in a message")
+    rows = {r.question: r for r in await store.unanswered()}
+    assert rows["never in a message"].message_id is None and rows["never in a message"].channel_id is None
