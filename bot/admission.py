@@ -42,10 +42,19 @@ EXPIRED_AT_S = 2.9  # unacknowledged and this old: too late to respond, not rend
 SERVICE_GUESS_S = 0.02  # the expected time to answer one queued interaction before any was measured
 UNQUEUED = frozenset({"kb"})  # moderator commands: run at once (reloads are long), deferred if busy
 PRIVATE = frozenset({"kb", "help"})  # commands whose answer (hence whose deferral) is ephemeral
+MESSAGE_COMMAND = 3  # an application command's type: a message's context menu
 LAG_WINDOW = 2000  # interactions over which the smallest creation-to-parse lag is taken
 ACKS_FIRST_MAX_S = 2.0  # the longest a deferred answer waits for acknowledgements still being sent
 GC_PAUSE_AT = 20  # acknowledgements outstanding at once from which the cyclic collector waits
 GC_PAUSE_MAX_S = 3.0  # ... for at most this long
+
+
+def answered_privately(data: Mapping[str, Any]) -> bool:
+    """Whether a command's answer (hence its deferral) is ephemeral: /kb and /help, a message command, or a
+    command asked with the option private:true."""
+    if data.get("name", "") in PRIVATE or data.get("type") == MESSAGE_COMMAND:
+        return True
+    return any(o.get("name") == "private" and o.get("value") is True for o in data.get("options") or [])
 
 
 @dataclass
@@ -146,7 +155,7 @@ class Admission:
             received=loop.time(),
             lag=self._lag_at_parse(interaction),
             queued=name not in UNQUEUED,
-            private=name in PRIVATE,
+            private=answered_privately(data),
             turn=loop.create_future(),
         )
         self.tickets[interaction.id] = ticket

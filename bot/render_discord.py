@@ -25,6 +25,11 @@ FIELD_NAME_MAX = 256
 FIELD_VALUE_MAX = 1024
 FOOTER_MAX = 2048
 EMBED_TOTAL_MAX = 6000
+BUTTON_LABEL_MAX = 80
+LINK_URL_MAX = 512
+LINK_BUTTONS_MAX = 5  # one action row
+
+_WEB_ADDRESS = re.compile(r"^https?://[^\s<>]+$", re.IGNORECASE)
 
 # Our own page budget, below the limits, so a page stays readable.
 PAGE_TEXT_MAX = 3000
@@ -117,14 +122,13 @@ class _Field:
 
 
 def citation_fields(citation: Citation) -> list[_Field]:
-    """A numbered citation: label, outlet, date, link, then the passage shown for it (its cleaned excerpt)."""
+    """A numbered citation: label, outlet, date, then the passage shown for it (its cleaned excerpt); the link
+    to its article is a button under the message (:func:`source_links`)."""
     head = f"[{citation.n}] {citation.label or citation.source}"
     meta = [x for x in (citation.outlet, citation.date) if x]
     lines = []
     if meta:
         lines.append(" · ".join(neutralise(m) for m in meta))
-    if citation.url:
-        lines.append(f"<{citation.url}>")
     lines.append(f"> {neutralise(citation.excerpt or citation.quote)}")
     body = "\n".join(lines)
     pieces = split_text(body, FIELD_VALUE_MAX - 10)
@@ -132,6 +136,24 @@ def citation_fields(citation: Citation) -> list[_Field]:
     for piece in pieces[1:]:
         fields.append(_Field(ellipsize(f"[{citation.n}] (continued)", FIELD_NAME_MAX), piece))
     return fields
+
+
+def source_links(answer: Answer) -> list[tuple[str, str]]:
+    """(label, url) for a link button per cited article that has a web address, in citation order: at most
+    five (one row of buttons). The label is the article's outlet, short on a button, or its label where there
+    is no outlet or two articles share one; within a button's 80 characters. Addresses within Discord's 512."""
+    cited: dict[str, Citation] = {}
+    for citation in answer.citations:
+        url = (citation.url or "").strip()
+        if citation.source not in cited and _WEB_ADDRESS.match(url) and len(url) <= LINK_URL_MAX:
+            cited[citation.source] = citation
+    chosen = list(cited.values())[:LINK_BUTTONS_MAX]
+    outlets = [c.outlet for c in chosen if c.outlet]
+    links = []
+    for c in chosen:
+        label = c.outlet if c.outlet and outlets.count(c.outlet) == 1 else (c.label or c.outlet or c.source)
+        links.append((ellipsize(label, BUTTON_LABEL_MAX), (c.url or "").strip()))
+    return links
 
 
 def _pack(

@@ -1,4 +1,5 @@
-"""Buttons under an answer: page turning, "did you mean" suggestions, and 👍/👎 feedback.
+"""Buttons under an answer: page turning, "did you mean" suggestions, 👍/👎 feedback, sharing a private answer,
+and a link button per cited article.
 
 One view per reply. Custom ids are short and fixed-shape (``cb:<what>:<arg>``, far
 below Discord's 100-character limit); the state lives in the view, so buttons stop
@@ -26,10 +27,12 @@ VIEW_TIMEOUT_S = 900.0
 BUTTON_LABEL_MAX = 80
 CUSTOM_ID_MAX = 100
 MAX_SUGGESTION_BUTTONS = 5
+MAX_LINK_BUTTONS = 5
 
 NO_MENTIONS = discord.AllowedMentions.none()
 
 SuggestionHandler = Callable[[discord.Interaction, Suggestion], Awaitable[None]]
+ShareHandler = Callable[[discord.Interaction, "AnswerView"], Awaitable[None]]
 
 
 class AnswerView(discord.ui.View):
@@ -43,6 +46,8 @@ class AnswerView(discord.ui.View):
         store: Store | None = None,
         more: Sequence[discord.Embed] = (),
         on_suggestion: SuggestionHandler | None = None,
+        on_share: ShareHandler | None = None,
+        links: Sequence[tuple[str, str]] = (),
         timeout: float = VIEW_TIMEOUT_S,
     ) -> None:
         super().__init__(timeout=timeout)
@@ -54,6 +59,9 @@ class AnswerView(discord.ui.View):
         self.private_to: int | None = None  # the one user who sees an ephemeral answer
         self.store = store
         self.on_suggestion = on_suggestion
+        self.on_share = on_share
+        self.links = list(links)[:MAX_LINK_BUTTONS]
+        self.shared = False
         self.message: discord.Message | None = None
         self.interaction: discord.Interaction | None = None
         if len(pages) > 1:
@@ -66,6 +74,11 @@ class AnswerView(discord.ui.View):
         if store is not None:
             self.add_item(FeedbackButton("up"))
             self.add_item(FeedbackButton("down"))
+        if on_share is not None:
+            self.add_item(ShareButton())
+        for label, url in self.links:
+            # a link button opens the article in the browser: no interaction reaches the bot
+            self.add_item(discord.ui.Button(label=label, url=url, row=3))
 
     @property
     def has_items(self) -> bool:
@@ -133,7 +146,7 @@ class MoreButton(discord.ui.Button["AnswerView"]):
     async def callback(self, interaction: discord.Interaction) -> None:
         assert self.view is not None
         pages = self.view.more
-        view = AnswerView(pages)
+        view = AnswerView(pages, links=self.view.links)
         kwargs: dict[str, Any] = {"embed": pages[0], "ephemeral": True, "allowed_mentions": NO_MENTIONS}
         if view.has_items:
             kwargs["view"] = view
@@ -154,6 +167,31 @@ class SuggestionButton(discord.ui.Button["AnswerView"]):
     async def callback(self, interaction: discord.Interaction) -> None:
         assert self.view is not None and self.view.on_suggestion is not None
         await self.view.on_suggestion(interaction, self.suggestion)
+
+
+class ShareButton(discord.ui.Button["AnswerView"]):
+    """Posts a private answer, with its citations, publicly in the channel, attributed to whoever asked."""
+
+    def __init__(self) -> None:
+        super().__init__(label="Share", style=discord.ButtonStyle.primary, custom_id="cb:share", row=2)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        view = self.view
+        assert view is not None and view.on_share is not None
+        refusal = None
+        if view.private_to is not None and interaction.user.id != view.private_to:
+            refusal = "Only the person who asked can share this answer."  # a private answer: a forged click
+        elif view.shared:
+            refusal = "This answer is already shared in the channel."
+        if refusal is not None:
+            await interaction.response.send_message(refusal, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        view.shared = True
+        try:
+            await view.on_share(interaction, view)
+        except BaseException:
+            view.shared = False  # not posted: the asker may try again
+            raise
 
 
 class FeedbackButton(discord.ui.Button["AnswerView"]):

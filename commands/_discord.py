@@ -1,17 +1,26 @@
-"""What every Discord command family shares: autocomplete, sending an answer, capping text options."""
+"""What every Discord command family shares: where a command may be used, autocomplete, sending an answer (and
+sharing a private one), capping text options."""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.render_discord import render_answer, render_lines, render_more
-from bot.views import AnswerView
+from bot.render_discord import (
+    TITLE_MAX,
+    ellipsize,
+    neutralise,
+    render_answer,
+    render_lines,
+    render_more,
+    source_links,
+)
+from bot.views import AnswerView, ShareHandler
 from knowledge.models import Answer, Suggestion
 
 if TYPE_CHECKING:
@@ -26,6 +35,17 @@ CHOICES_MAX = 25
 CHOICE_TEXT_MAX = 100
 # Placeholder max_length of free-text options; replaced by settings.max_question_chars at load.
 TEXT_OPTION_MAX = 300
+
+
+Decorated = TypeVar("Decorated")
+
+
+def public(command: Decorated) -> Decorated:
+    """A command anyone may use anywhere: installed to a server or to a user's own account, and used in servers,
+    in direct messages with the bot and in private channels (group DMs), where the bot answers through the
+    interaction alone. Moderator commands stay guild-only."""
+    command = app_commands.allowed_installs(guilds=True, users=True)(command)
+    return app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)(command)
 
 
 def bot_of(interaction: discord.Interaction) -> CitedBot:
@@ -83,16 +103,19 @@ async def send_answer(
     asked: str | None,
     logged_question: str,
     ephemeral: bool = False,
+    shareable: bool = False,
 ) -> None:
     """Reply with the answer pages and their buttons, then record the question.
 
     The reply goes first: the interaction has a 3-second deadline and the database
     is not allowed to spend it. The feedback buttons learn the question id afterwards.
+    A private (ephemeral) answer that is ``shareable`` carries a Share button.
     """
     if too_late(interaction, "before its answer was rendered"):
         return
     service = service_of(interaction)
-    pages, view = answer_pages(service, answer, asked=asked)
+    share = sharer(answer, asked=asked, asker=interaction.user) if ephemeral and shareable else None
+    pages, view = answer_pages(service, answer, asked=asked, on_share=share)
     await _send_pages(interaction, pages, view, ephemeral=ephemeral)
     view.question_id = await service.record_question(
         answer,
@@ -118,18 +141,43 @@ async def defer_private(interaction: discord.Interaction) -> None:
 
 
 def answer_pages(
-    service: KnowledgeService, answer: Answer, *, asked: str | None
+    service: KnowledgeService,
+    answer: Answer,
+    *,
+    asked: str | None,
+    asked_by: str | None = None,
+    on_share: ShareHandler | None = None,
 ) -> tuple[list[discord.Embed], AnswerView]:
-    """An answer's embed pages and the view under them (pages, More, suggestions, feedback)."""
+    """An answer's embed pages and the view under them (pages, More, suggestions, feedback, Share, a link
+    button per cited article); ``asked_by`` names who asked on every page (a shared answer)."""
     pages = render_answer(answer, asked=asked, kb_version=service.engine.kb.version)
+    more = render_more(answer, asked=asked)
+    if asked_by is not None:
+        for embed in (*pages, *more):
+            embed.set_author(name=ellipsize(f"Asked by {neutralise(asked_by)}", TITLE_MAX))
     view = AnswerView(
         pages,
         suggestions=answer.suggestions,
         store=service.store,
-        more=render_more(answer, asked=asked),
+        more=more,
         on_suggestion=answer_suggestion,
+        on_share=on_share,
+        links=source_links(answer),
     )
     return pages, view
+
+
+def sharer(answer: Answer, *, asked: str | None, asker: discord.abc.User) -> ShareHandler:
+    """The Share button of a private answer: the same answer, with its citations, posted publicly in the channel
+    as the response to the click (so it works where the bot is only installed by the user), naming the asker."""
+    name = asker.display_name
+
+    async def share(interaction: discord.Interaction, private: AnswerView) -> None:
+        pages, view = answer_pages(service_of(interaction), answer, asked=asked, asked_by=name)
+        view.question_id = private.question_id  # votes on the shared copy count for the same question
+        await _send_pages(interaction, pages, view, ephemeral=False)
+
+    return share
 
 
 async def answer_suggestion(interaction: discord.Interaction, suggestion: Suggestion) -> None:

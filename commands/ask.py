@@ -1,4 +1,5 @@
-"""/ask <question>, and free text when the bot is mentioned or sent a direct message."""
+"""/ask <question> [private], the "Ask about this message" message command, and free text when the bot is
+mentioned or sent a direct message."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ from discord.ext import commands
 
 from bot.cooldowns import SharedCooldown, SharedCooldownMapping
 from bot.render_discord import message_text
-from commands import TextCommand, too_long
+from commands import TextCommand, clean_option, too_long
 from commands._discord import (
     TEXT_OPTION_MAX,
     add_capped_cog,
     answer_pages,
     bot_of,
+    complete,
+    public,
     send_answer,
     too_late,
 )
@@ -44,9 +47,12 @@ def free_text_hint(engine: AnswerEngine) -> str:
     )
 
 
-async def answer_in_time(interaction: discord.Interaction, question: str) -> Answer:
+async def answer_in_time(
+    interaction: discord.Interaction, question: str, *, ephemeral: bool = False
+) -> Answer:
     """The answer, worked out off the event loop; if it is slow in coming (a burst of questions queued
-    before it), the interaction is deferred first so Discord's 3-second deadline is always met."""
+    before it), the interaction is deferred first (privately for a private answer) so Discord's 3-second
+    deadline is always met."""
     service = bot_of(interaction).service
     pending = asyncio.ensure_future(
         service.ask_off_loop(question, conversation_key(interaction.channel_id, interaction.user.id))
@@ -59,7 +65,7 @@ async def answer_in_time(interaction: discord.Interaction, question: str) -> Ans
         return await asyncio.wait_for(asyncio.shield(pending), wait)
     except TimeoutError:
         if not too_late(interaction, "while its answer was worked out"):
-            await interaction.response.defer(thinking=True)
+            await interaction.response.defer(thinking=True, ephemeral=ephemeral)
         return await pending
 
 
@@ -95,20 +101,68 @@ def strip_bot_mention(content: str, bot_id: int) -> str:
     return re.sub(rf"<@!?{bot_id}>", " ", content).strip()
 
 
+ASK_ABOUT_MESSAGE = "Ask about this message"
+NO_TEXT = "That message has no text to ask about."
+
+
 class Ask(commands.Cog):
     def __init__(self, bot: CitedBot) -> None:
         self.bot = bot
         per = bot.settings.ask_cooldown_seconds
         self._free_text_cooldown = SharedCooldownMapping(bot.cooldowns, "free-text", per) if per > 0 else None
+        # one "slow down" notice per person per cooldown window; the messages after it are dropped quietly
+        self._cooldown_notice = (
+            commands.CooldownMapping.from_cooldown(1, per, commands.BucketType.user) if per > 0 else None
+        )
+        self.ask_about = public(
+            app_commands.ContextMenu(name=ASK_ABOUT_MESSAGE, callback=self.ask_about_message)
+        )
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.ask_about)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.ask_about.name, type=self.ask_about.type)
 
     @app_commands.command(name="ask", description="Ask a question about the story in your own words")
-    @app_commands.describe(question="Your question, in your own words")
+    @app_commands.describe(
+        question="Your question, in your own words",
+        private="Only you see the answer (with a button to share it)",
+    )
     @app_commands.checks.dynamic_cooldown(ask_cooldown, key=lambda i: i.user.id)
+    @public
     async def ask(
-        self, interaction: discord.Interaction, question: app_commands.Range[str, 1, TEXT_OPTION_MAX]
+        self,
+        interaction: discord.Interaction,
+        question: app_commands.Range[str, 1, TEXT_OPTION_MAX],
+        private: bool = False,
     ) -> None:
-        result = await answer_in_time(interaction, question)
-        await send_answer(interaction, result, asked=question, logged_question=question)
+        result = await answer_in_time(interaction, question, ephemeral=private)
+        await send_answer(
+            interaction, result, asked=question, logged_question=question, ephemeral=private, shareable=True
+        )
+
+    @ask.autocomplete("question")
+    async def ask_question_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await complete(interaction, "question", current)
+
+    @app_commands.checks.dynamic_cooldown(ask_cooldown, key=lambda i: i.user.id)
+    async def ask_about_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        """The message command: the target message's text is the question, answered privately (shareable)."""
+        me = self.bot.user
+        question = clean_option(strip_bot_mention(message.content, me.id) if me else message.content) or ""
+        refusal = too_long(question, self.bot.settings.max_question_chars) if question else NO_TEXT
+        if refusal is not None:
+            await interaction.response.send_message(
+                message_text(refusal), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        result = await answer_in_time(interaction, question, ephemeral=True)
+        await send_answer(
+            interaction, result, asked=question, logged_question=question, ephemeral=True, shareable=True
+        )
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -123,8 +177,10 @@ class Ask(commands.Cog):
             return  # an owner text command, handled by the command framework
         if self._free_text_cooldown is not None:
             bucket = self._free_text_cooldown.get_bucket(message)
-            if bucket is not None and bucket.update_rate_limit():
+            retry_after = bucket.update_rate_limit() if bucket is not None else None
+            if retry_after:
                 log.debug("free text from %s rate-limited", message.author.id)
+                await self._notify_cooldown(message, retry_after)
                 return
         question = strip_bot_mention(message.content, bot.user.id)
         refusal = (
@@ -155,6 +211,15 @@ class Ask(commands.Cog):
             channel_id=message.channel.id,
             message_id=message.id,  # a jump link in /kb unanswered
         )
+
+    async def _notify_cooldown(self, message: discord.Message, retry_after: float) -> None:
+        """Tell the person once per cooldown window that they are going too fast, rather than drop their
+        question silently; pinging nobody."""
+        bucket = self._cooldown_notice.get_bucket(message) if self._cooldown_notice is not None else None
+        if bucket is None or bucket.update_rate_limit():
+            return  # already told within this window
+        notice = f"Slow down a little: ask again in {max(1, round(retry_after))} s."
+        await message.reply(message_text(notice), mention_author=False, allowed_mentions=NO_MENTIONS)
 
 
 async def setup(bot: CitedBot) -> None:

@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from commands import TextCommand, clean_option
-from commands._discord import TEXT_OPTION_MAX, add_capped_cog, complete, send_answer
+from commands._discord import TEXT_OPTION_MAX, add_capped_cog, complete, public, send_answer
 from knowledge.engine import AnswerEngine
 from knowledge.models import Answer
 
@@ -31,6 +31,7 @@ class Background(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="background", description="Background: an overview or one topic")
+    @public
     @app_commands.describe(topic="A topic: a place, a body, an earlier event (autocomplete lists them)")
     async def background(
         self,

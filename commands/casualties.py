@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from commands import TextCommand, clean_option
-from commands._discord import TEXT_OPTION_MAX, add_capped_cog, complete, send_answer
+from commands._discord import TEXT_OPTION_MAX, add_capped_cog, complete, public, send_answer
 from knowledge.engine import AnswerEngine
 from knowledge.models import Answer
 
@@ -34,6 +34,7 @@ class Casualties(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="casualties", description="Casualty figures by side and event")
+    @public
     @app_commands.describe(
         side="Whose figures: a side, country, group or place (autocomplete lists them)",
         event="Which event (autocomplete lists them)",

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from commands._discord import add_capped_cog, send_answer
+from commands._discord import add_capped_cog, public, send_answer
 
 if TYPE_CHECKING:
     from bot.client import CitedBot
@@ -19,6 +19,7 @@ class Help(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="help", description="What the bot answers, with example questions")
+    @public
     async def help(self, interaction: discord.Interaction) -> None:
         # the engine's reply to "help": the story's greeting, the commands, its example questions as buttons
         result = self.bot.service.engine.ask("help")

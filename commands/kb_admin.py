@@ -282,6 +282,7 @@ async def _send(interaction: discord.Interaction, report: Report, *, user_text: 
 
 @app_commands.default_permissions(manage_guild=True)
 @app_commands.guild_only()
+@app_commands.allowed_installs(guilds=True, users=False)  # moderators' commands: a server install only
 class KbAdmin(commands.GroupCog, group_name="kb", group_description="Moderators: manage the knowledge base"):
     def __init__(self, bot: CitedBot) -> None:
         self.bot = bot

@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from commands import TextCommand, clean_option
-from commands._discord import TEXT_OPTION_MAX, add_capped_cog, complete, send_answer
+from commands._discord import TEXT_OPTION_MAX, add_capped_cog, complete, public, send_answer
 from knowledge.engine import AnswerEngine
 from knowledge.models import Answer
 
@@ -35,6 +35,7 @@ class Quotes(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="who-said", description="Who said some words, or what a person or body said")
+    @public
     @app_commands.describe(query="Some of the quoted words, or a speaker (autocomplete lists them)")
     async def who_said(
         self, interaction: discord.Interaction, query: app_commands.Range[str, 1, TEXT_OPTION_MAX]

@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from commands import TextCommand
-from commands._discord import send_answer
+from commands._discord import public, send_answer
 from knowledge.engine import AnswerEngine
 from knowledge.models import Answer
 
@@ -29,6 +29,7 @@ class Timeline(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="timeline", description="What happened when and where")
+    @public
     async def timeline(self, interaction: discord.Interaction) -> None:
         result = answer(self.bot.service.engine)
         await send_answer(interaction, result, asked=None, logged_question=TEXT.logged_question({}))

@@ -82,15 +82,14 @@ def test_nothing_is_cut_silently() -> None:
     fields = [f for p in pages for f in p.fields]
     heads = [f.name for f in fields if "(continued)" not in f.name]
     assert heads == [f"[{c.n}] {c.label}" for c in answer.citations]
-    joined = "\n".join(f.value for f in fields)
+    assert not any("https://" in f.value for f in fields), "links are buttons, not text"
     for c in answer.citations:
-        assert c.url in joined
         numbered = [f.value for f in fields if f.name.startswith(f"[{c.n}]")]
         assert " ".join(" ".join(numbered).replace(">", " ").split()).count(" ".join(c.quote.split())) == 1
 
 
 def test_citations_show_label_outlet_date_and_link() -> None:
-    """A numbered citation names its source label, outlet, date and link."""
+    """A numbered citation names its source label, outlet and date; its link is a button, not text."""
     answer = Answer(
         question="q",
         answered=True,
@@ -113,8 +112,38 @@ def test_citations_show_label_outlet_date_and_link() -> None:
     [field] = page.fields
     assert field.name == "[1] The Guardian article"
     assert "The Guardian · 2022-09-13" in field.value
-    assert "https://www.theguardian.com/x" in field.value
+    assert "https://" not in field.value
     assert "We urge an end to the fighting." in field.value
+    assert rd.source_links(answer) == [("The Guardian", "https://www.theguardian.com/x")]
+
+
+async def test_source_links_one_per_article_at_most_five_within_limits() -> None:
+    """Link buttons: one per cited article with a web address, in order, at most five, labelled by outlet
+    unless two articles share it, labels within 80 characters; articles without an address, or with one
+    that isn't http(s), get none."""
+    citations = [
+        Citation(
+            n=i + 1,
+            source=f"s{i % 8}",
+            quote="q",
+            label="L" * 100 if i == 1 else f"Article {i % 8}",
+            outlet="Daily" if i in (1, 2) else "Only" if i == 3 else None,
+            url=url,
+        )
+        for i, url in enumerate(
+            [f"https://example.org/{i % 8}" for i in range(7)]
+            + [None, "javascript:alert(1)", "https://x.org/8"]
+        )
+    ]
+    answer = Answer(question="q", answered=True, kind="qa", answer="a", confidence=1.0, citations=citations)
+    links = rd.source_links(answer)
+    assert [url for _, url in links] == [f"https://example.org/{i}" for i in range(5)]
+    assert [label for label, _ in links][2:] == ["Article 2", "Only", "Article 4"]  # two share "Daily"
+    assert links[0][0] == "Article 0" and len(links[1][0]) == 80 and links[1][0].endswith("…")
+    view = AnswerView(rd.render_answer(answer), links=links)
+    buttons = [c for c in view.children if isinstance(c, discord.ui.Button) and c.url]
+    assert [b.url for b in buttons] == [url for _, url in links]
+    assert all(b.style is discord.ButtonStyle.link and b.custom_id is None for b in buttons)
 
 
 def test_mentions_are_neutralised_and_user_text_escaped() -> None:

@@ -1,8 +1,9 @@
 """Interactions as the fake dispatches them, and what the bot answered to each.
 
-Payload builders follow Discord's INTERACTION_CREATE shape for slash commands
-(type 2), component clicks (type 3) and autocomplete (type 4). Options are typed
-from the commands the bot synced to the fake, as a Discord client would.
+Payload builders follow Discord's INTERACTION_CREATE shape for slash and message commands
+(type 2), component clicks (type 3) and autocomplete (type 4), in a server, in a DM with
+the bot or in a private channel (a group DM the bot is not in, through a user install).
+Options are typed from the commands the bot synced to the fake, as a Discord client would.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE = 2, 3, 4
 MESSAGE_WITH_SOURCE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE = 4, 5, 6, 7
 AUTOCOMPLETE_RESULT, MODAL = 8, 9
 EPHEMERAL = 1 << 6
+# Where an interaction happens (its "context") and who installed the app it reaches.
+GUILD_CONTEXT, BOT_DM_CONTEXT, PRIVATE_CHANNEL_CONTEXT = 0, 1, 2
+GUILD_INSTALL, USER_INSTALL = 0, 1
+CHAT_INPUT, MESSAGE_COMMAND = 1, 3  # application command types
 
 _OPTION_TYPES: dict[int, type | tuple[type, ...]] = {3: str, 4: int, 5: bool, 10: (int, float), 11: str}
 
@@ -39,6 +44,7 @@ class InteractionRecord:
     rejected: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     original_message_id: str | None = None
     followups: list[dict[str, Any]] = field(default_factory=list)
+    followup_message_ids: list[str] = field(default_factory=list)
     edits: list[dict[str, Any]] = field(default_factory=list)
     files: list[tuple[str, bytes]] = field(default_factory=list)  # (filename, bytes) the bot attached
     changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -52,6 +58,11 @@ class InteractionRecord:
     def answer_latency(self) -> float | None:
         """Seconds from dispatch to the first answer the user could read (after a deferral: its follow-up)."""
         return None if self.answered_at is None else self.answered_at - self.dispatched_at
+
+    @property
+    def last_message_id(self) -> str | None:
+        """The message the user saw last: the latest follow-up, else the response's own message."""
+        return self.followup_message_ids[-1] if self.followup_message_ids else self.original_message_id
 
     @property
     def callback_type(self) -> int | None:
@@ -136,7 +147,12 @@ def _base(
     application_id: str,
     user: FakeUser,
     dm_channel_id: str | None,
+    *,
+    private_channel_id: str | None = None,
+    user_install: bool = False,
 ) -> dict[str, Any]:
+    """``dm_channel_id``: in the user's DM with the bot; ``private_channel_id``: in a group DM the bot is not
+    in (only a user install reaches it); ``user_install``: through the app installed to the user's account."""
     payload: dict[str, Any] = {
         "id": snowflake(),
         "application_id": application_id,
@@ -149,7 +165,14 @@ def _base(
         "entitlements": [],
         "attachment_size_limit": 26214400,
     }
-    if dm_channel_id is None:
+    if private_channel_id is not None:
+        payload |= {
+            "channel_id": private_channel_id,
+            "user": user.user(),
+            "context": PRIVATE_CHANNEL_CONTEXT,
+            "channel": {"id": private_channel_id, "type": 3, "recipients": [user.user()], "flags": 0},
+        }
+    elif dm_channel_id is None:
         payload |= {
             "guild_id": guild.id,
             "guild_locale": "en-US",
@@ -167,6 +190,8 @@ def _base(
             "channel": {"id": dm_channel_id, "type": 1, "recipients": [user.user()], "flags": 0},
             "authorizing_integration_owners": {"0": guild.id},
         }
+    if user_install or private_channel_id is not None:
+        payload["authorizing_integration_owners"] = {str(USER_INSTALL): user.id}
     return payload
 
 
@@ -217,15 +242,38 @@ def slash_payload(
     user: FakeUser,
     dm_channel_id: str | None,
     focused: str | None = None,
+    **where: Any,
 ) -> dict[str, Any]:
     data = {
         "id": command.get("id") or snowflake(),
         "name": command["name"],
-        "type": 1,
+        "type": CHAT_INPUT,
         "options": command_options(command, path, values, focused),
     }
     kind = AUTOCOMPLETE if focused is not None else APPLICATION_COMMAND
-    return _base(kind, data, guild, application_id, user, dm_channel_id)
+    return _base(kind, data, guild, application_id, user, dm_channel_id, **where)
+
+
+def message_command_payload(
+    command: dict[str, Any],
+    target: dict[str, Any],
+    *,
+    guild: FakeGuild,
+    application_id: str,
+    user: FakeUser,
+    dm_channel_id: str | None,
+    **where: Any,
+) -> dict[str, Any]:
+    """A user picks the message command ``command`` on message ``target``: Discord sends the whole message in
+    ``resolved``, its content included whatever the app's intents."""
+    data = {
+        "id": command.get("id") or snowflake(),
+        "name": command["name"],
+        "type": MESSAGE_COMMAND,
+        "target_id": target["id"],
+        "resolved": {"messages": {target["id"]: target}},
+    }
+    return _base(APPLICATION_COMMAND, data, guild, application_id, user, dm_channel_id, **where)
 
 
 def click_payload(

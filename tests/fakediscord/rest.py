@@ -313,6 +313,7 @@ class RestHandlers:
         channel_id = record.payload["channel_id"]
         message = self.fake.new_message(channel_id, body, interaction_id=record.id, webhook=True)
         record.followups.append(body)
+        record.followup_message_ids.append(message["id"])
         record.files += request.get(FILES, [])
         record.touch(answered_at=request[ARRIVED])
         if request.query.get("wait") in ("true", "1", "True"):

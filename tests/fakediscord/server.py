@@ -20,8 +20,15 @@ from aiohttp import web
 from tests.fakediscord import openapi, rest
 from tests.fakediscord.gateway import Gateway
 from tests.fakediscord.interactions import (
+    BOT_DM_CONTEXT,
+    CHAT_INPUT,
+    GUILD_CONTEXT,
+    MESSAGE_COMMAND,
+    PRIVATE_CHANNEL_CONTEXT,
+    USER_INSTALL,
     InteractionRecord,
     click_payload,
+    message_command_payload,
     now,
     slash_payload,
 )
@@ -86,6 +93,7 @@ class FakeDiscord:
         self.messages: dict[str, dict[str, Any]] = {}
         self.channel_messages: list[dict[str, Any]] = []
         self.dm_channels: dict[str, str] = {}
+        self.group_dm_channel = snowflake()  # a group DM of people, without the bot
         self.files: dict[str, FakeFile] = {}
         self.commands: dict[str | None, list[dict[str, Any]]] = {None: []}
         self.gateway = Gateway(self, heartbeat_interval_ms=self.heartbeat_interval_ms)
@@ -244,15 +252,35 @@ class FakeDiscord:
 
     # -- what a user does --------------------------------------------------------------------------
 
-    def _command(self, name: str) -> dict[str, Any]:
+    def _command(self, name: str, kind: int = CHAT_INPUT) -> dict[str, Any]:
         for scope in (self.guild.id, None):
             for command in self.commands.get(scope, []):
-                if command["name"] == name and command.get("type", 1) == 1:
+                if command["name"] == name and command.get("type", CHAT_INPUT) == kind:
                     return command
         raise LookupError(
-            f"/{name} was never synced to the fake; synced: "
+            f"{name!r} (type {kind}) was never synced to the fake; synced: "
             f"{[c['name'] for cs in self.commands.values() for c in cs]}"
         )
+
+    def _where(
+        self, command: dict[str, Any], user: FakeUser, *, dm: bool, group_dm: bool, user_install: bool
+    ) -> dict[str, Any]:
+        """Where the command is used and through which install, refused where Discord would not offer it
+        (a command's ``contexts`` and ``integration_types``; unset: Discord's defaults, every context of a
+        server install)."""
+        context = PRIVATE_CHANNEL_CONTEXT if group_dm else BOT_DM_CONTEXT if dm else GUILD_CONTEXT
+        contexts = command.get("contexts")
+        refused_in_dm = dm and command.get("dm_permission") is False
+        if refused_in_dm or (contexts is not None and context not in contexts):
+            raise PermissionError(f"Discord does not offer {command['name']!r} in context {context}")
+        installs = command.get("integration_types") or [0]
+        if (user_install or group_dm) and USER_INSTALL not in installs:
+            raise PermissionError(f"{command['name']!r} cannot be used through a user install")
+        return {
+            "dm_channel_id": self.dm_channel_for(user) if dm else None,
+            "private_channel_id": self.group_dm_channel if group_dm else None,
+            "user_install": user_install,
+        }
 
     async def dispatch_interaction(self, payload: dict[str, Any]) -> InteractionRecord:
         record = InteractionRecord(
@@ -283,20 +311,21 @@ class FakeDiscord:
         dm: bool = False,
         focused: str | None = None,
         overridden: bool = False,
+        group_dm: bool = False,
+        user_install: bool = False,
         **options: Any,
     ) -> dict[str, Any]:
         """The INTERACTION_CREATE a Discord client would produce, refusing what it would not let a user run.
 
         ``overridden`` stands for a server admin's command-permission override, which lets
-        members without the default permissions run the command anyway.
+        members without the default permissions run the command anyway. ``group_dm``: used in a
+        group DM the bot is not in; ``user_install``: through the app installed to the user's account.
         """
         user = self._user(user)
         command = self._command(name)
-        contexts = command.get("contexts")
-        if dm and (command.get("dm_permission") is False or (contexts is not None and 1 not in contexts)):
-            raise PermissionError(f"Discord does not offer /{name} in direct messages")
+        where = self._where(command, user, dm=dm, group_dm=group_dm, user_install=user_install)
         required = int(command.get("default_member_permissions") or 0)
-        if not dm and not overridden and required & ~user.permissions:
+        if not (dm or group_dm) and not overridden and required & ~user.permissions:
             raise PermissionError(f"Discord hides /{name} from {user.name} (needs permissions {required})")
         attachments = {}
         for key, value in list(options.items()):
@@ -321,7 +350,7 @@ class FakeDiscord:
             application_id=self.application_id,
             user=user,
             focused=focused,
-            dm_channel_id=self.dm_channel_for(user) if dm else None,
+            **where,
         )
         if attachments:
             payload["data"]["resolved"] = {"attachments": attachments}
@@ -334,10 +363,40 @@ class FakeDiscord:
         user: FakeUser | None = None,
         dm: bool = False,
         overridden: bool = False,
+        group_dm: bool = False,
+        user_install: bool = False,
         **options: Any,
     ) -> InteractionRecord:
         """A user runs ``/name [sub...] option:value ...``."""
-        payload = self.build_slash(name, *sub, user=user, dm=dm, overridden=overridden, **options)
+        payload = self.build_slash(
+            name,
+            *sub,
+            user=user,
+            dm=dm,
+            overridden=overridden,
+            group_dm=group_dm,
+            user_install=user_install,
+            **options,
+        )
+        return await self.dispatch_interaction(payload)
+
+    async def message_command(
+        self,
+        name: str,
+        message: dict[str, Any],
+        *,
+        user: FakeUser | None = None,
+        group_dm: bool = False,
+        user_install: bool = False,
+    ) -> InteractionRecord:
+        """A user picks the message command ``name`` (Apps > name) on ``message``."""
+        user = self._user(user)
+        command = self._command(name, MESSAGE_COMMAND)
+        in_dm = not group_dm and "guild_id" not in message
+        where = self._where(command, user, dm=in_dm, group_dm=group_dm, user_install=user_install)
+        payload = message_command_payload(
+            command, message, guild=self.guild, application_id=self.application_id, user=user, **where
+        )
         return await self.dispatch_interaction(payload)
 
     async def autocomplete(
