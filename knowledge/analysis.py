@@ -1,14 +1,17 @@
 """Question and item text analysis: tokens, light stemming, synonyms and concepts.
 
-Everything here is general English, not tied to one story: a different story
-is a different knowledge folder with the same analysis. Item texts and
-questions pass through the same ``analyse`` so that "killed", "deaths" and
-"died" meet, as do "troops" and "servicemen".
+Everything in code is general English, not tied to one story. A story's own words
+(war: "troops" and "servicemen" are soldiers; a rail crash: "commuters" are passengers)
+come from its knowledge folder (``vocabulary.toml``): an ``Analyser`` joins them to the
+general ones, and item texts and questions of that story pass through the same one, so
+that "killed", "deaths" and "died" meet everywhere, and "troops" and "servicemen" where
+the story says so.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from knowledge.lexicon import (
@@ -68,22 +71,70 @@ def stem(token: str) -> str:
     return token.rstrip("e") if len(token) > 4 else token
 
 
-for _canon, _words in SYNONYM_GROUPS:
-    for _w in _words:
-        _SYNONYMS[_w] = _canon
-        _SYNONYMS.setdefault(stem(_w), _canon)
+def _add_groups(table: dict[str, str], groups: Iterable[tuple[str, Iterable[str]]]) -> None:
+    for head, words in groups:
+        for w in words:
+            table[w] = head
+            table.setdefault(stem(w), head)
 
 
-@lru_cache(maxsize=1 << 18)
-def canon(token: str) -> str:
-    """Stem, then fold synonyms onto one canonical token."""
-    if token in _SYNONYMS:
-        return _SYNONYMS[token]
-    s = stem(token)
-    if s in _SYNONYMS:
-        return _SYNONYMS[s]
-    s2 = stem(s)  # "fightings" -> "fighting" -> "fight"
-    return _SYNONYMS.get(s2, s)
+_add_groups(_SYNONYMS, SYNONYM_GROUPS)
+
+
+class Analyser:
+    """Canonical content tokens for one story: the general English synonyms of ``lexicon`` and the
+    story's own word groups (``groups``: canonical word -> the words that mean it in this story)."""
+
+    def __init__(
+        self, groups: Iterable[tuple[str, Iterable[str]]] = (), subjects: Iterable[str] = ()
+    ) -> None:
+        """``subjects``: who the story counts (soldiers, passengers), kept in canonical form."""
+        self.synonyms = dict(_SYNONYMS)
+        _add_groups(self.synonyms, groups)
+        self.canon = lru_cache(maxsize=1 << 18)(self._canon)
+        self.subjects = frozenset(self.canon(w) for w in subjects)
+
+    def _canon(self, token: str) -> str:
+        """Stem, then fold synonyms onto one canonical token."""
+        table = self.synonyms
+        if token in table:
+            return table[token]
+        s = stem(token)
+        if s in table:
+            return table[s]
+        s2 = stem(s)  # "fightings" -> "fighting" -> "fight"
+        return table.get(s2, s)
+
+    def analyse_tokens(self, tokens: list[str]) -> list[str]:
+        out = []
+        for tok in tokens:
+            if tok in STOP:
+                continue
+            c = self.canon(tok)
+            if c not in STOP:
+                out.append(c)
+        return out
+
+    def analyse(self, text: str) -> list[str]:
+        """Canonical content tokens of a passage (stopwords dropped, order kept)."""
+        return self.analyse_tokens(prepare(text))
+
+    def counted_nouns(self, toks: list[str]) -> frozenset[str]:
+        """Canonical words that follow a number closely ("2,000 foreign peacekeepers" -> peacekeeper, foreign)."""
+        out: set[str] = set()
+        for i, tok in enumerate(toks):
+            # a year ("the 2020 war") dates a thing, it does not count it; "2,000 peacekeepers" (its
+            # separator gone by now) counts: a year-like number counts only before a plural
+            after = toks[i + 1 : i + 4]
+            year_like = len(tok) == 4 and tok[:2] in ("19", "20") and not any(_plural(t) for t in after)
+            if (tok.isdigit() and not year_like) or tok in NUMBER_WORDS:
+                out.update(self.canon(t) for t in toks[i + 1 : i + 4] if t not in STOP)
+        return frozenset(out)
+
+
+GENERAL = Analyser()
+"""General English alone: what code-level word lists are analysed with."""
+canon = GENERAL.canon
 
 
 _DURATION = re.compile(
@@ -223,20 +274,9 @@ def prepare(text: str) -> list[str]:
     return rewrite_tokens(normalise(text).replace("-", " ").split())
 
 
-def analyse_tokens(tokens: list[str]) -> list[str]:
-    out = []
-    for tok in tokens:
-        if tok in STOP:
-            continue
-        c = canon(tok)
-        if c not in STOP:
-            out.append(c)
-    return out
-
-
-def analyse(text: str) -> list[str]:
-    """Canonical content tokens of a passage (stopwords dropped, order kept)."""
-    return analyse_tokens(prepare(text))
+analyse_tokens = GENERAL.analyse_tokens
+analyse = GENERAL.analyse
+counted_nouns = GENERAL.counted_nouns
 
 
 QUANTITY = _quantity_forms(QUANTITY)
@@ -244,16 +284,3 @@ QUANTITY = _quantity_forms(QUANTITY)
 
 def _plural(word: str) -> bool:
     return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "was", "has"))
-
-
-def counted_nouns(toks: list[str]) -> frozenset[str]:
-    """Canonical words that follow a number closely ("2,000 foreign peacekeepers" -> peacekeeper, foreign)."""
-    out: set[str] = set()
-    for i, tok in enumerate(toks):
-        # a year ("the 2020 war") dates a thing, it does not count it; "2,000 peacekeepers" (its
-        # separator gone by now) counts: a year-like number counts only before a plural
-        after = toks[i + 1 : i + 4]
-        year_like = len(tok) == 4 and tok[:2] in ("19", "20") and not any(_plural(t) for t in after)
-        if (tok.isdigit() and not year_like) or tok in NUMBER_WORDS:
-            out.update(canon(t) for t in toks[i + 1 : i + 4] if t not in STOP)
-    return frozenset(out)

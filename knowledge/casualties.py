@@ -5,23 +5,23 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
-from knowledge.analysis import QUANTITY, canon
-from knowledge.handling import Handler
+from knowledge.analysis import QUANTITY
+from knowledge.handling import Handler, HandlerParts
 from knowledge.models import Answer, Casualty, Entity, _Item
 from knowledge.retrieval import id_token, names_something
 
 if TYPE_CHECKING:
     from knowledge.understand import Question
 
-# Words a casualty question may carry beside its side and conflict without changing what is
-# counted; any other word ("civilians", "children") must appear in the figures' own texts.
-CASUALTY_SUBJECT_WORDS = {
-    canon(w)
-    for w in """soldier people person men military army force side casualty kill wound loss clash fight war
-    conflict border report confirm announce claim suffer lose far latest new toll count zcount many most
-    final official cost say admit give its their during recent fighting clashes dead number difference differ
-    compare comparison vary between article source figure according total own each respective""".split()
-}
+# General words a figure question may carry beside its side and event without changing what is
+# counted; the story adds its own (its vocabulary's subjects and figure words: "soldiers", "border"),
+# and any other word ("civilians", "children") must appear in the figures' own texts.
+FIGURE_QUESTION_WORDS = tuple(
+    """people person men side casualty kill wound loss report confirm announce claim suffer lose far latest
+    new toll count zcount many most final official cost say admit give its their during recent dead number
+    difference differ compare comparison vary between article source figure according total own each
+    respective""".split()
+)
 _OUTCOME_ORDER = {
     "killed": 0,
     "losses": 1,
@@ -38,6 +38,12 @@ DEATH_OUTCOMES = frozenset({"killed", "losses", "casualties"})
 
 class CasualtyAnswers(Handler):
     """Answers about casualty figures, for the /casualties command and for free-text questions."""
+
+    def __init__(self, parts: HandlerParts) -> None:
+        super().__init__(parts)
+        vocabulary = self.kb.vocabulary
+        words = (*FIGURE_QUESTION_WORDS, *vocabulary.subjects, *vocabulary.figure_words)
+        self.figure_words = frozenset(self.names.analyser.canon(w) for w in words)
 
     def answer(
         self,
@@ -97,8 +103,8 @@ class CasualtyAnswers(Handler):
                 t
                 for t in self.r.terms(question.low)
                 if (not names_something(t) or not named & set(t.alts))
-                and t.text not in CASUALTY_SUBJECT_WORDS
-                and t.alts[0] not in CASUALTY_SUBJECT_WORDS
+                and t.text not in self.figure_words
+                and t.alts[0] not in self.figure_words
                 and t.text not in QUANTITY
             ]
             # what the figures' events and places are about counts as covered ("the 2019 war over the valley")

@@ -19,6 +19,7 @@ from typing import Any, Concatenate, Literal, ParamSpec
 
 from rapidfuzz import fuzz, process, utils
 
+from knowledge.analysis import Analyser
 from knowledge.compose import Composer, unique
 from knowledge.conversation import Turn, follow_up, small_talk_kind, small_talk_reply
 from knowledge.decision import PARAMS_FILE, Decision, question_type
@@ -214,8 +215,9 @@ class AnswerEngine:
         country_like = frozenset(
             e.id for e in named if isinstance(e, Place) or getattr(e, "kind", "") == "country"
         )
-        # item analysis depends on the names (aliases, roles) it resolves: reuse it only if those are the same
-        self.names_signature = tuple(named)
+        # item analysis depends on the names (aliases, roles) it resolves and on the story's words: reuse it
+        # only if those are the same
+        self.names_signature = (tuple(named), kb.vocabulary)
         same_names = (
             previous if previous is not None and previous.names_signature == self.names_signature else None
         )  # the previous engine, when it resolved the same names
@@ -223,7 +225,11 @@ class AnswerEngine:
         if same_names is not None:
             self.names = same_names.names
         else:
-            self.names = NameResolver({e.id: [e.name, *e.aliases] for e in named}, country_like)
+            self.names = NameResolver(
+                {e.id: [e.name, *e.aliases] for e in named},
+                country_like,
+                Analyser(kb.vocabulary.synonyms.items(), kb.vocabulary.subjects),
+            )
         reuse = same_names.retriever if same_names is not None else None
         self.retriever: ItemRetriever = ItemRetriever(
             kb.items.values(),
@@ -232,7 +238,9 @@ class AnswerEngine:
             {p.id: p for p in kb.places},
             reuse,
         )
-        self.lookups: Lookups = Lookups(kb, previous.lookups if previous is not None else None)
+        self.lookups: Lookups = Lookups(
+            kb, previous.lookups if previous is not None else None, self.names.analyser
+        )
         self._choices: dict[str, list[Choice]] = {}
         self.overviews = Overviews(kb, self.compose)
         self.intents = IntentHandlers(

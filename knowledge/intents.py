@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz, process, utils
 
-from knowledge.analysis import DATE, STOP, analyse, canon
+from knowledge.analysis import DATE, STOP, analyse
 from knowledge.casualties import CasualtyAnswers
 from knowledge.compose import KIND_OF, unique
 from knowledge.handling import Handler, HandlerParts
@@ -40,6 +40,14 @@ class IntentHandlers(Handler):
     def __init__(self, parts: HandlerParts) -> None:
         super().__init__(parts)
         self.casualties = CasualtyAnswers(parts)
+        # question words for the outcomes a figure counts (the schema's outcomes), as this story reads them
+        canon = self.names.analyser.canon
+        self.outcome_tokens: dict[str, frozenset[str]] = {
+            canon("wounded"): frozenset({"wounded", "injured"}),
+            canon("missing"): frozenset({"missing"}),
+            canon("displaced"): frozenset({"displaced"}),
+            canon("rescued"): frozenset({"rescued"}),
+        }
         self.quotes = QuoteAnswers(parts)
         self.versions = VersionAnswers(parts)
 
@@ -196,7 +204,7 @@ class IntentHandlers(Handler):
         toks = set(q.tokens)
         if "kill" in toks:
             return None
-        wanted = {o for tok, outs in _OUTCOME_TOKENS.items() if tok in toks for o in outs}
+        wanted = {o for tok, outs in self.outcome_tokens.items() if tok in toks for o in outs}
         return (wanted & self.look.casualty_outcomes) or ({"wounded"} if "wound" in toks else None)
 
     def _identity_q(self, q: Question) -> Answer | None:
@@ -311,14 +319,6 @@ class IntentHandlers(Handler):
         ]
         return main + tail
 
-
-# question words for the outcomes a figure counts (the schema's outcomes, in canonical form)
-_OUTCOME_TOKENS: dict[str, frozenset[str]] = {
-    canon("wounded"): frozenset({"wounded", "injured"}),
-    canon("missing"): frozenset({"missing"}),
-    canon("displaced"): frozenset({"displaced"}),
-    canon("rescued"): frozenset({"rescued"}),
-}
 
 # words that make "who is ..." ask for a person rather than a country or body
 _PERSON_WORDS = frozenset(

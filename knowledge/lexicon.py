@@ -73,24 +73,17 @@ _group(
 )
 _group("zdur", "duration", "durat")
 _group("write", "write", "wrote", "written", "writ", "writer", "author", "authored", "byline")
-_group("advance", "advance", "push", "pushed", "pushing", "penetrate", "move into", "incursion")
 _group("convene", "convene", "convened", "meet", "met", "meeting", "session", "summit")
 _group("stop", "stop", "stopp", "halt", "cease", "cessation")
-_group("base", "base", "bas", "garrison", "presence")
 _group("wound", "wound", "injur", "injury", "injure", "hurt")
 _group("loss", "loss", "lose", "lost")
-_group("soldier", "soldier", "troop", "serviceman", "servicemen", "servicemember", "personnel")
 _group("respond", "respond", "response", "react", "reaction", "stance", "position")
-_group("ceasefire", "ceasefire", "truce", "armistice")
 _group("begin", "begin", "began", "begun", "start", "erupt", "outbreak", "commence", "ignite")
 _group("people", "people", "person", "persons", "individuals", "guys", "folks")
 _group("diplomacy", "diplomacy", "diplomatic", "diplomat", "diplomats")
 _group("tweet", "tweet", "tweeted", "twitter", "posted")
 _group("feel", "feel", "felt", "feeling", "feelings", "experience", "experienced", "perceive", "perceived")
-_group("secede", "secede", "seced", "secession", "breakaway")
 _group("town", "town", "city", "village", "settlement", "municipality")
-_group("weapon", "weapon", "arm", "armament", "weaponry", "munition")
-_group("shell", "shell", "bomb", "bombard", "bombardment", "shelling")
 _group(
     "talk",
     "talk",
@@ -126,7 +119,6 @@ _group(
     "declared",
 )
 _group("collapse", "collapse", "fail", "failure", "violate", "violation", "breach", "breached", "broken")
-_group("cede", "cede", "ced", "surrender", "concede", "concession")
 _group(
     "defuse",
     "defuse",
@@ -165,9 +157,6 @@ _group("support", "support", "back", "backing", "backer", "sponsor", "supporter"
 _group("fuel", "fuel", "fuell", "fed", "feed", "raise", "spark", "prompt", "stoke")
 _group("article", "article", "story", "piece", "coverage")
 _group("concern", "concern", "worry", "worri", "alarm", "alarmed")
-_group("fight", "fight", "fought", "clash", "battle", "hostility", "hostiliti", "combat", "flare")
-_group("deploy", "deploy", "send", "sent", "dispatch", "station")
-_group("war", "war", "warfare")
 _group("urge", "urge", "demand", "appeal", "ask", "request", "press")
 _group("call", "call", "phone", "telephone", "rang", "ring", "dial")
 _group("newspaper", "newspaper", "paper", "outlet", "publication", "journal", "agency")
@@ -176,10 +165,6 @@ _group("agreement", "agreement", "deal", "treaty")
 _group("ztime", "hour", "time", "clock")
 _group("leave", "leave", "left", "quit", "withdraw", "withdrew", "exit")
 _group("member", "member", "membership", "part")
-_group("attack", "attack", "assault", "offensive", "strike", "struck", "hit")
-_group("mine", "mine", "landmine")
-_group("drone", "drone", "uav")
-_group("invade", "invade", "invasion", "incursion")
 
 SPELLING = {
     "defence": "defense",

@@ -17,6 +17,7 @@ import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import ValidationError
 
@@ -34,15 +35,19 @@ from knowledge.models import (
     Source,
     Story,
     TimelineEntry,
+    Vocabulary,
     _Item,
 )
 from knowledge.text import fold_quotes_space, is_verbatim
 
 log = logging.getLogger(__name__)
 
+_S = TypeVar("_S", Story, Vocabulary)
+
 DEFAULT_DIR = Path(__file__).with_name("data")
 SOURCES_FILE = "sources.toml"
 STORY_FILE = "story.toml"
+VOCABULARY_FILE = "vocabulary.toml"
 CORPUS_DIR = "corpus"
 MAX_FILE_BYTES = 2_000_000
 
@@ -65,6 +70,7 @@ class KnowledgeBase:
     file_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
     inputs_digest: str = ""
     story: Story = field(default_factory=Story)
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
     # the items by kind, grouped once in __post_init__ (not a constructor argument)
     _by_kind: dict[type, list] = field(init=False, repr=False, compare=False)
 
@@ -291,6 +297,38 @@ def _references(item: _Item) -> list[tuple[str, str, tuple[type, ...] | None]]:
     return refs
 
 
+def _read_single(
+    root: Path,
+    name: str,
+    table: str,
+    model: type[_S],
+    files: dict[str, str],
+    problems: list[Problem],
+    digest: hashlib._Hash,
+) -> _S:
+    """A file of one table (``story.toml``'s [story], ``vocabulary.toml``'s [vocabulary]); the model's
+    defaults when the folder has no such file."""
+    path = root / name
+    if not path.is_file():
+        return model()
+    raw = _read_bytes(path, problems)
+    data = _read_toml(path, problems, raw) if raw is not None else None
+    files[name] = table
+    for extra in sorted(set(data or {}) - {table}):
+        problems.append(Problem(name, None, f"unknown table [{extra}]"))
+    if data is not None and not isinstance(data.get(table, {}), dict):
+        problems.append(Problem(name, None, f"{table} must be one table ([{table}])"))
+    elif data is not None:
+        try:
+            value = model.model_validate(data.get(table, {}))
+        except ValidationError as exc:
+            problems.extend(_schema_problems(name, table, exc))
+        else:
+            digest.update(raw or b"")
+            return value
+    return model()
+
+
 def load_knowledge(
     directory: str | Path = DEFAULT_DIR, previous: KnowledgeBase | None = None
 ) -> KnowledgeBase:
@@ -364,23 +402,11 @@ def load_knowledge(
 
     items: dict[str, _Item] = {}
     origin: dict[str, str] = {}
-    story = Story()
-    story_path = root / STORY_FILE
-    if story_path.is_file():
-        story_raw = _read_bytes(story_path, problems)
-        data = _read_toml(story_path, problems, story_raw) if story_raw is not None else None
-        files[STORY_FILE] = "story"
-        for extra in sorted(set(data or {}) - {"story"}):
-            problems.append(Problem(STORY_FILE, None, f"unknown table [{extra}]"))
-        if data is not None and not isinstance(data.get("story", {}), dict):
-            problems.append(Problem(STORY_FILE, None, "story must be one table ([story])"))
-        elif data is not None:
-            try:
-                story = Story.model_validate(data.get("story", {}))
-            except ValidationError as exc:
-                problems.extend(_schema_problems(STORY_FILE, "story", exc))
-            digest.update(story_raw or b"")
-    toml_paths = sorted(p for p in root.glob("*.toml") if p.name not in (SOURCES_FILE, STORY_FILE))
+    story = _read_single(root, STORY_FILE, "story", Story, files, problems, digest)
+    vocabulary = _read_single(root, VOCABULARY_FILE, "vocabulary", Vocabulary, files, problems, digest)
+    toml_paths = sorted(
+        p for p in root.glob("*.toml") if p.name not in (SOURCES_FILE, STORY_FILE, VOCABULARY_FILE)
+    )
     if sources_raw is not None:
         digest.update(sources_raw)
     inputs_digest = digest.hexdigest()  # corpus and sources so far
@@ -497,6 +523,7 @@ def load_knowledge(
         file_sources=file_sources,
         inputs_digest=inputs_digest,
         story=story,
+        vocabulary=vocabulary,
     )
     log.info(
         "loaded knowledge base %s from %s: %s (%d items reused)", kb.version, root, kb.counts(), len(checked)

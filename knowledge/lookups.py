@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from knowledge.analysis import analyse
+from knowledge.analysis import GENERAL, Analyser
 from knowledge.index import FuzzyIndex
 from knowledge.loader import KnowledgeBase
 from knowledge.models import Background, Casualty, Entity, Quote, Response, TimelineEntry, _Item
@@ -59,9 +59,11 @@ def _same_objects(before: list, after: list) -> bool:
 class Lookups:
     """Quotes by speaker, responses by actor, figures by event, timeline entries by place and the like."""
 
-    def __init__(self, kb: KnowledgeBase, previous: Lookups | None = None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, previous: Lookups | None = None, analyser: Analyser = GENERAL
+    ) -> None:
         """``previous``: the lookups of the engine being replaced; its Q&A index is reused when the
-        Q&A items are the very same objects."""
+        Q&A items are the very same objects. ``analyser``: the story's word analysis."""
         self.kb = kb
         self.quotes_by = self._quotes_by_speaker()
         self.responses_by: dict[str, list[Response]] = defaultdict(list)
@@ -101,7 +103,7 @@ class Lookups:
         # "according to <outlet>": outlet words -> the sources they name
         self.outlet_words: dict[str, set[str]] = defaultdict(set)
         for src in kb.sources.values():
-            for word in analyse(src.outlet or ""):
+            for word in analyser.analyse(src.outlet or ""):
                 self.outlet_words[word].add(src.id)
         self._event_hints = self._build_event_hints()
 

@@ -64,6 +64,51 @@ class Story(_Strict):
     examples: list[str] = Field(default=[], max_length=10, description="example questions, shown in help")
 
 
+_WORD = re.compile(r"[a-z0-9][a-z0-9' -]{0,39}")
+
+
+def _words(values: list[str]) -> list[str]:
+    for w in values:
+        if not _WORD.fullmatch(w):
+            raise ValueError(f"{w!r} is not a lower-case word or short phrase (at most 40 characters)")
+    return values
+
+
+class Vocabulary(_Strict):
+    """The words of this kind of story, which general English analysis does not know
+    (``vocabulary.toml``, table ``[vocabulary]``). A story brings its own: a war's words do not
+    change how a rail crash's questions are read."""
+
+    synonyms: dict[str, list[str]] = Field(
+        default={},
+        max_length=500,
+        description="a canonical word -> the words that mean it in this story (troops, servicemen -> soldier)",
+    )
+    subjects: list[str] = Field(
+        default=[],
+        max_length=100,
+        description="who this kind of story counts (soldiers; passengers): 'how many soldiers were lost' "
+        "asks for a figure",
+    )
+    figure_words: list[str] = Field(
+        default=[],
+        max_length=500,
+        description="words a figure question may carry beside its side and event without changing what "
+        "is counted (war, border; crash, derailment); any other word must be in the figures' own texts",
+    )
+
+    @field_validator("synonyms")
+    @classmethod
+    def _synonym_words(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for head, words in value.items():
+            _words([head, *words])
+            if len(words) > 100:
+                raise ValueError(f"{head!r}: more than 100 words")
+        return value
+
+    _subjects = field_validator("subjects", "figure_words")(_words)
+
+
 class _Item(_Strict):
     id: ItemId = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     evidence: list[Evidence] = Field(min_length=1)

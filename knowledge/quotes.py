@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal, overload
 
-from knowledge.analysis import STOP, analyse, canon
+from knowledge.analysis import STOP, analyse
 from knowledge.compose import KIND_OF, unique
 from knowledge.handling import Handler
 from knowledge.models import Answer, Quote
@@ -62,7 +62,7 @@ class QuoteAnswers(Handler):
         found = self.names.find(q.speaker_span)
         span_terms = self.r.terms(q.speaker_span)
         if not found:
-            if set(analyse(q.speaker_span)) & set(self.look.outlet_words):
+            if set(self.names.analyser.analyse(q.speaker_span)) & set(self.look.outlet_words):
                 return None  # "how does the Daily Bugle describe ...": an outlet, not a speaker
             if 0 < len(span_terms) <= 3:
                 # a speaker named but not known ("the European Parliament", "Iran"): someone else's words
@@ -75,6 +75,7 @@ class QuoteAnswers(Handler):
         if leftover and found[-1].end == len(span_words) and found[-1].start > 0:
             # "the European parliament": the body named last is qualified by words it does not carry,
             # so it is another body, and one the articles do not quote
+            canon = self.names.analyser.canon
             before = {canon(w) for w in span_words[: found[-1].start]} - STOP
             aliases = {
                 canon(w) for i in found[-1].ids for a in self._aliases(i) for w in normalise(a).split()
@@ -98,6 +99,7 @@ class QuoteAnswers(Handler):
         people = unique(p for i in ids for p in self.look.persons_by.get(i, []))
         # "head", "chief", "leader" name whoever leads the body: any of its leading titles will do
         wanted = words - _LEADER_WORDS
+        analyse = self.names.analyser.analyse
         found = [
             e
             for e in people

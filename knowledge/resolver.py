@@ -1,4 +1,4 @@
-"""Resolve names in a question to curated entities, places and conflicts.
+"""Resolve names in a question to curated entities, places and events.
 
 Every alias is indexed once as a tuple of normalised tokens; a question's
 n-grams are looked up longest first, so "Freedonian prime minister" lands on
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from knowledge.analysis import stem
+from knowledge.analysis import GENERAL, Analyser, stem
 from knowledge.text import normalise
 
 _LEADING = ("the", "a", "an", "mr", "mrs", "ms", "president", "minister")
@@ -40,10 +40,18 @@ def alias_key(alias: str) -> tuple[str, ...]:
 
 
 class NameResolver:
-    """Alias n-grams -> ids, with typo correction over the alias vocabulary."""
+    """Alias n-grams -> ids, with typo correction over the alias vocabulary. It carries the story's word
+    analysis (``analyser``) beside its names, so whoever reads a question with a story's names reads
+    its words the way that story's items were read."""
 
-    def __init__(self, names: dict[str, list[str]], country_like: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        names: dict[str, list[str]],
+        country_like: frozenset[str] = frozenset(),
+        analyser: Analyser = GENERAL,
+    ) -> None:
         self.country_like = country_like
+        self.analyser = analyser
         table: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for item_id, aliases in names.items():
             for alias in aliases:

@@ -23,10 +23,7 @@ from knowledge.analysis import (
     CONCEPT_TRIGGERS,
     QUANTITY,
     STOP,
-    analyse,
-    analyse_tokens,
     concepts_of_text,
-    counted_nouns,
     prepare,
 )
 from knowledge.index import FuzzyIndex
@@ -98,6 +95,7 @@ class ItemRetriever:
         there keeps its analysis, so a reload only analyses what changed.
         """
         self.names = names
+        an = self.analyser = names.analyser  # the story's words: items and questions read alike
         self.items: dict[str, _Item] = {}
         self.tokens: dict[str, frozenset[str]] = {}
         self.headlines: dict[str, tuple[frozenset[str], ...]] = {}
@@ -118,15 +116,15 @@ class ItemRetriever:
             text, refs, heads = describe(item)
             refs = list(refs)
             self.headlines[item.id] = tuple(
-                frozenset(analyse(h)) | {id_token(i) for m in names.find(h, correct=False) for i in m.ids}
+                frozenset(an.analyse(h)) | {id_token(i) for m in names.find(h, correct=False) for i in m.ids}
                 for h in heads
                 if h
             )
             words = prepare(text)  # normalised once, used three ways below
-            counted = counted_nouns(words)
+            counted = an.counted_nouns(words)
             if counted:
                 self.counted[item.id] = counted
-            toks = set(analyse_tokens(words)) | set(concepts_of_text(text))
+            toks = set(an.analyse_tokens(words)) | set(concepts_of_text(text))
             toks |= {id_token(r) for r in refs if r}
             found = {i for m in names.find_tokens(words, correct=False) for i in m.ids}
             toks |= {id_token(i) for i in found}
@@ -190,7 +188,7 @@ class ItemRetriever:
         replaced = {w for c in concepts for w in CONCEPT_TRIGGERS.get(c, ())}
         # a misspelt question word ("acording", "happend") is dropped before stemming hides its spelling
         words = [w for w in prepare(outside) if w in self.idf or not _near_stopword(w)]
-        for tok in analyse_tokens(words) + concepts:
+        for tok in self.analyser.analyse_tokens(words) + concepts:
             if (drop_quantity and tok in QUANTITY) or tok in replaced:
                 continue
             if (tok,) in seen:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from knowledge.analysis import QUANTITY, analyse, canon, question_concepts, rewrite_phrases
+from knowledge.analysis import QUANTITY, question_concepts, rewrite_phrases
 from knowledge.lexicon import CONCEPT_COUNT
 from knowledge.resolver import Mention, NameResolver
 from knowledge.text import normalise
@@ -123,6 +123,7 @@ class Question:
     words: str | None = None
     speaker_span: str | None = None
     speaker_rest: str = ""
+    subjects: frozenset[str] = frozenset()  # who the story counts (its vocabulary), in canonical form
 
     @property
     def ids(self) -> set[str]:
@@ -137,9 +138,10 @@ class Question:
         toks = set(self.tokens)
         if toks & (CASUALTY_TOKENS - {"loss"}):
             return True
-        # "lose" also means losing a war: a loss is a casualty figure when counted, of soldiers, or "losses"
+        # "lose" also means losing a war: a loss is a casualty figure when counted, of those the story
+        # counts (soldiers, passengers), or "losses"
         return "loss" in toks and (
-            CONCEPT_COUNT in self.concepts or "soldier" in toks or "losses" in self.low
+            CONCEPT_COUNT in self.concepts or bool(toks & self.subjects) or "losses" in self.low
         )
 
     @property
@@ -172,6 +174,8 @@ class Question:
 
 
 def understand(text: str, resolver: NameResolver) -> Question:
+    """``text`` taken apart with the names and the words of the resolver's story."""
+    an = resolver.analyser
     low = re.sub(r"\s+", " ", text.lower()).strip()
     low = rewrite_phrases(low.replace("\u2019", "'"))
     mentions = resolver.find(low)
@@ -181,11 +185,16 @@ def understand(text: str, resolver: NameResolver) -> Question:
     covered = {i for m in mentions for i in range(m.start, m.end)}
     outside = " ".join(t for i, t in enumerate(raw) if i not in covered)
     q = Question(
-        text=text, low=low, tokens=analyse(outside), concepts=question_concepts(low), mentions=mentions
+        text=text,
+        low=low,
+        tokens=an.analyse(outside),
+        concepts=question_concepts(low),
+        mentions=mentions,
+        subjects=an.subjects,
     )
     # words written capitalised mid-sentence or in capitals: names and acronyms the asker means
     words = re.findall(r"[A-Za-z][\w'-]*", text)
-    q.names = frozenset(t for w in words[1:] if w[0].isupper() for t in analyse(w))
+    q.names = frozenset(t for w in words[1:] if w[0].isupper() for t in an.analyse(w))
     if m := _COUNT_OF.search(low):
         # "how many drones did the army launch": the counted thing is among the first content
         # words, leaving out country and place names
@@ -197,12 +206,14 @@ def understand(text: str, resolver: NameResolver) -> Question:
             if any(i2 in resolver.country_like for i2 in mm.ids)
         }
         content = [
-            a[0] for i, t in enumerate(rest) if i not in skip and (a := analyse(t)) and a[0] not in QUANTITY
+            a[0]
+            for i, t in enumerate(rest)
+            if i not in skip and (a := an.analyse(t)) and a[0] not in QUANTITY
         ]
         q.count_nouns = frozenset(content[:2])
     if _POPULATION.search(low):  # "the population of X" asks for a number of people
         q.count_nouns = q.count_nouns | {
-            canon(w) for w in ("people", "population", "inhabitants", "residents")
+            an.canon(w) for w in ("people", "population", "inhabitants", "residents")
         }
     if m := (_WHO_SAID.match(body) or _WHOSE.match(body)):
         quoted = _QUOTED.search(text)

@@ -328,7 +328,7 @@ def test_shipped_evidence_is_verbatim_independently_of_the_loader() -> None:
     failures: list[str] = []
     checked = 0
     for path in sorted(DEFAULT_DIR.glob("*.toml")):
-        if path.name in ("sources.toml", "story.toml"):
+        if path.name in ("sources.toml", "story.toml", "vocabulary.toml"):
             continue
         for table, rows in tomllib.loads(path.read_text(encoding="utf-8")).items():
             for row in rows:

@@ -1,0 +1,85 @@
+"""A story's own words live in its knowledge folder: nothing a story does not contain changes what a
+question about it counts. The second folder is a made-up rail crash (tests/knowledge/rail_story)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from knowledge.analysis import GENERAL, Analyser
+from knowledge.engine import AnswerEngine
+from knowledge.errors import InvalidKnowledgeBase
+from knowledge.loader import DEFAULT_DIR, load_knowledge
+
+RAIL = Path(__file__).with_name("rail_story")
+
+
+@pytest.fixture(scope="module")
+def rail() -> AnswerEngine:
+    return AnswerEngine(load_knowledge(RAIL))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many soldiers died?",
+        "how many troops were killed?",
+        "how many soldiers were lost?",
+        "how many servicemen died in the crash?",
+        "how many people died on the border?",
+        "how many people died in the war?",
+        "how many civilians died?",
+    ],
+)
+def test_a_war_question_is_not_answered_with_the_passenger_toll(rail: AnswerEngine, question: str) -> None:
+    """Soldiers, troops, the border and the war are a war story's words: a rail crash's folder does not
+    know them, so a question carrying them is not answered with the passengers' figure."""
+    answer = rail.ask(question)
+    assert not answer.answered, answer.answer
+    assert "23" not in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("how many passengers died?", "23"),
+        ("how many travellers were killed?", "23"),  # the folder's own synonym for passengers
+        ("how many died in the derailment?", "23"),
+        ("what was the death toll?", "23"),
+        ("how many people were injured?", "41"),
+        ("how many people are missing?", "Nine"),
+        ("how many passengers were rescued?", "60"),
+    ],
+)
+def test_the_storys_own_figures_answer_in_its_words(rail: AnswerEngine, question: str, figure: str) -> None:
+    """The same folder answers figure questions in its own words, each outcome (killed, injured,
+    missing, rescued) with its own figure."""
+    answer = rail.ask(question)
+    assert answer.answered, answer.answer
+    assert figure in answer.answer.split("[")[0]
+
+
+def test_each_story_reads_words_with_its_own_vocabulary() -> None:
+    """The shipped war story folds troops and servicemen into soldiers; general English and the rail
+    story do not, and the rail story folds travellers into passengers."""
+    war, rail = load_knowledge(DEFAULT_DIR).vocabulary, load_knowledge(RAIL).vocabulary
+    war_words = Analyser(war.synonyms.items(), war.subjects)
+    rail_words = Analyser(rail.synonyms.items(), rail.subjects)
+    assert war_words.canon("troops") == war_words.canon("servicemen") == "soldier"
+    assert GENERAL.canon("troops") != "soldier" and rail_words.canon("troops") != "soldier"
+    assert rail_words.canon("travellers") == "passenger" and war_words.canon("travellers") != "passenger"
+    assert war_words.subjects == {"soldier"} and rail_words.subjects == {"passenger"}
+
+
+def test_a_vocabulary_that_is_not_words_is_refused(tmp_path: Path) -> None:
+    """vocabulary.toml is validated like every knowledge file: a group of something other than words is
+    refused, naming the file."""
+    folder = tmp_path / "rail"
+    shutil.copytree(RAIL, folder)
+    path = folder / "vocabulary.toml"
+    path.write_text(path.read_text(encoding="utf-8") + 'broken = ["Not/A Word"]\n', encoding="utf-8")
+    with pytest.raises(InvalidKnowledgeBase) as exc:
+        load_knowledge(folder)
+    assert [p.file for p in exc.value.problems] == ["vocabulary.toml"]
