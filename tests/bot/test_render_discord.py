@@ -276,7 +276,9 @@ async def test_send_answer_responds_once_without_mentions(settings: Settings) ->
     await service.reload("test")
     bot = SimpleNamespace(service=service)
     response = _Response()
-    interaction = SimpleNamespace(client=bot, response=response, user=SimpleNamespace(id=1), guild_id=None)
+    interaction = SimpleNamespace(
+        client=bot, response=response, user=SimpleNamespace(id=1), guild_id=None, channel_id=None
+    )
     await send_answer(interaction, huge_answer(), asked="q", logged_question="q")  # type: ignore[arg-type]
     [sent] = response.sent
     mentions = sent["allowed_mentions"]
