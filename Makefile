@@ -22,7 +22,7 @@ lock:
 	$(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -m pip install --quiet --upgrade pip
 	.lock-venv/bin/python -m pip install --quiet -e '.[dev]'
-	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^border-clash-bot' > requirements.lock
+	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^cited-news-bot' > requirements.lock
 	rm -rf .lock-venv
 
 run: $(STAMP)

@@ -1,4 +1,4 @@
-"""/background [topic]: the context behind the clashes, an overview or one topic."""
+"""/background [topic]: the context behind the story, an overview or one topic."""
 
 from __future__ import annotations
 

@@ -85,13 +85,13 @@ class IntentHandlers(Handler):
             return None
         return self.c.abstain(
             q.text,
-            "The articles report what happened and what each side claimed; they don't predict or judge.",
+            "The articles report what happened and what was said; they don't predict or judge.",
         )
 
     def _overview(self, q: Question) -> Answer | None:
         """'show me the timeline', 'list the sources': the command overviews, asked in words."""
         m = _OVERVIEW.match(q.low.rstrip("?!. "))
-        if not m:
+        if not m or (m.group("about") and not self._names_the_story(m.group("about"))):
             return None
         word = m.group("what")
         if word.startswith(("timeline", "chronolog", "sequence")):
@@ -99,6 +99,15 @@ class IntentHandlers(Handler):
         if word.startswith(("source", "article")):
             return self.overviews.sources()
         return self.overviews.background()
+
+    def _names_the_story(self, words: str) -> bool:
+        """'the story', 'the clashes', 'the crash': words that name the story or one of its events (a kind,
+        a name or alias word) or are its vocabulary's figure words."""
+        an = self.names.analyser
+        known = {an.canon("story"), *self.look.event_words} | {
+            an.canon(w) for w in self.kb.vocabulary.figure_words
+        }
+        return all(t in known for t in an.analyse(words))
 
     def _qa_direct(self, q: Question) -> Answer | None:
         """A question worded (nearly) as a curated Q&A wording gets that answer."""
@@ -333,7 +342,7 @@ _AUTHOR_Q = re.compile(
 _OVERVIEW = re.compile(
     r"^(?:(?:show|give|list|display|what are)(?: me)?(?: all)? (?:the |your )?)?"
     r"(?P<what>timeline|chronology|sequence of events|sources|articles|background)"
-    r"(?: of (?:events|the (?:story|clashes|conflict)))?$"
+    r"(?: of (?:events|the (?P<about>[\w' -]{1,60})))?$"
 )
 _SOURCE_WORDS = {
     "newspaper",

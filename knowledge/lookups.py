@@ -106,6 +106,10 @@ class Lookups:
             for word in analyser.analyse(src.outlet or ""):
                 self.outlet_words[word].add(src.id)
         self._event_hints = self._build_event_hints()
+        # words naming the story's events: their kinds, names and aliases ("the clashes", "the crash")
+        self.event_words = frozenset(
+            t for e in kb.events for text in (e.kind, e.name, *e.aliases) for t in analyser.analyse(text)
+        )
 
     def ancestors(self, item_id: str) -> set[str]:
         return ancestors(self.kb, item_id)

@@ -83,3 +83,23 @@ def test_a_vocabulary_that_is_not_words_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidKnowledgeBase) as exc:
         load_knowledge(folder)
     assert [p.file for p in exc.value.problems] == ["vocabulary.toml"]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("list the sources of the story", "source"),
+        ("sources of the derailment", "source"),  # the event's kind
+        ("show me the timeline of the crash", "timeline"),  # a figure word of this story
+    ],
+)
+def test_an_overview_is_asked_of_the_storys_own_events(rail: AnswerEngine, question: str, kind: str) -> None:
+    """The question handlers read 'the timeline of the crash' as the overview when the crash is this
+    story's: the words that name it come from the folder (its events' kinds, names and vocabulary)."""
+    answer = rail.intents.answer(question)
+    assert (answer.kind, answer.listing) == (kind, True)
+
+
+def test_an_overview_of_something_else_is_not_an_overview(rail: AnswerEngine) -> None:
+    """'the timeline of the war' names no event of a rail crash: the handlers do not read it as the overview."""
+    assert not rail.intents.answer("show me the timeline of the war").listing
