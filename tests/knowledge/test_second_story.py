@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from spellchecker import SpellChecker
 
+from knowledge.engine import AnswerEngine
 from knowledge.errors import InvalidKnowledgeBase
 from knowledge.loader import DEFAULT_DIR, KnowledgeBase, load_knowledge
 from knowledge.models import Casualty, Entity, Quote
@@ -99,7 +100,7 @@ def test_evidence_is_verbatim_independently_of_the_loader() -> None:
     failures: list[str] = []
     checked = 0
     for path in sorted(STORY.glob("*.toml")):
-        if path.name in ("sources.toml", "story.toml"):
+        if path.name in ("sources.toml", "story.toml", "vocabulary.toml"):
             continue
         for table, rows in tomllib.loads(path.read_text(encoding="utf-8")).items():
             for row in rows:
@@ -159,3 +160,44 @@ def test_no_code_names_the_second_story(kb: KnowledgeBase) -> None:
         for m in pattern.finditer(line)
     ]
     assert not found, "\n".join(found)
+
+
+@pytest.fixture(scope="module")
+def engine(kb: KnowledgeBase) -> AnswerEngine:
+    return AnswerEngine(kb)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many soldiers died?",
+        "how many troops were killed?",
+        "how many died in the war?",
+        "how many civilians died?",
+    ],
+)
+def test_a_war_question_is_not_answered_with_the_derailment_toll(engine: AnswerEngine, question: str) -> None:
+    """The story's vocabulary is a rail crash's: soldiers, troops and war are not its words, so a question
+    carrying them is refused rather than answered with the passengers' toll."""
+    answer = engine.ask(question)
+    assert not answer.answered, answer.answer
+    assert "145" not in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("how many passengers were killed?", "145"),
+        ("how many travellers died in the crash?", "145"),  # the folder's synonym for passengers
+        ("how many people were hurt?", "200"),
+        ("how many people are missing?", "missing"),
+        ("how many died in the 2010 collision?", "140"),
+    ],
+)
+def test_figure_questions_answer_in_the_storys_words(
+    engine: AnswerEngine, question: str, figure: str
+) -> None:
+    """Figure questions in the story's own words find its figures, each outcome with its own."""
+    answer = engine.ask(question)
+    assert answer.answered and answer.citations, answer.answer
+    assert figure in answer.answer.split("[")[0]
