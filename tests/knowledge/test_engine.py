@@ -179,8 +179,8 @@ def test_question_completion_offers_curated_questions(engine: AnswerEngine) -> N
     opened = engine.complete("question", "")
     assert [c.name for c in opened[: len(kb.story.examples)]] == kb.story.examples
     assert all(c.name == c.value and c.value in curated for c in opened)
-    for qa in kb.qa[:10]:
-        words = qa.question.split()
+    for question in curated:
+        words = question.split()
         half_typed = " ".join(words[: max(2, len(words) // 2)])[:-1]  # the last letter not typed yet
-        assert qa.question in [c.value for c in engine.complete("question", half_typed)[:5]], half_typed
+        assert question in [c.value for c in engine.complete("question", half_typed)[:5]], half_typed
     assert engine.complete("question", "zzzz qqqq") == []
