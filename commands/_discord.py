@@ -21,6 +21,7 @@ from bot.render_discord import (
     source_links,
 )
 from bot.views import AnswerView, ShareHandler
+from knowledge.loader import read_story
 from knowledge.models import Answer, Suggestion
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 CHOICES_MAX = 25
 CHOICE_TEXT_MAX = 100
+OPTION_DESCRIPTION_MAX = 100  # Discord's limit on an option's description
 # Placeholder max_length of free-text options; replaced by settings.max_question_chars at load.
 TEXT_OPTION_MAX = 300
 
@@ -75,9 +77,28 @@ async def complete(
 
 
 async def add_capped_cog(bot: CitedBot, cog: commands.Cog) -> None:
-    """Add a command family's cog with its free-text options capped at the configured length."""
+    """Add a command family's cog with its free-text options capped at the configured length and
+    described with the story's hints."""
     cap_text_options(cog, bot.settings.max_question_chars)
+    service = bot.service
+    hint_options(cog, (service.engine.kb.story if service.loaded else read_story(service.directory)).hints)
     await bot.add_cog(cog)
+
+
+def hint_options(cog: app_commands.Group | object, hints: dict[str, str]) -> None:
+    """Add the story's examples to its options' descriptions ("Which event (...); e.g. the 2019 flood"),
+    so the descriptions a sync sends speak of the story while the code names none of it. A hint that
+    would take a description past Discord's 100 characters is left out, never cut."""
+    commands = cog.walk_app_commands() if hasattr(cog, "walk_app_commands") else []
+    for cmd in commands:
+        params = getattr(cmd, "_params", None)
+        if not params:
+            continue
+        for name, param in list(params.items()):
+            hint = hints.get(name, "").strip()
+            described = f"{param.description}; e.g. {hint}"
+            if hint and len(described) <= OPTION_DESCRIPTION_MAX:
+                params[name] = dataclasses.replace(param, description=described)
 
 
 def cap_text_options(cog: app_commands.Group | object, limit: int) -> None:

@@ -329,6 +329,17 @@ def _read_single(
     return model()
 
 
+def read_story(directory: str | Path) -> Story:
+    """The folder's story file alone (for what is shown before, or without, loading the knowledge: the
+    command descriptions a sync sends); its defaults when the file is missing or invalid."""
+    problems: list[Problem] = []
+    story = _read_single(Path(directory), STORY_FILE, "story", Story, {}, problems, hashlib.sha256())
+    if problems:
+        log.warning("story file of %s not used: %s", directory, "; ".join(map(str, problems)))
+        return Story()
+    return story
+
+
 def load_knowledge(
     directory: str | Path = DEFAULT_DIR, previous: KnowledgeBase | None = None
 ) -> KnowledgeBase:

@@ -62,6 +62,22 @@ class Story(_Strict):
         max_length=400,
     )
     examples: list[str] = Field(default=[], max_length=10, description="example questions, shown in help")
+    hints: dict[str, str] = Field(
+        default={},
+        max_length=25,
+        description="a command option's name -> examples of its values from this story (side = "
+        '"Freedonia, Sylvania"), added to that option\'s description when commands are synced',
+    )
+
+    @field_validator("hints")
+    @classmethod
+    def _hint_shapes(cls, value: dict[str, str]) -> dict[str, str]:
+        for option, hint in value.items():
+            if not re.fullmatch(r"[a-z][a-z_-]{0,31}", option):
+                raise ValueError(f"{option!r} is not a command option's name")
+            if not 0 < len(hint.strip()) <= 60:
+                raise ValueError(f"the hint for {option!r} must be 1 to 60 characters")
+        return value
 
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9' -]{0,39}")
