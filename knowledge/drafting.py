@@ -9,7 +9,8 @@ the draft or talks to a transport. The draft holds, each with its verbatim evide
   and aliases where the article names one, else a proposed new ``[[entity]]``; its cue and context;
 - every figure of people killed, dead, wounded, injured, missing or displaced (``[[casualty]]``) with
   what it counts, its qualifier and who reported it;
-- sentences that date something (``[[event]]``: dates, times, years, weekdays);
+- sentences that date something (``[[timeline]]``: dates, times, years, weekdays), and the event the
+  figures belong to (``[[event]]``) when the knowledge base knows none;
 - places the article names that the knowledge base does not know (``[[place]]``), and the spellings
   it uses for the entities it does know (a comment: new spellings belong in their ``aliases``).
 
