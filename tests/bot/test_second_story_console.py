@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.loader import load_knowledge
+from bot.app import build_payloads
+from bot.settings import Settings
+from knowledge.loader import load_knowledge, read_story
 from knowledge.service import KnowledgeService
 from tests.bot.test_console import run_console
 
@@ -90,3 +92,25 @@ def test_one_setting_switches_the_bot_to_the_second_story(tmp_path: Path) -> Non
         assert answer["citations"] and {c["source"] for c in answer["citations"]} <= ids
     assert "strictest possible action" in answers[0]["answer"]
     assert "Nitika Trivedi" in answers[1]["answer"]
+
+
+async def test_every_hint_of_the_second_story_is_sent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second story's option hints fit beside their options' descriptions and are what a sync sends."""
+    for name in ("DISCORD_TOKEN", "BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings(_env_file=None, knowledge_dir=STORY, database_path=tmp_path / "state.sqlite3")
+    described = {
+        opt["name"]: opt.get("description", "")
+        for cmd in await build_payloads(settings)
+        for opt in cmd.get("options", [])
+        if "options" not in opt
+    }
+    hints = read_story(STORY).hints
+    assert set(hints) == {"event", "query", "actor", "topic"}
+    for option, hint in hints.items():
+        assert described[option].endswith(f"; e.g. {hint}") and len(described[option]) <= 100, described[
+            option
+        ]
+    assert "e.g." not in described["side"]  # no sides in a derailment
