@@ -152,8 +152,9 @@ class Ask(commands.Cog):
     async def ask_about_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """The message command: the target message's text is the question, answered privately (shareable)."""
         me = self.bot.user
-        question = clean_option(strip_bot_mention(message.content, me.id) if me else message.content) or ""
-        refusal = too_long(question, self.bot.settings.max_question_chars) if question else NO_TEXT
+        text = strip_bot_mention(message.content, me.id) if me else message.content
+        question = clean_option(text) or ""
+        refusal = too_long(text, self.bot.settings.max_question_chars) if question else NO_TEXT
         if refusal is not None:
             await interaction.response.send_message(
                 message_text(refusal), ephemeral=True, allowed_mentions=NO_MENTIONS

@@ -111,11 +111,18 @@ async def test_ask_about_this_message_answers_privately(fake: FakeDiscord, cited
     assert_discord_accepted_everything(fake)
 
 
-async def test_ask_about_a_message_without_text(fake: FakeDiscord, cited: RunningBot) -> None:
-    """A message with no words to ask about gets a short private notice, not a guess."""
+async def test_ask_about_a_message_without_text_or_too_long(fake: FakeDiscord, cited: RunningBot) -> None:
+    """A message with no words to ask about, or too long to be a question, gets a short private notice saying
+    so (with the message's real length), not a guess."""
     target = await fake.say(f"<@{fake.moderator.id}>", user=fake.moderator)
     record = await (await fake.message_command(ASK_ABOUT, target)).answered()
     assert record.ephemeral and "no text" in record.text()
+    long = await fake.say("why " * 1250, user=fake.moderator)
+    refused = await (
+        await fake.message_command(ASK_ABOUT, long, user=fake.moderator)
+    ).answered()  # own cooldown
+    limit = cited.settings.max_question_chars
+    assert refused.ephemeral and f"under {limit} characters (that was 4999)" in refused.text()
     assert_discord_accepted_everything(fake)
 
 
