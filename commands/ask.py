@@ -220,7 +220,10 @@ class Ask(commands.Cog):
         if bucket is None or bucket.update_rate_limit():
             return  # already told within this window
         notice = f"Slow down a little: ask again in {max(1, round(retry_after))} s."
-        await message.reply(message_text(notice), mention_author=False, allowed_mentions=NO_MENTIONS)
+        try:
+            await message.reply(message_text(notice), mention_author=False, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as exc:  # a courtesy: not worth an error where the bot may not reply
+            log.info("could not send the cooldown notice to %s: %s", message.author.id, exc)
 
 
 async def setup(bot: CitedBot) -> None:
