@@ -206,7 +206,9 @@ class IntentHandlers(Handler):
     def _asks_outcome(self, q: Question) -> bool:
         """A figure question worded by an outcome other than death or wounds ("how many are missing"),
         read as one only when the story gives figures of that outcome."""
-        return bool(self._outcomes(q))
+        toks = set(q.tokens)
+        given = self.look.casualty_outcomes
+        return any(tok in toks and outcomes & given for tok, outcomes in self.outcome_tokens.items())
 
     def _outcomes(self, q: Question) -> set[str] | None:
         """The outcomes a figure question names, when it names some other than deaths."""
