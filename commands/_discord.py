@@ -202,10 +202,15 @@ def sharer(answer: Answer, *, asked: str | None, asker: discord.abc.User) -> Sha
 
 
 async def answer_suggestion(interaction: discord.Interaction, suggestion: Suggestion) -> None:
-    """A "did you mean" button: answer the suggested question, privately to whoever clicked."""
+    """A "did you mean" button: answer the suggested question, privately to whoever clicked (with Share)."""
     answer = await service_of(interaction).ask_off_loop(suggestion.question)
     await send_answer(
-        interaction, answer, asked=suggestion.question, logged_question=suggestion.question, ephemeral=True
+        interaction,
+        answer,
+        asked=suggestion.question,
+        logged_question=suggestion.question,
+        ephemeral=True,
+        shareable=True,
     )
 
 

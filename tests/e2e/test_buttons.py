@@ -35,7 +35,7 @@ async def test_pagination_turns_pages_in_place(fake: FakeDiscord, cited: Running
 
 
 async def test_did_you_mean_button_answers_the_suggestion(fake: FakeDiscord, cited: RunningBot) -> None:
-    """An unanswered question offers suggestion buttons; clicking one answers it privately."""
+    """An unanswered question offers suggestion buttons; clicking one answers it privately, shareable."""
     engine = cited.service.engine
     question = next((q for q in NEAR_MISSES if engine.ask(q).suggestions), None)
     assert question is not None, "the engine offers no suggestion for any of the near misses"
@@ -45,6 +45,7 @@ async def test_did_you_mean_button_answers_the_suggestion(fake: FakeDiscord, cit
     picked = await (await fake.click(record.original_message_id, "cb:suggest:0")).answered()
     assert picked.callback_type == 4 and picked.ephemeral
     assert suggestion[:40].lower() in picked.text().lower().replace("\\", "")
+    assert "cb:share" in picked.custom_ids()
     assert_discord_accepted_everything(fake)
 
 
