@@ -73,7 +73,13 @@ async def _worker(target: str, seconds: float, clients: int) -> dict:
     await asyncio.gather(*(client(c) for c in range(clients)))
     status = store.status()
     await store.close(30)
-    return {"pairs": len(latencies), "latencies": latencies, "dropped": status.dropped, "refused": refused}
+    return {
+        "pairs": len(latencies),
+        "recorded": n,  # questions recorded (each with its vote), the ones after the round's end too
+        "latencies": latencies,
+        "dropped": status.dropped,
+        "refused": refused,
+    }
 
 
 def _run_round(target: str, processes: int, seconds: float, clients: int) -> dict:
@@ -99,6 +105,8 @@ def _run_round(target: str, processes: int, seconds: float, clients: int) -> dic
         results.append(json.loads(out))
     latencies = sorted(x for r in results for x in r["latencies"])
     pairs = sum(r["pairs"] for r in results)
+    recorded = 2 * sum(r["recorded"] for r in results)  # a question and a vote each
+    written = asyncio.run(_records_written(target))
     return {
         "processes": processes,
         "pairs_per_s": round(pairs / seconds, 1),
@@ -107,7 +115,25 @@ def _run_round(target: str, processes: int, seconds: float, clients: int) -> dic
         "max_ms": round(latencies[-1] * 1000, 1) if latencies else None,
         "dropped": sum(r["dropped"] for r in results),
         "refused": sum(r["refused"] for r in results),  # e.g. an id two processes both assigned
+        "lost": recorded - written,  # recorded by a process, not in the database after every store closed
     }
+
+
+async def _records_written(target: str) -> int:
+    """Questions plus votes in the database at ``target``, counted by a connection of its own."""
+    sql = "SELECT (SELECT COUNT(*) FROM questions) + (SELECT COUNT(*) FROM feedback)"
+    if target.startswith("postgresql"):
+        import asyncpg
+
+        conn = await asyncpg.connect(target)
+        try:
+            return int(await conn.fetchval(sql))
+        finally:
+            await conn.close()
+    import sqlite3
+
+    with sqlite3.connect(target) as db:
+        return int(db.execute(sql).fetchone()[0])
 
 
 async def _database(server_url: str, name: str, *, drop: bool) -> None:
@@ -173,13 +199,13 @@ def render_table(result: dict) -> str:
     lines = [
         f"question+vote pairs, {result['clients_per_process']} clients per process, "
         f"{result['seconds']:g} s per round",
-        "| engine | processes | pairs/s | p50 ms | p99 ms | max ms | dropped | refused |",
-        "|---|---|---|---|---|---|---|---|",
+        "| engine | processes | pairs/s | p50 ms | p99 ms | max ms | dropped | refused | lost |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in result["rounds"]:
         lines.append(
             f"| {r['engine']} | {r['processes']} | {r['pairs_per_s']} | {r['p50_ms']} | {r['p99_ms']} | "
-            f"{r['max_ms']} | {r['dropped']} | {r['refused']} |"
+            f"{r['max_ms']} | {r['dropped']} | {r['refused']} | {r['lost']} |"
         )
     by = {(r["engine"], r["processes"]): r for r in result["rounds"]}
     for n in sorted({r["processes"] for r in result["rounds"]}):

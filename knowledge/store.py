@@ -33,6 +33,7 @@ import itertools
 import json
 import logging
 import os
+import random
 import re
 import sqlite3
 import time
@@ -111,6 +112,11 @@ BUSY_TIMEOUT_MS = 200  # per statement; longer waits happen as backoff in the wr
 RETRY_MIN_S = 0.05
 RETRY_MAX_S = 5.0
 BATCH_MAX = 500
+# Ids are assigned in the process (a vote can name a question not written yet). Each store draws a lane when
+# it first opens the database (SQLite: a row of store_lanes; PostgreSQL: a sequence), and its ids are the clock
+# in microseconds times LANES plus its lane: processes writing one database never assign the same id.
+LANES = 1024
+LANE_ATTEMPTS = 10
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -260,6 +266,12 @@ class Repository(Protocol):
     async def unanswered(self, since: datetime, limit: int) -> list[tuple]: ...
 
     async def feedback_counts(self, question_id: int) -> tuple[int, int]: ...
+
+
+def lane_id(last: int, lane: int) -> int:
+    """The next id in ``lane`` above ``last``: increasing, from the clock, never another lane's."""
+    base = max(last + 1, (time.time_ns() // 1000) * LANES)
+    return base + (lane - base) % LANES
 
 
 def is_postgres_url(target: str | Path) -> bool:
@@ -866,6 +878,7 @@ class SqliteRepository:
         self.name = str(self.path) if self.path is not None else "(connection)"
         self.reopenable = self.path is not None
         self._identity: tuple[int, int] | None = None  # (device, inode) of the file conn has open
+        self.lane: int | None = None  # drawn from store_lanes on the first connection (see LANES)
         if conn is not None and self.path is not None:
             self._identity = _identity_or_none(self.path)
 
@@ -897,13 +910,24 @@ class SqliteRepository:
             await _run(conn, "PRAGMA foreign_keys = ON")
             if current < SCHEMA_VERSION or not complete:
                 await _run(conn, "PRAGMA journal_mode = WAL")
-                await conn.executescript(
-                    "BEGIN IMMEDIATE;" + _sqlite_migration_script(current, complete) + "COMMIT;"
-                )
+                try:
+                    await conn.executescript(
+                        "BEGIN IMMEDIATE;" + _sqlite_migration_script(current, complete) + "COMMIT;"
+                    )
+                except sqlite3.OperationalError:
+                    # another process opening the new file at the same time may have migrated it between our
+                    # look and our lock (an added column is then a duplicate): fine if it is complete now
+                    if conn.in_transaction:
+                        await conn.rollback()
+                    current, complete = await asyncio.to_thread(_inspect, self.path)
+                    if current < SCHEMA_VERSION or not complete:
+                        raise
             async with conn.execute(
                 "SELECT MAX(id) FROM questions UNION ALL SELECT MAX(id) FROM reloads"
             ) as cur:
                 highest = [r[0] or 0 for r in await cur.fetchall()]
+            if self.lane is None:
+                self.lane = await _draw_lane(conn)
         except BaseException:
             with contextlib.suppress(sqlite3.Error, ValueError):
                 if conn.in_transaction:
@@ -936,7 +960,10 @@ class SqliteRepository:
                 log.warning("closing the database failed: %s", exc)
 
     def next_id(self, last: int) -> int:
-        return max(last + 1, time.time_ns() // 1000)  # the clock, in microseconds
+        # before the first connection the lane is a guess; the file's store_lanes hands out the real one
+        if self.lane is None:
+            self.lane = random.randrange(LANES)
+        return lane_id(last, self.lane)
 
     async def write(self, batch: list[_Record]) -> list[tuple[_Record, Exception]]:
         conn = self._conn
@@ -993,6 +1020,24 @@ class SqliteRepository:
         assert self._conn is not None
         async with self._conn.execute(sql, params) as cur:
             return [tuple(r) for r in await cur.fetchall()]
+
+
+async def _draw_lane(conn: aiosqlite.Connection) -> int:
+    """A lane no other store opened on this file holds (see LANES); processes opening the file together take
+    turns for the write lock, a little longer than one statement's busy timeout if need be."""
+    for attempt in range(LANE_ATTEMPTS):
+        try:
+            async with conn.execute(
+                "INSERT INTO store_lanes (at) VALUES (?) RETURNING lane", (_now().isoformat(),)
+            ) as cur:
+                row = await cur.fetchone()
+            assert row is not None
+            return int(row[0]) % LANES
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or attempt == LANE_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(random.uniform(0.01, 0.1))
+    raise AssertionError("unreachable")
 
 
 def _sqlite_migration_script(current: int, complete: bool) -> str:

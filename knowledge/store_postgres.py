@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import random
-import time
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
@@ -28,6 +27,7 @@ from knowledge.errors import StoreError
 from knowledge.store import (
     BUSY_TIMEOUT_MS,
     FEEDBACK_COLUMNS,
+    LANES,
     OUR_INDEXES,
     QUESTION_COLUMNS,
     RELOAD_COLUMNS,
@@ -36,6 +36,7 @@ from knowledge.store import (
     ForeignDatabase,
     _Record,
     by_kind,
+    lane_id,
     redact_url,
 )
 
@@ -47,7 +48,6 @@ log = logging.getLogger(__name__)
 CONNECT_TIMEOUT_S = 5.0
 MIGRATION_LOCK_TIMEOUT_S = 30  # processes starting together wait for the one migrating
 MIGRATION_LOCK = 0x626F7473746F7265  # pg_advisory_xact_lock key ("botstore")
-LANES = 1024  # processes writing one database at once, at most, without id clashes
 # What a database (or schema) of ours holds; sequences (store_lanes, knowledge_published's) are not listed.
 OUR_TABLES = frozenset(
     {
@@ -230,8 +230,7 @@ class PostgresRepository:
         # before the first connection the lane is a guess; the database's sequence hands out the real one
         if self.lane is None:
             self.lane = random.randrange(LANES)
-        base = max(last + 1, (time.time_ns() // 1000) * LANES)
-        return base + (self.lane - base) % LANES
+        return lane_id(last, self.lane)
 
     async def write(self, batch: list[_Record]) -> list[tuple[_Record, Exception]]:
         conn = self._conn

@@ -484,3 +484,33 @@ async def test_a_question_keeps_where_it_was_asked_for_its_jump_link(store: Stor
     await ask(store, "never in a message")
     rows = {r.question: r for r in await store.unanswered()}
     assert rows["never in a message"].message_id is None and rows["never in a message"].channel_id is None
+
+
+async def test_stores_sharing_a_database_never_assign_the_same_id(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two stores (two processes) on one database draw different lanes: even at the same microsecond on the
+    clock their ids differ, and every record of both is written (none refused as a duplicate)."""
+    first, second = await Store.open(engine.target), await Store.open(engine.target)
+    try:
+        monkeypatch.setattr("knowledge.store.time.time_ns", lambda: 1_700_000_000_000_000_000)
+        ids = [await ask(s, f"same instant {i}") for i in range(50) for s in (first, second)]
+        assert len(set(ids)) == len(ids)
+        assert await first.flush(30) and await second.flush(30)
+    finally:
+        await first.close()
+        await second.close()
+    assert await engine.fetch("SELECT COUNT(*) FROM questions") == [(100,)]
+
+
+async def test_stores_opening_a_new_sqlite_file_together_each_get_their_own_lane(db_path: Path) -> None:
+    """Sixteen stores (processes starting together) open one new file at once: one migrates it, none fails
+    on the migration another just made, and each draws a lane of its own."""
+    stores = await asyncio.gather(*(Store.open(db_path) for _ in range(16)))
+    try:
+        lanes = [s.repo.lane for s in stores]  # type: ignore[attr-defined]
+        assert len(set(lanes)) == 16
+    finally:
+        await asyncio.gather(*(s.close() for s in stores))
+    with contextlib.closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("SELECT version FROM schema_version ORDER BY version").fetchall() == ALL_VERSIONS
