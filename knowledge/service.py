@@ -73,6 +73,9 @@ DEFAULT_TIME_LIMIT_S = 60.0  # the longest a reload, upload or rollback may hold
 # Builds that overran keep running in their threads until they end (a thread cannot be killed);
 # past this many still running, further changes are refused rather than piling up more.
 MAX_ABANDONED = 3
+# A change's stages, in order, as told to a ``Progress`` callback (a moderator's reply shows them as it goes).
+STAGES = ("validating", "indexing", "swapping")
+Progress = Callable[[str], None]  # given a stage's name, always on the event loop
 
 
 @dataclass(frozen=True)
@@ -280,6 +283,13 @@ class _Job:
         self.thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._future: asyncio.Future | None = None
+        self.progress: Progress | None = None
+
+    def stage(self, name: str) -> None:
+        """Tell the change's ``progress`` callback, on the event loop, that the work reached ``name``."""
+        if self.progress is not None and self._loop is not None and not self.abandoned:
+            with contextlib.suppress(RuntimeError):  # the loop has closed meanwhile
+                self._loop.call_soon_threadsafe(self.progress, name)
 
     def commit(self) -> None:
         with self._guard:
@@ -393,7 +403,9 @@ def _build(
     """Load, index and compare with the live knowledge base, all off the event loop; then keep a
     copy of the files just loaded (for a later rollback)."""
     with _collector_paused():
+        job.stage("validating")
         kb = load_knowledge(directory, previous=previous.kb if previous else None)
+        job.stage("indexing")
         engine = AnswerEngine(kb, previous, vector_cache=vector_cache)
         built = kb, engine, _diff(previous.kb if previous else None, kb)
     return built, _keep_copy(history, directory, kb)
@@ -452,6 +464,7 @@ def _validate_with(
     data: bytes,
     previous: AnswerEngine | None,
     vector_cache: Path | None = None,
+    stage: Progress | None = None,
 ) -> Built:
     """Validate the whole knowledge base as it would be with ``filename`` replaced by ``data``."""
     with _collector_paused(), tempfile.TemporaryDirectory(prefix="kb-upload-") as tmp:
@@ -463,6 +476,8 @@ def _validate_with(
             shutil.copyfile(directory / DRAFTS_DIR / article, staged / CORPUS_DIR / article)
         kb = load_knowledge(staged, previous=previous.kb if previous else None)
         kb = replace(kb, directory=str(directory))
+        if stage is not None:
+            stage("indexing")
         engine = AnswerEngine(kb, previous, vector_cache=vector_cache)
         return kb, engine, _diff(previous.kb if previous else None, kb)
 
@@ -478,7 +493,8 @@ def _upload(
     history: History | None,
 ) -> tuple[Built, bool, dict[str, str] | None]:
     """Validate; unless it removes items nobody confirmed, write the file. (built, written, kept copy)"""
-    kb, engine, diff = _validate_with(directory, filename, data, previous, vector_cache)
+    job.stage("validating")
+    kb, engine, diff = _validate_with(directory, filename, data, previous, vector_cache, job.stage)
     removed = diff["removed"]
     if removed and confirmed is not True and not set(removed) <= set(confirmed or ()):
         return (kb, engine, diff), False, None
@@ -703,13 +719,25 @@ class KnowledgeService:
 
     # --- changing the knowledge base -------------------------------------------
 
-    async def reload(self, who: str, *, action: Literal["reload", "startup"] = "reload") -> ReloadOutcome:
-        """Re-read the directory; swap the engine only if the whole knowledge base is valid."""
+    async def reload(
+        self, who: str, *, action: Literal["reload", "startup"] = "reload", progress: Progress | None = None
+    ) -> ReloadOutcome:
+        """Re-read the directory; swap the engine only if the whole knowledge base is valid. ``progress`` is
+        told each stage (``STAGES``) as it starts."""
 
         async def change(deadline: float | None) -> ReloadOutcome:
             (kb, engine, diff), kept = await self._off_loop(
-                action, deadline, _build, self.directory, self._engine, self.vector_cache, self.history
+                action,
+                deadline,
+                _build,
+                self.directory,
+                self._engine,
+                self.vector_cache,
+                self.history,
+                progress=progress,
             )
+            if progress is not None:
+                progress("swapping")
             outcome = self._swap(action, who, kb, engine, diff)
             outcome = await self._remember(outcome, kb, kept, deadline)
             return outcome if action == "startup" else await self._share(outcome, kb)
@@ -745,14 +773,21 @@ class KnowledgeService:
         )
 
     async def upload(
-        self, filename: str, data: bytes, who: str, *, confirmed: bool | Collection[str] = False
+        self,
+        filename: str,
+        data: bytes,
+        who: str,
+        *,
+        confirmed: bool | Collection[str] = False,
+        progress: Progress | None = None,
     ) -> ReloadOutcome:
         """Validate the knowledge base with ``filename`` added or replaced; only then write and swap.
 
         An upload that would remove items (ids the live knowledge base has and the new one lacks)
         is not applied: the outcome ``needs_confirmation`` and lists them. ``confirmed``: True to
         apply it whatever it removes, or the ids already confirmed (asked again if it now removes more).
-        A new article (``.txt``) goes through ``upload_article`` instead (see ``is_article``).
+        A new article (``.txt``) goes through ``upload_article`` instead (see ``is_article``). ``progress`` is
+        told each stage (``STAGES``) as it starts.
         """
         reason = upload_name_problem(filename)
         if reason is None and len(data) > self.max_upload_bytes:
@@ -774,9 +809,12 @@ class KnowledgeService:
                 self.vector_cache,
                 confirmed,
                 self.history,
+                progress=progress,
             )
             if not written:
                 return self._confirmation(who, filename, diff)
+            if progress is not None:
+                progress("swapping")
             outcome = replace(self._swap("upload", who, kb, engine, diff), written=filename, file=filename)
             return await self._share(await self._remember(outcome, kb, kept, deadline), kb)
 
@@ -1022,9 +1060,18 @@ class KnowledgeService:
             await self._record(outcome)
         return outcome
 
-    async def _off_loop(self, name: str, deadline: float | None, work: Callable[..., Any], *args: Any) -> Any:
-        """``work(job, *args)`` in a thread of its own, abandoned at ``deadline`` (None: no limit)."""
+    async def _off_loop(
+        self,
+        name: str,
+        deadline: float | None,
+        work: Callable[..., Any],
+        *args: Any,
+        progress: Progress | None = None,
+    ) -> Any:
+        """``work(job, *args)`` in a thread of its own, abandoned at ``deadline`` (None: no limit); the stages
+        the work reports (``job.stage``) go to ``progress``."""
         job = _Job(name, work, *args)
+        job.progress = progress
         try:
             return await job.run(None if deadline is None else deadline - time.monotonic())
         except _Overran:
