@@ -63,7 +63,21 @@ def norm(text: str) -> str:
     return text.translate(_ONE_TO_ONE)
 
 
+def _hard_wrapped(lines: list[str]) -> bool:
+    """Lines broken at a fixed width (every line short, most not ending a sentence)."""
+    body = [ln.rstrip() for ln in lines if ln.strip()]
+    if len(body) < 5 or max(len(ln) for ln in body) > 100:
+        return False
+    unended = sum(1 for ln in body if not re.search(r"[.!?:\"'\u201d\u2019)]$", ln))
+    return unended / len(body) >= 0.5
+
+
 def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Paragraph spans: every line, unless the text is hard-wrapped (then blank lines part them)."""
+    if not _hard_wrapped(text.splitlines()):
+        return [
+            (m.start(), m.start() + len(m.group().rstrip())) for m in re.finditer(r"[^\n]*\S[^\n]*", text)
+        ]
     spans, start = [], 0
     for m in _PARAGRAPH.finditer(text):
         if text[start : m.start()].strip():
@@ -72,6 +86,29 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     if text[start:].strip():
         spans.append((start, len(text.rstrip())))
     return spans
+
+
+_BULLET = re.compile(r"\s*(?:[-*\u2022\u25aa\u25cf\u2013\u2014]|\d{1,2}[.)])\s+\S")
+
+
+def body_paragraphs(text: str) -> list[tuple[int, int]]:
+    """Paragraphs without the page's furniture: the list of headlines (related links) that ends a
+    page, and metadata lines ("date | Updated date - PLACE") that hold no sentence."""
+    spans = paragraphs(text)
+    end = len(spans)
+    while (
+        end
+        and _BULLET.match(text, spans[end - 1][0])
+        and not re.search(r"[.!?][\"'\u201d\u2019)]?$", text[slice(*spans[end - 1])])
+    ):
+        end -= 1
+    if len(spans) - end < 2:  # one bullet line is not a list of links
+        end = len(spans)
+    return [
+        (a, b)
+        for a, b in spans[:end]
+        if not (re.search(r"\s\|\s", text[a:b]) and not re.search(r"[.!?]\s*$", text[a:b]))
+    ]
 
 
 def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -125,7 +162,8 @@ def quotations(text: str, start: int, end: int) -> list[Quotation]:
         elif kind == "curly" and ch == "\u201c":
             found.append(Quotation(open_at, i, text[open_at:i]))
             open_at = i + 1
-    if open_at is not None:
+    cut_off = not text[end:].strip() and not re.search(r"[.!?]$", text[start:end].rstrip())
+    if open_at is not None and not cut_off:  # a quotation the page's end cuts off is not drafted
         found.append(Quotation(open_at, end, text[open_at:end]))
     out = []
     for q in found:
@@ -775,7 +813,7 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
     quote_spans: list[tuple[int, int, str]] = []  # quotation span -> speaker id (for figures inside quotes)
     seen_quotes: dict[tuple[str, str], dict] = {}
     cue_kinds = _allowed(Quote, "cue")
-    for p_start, p_end in paragraphs(text):
+    for p_start, p_end in body_paragraphs(text):
         sents = sentences(t, p_start, p_end)
         quotes = quotations(text, p_start, p_end)
         if not quotes:
@@ -828,11 +866,13 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
     # figures
     outcomes = _allowed(Casualty, "outcome")
     qualifiers = _allowed(Casualty, "qualifier")
-    main_event = events[0].id if events else None
+    # the knowledge base's events, only when the article is of its story: never another story's event
+    story_events = events if _of_this_story(t, index, events) else []
+    main_event = story_events[0].id if story_events else None
     new_event: dict | None = None
     casualty_items: list[dict] = []
     seen_cas: dict[tuple, dict] = {}
-    for p_start, p_end in paragraphs(text):
+    for p_start, p_end in body_paragraphs(text):
         last_subject = ""
         for s_start, s_end in sentences(t, p_start, p_end):
             for f in figures(text, s_start, s_end):
@@ -871,7 +911,7 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
                     and re.search(r"\b(?:its|our|we|it)\b", t[max(s_start, f.start - 12) : f.end], re.I)
                 ):
                     side = on_behalf(reporter) or reporter
-                event = _event_for(t[s_start:s_end], events) or main_event
+                event = _event_for(t[s_start:s_end], story_events) or main_event
                 if event is None:
                     if new_event is None:
                         new_event = {
@@ -913,7 +953,7 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
     # dated sentences
     event_items: list[dict] = []
     order = 0
-    for p_start, p_end in paragraphs(text):
+    for p_start, p_end in body_paragraphs(text):
         for s_start, s_end in sentences(t, p_start, p_end):
             sentence = t[s_start:s_end]
             dates = [m.group().strip() for m in _DATE.finditer(sentence)]
@@ -960,7 +1000,7 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
             s_start, s_end = next(
                 (
                     (a, b)
-                    for pa, pb in paragraphs(text)
+                    for pa, pb in body_paragraphs(text)
                     for a, b in sentences(t, pa, pb)
                     if a <= pm.start() <= b
                 ),
@@ -1008,6 +1048,20 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
     )
     draft.items = [(table, _validated(table, fields)) for table, fields in draft.items]
     return draft
+
+
+def _of_this_story(text: str, index: NameIndex, events: list) -> bool:
+    """Whether an article is about the story the knowledge base holds: it names one of its events, or
+    a place it knows (other than a whole country, which many stories share)."""
+    low = fold_quotes_space(text).lower()
+    for c in events:
+        for s in [c.name, *c.aliases]:
+            if re.search(rf"(?<!\w){re.escape(fold_quotes_space(s).lower())}(?!\w)", low):
+                return True
+    return any(
+        m.kind == "place" and getattr(index.items[m.ref], "kind", "") != "country"
+        for m in index.mentions(text)
+    )
 
 
 def _event_for(sentence: str, events: list) -> str | None:
