@@ -527,12 +527,31 @@ _OUTCOME_WORDS = {
     "evacuated": "evacuated",
 }
 _OUTCOME = r"(?:killed|died|dead|deaths|wounded|injured|missing|displaced|rescued|evacuated)"
-_AUX = r"(?:(?:were|was|are|is|have|has|had|been|being|reportedly|also|now)\s+)*"
+_AUX = (
+    r"(?:(?:were|was|are|is|have|has|had|been|being|reportedly|also|now|confirmed|reported|feared|"
+    r"believed|presumed|found|officially|already)\s+)*"
+)
 _SUBJ = r"(?P<subj>(?:\(|\[)?[A-Za-z][\w'-]*(?:\)|\])?(?:\s+(?:of\s+)?(?:the\s+|its\s+|their\s+|his\s+|our\s+)?(?:\(|\[)?[A-Za-z][\w'-]*(?:\)|\])?){0,5}?)"
+# "96 passengers, most of whom were sleeping, were killed": an aside between the counted and the verb
+_ASIDE = r"(?:\s*,\s*(?:most|many|some|all|several|none|one|who|which|including|among)\b[^,.;]{0,60},)"
+# "the death toll rose to 96", "the number of dead ... climbed to 145", "put the toll at 63"
+_TOLL = re.compile(
+    rf"\b(?P<head>(?:death )?toll|number of (?:the )?(?:dead|deaths|fatalities|victims|injured|wounded))\b"
+    rf"(?:\s+[\w'-]+){{0,8}}?\s+(?:to|at|of)\s+(?:(?P<qual>{_QUAL})\s+)?(?P<num>{_NUM})\b"
+    r"(?![:.]\d|\s*(?:[ap]\.?m\b|hours?\b|%|percent\b|per cent\b))",
+    re.I,
+)
+# "72 of them seriously", "78 of the injured remained in hospital": part of a figure just given
+_PARTITIVE = re.compile(
+    rf"(?:(?P<qual>{_QUAL})\s+)?(?P<num>{_NUM})\s+of\s+(?:(?P<them>them|those|whom)|the\s+"
+    r"(?P<out>injured|wounded|dead|missing|displaced|rescued))\b(?P<rest>[^,.;:()\[\]\"]{0,50})",
+    re.I,
+)
 _FIGURE_PATTERNS = [
     # at least 49 Armenian soldiers were killed / 49 (soldiers) killed / 14 wounded
     re.compile(
-        rf"(?:(?P<qual>{_QUAL})\s+)?(?P<num>{_NUM})\s+{_SUBJ}?\s*,?\s*{_AUX}(?P<out>{_OUTCOME})\b", re.I
+        rf"(?:(?P<qual>{_QUAL})\s+)?(?P<num>{_NUM})\s+{_SUBJ}?{_ASIDE}?\s*,?\s*{_AUX}(?P<out>{_OUTCOME})\b",
+        re.I,
     ),
     # killing at least 49 soldiers / killed more than 6,600 people / lost one soldier / it lost 50
     re.compile(
@@ -643,6 +662,31 @@ def figures(text: str, start: int, end: int) -> list[Figure]:
     """Figures of people killed, wounded, injured, missing... in one sentence, in order."""
     found: dict[int, Figure] = {}
     t = norm(text)
+    parts: set[int] = set()  # "N of them": counted among the figure before it
+    for m in _TOLL.finditer(t, start, end):
+        number = parse_number(m.group("num"))
+        if number is None or re.fullmatch(r"(?:1[89]|20)\d\d", m.group("num")):
+            continue
+        head = m.group("head").lower()
+        outcome = next((o for o in ("injured", "wounded") if o in head), "killed")
+        text_ = (f"{m.group('qual')} " if m.group("qual") else "") + m.group("num")
+        qual = _QUALIFIERS.get((m.group("qual") or "").lower(), "exact")
+        found[m.start("num")] = Figure(m.start(), m.end(), number, text_, qual, "people", outcome)
+    for m in _PARTITIVE.finditer(t, start, end):
+        number = parse_number(m.group("num"))
+        if number is None or m.start("num") in found:
+            continue
+        rest = re.sub(r"^\s*(?:were|was|are|is|remained|remain|still)?\s*", "", m.group("rest")).strip()
+        rest = " ".join(rest.split()[:6])
+        out_word = (m.group("out") or "").lower()
+        base = out_word or ""
+        qual = _QUALIFIERS.get((m.group("qual") or "").lower(), "exact")
+        text_ = (f"{m.group('qual')} " if m.group("qual") else "") + m.group("num")
+        subject = f"{base} ({rest})" if base and rest else (base or rest)
+        outcome = _OUTCOME_WORDS.get(out_word, "") if out_word else ""
+        found[m.start("num")] = Figure(m.start(), m.end(), number, text_, qual, subject, outcome)
+        if m.group("them"):
+            parts.add(m.start("num"))
     for pat in _FIGURE_PATTERNS:
         for m in pat.finditer(t, start, end):
             num_text = m.group("num")
@@ -652,8 +696,9 @@ def figures(text: str, start: int, end: int) -> list[Figure]:
             if re.fullmatch(r"(?:1[89]|20)\d\d", num_text.strip()) and not m.groupdict().get("qual"):
                 continue  # a year, not a count
             subj = (m.groupdict().get("subj") or "").strip()
-            if m.re is _FIGURE_PATTERNS[1]:
-                subj = _following_noun_phrase(t, m.end("num"), end)
+            if m.re is _FIGURE_PATTERNS[1]:  # the counted after the number, or after a range's end
+                after = re.match(rf"\s*(?:to|-)\s*{_NUM}\b", t[m.end("num") : end])
+                subj = _following_noun_phrase(t, m.end("num") + (after.end() if after else 0), end)
             words = [w for w in subj.split() if w.lower().strip("()[]") not in _NOT_SUBJECT]
             if words and _UNIT_WORDS.match(words[-1].strip("()[]")):
                 continue
@@ -671,10 +716,17 @@ def figures(text: str, start: int, end: int) -> list[Figure]:
                 continue
             found[pos] = Figure(m.start(), m.end(), number, figure_text.strip(), qual, subject, outcome)
     out = sorted(found.values(), key=lambda f: f.start)
-    for i, f in enumerate(out):  # "49 soldiers were killed and 14 wounded", "it lost 50"
-        if not f.subject and i:
+    for i, f in enumerate(out):
+        if f.start in parts or (not f.outcome):  # "N of them ...": the figure before says of whom
+            prev = next((g for g in reversed(out[:i]) if g.outcome), None)
+            if prev is None:
+                continue
+            base = re.sub(r"\s*\(.*\)$", "", prev.subject) or prev.outcome
+            f.subject = f"{base} ({f.subject})" if f.subject and f.subject != base else base
+            f.outcome = f.outcome or prev.outcome
+        elif not f.subject and i:  # "49 soldiers were killed and 14 wounded", "it lost 50"
             f.subject = out[i - 1].subject
-    return out
+    return [f for f in out if f.outcome]
 
 
 # --- dates and times ---------------------------------------------------------------------------------
@@ -932,6 +984,13 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
                 cas_key = (f.number, qualifier, subject.lower(), outcome, side, reporter)
                 if cas_key in seen_cas:
                     continue
+                same = _same_figure(
+                    casualty_items, f.number, outcome, side, event, subject, qualifier, reporter
+                )
+                if same is not None:  # the figure told again ("death toll rises to 96"): one item
+                    _merge_figure(same, ev(s_start, s_end), subject, qualifier, f.figure_text, reporter)
+                    seen_cas[cas_key] = same
+                    continue
                 who = index.items[reporter].name if reporter in index.items else "The article"
                 item = {
                     "id": ids.new(f"cas-{side or 'total'}-{_slug(f.figure_text, 3)}-{f.outcome}"),
@@ -1048,6 +1107,49 @@ def draft_article(text: str, source_id: str, kb=None) -> Draft:
     )
     draft.items = [(table, _validated(table, fields)) for table, fields in draft.items]
     return draft
+
+
+_GENERIC_SUBJECT = {"people", "dead (people)", "dead", "deaths", "victims", "persons"}
+
+
+def _same_figure(
+    items: list[dict], number, outcome: str, side, event, subject: str, qualifier: str, reporter
+) -> dict | None:
+    """A drafted figure this one repeats: same number, outcome, side and event, no other qualifier
+    ("more than 200" and "around 200" are two reports) nor another reporter, and the same subject or
+    one of the two only says "people"."""
+    if number is None:
+        return None
+    for it in items:
+        if (it.get("figure"), it["outcome"], it.get("side"), it.get("event")) != (
+            number,
+            outcome,
+            side,
+            event,
+        ):
+            continue
+        if "exact" not in (qualifier, it["qualifier"]) and qualifier != it["qualifier"]:
+            continue
+        if reporter and it.get("reported_by") and reporter != it["reported_by"]:
+            continue
+        a, b = it["subject"].lower(), subject.lower()
+        if a == b or a in _GENERIC_SUBJECT or b in _GENERIC_SUBJECT:
+            return it
+    return None
+
+
+def _merge_figure(
+    item: dict, evidence: list[dict], subject: str, qualifier: str, text: str, reporter
+) -> None:
+    """Fold a repeated figure into the item: its passage as more evidence, the more telling subject,
+    qualifier and reporter."""
+    item["evidence"] += [e for e in evidence if e not in item["evidence"]]
+    if item["subject"].lower() in _GENERIC_SUBJECT and subject.lower() not in _GENERIC_SUBJECT:
+        item["subject"] = subject
+    if item["qualifier"] == "exact" and qualifier != "exact":
+        item["qualifier"], item["figure_text"] = qualifier, text
+    if item.get("reported_by") is None and reporter:
+        item["reported_by"] = reporter
 
 
 def _of_this_story(text: str, index: NameIndex, events: list) -> bool:
