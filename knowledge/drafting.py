@@ -115,7 +115,8 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans of text[start:end]; a semicolon ends a clause that is treated as a sentence."""
     spans, s = [], start
     for m in _SENTENCE_END.finditer(text, start, end):
-        if _ABBREV.search(text[s : m.start() + 1].rstrip("\"'\u201d\u2019)] ")):
+        head = text[s : m.start() + 1].rstrip("\"'\u201d\u2019)] ")
+        if _ABBREV.search(head) or re.search(r"(?:^|[\s.])[A-Z]\.$", head):  # "Mr.", "S.K. Agarwal"
             continue
         spans.append((s, m.start() + len(m.group().rstrip()) if m.group().startswith(";") else m.start()))
         s = m.end()
@@ -232,7 +233,8 @@ class NameIndex:
 
 _CUE_AFTER = re.compile(
     r"\b(said|says|tweeted|wrote|told|added|stated|announced|declared|urged|stressed|warned|noted|"
-    r"explained|insisted|claimed|read|posted|continued|clarified|assured|affirmed|insisted|concluded)\b",
+    r"explained|insisted|claimed|read|posted|continued|clarified|assured|affirmed|insisted|concluded|"
+    r"informed)\b",
     re.IGNORECASE,
 )
 _CUE_BEFORE = re.compile(
@@ -241,7 +243,7 @@ _CUE_BEFORE = re.compile(
     r"explained|insisted|claimed|claiming|claims|accused|accusing|accuses|denounced|denouncing|"
     r"called (?:on|for)|calling (?:on|for)|calls (?:on|for)|read|reads|clarified|assured|affirmed|"
     r"agreed to|described|describing|recogni[sz]ed|expressed|expressing|"
-    r"reported|specifying|condemned|condemning|according to)\b",
+    r"reported|specifying|condemned|condemning|informed|according to)\b",
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(r"^(?:he|she|it|they|we|i|his|her|its|their)\b", re.IGNORECASE)
@@ -303,6 +305,30 @@ _TITLE_WORDS = {
     "chancellor",
     "king",
     "queen",
+    # role nouns an article puts before a name ("Passenger Satish Kumar", "Another senior official X")
+    "passenger",
+    "witness",
+    "resident",
+    "survivor",
+    "student",
+    "official",
+    "spokesperson",
+    "another",
+    "senior",
+    "former",
+    "acting",
+    "additional",
+    "on",
+    "in",
+    "a",
+    "an",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
 }
 
 
@@ -325,9 +351,25 @@ def _unknown_name(phrase: str) -> str | None:
     best = None
     for m in _NAME.finditer(phrase):
         words = [w for w in m.group().split() if w.lower().strip(".'") not in _TITLE_WORDS]
+        while len(words) > 2 and re.fullmatch(r"[A-Z]{1,4}", words[0]):  # "DGP Javeed Ahmed": a rank
+            words = words[1:]
         if words:
             best = " ".join(words).rstrip(".,'")
     return best
+
+
+def _breaks_sentence(phrase: str) -> bool:
+    """Whether a phrase holds a sentence end (not the dot of an initial or an abbreviation: "S.K.", "Mr.")."""
+    for m in re.finditer(r"[.;!?]\s", phrase):
+        before = phrase[: m.start() + 1]
+        if m.group()[0] == "." and (re.search(r"(?:^|[\s.])[A-Z]\.$", before) or _ABBREV.search(before)):
+            continue
+        return True
+    return False
+
+
+_UNNAMED = re.compile(r"(?:a|an|one|another)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}")
+_PERSON_PRONOUN = {"he", "she", "his", "her", "him"}
 
 
 def _slot(text: str, start: int, cue_start: int) -> tuple[int, str]:
@@ -346,6 +388,80 @@ class Attributor:
         self.norm = norm(text)
         self.index = index
         self.last: Speaker = Speaker()
+        self.paras = body_paragraphs(text)
+        self.quoted = [(q.start - 1, q.end + 1) for a, b in self.paras for q in quotations(text, a, b)]
+        self.said: list[tuple[int, Speaker]] = []  # (where, who) of each quotation attributed so far
+        self.subjects = self._reporting_subjects()  # (where, who) of each "X said/told ..." outside quotes
+
+    def _inside_quote(self, pos: int) -> bool:
+        return any(a <= pos < b for a, b in self.quoted)
+
+    def _reporting_subjects(self) -> list[tuple[int, Speaker]]:
+        """Who reports in each sentence with a reporting verb outside quotation marks: "Nitika Trivedi, a
+        student ..., said images ..." names a speaker the next paragraph's quotation may go on from."""
+        t, out = self.norm, []
+        for pa, pb in self.paras:
+            for sa, sb in sentences(t, pa, pb):
+                cue = next(
+                    (
+                        m
+                        for m in _CUE_BEFORE.finditer(t, sa, sb)
+                        if not self._inside_quote(m.start()) and m.group(1).lower() != "according to"
+                    ),
+                    None,
+                )
+                if cue is not None and (who := self._subject_of(sa, cue.start())):
+                    out.append((cue.start(), who))
+        return out
+
+    def _subject_of(self, sent_start: int, cue_start: int) -> Speaker | None:
+        """The named subject of a reporting verb: the last name right before it ("... official Vijay
+        Kumar told"), else the sentence's first name ("X, a student from Y, said"; "X has condoled
+        ... and said"). None when a pronoun is the subject."""
+        t = self.norm
+        lo = max([sent_start, *(b for a, b in self.quoted if sent_start <= b <= cue_start)])
+        cuts = [lo] + [m.end() for m in re.finditer(r",|\band\b|\bthat\b|\bwho\b", t[lo:cue_start])]
+        last_piece = lo + cuts[-1] if len(cuts) > 1 else lo
+        piece = t[last_piece:cue_start].strip(" ,")
+        if _PRONOUN.match(_FILLER.sub("", piece)):
+            return None
+        for start, pick_last in ((last_piece, True), (lo, False)):
+            end = cue_start if pick_last else (lo + cuts[1] if len(cuts) > 1 else cue_start)
+            ments = _entity_mentions(self.index, t, start, end)
+            if ments:
+                return Speaker(ments[-1 if pick_last else 0].ref, how="reporting")
+            text = t[start:end]
+            for m in self.index.mentions(t, start, end):  # a known place is not a speaker
+                text = text[: m.start - start] + " " * (m.end - m.start) + text[m.end - start :]
+            name = _unknown_name(text)
+            if name and not (" " not in name and re.search(rf"\b{re.escape(name.lower())}\b", t)):
+                return Speaker(name=self._full_name(name, cue_start), how="reporting")
+        return None
+
+    def _antecedent(self, pos: int, pronoun: str) -> Speaker:
+        """Whom a pronoun before or after a quotation stands for: the latest speaker or reporting subject
+        since the previous paragraph began (a person for he/she), else the last speaker."""
+        starts = [a for a, b in self.paras if a <= pos]
+        lo = starts[-2] if len(starts) > 1 else 0
+        person = pronoun.lower() in _PERSON_PRONOUN
+        for _, sp in sorted(
+            (c for c in [*self.said, *self.subjects] if lo <= c[0] < pos), key=lambda c: -c[0]
+        ):
+            if person and sp.ref and getattr(self.index.items[sp.ref], "kind", "person") != "person":
+                continue
+            return Speaker(sp.ref, sp.name, how="pronoun")
+        return Speaker(self.last.ref, self.last.name, how="pronoun")
+
+    def _full_name(self, name: str, pos: int) -> str:
+        """A surname alone ("said Kumar", "Mr. Ahmed") as the article first gave it in full."""
+        if " " in name:
+            return name
+        best = None
+        for m in re.finditer(r"(?:[A-Z][\w'.-]*[ ]+){1,3}[A-Z][\w'-]+", self.norm):
+            full = _unknown_name(m.group())
+            if full and " " in full and full.split()[-1] == name and (best is None or m.start() < pos):
+                best = full
+        return best or name
 
     def _after(self, q: Quotation, sent_end: int, next_start: int) -> tuple[Speaker, str] | None:
         """'"...," X said' or '"...", said X'."""
@@ -355,7 +471,7 @@ class Attributor:
         if not m:
             return None
         phrase = t[q.end + 1 : m.start()]
-        if len(phrase.split()) > 14 or re.search(r"[.;!?]\s", phrase):
+        if len(phrase.split()) > 14 or _breaks_sentence(phrase):
             return None
         cue = m.group(1).lower()
         clean = _FILLER.sub("", phrase.strip(" ,[]\"'"))
@@ -371,10 +487,17 @@ class Attributor:
         if ments:
             return Speaker(ments[0].ref, how="after"), cue
         tail = clean.rsplit(",", 1)[-1].strip()
-        if _PRONOUN.match(clean) or _GENERIC.match(clean) or _PRONOUN.match(tail) or _GENERIC.match(tail):
+        if _PRONOUN.match(clean) or _PRONOUN.match(tail):
+            return self._antecedent(q.start, (clean if _PRONOUN.match(clean) else tail).split()[0]), cue
+        if _GENERIC.match(clean) or _GENERIC.match(tail):
             return Speaker(self.last.ref, self.last.name, how="pronoun"), cue
-        name = _unknown_name(clean)
-        return (Speaker(name=name, how="after-new"), cue) if name else None
+        head = clean.split(",", 1)[0]  # "X, the ministry's spokesman, said": X, before its apposition
+        name = _unknown_name(head) or _unknown_name(clean)
+        if name:
+            return Speaker(name=name, how="after-new"), cue
+        if _UNNAMED.fullmatch(head):  # "a passenger told reporters": a speaker the article does not name
+            return Speaker(name=head, how="unnamed"), cue
+        return None
 
     def _before(
         self, q: Quotation, sent_start: int, prev_end: int, par_start: int
@@ -402,7 +525,8 @@ class Attributor:
                 prev = self._previous_subject(par_start, sent_start)
                 if prev:
                     return prev, cue
-            return Speaker(self.last.ref, self.last.name, how="pronoun"), cue
+                return Speaker(self.last.ref, self.last.name, how="pronoun"), cue
+            return self._antecedent(q.start, slot.split()[0]), cue
         ments = _entity_mentions(self.index, t, slot_start, m.start())
         if ments:
             return Speaker(ments[-1].ref, how="before"), cue
@@ -462,8 +586,10 @@ class Attributor:
             if found is None:
                 # a quotation with no cue: it goes on from the one before (in this paragraph, or the
                 # previous one when this paragraph opens with a quote), else the sentence's first name
-                if (i or starts_paragraph_with_quote) and self.last:
+                if i and self.last:
                     found = (Speaker(self.last.ref, self.last.name, how="continues"), "said")
+                elif starts_paragraph_with_quote and (before := self._antecedent(q.start, "")):
+                    found = (Speaker(before.ref, before.name, how="continues"), "said")
                 else:
                     ments = _entity_mentions(self.index, self.norm, s_start, q.start)
                     prev = self._previous_subject(par[0], s_start)
@@ -473,8 +599,11 @@ class Attributor:
                         found = (prev, "said")
                     else:
                         found = (Speaker(self.last.ref, self.last.name, how="last"), "said")
+            if found[0].name and not found[0].ref:
+                found[0].name = self._full_name(found[0].name, q.start)
             if found[0]:
                 self.last = found[0]
+                self.said.append((q.start, found[0]))
             out.append(found)
         return out
 
