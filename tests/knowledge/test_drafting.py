@@ -77,7 +77,7 @@ def test_draft_of_a_new_story_proposes_entities_places_and_an_event(tmp_path):
     (folder / "draft_001_flood.toml").write_text(to_toml(draft), encoding="utf-8")  # with its [[source]]
     new = load_knowledge(folder)  # passes the same checks as `kb check`
     speakers = {new.items[q.speaker].name for q in new.quotes}
-    assert speakers == {"Lopes"}  # as the attribution spells it; the moderator completes the name
+    assert speakers == {"Maria Lopes"}  # "Lopes told reporters": the full name the article gave first
     assert {q.text for q in new.quotes} == {
         "We have never seen water like this",
         "Rescue teams are still searching.",
