@@ -174,11 +174,11 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_kb_draft(args, args.knowledge or settings.knowledge_dir)
         return cmd_kb_check(args, settings.knowledge_dir)
     if args.cmd == "bench" and args.what == "store":
-        from bot.bench_store import main as bench_store_main
+        from bench.store import main as bench_store_main
 
         return bench_store_main(args)
     if args.cmd == "bench":
-        from bot.bench import main as bench_main
+        from bench.engine import main as bench_main
 
         return bench_main(args)
     if args.cmd == "commands":

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from bot import bench
-from bot.bench_data import build_knowledge
+from bench import engine as bench
+from bench.synthetic import build_knowledge
 from knowledge.engine import AnswerEngine
 from knowledge.loader import load_knowledge
 

@@ -26,7 +26,7 @@ import time
 import uuid
 from pathlib import Path
 
-from bot.bench import machine, percentile
+from bench.engine import machine, percentile
 
 
 async def _worker(target: str, seconds: float, clients: int) -> dict:
@@ -83,7 +83,7 @@ async def _worker(target: str, seconds: float, clients: int) -> dict:
 
 
 def _run_round(target: str, processes: int, seconds: float, clients: int) -> dict:
-    argv = [sys.executable, "-m", "bot.bench_store", "--worker", target, str(seconds), str(clients)]
+    argv = [sys.executable, "-m", "bench.store", "--worker", target, str(seconds), str(clients)]
     procs = [
         subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         for _ in range(processes)
@@ -247,7 +247,7 @@ if __name__ == "__main__":
         _, _, target, seconds, clients = sys.argv
         print(json.dumps(asyncio.run(_worker(target, float(seconds), int(clients)))))
     else:
-        p = argparse.ArgumentParser(prog="python -m bot.bench_store")
+        p = argparse.ArgumentParser(prog="python -m bench.store")
         add_arguments(p)
         p.add_argument("--json", action="store_true")
         sys.exit(main(p.parse_args()))

@@ -1,6 +1,6 @@
 """``python -m bot bench``: answering and reloading at scale, against a naive baseline.
 
-For each size a synthetic knowledge directory is written (bot.bench_data), then
+For each size a synthetic knowledge directory is written (bench.synthetic), then
 loaded, validated and indexed exactly as the bot does it. Questions generated
 from its items (exact, paraphrased, mistyped) and questions that match nothing
 are answered by the engine and, in the same process, by the naive baseline: one
@@ -27,7 +27,7 @@ from pathlib import Path
 import psutil
 from rapidfuzz import fuzz, process, utils
 
-from bot.bench_data import BenchQuestion, SyntheticKnowledge, build_knowledge
+from bench.synthetic import BenchQuestion, SyntheticKnowledge, build_knowledge
 from knowledge.dense import CACHE
 from knowledge.engine import AnswerEngine
 from knowledge.loader import DEFAULT_DIR
