@@ -234,7 +234,7 @@ class NameIndex:
 _CUE_AFTER = re.compile(
     r"\b(said|says|tweeted|wrote|told|added|stated|announced|declared|urged|stressed|warned|noted|"
     r"explained|insisted|claimed|read|posted|continued|clarified|assured|affirmed|insisted|concluded|"
-    r"informed)\b",
+    r"informed|according to)\b",
     re.IGNORECASE,
 )
 _CUE_BEFORE = re.compile(
@@ -402,17 +402,30 @@ class Attributor:
         t, out = self.norm, []
         for pa, pb in self.paras:
             for sa, sb in sentences(t, pa, pb):
-                cue = next(
-                    (
-                        m
-                        for m in _CUE_BEFORE.finditer(t, sa, sb)
-                        if not self._inside_quote(m.start()) and m.group(1).lower() != "according to"
-                    ),
-                    None,
-                )
-                if cue is not None and (who := self._subject_of(sa, cue.start())):
-                    out.append((cue.start(), who))
+                for cue in _CUE_BEFORE.finditer(t, sa, sb):
+                    if self._inside_quote(cue.start()):
+                        continue
+                    who = None
+                    inverted = (
+                        re.search(r"[,:]\s*$", t[sa : cue.start()]) and len(t[cue.end() : sb].split()) <= 10
+                    )
+                    if cue.group(1).lower() == "according to" or inverted:
+                        who = self._named_after(cue.end(), sb)  # "..., announced the head of X, Y."
+                    if who is None and cue.group(1).lower() != "according to":
+                        who = self._subject_of(sa, cue.start())
+                    if who:
+                        out.append((cue.start(), who))
         return out
+
+    def _named_after(self, start: int, end: int) -> Speaker | None:
+        """Who an inverted cue names after it, up to the next quotation: a person first."""
+        end = min([end, *(a for a, b in self.quoted if start <= a < end)])
+        ments = _entity_mentions(self.index, self.norm, start, end)
+        people = [m for m in ments if getattr(self.index.items[m.ref], "kind", "") == "person"]
+        if people or ments:
+            return Speaker((people or ments)[0].ref, how="reporting")
+        name = _unknown_name(self.norm[start:end])
+        return Speaker(name=name, how="reporting") if name and " " in name else None
 
     def _subject_of(self, sent_start: int, cue_start: int) -> Speaker | None:
         """The named subject of a reporting verb: the last name right before it ("... official Vijay
@@ -463,8 +476,11 @@ class Attributor:
                 best = full
         return best or name
 
-    def _after(self, q: Quotation, sent_end: int, next_start: int) -> tuple[Speaker, str] | None:
-        """'"...," X said' or '"...", said X'."""
+    def _after(
+        self, q: Quotation, sent_end: int, next_start: int, sent_start: int = 0
+    ) -> tuple[Speaker, str] | None:
+        """'"...," X said' or '"...", said X' or '"...", according to X' (when no verb before the
+        quotation says who speaks: 'X said "..." ..., according to a reading of the call' names a source)."""
         t = self.norm
         stop = min(sent_end, next_start)
         m = _CUE_AFTER.search(t, q.end + 1, min(stop, q.end + 160))
@@ -474,6 +490,11 @@ class Attributor:
         if len(phrase.split()) > 14 or _breaks_sentence(phrase):
             return None
         cue = m.group(1).lower()
+        if cue == "according to" and any(
+            c.group(1).lower() != "according to" and not self._inside_quote(c.start())
+            for c in _CUE_BEFORE.finditer(t, sent_start, q.start)
+        ):
+            return None
         clean = _FILLER.sub("", phrase.strip(" ,[]\"'"))
         if not clean:
             after = _entity_mentions(self.index, t, m.end(), min(stop, m.end() + 80))
@@ -571,7 +592,7 @@ class Attributor:
         for i, q in enumerate(quotes):
             _, e_end = sentence_of(q.end)
             next_start = quotes[i + 1].start - 1 if i + 1 < len(quotes) else par[1]
-            results.append(self._after(q, e_end, next_start))
+            results.append(self._after(q, e_end, next_start, sentence_of(q.start - 1)[0]))
         # a later quotation's "X said" in the same sentence names the speaker of earlier ones too
         for i in range(len(quotes) - 2, -1, -1):
             later = results[i + 1]
