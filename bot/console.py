@@ -14,7 +14,7 @@ from typing import TextIO
 
 from bot.render_text import render_answer, screens
 from commands import TextCommand, text_commands, too_long
-from commands.kb_admin import Report, describe_outcome, status_report, unanswered_report
+from commands.kb_reports import Report, describe_outcome, status_report, unanswered_report, upload_from_path
 from knowledge.service import KnowledgeService
 
 log = logging.getLogger(__name__)
@@ -214,8 +214,6 @@ class Console:
             days = int(args[1]) if len(args) > 1 else 30
             report = await unanswered_report(self.service, days=days)
         elif sub == "upload" and len(args) > 1:
-            from commands.kb_admin import upload_from_path  # (imported here: this method is /kb's own part)
-
             path = " ".join(arg for arg in args[1:] if arg != "--yes")
             if not path:
                 self.say(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -100,3 +102,46 @@ async def test_upload_of_an_article_already_in_the_corpus_is_refused(
     out = await run_console(service, f"/kb upload {again}\n")
     assert "Upload refused" in out and "never replaced" in out
     assert existing.read_text(encoding="utf-8") != "Something else entirely."
+
+
+CONSOLE_KB_WITHOUT_DISCORD = """
+import asyncio, io, sys
+from pathlib import Path
+
+def discord_modules() -> list[str]:
+    return sorted(m for m in sys.modules if m == "discord" or m.startswith("discord."))
+
+from bot.console import Console
+from commands.kb_reports import describe_outcome, status_report, unanswered_report, upload_from_path
+from knowledge.service import KnowledgeService
+assert discord_modules() == [], discord_modules()
+
+async def main() -> None:
+    service = KnowledgeService(Path(sys.argv[1]), history_versions=5)
+    assert (await service.reload("startup", action="startup")).ok
+    script = "/kb status\\n/kb check\\n/kb reload\\n/kb unanswered\\n/kb upload " + sys.argv[2] + "\\n/kb rollback\\n"
+    out = io.StringIO()
+    assert await Console(service, stdin=io.StringIO(script), stdout=out).run() == 0
+    print(out.getvalue(), file=sys.stderr)
+    print("commands.kb_admin" in sys.modules)
+
+asyncio.run(main())
+"""
+
+
+def test_console_kb_commands_never_load_the_discord_cog(tiny_kb: Path, tmp_path: Path) -> None:
+    """The console and its /kb reports import no discord module, and every console /kb command runs without
+    loading the Discord cog (commands.kb_admin): the reports live in commands.kb_reports."""
+    more = tmp_path / "more.toml"
+    more.write_text(EXTRA_ENTITY)
+    done = subprocess.run(
+        [sys.executable, "-c", CONSOLE_KB_WITHOUT_DISCORD, str(tiny_kb), str(more)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stderr
+    for title in ("Knowledge base status", "Check passed", "Reload done", "Upload done", "Rollback done"):
+        assert title in done.stderr
+    assert done.stdout.strip() == "False"

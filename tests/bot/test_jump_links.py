@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
-from commands.kb_admin import jump_link, unanswered_report
+from commands.kb_reports import jump_link, unanswered_report
 from knowledge.store import Store
 
 

@@ -107,7 +107,7 @@ async def test_a_version_that_cannot_be_loaded_is_reported_and_the_current_one_k
 
 async def test_status_lists_every_process_with_its_version(pg_url: str, tmp_path: Path) -> None:
     """/kb status (the service's status) shows each process's version and heartbeat."""
-    from commands.kb_admin import status_report
+    from commands.kb_reports import status_report
 
     async with (
         process(pg_url, write_kb(tmp_path / "a"), "a") as a,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from commands.kb_admin import describe_outcome
+from commands.kb_reports import describe_outcome
 from knowledge import loader
 from knowledge.history import HISTORY_DIR, MANIFEST, Version
 from knowledge.service import KnowledgeService

@@ -172,7 +172,7 @@ async def test_reads_answer_in_time_while_another_process_writes(store: Store, d
 async def test_a_read_shut_out_says_busy_within_its_time_limit(db_path: Path) -> None:
     """A process holding an exclusive lock shuts readers out: the read raises StoreBusy well within
     Discord's 3 s, and the reports say "busy" rather than time out."""
-    from commands.kb_admin import unanswered_report
+    from commands.kb_reports import unanswered_report
     from knowledge.service import KnowledgeService
 
     first = await Store.open(db_path)
@@ -367,7 +367,7 @@ async def test_kb_status_says_busy_and_counts_waiting_and_dropped_records(
 ) -> None:
     """/kb status under another process's lock: answered in time, naming the busy database, the records
     waiting and those dropped because the queue was full."""
-    from commands.kb_admin import status_report
+    from commands.kb_reports import status_report
     from knowledge.service import KnowledgeService
     from tests.bot.kbfixture import write_kb
 
