@@ -234,7 +234,7 @@ class NameIndex:
 _CUE_AFTER = re.compile(
     r"\b(said|says|tweeted|wrote|told|added|stated|announced|declared|urged|stressed|warned|noted|"
     r"explained|insisted|claimed|read|posted|continued|clarified|assured|affirmed|insisted|concluded|"
-    r"informed|according to)\b",
+    r"informed|specified|according to)\b",
     re.IGNORECASE,
 )
 _CUE_BEFORE = re.compile(
@@ -243,7 +243,7 @@ _CUE_BEFORE = re.compile(
     r"explained|insisted|claimed|claiming|claims|accused|accusing|accuses|denounced|denouncing|"
     r"called (?:on|for)|calling (?:on|for)|calls (?:on|for)|read|reads|clarified|assured|affirmed|"
     r"agreed to|described|describing|recogni[sz]ed|expressed|expressing|"
-    r"reported|specifying|condemned|condemning|informed|according to)\b",
+    r"reported|specifying|specified|condemned|condemning|informed|according to)\b",
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(r"^(?:he|she|it|they|we|i|his|her|its|their)\b", re.IGNORECASE)
@@ -510,8 +510,8 @@ class Attributor:
         tail = clean.rsplit(",", 1)[-1].strip()
         if _PRONOUN.match(clean) or _PRONOUN.match(tail):
             return self._antecedent(q.start, (clean if _PRONOUN.match(clean) else tail).split()[0]), cue
-        if _GENERIC.match(clean) or _GENERIC.match(tail):
-            return Speaker(self.last.ref, self.last.name, how="pronoun"), cue
+        if _GENERIC.match(clean) or _GENERIC.match(tail):  # "the statement said": the latest named source
+            return self._antecedent(q.start, ""), cue
         head = clean.split(",", 1)[0]  # "X, the ministry's spokesman, said": X, before its apposition
         name = _unknown_name(head) or _unknown_name(clean)
         if name:
@@ -550,6 +550,11 @@ class Attributor:
             return self._antecedent(q.start, slot.split()[0]), cue
         ments = _entity_mentions(self.index, t, slot_start, m.start())
         if ments:
+            # "UN Secretary General Antonio Guterres on Tuesday called": a name after a known one that
+            # only qualifies it is the speaker
+            name = _unknown_name(t[ments[-1].end : m.start()])
+            if name and " " in name and not _ORG_WORDS.search(name):
+                return Speaker(name=name, how="before-new"), cue
             return Speaker(ments[-1].ref, how="before"), cue
         if not slot and prev_end > sent_start and self.last:  # '"...," X said, adding "..."'
             return Speaker(self.last.ref, self.last.name, how="continues"), cue
