@@ -537,6 +537,18 @@ class Attributor:
                 return Speaker(after[0].ref, how="according"), "said"
             name = _unknown_name(t[m.end() : q.start])
             return (Speaker(name=name, how="according-new"), "said") if name else None
+        if cue.endswith("ing") and not t[sent_start : m.start()].strip(" \"'"):
+            # "Denouncing an "aggression" by X, Prime Minister Y called ...": the main clause's subject
+            comma = t.find(",", q.end, min(q.end + 200, len(t)))
+            if comma >= 0:
+                end = min(
+                    [i for i in (t.find(",", comma + 1), t.find(".", comma + 1)) if i > comma]
+                    or [comma + 120]
+                )
+                ments = _entity_mentions(self.index, t, comma + 1, end)
+                people = [x for x in ments if getattr(self.index.items[x.ref], "kind", "") == "person"]
+                if people or ments:
+                    return Speaker((people or ments)[0].ref, how="main-clause"), cue
         slot_start, slot = _slot(t, lo, m.start())
         slot = _FILLER.sub("", slot)
         if _PRONOUN.match(slot) or (
