@@ -114,8 +114,9 @@ def test_figures(sentence, expected):
 
 
 def test_recall_and_precision_floors(kb):
-    """The figures measured when the drafter was written (tests/data/draft_report.py): quotes with the
-    right speaker 0.86, casualty figures 1.00, precision 0.87 over the five articles. Floors a little below."""
+    """The figures measured (tests/data/draft_report.py): quotes with the right speaker 0.91, casualty
+    figures 1.00, precision 0.92 over the five articles (0.86, 1.00, 0.87 when first written). Floors a
+    little below."""
     scores = [score_article(kb, sid)[0] for sid in sorted(kb.corpus)]
     quotes = sum(s.quotes for s in scores)
     right = sum(s.quotes_right_speaker for s in scores)
@@ -123,9 +124,101 @@ def test_recall_and_precision_floors(kb):
     found = sum(s.figures_found for s in scores)
     drafted = sum(s.drafted for s in scores)
     kept = sum(s.kept for s in scores)
-    assert right / quotes >= 0.84, (right, quotes)
+    assert right / quotes >= 0.89, (right, quotes)
     assert found / figs >= 0.95, (found, figs)
-    assert kept / drafted >= 0.85, (kept, drafted)
+    assert kept / drafted >= 0.90, (kept, drafted)
     for s in scores:
         assert s.quotes_right_speaker / s.quotes >= 0.70, s.sid
         assert s.figures_found == s.figures, (s.sid, s.missed)
+
+
+_STORM = (
+    "Storm hits the coast\n\n"
+    "Prime Minister Ana Ruiz has condoled the deaths and said she spoke to the mayor of Porto Bay.\n\n"
+    '"Anguished beyond words," she tweeted.\n\n'
+    "Lena Ortiz, a nurse who drove in from the capital, said the wards were full.\n\n"
+    '"I have never seen anything like this."\n\n'
+    'Police chief Omar Haddad said 30 people had been rescued. "Efforts are on for the rest," Mr. Haddad '
+    "informed.\n\n"
+    "The death toll climbed to 41 on Monday. Around 90 people were injured, 12 of them seriously.\n\n"
+    "- Floods kill 14 in the north\n- Minister visits the port\n"
+)
+
+
+def test_speakers_follow_pronouns_paragraphs_and_surnames():
+    """'she tweeted' is the subject of the previous paragraph's reporting verb; a paragraph that opens
+    with a quotation and no cue goes on from the previous paragraph's speaker; 'Mr. Haddad' is the
+    full name the article gave first."""
+    draft = draft_article(_STORM, "001_storm", None)
+    names = {e["id"]: e["name"] for e in draft.of("entity")}
+    said = {q["text"]: names[q["speaker"]] for q in draft.of("quote")}
+    assert said == {
+        "Anguished beyond words": "Ana Ruiz",
+        "I have never seen anything like this.": "Lena Ortiz",
+        "Efforts are on for the rest": "Omar Haddad",
+    }
+
+
+def test_figures_from_the_body_not_the_page_furniture():
+    """A toll ('the death toll climbed to 41'), a part of a figure ('12 of them seriously') are drafted;
+    the list of headlines that ends the page ('Floods kill 14 ...') is not."""
+    draft = draft_article(_STORM, "001_storm", None)
+    counted = {(c["figure"], c["subject"], c["outcome"]) for c in draft.of("casualty")}
+    assert counted == {
+        (30, "people", "rescued"),
+        (41, "people", "killed"),
+        (90, "people", "injured"),
+        (12, "people (seriously)", "injured"),
+    }
+
+
+def test_figures_of_another_story_never_take_this_knowledge_bases_event(kb):
+    """Drafted against a knowledge base of another story (no event nor place of it named), figures go to
+    a drafted event for the curator, never to one of that knowledge base's events."""
+    draft = draft_article(_STORM, "001_storm", kb)
+    known = {e.id for e in kb.events}
+    assert draft.of("casualty") and not {c["event"] for c in draft.of("casualty")} & known
+    assert [e["id"] for e in draft.of("event")] == [draft.of("casualty")[0]["event"]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The number of dead in the crash climbed to 145 on Monday", [(145, "people", "killed")]),
+        ("Police initially put the death toll at 63 but revised it", [(63, "people", "killed")]),
+        (
+            "At least 96 passengers, most of whom were sleeping, were killed when the train derailed",
+            [(96, "passengers", "killed")],
+        ),
+        (
+            "119 people were confirmed dead, while 78 of the injured remained in hospital, four of them in a "
+            "critical condition.",
+            [
+                (119, "people", "killed"),
+                (78, "injured (in hospital)", "injured"),
+                (4, "injured (in a critical condition)", "injured"),
+            ],
+        ),
+        ("The toll rose to 12 at 3 p.m.", [(12, "people", "killed")]),
+    ],
+)
+def test_tolls_parts_and_asides(sentence, expected):
+    """Tolls, parts of a figure just given and an aside between the counted and the verb."""
+    assert [(f.number, f.subject, f.outcome) for f in figures(sentence, 0, len(sentence))] == expected
+
+
+_RAIL = ROOT / "knowledge" / "stories" / "pukhrayan-derailment"
+
+
+def test_second_story_recall_and_precision_floors():
+    """The second story's articles drafted against their own folder, as measured (draft_report.py
+    --knowledge knowledge/stories/pukhrayan-derailment): quotes 0.81, figures 0.93, precision 0.84.
+    Floors a little below."""
+    rail = load_knowledge(_RAIL)
+    scores = [score_article(rail, sid)[0] for sid in sorted(rail.corpus)]
+    right = sum(s.quotes_right_speaker for s in scores) / sum(s.quotes for s in scores)
+    found = sum(s.figures_found for s in scores) / sum(s.figures for s in scores)
+    kept = sum(s.kept for s in scores) / sum(s.drafted for s in scores)
+    assert right >= 0.78, right
+    assert found >= 0.90, found
+    assert kept >= 0.80, kept
