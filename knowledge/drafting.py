@@ -116,7 +116,7 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans, s = [], start
     for m in _SENTENCE_END.finditer(text, start, end):
         head = text[s : m.start() + 1].rstrip("\"'\u201d\u2019)] ")
-        if _ABBREV.search(head) or re.search(r"(?:^|[\s.])[A-Z]\.$", head):  # "Mr.", "S.K. Agarwal"
+        if _ABBREV.search(head) or re.search(r"(?:^|[\s.])[A-Z]\.$", head):  # "Mr.", "J.R. Doe"
             continue
         spans.append((s, m.start() + len(m.group().rstrip()) if m.group().startswith(";") else m.start()))
         s = m.end()
@@ -305,7 +305,7 @@ _TITLE_WORDS = {
     "chancellor",
     "king",
     "queen",
-    # role nouns an article puts before a name ("Passenger Satish Kumar", "Another senior official X")
+    # role nouns an article puts before a name ("Passenger Jane Doe", "Another senior official X")
     "passenger",
     "witness",
     "resident",
@@ -351,7 +351,7 @@ def _unknown_name(phrase: str) -> str | None:
     best = None
     for m in _NAME.finditer(phrase):
         words = [w for w in m.group().split() if w.lower().strip(".'") not in _TITLE_WORDS]
-        while len(words) > 2 and re.fullmatch(r"[A-Z]{1,4}", words[0]):  # "DGP Javeed Ahmed": a rank
+        while len(words) > 2 and re.fullmatch(r"[A-Z]{1,4}", words[0]):  # "DGP Jane Doe": a rank
             words = words[1:]
         if words:
             best = " ".join(words).rstrip(".,'")
@@ -397,7 +397,7 @@ class Attributor:
         return any(a <= pos < b for a, b in self.quoted)
 
     def _reporting_subjects(self) -> list[tuple[int, Speaker]]:
-        """Who reports in each sentence with a reporting verb outside quotation marks: "Nitika Trivedi, a
+        """Who reports in each sentence with a reporting verb outside quotation marks: "Jane Doe, a
         student ..., said images ..." names a speaker the next paragraph's quotation may go on from."""
         t, out = self.norm, []
         for pa, pb in self.paras:
@@ -428,8 +428,8 @@ class Attributor:
         return Speaker(name=name, how="reporting") if name and " " in name else None
 
     def _subject_of(self, sent_start: int, cue_start: int) -> Speaker | None:
-        """The named subject of a reporting verb: the last name right before it ("... official Vijay
-        Kumar told"), else the sentence's first name ("X, a student from Y, said"; "X has condoled
+        """The named subject of a reporting verb: the last name right before it ("... official Jane
+        Doe told"), else the sentence's first name ("X, a student from Y, said"; "X has condoled
         ... and said"). None when a pronoun is the subject."""
         t = self.norm
         lo = max([sent_start, *(b for a, b in self.quoted if sent_start <= b <= cue_start)])
@@ -466,7 +466,7 @@ class Attributor:
         return Speaker(self.last.ref, self.last.name, how="pronoun")
 
     def _full_name(self, name: str, pos: int) -> str:
-        """A surname alone ("said Kumar", "Mr. Ahmed") as the article first gave it in full."""
+        """A surname alone ("said Doe", "Mr. Doe") as the article first gave it in full."""
         if " " in name:
             return name
         best = None
@@ -562,7 +562,7 @@ class Attributor:
             return self._antecedent(q.start, slot.split()[0]), cue
         ments = _entity_mentions(self.index, t, slot_start, m.start())
         if ments:
-            # "UN Secretary General Antonio Guterres on Tuesday called": a name after a known one that
+            # "UN Secretary General Jane Doe on Tuesday called": a name after a known one that
             # only qualifies it is the speaker
             name = _unknown_name(t[ments[-1].end : m.start()])
             if name and " " in name and not _ORG_WORDS.search(name):
