@@ -172,7 +172,7 @@ def _offline_bot(settings: Settings) -> CitedBot:
 
 
 async def build_payloads(settings: Settings) -> list[dict[str, Any]]:
-    from commands import EXTENSIONS
+    from bot.client import EXTENSIONS
 
     bot = _offline_bot(settings)
     for extension in EXTENSIONS:

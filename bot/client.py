@@ -15,7 +15,7 @@ import discord
 from discord.ext import commands
 
 from bot.tree import CitedCommandTree
-from commands import EXTENSIONS
+from commands.ui.host import Host
 from knowledge.cooldowns import CooldownBoard
 from knowledge.errors import StoreError
 
@@ -25,6 +25,21 @@ if TYPE_CHECKING:
     from knowledge.store import Store
 
 log = logging.getLogger(__name__)
+
+# The command families, loaded by name as extensions (each module's setup() adds its cog): the bot imports
+# none of them; commands import nothing of the bot (they see it as a commands.ui.host.Host).
+EXTENSIONS: tuple[str, ...] = (
+    "commands.casualties",
+    "commands.quotes",
+    "commands.responses",
+    "commands.background",
+    "commands.timeline",
+    "commands.ask",
+    "commands.sources",
+    "commands.help",
+    "commands.kb_admin",
+    "commands.owner",
+)
 
 # The tasks discord.py runs a slash command, a button click or a message listener in (their names are
 # how it creates them): on shutdown they are given time to send their answer and queue their record.
@@ -49,7 +64,7 @@ def minimal_intents() -> discord.Intents:
     return intents
 
 
-class CitedBot(commands.AutoShardedBot):
+class CitedBot(Host):
     settings: Settings
     service: KnowledgeService
     store: Store | None

@@ -13,19 +13,6 @@ from knowledge.engine import AnswerEngine
 from knowledge.models import Answer
 from knowledge.text import clean_input
 
-EXTENSIONS: tuple[str, ...] = (
-    "commands.casualties",
-    "commands.quotes",
-    "commands.responses",
-    "commands.background",
-    "commands.timeline",
-    "commands.ask",
-    "commands.sources",
-    "commands.help",
-    "commands.kb_admin",
-    "commands.owner",
-)
-
 
 @dataclass(frozen=True)
 class TextCommand:
@@ -81,4 +68,4 @@ def too_long(text: str, limit: int) -> str | None:
     return None
 
 
-__all__ = ["EXTENSIONS", "AnswerEngine", "TextCommand", "clean_option", "text_commands", "too_long"]
+__all__ = ["AnswerEngine", "TextCommand", "clean_option", "text_commands", "too_long"]

@@ -6,16 +6,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.cooldowns import SharedCooldown, SharedCooldownMapping
-from bot.render_discord import message_text
 from commands import TextCommand, clean_option, too_long
-from commands._discord import (
+from commands.ui.host import Host
+from commands.ui.render import message_text
+from commands.ui.shared import (
     TEXT_OPTION_MAX,
     add_capped_cog,
     answer_pages,
@@ -27,9 +27,6 @@ from commands._discord import (
 )
 from knowledge.engine import AnswerEngine
 from knowledge.models import Answer
-
-if TYPE_CHECKING:
-    from bot.client import CitedBot
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +103,7 @@ NO_TEXT = "That message has no text to ask about."
 
 
 class Ask(commands.Cog):
-    def __init__(self, bot: CitedBot) -> None:
+    def __init__(self, bot: Host) -> None:
         self.bot = bot
         per = bot.settings.ask_cooldown_seconds
         self._free_text_cooldown = SharedCooldownMapping(bot.cooldowns, "free-text", per) if per > 0 else None
@@ -226,5 +223,5 @@ class Ask(commands.Cog):
             log.info("could not send the cooldown notice to %s: %s", message.author.id, exc)
 
 
-async def setup(bot: CitedBot) -> None:
+async def setup(bot: Host) -> None:
     await add_capped_cog(bot, Ask(bot))

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from commands._discord import add_capped_cog, public, send_answer
-
-if TYPE_CHECKING:
-    from bot.client import CitedBot
+from commands.ui.host import Host
+from commands.ui.shared import add_capped_cog, public, send_answer
 
 
 class Help(commands.Cog):
-    def __init__(self, bot: CitedBot) -> None:
+    def __init__(self, bot: Host) -> None:
         self.bot = bot
 
     @app_commands.command(name="help", description="What the bot answers, with example questions")
@@ -26,5 +22,5 @@ class Help(commands.Cog):
         await send_answer(interaction, result, asked=None, logged_question="/help", ephemeral=True)
 
 
-async def setup(bot: CitedBot) -> None:
+async def setup(bot: Host) -> None:
     await add_capped_cog(bot, Help(bot))

@@ -11,20 +11,18 @@ import io
 import logging
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.render_discord import render_lines
-from bot.tree import NotModerator
-from commands._discord import NO_MENTIONS, defer_private, send_lines
 from commands.kb_reports import Report, describe_outcome, status_report, unanswered_report
+from commands.ui.errors import NotModerator
+from commands.ui.host import Host
+from commands.ui.render import render_lines
+from commands.ui.shared import NO_MENTIONS, defer_private, send_lines
 from knowledge.service import KnowledgeService, ReloadOutcome, is_article
-
-if TYPE_CHECKING:
-    from bot.client import CitedBot
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +72,7 @@ async def _send(interaction: discord.Interaction, report: Report, *, user_text: 
 @app_commands.guild_only()
 @app_commands.allowed_installs(guilds=True, users=False)  # moderators' commands: a server install only
 class KbAdmin(commands.GroupCog, group_name="kb", group_description="Moderators: manage the knowledge base"):
-    def __init__(self, bot: CitedBot) -> None:
+    def __init__(self, bot: Host) -> None:
         self.bot = bot
         super().__init__()
 
@@ -253,5 +251,5 @@ class ConfirmUpload(discord.ui.View):
             log.info("could not mark the expired upload confirmation: %s", exc)
 
 
-async def setup(bot: CitedBot) -> None:
+async def setup(bot: Host) -> None:
     await bot.add_cog(KbAdmin(bot))

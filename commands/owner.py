@@ -8,13 +8,11 @@ slash command exists.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 import discord
 from discord.ext import commands
 
-if TYPE_CHECKING:
-    from bot.client import CitedBot
+from commands.ui.host import Host
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +20,7 @@ NO_MENTIONS = discord.AllowedMentions.none()
 
 
 class Owner(commands.Cog):
-    def __init__(self, bot: CitedBot) -> None:
+    def __init__(self, bot: Host) -> None:
         self.bot = bot
 
     async def cog_check(self, ctx: commands.Context) -> bool:
@@ -55,5 +53,5 @@ class Owner(commands.Cog):
         await ctx.reply("Sync failed; see the logs.", allowed_mentions=NO_MENTIONS)
 
 
-async def setup(bot: CitedBot) -> None:
+async def setup(bot: Host) -> None:
     await bot.add_cog(Owner(bot))

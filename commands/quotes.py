@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from commands import TextCommand, clean_option
-from commands._discord import TEXT_OPTION_MAX, add_capped_cog, complete, public, send_answer
+from commands.ui.host import Host
+from commands.ui.shared import TEXT_OPTION_MAX, add_capped_cog, complete, public, send_answer
 from knowledge.engine import AnswerEngine
 from knowledge.models import Answer
-
-if TYPE_CHECKING:
-    from bot.client import CitedBot
 
 
 def answer(engine: AnswerEngine, query: str = "") -> Answer:
@@ -31,7 +27,7 @@ TEXT = TextCommand(
 
 
 class Quotes(commands.Cog):
-    def __init__(self, bot: CitedBot) -> None:
+    def __init__(self, bot: Host) -> None:
         self.bot = bot
 
     @app_commands.command(name="who-said", description="Who said some words, or what a person or body said")
@@ -50,5 +46,5 @@ class Quotes(commands.Cog):
         return await complete(interaction, "speaker_or_quote", current)
 
 
-async def setup(bot: CitedBot) -> None:
+async def setup(bot: Host) -> None:
     await add_capped_cog(bot, Quotes(bot))

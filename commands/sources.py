@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from commands import TextCommand, clean_option
-from commands._discord import TEXT_OPTION_MAX, add_capped_cog, complete, public, send_answer
+from commands.ui.host import Host
+from commands.ui.shared import TEXT_OPTION_MAX, add_capped_cog, complete, public, send_answer
 from knowledge.engine import AnswerEngine
 from knowledge.models import Answer
-
-if TYPE_CHECKING:
-    from bot.client import CitedBot
 
 
 def answer(engine: AnswerEngine, source: str | None = None) -> Answer:
@@ -30,7 +26,7 @@ TEXT = TextCommand(
 
 
 class Sources(commands.Cog):
-    def __init__(self, bot: CitedBot) -> None:
+    def __init__(self, bot: Host) -> None:
         self.bot = bot
 
     @app_commands.command(name="sources", description="The articles: outlet, title, author, date and link")
@@ -51,5 +47,5 @@ class Sources(commands.Cog):
         return await complete(interaction, "source", current)
 
 
-async def setup(bot: CitedBot) -> None:
+async def setup(bot: Host) -> None:
     await add_capped_cog(bot, Sources(bot))

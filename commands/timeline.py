@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from commands import TextCommand
-from commands._discord import public, send_answer
+from commands.ui.host import Host
+from commands.ui.shared import public, send_answer
 from knowledge.engine import AnswerEngine
 from knowledge.models import Answer
-
-if TYPE_CHECKING:
-    from bot.client import CitedBot
 
 
 def answer(engine: AnswerEngine) -> Answer:
@@ -25,7 +21,7 @@ TEXT = TextCommand(name="timeline", summary="what happened when and where", opti
 
 
 class Timeline(commands.Cog):
-    def __init__(self, bot: CitedBot) -> None:
+    def __init__(self, bot: Host) -> None:
         self.bot = bot
 
     @app_commands.command(name="timeline", description="What happened when and where")
@@ -35,5 +31,5 @@ class Timeline(commands.Cog):
         await send_answer(interaction, result, asked=None, logged_question=TEXT.logged_question({}))
 
 
-async def setup(bot: CitedBot) -> None:
+async def setup(bot: Host) -> None:
     await bot.add_cog(Timeline(bot))

@@ -8,7 +8,7 @@ import discord
 import pytest
 from discord import app_commands
 
-from bot.tree import NotModerator, friendly_text
+from commands.ui.errors import NotModerator, friendly_text
 from commands.kb_admin import KbAdmin, is_moderator, member_is_moderator
 
 

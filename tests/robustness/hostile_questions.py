@@ -282,7 +282,7 @@ def live_fields(where: str, value: Any) -> list[str]:
 
 
 def run(seed: int = 11, count: int = COUNT) -> dict[str, Any]:
-    from bot.render_discord import render_answer, render_more
+    from commands.ui.render import render_answer, render_more
     from bot.render_text import render_answer as render_console
     from bot.settings import Settings
     from commands import ask as ask_command

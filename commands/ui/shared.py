@@ -11,7 +11,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.render_discord import (
+from commands.ui.host import Host
+from commands.ui.render import (
     TITLE_MAX,
     ellipsize,
     neutralise,
@@ -20,12 +21,11 @@ from bot.render_discord import (
     render_more,
     source_links,
 )
-from bot.views import AnswerView, ShareHandler
+from commands.ui.views import AnswerView, ShareHandler
 from knowledge.loader import read_story
 from knowledge.models import Answer, Suggestion
 
 if TYPE_CHECKING:
-    from bot.client import CitedBot
     from knowledge.engine import CompletionField
     from knowledge.service import KnowledgeService
 
@@ -50,8 +50,8 @@ def public(command: Decorated) -> Decorated:
     return app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)(command)
 
 
-def bot_of(interaction: discord.Interaction) -> CitedBot:
-    return cast("CitedBot", interaction.client)  # the only client these commands are loaded into
+def bot_of(interaction: discord.Interaction) -> Host:
+    return cast(Host, interaction.client)  # the only client these commands are loaded into
 
 
 def service_of(interaction: discord.Interaction) -> KnowledgeService:
@@ -76,7 +76,7 @@ async def complete(
     return out
 
 
-async def add_capped_cog(bot: CitedBot, cog: commands.Cog) -> None:
+async def add_capped_cog(bot: Host, cog: commands.Cog) -> None:
     """Add a command family's cog with its free-text options capped at the configured length and
     described with the story's hints."""
     cap_text_options(cog, bot.settings.max_question_chars)

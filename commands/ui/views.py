@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.render_discord import ellipsize
+from commands.ui.errors import report_error
+from commands.ui.render import ellipsize
 from knowledge.errors import StoreError
 from knowledge.models import Suggestion
 
@@ -117,8 +118,6 @@ class AnswerView(discord.ui.View):
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any], /
     ) -> None:
-        from bot.tree import report_error
-
         await report_error(interaction, error, where=f"button {getattr(item, 'custom_id', item)!r}")
 
 

@@ -1,7 +1,7 @@
 """Answers and moderator reports as Discord embeds, always within Discord's limits.
 
 Nothing is cut silently: a long answer or list becomes several pages (the paginator
-buttons in bot.views turn them), and a citation longer than a field continues in
+buttons in commands.ui.views turn them), and a citation longer than a field continues in
 the next field. Curated text has mentions neutralised; user text is also escaped
 for markdown wherever it is echoed.
 """
