@@ -346,10 +346,13 @@ def _entity_mentions(index: NameIndex, text: str, start: int, end: int) -> list[
     return [m for m in index.mentions(text, start, end) if m.kind == "entity"]
 
 
-def _unknown_name(phrase: str) -> str | None:
-    """A capitalised name in an attribution phrase that the knowledge base does not know."""
+def _unknown_name(phrase: str, first: bool = False) -> str | None:
+    """A capitalised name in an attribution phrase that the knowledge base does not know: the last one
+    ("the minister X said"), or the first (a sentence's subject: "X from Y's office told")."""
     best = None
     for m in _NAME.finditer(phrase):
+        if first and best:
+            break
         words = [w for w in m.group().split() if w.lower().strip(".'") not in _TITLE_WORDS]
         while len(words) > 2 and re.fullmatch(r"[A-Z]{1,4}", words[0]):  # "DGP Jane Doe": a rank
             words = words[1:]
@@ -446,7 +449,7 @@ class Attributor:
             text = t[start:end]
             for m in self.index.mentions(t, start, end):  # a known place is not a speaker
                 text = text[: m.start - start] + " " * (m.end - m.start) + text[m.end - start :]
-            name = _unknown_name(text)
+            name = _unknown_name(text, first=not pick_last)
             if name and not (" " not in name and re.search(rf"\b{re.escape(name.lower())}\b", t)):
                 return Speaker(name=self._full_name(name, cue_start), how="reporting")
         return None
@@ -771,6 +774,9 @@ _NOT_SUBJECT = {
     "times",
     "weeks",
     "months",
+    "still",
+    "now",
+    "also",
 }
 _UNIT_WORDS = re.compile(
     r"^(?:years?|days?|hours?|minutes?|weeks?|months?|km|miles?|kilomet\w+|percent|%|"
