@@ -216,6 +216,28 @@ class NameIndex:
             if pats
             else None
         )
+        # entities that stand for two others together ("A and B" as a name or alias): who they join
+        self.joint: dict[frozenset[str], str] = {}
+        for it in entities:
+            for name in [it.name, *it.aliases]:
+                parts = re.split(r"\s+and\s+", norm(name))
+                if len(parts) == 2:
+                    refs = [self.mentions(part) for part in parts]
+                    if all(
+                        len(r) == 1 and r[0].end - r[0].start == len(p)
+                        for r, p in zip(refs, parts, strict=True)
+                    ):
+                        self.joint.setdefault(frozenset(r[0].ref for r in refs), it.id)
+
+    def joint_speaker(self, text: str, start: int, end: int) -> str | None:
+        """The known entity for "A and B" in text[start:end] when A and B are two known people."""
+        people = [
+            m for m in self.mentions(text, start, end) if getattr(self.items[m.ref], "kind", "") == "person"
+        ]
+        refs = {m.ref for m in people}
+        if len(refs) == 2 and re.search(r"\sand\s", text[people[0].end : people[-1].start]):
+            return self.joint.get(frozenset(refs))
+        return None
 
     def mentions(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
         if self._regex is None:
@@ -564,6 +586,9 @@ class Attributor:
                 return Speaker(self.last.ref, self.last.name, how="pronoun"), cue
             return self._antecedent(q.start, slot.split()[0]), cue
         ments = _entity_mentions(self.index, t, slot_start, m.start())
+        clause = max(lo, t.rfind(",", lo, m.start()) + 1)
+        if joint := self.index.joint_speaker(t, clause, m.start()):  # "A and B agreed to "...""
+            return Speaker(joint, how="before-joint"), cue
         if ments:
             # "UN Secretary General Jane Doe on Tuesday called": a name after a known one that
             # only qualifies it is the speaker

@@ -222,3 +222,22 @@ def test_second_story_recall_and_precision_floors():
     assert right >= 0.78, right
     assert found >= 0.90, found
     assert kept >= 0.80, kept
+
+
+def test_two_people_who_speak_together_are_their_joint_entity():
+    """'A and B agreed to "..."' goes to the entity the knowledge base names "A and B" when it has one."""
+    from types import SimpleNamespace
+
+    def entity(id_: str, name: str, kind: str, *aliases: str) -> SimpleNamespace:
+        return SimpleNamespace(
+            id=id_, name=name, aliases=list(aliases), kind=kind, part_of=None, country=None
+        )
+
+    people = [
+        entity("ruiz", "Ana Ruiz", "person", "Ruiz"),
+        entity("hale", "Tom Hale", "person", "Hale"),
+        entity("ruiz-and-hale", "Ana Ruiz and Tom Hale", "group", "Ruiz and Hale"),
+    ]
+    kb = SimpleNamespace(entities=people, places=[], events=[], items={e.id: e for e in people})
+    article = 'At talks in May, Mayor Ana Ruiz and Governor Hale agreed to "rebuild the bridge together".\n'
+    assert [q["speaker"] for q in draft_article(article, "001_talks", kb).of("quote")] == ["ruiz-and-hale"]
