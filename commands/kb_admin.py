@@ -7,6 +7,7 @@ server admins can override default permissions per channel and role.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 from collections.abc import Iterable
@@ -61,11 +62,48 @@ def _who(interaction: discord.Interaction) -> str:
     return f"{interaction.user.name} ({interaction.user.id})"
 
 
-async def _send(interaction: discord.Interaction, report: Report, *, user_text: bool = False) -> None:
+async def _send(
+    interaction: discord.Interaction, report: Report, *, user_text: bool = False, replace: bool = False
+) -> None:
     lines = report.lines
     if user_text:  # question texts typed by users: no markdown tricks either
         lines = [discord.utils.escape_markdown(line) for line in lines]
-    await send_lines(interaction, report.title, lines, ok=report.ok)
+    await send_lines(interaction, report.title, lines, ok=report.ok, replace=replace)
+
+
+STAGE_WORDS = {"validating": "validating…", "indexing": "indexing…", "swapping": "swapping…"}
+
+
+class StageReplies:
+    """A moderator's deferred reply, edited with each stage of a reload or upload as it starts ("Reload:
+    validating…", "indexing…", "swapping…"): the service's progress callback. Edits go out one at a time, in
+    order; ``settled()`` waits for them, so the final answer, put in their place, always comes last."""
+
+    def __init__(self, interaction: discord.Interaction, doing: str) -> None:
+        self.interaction = interaction
+        self.doing = doing
+        self.shown: list[str] = []
+        self._last: asyncio.Task[None] | None = None
+
+    def __call__(self, stage: str) -> None:
+        self._last = asyncio.create_task(self._show(stage, self._last), name=f"kb-progress-{stage}")
+
+    async def _show(self, stage: str, before: asyncio.Task[None] | None) -> None:
+        if before is not None:
+            await asyncio.wait([before])
+        try:
+            await self.interaction.edit_original_response(
+                content=f"{self.doing}: {STAGE_WORDS.get(stage, stage)}", allowed_mentions=NO_MENTIONS
+            )
+            self.shown.append(stage)
+        except discord.HTTPException as exc:  # progress is a courtesy: the answer still comes
+            log.info("could not show the %s stage of %s: %s", stage, self.doing, exc)
+
+    async def settled(self) -> bool:
+        """Wait for the edits under way; whether any stage was shown (the answer then goes in its place)."""
+        if self._last is not None:
+            await asyncio.wait([self._last])
+        return bool(self.shown)
 
 
 @app_commands.default_permissions(manage_guild=True)
@@ -85,7 +123,9 @@ class KbAdmin(commands.GroupCog, group_name="kb", group_description="Moderators:
     @app_commands.command(name="reload", description="Re-read the knowledge files; swap if all valid")
     async def reload(self, interaction: discord.Interaction) -> None:
         await defer_private(interaction)
-        await _send(interaction, describe_outcome(await self.bot.service.reload(_who(interaction))))
+        stages = StageReplies(interaction, "Reload")
+        outcome = await self.bot.service.reload(_who(interaction), progress=stages)
+        await _send(interaction, describe_outcome(outcome), replace=await stages.settled())
 
     @app_commands.command(name="check", description="Validate the files on disk without loading them")
     async def check(self, interaction: discord.Interaction) -> None:
@@ -123,10 +163,12 @@ class KbAdmin(commands.GroupCog, group_name="kb", group_description="Moderators:
             await _send(interaction, describe_outcome(outcome))
             return
         data = await file.read()
+        stages = StageReplies(interaction, f"Upload of {file.filename}")
         if is_article(file.filename):
             outcome = await service.upload_article(file.filename, data, _who(interaction))
         else:
-            outcome = await service.upload(file.filename, data, _who(interaction))
+            outcome = await service.upload(file.filename, data, _who(interaction), progress=stages)
+        replace = await stages.settled()
         if outcome.needs_confirmation:
             await ConfirmUpload(service, file.filename, data, outcome, owner_id=interaction.user.id).ask(
                 interaction
@@ -141,7 +183,7 @@ class KbAdmin(commands.GroupCog, group_name="kb", group_description="Moderators:
                 allowed_mentions=NO_MENTIONS,
             )
         else:
-            await _send(interaction, describe_outcome(outcome))
+            await _send(interaction, describe_outcome(outcome), replace=replace)
 
     @app_commands.command(name="rollback", description="Restore the previous version of the knowledge files")
     async def rollback(self, interaction: discord.Interaction) -> None:
@@ -188,8 +230,10 @@ class ConfirmUpload(discord.ui.View):
         """Show the confirmation with its buttons: in place of the "thinking" reply, or as a follow-up."""
         embed = self._embed(describe_outcome(self.outcome, confirm_hint=CONFIRM_HINT))
         if interaction.response.is_done() and interaction.type is discord.InteractionType.application_command:
-            self.message = await interaction.edit_original_response(
-                embed=embed, view=self, allowed_mentions=NO_MENTIONS
+            self.message = (
+                await interaction.edit_original_response(  # content: the upload's progress, cleared
+                    content=None, embed=embed, view=self, allowed_mentions=NO_MENTIONS
+                )
             )
         else:
             self.message = await interaction.followup.send(

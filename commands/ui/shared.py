@@ -215,23 +215,41 @@ async def answer_suggestion(interaction: discord.Interaction, suggestion: Sugges
 
 
 async def send_lines(
-    interaction: discord.Interaction, title: str, lines: list[str], *, ok: bool = True, ephemeral: bool = True
+    interaction: discord.Interaction,
+    title: str,
+    lines: list[str],
+    *,
+    ok: bool = True,
+    ephemeral: bool = True,
+    replace: bool = False,
 ) -> None:
-    """A moderator report, paginated like answers."""
+    """A moderator report, paginated like answers; ``replace``: in place of the deferred reply (which showed
+    the work's progress), rather than as a follow-up."""
     pages = render_lines(title, lines, ok=ok)
-    await _send_pages(interaction, pages, AnswerView(pages), ephemeral=ephemeral)
+    await _send_pages(interaction, pages, AnswerView(pages), ephemeral=ephemeral, replace=replace)
 
 
 async def _send_pages(
-    interaction: discord.Interaction, pages: list[discord.Embed], view: AnswerView, *, ephemeral: bool
+    interaction: discord.Interaction,
+    pages: list[discord.Embed],
+    view: AnswerView,
+    *,
+    ephemeral: bool,
+    replace: bool = False,
 ) -> None:
-    """The first page, with the view's buttons if it has any, as the response or a follow-up."""
-    kwargs: dict[str, Any] = {"embed": pages[0], "ephemeral": ephemeral, "allowed_mentions": NO_MENTIONS}
-    if view.has_items:
-        kwargs["view"] = view
-    if interaction.response.is_done():
-        await interaction.followup.send(**kwargs)
+    """The first page, with the view's buttons if it has any, as the response or a follow-up (or, ``replace``,
+    in place of the deferred reply: its progress text cleared)."""
+    if replace and interaction.response.is_done():
+        await interaction.edit_original_response(
+            content=None, embed=pages[0], view=view if view.has_items else None, allowed_mentions=NO_MENTIONS
+        )
     else:
-        await interaction.response.send_message(**kwargs)
+        kwargs: dict[str, Any] = {"embed": pages[0], "ephemeral": ephemeral, "allowed_mentions": NO_MENTIONS}
+        if view.has_items:
+            kwargs["view"] = view
+        if interaction.response.is_done():
+            await interaction.followup.send(**kwargs)
+        else:
+            await interaction.response.send_message(**kwargs)
     view.interaction = interaction
     view.private_to = interaction.user.id if ephemeral else None

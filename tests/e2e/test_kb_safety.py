@@ -41,7 +41,7 @@ async def destructive_upload(fake: FakeDiscord, cited: RunningBot):
     record = await (
         await fake.slash("kb", "upload", user=fake.moderator, file=FakeFile("casualties.toml", EMPTIED))
     ).answered()
-    assert "Upload needs confirmation" in record.text(), record.text()
+    await eventually(lambda: "Upload needs confirmation" in record.text(), within=60)  # after its progress
     return record
 
 

@@ -17,7 +17,7 @@ async def test_moderator_reload_swaps_the_knowledge(fake: FakeDiscord, cited: Ru
     before = cited.service.engine
     record = await (await fake.slash("kb", "reload", user=fake.moderator)).answered()
     assert record.callback_type == 5 and record.ephemeral
-    assert "Reload done" in record.text()
+    await eventually(lambda: "Reload done" in record.text(), within=60)  # after its progress
     assert cited.service.engine is not before
     after = await (await fake.slash("casualties")).answered()
     assert "49" in after.text()
@@ -30,7 +30,8 @@ async def test_reload_of_a_broken_knowledge_base_is_refused(fake: FakeDiscord, c
     curated = cited.knowledge_dir / "casualties.toml"
     curated.write_text(curated.read_text() + "\n[[casualty]\nthis is not toml\n")
     record = await (await fake.slash("kb", "reload", user=fake.moderator)).answered()
-    assert "Reload refused" in record.text() and "casualties.toml" in record.text()
+    await eventually(lambda: "Reload refused" in record.text(), within=60)  # after its progress
+    assert "casualties.toml" in record.text()
     assert cited.service.engine is before
     after = await (await fake.slash("casualties")).answered()
     assert "49" in after.text()
@@ -69,7 +70,7 @@ async def test_upload_of_an_invalid_file_is_refused_and_not_written(
     """An attached .toml that breaks the knowledge base is downloaded, refused, and never written."""
     broken = FakeFile("extra.toml", b"[[quote]]\nid = 'q-broken'\n")
     record = await (await fake.slash("kb", "upload", user=fake.moderator, file=broken)).answered()
-    assert "Upload refused" in record.text()
+    await eventually(lambda: "Upload refused" in record.text(), within=60)  # after its progress
     assert not (cited.knowledge_dir / "extra.toml").exists()
     assert_discord_accepted_everything(fake)
 
@@ -102,7 +103,7 @@ async def test_upload_of_a_new_article_replies_with_its_draft_and_loads_nothing(
 
     placed = FakeFile("draft_901_new_article.toml", draft)
     done = await (await fake.slash("kb", "upload", user=fake.moderator, file=placed)).answered(within=60)
-    assert "Upload done" in done.text(), done.text()
+    await eventually(lambda: "Upload done" in done.text(), within=60)  # after its progress
     assert "901_new_article" in cited.service.engine.kb.sources
     assert (folder / "corpus" / "901_new_article.txt").read_bytes() == article.data
     assert_discord_accepted_everything(fake)
