@@ -113,20 +113,26 @@ def test_figures(sentence, expected):
         assert (f.number, f.qualifier, f.subject, f.outcome) == expected
 
 
-def test_recall_and_precision_floors(kb):
-    """The figures measured (tests/data/draft_report.py): quotes with the right speaker 0.91, casualty
-    figures 1.00, precision 0.92 over the five articles (0.86, 1.00, 0.87 when first written). Floors a
+@pytest.mark.parametrize(
+    ("unseen", "floors"),
+    [(False, (0.92, 0.95, 0.92)), (True, (0.88, 0.95, 0.89))],
+    ids=["known", "unseen"],
+)
+def test_recall_and_precision_floors(kb, unseen, floors):
+    """The figures measured (tests/data/draft_report.py): quotes with the right speaker, casualty figures,
+    precision over the five articles 0.94, 1.00, 0.94 (0.86, 1.00, 0.87 when first written); with only
+    the other articles' entities known (--unseen) 0.90, 1.00, 0.91 (was 0.81, 1.00, 0.84). Floors a
     little below."""
-    scores = [score_article(kb, sid)[0] for sid in sorted(kb.corpus)]
+    scores = [score_article(kb, sid, unseen)[0] for sid in sorted(kb.corpus)]
     quotes = sum(s.quotes for s in scores)
     right = sum(s.quotes_right_speaker for s in scores)
     figs = sum(s.figures for s in scores)
     found = sum(s.figures_found for s in scores)
     drafted = sum(s.drafted for s in scores)
     kept = sum(s.kept for s in scores)
-    assert right / quotes >= 0.89, (right, quotes)
-    assert found / figs >= 0.95, (found, figs)
-    assert kept / drafted >= 0.90, (kept, drafted)
+    assert right / quotes >= floors[0], (right, quotes)
+    assert found / figs >= floors[1], (found, figs)
+    assert kept / drafted >= floors[2], (kept, drafted)
     for s in scores:
         assert s.quotes_right_speaker / s.quotes >= 0.70, s.sid
         assert s.figures_found == s.figures, (s.sid, s.missed)
