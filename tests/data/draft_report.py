@@ -1,6 +1,9 @@
 """How close `kb draft` comes to the curated files, per shipped article.
 
-    .venv/bin/python -m tests.data.draft_report [--knowledge DIR] [--unseen]
+    .venv/bin/python -m tests.data.draft_report [--knowledge DIR ...] [--unseen] [-v]
+
+``--knowledge`` may be given more than once (each folder's table in turn), so one command checks a
+change on both stories: ``--knowledge knowledge/data --knowledge knowledge/stories/pukhrayan-derailment``.
 
 For each article in corpus/, the drafter runs with the knowledge base as context and its quotes and
 casualty figures are compared with the curated items that cite that article:
@@ -144,7 +147,7 @@ def score_article(kb: KnowledgeBase, sid: str, unseen: bool = False) -> tuple[Sc
         right = any(s for _, s in pairs)
         score.quotes_right_speaker += right
         if not right:
-            said = [d["speaker"] for d, (w, _) in zip(d_quotes, pairs) if w]
+            said = [d["speaker"] for d, (w, _) in zip(d_quotes, pairs, strict=True) if w]
             score.missed.append(f"quote {c.id} ({c.speaker}): " + (f"drafted as {said}" if said else "not drafted"))
     for c in c_cas:
         score.figures += 1
@@ -167,10 +170,12 @@ def score_article(kb: KnowledgeBase, sid: str, unseen: bool = False) -> tuple[Sc
     return score, draft
 
 
-def report(kb: KnowledgeBase, unseen: bool = False, verbose: bool = False, out=sys.stdout) -> list[Score]:
+def report(
+    kb: KnowledgeBase, unseen: bool = False, verbose: bool = False, out=sys.stdout, name: str = ""
+) -> list[Score]:
     scores = [score_article(kb, sid, unseen)[0] for sid in sorted(kb.corpus)]
     mode = "unseen (only other articles' entities known)" if unseen else "whole knowledge base known"
-    print(f"kb draft vs curated files, {mode}", file=out)
+    print(f"kb draft vs curated files{f' of {name}' if name else ''}, {mode}", file=out)
     print(f"{'article':<22} {'quotes':>7} {'q.recall':>9} {'(words)':>8} {'figures':>8} {'f.recall':>9} "
           f"{'drafted':>8} {'kept':>5} {'precision':>9}  other drafted items", file=out)
     total = Score("all")
@@ -196,11 +201,14 @@ def report(kb: KnowledgeBase, unseen: bool = False, verbose: bool = False, out=s
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--knowledge", type=Path, default=DEFAULT_DIR)
+    p.add_argument("--knowledge", type=Path, action="append", help="knowledge folder (repeatable)")
     p.add_argument("--unseen", action="store_true", help="know only what the other articles support")
     p.add_argument("-v", "--verbose", action="store_true", help="list what was missed and what was not kept")
     args = p.parse_args(argv)
-    report(load_knowledge(args.knowledge), unseen=args.unseen, verbose=args.verbose)
+    for n, folder in enumerate(args.knowledge or [DEFAULT_DIR]):
+        if n:
+            print()
+        report(load_knowledge(folder), unseen=args.unseen, verbose=args.verbose, name=str(folder))
     return 0
 
 
