@@ -514,3 +514,14 @@ async def test_stores_opening_a_new_sqlite_file_together_each_get_their_own_lane
         await asyncio.gather(*(s.close() for s in stores))
     with contextlib.closing(sqlite3.connect(db_path)) as conn:
         assert conn.execute("SELECT version FROM schema_version ORDER BY version").fetchall() == ALL_VERSIONS
+
+
+async def test_a_question_and_changing_votes_in_one_batch_keep_the_last_vote(store: Store) -> None:
+    """A question and several votes on it by one user, all queued before anything is written (one batch, one
+    statement on PostgreSQL): the question is there and the user's last vote counts."""
+    qid = await ask(store, "in one batch", answered=True)
+    for vote in (1, -1, 1, -1):
+        await store.record_feedback(question_id=qid, user_id="u1", vote=vote)
+    await store.record_feedback(question_id=qid, user_id="u2", vote=1)
+    assert await store.feedback_counts(qid) == (1, 1)
+    assert (await store.question(qid)) is not None
