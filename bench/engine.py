@@ -22,10 +22,13 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TypeVar
 
 import psutil
 from rapidfuzz import fuzz, process, utils
+from tqdm import tqdm
 
 from bench.synthetic import BenchQuestion, SyntheticKnowledge, build_knowledge
 from knowledge.dense import CACHE
@@ -51,6 +54,9 @@ GENERIC_QUESTIONS = [  # used when ../shared/eval is not beside the checkout
 BASELINE_BUDGET = {1_000: 400, 10_000: 120, 100_000: 40}  # questions through the slow baseline per size
 BURST = 200
 SHIPPED_ROUNDS = 30
+
+
+T = TypeVar("T")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -125,10 +131,24 @@ async def _burst(service: KnowledgeService, questions: list[str], *, at_once: bo
     await asyncio.gather(*tasks)
 
 
-def _latencies(engine: AnswerEngine, questions: list[str]) -> tuple[list[float], list]:
+def progress(items: list[T], desc: str) -> Iterable[T]:
+    """``items``, with a progress bar on standard error while it is a terminal (never in the --json output,
+    which goes to standard output; the bar clears itself when done)."""
+    return tqdm(
+        items,
+        desc=desc,
+        unit="q",
+        file=sys.stderr,
+        leave=False,
+        dynamic_ncols=True,
+        disable=not sys.stderr.isatty(),
+    )
+
+
+def _latencies(engine: AnswerEngine, questions: list[str], desc: str = "") -> tuple[list[float], list]:
     """Each question answered from scratch: no remembered answer or question vector serves it."""
     times, answers = [], []
-    for q in questions:
+    for q in progress(questions, desc) if desc else questions:
         engine.forget_answers()
         t = time.perf_counter()
         answers.append(engine.ask(q))
@@ -205,7 +225,7 @@ def bench_size(n_items: int, workdir: Path, log) -> dict:
     log(f"{n_items:>7} items: restarted with the vector cache in {warm_s:.2f} s")
 
     _latencies(engine, [q.text for q in questions[:20]])  # warm caches the way a running bot has them
-    times, answers = _latencies(engine, [q.text for q in questions])
+    times, answers = _latencies(engine, [q.text for q in questions], f"{n_items:>7} items: answering")
     hits = [q.item in a.items for q, a in zip(questions, answers, strict=True) if q.item]
     by_kind = {}
     for kind in ("exact", "paraphrase", "typo", "miss"):
@@ -221,7 +241,7 @@ def bench_size(n_items: int, workdir: Path, log) -> dict:
 
     subset = _spread(questions, _baseline_budget(n_items))
     base_times, base_hits, engine_hits_subset = [], [], []
-    for q in subset:
+    for q in progress(subset, f"{n_items:>7} items: baseline"):
         t = time.perf_counter()
         best = process.extractOne(
             q.text, synth.texts, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=0

@@ -113,12 +113,14 @@ def cmd_ask(args: argparse.Namespace, knowledge_dir: Path, vector_cache: Path | 
 
 
 def cmd_kb_check(args: argparse.Namespace, knowledge_dir: Path) -> int:
+    from bot.progress import file_bar, reading
     from knowledge.errors import InvalidKnowledgeBase
     from knowledge.loader import load_knowledge
 
     directory = args.directory or knowledge_dir
     try:
-        kb = load_knowledge(directory)
+        with file_bar(directory, "checking", quiet=args.json) as bar:
+            kb = load_knowledge(directory, progress=reading(bar))
     except InvalidKnowledgeBase as exc:
         if args.json:
             print(json.dumps({"ok": False, "problems": [asdict(p) for p in exc.problems]}, indent=1))
@@ -139,20 +141,26 @@ def cmd_kb_check(args: argparse.Namespace, knowledge_dir: Path) -> int:
 
 def cmd_kb_draft(args: argparse.Namespace, knowledge_dir: Path) -> int:
     """Write the draft of an article's curated items; the draft is never loaded."""
+    from bot.progress import file_bar, reading
     from knowledge.drafting import draft_file
     from knowledge.errors import InvalidKnowledgeBase
     from knowledge.loader import load_knowledge
 
-    try:
-        kb = load_knowledge(knowledge_dir)
-    except InvalidKnowledgeBase as exc:
-        print(f"{knowledge_dir}: {len(exc.problems)} problem(s); drafting without it", file=sys.stderr)
-        kb = None
-    try:
-        sid, text = draft_file(args.article, kb)
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"error: cannot read {args.article}: {exc}", file=sys.stderr)
-        return 2
+    with file_bar(knowledge_dir, "drafting", extra=1) as bar:
+        try:
+            kb = load_knowledge(knowledge_dir, progress=reading(bar))
+        except InvalidKnowledgeBase as exc:
+            bar.clear()
+            print(f"{knowledge_dir}: {len(exc.problems)} problem(s); drafting without it", file=sys.stderr)
+            kb = None
+        bar.set_postfix_str(Path(args.article).name)
+        try:
+            sid, text = draft_file(args.article, kb)
+        except (OSError, UnicodeDecodeError) as exc:
+            bar.close()
+            print(f"error: cannot read {args.article}: {exc}", file=sys.stderr)
+            return 2
+        bar.update()
     if args.into is None:
         sys.stdout.write(text)
         return 0

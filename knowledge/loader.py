@@ -15,6 +15,7 @@ import logging
 import os
 import stat
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -329,6 +330,14 @@ def _read_single(
     return model()
 
 
+def count_files(directory: str | Path = DEFAULT_DIR) -> int:
+    """How many files ``load_knowledge`` tells its ``progress`` about: the articles and the curated files."""
+    root = Path(directory)
+    articles = sum(1 for _ in (root / CORPUS_DIR).glob("*.txt")) if (root / CORPUS_DIR).is_dir() else 0
+    curated = (p for p in root.glob("*.toml") if p.name not in (SOURCES_FILE, STORY_FILE, VOCABULARY_FILE))
+    return articles + sum(1 for _ in curated)
+
+
 def read_story(directory: str | Path) -> Story:
     """The folder's story file alone (for what is shown before, or without, loading the knowledge: the
     command descriptions a sync sends); its defaults when the file is missing or invalid."""
@@ -341,9 +350,13 @@ def read_story(directory: str | Path) -> Story:
 
 
 def load_knowledge(
-    directory: str | Path = DEFAULT_DIR, previous: KnowledgeBase | None = None
+    directory: str | Path = DEFAULT_DIR,
+    previous: KnowledgeBase | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> KnowledgeBase:
-    """Load and validate ``directory``; raise InvalidKnowledgeBase listing every problem.
+    """Load and validate ``directory``; raise InvalidKnowledgeBase listing every problem. ``progress`` is
+    given each article's and curated file's name (relative to the folder) as it is read (``count_files``
+    says how many there are).
 
     With ``previous`` (the live knowledge base), a curated file whose bytes are unchanged, over an
     unchanged corpus and sources, keeps its already validated items: a reload after editing one
@@ -361,6 +374,8 @@ def load_knowledge(
         problems.append(Problem(CORPUS_DIR, None, "missing corpus folder"))
     else:
         for path in sorted(corpus_dir.glob("*.txt")):
+            if progress is not None:
+                progress(f"{CORPUS_DIR}/{path.name}")
             raw = _read_bytes(path, problems, f"{CORPUS_DIR}/{path.name}")
             if raw is None:
                 continue
@@ -434,6 +449,8 @@ def load_knowledge(
     unread: list[str] = []  # the text of curated files that could not be parsed (what ids they may hold)
     for path in toml_paths:
         rel = path.name
+        if progress is not None:
+            progress(rel)
         raw = _read_bytes(path, problems)
         if raw is None:
             continue
