@@ -506,8 +506,8 @@ class Attributor:
                         found = (Speaker(ments[0].ref, how="subject"), "said")
                     elif prev:
                         found = (prev, "said")
-                    else:
-                        found = (Speaker(self.last.ref, self.last.name, how="last"), "said")
+                    else:  # no cue, no name near: the curator says who (a guess would read as known)
+                        found = (Speaker(how="unattributed"), "said")
             if found[0].name and not found[0].ref:
                 found[0].name = self._full_name(found[0].name, q.start)
             if found[0]:
