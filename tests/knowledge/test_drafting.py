@@ -16,6 +16,7 @@ from knowledge.loader import DEFAULT_DIR, load_knowledge
 from tests.data.draft_report import score_article
 
 ROOT = Path(__file__).resolve().parents[2]
+_RAIL = ROOT / "knowledge" / "stories" / "pukhrayan-derailment"
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
@@ -29,11 +30,15 @@ def kb():
     return load_knowledge()
 
 
-def test_drafts_pass_kb_check_once_placed_with_their_article(tmp_path, kb):
-    """Every shipped article, as if new (another id): its draft copied as it is into a copy of the knowledge
-    folder, with the article in corpus/, passes `kb check` (the draft carries its own [[source]] entry)."""
+@pytest.mark.parametrize("story", ["shipped", "second"])
+def test_drafts_pass_kb_check_once_placed_with_their_article(tmp_path, story):
+    """Every article of either story, as if new (another id): its draft copied as it is into a copy of its
+    knowledge folder, with the article in corpus/, passes `kb check` (the draft carries its own [[source]]
+    entry)."""
+    source = DEFAULT_DIR if story == "shipped" else _RAIL
+    kb = load_knowledge(source)
     folder = tmp_path / "knowledge"
-    shutil.copytree(DEFAULT_DIR, folder)
+    shutil.copytree(source, folder)
     drafts = tmp_path / "drafts"
     for n, sid in enumerate(sorted(kb.corpus)):
         new_id = f"9{n}_new_article"
@@ -56,7 +61,7 @@ def test_drafts_pass_kb_check_once_placed_with_their_article(tmp_path, kb):
         shutil.copy(out, folder / out.name)  # the draft alone: nothing pasted into sources.toml
     done = _cli("kb", "check", str(folder))
     assert done.returncode == 0, done.stderr
-    assert not list(DEFAULT_DIR.glob("draft_*.toml"))  # nothing was written into the live folder
+    assert not list(source.glob("draft_*.toml"))  # nothing was written into the live folder
 
 
 def test_draft_of_a_new_story_proposes_entities_places_and_an_event(tmp_path):
@@ -211,9 +216,6 @@ def test_figures_of_another_story_never_take_this_knowledge_bases_event(kb):
 def test_tolls_parts_and_asides(sentence, expected):
     """Tolls, parts of a figure just given and an aside between the counted and the verb."""
     assert [(f.number, f.subject, f.outcome) for f in figures(sentence, 0, len(sentence))] == expected
-
-
-_RAIL = ROOT / "knowledge" / "stories" / "pukhrayan-derailment"
 
 
 def test_second_story_recall_and_precision_floors():
