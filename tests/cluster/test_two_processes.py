@@ -237,7 +237,11 @@ async def test_two_processes_share_knowledge_questions_and_votes(
         reload = await (await slash_on(fake, 0, "kb", "reload", user=fake.moderator)).answered(
             ANSWER_WITHIN_S
         )
-        assert "Reload done" in reload.text(), reload.text()
+
+        async def reload_done() -> bool:  # the reply reports progress first, then the outcome
+            return "Reload done" in reload.text()
+
+        await wait_until("the reload's outcome", reload_done, 60, bots)
         reloaded = time.monotonic()
 
         async def other_shows_it() -> bool:
