@@ -252,6 +252,17 @@ async def test_two_processes_share_knowledge_questions_and_votes(
         assert time.monotonic() - reloaded < 5.0
         assert MARK in (bots[1].knowledge_dir / "story.toml").read_text(encoding="utf-8")
 
+        async def status_lists_both_on_it() -> bool:  # /kb status: each process, its version, its heartbeat
+            status = await (await slash_on(fake, 1, "kb", "status", user=fake.moderator)).answered(
+                ANSWER_WITHIN_S
+            )
+            text = status.text()
+            return "Processes (2):" in text and "(differs)" not in text and "shards 0:" in text
+
+        await wait_until(
+            "/kb status listing both processes on the new version", status_lists_both_on_it, 15, bots
+        )
+
         # a burst to both; shard 0's process is killed in the middle of it
         burst: dict[int, list[InteractionRecord]] = {0: [], 1: []}
         for i in range(40):
