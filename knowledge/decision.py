@@ -1,13 +1,14 @@
-"""The answer/abstain decision: one fitted scorer over candidate answers.
+"""The answer/abstain decision: which candidate answer is best, and whether to give it.
 
 Candidates come from three places: the question handlers (shape-aware, lexical), the dense
 retriever (meaning) and the lexical retriever (coverage). Each candidate is described by
-features of its agreement with the question (similarity, coverage, the names the question
-gives, what kind of answer the question asks for and what kind of item answers it). A logistic
-model, fitted by ``python -m knowledge.training`` on labelled questions, turns the features into
-the probability that the candidate is a correct, cited answer. The engine answers with the most
-probable candidate when that probability reaches the fitted threshold, and abstains otherwise;
-the probability is the answer's confidence.
+features of its agreement with the question (similarity, coverage, word-by-word alignment, the
+names the question gives, what kind of answer the question asks for and what kind of item
+answers it). Two logistic models, fitted by ``python -m knowledge.training`` on labelled
+questions, read them: a ranker orders a question's candidates, and an answerer turns the best
+one (with its lead over the runner-up) into the probability that it is a correct, cited answer.
+The engine answers with that candidate when the probability reaches the fitted threshold, and
+abstains otherwise; the probability is the answer's confidence.
 """
 
 from __future__ import annotations
@@ -216,6 +217,8 @@ def feature_names() -> list[str]:
         "date_ok",
         "n_items",
         "agree_rule",
+        "align",
+        "align_min",
     ]
     base += [f"wants_{w}" for w in WANTS] + [f"wants_{w}_held" for w in WANTS] + ["wants_unheld"]
     base += [f"origin={o}" for o in ORIGINS]
@@ -238,40 +241,92 @@ def vectorise(features: dict[str, float]) -> np.ndarray:
     return x
 
 
-class Decision:
-    """The fitted logistic scorer and its answer threshold."""
+@dataclass
+class _Linear:
+    """A standardised logistic model: weights over named features."""
 
-    def __init__(
-        self,
-        weights: dict[str, float],
-        bias: float,
-        threshold: float,
-        mean: dict[str, float],
-        scale: dict[str, float],
-    ) -> None:
-        self.w = vectorise(weights)
-        self.mu = vectorise(mean)
-        sc = vectorise(scale)
-        self.sigma = np.where(sc > 0, sc, 1.0)
-        self.bias = bias
+    w: np.ndarray
+    bias: float
+    mu: np.ndarray
+    sigma: np.ndarray
+
+    @classmethod
+    def from_params(cls, data: dict, names: list[str]) -> _Linear:
+        position = {name: n for n, name in enumerate(names)}
+
+        def vec(values: dict[str, float]) -> np.ndarray:
+            x = np.zeros(len(names), dtype=np.float64)
+            for name, value in values.items():
+                if name in position:
+                    x[position[name]] = value
+            return x
+
+        scale = vec(data["scale"])
+        return cls(
+            vec(data["weights"]), float(data["bias"]), vec(data["mean"]), np.where(scale > 0, scale, 1.0)
+        )
+
+    def logit(self, x: np.ndarray) -> float:
+        return float(((x - self.mu) / self.sigma) @ self.w) + self.bias
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+
+# what the second stage reads of a question: the ranker's score of its best candidate, that score's lead
+# over the runner-up, and the best candidate's own features
+ANSWER_FEATURES = ["rank_score", "rank_margin", *FEATURES]
+NO_RUNNER_UP = 5.0  # the lead of a question's only candidate
+
+
+class Decision:
+    """Two fitted logistic models. The ranker scores every candidate of a question (fitted on questions the
+    sources answer: which candidate is the right answer); the answerer reads the best-ranked candidate and
+    its lead over the runner-up and gives the probability that it is a correct, cited answer (fitted on
+    all questions: whether to answer at all). Ranking and answering are different questions: a candidate
+    can clearly be the best of its question and still not answer it."""
+
+    def __init__(self, ranker: _Linear, answerer: _Linear, threshold: float) -> None:
+        self.ranker = ranker
+        self.answerer = answerer
         self.threshold = threshold
 
     @classmethod
     def load(cls, path: Path = PARAMS_FILE) -> Decision:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data["weights"], data["bias"], data["threshold"], data["mean"], data["scale"])
+        return cls(
+            _Linear.from_params(data["ranker"], FEATURES),
+            _Linear.from_params(data["answerer"], ANSWER_FEATURES),
+            float(data["threshold"]),
+        )
 
-    def probability(self, features: dict[str, float]) -> float:
-        z = float(((vectorise(features) - self.mu) / self.sigma) @ self.w) + self.bias
-        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+    def rank_score(self, features: dict[str, float]) -> float:
+        """The ranker's score (a logit) of one candidate."""
+        return self.ranker.logit(vectorise(features))
+
+    def likelihood(self, features: dict[str, float]) -> float:
+        """The ranker's probability that this candidate is the right answer, if the question has one."""
+        return _sigmoid(self.rank_score(features))
+
+    def probability(self, best: dict[str, float], score: float, runner_up: float | None) -> float:
+        """The probability that the best-ranked candidate (its features and rank score) answers correctly."""
+        margin = score - runner_up if runner_up is not None else NO_RUNNER_UP
+        return _sigmoid(self.answerer.logit(answer_vector(best, score, margin)))
+
+
+def answer_vector(features: dict[str, float], score: float, margin: float) -> np.ndarray:
+    return np.concatenate([[score, margin], vectorise(features)])
 
 
 __all__ = [
+    "ANSWER_FEATURES",
     "FEATURES",
     "ITEM_KINDS",
     "QUESTION_TYPES",
     "Candidate",
     "Decision",
+    "answer_vector",
     "item_kind",
     "question_type",
     "vectorise",

@@ -100,18 +100,41 @@ class Encoder:
         """Forget remembered question vectors."""
         self._memo.clear()
 
-    def _run(self, texts: list[str], session) -> np.ndarray:
-        enc = self.tokenizer.encode_batch(texts)
+    def token_vectors(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each text's WordPiece ids and its tokens' contextual vectors (L2-normalised rows), the
+        [CLS] and [SEP] markers left out: what a word-by-word alignment compares."""
+        enc = self.tokenizer.encode_batch(list(texts))
         ids = np.array([e.ids for e in enc], dtype=np.int64)
         mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+        hidden = self._hidden(ids, mask, self.session)
+        out = []
+        for row in range(len(enc)):
+            keep = mask[row].astype(bool)
+            keep[0] = keep[int(mask[row].sum()) - 1] = False  # [CLS] and [SEP]
+            vecs = hidden[row][keep]
+            vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
+            out.append((ids[row][keep], vecs.astype(np.float32)))
+        return out
+
+    def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """WordPiece ids of each text as the model reads it (cut at MAX_TOKENS), markers left out."""
+        enc = self.tokenizer.encode_batch(list(texts))
+        return [[t for t, m in zip(e.ids, e.attention_mask, strict=True) if m][1:-1] for e in enc]
+
+    def _hidden(self, ids: np.ndarray, mask: np.ndarray, session) -> np.ndarray:
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
         if session is self.session:
             with self._lock:
-                hidden = session.run(None, feeds)[0]
-        else:
-            hidden = session.run(None, feeds)[0]
+                return session.run(None, feeds)[0]
+        return session.run(None, feeds)[0]
+
+    def _run(self, texts: list[str], session) -> np.ndarray:
+        enc = self.tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in enc], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+        hidden = self._hidden(ids, mask, session)
         summed = (hidden * mask[..., None]).sum(axis=1)
         vecs = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
         return (vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)).astype(np.float32)
@@ -252,4 +275,61 @@ class DenseIndex:
         return float((self.matrix[rows] @ query).max())
 
 
-__all__ = ["CACHE", "DIM", "MODEL_ID", "DenseIndex", "Encoder", "VectorCache", "encoder"]
+class TokenAligner:
+    """How well a candidate's words cover the question's, word by word (a BERTScore-style recall over the
+    model's contextual token vectors): each question token is matched to its most similar token in the
+    candidate's texts. A paraphrase aligns although it shares no word; a question asking for something
+    the candidate does not say leaves a token with no good match, which the minimum shows.
+
+    Question tokens are weighted by their rarity (inverse document frequency) over the knowledge base's
+    item texts, so "the" or "what" count for little. Item token vectors are computed on first use and
+    kept for the ``keep`` most recently used items."""
+
+    def __init__(self, texts: dict[str, str], keep: int = 512) -> None:
+        self.texts = texts
+        self.keep = keep
+        self._tokens: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        counts: dict[int, int] = {}
+        for ids in encoder().token_ids(list(texts.values())):
+            for t in set(ids):
+                counts[t] = counts.get(t, 0) + 1
+        self._df = counts
+        self._n = len(texts)
+
+    def idf(self, token: int) -> float:
+        return float(np.log((self._n + 1) / (self._df.get(token, 0) + 1)) + 1.0)
+
+    def question(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The question's token vectors and their weights."""
+        ids, vecs = encoder().token_vectors([text])[0]
+        return vecs, np.array([self.idf(int(t)) for t in ids], dtype=np.float32)
+
+    def _item(self, item_id: str) -> np.ndarray | None:
+        with self._lock:
+            hit = self._tokens.get(item_id)
+            if hit is not None:
+                self._tokens.move_to_end(item_id)
+                return hit
+        text = self.texts.get(item_id)
+        if not text:
+            return None
+        vecs = encoder().token_vectors([text])[0][1]
+        with self._lock:
+            self._tokens[item_id] = vecs
+            if len(self._tokens) > self.keep:
+                self._tokens.popitem(last=False)
+        return vecs
+
+    def align(self, question: tuple[np.ndarray, np.ndarray], item_ids: Sequence[str]) -> tuple[float, float]:
+        """(weighted mean, minimum) over the question's tokens of their best similarity to a token of
+        the items' texts; (0, 0) when neither side has tokens."""
+        qvecs, weights = question
+        mats = [m for i in item_ids if (m := self._item(i)) is not None and len(m)]
+        if not mats or not len(qvecs):
+            return 0.0, 0.0
+        best = (qvecs @ np.vstack(mats).T).max(axis=1)
+        return float((weights * best).sum() / weights.sum()), float(best.min())
+
+
+__all__ = ["CACHE", "DIM", "MODEL_ID", "DenseIndex", "Encoder", "TokenAligner", "VectorCache", "encoder"]

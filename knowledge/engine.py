@@ -24,7 +24,7 @@ from knowledge.compose import Composer, unique
 from knowledge.conversation import Turn, follow_up, small_talk_kind, small_talk_reply
 from knowledge.decision import PARAMS_FILE, Decision, question_type
 from knowledge.dense import CACHE as VECTORS
-from knowledge.dense import DenseIndex, encoder
+from knowledge.dense import DenseIndex, TokenAligner, encoder
 from knowledge.handling import HandlerParts
 from knowledge.hybrid import HybridDecider
 from knowledge.intents import IntentHandlers
@@ -274,6 +274,13 @@ class AnswerEngine:
             self.compose,
             self.names,
             _decision() if decision == "fitted" else decision,
+            # each item's words, for the word-by-word alignment of a question with a candidate
+            TokenAligner(
+                {
+                    it.id: " ".join([*_dense_texts(kb, it), *(ev.quote for ev in it.evidence)])
+                    for it in kb.items.values()
+                }
+            ),
         )
 
     def dismantle(self, successor: AnswerEngine | None = None, batch: int = 2000) -> Iterator[None]:

@@ -16,7 +16,7 @@ import numpy as np
 from knowledge.analysis import DATE
 from knowledge.compose import KIND_OF, Composer
 from knowledge.decision import HELD, Candidate, Decision, item_kind, question_type, wants
-from knowledge.dense import DenseIndex, encoder
+from knowledge.dense import DenseIndex, TokenAligner, encoder
 from knowledge.loader import KnowledgeBase
 from knowledge.lookups import ancestors, principals
 from knowledge.models import Answer, Entity, _Item
@@ -65,6 +65,7 @@ class QuestionView:
     misnamed: set[str]
     dates: list[tuple[str, str, str, str]]
     wants: set[str]
+    tokens: tuple[np.ndarray, np.ndarray]  # the question's token vectors and weights, for alignment
 
 
 class HybridDecider:
@@ -79,11 +80,13 @@ class HybridDecider:
         compose: Composer,
         names: NameResolver,
         decision: Decision | None,
+        aligner: TokenAligner,
     ) -> None:
         self.kb = kb
         self.r = retriever
         self.dense = dense
         self.passages = passages
+        self.aligner = aligner
         self._people = {id_token(e.id): e.id for e in kb.entities if e.kind == "person"}
         if decision is not None:
             # load the model session and the word list now, off the event loop, not on the first question
@@ -129,6 +132,7 @@ class HybridDecider:
             misnamed=self._misnamed(q),
             dates=DATE.findall(q.low),
             wants=wants(q.low),
+            tokens=self.aligner.question(q.low),
         )
 
     def _misnamed(self, q: Question) -> set[str]:
@@ -220,7 +224,10 @@ class HybridDecider:
             bool(ids & set(view.lexical_ids[:3])),
             cand.origin == "rule" or bool(ids & set(view.rule.items)),
         ]
+        align, align_min = self.aligner.align(view.tokens, [it.id for it in items])
         f: dict[str, float] = {
+            "align": align,
+            "align_min": align_min,
             "in_dense_top": float(votes[0]),
             "in_passage_top": float(votes[1]),
             "in_lexical_top": float(votes[2]),
@@ -304,14 +311,20 @@ class HybridDecider:
             cand.answer = self.c.answer(view.q.text, kind, [(self.c.sentence(item), [item])], 0.0)
         return cand.answer
 
-    def decide(self, q: Question, rule: Answer) -> Answer:
-        """The answer to give: the most probable candidate if it is probable enough, else an abstention."""
-        if self.decision is None:
-            return rule
-        view = self.view(q, rule)
-        cands = self.candidates(view)
-        for cand in cands:
-            cand.probability = self.decision.probability(cand.features)
+    @staticmethod
+    def _same_passages(chosen: Candidate, handlers: Candidate) -> bool:
+        """Whether the handlers' answer holds the chosen item or cites one of its passages."""
+        if not chosen.items:
+            return False
+        item = chosen.items[0]
+        passages = {(ev.source, ev.quote) for ev in item.evidence}
+        return any(
+            it.id == item.id or passages & {(ev.source, ev.quote) for ev in it.evidence}
+            for it in handlers.items
+        )
+
+    def eligible(self, view: QuestionView, cands: list[Candidate]) -> list[Candidate]:
+        """The candidates that may answer at all, whatever their scores."""
         # an answer about a person the question's own words rule out is no answer, however close it looks
         cands = [c for c in cands if not c.features.get("misnamed")]
         if view.kind == "what_said":
@@ -319,21 +332,40 @@ class HybridDecider:
             cands = [
                 c for c in cands if not c.items or any(item_kind(i) not in _DESCRIPTIONS for i in c.items)
             ]
-        cands.sort(key=lambda c: c.probability, reverse=True)
-        if cands and cands[0].probability >= self.decision.threshold:
+        return cands
+
+    def decide(self, q: Question, rule: Answer) -> Answer:
+        """The answer to give: the best-ranked candidate if it is probable enough, else an abstention."""
+        if self.decision is None:
+            return rule
+        view = self.view(q, rule)
+        cands = self.candidates(view)
+        scores: dict[int, float] = {}
+        for cand in cands:
+            scores[id(cand)] = self.decision.rank_score(cand.features)
+            cand.probability = self.decision.likelihood(cand.features)
+        cands = self.eligible(view, cands)
+        cands.sort(key=lambda c: scores[id(c)], reverse=True)
+        top = 0.0
+        if cands:
             best = cands[0]
-            answer = self.compose(view, best)
-            if best.origin == "rule":
-                single = {c.items[0].id: c.probability for c in cands if c.origin != "rule" and c.items}
-                answer = lead_with_likeliest(answer, single)
-            return answer.model_copy(update={"confidence": round(best.probability, 3)})
+            runner_up = scores[id(cands[1])] if len(cands) > 1 else None
+            top = self.decision.probability(best.features, scores[id(best)], runner_up)
+            if top >= self.decision.threshold:
+                handlers = next((c for c in cands if c.origin == "rule"), None)
+                if handlers is not None and best is not handlers and self._same_passages(best, handlers):
+                    # the handlers' answer rests on the chosen item's own passages and sets beside them
+                    # what goes with it (the other reports of a figure, the other side's claim): give that
+                    best = handlers
+                answer = self.compose(view, best)
+                if best.origin == "rule":
+                    single = {c.items[0].id: c.probability for c in cands if c.origin != "rule" and c.items}
+                    answer = lead_with_likeliest(answer, single)
+                return answer.model_copy(update={"confidence": round(top, 3)})
         near = [c.items[0] for c in cands if c.items and c.probability >= SUGGEST_PROBABILITY][:3]
         if not rule.answered:
             if rule.suggestions or not near:
-                return rule.model_copy(
-                    update={"confidence": round(cands[0].probability, 3) if cands else 0.0}
-                )
-        top = cands[0].probability if cands else 0.0
+                return rule.model_copy(update={"confidence": round(top, 3)})
         if not near and rule.answered:
             near = [self.kb.items[i] for i in rule.items[:3] if i in self.kb.items]
             near = [it for it in near if self.r.coverage(self.r.tokens[it.id], view.terms)[0] >= SUGGEST_AT]

@@ -3,8 +3,10 @@
 Every labelled question (the team's question sets in ``tests/data``) is put to the question
 handlers and the retrievers; each candidate answer is labelled correct when it passes the
 evaluation scorer's test (it answers, contains one alternative of every expected group and
-cites an expected source). A logistic model is fitted on the candidates' features, and the
-threshold that best balances answering and abstaining is chosen on the training questions.
+cites an expected source). Two logistic models are fitted (see ``knowledge.decision``): the
+ranker on the candidates of questions the sources answer, the answerer on every question's
+best-ranked candidate; the threshold that best balances answering and abstaining is chosen on
+the training questions.
 
 Before the final fit, each question set is held out in turn (fit on the others, score it):
 that held-out figure is the estimate for wording the decision has not seen, and it is printed
@@ -23,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge.decision import FEATURES, PARAMS_FILE, vectorise
+from knowledge.decision import ANSWER_FEATURES, FEATURES, NO_RUNNER_UP, PARAMS_FILE, vectorise
 from knowledge.engine import MAX_QUESTION_CHARS, AnswerEngine
 from knowledge.loader import DEFAULT_DIR, load_knowledge
 from knowledge.models import Answer
@@ -83,7 +85,7 @@ def build_table(engine: AnswerEngine, cases: list[Case]) -> Table:
         text = engine.read(clean_input(case.question, MAX_QUESTION_CHARS))
         question = understand(text, engine.names)
         view = engine.hybrid.view(question, engine.intents.answer_question(question))
-        for cand in engine.hybrid.candidates(view):
+        for cand in engine.hybrid.eligible(view, engine.hybrid.candidates(view)):
             rows.append(vectorise(cand.features))
             labels.append(passes(engine.hybrid.compose(view, cand), case.expect, case.sources))
             owner.append(n)
@@ -99,6 +101,53 @@ def _fit(x: np.ndarray, y: np.ndarray, c: float):
     model = LogisticRegression(C=c, max_iter=5000)
     model.fit((x - mu) / sigma, y)
     return model, mu, sigma
+
+
+@dataclass
+class TwoStage:
+    """The fitted ranker and answerer (scikit-learn models with their standardisation)."""
+
+    ranker: tuple
+    answerer: tuple
+
+    def rank(self, x: np.ndarray) -> np.ndarray:
+        model, mu, sigma = self.ranker
+        return model.decision_function((x - mu) / sigma)
+
+    def probabilities(self, t: Table, rows: np.ndarray) -> np.ndarray:
+        """Per candidate row: the answerer's probability for a question's best-ranked candidate, -1 for
+        the others (so a question's best row is the one the engine would give)."""
+        qx, top = _question_rows(t, rows, self.rank(t.x))
+        p = np.full(len(t.y), -1.0)
+        if len(top):
+            model, mu, sigma = self.answerer
+            p[top] = model.predict_proba((qx - mu) / sigma)[:, 1]
+        return p
+
+
+def _question_rows(t: Table, rows: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each question's answerer input (its best-ranked candidate's score, lead and features) and that
+    candidate's row."""
+    by_q: dict[int, list[int]] = {}
+    for row in rows:
+        by_q.setdefault(int(t.question[row]), []).append(int(row))
+    qx, top = [], []
+    for q_rows in by_q.values():
+        order = sorted(q_rows, key=lambda r: -score[r])
+        margin = score[order[0]] - score[order[1]] if len(order) > 1 else NO_RUNNER_UP
+        qx.append(np.concatenate([[score[order[0]], margin], t.x[order[0]]]))
+        top.append(order[0])
+    return np.array(qx).reshape(len(qx), len(ANSWER_FEATURES)), np.array(top, dtype=int)
+
+
+def fit_two_stage(t: Table, rows: np.ndarray, c: float, c_answer: float = 1.0) -> TwoStage:
+    """The ranker on the candidates of answerable questions among ``rows``, then the answerer on every
+    question's best-ranked candidate (labelled by whether it passes)."""
+    answerable = np.array([t.cases[int(q)].expect is not None for q in t.question[rows]])
+    ranker = _fit(t.x[rows[answerable]], t.y[rows[answerable]], c)
+    model, mu, sigma = ranker
+    qx, top = _question_rows(t, rows, model.decision_function((t.x - mu) / sigma))
+    return TwoStage(ranker, _fit(qx, t.y[top], c_answer))
 
 
 def _best_per_question(p: np.ndarray, t: Table, idx: np.ndarray) -> dict[int, tuple[float, bool]]:
@@ -139,8 +188,7 @@ def evaluate_held_out(
     names = sorted({case.set_name for case in t.cases})
     for name in names:
         held = np.array([t.cases[q].set_name == name for q in t.question])
-        model, mu, sigma = _fit(t.x[~held], t.y[~held], c)
-        p = model.predict_proba((t.x - mu) / sigma)[:, 1]
+        p = fit_two_stage(t, np.where(~held)[0], c).probabilities(t, np.arange(len(t.y)))
         train_q = sorted({int(q) for q in t.question[~held]})
         tau = _choose_threshold(_best_per_question(p, t, np.where(~held)[0]), t.cases, train_q)
         held_q = [n for n, case in enumerate(t.cases) if case.set_name == name]
@@ -166,6 +214,16 @@ def calibration(answered: list[tuple[float, bool]]) -> list[tuple[str, int, floa
                 )
             )
     return rows
+
+
+def _params(fitted: tuple, names: list[str]) -> dict:
+    model, mu, sigma = fitted
+    return {
+        "weights": {name: float(w) for name, w in zip(names, model.coef_[0], strict=True) if w},
+        "bias": float(model.intercept_[0]),
+        "mean": {name: float(v) for name, v in zip(names, mu, strict=True) if v},
+        "scale": {name: float(v) for name, v in zip(names, sigma, strict=True) if v != 1.0},
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,8 +253,8 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"held-out answers with confidence {band}: {n:>4}, mean confidence {conf:.3f}, correct {right:.3f}"
             )
-    model, mu, sigma = _fit(table.x, table.y, args.c)
-    p = model.predict_proba((table.x - mu) / sigma)[:, 1]
+    fitted = fit_two_stage(table, np.arange(len(table.y)), args.c)
+    p = fitted.probabilities(table, np.arange(len(table.y)))
     questions = list(range(len(cases)))
     best = _best_per_question(p, table, np.arange(len(p)))
     tau = _choose_threshold(best, cases, questions)
@@ -204,11 +262,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"fitted on all: threshold={tau:.2f} answer_acc={a:.3f} abstain_acc={b:.3f} (training questions)")
     params = {
         "about": "answer/abstain decision fitted by python -m knowledge.training; see knowledge/decision.py",
-        "weights": {name: float(w) for name, w in zip(FEATURES, model.coef_[0], strict=True) if w},
-        "bias": float(model.intercept_[0]),
+        "ranker": _params(fitted.ranker, FEATURES),
+        "answerer": _params(fitted.answerer, ANSWER_FEATURES),
         "threshold": tau,
-        "mean": {name: float(v) for name, v in zip(FEATURES, mu, strict=True) if v},
-        "scale": {name: float(v) for name, v in zip(FEATURES, sigma, strict=True) if v != 1.0},
         "trained_on": [p.name for p in paths],
         "held_out": {
             k: {"answer_acc": round(a, 3), "abstain_acc": round(b, 3)} for k, (a, b) in held.items()

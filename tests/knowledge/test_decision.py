@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from knowledge.decision import FEATURES, PARAMS_FILE, Decision, question_type
+from knowledge.decision import ANSWER_FEATURES, FEATURES, PARAMS_FILE, Decision, question_type
+from knowledge.dense import TokenAligner
 from knowledge.engine import AnswerEngine
 from knowledge.loader import load_knowledge
 from knowledge.models import Answer
@@ -14,9 +15,13 @@ from knowledge.training import passes
 
 
 def test_the_shipped_parameters_load_and_name_only_known_features() -> None:
-    """decision.json holds weights for known features, a threshold in (0, 1) and its held-out figures."""
+    """decision.json holds a ranker and an answerer over known features, a threshold in (0, 1) and its
+    held-out figures."""
     data = json.loads(PARAMS_FILE.read_text(encoding="utf-8"))
-    assert set(data["weights"]) <= set(FEATURES)
+    assert data["ranker"]["weights"] and set(data["ranker"]["weights"]) <= set(FEATURES)
+    assert data["answerer"]["weights"] and set(data["answerer"]["weights"]) <= set(ANSWER_FEATURES)
+    # the answerer reads the ranker's verdict: a candidate the ranker rates higher is likelier to be given
+    assert data["answerer"]["weights"]["rank_score"] > 0
     assert 0.0 < data["threshold"] < 1.0
     assert data["held_out"], "the fit records its held-out estimate"
     Decision.load()
@@ -76,3 +81,19 @@ def test_the_labels_follow_the_scorer() -> None:
     assert not passes(ans, [["49"], ["wounded"]], ["s1"])
     assert not passes(ans, [["49"]], ["s2"])
     assert not passes(ans.model_copy(update={"answered": False}), [["49"]], ["s1"])
+
+
+def test_a_paraphrase_aligns_better_than_a_text_about_something_else() -> None:
+    """Word-by-word alignment matches a question to a text that says the same in other words, and its
+    minimum shows the question word that an unrelated text leaves unmatched."""
+    aligner = TokenAligner(
+        {
+            "toll": "The ministry said 49 soldiers lost their lives in the overnight shelling.",
+            "talks": "The two leaders met in the capital for peace talks in the spring.",
+        }
+    )
+    question = aligner.question("how many troops were killed in the bombardment")
+    toll, toll_min = aligner.align(question, ["toll"])
+    talks, talks_min = aligner.align(question, ["talks"])
+    assert toll > talks and toll_min > talks_min
+    assert aligner.align(question, ["unknown item"]) == (0.0, 0.0)
