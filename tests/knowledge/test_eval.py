@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -15,14 +16,16 @@ SCORER = DATA / "score.py"  # the evaluation's scorer, carried by the project (a
 CORPUS = ROOT / "knowledge" / "data" / "corpus"
 
 
-def _score(cases: Path) -> dict[str, float]:
+def _score(cases: Path, knowledge: Path | None = None) -> dict[str, float]:
+    corpus = CORPUS if knowledge is None else knowledge / "corpus"
+    env = None if knowledge is None else {**os.environ, "BOT_KNOWLEDGE_DIR": str(knowledge)}
     cmd = [
         sys.executable,
         str(SCORER),
         "--cases",
         str(cases),
         "--corpus",
-        str(CORPUS),
+        str(corpus),
         "--show-fails",
         "--",
         sys.executable,
@@ -31,7 +34,7 @@ def _score(cases: Path) -> dict[str, float]:
         "ask",
         "--json",
     ]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
     assert last.startswith("SCORE"), proc.stdout[-3000:] + proc.stderr[-3000:]
     scores = {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", last)}
@@ -96,5 +99,25 @@ def test_later_sets_hold_their_first_run(name: str, floor: tuple[float, float]) 
     were then added to the decision's training data; P and Q (0.893 / 0.800, 0.853 / 0.914) met the
     two-stage decision first and are not in its training data yet. Far from the 0.95 goal."""
     s = _score(DATA / name)
+    assert s["answer_acc"] >= floor[0] and s["abstain_acc"] >= floor[1], s
+    assert s["grounded"] == 1.0 and s["cited"] == 1.0, s
+
+
+SECOND_STORY = ROOT / "knowledge" / "stories" / "pukhrayan-derailment"
+
+
+@pytest.mark.parametrize(
+    ("name", "floor"),
+    [
+        ("rail_a.json", (0.72, 0.90)),
+        ("rail_b.json", (0.57, 0.80)),
+    ],
+)
+def test_second_story_sets_hold_their_first_run(name: str, floor: tuple[float, float]) -> None:
+    """The second story's sets, written from its articles alone by writers who saw nothing else and scored
+    once on first contact through the bot switched by BOT_KNOWLEDGE_DIR alone (A: 0.725 / 0.900 with the
+    single scorer, B: 0.575 / 0.800 with the two-stage decision, both fitted on the first story only),
+    stay at least there. Far from the 0.95 goal: the decision has never seen this story."""
+    s = _score(DATA / "second_story" / name, SECOND_STORY)
     assert s["answer_acc"] >= floor[0] and s["abstain_acc"] >= floor[1], s
     assert s["grounded"] == 1.0 and s["cited"] == 1.0, s
