@@ -8,8 +8,8 @@ import discord
 import pytest
 from discord import app_commands
 
-from commands.ui.errors import NotModerator, friendly_text
 from commands.kb_admin import KbAdmin, is_moderator, member_is_moderator
+from commands.ui.errors import NotModerator, friendly_text
 
 
 def member(*, manage_guild: bool = False, roles: tuple[tuple[int, str], ...] = ()) -> SimpleNamespace:

@@ -8,12 +8,12 @@ from types import SimpleNamespace
 import discord
 import pytest
 
-from commands.ui import render as rd
 from bot.client import CitedBot
 from bot.settings import Settings
-from commands.ui.views import AnswerView
 from commands import text_commands
+from commands.ui import render as rd
 from commands.ui.shared import send_answer
+from commands.ui.views import AnswerView
 from knowledge.engine import AnswerEngine
 from knowledge.loader import DEFAULT_DIR, load_knowledge
 from knowledge.models import Answer, Citation, Suggestion

@@ -282,11 +282,11 @@ def live_fields(where: str, value: Any) -> list[str]:
 
 
 def run(seed: int = 11, count: int = COUNT) -> dict[str, Any]:
-    from commands.ui.render import render_answer, render_more
     from bot.render_text import render_answer as render_console
     from bot.settings import Settings
     from commands import ask as ask_command
     from commands import background, casualties, quotes, responses, too_long
+    from commands.ui.render import render_answer, render_more
     from knowledge.engine import AnswerEngine
     from knowledge.loader import load_knowledge
 
