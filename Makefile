@@ -31,8 +31,8 @@ run: $(STAMP)
 # the type check and the lint first: a failure there stops the run before the (longer) tests
 test: $(STAMP) postgres
 	$(PY) -m mypy
-	$(PY) -m ruff check bot knowledge commands tests
-	$(PY) -m ruff format --check bot knowledge commands tests
+	$(PY) -m ruff check bot knowledge commands bench tests
+	$(PY) -m ruff format --check bot knowledge commands bench tests
 	$(PY) -m pytest
 
 # the tests at the lowest versions pyproject.toml allows (every floor pinned by .ci/lowest-constraints),
@@ -52,12 +52,12 @@ postgres:
 	@.ci/postgres
 
 lint: $(STAMP)
-	$(PY) -m ruff check bot knowledge commands tests
-	$(PY) -m ruff format --check bot knowledge commands tests
+	$(PY) -m ruff check bot knowledge commands bench tests
+	$(PY) -m ruff format --check bot knowledge commands bench tests
 
 # rewrite the code in the formatter's style (what `make test` checks)
 format: $(STAMP)
-	$(PY) -m ruff format bot knowledge commands tests
+	$(PY) -m ruff format bot knowledge commands bench tests
 
 # mypy over bot/, commands/ and knowledge/ ([tool.mypy] in pyproject.toml)
 typecheck: $(STAMP)
