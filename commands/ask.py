@@ -11,8 +11,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cooldowns import SharedCooldown, SharedCooldownMapping
 from commands import TextCommand, clean_option, too_long
+from commands.ui.cooldowns import SharedCooldown, SharedCooldownMapping
 from commands.ui.host import Host
 from commands.ui.render import message_text
 from commands.ui.shared import (

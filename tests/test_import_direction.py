@@ -19,11 +19,7 @@ PACKAGES = ("bot", "commands", "knowledge", "bench")
 # and the discord-free /kb reports; every other commands module is a command family, loaded by name.
 BOT_MAY_IMPORT = ("commands", "commands.ui", "commands.kb_reports")
 # Known edges against the direction, each with why it is still there. A stale entry fails the test.
-ALLOWED: dict[tuple[str, str], str] = {
-    # SharedCooldown (a discord.ext cooldown over knowledge.cooldowns) belongs in commands/ui; its module
-    # was being changed by other work on cluster-wide cooldowns when this rule was written.
-    ("commands/ask.py", "bot.cooldowns"): "to move into commands/ui",
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 
 
 def module_exists(name: str) -> bool:

@@ -1,4 +1,4 @@
-"""Per-user cooldowns shared through PostgreSQL (knowledge.cooldowns, bot.cooldowns): the local check decides
+"""Per-user cooldowns shared through PostgreSQL (knowledge.cooldowns, commands.ui.cooldowns): the local check decides
 at once; what other processes let through arrives within a sync interval; a database that is down changes
 nothing but the sharing."""
 
@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.cooldowns import SharedCooldown, SharedCooldownMapping
+from commands.ui.cooldowns import SharedCooldown, SharedCooldownMapping
 from knowledge.cooldowns import CooldownBoard
 from knowledge.store import Store
 
