@@ -60,7 +60,7 @@ class Encoder:
         self._bulk = None
         self._inputs = {i.name for i in self.session.get_inputs()}
         self._lock = threading.Lock()  # one run at a time per session keeps the thread count honest
-        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._memo: OrderedDict[str, tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]] = OrderedDict()
 
     def _session(self, threads: int):
         import onnxruntime as ort
@@ -86,15 +86,27 @@ class Encoder:
 
     def encode_one(self, text: str) -> np.ndarray:
         """One question's vector, remembered for repeated questions."""
+        return self._question(text)[0]
+
+    def question_tokens(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """One question's WordPiece ids and token vectors (see token_vectors), from the same model run as
+        its vector and remembered with it."""
+        return self._question(text)[1]
+
+    def _question(self, text: str) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
         hit = self._memo.get(text)
         if hit is not None:
             self._memo.move_to_end(text)
             return hit
-        vec = self._run([text], self.session)[0]
-        self._memo[text] = vec
+        enc = self.tokenizer.encode_batch([text])
+        ids = np.array([e.ids for e in enc], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+        hidden = self._hidden(ids, mask, self.session)
+        entry = (_pooled(hidden, mask)[0], _tokens(hidden, ids, mask)[0])
+        self._memo[text] = entry
         if len(self._memo) > _QUESTION_MEMO:
             self._memo.popitem(last=False)
-        return vec
+        return entry
 
     def forget(self) -> None:
         """Forget remembered question vectors."""
@@ -106,15 +118,7 @@ class Encoder:
         enc = self.tokenizer.encode_batch(list(texts))
         ids = np.array([e.ids for e in enc], dtype=np.int64)
         mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
-        hidden = self._hidden(ids, mask, self.session)
-        out = []
-        for row in range(len(enc)):
-            keep = mask[row].astype(bool)
-            keep[0] = keep[int(mask[row].sum()) - 1] = False  # [CLS] and [SEP]
-            vecs = hidden[row][keep]
-            vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
-            out.append((ids[row][keep], vecs.astype(np.float32)))
-        return out
+        return _tokens(self._hidden(ids, mask, self.session), ids, mask)
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """WordPiece ids of each text as the model reads it (cut at MAX_TOKENS), markers left out."""
@@ -134,10 +138,26 @@ class Encoder:
         enc = self.tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in enc], dtype=np.int64)
         mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
-        hidden = self._hidden(ids, mask, session)
-        summed = (hidden * mask[..., None]).sum(axis=1)
-        vecs = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
-        return (vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)).astype(np.float32)
+        return _pooled(self._hidden(ids, mask, session), mask)
+
+
+def _pooled(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Sentence vectors: the mean of each text's token states, L2-normalised."""
+    summed = (hidden * mask[..., None]).sum(axis=1)
+    vecs = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+    return (vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)).astype(np.float32)
+
+
+def _tokens(hidden: np.ndarray, ids: np.ndarray, mask: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each text's token ids and L2-normalised token states, [CLS] and [SEP] left out."""
+    out = []
+    for row in range(len(ids)):
+        keep = mask[row].astype(bool)
+        keep[0] = keep[int(mask[row].sum()) - 1] = False
+        vecs = hidden[row][keep]
+        vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
+        out.append((ids[row][keep], vecs.astype(np.float32)))
+    return out
 
 
 _ENCODER: Encoder | None = None
@@ -275,6 +295,12 @@ class DenseIndex:
         return float((self.matrix[rows] @ query).max())
 
 
+TOKEN_CACHE_MAX = 100_000  # item tokens kept by the process: at most about 77 MB (half precision, 384 wide)
+_TOKEN_CACHE: OrderedDict[bytes, np.ndarray] = OrderedDict()
+_TOKEN_COUNT = 0
+_TOKEN_LOCK = threading.Lock()
+
+
 class TokenAligner:
     """How well a candidate's words cover the question's, word by word (a BERTScore-style recall over the
     model's contextual token vectors): each question token is matched to its most similar token in the
@@ -282,14 +308,12 @@ class TokenAligner:
     the candidate does not say leaves a token with no good match, which the minimum shows.
 
     Question tokens are weighted by their rarity (inverse document frequency) over the knowledge base's
-    item texts, so "the" or "what" count for little. Item token vectors are computed on first use and
-    kept for the ``keep`` most recently used items."""
+    item texts, so "the" or "what" count for little. An item text's token vectors are computed on first
+    use and kept by the process (half precision, keyed by digest of the text, so every engine and every
+    reload shares them), up to ``TOKEN_CACHE_MAX`` tokens, the least recently used dropped first."""
 
-    def __init__(self, texts: dict[str, str], keep: int = 512) -> None:
+    def __init__(self, texts: dict[str, str]) -> None:
         self.texts = texts
-        self.keep = keep
-        self._tokens: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
         counts: dict[int, int] = {}
         for ids in encoder().token_ids(list(texts.values())):
             for t in set(ids):
@@ -302,23 +326,27 @@ class TokenAligner:
 
     def question(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The question's token vectors and their weights."""
-        ids, vecs = encoder().token_vectors([text])[0]
+        ids, vecs = encoder().question_tokens(text)
         return vecs, np.array([self.idf(int(t)) for t in ids], dtype=np.float32)
 
     def _item(self, item_id: str) -> np.ndarray | None:
-        with self._lock:
-            hit = self._tokens.get(item_id)
-            if hit is not None:
-                self._tokens.move_to_end(item_id)
-                return hit
         text = self.texts.get(item_id)
         if not text:
             return None
-        vecs = encoder().token_vectors([text])[0][1]
-        with self._lock:
-            self._tokens[item_id] = vecs
-            if len(self._tokens) > self.keep:
-                self._tokens.popitem(last=False)
+        key = digest(text)
+        with _TOKEN_LOCK:
+            hit = _TOKEN_CACHE.get(key)
+            if hit is not None:
+                _TOKEN_CACHE.move_to_end(key)
+                return hit
+        vecs = encoder().token_vectors([text])[0][1].astype(np.float16)
+        global _TOKEN_COUNT
+        with _TOKEN_LOCK:
+            if key not in _TOKEN_CACHE:
+                _TOKEN_CACHE[key] = vecs
+                _TOKEN_COUNT += len(vecs)
+            while _TOKEN_COUNT > TOKEN_CACHE_MAX and len(_TOKEN_CACHE) > 1:
+                _TOKEN_COUNT -= len(_TOKEN_CACHE.popitem(last=False)[1])
         return vecs
 
     def align(self, question: tuple[np.ndarray, np.ndarray], item_ids: Sequence[str]) -> tuple[float, float]:
@@ -328,7 +356,7 @@ class TokenAligner:
         mats = [m for i in item_ids if (m := self._item(i)) is not None and len(m)]
         if not mats or not len(qvecs):
             return 0.0, 0.0
-        best = (qvecs @ np.vstack(mats).T).max(axis=1)
+        best = (qvecs @ np.vstack(mats).astype(np.float32).T).max(axis=1)
         return float((weights * best).sum() / weights.sum()), float(best.min())
 
 
