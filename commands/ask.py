@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import re
 
 import discord
@@ -216,7 +217,7 @@ class Ask(commands.Cog):
         bucket = self._cooldown_notice.get_bucket(message) if self._cooldown_notice is not None else None
         if bucket is None or bucket.update_rate_limit():
             return  # already told within this window
-        notice = f"Slow down a little: ask again in {max(1, round(retry_after))} s."
+        notice = f"Slow down a little: ask again in {max(1, math.ceil(retry_after))} s."
         try:
             await message.reply(message_text(notice), mention_author=False, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as exc:  # a courtesy: not worth an error where the bot may not reply
