@@ -232,10 +232,11 @@ FEATURES = feature_names()
 _POSITION = {name: n for n, name in enumerate(FEATURES)}
 
 
-def vectorise(features: dict[str, float]) -> np.ndarray:
-    x = np.zeros(len(FEATURES), dtype=np.float64)
+def vectorise(features: dict[str, float], position: dict[str, int] = _POSITION) -> np.ndarray:
+    """The values of named features in the order ``position`` gives them (FEATURES' by default)."""
+    x = np.zeros(len(position), dtype=np.float64)
     for name, value in features.items():
-        pos = _POSITION.get(name)
+        pos = position.get(name)
         if pos is not None:
             x[pos] = value
     return x
@@ -253,17 +254,12 @@ class _Linear:
     @classmethod
     def from_params(cls, data: dict, names: list[str]) -> _Linear:
         position = {name: n for n, name in enumerate(names)}
-
-        def vec(values: dict[str, float]) -> np.ndarray:
-            x = np.zeros(len(names), dtype=np.float64)
-            for name, value in values.items():
-                if name in position:
-                    x[position[name]] = value
-            return x
-
-        scale = vec(data["scale"])
+        scale = vectorise(data["scale"], position)
         return cls(
-            vec(data["weights"]), float(data["bias"]), vec(data["mean"]), np.where(scale > 0, scale, 1.0)
+            vectorise(data["weights"], position),
+            float(data["bias"]),
+            vectorise(data["mean"], position),
+            np.where(scale > 0, scale, 1.0),
         )
 
     def logit(self, x: np.ndarray) -> float:
