@@ -53,6 +53,10 @@ FORGET_AFTER = timedelta(days=1)  # rows of processes not heard from for this lo
 PUBLISH_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 1.5  # /kb status answers within an interaction's deadline
 CONNECT_TIMEOUT_S = 5.0
+# no statement of the sync waits longer than this (a lock held elsewhere, a stalled server): it fails,
+# the connection is dropped and the background loop retries, instead of the loop hanging for good
+COMMAND_TIMEOUT_S = 15.0
+LOCK_TIMEOUT_MS = 5000
 RETRY_MAX_S = 30.0
 
 
@@ -249,7 +253,12 @@ class KnowledgeSync:
     async def _connection(self) -> Connection:
         if self._conn is not None and not self._conn.is_closed():
             return self._conn
-        conn = await asyncpg.connect(self.url, timeout=CONNECT_TIMEOUT_S)
+        conn = await asyncpg.connect(
+            self.url,
+            timeout=CONNECT_TIMEOUT_S,
+            command_timeout=COMMAND_TIMEOUT_S,
+            server_settings={"lock_timeout": str(LOCK_TIMEOUT_MS)},
+        )
         try:
             await conn.add_listener(CHANNEL, self._notified)
         except BaseException:
