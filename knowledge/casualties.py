@@ -67,6 +67,11 @@ class CasualtyAnswers(Handler):
         if len(wanted_sides) > 1:  # "between Freedonia and Sylvania": both sides, so every figure
             side_ids, wanted_sides = set(), set()
         if side_ids and not wanted_sides:
+            # where the figures' events happened (and the countries that lies in) is their setting, not a
+            # side: "how many died in <the country of the crash>" asks for the crash's own toll
+            setting = self._setting({c.event for c in pool if c.event})
+            side_ids -= setting
+        if side_ids and not wanted_sides:
             other = [i for i in side_ids if isinstance(self.kb.items.get(i), Entity)]
             if other and (question is None or not any(c.reported_by in side_ids for c in pool)):
                 return self.c.abstain(
@@ -118,6 +123,15 @@ class CasualtyAnswers(Handler):
         if not pool:
             return self.c.abstain(label, "The sources don't give that figure.")
         return self._parts(label, pool, question)
+
+    def _setting(self, event_ids: set[str]) -> set[str]:
+        """The events' places with the places and countries they lie in."""
+        out: set[str] = set()
+        for eid in event_ids:
+            place = getattr(self.kb.items.get(eid), "place", None)
+            if place:
+                out |= {place} | self.look.ancestors(place)
+        return out
 
     def _side_of(self, item_id: str, sides: set[str]) -> str:
         """The casualty side a name stands for: 'Freedonian soldiers' -> Freedonia's armed forces -> Freedonia."""

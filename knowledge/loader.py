@@ -269,6 +269,8 @@ def _references(item: _Item) -> list[tuple[str, str, tuple[type, ...] | None]]:
             one("part_of", item.part_of, (Entity,))
         case Place():
             one("country", item.country, (Entity, Place))
+        case Event():
+            one("place", item.place, (Place, Entity))
         case Casualty():
             one("event", item.event, (Event,))
             one("side", item.side, (Entity, Place))

@@ -172,6 +172,11 @@ class Event(_Item):
     kind: str = Field(default="event", pattern=_KIND)
     aliases: list[str] = []
     period: str | None = None
+    place: ItemId | None = Field(
+        default=None,
+        description="where it happened; this place and the places and countries it lies in are the setting of "
+        "the event's figures, not sides of it ('how many died in <its country>' asks for its overall toll)",
+    )
     description: str | None = None
 
     _kind = field_validator("kind", mode="before")(_kind_word)

@@ -8,6 +8,11 @@ ranker on the candidates of questions the sources answer, the answerer on every 
 best-ranked candidate; the threshold that best balances answering and abstaining is chosen on
 the training questions.
 
+Every story is used: the shipped one (``knowledge/data`` with ``tests/data/*cases*.json``) and each
+folder of ``knowledge/stories/`` whose question sets are in ``tests/data/stories/<the folder's name>/``,
+each question put to an engine on its own story, so the decision is not fitted to one story's
+knowledge (``--story DIR SETS`` names them instead).
+
 Before the final fit, each question set is held out in turn (fit on the others, score it):
 that held-out figure is the estimate for wording the decision has not seen, and it is printed
 and kept in the parameters file beside the weights. Needs the ``dev`` extra (scikit-learn).
@@ -34,6 +39,17 @@ from knowledge.understand import understand
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
+STORIES = ROOT / "knowledge" / "stories"
+
+
+def default_stories() -> list[tuple[Path, list[Path]]]:
+    """(knowledge folder, its question sets) for the shipped story and every other story with sets."""
+    out = [(DEFAULT_DIR, sorted(DATA.glob("*cases*.json")))]
+    for folder in sorted(p for p in STORIES.iterdir() if p.is_dir()) if STORIES.is_dir() else []:
+        sets = sorted((DATA / "stories" / folder.name).glob("*.json"))
+        if sets:
+            out.append((folder, sets))
+    return out
 
 
 def fold(text: str) -> str:
@@ -226,20 +242,49 @@ def _params(fitted: tuple, names: list[str]) -> dict:
     }
 
 
+def build_tables(stories: list[tuple[Path, list[Path]]]) -> tuple[Table, list[Path]]:
+    """One table over every story's questions, each put to an engine on its own knowledge folder."""
+    parts, paths = [], []
+    for folder, sets in stories:
+        engine = AnswerEngine(load_knowledge(folder), decision=None)
+        parts.append(build_table(engine, load_cases(sets)))
+        paths += sets
+    stems = [p.stem for p in paths]
+    if len(set(stems)) != len(stems):  # a set is held out by its name
+        raise SystemExit(f"two question sets share a name: {sorted(stems)}")
+    offsets = np.cumsum([0] + [len(t.cases) for t in parts[:-1]])
+    table = Table(
+        np.concatenate([t.x for t in parts]),
+        np.concatenate([t.y for t in parts]),
+        np.concatenate([t.question + off for t, off in zip(parts, offsets, strict=True)]),
+        [c for t in parts for c in t.cases],
+    )
+    return table, paths
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m knowledge.training", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", type=Path, default=DATA, help="folder of question sets (*_cases*.json)")
-    ap.add_argument("--knowledge", type=Path, default=DEFAULT_DIR)
+    ap.add_argument(
+        "--story",
+        nargs=2,
+        action="append",
+        metavar=("KNOWLEDGE_DIR", "SETS_DIR"),
+        help="a knowledge folder and the folder of its question sets (repeatable; default: every story)",
+    )
     ap.add_argument("--out", type=Path, default=PARAMS_FILE)
     ap.add_argument("--c", type=float, default=0.1, help="inverse L2 strength of the logistic model")
     ap.add_argument("--no-held-out", action="store_true", help="skip the held-out evaluation")
     args = ap.parse_args(argv)
-    paths = sorted(p for p in args.data.glob("*cases*.json"))
-    cases = load_cases(paths)
-    engine = AnswerEngine(load_knowledge(args.knowledge), decision=None)
-    table = build_table(engine, cases)
+    stories = (
+        [(Path(k), sorted(Path(d).glob("*.json"))) for k, d in args.story]
+        if args.story
+        else default_stories()
+    )
+    table, paths = build_tables(stories)
+    cases = table.cases
     print(
-        f"{len(cases)} questions from {len(paths)} sets, {len(table.y)} candidates, {table.y.sum()} correct"
+        f"{len(cases)} questions from {len(paths)} sets of {len(stories)} stories, {len(table.y)} candidates, "
+        f"{table.y.sum()} correct"
     )
     held: dict[str, tuple[float, float]] = {}
     bands: list[tuple[str, int, float, float]] = []
