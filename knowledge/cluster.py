@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 import asyncpg
 
+from knowledge.aio import cancel_and_wait
 from knowledge.errors import StoreError
 from knowledge.history import read_folder, sha
 from knowledge.service import KnowledgeService, ProcessState
@@ -108,6 +109,7 @@ class KnowledgeSync:
         self._pending: _Pending | None = None
         self._started = datetime.now(UTC)
         self._task: asyncio.Task[None] | None = None
+        self._closing = False  # the loop ends at its next turn even if a cancellation was lost
         self._last_heartbeat = 0.0
         self._last_published = 0
 
@@ -130,10 +132,8 @@ class KnowledgeSync:
         """Stop following; this process's row is removed (a clean stop is not a silent process)."""
         if self.service.shared is self:
             self.service.shared = None
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        self._closing = True
+        await cancel_and_wait(self._task)
         async with self._lock:
             if self._conn is not None:
                 with contextlib.suppress(Exception):
@@ -145,7 +145,7 @@ class KnowledgeSync:
     async def _follow(self) -> None:
         loop = asyncio.get_running_loop()
         delay = self.poll_interval
-        while True:
+        while not self._closing:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
             self._wake.clear()

@@ -14,12 +14,13 @@ With SQLite (one process) nothing is shared and the board is only the local book
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from datetime import UTC, datetime
 
 import asyncpg
+
+from knowledge.aio import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +69,8 @@ class CooldownBoard:
         )
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
     async def _sync_forever(self, url: str, interval: float) -> None:
         conn: asyncpg.Connection | None = None

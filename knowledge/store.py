@@ -49,6 +49,7 @@ from urllib.parse import urlsplit, urlunsplit
 import aiosqlite
 from pydantic import BaseModel
 
+from knowledge.aio import cancel_and_wait
 from knowledge.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -482,9 +483,7 @@ class Store:
             self._retry_now.set()
             done, _ = await asyncio.wait({writer}, timeout=max(0.0, deadline - loop.time()) + 1.0)
             if not done:
-                writer.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await writer
+                await cancel_and_wait(writer)
                 break
         self.closed = True  # from here on (no await in between) nothing more is queued
         self._end_overflow()
