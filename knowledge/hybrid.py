@@ -17,6 +17,7 @@ from knowledge.analysis import DATE
 from knowledge.compose import KIND_OF, Composer
 from knowledge.decision import HELD, Candidate, Decision, item_kind, question_type, wants
 from knowledge.dense import DenseIndex, TokenAligner, encoder
+from knowledge.lexicon import COUNT_UNSPECIFIC
 from knowledge.loader import KnowledgeBase
 from knowledge.lookups import ancestors, principals
 from knowledge.models import Answer, Entity, _Item
@@ -88,6 +89,7 @@ class HybridDecider:
         self.passages = passages
         self.aligner = aligner
         self._people = {id_token(e.id): e.id for e in kb.entities if e.kind == "person"}
+        self._unspecific = frozenset(names.analyser.canon(w) for w in COUNT_UNSPECIFIC)
         if decision is not None:
             # load the model session and the word list now, off the event loop, not on the first question
             encoder().encode_one("a first question")
@@ -262,7 +264,8 @@ class HybridDecider:
             "named_missing": missing / len(named) if named else 0.0,
             "named_all_missing": float(bool(named) and missing == len(named)),
             "count_asked": float(bool(view.q.count_nouns)),
-            "count_ok": float(bool(view.q.count_nouns & counted)),
+            # what is counted must match ("soldiers" is not "passengers", though both "died")
+            "count_ok": float(bool((view.q.count_nouns - self._unspecific or view.q.count_nouns) & counted)),
             "date_asked": float(bool(view.dates)),
             "date_ok": float(
                 bool(view.dates) and any(self.c.mentions_date(it, d) for it in items for d in view.dates)
