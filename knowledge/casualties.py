@@ -67,7 +67,7 @@ class CasualtyAnswers(Handler):
         if len(wanted_sides) > 1:  # "between Freedonia and Sylvania": both sides, so every figure
             side_ids, wanted_sides = set(), set()
         if side_ids and not wanted_sides:
-            # where the figures' events happened (and the countries that lies in) is their setting, not a
+            # where the figures' events happened (and the country it lies in) is their setting, not a
             # side: "how many died in <the country of the crash>" asks for the crash's own toll
             setting = self._setting({c.event for c in pool if c.event})
             side_ids -= setting
