@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import get_args
 
 import numpy as np
 
@@ -17,10 +18,9 @@ from knowledge.analysis import DATE
 from knowledge.compose import KIND_OF, Composer
 from knowledge.decision import HELD, Candidate, Decision, item_kind, question_type, wants
 from knowledge.dense import DenseIndex, TokenAligner, encoder
-from knowledge.lexicon import COUNT_UNSPECIFIC
 from knowledge.loader import KnowledgeBase
 from knowledge.lookups import ancestors, principals
-from knowledge.models import Answer, Entity, _Item
+from knowledge.models import Answer, Entity, Outcome, _Item
 from knowledge.resolver import NameResolver
 from knowledge.retrieval import SUGGEST_AT, ItemRetriever, Term, id_token
 from knowledge.text import normalise
@@ -89,7 +89,11 @@ class HybridDecider:
         self.passages = passages
         self.aligner = aligner
         self._people = {id_token(e.id): e.id for e in kb.entities if e.kind == "person"}
-        self._unspecific = frozenset(names.analyser.canon(w) for w in COUNT_UNSPECIFIC)
+        # what a figure question carries besides what it counts: an outcome (its synonyms canonicalise
+        # alike: died, dead -> killed) or people in general; "how many soldiers died" counts soldiers
+        self._unspecific = frozenset(
+            names.analyser.canon(w) for w in (*get_args(Outcome), "people", "victims")
+        )
         if decision is not None:
             # load the model session and the word list now, off the event loop, not on the first question
             encoder().encode_one("a first question")

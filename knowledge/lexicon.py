@@ -32,13 +32,6 @@ STOP = frozenset(
     relationship relationships relation relations""".split()
 )
 
-# What a figure question may carry besides what it counts: the outcome and people in general. "How many
-# soldiers died" counts soldiers; "how many people died" and "how many died" leave what is counted open.
-COUNT_UNSPECIFIC = tuple(
-    """killed kill died die dead deaths death wounded injured injuries hurt lost losses missing displaced
-    rescued casualties victims people persons""".split()
-)
-
 # Quantity and approximation words: they shape a figure question, not its subject.
 QUANTITY = frozenset(
     """many much number numbers count figure figures total overall altogether combined together roughly

@@ -45,7 +45,7 @@ STORIES = ROOT / "knowledge" / "stories"
 def default_stories() -> list[tuple[Path, list[Path]]]:
     """(knowledge folder, its question sets) for the shipped story and every other story with sets."""
     out = [(DEFAULT_DIR, sorted(DATA.glob("*cases*.json")))]
-    for folder in sorted(p for p in STORIES.iterdir() if p.is_dir()) if STORIES.is_dir() else []:
+    for folder in sorted(p for p in STORIES.glob("*") if p.is_dir()):
         sets = sorted((DATA / "stories" / folder.name).glob("*.json"))
         if sets:
             out.append((folder, sets))
