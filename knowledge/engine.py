@@ -11,12 +11,13 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 from typing import Any, Concatenate, Literal, ParamSpec
 
+import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from knowledge.analysis import Analyser
@@ -24,7 +25,7 @@ from knowledge.compose import Composer, unique
 from knowledge.conversation import Turn, follow_up, small_talk_kind, small_talk_reply
 from knowledge.decision import PARAMS_FILE, Decision, question_type
 from knowledge.dense import CACHE as VECTORS
-from knowledge.dense import DenseIndex, TokenAligner, encoder
+from knowledge.dense import DenseIndex, TokenAligner, digest, encoder
 from knowledge.handling import HandlerParts
 from knowledge.hybrid import HybridDecider
 from knowledge.intents import IntentHandlers
@@ -48,7 +49,7 @@ from knowledge.presentation import present
 from knowledge.resolver import NameResolver
 from knowledge.retrieval import ItemRetriever
 from knowledge.text import clean_input
-from knowledge.understand import understand
+from knowledge.understand import lowered, understand
 from knowledge.wording import Speller, plain_question
 
 log = logging.getLogger(__name__)
@@ -192,6 +193,37 @@ def _decision() -> Decision | None:
     return _DECISION
 
 
+SENTENCE_VECTORS_MAX = 20_000  # composed sentences' vectors kept by the process (about 30 MB)
+# a sentence is encoded from its first characters: the rest adds little to its likeness and much to the
+# cost (about 16 ms a long sentence on one core, cold; 0.953 of expected facts in the brief against 0.956)
+SENTENCE_CHARS = 200
+_SENTENCE_VECTORS: OrderedDict[bytes, np.ndarray] = OrderedDict()
+
+
+def sentence_relevance(question: str, sentences: Sequence[str]) -> list[float]:
+    """Cosine similarity of each sentence of a composed answer to the question, by the dense model: how
+    the brief finds the sentence that answers when the question's words are not the answer's. A sentence
+    is encoded once per process (answers repeat their sentences), the oldest forgotten past the bound."""
+    enc = encoder()
+    q = enc.encode_one(lowered(question))  # the vector the engine made when it read the question
+    keys = [digest(s) for s in sentences]
+    for k in keys:
+        known = VECTORS.vectors.get(k)  # an item text's vector, encoded when the knowledge was loaded
+        if known is not None and k not in _SENTENCE_VECTORS:
+            _SENTENCE_VECTORS[k] = known
+    missing = [i for i, k in enumerate(keys) if k not in _SENTENCE_VECTORS]
+    if missing:
+        for i, v in zip(missing, enc.encode([sentences[i][:SENTENCE_CHARS] for i in missing]), strict=True):
+            _SENTENCE_VECTORS[keys[i]] = v
+    out = []
+    for k in keys:
+        _SENTENCE_VECTORS.move_to_end(k)
+        out.append(float(_SENTENCE_VECTORS[k] @ q))
+    while len(_SENTENCE_VECTORS) > SENTENCE_VECTORS_MAX:
+        _SENTENCE_VECTORS.popitem(last=False)
+    return out
+
+
 class AnswerEngine:
     """Answers questions from one immutable KnowledgeBase; build a new engine to reload."""
 
@@ -311,7 +343,12 @@ class AnswerEngine:
         """This turn of a conversation: the question as read (a follow-up completed from ``previous``)
         and its answer."""
         read, answer = self._converse(question, previous)
-        answer = present(answer, listing=answer.listing, question=read, kind=question_type(read.lower()))
+        form = question_type(read.lower())
+        if answer.kind == "casualties" and form in ("what", "other"):
+            form = "count"  # "azerbaijan military death toll": a casualty answer's figure is what it asks for
+        answer = present(
+            answer, listing=answer.listing, question=read, kind=form, relevance=sentence_relevance
+        )
         first = self.kb.items.get(answer.items[0]) if answer.items else None
         quoted = first.text if isinstance(first, Quote) else None
         return Turn(read, answer, time.monotonic(), quoted)

@@ -173,11 +173,16 @@ class Question:
         return bool(_HAPPENED_IN.search(self.low))
 
 
+def lowered(text: str) -> str:
+    """A question as the engine reads it (``Question.low``): lower case, single spaces, set phrases
+    rewritten; also the text its sentence vector is made from."""
+    return rewrite_phrases(re.sub(r"\s+", " ", text.lower()).strip().replace("\u2019", "'"))
+
+
 def understand(text: str, resolver: NameResolver) -> Question:
     """``text`` taken apart with the names and the words of the resolver's story."""
     an = resolver.analyser
-    low = re.sub(r"\s+", " ", text.lower()).strip()
-    low = rewrite_phrases(low.replace("\u2019", "'"))
+    low = lowered(text)
     mentions = resolver.find(low)
     body = low.rstrip("?!. ")
     # tokens outside mention spans

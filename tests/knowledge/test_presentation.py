@@ -14,7 +14,16 @@ from commands import text_commands
 from knowledge.engine import AnswerEngine
 from knowledge.loader import load_knowledge
 from knowledge.models import Answer, Citation
-from knowledge.presentation import clean_display, excerpt, lead, present, sentences
+from knowledge.presentation import (
+    _clauses_asked,
+    _stem,
+    _terms,
+    clean_display,
+    excerpt,
+    lead,
+    present,
+    sentences,
+)
 from knowledge.training import fold
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -45,6 +54,23 @@ def test_a_verdict_takes_its_reason_with_it() -> None:
     assert lead("Not fully. The truce fell apart minutes later. Other things happened too.").startswith(
         "Not fully. The truce fell apart minutes later."
     )
+
+
+def test_a_long_sentence_keeps_the_clauses_the_question_asks_about() -> None:
+    text = "; ".join(
+        [
+            "Several governments reacted on the day",
+            "the first ministry called for restraint and for talks between the parties without delay",
+            "the second ministry said it would raise the matter at the next regional summit in spring",
+            "the harbour authority closed the port to all shipping until further notice",
+            "the third ministry offered to mediate",
+        ]
+    )
+    keep = {_stem(w) for w in _terms("what did the harbour authority do")}
+    brief = _clauses_asked(text, 160, keep)
+    assert brief.startswith("Several governments reacted on the day; \u2026 ")
+    assert "the harbour authority closed the port to all shipping until further notice" in brief
+    assert "first ministry" not in brief and len(brief) <= 160
 
 
 def test_excerpt_is_the_supporting_sentence_of_a_long_passage() -> None:
@@ -92,7 +118,7 @@ def _displayed(answer: Answer) -> str:
 def test_every_free_text_answer_is_short_clean_and_keeps_its_facts(engine: AnswerEngine) -> None:
     """Over every question set: brief median <= 300 and 95th percentile <= 600 characters, at most three
     passages shown, no markup or page furniture displayed, and the scorer's expected facts on the first page
-    for at least 0.90 of the answers that carry them (measured 0.93; the issue's goal is all of them)."""
+    for at least 0.94 of the answers that carry them (measured 0.952; the issue's goal is all of them)."""
     lengths, kept, carried = [], 0, 0
     for case in _questions():
         answer = engine.ask(case["question"])
@@ -114,7 +140,7 @@ def test_every_free_text_answer_is_short_clean_and_keeps_its_facts(engine: Answe
         f"{kept}/{carried} = {kept / carried:.3f}"
     )
     assert median <= 300 and p95 <= 600
-    assert kept / carried >= 0.90
+    assert kept / carried >= 0.94
 
 
 @pytest.mark.parametrize(
