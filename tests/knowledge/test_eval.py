@@ -124,7 +124,7 @@ def test_second_story_sets_hold_their_first_run(name: str, floor: tuple[float, f
     """The second story's sets, written from its articles alone by writers who saw nothing else and scored
     once on first contact through the bot switched by BOT_KNOWLEDGE_DIR alone (A: 0.725 / 0.900 with the
     single scorer, B: 0.575 / 0.800 and C: 0.525 / 0.900 with the two-stage decision, all three fitted on the
-    first story only; D: 0.600 / 0.850, the decision fitted on both stories), stay at least there. All four
+    first story only; rail_d, the README's set G: 0.600 / 0.850, fitted on both), stay at least there. All four
     are now in the decision's training data (python -m knowledge.training reads every story). Far from the
     0.95 goal."""
     s = _score(DATA / "stories" / SECOND_STORY.name / name, SECOND_STORY)
