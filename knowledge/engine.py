@@ -343,11 +343,12 @@ class AnswerEngine:
         """This turn of a conversation: the question as read (a follow-up completed from ``previous``)
         and its answer."""
         read, answer = self._converse(question, previous)
-        form = question_type(read.lower())
-        if answer.kind == "casualties" and form in ("what", "other"):
-            form = "count"  # "azerbaijan military death toll": a casualty answer's figure is what it asks for
         answer = present(
-            answer, listing=answer.listing, question=read, kind=form, relevance=sentence_relevance
+            answer,
+            listing=answer.listing,
+            question=read,
+            kind=question_type(read.lower()),
+            relevance=sentence_relevance,
         )
         first = self.kb.items.get(answer.items[0]) if answer.items else None
         quoted = first.text if isinstance(first, Quote) else None

@@ -176,13 +176,13 @@ def _clauses_asked(text: str, limit: int, keep: AbstractSet[str]) -> str:
         size += 2 + len(clauses[i])
     if chosen == {0} or max(chosen) < len(chosen):  # nothing better than the opening clauses
         return text
-    out = ""
-    for i in range(len(clauses)):
+    parts: list[str] = []
+    for i, clause in enumerate(clauses):
         if i in chosen:
-            out += ("; " if out and not out.endswith("\u2026 ") else "") + clauses[i]
-        elif not out.endswith("\u2026 "):
-            out += "; \u2026 " if out else "\u2026 "
-    return _balance_quotes(out.rstrip(" ;") if not out.endswith("\u2026 ") else out.rstrip())
+            parts.append(clause)
+        elif parts[-1] != "\u2026":
+            parts.append("\u2026")
+    return _balance_quotes("; ".join(parts).replace("\u2026; ", "\u2026 "))
 
 
 def shorten(text: str, limit: int) -> str:
@@ -398,6 +398,8 @@ def present(
             (lead(t), choose_passages(lead(t), refs, by_n, 1)) for t, refs in versions
         ]
     else:
+        if answer.kind == "casualties" and kind in ("what", "other"):
+            kind = "count"  # a toll asked without "how many": the figure is what it asks for
         ranked = best_sentences(paragraphs, question, kind, relevance) if question else [(0, 0)]
         keep = {_stem(w) for w in _terms(question)}
         pi, si = ranked[0]
