@@ -20,7 +20,9 @@ FIGURE_QUESTION_WORDS = tuple(
     """people person men side casualty kill wound loss report confirm announce claim suffer lose far latest
     new toll count zcount many most final official cost say admit give its their during recent dead number
     difference differ compare comparison vary between article source figure according total own each
-    respective""".split()
+    respective
+    initial first earlier before after later since revise update rise climb grow change highest lowest
+    largest smallest biggest maximum minimum exact approximate rough estimate""".split()
 )
 _OUTCOME_ORDER = {
     "killed": 0,
@@ -44,6 +46,8 @@ class CasualtyAnswers(Handler):
         vocabulary = self.kb.vocabulary
         words = (*FIGURE_QUESTION_WORDS, *vocabulary.subjects, *vocabulary.figure_words)
         self.figure_words = frozenset(self.names.analyser.canon(w) for w in words)
+        # the bodies and people each entity belongs to: a side's government, ministries and leaders
+        self._belongs = {en.id: self.look.ancestors(en.id) for en in self.kb.entities}
 
     def answer(
         self,
@@ -104,6 +108,9 @@ class CasualtyAnswers(Handler):
             named = {id_token(i) for i in sides | {i for i in self.look.casualties_by if i}} | {
                 id_token(c.reported_by) for c in pool if c.reported_by
             }
+            # a body of a side the figures are about ("according to the Freedonian government") is covered
+            pool_sides = {c.side for c in pool if c.side}
+            named |= {id_token(i) for i, up in self._belongs.items() if up & pool_sides}
             leftover = [
                 t
                 for t in self.r.terms(question.low)

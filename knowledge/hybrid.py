@@ -213,6 +213,8 @@ class HybridDecider:
             tokens |= self.r.tokens.get(it.id, frozenset())
         named = [m for m in view.q.mentions if m.ids]
         named_ids = {i for m in named for i in m.ids}
+        # the bodies and countries the named belong to: a ministry's country, a minister's government
+        named_up = set().union(*(ancestors(self.kb, i) for i in named_ids)) - named_ids
         missing = sum(1 for m in named if not any(id_token(i) in tokens for i in m.ids))
         counted: set[str] = set()
         for it in items:
@@ -242,6 +244,10 @@ class HybridDecider:
             "rule_confidence": cand.answer.confidence if cand.answer is not None else 0.0,
             "rule_abstained": float(not view.rule.answered),
             "dense": dense,
+            # how far past a middling similarity: a close paraphrase says more than the linear term gives
+            "dense_over": max(dense - 0.6, 0.0),
+            "passage_over": max(max(psims, default=0.0) - 0.6, 0.0),
+            "align_over": max(align - 0.7, 0.0),
             "dense_top": top,
             "dense_gap": top - dense,
             "dense_rank": 1.0 / (1 + rank) if rank is not None else 0.0,
@@ -257,7 +263,8 @@ class HybridDecider:
             "unknown_other": view.unknown_share - view.unknown_words,
             "misnamed": float(any(self._rules_out(view, it) for it in items)),
             "owner_agrees": float(bool(named_ids & owners)),
-            "owner_disagrees": float(bool(named_ids and owners and not named_ids & owners)),
+            "owner_related": float(bool(not named_ids & owners and named_up & owners)),
+            "owner_disagrees": float(bool(named_ids and owners and not (named_ids | named_up) & owners)),
             "owner_unknown": float(bool(named_ids) and not owners),
             "country_agrees": float(bool(view.countries & owners)),
             "country_disagrees": float(bool(view.countries and owners and not view.countries & owners)),

@@ -42,8 +42,8 @@ def principals(kb: KnowledgeBase, item: _Item) -> set[str]:
             ids = {i for i in (item.speaker, item.on_behalf_of) if i}
         case Response():
             ids = {item.actor}
-        case Casualty():
-            ids = {item.side} if item.side else set()
+        case Casualty():  # a figure is its side's and its reporter's
+            ids = {i for i in (item.side, item.reported_by) if i}
         case _:
             ids = set()
     for i in list(ids):

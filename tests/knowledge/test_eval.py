@@ -94,13 +94,14 @@ def test_sets_h_and_i_hold_their_first_run(name: str) -> None:
         ("extra_cases_23.json", (0.85, 0.91)),
         ("extra_cases_24.json", (0.82, 0.97)),
         ("extra_cases_25.json", (0.85, 0.85)),  # U: 0.853 / 0.886 after the refit that took it in
+        ("extra_cases_26.json", (0.86, 0.85)),  # W: 0.893 / 0.914 after the refit that took it in
     ],
 )
 def test_later_sets_hold_their_first_run(name: str, floor: tuple[float, float]) -> None:
     """Sets J to R, each scored once on first contact, stay at least at their first-run level: J, K, L, M
     (0.613 / 0.714, 0.667 / 0.886, 0.827 / 0.829, 0.800 / 0.914), N, O (0.773 / 0.857, 0.507 / 0.800),
-    P, Q (0.893 / 0.800, 0.853 / 0.914), R (0.827 / 0.971) and U (0.867 / 0.857), each then added to the
-    decision's training data. Far from the 0.95 goal."""
+    P, Q (0.893 / 0.800, 0.853 / 0.914), R (0.827 / 0.971), U (0.867 / 0.857) and W (0.867 / 0.857), each
+    then added to the decision's training data. Far from the 0.95 goal."""
     s = _score(DATA / name)
     assert s["answer_acc"] >= floor[0] and s["abstain_acc"] >= floor[1], s
     assert s["grounded"] == 1.0 and s["cited"] == 1.0, s
@@ -118,13 +119,15 @@ SECOND_STORY = ROOT / "knowledge" / "stories" / "pukhrayan-derailment"
         ("rail_b.json", (0.57, 0.80)),
         ("rail_c.json", (0.52, 0.90)),
         ("rail_d.json", (0.60, 0.85)),
+        ("rail_e.json", (0.77, 0.90)),
     ],
 )
 def test_second_story_sets_hold_their_first_run(name: str, floor: tuple[float, float]) -> None:
     """The second story's sets, written from its articles alone by writers who saw nothing else and scored
     once on first contact through the bot switched by BOT_KNOWLEDGE_DIR alone (A: 0.725 / 0.900 with the
     single scorer, B: 0.575 / 0.800 and C: 0.525 / 0.900 with the two-stage decision, all three fitted on the
-    first story only; rail_d, the README's set G: 0.600 / 0.850, fitted on both), stay at least there. All four
+    first story only; rail_d and rail_e, the README's sets G and I: 0.600 / 0.850 and 0.775 / 0.950, fitted on
+    both), stay at least there. All five
     are now in the decision's training data (python -m knowledge.training reads every story). Far from the
     0.95 goal."""
     s = _score(DATA / "stories" / SECOND_STORY.name / name, SECOND_STORY)
