@@ -215,7 +215,17 @@ class HybridDecider:
         named_ids = {i for m in named for i in m.ids}
         # the bodies and countries the named belong to: a ministry's country, a minister's government
         named_up = set().union(*(ancestors(self.kb, i) for i in named_ids)) - named_ids
-        missing = sum(1 for m in named if not any(id_token(i) in tokens for i in m.ids))
+        # a name the items lack counts half when they name the body or country it belongs to (a ministry's
+        # country): near, not the same
+        gaps = [
+            0.0
+            if any(id_token(i) in tokens for i in m.ids)
+            else 0.5
+            if any(id_token(a) in tokens for i in m.ids for a in ancestors(self.kb, i))
+            else 1.0
+            for m in named
+        ]
+        missing = sum(gaps)
         counted: set[str] = set()
         for it in items:
             counted |= self.r.counted.get(it.id, frozenset())
@@ -273,7 +283,7 @@ class HybridDecider:
             "person_missing": float(view.person_asked and not is_person),
             "named": min(len(named), 3) / 3,
             "named_missing": missing / len(named) if named else 0.0,
-            "named_all_missing": float(bool(named) and missing == len(named)),
+            "named_all_missing": float(bool(named) and all(g == 1.0 for g in gaps)),
             "count_asked": float(bool(view.q.count_nouns)),
             # what is counted must match ("soldiers" is not "passengers", though both "died")
             "count_ok": float(bool((view.q.count_nouns - self._unspecific or view.q.count_nouns) & counted)),

@@ -34,7 +34,7 @@ def ancestors(kb: KnowledgeBase, item_id: str) -> set[str]:
 
 def principals(kb: KnowledgeBase, item: _Item) -> set[str]:
     """Whose item this is: the entity itself, a quotation's speaker, a response's actor, a figure's side,
-    with the bodies and countries they belong to."""
+    reporter, event and place, with the bodies and countries they belong to."""
     match item:
         case Entity():
             ids = {item.id}
@@ -42,8 +42,8 @@ def principals(kb: KnowledgeBase, item: _Item) -> set[str]:
             ids = {i for i in (item.speaker, item.on_behalf_of) if i}
         case Response():
             ids = {item.actor}
-        case Casualty():  # a figure is its side's and its reporter's
-            ids = {i for i in (item.side, item.reported_by) if i}
+        case Casualty():  # a figure is its side's and its reporter's, of its event and place
+            ids = {i for i in (item.side, item.reported_by, item.event, item.place) if i}
         case _:
             ids = set()
     for i in list(ids):
