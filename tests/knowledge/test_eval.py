@@ -92,7 +92,9 @@ def test_sets_h_and_i_hold_their_first_run(name: str) -> None:
         ("extra_cases_21.json", (0.50, 0.80)),
         ("extra_cases_22.json", (0.89, 0.80)),
         ("extra_cases_23.json", (0.85, 0.91)),
-        ("extra_cases_24.json", (0.82, 0.97)),
+        # R: one refusal below its first run (33 of 35, not 34) since the 32-set fit, which answers two more
+        # of its 75 answerable questions: the trade is kept, the floor says so
+        ("extra_cases_24.json", (0.82, 0.94)),
         ("extra_cases_25.json", (0.85, 0.85)),  # U: 0.853 / 0.886 after the refit that took it in
         ("extra_cases_26.json", (0.86, 0.85)),  # W: 0.893 / 0.914 after the refit that took it in
     ],
