@@ -46,8 +46,11 @@ class CasualtyAnswers(Handler):
         vocabulary = self.kb.vocabulary
         words = (*FIGURE_QUESTION_WORDS, *vocabulary.subjects, *vocabulary.figure_words)
         self.figure_words = frozenset(self.names.analyser.canon(w) for w in words)
-        # the bodies and people each entity belongs to: a side's government, ministries and leaders
-        self._belongs = {en.id: self.look.ancestors(en.id) for en in self.kb.entities}
+        # per side, the tokens of the bodies and people that belong to it: its government, ministries, leaders
+        self._side_bodies: dict[str, set[str]] = {}
+        for en in self.kb.entities:
+            for up in self.look.ancestors(en.id) & self.look.casualty_sides:
+                self._side_bodies.setdefault(up, set()).add(id_token(en.id))
 
     def answer(
         self,
@@ -109,8 +112,7 @@ class CasualtyAnswers(Handler):
                 id_token(c.reported_by) for c in pool if c.reported_by
             }
             # a body of a side the figures are about ("according to the Freedonian government") is covered
-            pool_sides = {c.side for c in pool if c.side}
-            named |= {id_token(i) for i, up in self._belongs.items() if up & pool_sides}
+            named |= set().union(*(self._side_bodies.get(c.side, set()) for c in pool if c.side))
             leftover = [
                 t
                 for t in self.r.terms(question.low)

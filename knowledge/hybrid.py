@@ -214,14 +214,15 @@ class HybridDecider:
         named = [m for m in view.q.mentions if m.ids]
         named_ids = {i for m in named for i in m.ids}
         # the bodies and countries the named belong to: a ministry's country, a minister's government
-        named_up = set().union(*(ancestors(self.kb, i) for i in named_ids)) - named_ids
+        ups = {i: ancestors(self.kb, i) for i in named_ids}
+        named_up = set().union(*ups.values()) - named_ids
         # a name the items lack counts half when they name the body or country it belongs to (a ministry's
         # country): near, not the same
         gaps = [
             0.0
             if any(id_token(i) in tokens for i in m.ids)
             else 0.5
-            if any(id_token(a) in tokens for i in m.ids for a in ancestors(self.kb, i))
+            if any(id_token(a) in tokens for i in m.ids for a in ups[i])
             else 1.0
             for m in named
         ]

@@ -129,9 +129,8 @@ def test_second_story_sets_hold_their_first_run(name: str, floor: tuple[float, f
     once on first contact through the bot switched by BOT_KNOWLEDGE_DIR alone (A: 0.725 / 0.900 with the
     single scorer, B: 0.575 / 0.800 and C: 0.525 / 0.900 with the two-stage decision, all three fitted on the
     first story only; rail_d and rail_e, the README's sets G and I: 0.600 / 0.850 and 0.775 / 0.950, fitted on
-    both), stay at least there. All five
-    are now in the decision's training data (python -m knowledge.training reads every story). Far from the
-    0.95 goal."""
+    both), stay at least there. All five are now in the decision's training data (python -m knowledge.training
+    reads every story). Far from the 0.95 goal."""
     s = _score(DATA / "stories" / SECOND_STORY.name / name, SECOND_STORY)
     assert s["answer_acc"] >= floor[0] and s["abstain_acc"] >= floor[1], s
     assert s["grounded"] == 1.0 and s["cited"] == 1.0, s
