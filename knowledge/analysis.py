@@ -111,7 +111,8 @@ class Analyser:
             if tok in STOP:
                 continue
             c = self.canon(tok)
-            if c not in STOP:
+            # a stopword's inflection stems to it less its "e": giving -> giv (give), taking -> tak (take)
+            if c not in STOP and c + "e" not in STOP:
                 out.append(c)
         return out
 

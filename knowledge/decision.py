@@ -107,8 +107,26 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# A statement put up to be confirmed: "is it true that ...", "true or false: ...", "..., is that right?",
+# "am I correct that ...". General English frames; the claim itself is the rest of the question.
+CHECK = re.compile(
+    r"^(?:so,? )?(?:is|was|isn't) (?:it|that|this) (?:true|correct|right|so|the case)\b|"
+    r"^(?:true or false|yes or no|fact or fiction)\b|\b(?:true or false|yes or no|or not|right or wrong)\W*$|"
+    r"^(?:am|was) i (?:right|correct|wrong)\b|"
+    r",? (?:is (?:it|that|this) (?:true|correct|right|so)|isn't (?:it|that)|am i right|right|correct|true|"
+    r"yes|is that what happened|did (?:it|they|he|she)|didn't (?:it|they|he|she))\W*$"
+)
+
+
+def is_check(low: str) -> bool:
+    """Whether ``low`` (a lower-cased question) puts up a statement to be confirmed."""
+    return bool(CHECK.search(low.strip()))
+
+
 def question_type(low: str) -> str:
     """The first question form that ``low`` (a lower-cased question) takes."""
+    if is_check(low) and not re.match(r"(?:who|what|when|where|which|why|how)\b", low):
+        return "yesno"
     for name, rx in _TYPE_RULES:
         if rx.search(low):
             return name

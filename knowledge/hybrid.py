@@ -329,12 +329,14 @@ class HybridDecider:
         return cached
 
     def compose(self, view: QuestionView, cand: Candidate) -> Answer:
-        """The Answer a candidate gives (composed here for a retrieved item)."""
+        """The Answer a candidate gives (composed here for a retrieved item), a check's led by its verdict."""
         if cand.answer is None:
             item = cand.items[0]
             kind = KIND_OF.get(type(item), "qa")
             cand.answer = self.c.answer(view.q.text, kind, [(self.c.sentence(item), [item])], 0.0)
-        return cand.answer
+        if view.kind != "yesno" or not cand.answer.answered:
+            return cand.answer
+        return with_verdict(cand.answer, view, self.kb.items, self.r.tokens)
 
     @staticmethod
     def _same_passages(chosen: Candidate, handlers: Candidate) -> bool:
@@ -395,6 +397,64 @@ class HybridDecider:
             near = [self.kb.items[i] for i in rule.items[:3] if i in self.kb.items]
             near = [it for it in near if self.r.coverage(self.r.tokens[it.id], view.terms)[0] >= SUGGEST_AT]
         return self.c.abstain(q.text, suggestions=near, confidence=top)
+
+
+_NEGATION = {
+    "not": re.compile(r"\b(?:not|no|never|none|nor|neither|without)\b|n't\b"),
+    "deny": re.compile(r"\bden(?:y|ies|ied|ying|ial)\b"),
+    "reject": re.compile(r"\breject"),
+    "refuse": re.compile(r"\brefus"),
+    "dismiss": re.compile(r"\bdismiss"),
+}
+_COMPARING = re.compile(
+    r"\b(?:more|less|fewer|over|under|above|below|than|least|most|nearly|almost|about|around|roughly|"
+    r"approximately|up to|some|between)\b"
+)
+_NUMBER_WORD = re.compile(r"\b(\d[\d,]*)(?:\s+([a-z]+))?")
+
+
+def _negations(text: str) -> set[str]:
+    return {name for name, rx in _NEGATION.items() if rx.search(text)}
+
+
+def _numbers(text: str) -> list[tuple[str, str]]:
+    """Each number with the word after it: ("14", "coaches")."""
+    return [(n.replace(",", ""), w or "") for n, w in _NUMBER_WORD.findall(text.lower())]
+
+
+def with_verdict(
+    answer: Answer, view: QuestionView, items: dict[str, _Item], tokens: dict[str, frozenset[str]]
+) -> Answer:
+    """A yes/no check's answer led by "Yes." when its lead paragraph holds every word of the claim and
+    every number, with no denial the claim lacks; by "No." when it gives another number for the same
+    thing ("14 coaches" to "did 20 coaches derail?"). Anything less leaves the facts to speak."""
+    lines = answer.answer.split("\n")
+    first = lines[0]
+    low = view.q.low
+    if not view.terms or re.match(r"(?:yes|no)\b", first, re.I) or "not" in _negations(low):
+        return answer
+    refs = _TRAILING_REFS.search(first)
+    cited = {int(n) for n in re.findall(r"\d+", refs.group())} if refs else set()
+    held = frozenset().union(
+        *(tokens.get(c.item, frozenset()) for c in answer.citations if c.n in cited and c.item in items)
+    )
+    if not held or not all(not held.isdisjoint(t.alts) for t in view.terms if not t.text.isdigit()):
+        return answer
+    if not _negations(first.lower()) <= _negations(low):
+        return answer
+    asked, given = _numbers(low), _numbers(first)
+    given_numbers = {n for n, _ in given}
+    if all(n in given_numbers for n, _ in asked):
+        verdict = "Yes."
+    elif len(asked) == 1 and not _COMPARING.search(low) and asked[0][1]:
+        number, word = asked[0]
+        if not any(w == word and n != number for n, w in given):
+            return answer
+        verdict = "No."
+    else:
+        return answer
+    lines[0] = f"{verdict} {first}"
+    return answer.model_copy(update={"answer": "\n".join(lines)})
 
 
 def lead_with_likeliest(answer: Answer, probability: dict[str, float]) -> Answer:

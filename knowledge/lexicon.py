@@ -18,7 +18,7 @@ STOP = frozenset(
     per via list""".split()
 ) | frozenset(
     # question scaffolding and discourse words: how people ask, not what they ask about
-    """true correct right wrong info information detail details regarding concerning related relating besides
+    """true false correct incorrect right wrong inside within info information detail details regarding concerning related relating besides
     apart else other others aside exactly precisely basically specifically particular particularly actually
     supposedly apparently possibly probably normally usually generally typically ever still already yet even
     almost immediately quickly soon later currently presently anyway here name names known
@@ -236,8 +236,8 @@ IRREGULAR = {
 PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     (("give|gave|given|giving|hand|handed|handing", "up|over"), "cede"),
     (("fell|fall|falls|falling|broke|break|breaks|broken", "apart|down"), "collapse"),
-    (("lost", "their|his|her", "lives"), "killed"),
-    (("lives", "lost"), "killed"),
+    (("lost|lose|loses|losing", "their|his|her|the|a", "lives|life"), "killed"),
+    (("lives|life", "lost"), "killed"),
     (("took|take|takes|taking|came|come|comes", "effect"), "began"),
     (("took|take|takes|taking|came|come|comes", "into", "force"), "began"),
     (("in", "force"), "began"),

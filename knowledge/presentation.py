@@ -384,6 +384,8 @@ def present(
         # verdict paragraph (the answer to some yes/no question) to "More"
         verdicts = [p for p in paragraphs if _VERDICT.match(p[0])]
         others = [p for p in paragraphs if not _VERDICT.match(p[0])]
+        # a check whose answer opens with its verdict: the brief opens with it too
+        verdict_first = kind == "yesno" and bool(_VERDICT.match(paragraphs[0][0]))
         if kind == "yesno" and verdicts:
             paragraphs = verdicts + others
         elif others:
@@ -401,6 +403,8 @@ def present(
         if answer.kind == "casualties" and kind in ("what", "other"):
             kind = "count"  # a toll asked without "how many": the figure is what it asks for
         ranked = best_sentences(paragraphs, question, kind, relevance) if question else [(0, 0)]
+        if verdict_first:  # a check's brief opens with its verdict and what follows it
+            ranked = [(0, 0), *(r for r in ranked if r != (0, 0))]
         keep = {_stem(w) for w in _terms(question)}
         pi, si = ranked[0]
         text, refs = paragraphs[pi]

@@ -80,7 +80,7 @@ _HAPPENED_IN = re.compile(
 
 _PREDICTION = re.compile(
     r"\b(?:who|which side|which country)\s+(?:is|was|are)\s+(?:right|wrong|the good guys?|the bad guys?|justified)\b|"
-    r"\b(?:is|was|are) \w+ (?:right|wrong|justified)\b|"
+    r"\b(?:is|was|are) (?!it\b|that\b|this\b|i\b)\w+ (?:right|wrong|justified)\b|"
     r"\b(?:who|which side|which country)\s+(?:will|would|is going to|gonna)\s+win\b|\bwhat will happen\b|"
     r"\bwill (?:there|it|they|the \w+) (?:be|end|stop|escalate|last|win)\b|\bnext (?:year|month|week)\b|"
     r"\bin the future\b|\bpredict"

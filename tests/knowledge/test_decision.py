@@ -37,6 +37,13 @@ def test_the_shipped_parameters_load_and_name_only_known_features() -> None:
         ("where did the fighting happen", "where"),
         ("which newspaper reported the toll", "source"),
         ("did russia send troops", "yesno"),
+        # a statement put up to be confirmed is a yes/no check, whatever its word order
+        ("the bloc met on tuesday, true or false?", "yesno"),
+        ("true or false: the bloc met on tuesday", "yesno"),
+        ("so the ministry gave the figure, is that right?", "yesno"),
+        ("is it correct that most of those killed were asleep", "yesno"),
+        ("am i right that the talks were in april", "yesno"),
+        ("how many died, right?", "count"),
     ],
 )
 def test_question_forms(question: str, kind: str) -> None:

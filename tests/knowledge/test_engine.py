@@ -95,6 +95,38 @@ def test_a_figure_question_may_name_a_body_of_its_side_and_how_figures_changed(
 
 
 @pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("was kapan shelled too", "Yes."),
+        ("Russia have a military base inside Armenia, is it correct?", "Yes."),
+        ("so russia sells weapons to both countries, right?", "Yes."),
+        ("did 49 armenian soldiers die?", "Yes."),
+        ("did 100 armenian soldiers die?", "No."),
+    ],
+)
+def test_a_check_is_led_by_its_verdict(engine: AnswerEngine, question: str, verdict: str) -> None:
+    """A yes/no check opens with "Yes." when its answer's lead paragraph holds every word and number of the
+    claim, and with "No." when that paragraph gives another number for the same thing."""
+    ans = engine.ask(question)
+    assert ans.answered and ans.answer.startswith(verdict), ans.answer
+    _check_contract(engine, ans)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Does Russia operate a huge military base in Armenia?",  # "huge": a word the articles don't give
+        "is it true that russia has no military base in armenia",  # a denial the lead paragraph lacks
+        "did more than 100 armenian soldiers die?",  # a comparison, not a number to match
+    ],
+)
+def test_a_check_its_answer_does_not_settle_has_no_verdict(engine: AnswerEngine, question: str) -> None:
+    """Where the lead paragraph does not hold the whole claim, the facts are given without a verdict."""
+    ans = engine.ask(question)
+    assert not re.match(r"(?:yes|no)\b", ans.answer, re.I), ans.answer
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "how many civilians were killed",
