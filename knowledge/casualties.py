@@ -21,7 +21,7 @@ FIGURE_QUESTION_WORDS = tuple(
     new toll count zcount many most final official cost say admit give its their during recent dead number
     difference differ compare comparison vary between article source figure according total own each
     respective
-    initial first earlier before after later since revise update rise climb grow change highest lowest
+    initial first begin start originally earlier before after later since revise update rise climb grow change highest lowest
     largest smallest biggest maximum minimum exact approximate rough estimate""".split()
 )
 _OUTCOME_ORDER = {

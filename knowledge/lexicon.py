@@ -18,7 +18,7 @@ STOP = frozenset(
     per via list""".split()
 ) | frozenset(
     # question scaffolding and discourse words: how people ask, not what they ask about
-    """true false correct incorrect right wrong inside within info information detail details regarding concerning related relating besides
+    """true false correct incorrect right wrong inside within until till now mr mrs ms dr info information detail details regarding concerning related relating besides
     apart else other others aside exactly precisely basically specifically particular particularly actually
     supposedly apparently possibly probably normally usually generally typically ever still already yet even
     almost immediately quickly soon later currently presently anyway here name names known
@@ -234,6 +234,16 @@ IRREGULAR = {
 # sequence of word alternatives and its replacement; item texts use the token table built from
 # the rules (fast on long texts), questions the equivalent regex (it keeps their punctuation).
 PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
+    # a reference to the sources themselves ("the president mentioned in the news") asks nothing more
+    (
+        (
+            "mentioned|named|cited|quoted|discussed|covered|featured",
+            "in|by",
+            "the|this|these|your",
+            "news|article|articles|story|stories|report|reports|source|sources|text|texts|press|media",
+        ),
+        "",
+    ),
     (("give|gave|given|giving|hand|handed|handing", "up|over"), "cede"),
     (("fell|fall|falls|falling|broke|break|breaks|broken", "apart|down"), "collapse"),
     (("lost|lose|loses|losing", "their|his|her|the|a", "lives|life"), "killed"),
