@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from knowledge.analysis import QUANTITY
 from knowledge.handling import Handler, HandlerParts
+from knowledge.lexicon import ROLE_WORDS
 from knowledge.models import Answer, Casualty, Entity, _Item
 from knowledge.retrieval import id_token, names_something
 
@@ -21,7 +22,8 @@ FIGURE_QUESTION_WORDS = tuple(
     new toll count zcount many most final official cost say admit give its their during recent dead number
     difference differ compare comparison vary between article source figure according total own each
     respective
-    initial first begin start originally earlier before after later since revise update rise climb grow change highest lowest
+    initial first begin start originally earlier before after later since revise update rise climb grow reach
+    upward upwards downward downwards change highest lowest
     largest smallest biggest maximum minimum exact approximate rough estimate""".split()
 )
 _OUTCOME_ORDER = {
@@ -46,6 +48,8 @@ class CasualtyAnswers(Handler):
         vocabulary = self.kb.vocabulary
         words = (*FIGURE_QUESTION_WORDS, *vocabulary.subjects, *vocabulary.figure_words)
         self.figure_words = frozenset(self.names.analyser.canon(w) for w in words)
+        # an office names who gave a figure ("the police chief said"), unless it is what is counted
+        self.role_words = frozenset(self.names.analyser.canon(w) for w in ROLE_WORDS)
         # per side, the tokens of the bodies and people that belong to it: its government, ministries, leaders
         self._side_bodies: dict[str, set[str]] = {}
         for en in self.kb.entities:
@@ -120,6 +124,7 @@ class CasualtyAnswers(Handler):
                 and t.text not in self.figure_words
                 and t.alts[0] not in self.figure_words
                 and t.text not in QUANTITY
+                and not (t.alts[0] in self.role_words and t.alts[0] not in question.count_nouns)
             ]
             # what the figures' events and places are about counts as covered ("the 2019 war over the valley")
             about = {i for c in pool for i in (c.event, c.place) if i}

@@ -18,6 +18,7 @@ from knowledge.analysis import DATE
 from knowledge.compose import KIND_OF, Composer
 from knowledge.decision import HELD, Candidate, Decision, item_kind, question_type, wants
 from knowledge.dense import DenseIndex, TokenAligner, encoder
+from knowledge.lexicon import ROLE_WORDS
 from knowledge.loader import KnowledgeBase
 from knowledge.lookups import ancestors, principals
 from knowledge.models import Answer, Entity, Outcome, _Item
@@ -36,10 +37,7 @@ _TRAILING_REFS = re.compile(r"(?:\s*\[\d+\])+\s*$")
 SUGGEST_PROBABILITY = 0.15  # a refused question offers candidates at least this likely as "did you mean"
 
 
-_ROLE = re.compile(
-    r"minister|president|leader|spokes(?:man|woman|person)|secretary|chancellor|premier|official|ambassador|"
-    r"envoy|commander|general|head|chief|mayor|governor|king|queen|prince|ruler|diplomat"
-)
+_ROLE = re.compile("|".join(ROLE_WORDS))
 _PERSON_ASKED = re.compile(
     r"^who\b(?!.*\b(?:said|say|says|quoted|tweeted|stated|told|called|urged|warned)\b)|\bname of\b|\bnames?\b\W*$|"
     rf"\b(?:{_ROLE.pattern}|reporter|journalist|author)\b"

@@ -32,6 +32,12 @@ STOP = frozenset(
     relationship relationships relation relations""".split()
 )
 
+# Words for a role, an office: who someone is ("the police chief", "the defence minister").
+ROLE_WORDS = tuple(
+    """minister president leader spokesman spokeswoman spokesperson secretary chancellor premier official
+    ambassador envoy commander general head chief mayor governor king queen prince ruler diplomat director""".split()
+)
+
 # Quantity and approximation words: they shape a figure question, not its subject.
 QUANTITY = frozenset(
     """many much number numbers count figure figures total overall altogether combined together roughly
@@ -68,6 +74,7 @@ _group(
     "fatality",
     "fatal",
     "perish",
+    "deceased",
     "slain",
     "slay",
 )
