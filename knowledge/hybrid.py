@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import get_args
 
 import numpy as np
@@ -23,7 +24,7 @@ from knowledge.loader import KnowledgeBase
 from knowledge.lookups import ancestors, principals
 from knowledge.models import Answer, Entity, Outcome, _Item
 from knowledge.resolver import NameResolver
-from knowledge.retrieval import SUGGEST_AT, ItemRetriever, Term, id_token
+from knowledge.retrieval import SUGGEST_AT, ItemRetriever, Term, id_token, names_something
 from knowledge.text import normalise
 from knowledge.understand import Question
 from knowledge.wording import english_word
@@ -334,7 +335,7 @@ class HybridDecider:
             cand.answer = self.c.answer(view.q.text, kind, [(self.c.sentence(item), [item])], 0.0)
         if view.kind != "yesno" or not cand.answer.answered:
             return cand.answer
-        return with_verdict(cand.answer, view, self.kb.items, self.r.tokens)
+        return with_verdict(cand.answer, view, self.r.tokens, self.names.analyser.analyse)
 
     @staticmethod
     def _same_passages(chosen: Candidate, handlers: Candidate) -> bool:
@@ -408,24 +409,34 @@ _COMPARING = re.compile(
     r"\b(?:more|less|fewer|over|under|above|below|than|least|most|nearly|almost|about|around|roughly|"
     r"approximately|up to|some|between)\b"
 )
-_NUMBER_WORD = re.compile(r"\b(\d[\d,]*)(?:\s+([a-z]+))?")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+_NUMBER = re.compile(r"\d+")
 
 
 def _negations(text: str) -> set[str]:
     return {name for name, rx in _NEGATION.items() if rx.search(text)}
 
 
-def _numbers(text: str) -> list[tuple[str, str]]:
-    """Each number with the word after it: ("14", "coaches")."""
-    return [(n.replace(",", ""), w or "") for n, w in _NUMBER_WORD.findall(text.lower())]
+def _numbers(text: str, analyse: Callable[[str], list[str]]) -> list[tuple[str, frozenset[str]]]:
+    """Each number with the content words of the three after it: ("14", {"coach"}) of "14 coaches of"."""
+    words = text.lower().replace(",", "").split()
+    out = []
+    for i, w in enumerate(words):
+        if m := _NUMBER.fullmatch(w.strip(".;:()\"'")):
+            out.append((m.group(), frozenset(analyse(" ".join(words[i + 1 : i + 4])))))
+    return out
 
 
 def with_verdict(
-    answer: Answer, view: QuestionView, items: dict[str, _Item], tokens: dict[str, frozenset[str]]
+    answer: Answer,
+    view: QuestionView,
+    tokens: dict[str, frozenset[str]],
+    analyse: Callable[[str], list[str]],
 ) -> Answer:
-    """A yes/no check's answer led by "Yes." when its lead paragraph holds every word of the claim and
-    every number, with no denial the claim lacks; by "No." when it gives another number for the same
-    thing ("14 coaches" to "did 20 coaches derail?"). Anything less leaves the facts to speak."""
+    """A yes/no check's answer led by "Yes." when one sentence of its lead paragraph holds every word and
+    number of the claim (its names in the items cited), with no denial the claim lacks; by "No." when
+    that sentence gives another number for the same thing ("14 coaches" to "did 20 coaches derail?").
+    Anything less leaves the facts to speak: words scattered over a paragraph are no claim confirmed."""
     lines = answer.answer.split("\n")
     first = lines[0]
     low = view.q.low
@@ -433,20 +444,24 @@ def with_verdict(
         return answer
     refs = _TRAILING_REFS.search(first)
     cited = {int(n) for n in re.findall(r"\d+", refs.group())} if refs else set()
-    held = frozenset().union(
-        *(tokens.get(c.item, frozenset()) for c in answer.citations if c.n in cited and c.item in items)
+    held = frozenset().union(*(tokens.get(c.item or "", frozenset()) for c in answer.citations if c.n in cited))
+    words = [t for t in view.terms if not t.text.isdigit() and not names_something(t)]
+    if not held or any(held.isdisjoint(t.alts) for t in view.terms if names_something(t)):
+        return answer
+    body = _TRAILING_REFS.sub("", first)
+    sentence = next(
+        (s for s in _SENTENCE_END.split(body) if all(not set(analyse(s)).isdisjoint(t.alts) for t in words)),
+        None,
     )
-    if not held or not all(not held.isdisjoint(t.alts) for t in view.terms if not t.text.isdigit()):
+    if sentence is None or not _negations(sentence.lower()) <= _negations(low):
         return answer
-    if not _negations(first.lower()) <= _negations(low):
-        return answer
-    asked, given = _numbers(low), _numbers(first)
-    given_numbers = {n for n, _ in given}
-    if all(n in given_numbers for n, _ in asked):
+    asked = _numbers(low, analyse)
+    if all(n in {g for g, _ in _numbers(sentence, analyse)} for n, _ in asked):
         verdict = "Yes."
     elif len(asked) == 1 and not _COMPARING.search(low) and asked[0][1]:
-        number, word = asked[0]
-        if not any(w == word and n != number for n, w in given):
+        number, counted = asked[0]
+        given = [(n, what) for n, what in _numbers(body, analyse) if what & counted]
+        if not given or any(n == number for n, _ in given):
             return answer
         verdict = "No."
     else:
