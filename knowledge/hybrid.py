@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import get_args
 
 import numpy as np
@@ -444,7 +444,9 @@ def with_verdict(
         return answer
     refs = _TRAILING_REFS.search(first)
     cited = {int(n) for n in re.findall(r"\d+", refs.group())} if refs else set()
-    held = frozenset().union(*(tokens.get(c.item or "", frozenset()) for c in answer.citations if c.n in cited))
+    held = frozenset().union(
+        *(tokens.get(c.item or "", frozenset()) for c in answer.citations if c.n in cited)
+    )
     words = [t for t in view.terms if not t.text.isdigit() and not names_something(t)]
     if not held or any(held.isdisjoint(t.alts) for t in view.terms if names_something(t)):
         return answer

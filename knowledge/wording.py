@@ -37,9 +37,34 @@ def _chat(m: re.Match[str]) -> str:
     return plain + ("?" if word.endswith("?") and plain else "")
 
 
+# A remark after a question about what the asker believed or mixes up ("Who said it? I'd assumed it
+# was the president.", "I always mix those bodies up."): about the asker, not the story, and its names
+# would read as part of the question. General English forms of belief and doubt.
+_ASIDE = re.compile(
+    r"^(?:but |and |so |though )?i(?:'d| had| have|'ve)? (?:always |just |really |honestly |kind of |sort of )?"
+    r"(?:think|thought|believe|believed|assume|assumed|guess|guessed|suppose|supposed|expected|imagined|"
+    r"figured|had the impression|have the impression|was under the impression|mix|mixed|confuse|confused|"
+    r"get (?:them|those|these|it) (?:mixed|confused))\b",
+    re.I,
+)
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+
+
+def without_asides(text: str) -> str:
+    """``text`` without the asker's remarks on what they believed, where they follow a question."""
+    parts = _SENTENCE_BREAK.split(text.strip())
+    kept: list[str] = []
+    for part in parts:
+        asked = any(p.rstrip().endswith("?") for p in kept)
+        if asked and _ASIDE.match(part) and not part.rstrip().endswith("?"):
+            continue
+        kept.append(part)
+    return " ".join(kept)
+
+
 def plain_question(text: str) -> str:
     """``text`` with chat spellings expanded and number words as digits; otherwise unchanged."""
-    out = _WORD.sub(_chat, text)
+    out = _WORD.sub(_chat, without_asides(text))
     if _NUMBER_WORD.search(out):
         # "no one" and "the first one" stay words: text2num leaves lone small numbers alone
         out = alpha2digit(out, "en")

@@ -87,7 +87,10 @@ def test_sets_h_and_i_hold_their_first_run(name: str) -> None:
         ("extra_cases_16.json", (0.60, 0.70)),
         ("extra_cases_17.json", (0.66, 0.85)),
         ("extra_cases_18.json", (0.82, 0.82)),
-        ("extra_cases_19.json", (0.80, 0.91)),
+        (
+            "extra_cases_19.json",
+            (0.80, 0.88),
+        ),  # M: first run 0.91 refused; 0.886 with the 45-set fit (its trade)
         ("extra_cases_20.json", (0.77, 0.85)),
         ("extra_cases_21.json", (0.50, 0.80)),
         ("extra_cases_22.json", (0.89, 0.80)),

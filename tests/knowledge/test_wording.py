@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.wording import plain_question
+from knowledge.wording import plain_question, without_asides
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,24 @@ def test_typos_are_mended_against_the_story_words_then_english() -> None:
     assert speller.mend("what did Azerbajan tell the parliment") == "what did Azerbaijan tell the parliament"
     assert speller.mend("the frist war") == "the first war"  # not a story word: the English dictionary's
     assert speller.mend("who said it and when") == "who said it and when"  # English words stay
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("Who said it? I'd assumed it was the president.", "Who said it?"),
+        ("How long did it last? I had the impression it went on for months.", "How long did it last?"),
+        (
+            "Is she the head of the commission? I always mix those bodies up.",
+            "Is she the head of the commission?",
+        ),
+        # a belief before the question is what the question asks about: kept
+        ("I think the army sent troops. Is that true?", "I think the army sent troops. Is that true?"),
+        # a remark that is not a belief is kept
+        ("who said it? I mean the quote about restraint", "who said it? I mean the quote about restraint"),
+    ],
+)
+def test_the_askers_remarks_on_what_they_believed_are_not_part_of_the_question(text: str, read: str) -> None:
+    """A remark after a question on what the asker believed (whose names would read as part of the question)
+    is left out; a belief the question then asks about is kept."""
+    assert without_asides(text) == read
