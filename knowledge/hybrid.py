@@ -435,7 +435,8 @@ def with_verdict(
 ) -> Answer:
     """A yes/no check's answer led by "Yes." when one sentence of its lead paragraph holds every word and
     number of the claim (its names in the items cited), with no denial the claim lacks; by "No." when
-    that sentence gives another number for the same thing ("14 coaches" to "did 20 coaches derail?").
+    the claim's words are so held and the paragraph gives another number for the same counted thing
+    ("14 coaches" to "did 20 coaches derail?").
     Anything less leaves the facts to speak: words scattered over a paragraph are no claim confirmed."""
     lines = answer.answer.split("\n")
     first = lines[0]
