@@ -23,6 +23,7 @@ from knowledge.lexicon import ROLE_WORDS
 from knowledge.loader import KnowledgeBase
 from knowledge.lookups import ancestors, principals
 from knowledge.models import Answer, Entity, Outcome, _Item
+from knowledge.presentation import sentences
 from knowledge.resolver import NameResolver
 from knowledge.retrieval import SUGGEST_AT, ItemRetriever, Term, id_token, names_something
 from knowledge.text import normalise
@@ -409,7 +410,6 @@ _COMPARING = re.compile(
     r"\b(?:more|less|fewer|over|under|above|below|than|least|most|nearly|almost|about|around|roughly|"
     r"approximately|up to|some|between)\b"
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 _NUMBER = re.compile(r"\d+")
 
 
@@ -453,7 +453,7 @@ def with_verdict(
         return answer
     body = _TRAILING_REFS.sub("", first)
     sentence = next(
-        (s for s in _SENTENCE_END.split(body) if all(not set(analyse(s)).isdisjoint(t.alts) for t in words)),
+        (s for s in sentences(body) if all(not set(analyse(s)).isdisjoint(t.alts) for t in words)),
         None,
     )
     if sentence is None or not _negations(sentence.lower()) <= _negations(low):

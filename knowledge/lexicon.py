@@ -18,7 +18,8 @@ STOP = frozenset(
     per via list""".split()
 ) | frozenset(
     # question scaffolding and discourse words: how people ask, not what they ask about
-    """true false correct incorrect right wrong inside within until till now mr mrs ms dr info information detail details regarding concerning related relating besides
+    """true false correct incorrect right wrong inside within until till now mr mrs ms dr info information
+    detail details regarding concerning related relating besides
     apart else other others aside exactly precisely basically specifically particular particularly actually
     supposedly apparently possibly probably normally usually generally typically ever still already yet even
     almost immediately quickly soon later currently presently anyway here name names known
