@@ -38,6 +38,8 @@ _OUTCOME_ORDER = {
 }
 # what a figure question counts when it names no outcome: the dead (and losses, casualties)
 DEATH_OUTCOMES = frozenset({"killed", "losses", "casualties"})
+# words that count people in general, whoever they are
+GENERAL_COUNTED = ("people", "persons", "person", "individuals", "humans", "lives", "victims", "dead", "deaths")
 
 
 class CasualtyAnswers(Handler):
@@ -50,6 +52,10 @@ class CasualtyAnswers(Handler):
         self.figure_words = frozenset(self.names.analyser.canon(w) for w in words)
         # an office names who gave a figure ("the police chief said"), unless it is what is counted
         self.role_words = frozenset(self.names.analyser.canon(w) for w in ROLE_WORDS)
+        # what a figure question may count without naming whom: its outcome, or people in general
+        self.any_people = frozenset(
+            self.names.analyser.canon(w) for w in (*DEATH_OUTCOMES, *GENERAL_COUNTED, *FIGURE_QUESTION_WORDS)
+        )
         # per side, the tokens of the bodies and people that belong to it: its government, ministries, leaders
         self._side_bodies: dict[str, set[str]] = {}
         for en in self.kb.entities:
@@ -132,11 +138,31 @@ class CasualtyAnswers(Handler):
                 *(self.r.tokens[i] for i in {c.id for c in pool} | about if i in self.r.tokens)
             )
             missing = [t for t in leftover if not any(a in union for a in t.alts)]
-            if missing:
+            if missing or not self._counts_what_is_asked(question, pool):
                 return self.c.abstain(label, "The sources don't give that figure.", pool[:3], confidence=0.2)
         if not pool:
             return self.c.abstain(label, "The sources don't give that figure.")
         return self._parts(label, pool, question)
+
+    def _counts_what_is_asked(self, question: Question, pool: list[Casualty]) -> bool:
+        """Whether the figures count whom the question counts: "how many ministers died" is not answered
+        by a toll of soldiers, though the minister who gave it is in the item. A figure of people in
+        general counts anyone; a question that names no one in particular ("how many died in the crash") is
+        answered by any figure."""
+        asked: set[str] = set()
+        for word in question.count_words:  # whom it counts comes before what befell them
+            if word in self.any_people:
+                break
+            asked.add(word)
+        if not asked:
+            return True
+        counted: set[str] = set()
+        for c in pool:
+            subject = set(self.names.analyser.analyse(c.subject))
+            if subject <= self.any_people:  # "people", "people (dead)"; not "dead (soldiers of both sides)"
+                return True
+            counted |= subject | self.r.counted.get(c.id, frozenset())
+        return bool(asked & counted)
 
     def _setting(self, event_ids: set[str]) -> set[str]:
         """The events' places with the places and countries they lie in."""

@@ -256,6 +256,7 @@ PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     (("fell|fall|falls|falling|broke|break|breaks|broken", "apart|down"), "collapse"),
     (("lost|lose|loses|losing", "their|his|her|the|a", "lives|life"), "killed"),
     (("lives|life", "lost"), "killed"),
+    (("lives|life", "were|was|been|are|is", "lost"), "killed"),
     (("took|take|takes|taking|came|come|comes", "effect"), "began"),
     (("took|take|takes|taking|came|come|comes", "into", "force"), "began"),
     (("in", "force"), "began"),

@@ -120,6 +120,8 @@ class Question:
     mentions: list[Mention]
     names: frozenset[str] = frozenset()
     count_nouns: frozenset[str] = frozenset()
+    # the first content words after "how many", in order: "how many died in the crash" -> (kill, crash)
+    count_words: tuple[str, ...] = ()
     words: str | None = None
     speaker_span: str | None = None
     speaker_rest: str = ""
@@ -215,6 +217,7 @@ def understand(text: str, resolver: NameResolver) -> Question:
             for i, t in enumerate(rest)
             if i not in skip and (a := an.analyse(t)) and a[0] not in QUANTITY
         ]
+        q.count_words = tuple(content[:2])
         q.count_nouns = frozenset(content[:2])
     if _POPULATION.search(low):  # "the population of X" asks for a number of people
         q.count_nouns = q.count_nouns | {

@@ -45,6 +45,7 @@ def _check_contract(engine: AnswerEngine, ans: Answer) -> None:
         ("how did Baku explain the fighting", ["provocation"]),
         ("who said there can be no military solution", ["Blinken"]),
         ("how many died in the first war", ["30,000"]),
+        ("how many lives were lost in the clashes", ["49"]),
         pytest.param(
             "what happened in Kalbajar",
             ["Kelbajar"],
@@ -149,6 +150,7 @@ def test_a_check_its_answer_does_not_settle_has_no_verdict(engine: AnswerEngine,
     "question",
     [
         "how many civilians were killed",
+        "how many ministers died",  # the minister who gave the toll is in the item; he is not counted
         "what did Vladimir Putin say",
         "what did Joe Biden say",
         "how did China react",
