@@ -39,7 +39,17 @@ _OUTCOME_ORDER = {
 # what a figure question counts when it names no outcome: the dead (and losses, casualties)
 DEATH_OUTCOMES = frozenset({"killed", "losses", "casualties"})
 # words that count people in general, whoever they are
-GENERAL_COUNTED = ("people", "persons", "person", "individuals", "humans", "lives", "victims", "dead", "deaths")
+GENERAL_COUNTED = (
+    "people",
+    "persons",
+    "person",
+    "individuals",
+    "humans",
+    "lives",
+    "victims",
+    "dead",
+    "deaths",
+)
 
 
 class CasualtyAnswers(Handler):

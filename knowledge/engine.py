@@ -21,6 +21,7 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from knowledge.analysis import Analyser
+from knowledge.checks import corrected, is_claim
 from knowledge.compose import Composer, unique
 from knowledge.conversation import Turn, follow_up, small_talk_kind, small_talk_reply
 from knowledge.decision import PARAMS_FILE, Decision, question_type
@@ -347,7 +348,8 @@ class AnswerEngine:
             answer,
             listing=answer.listing,
             question=read,
-            kind=question_type(read.lower()),
+            # a question led by its verb ("was the toll not 65,000?") is a check, whatever else it asks
+            kind="yesno" if is_claim(read.lower()) else question_type(read.lower()),
             relevance=sentence_relevance,
         )
         first = self.kb.items.get(answer.items[0]) if answer.items else None
@@ -389,12 +391,21 @@ class AnswerEngine:
         if cached is not None:
             self._answers.move_to_end(plain)
             return cached
-        question = understand(plain, self.names)
-        answer = self.hybrid.decide(question, self.intents.answer_question(question))
+        answer = self._decided(plain)
+        if not answer.answered and is_claim(plain.lower()):
+            # a check refused for one wrong detail: what the sources say in its place
+            tokens, analyse = self.retriever.tokens, self.names.analyser.analyse
+            answer = (
+                corrected(plain, self._decided, tokens, analyse, lambda w: bool(self.names.find(w))) or answer
+            )
         self._answers[plain] = answer
         if len(self._answers) > ANSWER_MEMO:
             self._answers.popitem(last=False)
         return answer
+
+    def _decided(self, plain: str) -> Answer:
+        question = understand(plain, self.names)
+        return self.hybrid.decide(question, self.intents.answer_question(question))
 
     @_presented
     def casualties(self, side: str | None = None, event: str | None = None) -> Answer:

@@ -406,7 +406,7 @@ _NEGATION = {
     "refuse": re.compile(r"\brefus"),
     "dismiss": re.compile(r"\bdismiss"),
 }
-_COMPARING = re.compile(
+COMPARING = re.compile(
     r"\b(?:more|less|fewer|over|under|above|below|than|least|most|nearly|almost|about|around|roughly|"
     r"approximately|up to|some|between)\b"
 )
@@ -417,12 +417,12 @@ def _negations(text: str) -> set[str]:
     return {name for name, rx in _NEGATION.items() if rx.search(text)}
 
 
-def _numbers(text: str, analyse: Callable[[str], list[str]]) -> list[tuple[str, frozenset[str]]]:
+def numbers_in(text: str, analyse: Callable[[str], list[str]]) -> list[tuple[str, frozenset[str]]]:
     """Each number with the content words of the three after it: ("14", {"coach"}) of "14 coaches of"."""
     words = text.lower().replace(",", "").split()
     out = []
     for i, w in enumerate(words):
-        if m := _NUMBER.fullmatch(w.strip(".;:()\"'")):
+        if m := _NUMBER.fullmatch(w.strip(".;:()\"'?!")):
             out.append((m.group(), frozenset(analyse(" ".join(words[i + 1 : i + 4])))))
     return out
 
@@ -458,12 +458,12 @@ def with_verdict(
     )
     if sentence is None or not _negations(sentence.lower()) <= _negations(low):
         return answer
-    asked = _numbers(low, analyse)
-    if all(n in {g for g, _ in _numbers(sentence, analyse)} for n, _ in asked):
+    asked = numbers_in(low, analyse)
+    if all(n in {g for g, _ in numbers_in(sentence, analyse)} for n, _ in asked):
         verdict = "Yes."
-    elif len(asked) == 1 and not _COMPARING.search(low) and asked[0][1]:
+    elif len(asked) == 1 and not COMPARING.search(low) and asked[0][1]:
         number, counted = asked[0]
-        given = [(n, what) for n, what in _numbers(body, analyse) if what & counted]
+        given = [(n, what) for n, what in numbers_in(body, analyse) if what & counted]
         if not given or any(n == number for n, _ in given):
             return answer
         verdict = "No."
@@ -495,4 +495,4 @@ def lead_with_likeliest(answer: Answer, probability: dict[str, float]) -> Answer
     return answer.model_copy(update={"answer": "\n".join(lines)})
 
 
-__all__ = ["HybridDecider", "QuestionView", "lead_with_likeliest"]
+__all__ = ["COMPARING", "HybridDecider", "QuestionView", "lead_with_likeliest", "numbers_in", "with_verdict"]

@@ -86,7 +86,8 @@ def english_word(word: str) -> bool:
     return word in _english()
 
 
-_LETTERS = re.compile(r"[A-Za-z][a-z]{3,}")
+# a word to mend; the stem of a contraction ("wasn" of "wasn't") is no typo
+_LETTERS = re.compile(r"\b[A-Za-z][a-z]{3,}\b(?!['\u2019]t\b)")
 
 
 class Speller:

@@ -133,6 +133,41 @@ def test_a_check_is_led_by_its_verdict(engine: AnswerEngine, question: str, verd
 
 
 @pytest.mark.parametrize(
+    ("question", "lead", "must"),
+    [
+        # a name the story does not know, in the place of the one the sources give
+        (
+            "Was it Italy's foreign minister who tweeted that Armenia must stop its provocations?",
+            "The sources don't say so of Italy.",
+            "Turkey",
+        ),
+        (
+            "Did Spain take the clashes to the UN Security Council?",
+            "The sources don't say so of Spain.",
+            "France",
+        ),
+        # a number where the sources give another (the refused check asked again without it)
+        ("Was the 2020 war's death toll 65,000?", "No.", "6,500"),
+    ],
+)
+def test_a_check_with_one_wrong_detail_is_answered_with_what_the_sources_say(
+    engine: AnswerEngine, question: str, lead: str, must: str
+) -> None:
+    """A check refused because one detail is wrong is asked again without it; a confident answer that
+    gives something else in its place corrects the claim, and says so first."""
+    ans = engine.ask(question)
+    assert ans.answered and ans.answer.startswith(lead) and must in ans.answer, ans.answer
+    _check_contract(engine, ans)
+
+
+def test_a_check_is_not_corrected_into_a_guess(engine: AnswerEngine) -> None:
+    """Without its wrong detail a check that the sources still do not answer stays refused."""
+    for question in ("Did Joe Biden comment on the clashes?", "Is the population of Armenia 5 million?"):
+        ans = engine.ask(question)
+        assert not ans.answered and ans.citations == [], ans.answer
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "Does Russia operate a huge military base in Armenia?",  # "huge": a word the articles don't give

@@ -45,6 +45,10 @@ def test_typos_are_mended_against_the_story_words_then_english() -> None:
     assert speller.mend("what did Azerbajan tell the parliment") == "what did Azerbaijan tell the parliament"
     assert speller.mend("the frist war") == "the first war"  # not a story word: the English dictionary's
     assert speller.mend("who said it and when") == "who said it and when"  # English words stay
+    # a contraction's stem is no typo: "wasn" of "wasn't" must not become "was" and lose its "not"
+    assert (
+        speller.mend("Wasn't it Azerbajan? didn't they say so") == "Wasn't it Azerbaijan? didn't they say so"
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,116 @@
+"""Checks whose claim has one detail wrong: answered with what the sources say instead.
+
+"Was it Greece's foreign minister who tweeted …?", "heard 16 coaches went off the track, is that right?":
+the decision refuses such a check, since no item holds its claim. Without the doubted detail (a name or
+a number) the same question is one the sources answer. So a refused check is asked again once per detail,
+each time without it; an answer that is confident (the fitted decision's own threshold) and that gives
+something else in the detail's place corrects the claim:
+
+- a number: the answer gives another number for the same counted thing ("14 coaches"), or, when the claim
+  counts nothing, another number at all, and never the claimed one. It leads with "No.";
+- a name: neither the answer nor the items it cites know the name. It leads with what the sources do not
+  say ("The sources don't say so of Greece.") and gives what they say.
+
+The detail is never guessed at: an answer that still holds it, or a refusal, leaves the check refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from knowledge.analysis import STOP
+from knowledge.decision import is_check
+from knowledge.hybrid import COMPARING, numbers_in
+from knowledge.models import Answer
+
+MAX_TRIES = 3  # each try is a whole question: a check costs at most this many more
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|\d[\d,.:]*\d|\d")
+_NUMBER = re.compile(r"\d[\d,.:]*\d|\d")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_VERDICT = re.compile(r"(?:Yes|No)\.\s+")
+_SHOWN_NAME = re.compile(r"[^A-Za-z' -]")
+# a question that opens with its verb asks whether something is so ("was not the toll 65,000?")
+_CLAIM = re.compile(
+    r"(?:is|isn't|are|aren't|was|wasn't|were|weren't|did|didn't|does|doesn't|do|don't|has|hasn't|have|"
+    r"haven't|had|hadn't)\b"
+)
+
+
+def is_claim(low: str) -> bool:
+    """Whether the lower-cased question ``low`` puts up a claim: a check, or a question led by its verb."""
+    return is_check(low) or bool(_CLAIM.match(low.strip()))
+
+
+def _details(text: str, known: Callable[[str], bool]) -> Iterator[tuple[str, str, tuple[int, int]]]:
+    """The details a check may have wrong, likeliest first: names the story does not know, then numbers.
+    A name the story knows is no such detail: without it, a question can drift to anything. A name is a run of words capitalised past the first word ("Joe Biden"); a chat
+    spelling ("wasnt") is no name. Each as (kind, its words, its span in ``text``)."""
+    words = list(_WORD.finditer(text))
+    spans: list[tuple[int, int]] = []
+    for i, m in enumerate(words):
+        w = m.group().removesuffix("'s")
+        if i == 0 or not w[0].isupper() or "'" in w or w.lower() in STOP or len(w) < 2:
+            continue
+        if spans and words[i - 1].end() == spans[-1][1] and not text[spans[-1][1] : m.start()].strip():
+            spans[-1] = (spans[-1][0], m.start() + len(w))  # "Joe Biden": one name
+        else:
+            spans.append((m.start(), m.start() + len(w)))
+    names = [(text[a:b], (a, b)) for a, b in spans]
+    for name, span in names:
+        if not known(name):
+            yield "name", name, span
+    for m in _NUMBER.finditer(text):
+        if not _YEAR.fullmatch(m.group()):
+            yield "number", m.group(), m.span()
+
+
+def corrected(
+    text: str,
+    answer_for: Callable[[str], Answer],
+    item_tokens: dict[str, frozenset[str]],
+    analyse: Callable[[str], list[str]],
+    known: Callable[[str], bool],
+) -> Answer | None:
+    """The answer to the refused check ``text`` with one detail set right, or None (see the module)."""
+    if COMPARING.search(text.lower()):  # "more than 6,000": a bound, not a figure to set right
+        return None
+    for tries, (kind, words, (start, end)) in enumerate(_details(text, known)):
+        if tries >= MAX_TRIES:
+            break
+        after = text[end:].removeprefix("'s")
+        rest = re.sub(r"\s+", " ", f"{text[:start]} {after}").strip()
+        answer = answer_for(rest)
+        if not answer.answered:
+            continue
+        if kind == "number":
+            if _sets_number_right(text, words, answer.answer, analyse):
+                return _led(answer, "No.")
+            continue
+        name = {t for t in analyse(words) if t not in STOP}
+        cited = frozenset().union(*(item_tokens.get(c.item or "", frozenset()) for c in answer.citations))
+        if name and not name & cited and not name & set(analyse(answer.answer)):
+            shown = _SHOWN_NAME.sub("", words).strip(" '-")[:40]
+            return _led(answer, f"The sources don't say so of {shown}.")
+    return None
+
+
+def _sets_number_right(text: str, number: str, told: str, analyse: Callable[[str], list[str]]) -> bool:
+    """Whether the answer ``told`` gives another number where the check ``text`` claims ``number``."""
+    claimed = number.replace(",", "")
+    given = numbers_in(told, analyse)
+    if not given or any(n == claimed for n, _ in given):
+        return False
+    counted = next((what for n, what in numbers_in(text, analyse) if n == claimed), frozenset())
+    return not counted or any(what & counted for _, what in given)
+
+
+def _led(answer: Answer, verdict: str) -> Answer:
+    """``answer`` led by ``verdict``: its first paragraph, or the first after a heading ("… differ:")."""
+    lines = answer.answer.split("\n")
+    at = 1 if len(lines) > 1 and lines[0].rstrip().endswith(":") else 0
+    lines[at] = f"{verdict} {_VERDICT.sub('', lines[at], count=1)}"
+    return answer.model_copy(update={"answer": "\n".join(lines)})
+
+
+__all__ = ["MAX_TRIES", "corrected", "is_claim"]
