@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from knowledge.analysis import STOP
-from knowledge.decision import is_check
+from knowledge.decision import CHECK, is_check
 from knowledge.hybrid import COMPARING, numbers_in
 from knowledge.models import Answer
 
@@ -35,6 +35,25 @@ _CLAIM = re.compile(
     r"(?:is|isn't|are|aren't|was|wasn't|were|weren't|did|didn't|does|doesn't|do|don't|has|hasn't|have|"
     r"haven't|had|hadn't)\b"
 )
+
+
+# what frames a claim as a check: "is it true that", "I heard", ", right?", a leading verb ("was it")
+_FRAME_START = re.compile(
+    r"^(?:(?:so|and|but|also),? )?(?:i )?(?:heard|read|think|thought)(?: that)? |"
+    r"^(?:is|was|isn't|wasn't) (?:it|that|this) (?:true|correct|right|so|the case)(?: that)? |"
+    rf"^{_CLAIM.pattern}(?: (?:it|not|that|there))* ",
+    re.I,
+)
+
+
+def _claim_body(text: str) -> str:
+    """The claim of a check without its framing: "heard 16 coaches derailed, right?" -> "16 coaches derailed"."""
+    low = text.lower()
+    end = m.start() if (m := CHECK.search(low)) and m.start() > 0 else len(text)
+    body = text[:end].rstrip(" ?.!,")
+    while m := _FRAME_START.match(body):
+        body = body[m.end() :]
+    return body.strip()
 
 
 def is_claim(low: str) -> bool:
@@ -80,8 +99,15 @@ def corrected(
             break
         after = text[end:].removeprefix("'s")
         rest = re.sub(r"\s+", " ", f"{text[:start]} {after}").strip()
-        answer = answer_for(rest)
-        if not answer.answered:
+        # asked as it stands without the detail; a number's also as the open question it leaves ("how
+        # many coaches …"). A name's claim is not asked open: "comment on the clashes", once "Did Joe Biden"
+        # is gone, is answered by whatever the sources say of the clashes, which corrects nothing
+        tries_of = (rest, f"how many {_claim_body(rest)}") if kind == "number" else (rest,)
+        for question in tries_of:
+            answer = answer_for(question)
+            if answer.answered:
+                break
+        else:
             continue
         if kind == "number":
             if _sets_number_right(text, words, answer.answer, analyse):

@@ -53,7 +53,8 @@ def _check_contract(engine: AnswerEngine, ans: Answer) -> None:
                 reason="a borderline of the fitted decision: refused by the first two-stage fit, answered by "
                 "the 28-set fit, refused again by the 30-set fit (probability 0.594, threshold 0.62), answered by the "
                 "32-set fit (0.618, threshold 0.60), refused by the 45-set fit of the second session of 2026-12-01 "
-                "(0.604, threshold 0.63) and by the shipped one (0.607, threshold 0.65); the handlers' answer is right",
+                "(0.604, threshold 0.63), by the 45-set one (0.607, threshold 0.65) and by the shipped 49-set one "
+                "(0.571, threshold 0.66); the handlers' answer is right",
                 strict=False,
             ),
         ),
@@ -65,7 +66,7 @@ def _check_contract(engine: AnswerEngine, ans: Answer) -> None:
             marks=pytest.mark.xfail(
                 reason="a borderline of the fitted decision: answered by the fits up to 32 sets, refused by the "
                 "first 45-set fit (probability 0.604, threshold 0.63; the ranker puts the UN's description above "
-                "the handlers' answer, which is right), answered by the shipped one (0.668, threshold 0.65)",
+                "the handlers' answer, which is right), answered by the 45-set one (0.668, threshold 0.65) and the 49-set one (0.705, threshold 0.66)",
                 strict=False,
             ),
         ),
@@ -136,11 +137,7 @@ def test_a_check_is_led_by_its_verdict(engine: AnswerEngine, question: str, verd
     ("question", "lead", "must"),
     [
         # a name the story does not know, in the place of the one the sources give
-        (
-            "Was it Italy's foreign minister who tweeted that Armenia must stop its provocations?",
-            "The sources don't say so of Italy.",
-            "Turkey",
-        ),
+        ("Did China send 500 peacekeepers?", "The sources don't say so of China.", "Russian"),
         (
             "Did Spain take the clashes to the UN Security Council?",
             "The sources don't say so of Spain.",
