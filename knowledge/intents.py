@@ -34,6 +34,10 @@ from knowledge.versions import VersionAnswers
 QA_DIRECT_AT = 92  # rapidfuzz ratio at which a curated Q&A paraphrase is taken as the question
 
 
+# words that, after a person's name, only say where the asker met the name ("who is X in the news")
+_CONTEXT = frozenset("in from on at the who that mentioned quoted named featured cited".split())
+
+
 class IntentHandlers(Handler):
     """The question handlers of one engine."""
 
@@ -224,6 +228,11 @@ class IntentHandlers(Handler):
             return None
         found = self.names.find(target)
         raw = normalise(target).replace("-", " ").split()
+        if found and found[0].start == 0 and found[0].end < len(raw) and raw[found[0].end] in _CONTEXT:
+            # "who is <person> in the crash news", "…, the guy quoted about it": the rest places the person
+            first = self.kb.items.get(found[0].ids[0])
+            if isinstance(first, Entity) and first.kind == "person":
+                found, raw = found[:1], raw[: found[0].end]
         inside = {i for m in found for i in range(m.start, m.end)}
         # "who is the mayor", "what is the alliance": nothing but the name (and filler) is asked about
         if len(found) != 1 or any(i not in inside and w not in STOP for i, w in enumerate(raw)):

@@ -261,6 +261,8 @@ PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     (("took|take|takes|taking|came|come|comes", "into", "force"), "began"),
     (("in", "force"), "began"),
     (("broke|break|breaks|breaking|broken", "out"), "began"),
+    (("kick|kicks|kicked|kicking", "off"), "began"),
+    (("came|come|comes|coming", "out", "on", "top"), "won"),
     (("broke|break|breaks|breaking|broken", "away"), "secede"),
     (("stir|stirred|stirring", "things|it|tensions", "up"), "stir the pot"),
     (("top", "diplomat|diplomats"), "foreign minister"),
