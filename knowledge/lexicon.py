@@ -408,4 +408,32 @@ CHAT_WORDS = {
     "mil": "military",
     "sec": "secretary",
     "convo": "conversation",
+    # romanised Hindi, as Indian English chat mixes it in ("death toll kitna bataya?"): question words
+    # become English ones, particles and auxiliaries go (they would read as typos of story words)
+    "kitna": "how many",
+    "kitne": "how many",
+    "kitni": "how many",
+    "kaun": "who",
+    "kisne": "who",
+    "kis": "which",
+    "kab": "when",
+    "kahan": "where",
+    "kaha": "where",
+    "kyun": "why",
+    "kyu": "why",
+    "kyon": "why",
+    "kaise": "how",
+    "bataya": "said",
+    "bola": "said",
+    "boli": "said",
+    "bole": "said",
+    "nahi": "not",
+    "nahin": "not",
+    "aur": "and",
+    "mein": "in",
+    **dict.fromkeys(
+        """kya ka ki ke ko ne se hai hain tha thi hua hui hue bhi toh na ho hoga chuki chuka chuke gaya gayi
+        gaye raha rahe rahi kar karo karna diya diye liya yaar bhai ji arre accha acha""".split(),
+        "",
+    ),
 }

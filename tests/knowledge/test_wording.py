@@ -15,6 +15,7 @@ from knowledge.wording import plain_question, without_asides
         ("r u a bot", "are you a bot"),
         ("did forty-nine soldiers die?", "did 49 soldiers die?"),
         ("about thirty thousand people died", "about 30000 people died"),
+        ("train kab derail hua", "train when derail"),  # romanised Hindi: question words, no particles
     ],
 )
 def test_chat_spellings_and_number_words_become_plain(typed: str, plain: str) -> None:
