@@ -8,8 +8,9 @@ something else in the detail's place corrects the claim:
 
 - a number: the answer gives another number for the same counted thing ("14 coaches"), or, when the claim
   counts nothing, another number at all, and never the claimed one. It leads with "No.";
-- a name: neither the answer nor the items it cites know the name. It leads with what the sources do not
-  say ("The sources don't say so of Greece.") and gives what they say.
+- a name: neither the answer nor the items it cites know the name, and the answer opens with one of the
+  story's actors, someone else in its place. It leads with what the sources do not say ("The sources
+  don't say so of Greece.") and gives what they say.
 
 The detail is never guessed at: an answer that still holds it, or a refusal, leaves the check refused.
 """
@@ -23,8 +24,10 @@ from knowledge.analysis import STOP
 from knowledge.decision import CHECK, is_check
 from knowledge.hybrid import COMPARING, numbers_in
 from knowledge.models import Answer
+from knowledge.presentation import sentences
 
 MAX_TRIES = 3  # each try is a whole question: a check costs at most this many more
+ACTOR_WITHIN = 8  # words: how soon the first sentence of a correction names who did it instead
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|\d[\d,.:]*\d|\d")
 _NUMBER = re.compile(r"\d[\d,.:]*\d|\d")
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -90,8 +93,11 @@ def corrected(
     item_tokens: dict[str, frozenset[str]],
     analyse: Callable[[str], list[str]],
     known: Callable[[str], bool],
+    actor: Callable[[str], bool],
 ) -> Answer | None:
-    """The answer to the refused check ``text`` with one detail set right, or None (see the module)."""
+    """The answer to the refused check ``text`` with one detail set right, or None (see the module).
+    ``known``: whether the story knows a name; ``actor``: whether a text names one of the story's actors
+    (a person, a country, a body)."""
     if COMPARING.search(text.lower()):  # "more than 6,000": a bound, not a figure to set right
         return None
     for tries, (kind, words, (start, end)) in enumerate(_details(text, known)):
@@ -115,10 +121,24 @@ def corrected(
             continue
         name = {t for t in analyse(words) if t not in STOP}
         cited = frozenset().union(*(item_tokens.get(c.item or "", frozenset()) for c in answer.citations))
-        if name and not name & cited and not name & set(analyse(answer.answer)):
+        if (
+            name
+            and not name & cited
+            and not name & set(analyse(answer.answer))
+            and _led_by_actor(answer, actor)
+        ):
             shown = _SHOWN_NAME.sub("", words).strip(" '-")[:40]
             return _led(answer, f"The sources don't say so of {shown}.")
     return None
+
+
+def _led_by_actor(answer: Answer, actor: Callable[[str], bool]) -> bool:
+    """Whether the answer's first sentence opens with an actor of the story: someone else in the place of
+    the wrong name ("France, which holds the presidency, said …"), not a scene ("Since the war the
+    situation has remained unstable …", the answer to "Did China comment on the fighting?")."""
+    lines = [line for line in answer.answer.split("\n") if line.strip() and not line.rstrip().endswith(":")]
+    first = next(iter(sentences(lines[0])), "") if lines else ""
+    return actor(" ".join(first.split()[:ACTOR_WITHIN]))
 
 
 def _sets_number_right(text: str, number: str, told: str, analyse: Callable[[str], list[str]]) -> bool:

@@ -395,13 +395,18 @@ class AnswerEngine:
         if not answer.answered and is_claim(plain.lower()):
             # a check refused for one wrong detail: what the sources say in its place
             tokens, analyse = self.retriever.tokens, self.names.analyser.analyse
-            answer = (
-                corrected(plain, self._decided, tokens, analyse, lambda w: bool(self.names.find(w))) or answer
-            )
+            answer = corrected(plain, self._decided, tokens, analyse, self._known, self._actor) or answer
         self._answers[plain] = answer
         if len(self._answers) > ANSWER_MEMO:
             self._answers.popitem(last=False)
         return answer
+
+    def _known(self, name: str) -> bool:
+        return bool(self.names.find(name))
+
+    def _actor(self, text: str) -> bool:
+        """Whether ``text`` names one of the story's actors: a person, a country, a body (an Entity)."""
+        return any(isinstance(self.kb.items.get(i), Entity) for m in self.names.find(text) for i in m.ids)
 
     def _decided(self, plain: str) -> Answer:
         question = understand(plain, self.names)

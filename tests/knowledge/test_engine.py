@@ -162,7 +162,11 @@ def test_a_check_with_one_wrong_detail_is_answered_with_what_the_sources_say(
 
 def test_a_check_is_not_corrected_into_a_guess(engine: AnswerEngine) -> None:
     """Without its wrong detail a check that the sources still do not answer stays refused."""
-    for question in ("Did Joe Biden comment on the clashes?", "Is the population of Armenia 5 million?"):
+    for question in (
+        "Did Joe Biden comment on the clashes?",
+        "Did China comment on the fighting?",  # without "China" a scene answers, no one in China's place
+        "Is the population of Armenia 5 million?",
+    ):
         ans = engine.ask(question)
         assert not ans.answered and ans.citations == [], ans.answer
 
