@@ -8,9 +8,9 @@ something else in the detail's place corrects the claim:
 
 - a number: the answer gives another number for the same counted thing ("14 coaches"), or, when the claim
   counts nothing, another number at all, and never the claimed one. It leads with "No.";
-- a name: neither the answer nor the items it cites know the name, and the answer opens with one of the
-  story's actors, someone else in its place. It leads with what the sources do not say ("The sources
-  don't say so of Greece.") and gives what they say.
+- a name: neither the answer nor the items it cites know the name, and the answer opens with something
+  of the name's kind in its place (see ``_fills_its_place``). It leads with what the sources do not say
+  ("The sources don't say so of Greece.") and gives what they say.
 
 The detail is never guessed at: an answer that still holds it, or a refusal, leaves the check refused.
 """
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 from knowledge.analysis import STOP
 from knowledge.decision import CHECK, is_check
@@ -27,19 +28,18 @@ from knowledge.models import Answer
 from knowledge.presentation import sentences
 
 MAX_TRIES = 3  # each try is a whole question: a check costs at most this many more
-ACTOR_WITHIN = 8  # words: how soon the first sentence of a correction names who did it instead
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|\d[\d,.:]*\d|\d")
-_NUMBER = re.compile(r"\d[\d,.:]*\d|\d")
+OPENING_WORDS = 8  # how soon a correction's first sentence names what stands in the wrong name's place
+_WORD = re.compile(r"[A-Za-z][\w'-]*|\d[\d,.:]*\d|\d")
+_CODE = re.compile(r"\b[A-Z]{1,3}\d{1,3}\b")  # a coach, a platform, a flight: "B1", "S4"
+_NUMBER = re.compile(r"(?<![A-Za-z])(?:\d[\d,.:]*\d|\d)")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _VERDICT = re.compile(r"(?:Yes|No)\.\s+")
-_SHOWN_NAME = re.compile(r"[^A-Za-z' -]")
+_SHOWN_NAME = re.compile(r"[^\w' -]")
 # a question that opens with its verb asks whether something is so ("was not the toll 65,000?")
 _CLAIM = re.compile(
     r"(?:is|isn't|are|aren't|was|wasn't|were|weren't|did|didn't|does|doesn't|do|don't|has|hasn't|have|"
     r"haven't|had|hadn't)\b"
 )
-
-
 # what frames a claim as a check: "is it true that", "I heard", ", right?", a leading verb ("was it")
 _FRAME_START = re.compile(
     r"^(?:(?:so|and|but|also),? )?(?:i )?(?:heard|read|think|thought)(?: that)? |"
@@ -47,6 +47,100 @@ _FRAME_START = re.compile(
     rf"^{_CLAIM.pattern}(?: (?:it|not|that|there))* ",
     re.I,
 )
+
+
+class Named(NamedTuple):
+    """A story item a text names: its id, its kind ("person", "city") and its role: "actor" (a person, a
+    country, a body: an Entity), "place" or "other"."""
+
+    id: str
+    kind: str
+    role: str
+
+
+def is_claim(low: str) -> bool:
+    """Whether the lower-cased question ``low`` puts up a claim: a check, or a question led by its verb."""
+    return is_check(low) or bool(_CLAIM.match(low.strip()))
+
+
+def misses_its_number(text: str, answer: Answer) -> bool:
+    """Whether an answered check claims a number that its answer neither gives nor rules on: "did 16
+    coaches derail?" answered by a paragraph on the rescue holds no "16" and says neither yes nor no."""
+    if not answer.answered or _VERDICT.match(answer.answer) or COMPARING.search(text.lower()):
+        return False
+    given = {n for n, _ in numbers_in(answer.answer, lambda _: [])}
+    claimed = [m.group().replace(",", "") for m in _NUMBER.finditer(text) if not _YEAR.fullmatch(m.group())]
+    return any(n not in given for n in claimed)
+
+
+def corrected(
+    text: str,
+    answer_for: Callable[[str], Answer],
+    item_tokens: dict[str, frozenset[str]],
+    analyse: Callable[[str], list[str]],
+    named: Callable[[str], list[Named]],
+    kinds: tuple[str, ...] = ("name", "number"),
+) -> Answer | None:
+    """The answer to the refused check ``text`` with one detail set right, or None (see the module).
+    ``named``: the story's items a text names; ``kinds``: the details to try."""
+    if COMPARING.search(text.lower()):  # "more than 6,000": a bound, not a figure to set right
+        return None
+    details = [d for d in _details(text, named) if d[0] in kinds]
+    for tries, (kind, words, (start, end)) in enumerate(details):
+        if tries >= MAX_TRIES:
+            break
+        after = text[end:].removeprefix("'s")
+        rest = re.sub(r"\s+", " ", f"{text[:start]} {after}").strip()
+        # asked as it stands without the detail; a number's also as the open question it leaves ("how
+        # many coaches …"). A name's claim is not asked open: "comment on the clashes", once "Did Joe Biden"
+        # is gone, is answered by whatever the sources say of the clashes, which corrects nothing
+        tries_of = (rest, f"how many {_claim_body(rest)}") if kind == "number" else (rest,)
+        for question in tries_of:
+            answer = answer_for(question)
+            if not answer.answered:
+                continue
+            if kind == "number":
+                if _sets_number_right(text, words, answer.answer, analyse):
+                    return _led(answer, "No.")
+                continue
+            name = {t for t in analyse(words) if t not in STOP}
+            cited = frozenset().union(*(item_tokens.get(c.item or "", frozenset()) for c in answer.citations))
+            if (
+                name
+                and not name & cited
+                and not name & set(analyse(answer.answer))
+                and _fills_its_place(words, _opening(answer), named)
+            ):
+                shown = _SHOWN_NAME.sub("", words).strip(" '-")[:40]
+                return _led(answer, f"The sources don't say so of {shown}.")
+    return None
+
+
+def _details(text: str, named: Callable[[str], list[Named]]) -> Iterator[tuple[str, str, tuple[int, int]]]:
+    """The details a check may have wrong, likeliest first: names the story does not know, numbers, then
+    names it knows. A name is a run of words capitalised past the first word ("Joe Biden", "coach B1"); a
+    chat spelling ("wasnt") is no name. Each as (kind, its words, its span in ``text``)."""
+    words = list(_WORD.finditer(text))
+    spans: list[tuple[int, int]] = []
+    for i, m in enumerate(words):
+        w = m.group().removesuffix("'s")
+        if i == 0 or not w[0].isupper() or "'" in w or w.lower() in STOP or len(w) < 2:
+            continue
+        if spans and words[i - 1].end() == spans[-1][1] and not text[spans[-1][1] : m.start()].strip():
+            spans[-1] = (spans[-1][0], m.start() + len(w))  # "Joe Biden": one name
+        else:
+            spans.append((m.start(), m.start() + len(w)))
+    names = [(text[a:b], (a, b)) for a, b in spans]
+    known = {name for name, _ in names if named(name)}
+    for name, span in names:
+        if name not in known:
+            yield "name", name, span
+    for m in _NUMBER.finditer(text):
+        if not _YEAR.fullmatch(m.group()):
+            yield "number", m.group(), m.span()
+    for name, span in names:
+        if name in known:
+            yield "name", name, span
 
 
 def _claim_body(text: str) -> str:
@@ -59,86 +153,28 @@ def _claim_body(text: str) -> str:
     return body.strip()
 
 
-def is_claim(low: str) -> bool:
-    """Whether the lower-cased question ``low`` puts up a claim: a check, or a question led by its verb."""
-    return is_check(low) or bool(_CLAIM.match(low.strip()))
-
-
-def _details(text: str, known: Callable[[str], bool]) -> Iterator[tuple[str, str, tuple[int, int]]]:
-    """The details a check may have wrong, likeliest first: names the story does not know, then numbers.
-    A name the story knows is no such detail: without it, a question can drift to anything. A name is a run of words capitalised past the first word ("Joe Biden"); a chat
-    spelling ("wasnt") is no name. Each as (kind, its words, its span in ``text``)."""
-    words = list(_WORD.finditer(text))
-    spans: list[tuple[int, int]] = []
-    for i, m in enumerate(words):
-        w = m.group().removesuffix("'s")
-        if i == 0 or not w[0].isupper() or "'" in w or w.lower() in STOP or len(w) < 2:
-            continue
-        if spans and words[i - 1].end() == spans[-1][1] and not text[spans[-1][1] : m.start()].strip():
-            spans[-1] = (spans[-1][0], m.start() + len(w))  # "Joe Biden": one name
-        else:
-            spans.append((m.start(), m.start() + len(w)))
-    names = [(text[a:b], (a, b)) for a, b in spans]
-    for name, span in names:
-        if not known(name):
-            yield "name", name, span
-    for m in _NUMBER.finditer(text):
-        if not _YEAR.fullmatch(m.group()):
-            yield "number", m.group(), m.span()
-
-
-def corrected(
-    text: str,
-    answer_for: Callable[[str], Answer],
-    item_tokens: dict[str, frozenset[str]],
-    analyse: Callable[[str], list[str]],
-    known: Callable[[str], bool],
-    actor: Callable[[str], bool],
-) -> Answer | None:
-    """The answer to the refused check ``text`` with one detail set right, or None (see the module).
-    ``known``: whether the story knows a name; ``actor``: whether a text names one of the story's actors
-    (a person, a country, a body)."""
-    if COMPARING.search(text.lower()):  # "more than 6,000": a bound, not a figure to set right
-        return None
-    for tries, (kind, words, (start, end)) in enumerate(_details(text, known)):
-        if tries >= MAX_TRIES:
-            break
-        after = text[end:].removeprefix("'s")
-        rest = re.sub(r"\s+", " ", f"{text[:start]} {after}").strip()
-        # asked as it stands without the detail; a number's also as the open question it leaves ("how
-        # many coaches …"). A name's claim is not asked open: "comment on the clashes", once "Did Joe Biden"
-        # is gone, is answered by whatever the sources say of the clashes, which corrects nothing
-        tries_of = (rest, f"how many {_claim_body(rest)}") if kind == "number" else (rest,)
-        for question in tries_of:
-            answer = answer_for(question)
-            if answer.answered:
-                break
-        else:
-            continue
-        if kind == "number":
-            if _sets_number_right(text, words, answer.answer, analyse):
-                return _led(answer, "No.")
-            continue
-        name = {t for t in analyse(words) if t not in STOP}
-        cited = frozenset().union(*(item_tokens.get(c.item or "", frozenset()) for c in answer.citations))
-        if (
-            name
-            and not name & cited
-            and not name & set(analyse(answer.answer))
-            and _led_by_actor(answer, actor)
-        ):
-            shown = _SHOWN_NAME.sub("", words).strip(" '-")[:40]
-            return _led(answer, f"The sources don't say so of {shown}.")
-    return None
-
-
-def _led_by_actor(answer: Answer, actor: Callable[[str], bool]) -> bool:
-    """Whether the answer's first sentence opens with an actor of the story: someone else in the place of
-    the wrong name ("France, which holds the presidency, said …"), not a scene ("Since the war the
-    situation has remained unstable …", the answer to "Did China comment on the fighting?")."""
+def _opening(answer: Answer) -> str:
+    """The first words of the answer's first sentence (a heading line such as "… differ:" left out)."""
     lines = [line for line in answer.answer.split("\n") if line.strip() and not line.rstrip().endswith(":")]
     first = next(iter(sentences(lines[0])), "") if lines else ""
-    return actor(" ".join(first.split()[:ACTOR_WITHIN]))
+    return " ".join(first.split()[:OPENING_WORDS])
+
+
+def _fills_its_place(name: str, opening: str, named: Callable[[str], list[Named]]) -> bool:
+    """Whether the answer's opening puts something else where the check has ``name``: a code of the same
+    shape for a code ("B3" for "B1"), an item of the same kind for a name the story knows (a place for a
+    place, a person for a person), one of the story's actors for a name it does not know ("France, which
+    holds the presidency, said …" for "Spain"). A scene is no such thing: "Since the war the situation
+    has remained unstable …", the answer without "China" to "Did China comment on the fighting?"."""
+    if _CODE.fullmatch(name):
+        return any(code != name for code in _CODE.findall(opening))
+    mine = named(name)
+    there = named(opening)
+    if mine:  # a place for a place (a town for a city will do), an actor of the same kind for an actor
+        ids = {n.id for n in mine}
+        alike = {(n.role, n.kind if n.role == "actor" else "") for n in mine}
+        return any((n.role, n.kind if n.role == "actor" else "") in alike and n.id not in ids for n in there)
+    return any(n.role == "actor" for n in there)
 
 
 def _sets_number_right(text: str, number: str, told: str, analyse: Callable[[str], list[str]]) -> bool:
@@ -159,4 +195,4 @@ def _led(answer: Answer, verdict: str) -> Answer:
     return answer.model_copy(update={"answer": "\n".join(lines)})
 
 
-__all__ = ["MAX_TRIES", "corrected", "is_claim"]
+__all__ = ["MAX_TRIES", "Named", "corrected", "is_claim", "misses_its_number"]

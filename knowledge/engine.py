@@ -21,7 +21,7 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from knowledge.analysis import Analyser
-from knowledge.checks import corrected, is_claim
+from knowledge.checks import Named, corrected, is_claim, misses_its_number
 from knowledge.compose import Composer, unique
 from knowledge.conversation import Turn, follow_up, small_talk_kind, small_talk_reply
 from knowledge.decision import PARAMS_FILE, Decision, question_type
@@ -392,21 +392,28 @@ class AnswerEngine:
             self._answers.move_to_end(plain)
             return cached
         answer = self._decided(plain)
-        if not answer.answered and is_claim(plain.lower()):
-            # a check refused for one wrong detail: what the sources say in its place
+        if is_claim(plain.lower()):
+            # a check refused for one wrong detail, or answered beside a number it claims: what the
+            # sources say in the detail's place
             tokens, analyse = self.retriever.tokens, self.names.analyser.analyse
-            answer = corrected(plain, self._decided, tokens, analyse, self._known, self._actor) or answer
+            if not answer.answered:
+                answer = corrected(plain, self._decided, tokens, analyse, self._named) or answer
+            elif misses_its_number(plain, answer):
+                answer = corrected(plain, self._decided, tokens, analyse, self._named, ("number",)) or answer
         self._answers[plain] = answer
         if len(self._answers) > ANSWER_MEMO:
             self._answers.popitem(last=False)
         return answer
 
-    def _known(self, name: str) -> bool:
-        return bool(self.names.find(name))
-
-    def _actor(self, text: str) -> bool:
-        """Whether ``text`` names one of the story's actors: a person, a country, a body (an Entity)."""
-        return any(isinstance(self.kb.items.get(i), Entity) for m in self.names.find(text) for i in m.ids)
+    def _named(self, text: str) -> list[Named]:
+        """The story's items ``text`` names, each with its kind and role (actor, place or other)."""
+        items = [self.kb.items.get(i) for m in self.names.find(text) for i in m.ids]
+        roles = ((Entity, "actor"), (Place, "place"))
+        return [
+            Named(it.id, getattr(it, "kind", ""), next((r for t, r in roles if isinstance(it, t)), "other"))
+            for it in items
+            if it is not None
+        ]
 
     def _decided(self, plain: str) -> Answer:
         question = understand(plain, self.names)

@@ -189,3 +189,10 @@ def test_the_place_of_the_event_is_its_setting_not_a_side(
     rule = engine.intents.answer(question)  # the figure handlers' own answer
     assert rule.answered is answered, rule.answer
     assert ("145" in rule.answer) is answered
+
+
+def test_a_check_answered_beside_its_number_is_set_right(engine: AnswerEngine) -> None:
+    """A check answered by a paragraph that neither gives its number nor rules on it is asked again
+    without the number; an answer giving another number for the same thing leads with "No."."""
+    ans = engine.ask("Did 20 ambulances reach the site?")
+    assert ans.answered and ans.answer.startswith("No.") and "30 ambulances" in ans.answer, ans.answer
