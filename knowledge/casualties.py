@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from knowledge.analysis import QUANTITY
 from knowledge.handling import Handler, HandlerParts
 from knowledge.lexicon import ROLE_WORDS
-from knowledge.models import Answer, Casualty, Entity, _Item
+from knowledge.models import Answer, Casualty, Entity, Place, _Item
 from knowledge.retrieval import id_token, names_something
 
 if TYPE_CHECKING:
@@ -68,6 +68,7 @@ class CasualtyAnswers(Handler):
         )
         # per side, the tokens of the bodies and people that belong to it: its government, ministries, leaders
         self._side_bodies: dict[str, set[str]] = {}
+        self._named_places: dict[str, set[str]] = {}  # per event: the places its passages name
         for en in self.kb.entities:
             for up in self.look.ancestors(en.id) & self.look.casualty_sides:
                 self._side_bodies.setdefault(up, set()).add(id_token(en.id))
@@ -131,6 +132,7 @@ class CasualtyAnswers(Handler):
             named = {id_token(i) for i in sides | {i for i in self.look.casualties_by if i}} | {
                 id_token(c.reported_by) for c in pool if c.reported_by
             }
+            named |= {id_token(i) for i in self._setting({c.event for c in pool if c.event})}
             # a body of a side the figures are about ("according to the Freedonian government") is covered
             named |= set().union(*(self._side_bodies.get(c.side, set()) for c in pool if c.side))
             leftover = [
@@ -163,7 +165,8 @@ class CasualtyAnswers(Handler):
         for word in question.count_words:  # whom it counts comes before what befell them
             if word in self.any_people:
                 break
-            asked.add(word)
+            if not word.isdigit():  # "the number of 49 dead soldiers": a figure, not whom
+                asked.add(word)
         if not asked:
             return True
         counted: set[str] = set()
@@ -175,13 +178,33 @@ class CasualtyAnswers(Handler):
         return bool(asked & counted)
 
     def _setting(self, event_ids: set[str]) -> set[str]:
-        """The events' places with the places and countries they lie in."""
+        """The events' places with the places and countries they lie in, and the places named with them
+        (``_places_with``): "how many died in the Kanpur derailment" asks for the derailment's toll, not
+        for Kanpur's."""
         out: set[str] = set()
         for eid in event_ids:
-            place = getattr(self.kb.items.get(eid), "place", None)
+            event = self.kb.items.get(eid)
+            place = getattr(event, "place", None)
             if place:
                 out |= {place} | self.look.ancestors(place)
+            if event is not None:
+                if eid not in self._named_places:
+                    self._named_places[eid] = self._places_with(event)
+                out |= self._named_places[eid]
         return out
+
+    def _places_with(self, event: _Item) -> set[str]:
+        """The places an event's passages name, and the places whose passages name the event ("after the
+        crash near Kanpur", a passage of Kanpur's)."""
+
+        def names_in(item: _Item) -> set[str]:
+            texts = [getattr(item, "description", None) or "", *(e.quote for e in item.evidence)]
+            return {i for t in texts for m in self.names.find(t) for i in m.ids}
+
+        places = {i for i in names_in(event) if isinstance(self.kb.items.get(i), Place)}
+        return places | {
+            p.id for p in self.kb.items.values() if isinstance(p, Place) and event.id in names_in(p)
+        }
 
     def _side_of(self, item_id: str, sides: set[str]) -> str:
         """The casualty side a name stands for: 'Freedonian soldiers' -> Freedonia's armed forces -> Freedonia."""

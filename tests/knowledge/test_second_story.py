@@ -179,6 +179,7 @@ def test_figure_questions_answer_in_the_storys_words(
         ("how many people died in India?", True),  # the derailment's place lies in India: its setting
         ("how many people died in Uttar Pradesh?", True),
         ("how many people died in Pakistan?", False),  # a country the figures are not of
+        ("how many people died in Lucknow?", False),  # a city of the story, not named with the crash
     ],
 )
 def test_the_place_of_the_event_is_its_setting_not_a_side(
@@ -189,6 +190,13 @@ def test_the_place_of_the_event_is_its_setting_not_a_side(
     rule = engine.intents.answer(question)  # the figure handlers' own answer
     assert rule.answered is answered, rule.answer
     assert ("145" in rule.answer) is answered
+
+
+def test_a_place_whose_passage_names_the_event_is_its_setting(engine: AnswerEngine) -> None:
+    """Kanpur is not the derailment's place (Pukhrayan, in Kanpur Dehat district), but a passage of
+    Kanpur's names the crash ("after the crash near Kanpur"), so "the Kanpur derailment" is the crash."""
+    rule = engine.intents.answer("how many were seriously injured in the kanpur derailment")
+    assert rule.answered and "injured" in rule.answer, rule.answer
 
 
 def test_a_check_answered_beside_its_number_is_set_right(engine: AnswerEngine) -> None:
