@@ -101,7 +101,13 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("why", re.compile(r"^why\b|\bwhat (?:caused|triggered|sparked|started)\b|\breason\b")),
-    ("who_is", re.compile(r"^(?:who|what) (?:is|are|was|were)\b|^tell me about\b|^(?:explain|describe)\b")),
+    (
+        "who_is",
+        re.compile(
+            r"^(?:who|what) (?:is|are|was|were)\b|^tell me about\b|^(?:explain|describe)\b|"
+            r"^(?:what|which) (?:post|position|job|title|office|rank) (?:does|did|do|is|was)\b"
+        ),
+    ),
     ("yesno", re.compile(r"^(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would)\b")),
     ("what", re.compile(r"^(?:what|which|how)\b")),
 )

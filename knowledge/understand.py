@@ -68,7 +68,10 @@ _SOURCE_Q = re.compile(
 )
 _IDENTITY = re.compile(r"^(?:who|what)\s+(?:is|are|was|were)\s+(?:the\s+)?(?P<x>.+?)$")
 _ROLE_OF = re.compile(
-    r"^what (?:role|part) (?:does|did|do|has|have|is|was) (?:the )?(?P<x>.+?) (?:play|played|playing|have|had)\b"
+    r"^what (?:role|part) (?:does|did|do|has|have|is|was) (?:the )?(?P<x>.+?) (?:play|played|playing|have|had)\b|"
+    # "which post does X hold", "what position did X have": asks who X is
+    r"^(?:what|which) (?:post|position|job|title|office|rank) (?:does|did|do|is|was) (?:the )?(?P<y>.+?) "
+    r"(?:hold|held|have|had|occupy|occupied|fill|filled|in)\b"
 )
 _ABOUT = re.compile(
     r"^(?:tell me (?:more )?about|explain|describe|background (?:on|of)|info(?:rmation)? (?:on|about)|"
@@ -167,7 +170,7 @@ class Question:
         for rx in (_IDENTITY, _ABOUT, _ROLE_OF):
             m = rx.match(self.low.rstrip("?!. "))
             if m:
-                return m.group("x")
+                return m.group("x") or m.group("y") if "y" in rx.groupindex else m.group("x")
         return None
 
     @property

@@ -43,6 +43,7 @@ def test_the_shipped_parameters_load_and_name_only_known_features() -> None:
         ("so the ministry gave the figure, is that right?", "yesno"),
         ("is it correct that most of those killed were asleep", "yesno"),
         ("am i right that the talks were in april", "yesno"),
+        ("which post does the envoy hold", "who_is"),  # asks who the envoy is
         ("how many died, right?", "count"),
     ],
 )
