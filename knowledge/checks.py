@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from knowledge.analysis import STOP
 from knowledge.decision import CHECK, is_check
-from knowledge.hybrid import COMPARING, numbers_in
+from knowledge.hybrid import numbers_in
 from knowledge.models import Answer
 from knowledge.presentation import sentences
 
@@ -33,6 +33,11 @@ _WORD = re.compile(r"[A-Za-z][\w'-]*|\d[\d,.:]*\d|\d")
 _CODE = re.compile(r"\b[A-Z]{1,3}\d{1,3}\b")  # a coach, a platform, a flight: "B1", "S4"
 _NUMBER = re.compile(r"(?<![A-Za-z])(?:\d[\d,.:]*\d|\d)")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# a bound is no figure to set right ("more than 6,000"); an approximation is one ("about 3,000"), taken
+# as right when the sources' number lies within APPROXIMATELY of it
+_BOUND = re.compile(r"\b(?:more|less|fewer|over|under|above|below|than|least|most|up to|between|upwards?)\b")
+_APPROXIMATE = re.compile(r"\b(?:about|around|roughly|approximately|approx|nearly|almost|some|like|or so)\b")
+APPROXIMATELY = 0.2
 _VERDICT = re.compile(r"(?:Yes|No)\.\s+")
 _SHOWN_NAME = re.compile(r"[^\w' -]")
 # a question that opens with its verb asks whether something is so ("was not the toll 65,000?")
@@ -66,7 +71,7 @@ def is_claim(low: str) -> bool:
 def misses_its_number(text: str, answer: Answer) -> bool:
     """Whether an answered check claims a number that its answer neither gives nor rules on: "did 16
     coaches derail?" answered by a paragraph on the rescue holds no "16" and says neither yes nor no."""
-    if not answer.answered or _VERDICT.match(answer.answer) or COMPARING.search(text.lower()):
+    if not answer.answered or _VERDICT.match(answer.answer) or _BOUND.search(text.lower()):
         return False
     given = {n for n, _ in numbers_in(answer.answer, lambda _: [])}
     claimed = [m.group().replace(",", "") for m in _NUMBER.finditer(text) if not _YEAR.fullmatch(m.group())]
@@ -83,7 +88,7 @@ def corrected(
 ) -> Answer | None:
     """The answer to the refused check ``text`` with one detail set right, or None (see the module).
     ``named``: the story's items a text names; ``kinds``: the details to try."""
-    if COMPARING.search(text.lower()):  # "more than 6,000": a bound, not a figure to set right
+    if _BOUND.search(text.lower()):
         return None
     details = [d for d in _details(text, named) if d[0] in kinds]
     for tries, (kind, words, (start, end)) in enumerate(details):
@@ -181,10 +186,22 @@ def _sets_number_right(text: str, number: str, told: str, analyse: Callable[[str
     """Whether the answer ``told`` gives another number where the check ``text`` claims ``number``."""
     claimed = number.replace(",", "")
     given = numbers_in(told, analyse)
-    if not given or any(n == claimed for n, _ in given):
+    tolerance = APPROXIMATELY if _APPROXIMATE.search(text.lower()) else 0.0
+    if not given or any(_near(n, claimed, tolerance) for n, _ in given):
         return False
     counted = next((what for n, what in numbers_in(text, analyse) if n == claimed), frozenset())
     return not counted or any(what & counted for _, what in given)
+
+
+def _near(given: str, claimed: str, tolerance: float) -> bool:
+    """Whether the number ``given`` is the ``claimed`` one, within ``tolerance`` of it (a share)."""
+    if given == claimed:
+        return True
+    try:
+        a, b = float(given), float(claimed)
+    except ValueError:
+        return False
+    return abs(a - b) <= tolerance * max(a, b)
 
 
 def _led(answer: Answer, verdict: str) -> Answer:

@@ -149,6 +149,7 @@ def test_a_check_is_led_by_its_verdict(engine: AnswerEngine, question: str, verd
         ),
         # a number where the sources give another (the refused check asked again without it)
         ("Was the 2020 war's death toll 65,000?", "No.", "6,500"),
+        ("Is it true the 2020 war killed about 3,000 people?", "No.", "6,500"),  # far from it: no
     ],
 )
 def test_a_check_with_one_wrong_detail_is_answered_with_what_the_sources_say(
