@@ -408,6 +408,9 @@ CHAT_WORDS = {
     "mil": "military",
     "sec": "secretary",
     "convo": "conversation",
+    "nite": "night",
+    "tonite": "tonight",
+    "rite": "right",
     # romanised Hindi, as Indian English chat mixes it in ("death toll kitna bataya?"): question words
     # become English ones, particles and auxiliaries go (they would read as typos of story words)
     "kitna": "how many",

@@ -48,11 +48,19 @@ _ASIDE = re.compile(
     re.I,
 )
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+# A remark in brackets about the asker ("(saw her name in the news)", "(asking bc my uncle keeps saying
+# ww3 lol)"): it says why they ask, not what. A bracket naming a year ("(in 2020)") is kept.
+_BRACKET_ASIDE = re.compile(
+    r"\s*\((?=[^()]*\b(?:i|i'm|im|my|me|asking|saw|heard|read|just|sorry|btw|lol)\b)"
+    r"(?![^()]*\b(?:1[89]|20)\d\d\b)[^()]{8,}\)",
+    re.I,
+)
 
 
 def without_asides(text: str) -> str:
-    """``text`` without the asker's remarks on what they believed, where they follow a question."""
-    parts = _SENTENCE_BREAK.split(text.strip())
+    """``text`` without the asker's remarks on what they believed, where they follow a question, and
+    without remarks in brackets about the asker."""
+    parts = _SENTENCE_BREAK.split(_BRACKET_ASIDE.sub("", text).strip())
     kept: list[str] = []
     for part in parts:
         asked = any(p.rstrip().endswith("?") for p in kept)

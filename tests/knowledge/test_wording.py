@@ -65,6 +65,11 @@ def test_typos_are_mended_against_the_story_words_then_english() -> None:
         ("I think the army sent troops. Is that true?", "I think the army sent troops. Is that true?"),
         # a remark that is not a belief is kept
         ("who said it? I mean the quote about restraint", "who said it? I mean the quote about restraint"),
+        # a remark in brackets about the asker goes; a bracket with a year in it stays
+        ("who is the mayor (saw her name in the news)", "who is the mayor"),
+        ("what could it turn into? (asking bc my uncle keeps saying ww3 lol)", "what could it turn into?"),
+        ("how many died (in 2020)?", "how many died (in 2020)?"),
+        ("what did the ministry (defence) say", "what did the ministry (defence) say"),
     ],
 )
 def test_the_askers_remarks_on_what_they_believed_are_not_part_of_the_question(text: str, read: str) -> None:
