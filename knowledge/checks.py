@@ -8,9 +8,11 @@ something else in the detail's place corrects the claim:
 
 - a number: the answer gives another number for the same counted thing ("14 coaches"), or, when the claim
   counts nothing, another number at all, and never the claimed one. It leads with "No.";
-- a name: neither the answer nor the items it cites know the name, and the answer opens with something
-  of the name's kind in its place (see ``_fills_its_place``). It leads with what the sources do not say
-  ("The sources don't say so of Greece.") and gives what they say.
+- a name, where the check asks about the name itself ("was it X who …", "was X the one that …"; "did
+  X do it?" asks whether X did, and the sources' silence answers it): neither the answer nor the items
+  it cites know the name, and the answer opens with something of the name's kind in its place (see
+  ``_fills_its_place``). It leads with what the sources do not say ("The sources don't say so of
+  Greece.") and gives what they say.
 
 The detail is never guessed at: an answer that still holds it, or a refusal, leaves the check refused.
 """
@@ -90,7 +92,11 @@ def corrected(
     ``named``: the story's items a text names; ``kinds``: the details to try."""
     if _BOUND.search(text.lower()):
         return None
-    details = [d for d in _details(text, named) if d[0] in kinds]
+    # a name is set right only where the check asks about the name itself ("was it Greece's minister who
+    # tweeted …"): "did NATO issue a statement?" asks whether NATO did, and the sources' silence answers it
+    details = [
+        d for d in _details(text, named) if d[0] in kinds and (d[0] == "number" or _in_focus(text, *d[2]))
+    ]
     for tries, (kind, words, (start, end)) in enumerate(details):
         if tries >= MAX_TRIES:
             break
@@ -119,6 +125,18 @@ def corrected(
                 shown = _SHOWN_NAME.sub("", words).strip(" '-")[:40]
                 return _led(answer, f"The sources don't say so of {shown}.")
     return None
+
+
+_FOCUS_BEFORE = re.compile(r"\b(?:(?:was|is|were|are|wasn't|isn't|weren't|aren't) it|it (?:was|is|were))\s*$")
+_COPULA_BEFORE = re.compile(r"\b(?:was|is|were|are|wasn't|isn't|weren't|aren't)\s*$")
+_FOCUS_AFTER = re.compile(r"^(?:'s\s+)?(?:[\w-]+\s+){0,3}?(?:the one|who|that|which|the\b)")
+
+
+def _in_focus(text: str, start: int, end: int) -> bool:
+    """Whether the check at ``text`` asks about the name at ``start:end`` itself: a cleft ("was it X
+    who …", "it was X's minister who …") or an identity ("was X the one who …", "is B1 the coach that …")."""
+    before, after = text[:start].lower(), text[end:].lower().lstrip()
+    return bool(_FOCUS_BEFORE.search(before) or (_COPULA_BEFORE.search(before) and _FOCUS_AFTER.match(after)))
 
 
 def _details(text: str, named: Callable[[str], list[Named]]) -> Iterator[tuple[str, str, tuple[int, int]]]:

@@ -141,14 +141,14 @@ def test_a_check_is_led_by_its_verdict(engine: AnswerEngine, question: str, verd
 @pytest.mark.parametrize(
     ("question", "lead", "must"),
     [
-        # a name the story does not know, in the place of the one the sources give
-        ("Did China send 500 peacekeepers?", "The sources don't say so of China.", "Russian"),
+        # a check on a name the story does not know, in the place of the one the sources give
         (
-            "Did Spain take the clashes to the UN Security Council?",
+            "Was it Spain that took the clashes to the UN Security Council?",
             "The sources don't say so of Spain.",
             "France",
         ),
         # a number where the sources give another (the refused check asked again without it)
+        ("Did China send 500 peacekeepers?", "No.", "2,000"),
         ("Was the 2020 war's death toll 65,000?", "No.", "6,500"),
         ("Is it true the 2020 war killed about 3,000 people?", "No.", "6,500"),  # far from it: no
     ],
@@ -164,10 +164,13 @@ def test_a_check_with_one_wrong_detail_is_answered_with_what_the_sources_say(
 
 
 def test_a_check_is_not_corrected_into_a_guess(engine: AnswerEngine) -> None:
-    """Without its wrong detail a check that the sources still do not answer stays refused."""
+    """A check that asks whether someone did something ("did X …?") is not answered with what someone
+    else did, and one that the sources do not answer without its detail stays refused."""
     for question in (
         "Did Joe Biden comment on the clashes?",
-        "Did China comment on the fighting?",  # without "China" a scene answers, no one in China's place
+        "Did China comment on the fighting?",  # asks whether China did: the sources' silence answers
+        "Did NATO issue a statement on the clashes?",
+        "Did Putin also phone Aliyev after the fighting started?",
         "Is the population of Armenia 5 million?",
     ):
         ans = engine.ask(question)
