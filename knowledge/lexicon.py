@@ -26,6 +26,7 @@ STOP = frozenset(
     summary summarise summarize overview briefly short quick brief want wanna gonna need needs like kind sort
     can't go goes went gone come came make made take took put seem seems seemed become became try tried
     whom whose wonder wondering curious question answer reply mean means meaning matter matters after during
+    remind reminding recall recalling remember remembering
     while following suppose supposed anyone someone everyone anybody somebody everybody anywhere somewhere
     nobody himself herself itself themselves personally own role play plays played reason reasons less fewer because
     nah yeah yep nope yes lol pls plz bro ok okay huh eh wat wot u ur r acc tho

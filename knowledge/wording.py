@@ -70,9 +70,33 @@ def without_asides(text: str) -> str:
     return " ".join(kept)
 
 
+# A polite frame around a question ("could you remind me how many …", "do you know who …", "I'd like to
+# know what …"): the question is what follows it, when that opens with a question word.
+_FRAME = re.compile(
+    r"^(?:(?:hi|hello|hey)\b[,!.]?\s*)?(?:(?:could|can|would|will) you (?:please |kindly )?"
+    r"(?:remind me|tell me|let me know|say)|(?:please )?(?:remind me|tell me|let me know)|"
+    r"i(?:'d| would) (?:like|love) to know|i(?: was| am|'m)? (?:wondering|curious)|i wonder|"
+    r"do you (?:happen to )?(?:know|remember)|any idea)\s*,?\s*(?:of |about )?"
+    r"(?=(?:who|what|which|when|where|why|how|whose)\b)",
+    re.I,
+)
+# the embedded order a frame leaves ("who the president is"): a question's order again
+_EMBEDDED = re.compile(
+    r"^(who|what|which|where|whose)\s+(?!is\b|was\b|are\b|were\b)(.+?)\s+(is|was|are|were)\s*\?*$", re.I
+)
+
+
+def without_frame(text: str) -> str:
+    """``text`` without a polite frame around its question, in a question's order."""
+    rest = _FRAME.sub("", text.strip(), count=1)
+    if rest == text.strip():
+        return text
+    return _EMBEDDED.sub(lambda m: f"{m.group(1)} {m.group(3)} {m.group(2)}?", rest)
+
+
 def plain_question(text: str) -> str:
     """``text`` with chat spellings expanded and number words as digits; otherwise unchanged."""
-    out = _WORD.sub(_chat, without_asides(text))
+    out = _WORD.sub(_chat, without_frame(without_asides(text)))
     if _NUMBER_WORD.search(out):
         # "no one" and "the first one" stay words: text2num leaves lone small numbers alone
         out = alpha2digit(out, "en")

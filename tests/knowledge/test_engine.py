@@ -50,6 +50,8 @@ def _check_contract(engine: AnswerEngine, ans: Answer) -> None:
         ("who came out on top in the 2020 war", ["Azerbaijan"]),
         ("who is Blinken in this story", ["Secretary of State"]),  # the rest only places the person
         ("which post does Charles Michel hold?", ["European Council"]),
+        ("could you remind me how many Armenian soldiers were killed?", ["49"]),  # a polite frame
+        ("do you know who the president of Azerbaijan is", ["Aliyev"]),
         pytest.param(
             "what happened in Kalbajar",
             ["Kelbajar"],

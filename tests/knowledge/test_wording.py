@@ -16,6 +16,10 @@ from knowledge.wording import plain_question, without_asides
         ("did forty-nine soldiers die?", "did 49 soldiers die?"),
         ("about thirty thousand people died", "about 30000 people died"),
         ("train kab derail hua", "train when derail"),  # romanised Hindi: question words, no particles
+        # a polite frame around a question goes, and an embedded question takes a question's order
+        ("could you remind me how many soldiers died?", "how many soldiers died?"),
+        ("do you know who the mayor is", "who is the mayor?"),
+        ("I was wondering whether the talks went ahead", "I was wondering whether the talks went ahead"),
     ],
 )
 def test_chat_spellings_and_number_words_become_plain(typed: str, plain: str) -> None:
