@@ -363,7 +363,9 @@ class HybridDecider:
 
     def decide(self, q: Question, rule: Answer) -> Answer:
         """The answer to give: the best-ranked candidate if it is probable enough, else an abstention."""
-        if self.decision is None:
+        if self.decision is None or q.is_prediction:
+            # a prediction or a judgement ("who is right", "do you think X should resign") is not the
+            # sources' to give, however near an item comes: the handlers' refusal stands
             return rule
         view = self.view(q, rule)
         cands = self.candidates(view)

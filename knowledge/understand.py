@@ -86,7 +86,12 @@ _PREDICTION = re.compile(
     r"\b(?:is|was|are) (?!it\b|that\b|this\b|i\b)\w+ (?:right|wrong|justified)\b|"
     r"\b(?:who|which side|which country)\s+(?:will|would|is going to|gonna)\s+win\b|\bwhat will happen\b|"
     r"\bwill (?:there|it|they|the \w+) (?:be|end|stop|escalate|last|win)\b|\bnext (?:year|month|week)\b|"
-    r"\bin the future\b|\bpredict"
+    r"\bin the future\b|\bpredict|"
+    # the asker's opinion asked for: "do you think X should resign", "in your view"
+    r"\b(?:do|did|would) you (?:think|believe|reckon|feel)\b(?=.*\b(?:should|will|would|ought|deserves?|right|"
+    r"wrong|fair|justified|good|bad|better|worse|fault|blame)\b)|\b(?:do|would) you agree\b|"
+    r"\bin your (?:opinion|view)\b|"
+    r"\bwhat(?:'s| is) your (?:opinion|view|take)\b"
 )
 _POPULATION = re.compile(
     r"\b(?:population|inhabitants|residents) of\b|\bhow many (?:people )?(?:live|lived|living)\b"
