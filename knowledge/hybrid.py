@@ -336,7 +336,13 @@ class HybridDecider:
             cand.answer = self.c.answer(view.q.text, kind, [(self.c.sentence(item), [item])], 0.0)
         if view.kind != "yesno" or not cand.answer.answered:
             return cand.answer
-        return with_verdict(cand.answer, view, self.r.tokens, self.names.analyser.analyse)
+        return with_verdict(cand.answer, view, self.r.tokens, self.names.analyser.analyse, self._named_in)
+
+    def _named_in(self, sentence: str) -> set[str]:
+        """What a sentence names, with the bodies and countries those belong to ("its soldiers" of
+        Armenia's armed forces are Armenia's)."""
+        ids = {i for m in self.names.find(sentence) for i in m.ids}
+        return ids | {a for i in ids for a in ancestors(self.kb, i)}
 
     @staticmethod
     def _same_passages(chosen: Candidate, handlers: Candidate) -> bool:
@@ -434,6 +440,7 @@ def with_verdict(
     view: QuestionView,
     tokens: dict[str, frozenset[str]],
     analyse: Callable[[str], list[str]],
+    named_in: Callable[[str], set[str]] | None = None,
 ) -> Answer:
     """A yes/no check's answer led by "Yes." when one sentence of its lead paragraph holds every word and
     number of the claim (its names in the items cited), with no denial the claim lacks; by "No." when
@@ -460,6 +467,8 @@ def with_verdict(
     )
     if sentence is None or not _negations(sentence.lower()) <= _negations(low):
         return answer
+    if named_in is not None and not _names_held(view, sentence, named_in):
+        return answer
     asked = numbers_in(low, analyse)
     if all(n in {g for g, _ in numbers_in(sentence, analyse)} for n, _ in asked):
         verdict = "Yes."
@@ -473,6 +482,18 @@ def with_verdict(
         return answer
     lines[0] = f"{verdict} {first}"
     return answer.model_copy(update={"answer": "\n".join(lines)})
+
+
+def _names_held(view: QuestionView, sentence: str, named_in: Callable[[str], set[str]]) -> bool:
+    """Whether the sentence itself names everything the claim names, or what it belongs to ("did 49
+    Armenian soldiers die": a sentence on Armenia's soldiers). The items cited may name more than the
+    sentence that settles the claim: "the crash happened in Bihar?" is not settled by "Bihar: 14 of the
+    identified dead were from it", though the crash is in Bihar's item."""
+    there = named_in(sentence)
+    for m in view.q.mentions:
+        if m.ids and not named_in(m.text) & there:  # the name or what it belongs to
+            return False
+    return True
 
 
 def lead_with_likeliest(answer: Answer, probability: dict[str, float]) -> Answer:

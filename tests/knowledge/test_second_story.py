@@ -204,3 +204,10 @@ def test_a_check_answered_beside_its_number_is_set_right(engine: AnswerEngine) -
     without the number; an answer giving another number for the same thing leads with "No."."""
     ans = engine.ask("Did 20 ambulances reach the site?")
     assert ans.answered and ans.answer.startswith("No.") and "30 ambulances" in ans.answer, ans.answer
+
+
+def test_a_check_is_not_confirmed_by_a_sentence_that_names_only_part_of_it(engine: AnswerEngine) -> None:
+    """Bihar's item names the crash (14 of the identified dead were from Bihar), but no sentence says the
+    crash happened there: a "Yes." needs the sentence that settles the claim to name all it names."""
+    ans = engine.ask("Is it correct that the crash happened in the state of Bihar?")
+    assert not ans.answer.startswith("Yes"), ans.answer
