@@ -69,6 +69,12 @@ class CasualtyAnswers(Handler):
         # per side, the tokens of the bodies and people that belong to it: its government, ministries, leaders
         self._side_bodies: dict[str, set[str]] = {}
         self._named_places: dict[str, set[str]] = {}  # per event: the places its passages name
+        # per figure: whom it counts, in canonical words
+        self._subjects = {
+            c.id: frozenset(self.names.analyser.analyse(c.subject))
+            for c in self.kb.items.values()
+            if isinstance(c, Casualty)
+        }
         for en in self.kb.entities:
             for up in self.look.ancestors(en.id) & self.look.casualty_sides:
                 self._side_bodies.setdefault(up, set()).add(id_token(en.id))
@@ -171,7 +177,7 @@ class CasualtyAnswers(Handler):
             return True
         counted: set[str] = set()
         for c in pool:
-            subject = set(self.names.analyser.analyse(c.subject))
+            subject = self._subjects[c.id]
             if subject <= self.any_people:  # "people", "people (dead)"; not "dead (soldiers of both sides)"
                 return True
             counted |= subject | self.r.counted.get(c.id, frozenset())
@@ -179,8 +185,8 @@ class CasualtyAnswers(Handler):
 
     def _setting(self, event_ids: set[str]) -> set[str]:
         """The events' places with the places and countries they lie in, and the places named with them
-        (``_places_with``): "how many died in the Kanpur derailment" asks for the derailment's toll, not
-        for Kanpur's."""
+        (``_places_with``): "how many died in the Riverton derailment" asks for the derailment's toll, not
+        for Riverton's."""
         out: set[str] = set()
         for eid in event_ids:
             event = self.kb.items.get(eid)
@@ -195,7 +201,7 @@ class CasualtyAnswers(Handler):
 
     def _places_with(self, event: _Item) -> set[str]:
         """The places an event's passages name, and the places whose passages name the event ("after the
-        crash near Kanpur", a passage of Kanpur's)."""
+        crash near Riverton", a passage of Riverton's)."""
 
         def names_in(item: _Item) -> set[str]:
             texts = [getattr(item, "description", None) or "", *(e.quote for e in item.evidence)]

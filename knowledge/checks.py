@@ -1,18 +1,18 @@
 """Checks whose claim has one detail wrong: answered with what the sources say instead.
 
-"Was it Greece's foreign minister who tweeted …?", "heard 16 coaches went off the track, is that right?":
+"Was it Ruritania's foreign minister who tweeted …?", "heard 16 carriages left the track, is that right?":
 the decision refuses such a check, since no item holds its claim. Without the doubted detail (a name or
 a number) the same question is one the sources answer. So a refused check is asked again once per detail,
 each time without it; an answer that is confident (the fitted decision's own threshold) and that gives
 something else in the detail's place corrects the claim:
 
-- a number: the answer gives another number for the same counted thing ("14 coaches"), or, when the claim
+- a number: the answer gives another number for the same counted thing ("12 carriages"), or, when the claim
   counts nothing, another number at all, and never the claimed one. It leads with "No.";
 - a name, where the check asks about the name itself ("was it X who …", "was X the one that …"; "did
   X do it?" asks whether X did, and the sources' silence answers it): neither the answer nor the items
   it cites know the name, and the answer opens with something of the name's kind in its place (see
   ``_fills_its_place``). It leads with what the sources do not say ("The sources don't say so of
-  Greece.") and gives what they say.
+  Ruritania.") and gives what they say.
 
 The detail is never guessed at: an answer that still holds it, or a refusal, leaves the check refused.
 """
@@ -72,7 +72,7 @@ def is_claim(low: str) -> bool:
 
 def misses_its_number(text: str, answer: Answer) -> bool:
     """Whether an answered check claims a number that its answer neither gives nor rules on: "did 16
-    coaches derail?" answered by a paragraph on the rescue holds no "16" and says neither yes nor no."""
+    carriages derail?" answered by a paragraph on the rescue holds no "16" and says neither yes nor no."""
     if not answer.answered or _VERDICT.match(answer.answer) or _BOUND.search(text.lower()):
         return False
     given = {n for n, _ in numbers_in(answer.answer, lambda _: [])}
@@ -92,8 +92,8 @@ def corrected(
     ``named``: the story's items a text names; ``kinds``: the details to try."""
     if _BOUND.search(text.lower()):
         return None
-    # a name is set right only where the check asks about the name itself ("was it Greece's minister who
-    # tweeted …"): "did NATO issue a statement?" asks whether NATO did, and the sources' silence answers it
+    # a name is set right only where the check asks about the name itself ("was it Ruritania's minister who
+    # tweeted …"): "did the alliance issue a statement?" asks whether it did, and the sources' silence answers it
     details = [
         d for d in _details(text, named) if d[0] in kinds and (d[0] == "number" or _in_focus(text, *d[2]))
     ]
@@ -103,7 +103,7 @@ def corrected(
         after = text[end:].removeprefix("'s")
         rest = re.sub(r"\s+", " ", f"{text[:start]} {after}").strip()
         # asked as it stands without the detail; a number's also as the open question it leaves ("how
-        # many coaches …"). A name's claim is not asked open: "comment on the clashes", once "Did Joe Biden"
+        # many carriages …"). A name's claim is not asked open: "comment on the clashes", once "Did Joe Biden"
         # is gone, is answered by whatever the sources say of the clashes, which corrects nothing
         tries_of = (rest, f"how many {_claim_body(rest)}") if kind == "number" else (rest,)
         for question in tries_of:
@@ -167,7 +167,7 @@ def _details(text: str, named: Callable[[str], list[Named]]) -> Iterator[tuple[s
 
 
 def _claim_body(text: str) -> str:
-    """The claim of a check without its framing: "heard 16 coaches derailed, right?" -> "16 coaches derailed"."""
+    """The claim of a check without its framing: "heard 16 carriages derailed, right?" -> "16 carriages derailed"."""
     low = text.lower()
     end = m.start() if (m := CHECK.search(low)) and m.start() > 0 else len(text)
     body = text[:end].rstrip(" ?.!,")
@@ -186,9 +186,9 @@ def _opening(answer: Answer) -> str:
 def _fills_its_place(name: str, opening: str, named: Callable[[str], list[Named]]) -> bool:
     """Whether the answer's opening puts something else where the check has ``name``: a code of the same
     shape for a code ("B3" for "B1"), an item of the same kind for a name the story knows (a place for a
-    place, a person for a person), one of the story's actors for a name it does not know ("France, which
-    holds the presidency, said …" for "Spain"). A scene is no such thing: "Since the war the situation
-    has remained unstable …", the answer without "China" to "Did China comment on the fighting?"."""
+    place, a person for a person), one of the story's actors for a name it does not know ("Sylvania, which
+    holds the presidency, said …" for "Ruritania"). A scene is no such thing: "Since the war the situation
+    has remained unstable …", the answer without "Ruritania" to "Did Ruritania comment on the fighting?"."""
     if _CODE.fullmatch(name):
         return any(code != name for code in _CODE.findall(opening))
     mine = named(name)

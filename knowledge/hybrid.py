@@ -340,7 +340,7 @@ class HybridDecider:
 
     def _named_in(self, sentence: str) -> set[str]:
         """What a sentence names, with the bodies and countries those belong to ("its soldiers" of
-        Armenia's armed forces are Armenia's)."""
+        Freedonia's armed forces are Freedonia's)."""
         ids = {i for m in self.names.find(sentence) for i in m.ids}
         return ids | {a for i in ids for a in ancestors(self.kb, i)}
 
@@ -414,7 +414,7 @@ _NEGATION = {
     "refuse": re.compile(r"\brefus"),
     "dismiss": re.compile(r"\bdismiss"),
 }
-COMPARING = re.compile(
+_COMPARING = re.compile(
     r"\b(?:more|less|fewer|over|under|above|below|than|least|most|nearly|almost|about|around|roughly|"
     r"approximately|up to|some|between)\b"
 )
@@ -426,7 +426,7 @@ def _negations(text: str) -> set[str]:
 
 
 def numbers_in(text: str, analyse: Callable[[str], list[str]]) -> list[tuple[str, frozenset[str]]]:
-    """Each number with the content words of the three after it: ("14", {"coach"}) of "14 coaches of"."""
+    """Each number with the content words of the three after it: ("12", {"carriage"}) of "12 carriages of"."""
     words = text.lower().replace(",", "").split()
     out = []
     for i, w in enumerate(words):
@@ -445,7 +445,7 @@ def with_verdict(
     """A yes/no check's answer led by "Yes." when one sentence of its lead paragraph holds every word and
     number of the claim (its names in the items cited), with no denial the claim lacks; by "No." when
     the claim's words are so held and the paragraph gives another number for the same counted thing
-    ("14 coaches" to "did 20 coaches derail?").
+    ("12 carriages" to "did 20 carriages derail?").
     Anything less leaves the facts to speak: words scattered over a paragraph are no claim confirmed."""
     lines = answer.answer.split("\n")
     first = lines[0]
@@ -472,7 +472,7 @@ def with_verdict(
     asked = numbers_in(low, analyse)
     if all(n in {g for g, _ in numbers_in(sentence, analyse)} for n, _ in asked):
         verdict = "Yes."
-    elif len(asked) == 1 and not COMPARING.search(low) and asked[0][1]:
+    elif len(asked) == 1 and not _COMPARING.search(low) and asked[0][1]:
         number, counted = asked[0]
         given = [(n, what) for n, what in numbers_in(body, analyse) if what & counted]
         if not given or any(n == number for n, _ in given):
@@ -485,10 +485,10 @@ def with_verdict(
 
 
 def _names_held(view: QuestionView, sentence: str, named_in: Callable[[str], set[str]]) -> bool:
-    """Whether the sentence itself names everything the claim names, or what it belongs to ("did 49
-    Armenian soldiers die": a sentence on Armenia's soldiers). The items cited may name more than the
-    sentence that settles the claim: "the crash happened in Bihar?" is not settled by "Bihar: 14 of the
-    identified dead were from it", though the crash is in Bihar's item."""
+    """Whether the sentence itself names everything the claim names, or what it belongs to ("did 40
+    Freedonian soldiers die": a sentence on Freedonia's soldiers). The items cited may name more than the
+    sentence that settles the claim: "the crash happened in Sylvania?" is not settled by "Sylvania: 14 of
+    the identified dead were from it", though the crash is in Sylvania's item."""
     there = named_in(sentence)
     for m in view.q.mentions:
         if m.ids and not named_in(m.text) & there:  # the name or what it belongs to
@@ -518,4 +518,4 @@ def lead_with_likeliest(answer: Answer, probability: dict[str, float]) -> Answer
     return answer.model_copy(update={"answer": "\n".join(lines)})
 
 
-__all__ = ["COMPARING", "HybridDecider", "QuestionView", "lead_with_likeliest", "numbers_in", "with_verdict"]
+__all__ = ["HybridDecider", "QuestionView", "lead_with_likeliest", "numbers_in", "with_verdict"]

@@ -175,7 +175,7 @@ class Question:
         for rx in (_IDENTITY, _ABOUT, _ROLE_OF):
             m = rx.match(self.low.rstrip("?!. "))
             if m:
-                return m.group("x") or m.group("y") if "y" in rx.groupindex else m.group("x")
+                return m.group("x") or m.groupdict().get("y")
         return None
 
     @property
