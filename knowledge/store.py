@@ -118,6 +118,10 @@ BATCH_MAX = 500
 # in microseconds times LANES plus its lane: processes writing one database never assign the same id.
 LANES = 1024
 LANE_ATTEMPTS = 10
+# Processes opening one new file together take turns for the lock (setting WAL mode, migrating): an open that
+# finds the lock held tries again for this long before it says the file is busy (the bot then keeps records
+# queued and opens it in the background; the 200 ms per statement alone is too short on a loaded machine).
+OPEN_PATIENCE_S = 1.5
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -899,7 +903,19 @@ class SqliteRepository:
         return "was replaced by another file while the bot was running", False
 
     async def connect(self) -> int:
-        """Look at the file read-only, then open it, migrating only a database of ours."""
+        """Look at the file read-only, then open it, migrating only a database of ours; while another
+        connection holds the lock, try again with a random pause for up to OPEN_PATIENCE_S."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + OPEN_PATIENCE_S
+        while True:
+            try:
+                return await self._connect_once()
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or loop.time() >= deadline:
+                    raise
+            await asyncio.sleep(random.uniform(0.02, 0.15))
+
+    async def _connect_once(self) -> int:
         assert self.path is not None
         current, complete = await asyncio.to_thread(_inspect, self.path)
         conn = await aiosqlite.connect(str(self.path), isolation_level=None)
