@@ -105,7 +105,7 @@ def corrected(
         # asked as it stands without the detail; a number's also as the open question it leaves ("how
         # many carriages …"). A name's claim is not asked open: "comment on the clashes", once "Did Joe Biden"
         # is gone, is answered by whatever the sources say of the clashes, which corrects nothing
-        tries_of = (rest, f"how many {_claim_body(rest)}") if kind == "number" else (rest,)
+        tries_of = (rest, _count_question(text, start, end)) if kind == "number" else (rest,)
         for question in tries_of:
             answer = answer_for(question)
             if not answer.answered:
@@ -174,6 +174,22 @@ def _claim_body(text: str) -> str:
     while m := _FRAME_START.match(body):
         body = body[m.end() :]
     return body.strip()
+
+
+def _count_question(text: str, start: int, end: int) -> str:
+    """The open question a claimed number at ``start:end`` leaves, counted thing first: "did Ruritania send
+    500 envoys?" -> "how many envoys did Ruritania send", "heard 16 carriages derailed" -> "how many
+    carriages derailed"."""
+    before, after = _claim_body(f"{text[:start]} {_HOLE} {text[end:]}").split(_HOLE, 1)
+    lead = _DO_LEAD.match(text.lower())
+    asked = f"{lead.group(1)} {before}" if lead and before.strip() else before
+    return re.sub(r"\s+", " ", f"how many {after} {asked}").strip()
+
+
+_HOLE = "NUMBERHOLE"
+# an auxiliary before the subject, with a main verb to come: "did Ruritania send …" (a copula's "was the
+# toll …" stays as it is: "how many the toll …" asks the same)
+_DO_LEAD = re.compile(r"(?:(?:so|and|but|also),? )?(did|does|do|has|have|had)(?:n't)?\s")
 
 
 def _opening(answer: Answer) -> str:

@@ -4,9 +4,11 @@ Candidates come from three places: the question handlers (shape-aware, lexical),
 retriever (meaning) and the lexical retriever (coverage). Each candidate is described by
 features of its agreement with the question (similarity, coverage, word-by-word alignment, the
 names the question gives, what kind of answer the question asks for and what kind of item
-answers it). Two logistic models, fitted by ``python -m knowledge.training`` on labelled
-questions, read them: a ranker orders a question's candidates, and an answerer turns the best
-one (with its lead over the runner-up) into the probability that it is a correct, cited answer.
+answers it). Two models, fitted by ``python -m knowledge.training`` on labelled questions, read
+them: a ranker (logistic) orders a question's candidates, and an answerer (boosted trees, which
+weigh one feature by another: a handlers' refusal counts for less beside a close paraphrase)
+turns the best one (with its lead over the runner-up) into the probability that it is a
+correct, cited answer.
 The engine answers with that candidate when the probability reaches the fitted threshold, and
 abstains otherwise; the probability is the answer's confidence.
 """
@@ -294,6 +296,42 @@ class _Linear:
         return float(((x - self.mu) / self.sigma) @ self.w) + self.bias
 
 
+@dataclass
+class _Trees:
+    """Boosted regression trees over named features: the logit is the base plus one leaf value per tree,
+    each reached by comparing one feature with a threshold at every split (at most: left, else right)."""
+
+    base: float
+    trees: list[tuple[list[int], list[float], list[int], list[int], list[float]]]
+
+    @classmethod
+    def from_params(cls, data: dict, names: list[str]) -> _Trees:
+        position = {name: n for n, name in enumerate(names)}
+        trees = []
+        for tree in data["trees"]:
+            # a split on a feature this code no longer has reads 0.0 (as a missing weight does for _Linear)
+            features = [position.get(name, -1) if name else -1 for name in tree["feature"]]
+            trees.append((features, tree["threshold"], tree["left"], tree["right"], tree["value"]))
+        return cls(float(data["base"]), trees)
+
+    def logit(self, x: np.ndarray) -> float:
+        values = x.tolist()
+        total = self.base
+        for features, thresholds, left, right, value in self.trees:
+            node = 0
+            while left[node] >= 0:
+                f = features[node]
+                node = left[node] if (values[f] if f >= 0 else 0.0) <= thresholds[node] else right[node]
+            total += value[node]
+        return total
+
+
+def _answerer(data: dict) -> _Linear | _Trees:
+    if "trees" in data:
+        return _Trees.from_params(data, ANSWER_FEATURES)
+    return _Linear.from_params(data, ANSWER_FEATURES)
+
+
 def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
@@ -305,13 +343,13 @@ NO_RUNNER_UP = 5.0  # the lead of a question's only candidate
 
 
 class Decision:
-    """Two fitted logistic models. The ranker scores every candidate of a question (fitted on questions the
+    """Two fitted models. The ranker scores every candidate of a question (fitted on questions the
     sources answer: which candidate is the right answer); the answerer reads the best-ranked candidate and
     its lead over the runner-up and gives the probability that it is a correct, cited answer (fitted on
     all questions: whether to answer at all). Ranking and answering are different questions: a candidate
     can clearly be the best of its question and still not answer it."""
 
-    def __init__(self, ranker: _Linear, answerer: _Linear, threshold: float) -> None:
+    def __init__(self, ranker: _Linear, answerer: _Linear | _Trees, threshold: float) -> None:
         self.ranker = ranker
         self.answerer = answerer
         self.threshold = threshold
@@ -321,7 +359,7 @@ class Decision:
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls(
             _Linear.from_params(data["ranker"], FEATURES),
-            _Linear.from_params(data["answerer"], ANSWER_FEATURES),
+            _answerer(data["answerer"]),
             float(data["threshold"]),
         )
 

@@ -3,8 +3,9 @@
 Every labelled question (the team's question sets in ``tests/data``) is put to the question
 handlers and the retrievers; each candidate answer is labelled correct when it passes the
 evaluation scorer's test (it answers, contains one alternative of every expected group and
-cites an expected source). Two logistic models are fitted (see ``knowledge.decision``): the
-ranker on the candidates of questions the sources answer, the answerer on every question's
+cites an expected source). Two models are fitted (see ``knowledge.decision``): the ranker
+(logistic) on the candidates of questions the sources answer, the answerer (boosted trees,
+written out as plain lists the engine walks without scikit-learn) on every question's
 best-ranked candidate; the threshold that best balances answering and abstaining is chosen on
 the training questions.
 
@@ -119,6 +120,31 @@ def _fit(x: np.ndarray, y: np.ndarray, c: float):
     return model, mu, sigma
 
 
+# The answerer's boosted trees: small trees, many of them, learning slowly, each leaf standing for at least
+# MIN_LEAF questions; the answer never falls as the ranker's score of the best candidate or its lead rises.
+TREES = 200
+TREE_LEAVES = 15
+MIN_LEAF = 20
+LEARNING_RATE = 0.05
+
+
+def _fit_trees(x: np.ndarray, y: np.ndarray):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rising = [1 if name in ("rank_score", "rank_margin") else 0 for name in ANSWER_FEATURES]
+    model = HistGradientBoostingClassifier(
+        max_iter=TREES,
+        learning_rate=LEARNING_RATE,
+        max_leaf_nodes=TREE_LEAVES,
+        min_samples_leaf=MIN_LEAF,
+        l2_regularization=1.0,
+        monotonic_cst=rising,
+        early_stopping=False,
+    )
+    model.fit(x, y)
+    return model, np.zeros(x.shape[1]), np.ones(x.shape[1])
+
+
 @dataclass
 class TwoStage:
     """The fitted ranker and answerer (scikit-learn models with their standardisation)."""
@@ -156,14 +182,14 @@ def _question_rows(t: Table, rows: np.ndarray, score: np.ndarray) -> tuple[np.nd
     return np.array(qx).reshape(len(qx), len(ANSWER_FEATURES)), np.array(top, dtype=int)
 
 
-def fit_two_stage(t: Table, rows: np.ndarray, c: float, c_answer: float = 1.0) -> TwoStage:
+def fit_two_stage(t: Table, rows: np.ndarray, c: float) -> TwoStage:
     """The ranker on the candidates of answerable questions among ``rows``, then the answerer on every
     question's best-ranked candidate (labelled by whether it passes)."""
     answerable = np.array([t.cases[int(q)].expect is not None for q in t.question[rows]])
     ranker = _fit(t.x[rows[answerable]], t.y[rows[answerable]], c)
     model, mu, sigma = ranker
     qx, top = _question_rows(t, rows, model.decision_function((t.x - mu) / sigma))
-    return TwoStage(ranker, _fit(qx, t.y[top], c_answer))
+    return TwoStage(ranker, _fit_trees(qx, t.y[top]))
 
 
 def _best_per_question(p: np.ndarray, t: Table, idx: np.ndarray) -> dict[int, tuple[float, bool]]:
@@ -242,6 +268,30 @@ def _params(fitted: tuple, names: list[str]) -> dict:
     }
 
 
+def _tree_params(fitted: tuple, names: list[str]) -> dict:
+    """The answerer's trees as plain lists per tree: each node's feature name ("" at a leaf) and threshold,
+    its children (-1 at a leaf) and its value (a leaf's share of the logit)."""
+    model = fitted[0]
+    trees = []
+    for (predictor,) in model._predictors:  # one tree per round for a yes/no answer
+        nodes = predictor.nodes
+        leaf = nodes["is_leaf"].astype(bool)
+        trees.append(
+            {
+                "feature": [
+                    "" if lf else names[int(f)] for f, lf in zip(nodes["feature_idx"], leaf, strict=True)
+                ],
+                "threshold": [
+                    0.0 if lf else float(v) for v, lf in zip(nodes["num_threshold"], leaf, strict=True)
+                ],
+                "left": [-1 if lf else int(v) for v, lf in zip(nodes["left"], leaf, strict=True)],
+                "right": [-1 if lf else int(v) for v, lf in zip(nodes["right"], leaf, strict=True)],
+                "value": [float(v) if lf else 0.0 for v, lf in zip(nodes["value"], leaf, strict=True)],
+            }
+        )
+    return {"base": float(np.ravel(model._baseline_prediction)[0]), "trees": trees}
+
+
 def build_tables(stories: list[tuple[Path, list[Path]]]) -> tuple[Table, list[Path]]:
     """One table over every story's questions, each put to an engine on its own knowledge folder."""
     parts, paths = [], []
@@ -308,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     params = {
         "about": "answer/abstain decision fitted by python -m knowledge.training; see knowledge/decision.py",
         "ranker": _params(fitted.ranker, FEATURES),
-        "answerer": _params(fitted.answerer, ANSWER_FEATURES),
+        "answerer": _tree_params(fitted.answerer, ANSWER_FEATURES),
         "threshold": tau,
         "trained_on": [p.name for p in paths],
         "held_out": {

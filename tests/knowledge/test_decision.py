@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from knowledge.decision import ANSWER_FEATURES, FEATURES, PARAMS_FILE, Decision, question_type
@@ -19,12 +20,32 @@ def test_the_shipped_parameters_load_and_name_only_known_features() -> None:
     held-out figures."""
     data = json.loads(PARAMS_FILE.read_text(encoding="utf-8"))
     assert data["ranker"]["weights"] and set(data["ranker"]["weights"]) <= set(FEATURES)
-    assert data["answerer"]["weights"] and set(data["answerer"]["weights"]) <= set(ANSWER_FEATURES)
-    # the answerer reads the ranker's verdict: a candidate the ranker rates higher is likelier to be given
-    assert data["answerer"]["weights"]["rank_score"] > 0
+    trees = data["answerer"]["trees"]
+    assert trees and {f for tree in trees for f in tree["feature"] if f} <= set(ANSWER_FEATURES)
     assert 0.0 < data["threshold"] < 1.0
     assert data["held_out"], "the fit records its held-out estimate"
-    Decision.load()
+    decision = Decision.load()
+    # the answerer reads the ranker's verdict: a best candidate the ranker rates higher is likelier to be
+    # given (the fit constrains the trees so), whatever else the candidate shows
+    for features in ({}, {"rule_abstained": 1.0, "type=yesno": 1.0}, {"dense": 0.8, "agree_rule": 1.0}):
+        chances = [decision.probability(features, score, 1.0) for score in (-3.0, -1.0, 0.0, 1.0, 3.0)]
+        assert chances == sorted(chances) and chances[0] < chances[-1], chances
+
+
+def test_the_answerers_trees_give_what_scikit_learn_gives() -> None:
+    """The answerer's trees, written out by the training and read back by the engine (which does not
+    import scikit-learn), give the fitted model's own probabilities."""
+    from knowledge.decision import _sigmoid, _Trees
+    from knowledge.training import _fit_trees, _tree_params
+
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(600, len(ANSWER_FEATURES)))
+    x[:, 5] = rng.integers(0, 2, size=600)  # a yes/no feature, split at 0.5
+    y = ((x[:, 0] + x[:, 5] - x[:, 9] + rng.normal(scale=0.5, size=600)) > 0.3).astype(int)
+    fitted = _fit_trees(x, y)
+    trees = _Trees.from_params(json.loads(json.dumps(_tree_params(fitted, ANSWER_FEATURES))), ANSWER_FEATURES)
+    ours = np.array([_sigmoid(trees.logit(row)) for row in x[:50]])
+    assert np.allclose(ours, fitted[0].predict_proba(x[:50])[:, 1], atol=1e-9)
 
 
 @pytest.mark.parametrize(
