@@ -122,7 +122,7 @@ def test_a_check_is_led_by_its_verdict(engine: AnswerEngine, question: str, verd
             "France",
         ),
         # a number where the sources give another (the refused check asked again without it)
-        ("Did China send 500 peacekeepers?", "No.", "2,000"),
+        ("Did Russia send 500 peacekeepers?", "No.", "2,000"),
         ("Was the 2020 war's death toll 65,000?", "No.", "6,500"),
         ("Is it true the 2020 war killed about 3,000 people?", "No.", "6,500"),  # far from it: no
     ],
@@ -146,6 +146,7 @@ def test_a_check_is_not_corrected_into_a_guess(engine: AnswerEngine) -> None:
         "Did NATO issue a statement on the clashes?",
         "Did Putin also phone Aliyev after the fighting started?",
         "Is the population of Armenia 5 million?",
+        "Did China send 500 peacekeepers?",  # Russia's 2,000 are not China's: no number to set right
     ):
         ans = engine.ask(question)
         assert not ans.answered and ans.citations == [], ans.answer

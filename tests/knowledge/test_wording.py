@@ -16,6 +16,8 @@ from knowledge.wording import plain_question, without_asides
         ("did forty-nine soldiers die?", "did 49 soldiers die?"),
         ("about thirty thousand people died", "about 30000 people died"),
         ("train kab derail hua", "train when derail"),  # romanised Hindi: question words, no particles
+        ("kitne log mare", "how many people died"),  # and its common content words
+        ("14 dibbe patri se utre?", "14 coaches track derailed?"),
         # a polite frame around a question goes, and an embedded question takes a question's order
         ("could you remind me how many soldiers died?", "how many soldiers died?"),
         ("do you know who the mayor is", "who is the mayor?"),
