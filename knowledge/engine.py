@@ -50,7 +50,7 @@ from knowledge.presentation import present
 from knowledge.resolver import NameResolver
 from knowledge.retrieval import ItemRetriever
 from knowledge.text import clean_input
-from knowledge.understand import lowered, understand
+from knowledge.understand import Question, lowered, understand
 from knowledge.wording import Speller, plain_question
 
 log = logging.getLogger(__name__)
@@ -299,6 +299,22 @@ class AnswerEngine:
         )
         self._answers: OrderedDict[str, Answer] = OrderedDict()
         self._command_answers: OrderedDict[tuple, Answer] = OrderedDict()
+        # per event, the places it is called by: its own place and those its curated names give ("the
+        # Riverton train crash"); a country (an actor, not a Place) is a side, never only a location
+        places = [p for p in kb.items.values() if isinstance(p, Place)]
+        self._called_by = {
+            ev.id: ({ev.place} if ev.place else set())
+            | {
+                p.id
+                for p in places
+                if any(
+                    re.search(rf"(?<!\w){re.escape(spelling.lower())}(?!\w)", called.lower())
+                    for spelling in (p.name, *p.aliases)
+                    for called in (ev.name, *ev.aliases)
+                )
+            }
+            for ev in kb.events
+        }
         self.hybrid = HybridDecider(
             kb,
             self.retriever,
@@ -417,7 +433,31 @@ class AnswerEngine:
 
     def _decided(self, plain: str) -> Answer:
         question = understand(plain, self.names)
+        if not is_claim(plain.lower()) and (bare := self._without_its_place(plain, question)) is not None:
+            # "the inquiry into the Riverton train crash": the place only says which event is meant, and
+            # an item on the event need not name it; a check's place is its claim, and stays
+            question = understand(bare, self.names)
         return self.hybrid.decide(question, self.intents.answer_question(question))
+
+    def _without_its_place(self, plain: str, question: Question) -> str | None:
+        """``plain`` without a place named right beside an event that is called by it ("the Riverton train
+        crash", "the derailment at Riverton"), or None when there is none."""
+        events = [m for m in question.mentions if any(i in self._called_by for i in m.ids)]
+        for place in question.mentions:
+            called = {p for m in events for i in m.ids for p in self._called_by.get(i, ())}
+            if not place.ids or not set(place.ids) <= called:
+                continue
+            for event in events:
+                if 0 <= event.start - place.end <= 1:  # "Riverton derailment", "Riverton train crash"
+                    gone = re.compile(rf"\b{re.escape(place.text)}\b", re.I)
+                elif 0 <= place.start - event.end <= 1:  # "the crash at Riverton", "the derailment Riverton"
+                    gone = re.compile(rf"\b(?:(?:at|in|near|outside|of) )?{re.escape(place.text)}\b", re.I)
+                else:
+                    continue
+                bare, n = gone.subn("", plain, count=1)
+                if n:
+                    return re.sub(r"\s+", " ", bare).strip()
+        return None
 
     @_presented
     def casualties(self, side: str | None = None, event: str | None = None) -> Answer:

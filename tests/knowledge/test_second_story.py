@@ -211,3 +211,24 @@ def test_a_check_is_not_confirmed_by_a_sentence_that_names_only_part_of_it(engin
     crash happened there: a "Yes." needs the sentence that settles the claim to name all it names."""
     ans = engine.ask("Is it correct that the crash happened in the state of Bihar?")
     assert not ans.answer.startswith("Yes"), ans.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "must"),
+    [
+        ("who will conduct the statutory inquiry into the Kanpur rail derailment?", "Acharya"),
+        ("what did rescuers cut the coaches open with after the derailment at Pukhrayan?", "cutter"),
+    ],
+)
+def test_a_place_that_names_the_event_is_read_as_the_event(engine: AnswerEngine, question: str, must: str) -> None:
+    """A place beside the event it names ("the Kanpur rail derailment": the event's curated names say
+    "Kanpur train crash") only says which event is meant: the answer on the event, which need not name
+    the place, is given as it is without it."""
+    ans = engine.ask(question)
+    assert ans.answered and must in ans.answer, ans.answer
+
+
+def test_a_place_in_a_check_is_its_claim(engine: AnswerEngine) -> None:
+    """A check's place is what it asks about: "near Lucknow" is not dropped as a mere location."""
+    ans = engine.ask("did the derailment happen near Lucknow?")
+    assert not ans.answered or not ans.answer.startswith("Yes."), ans.answer
