@@ -220,7 +220,9 @@ def test_a_check_is_not_confirmed_by_a_sentence_that_names_only_part_of_it(engin
         ("what did rescuers cut the coaches open with after the derailment at Pukhrayan?", "cutter"),
     ],
 )
-def test_a_place_that_names_the_event_is_read_as_the_event(engine: AnswerEngine, question: str, must: str) -> None:
+def test_a_place_that_names_the_event_is_read_as_the_event(
+    engine: AnswerEngine, question: str, must: str
+) -> None:
     """A place beside the event it names ("the Kanpur rail derailment": the event's curated names say
     "Kanpur train crash") only says which event is meant: the answer on the event, which need not name
     the place, is given as it is without it."""
