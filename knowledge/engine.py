@@ -443,8 +443,8 @@ class AnswerEngine:
         """``plain`` without a place named right beside an event that is called by it ("the Riverton train
         crash", "the derailment at Riverton"), or None when there is none."""
         events = [m for m in question.mentions if any(i in self._called_by for i in m.ids)]
+        called = {p for m in events for i in m.ids for p in self._called_by.get(i, ())}
         for place in question.mentions:
-            called = {p for m in events for i in m.ids for p in self._called_by.get(i, ())}
             if not place.ids or not set(place.ids) <= called:
                 continue
             for event in events:
