@@ -326,12 +326,6 @@ class _Trees:
         return total
 
 
-def _answerer(data: dict) -> _Linear | _Trees:
-    if "trees" in data:
-        return _Trees.from_params(data, ANSWER_FEATURES)
-    return _Linear.from_params(data, ANSWER_FEATURES)
-
-
 def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
@@ -349,7 +343,7 @@ class Decision:
     all questions: whether to answer at all). Ranking and answering are different questions: a candidate
     can clearly be the best of its question and still not answer it."""
 
-    def __init__(self, ranker: _Linear, answerer: _Linear | _Trees, threshold: float) -> None:
+    def __init__(self, ranker: _Linear, answerer: _Trees, threshold: float) -> None:
         self.ranker = ranker
         self.answerer = answerer
         self.threshold = threshold
@@ -359,7 +353,7 @@ class Decision:
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls(
             _Linear.from_params(data["ranker"], FEATURES),
-            _answerer(data["answerer"]),
+            _Trees.from_params(data["answerer"], ANSWER_FEATURES),
             float(data["threshold"]),
         )
 
