@@ -23,6 +23,7 @@ from rapidfuzz import fuzz, process, utils
 from knowledge.analysis import Analyser
 from knowledge.checks import Named, corrected, is_claim, misses_its_number
 from knowledge.compose import Composer, unique
+from knowledge.compound import joined, parts_of
 from knowledge.conversation import Turn, follow_up, small_talk_kind, small_talk_reply
 from knowledge.decision import PARAMS_FILE, Decision, question_type
 from knowledge.dense import CACHE as VECTORS
@@ -386,10 +387,27 @@ class AnswerEngine:
                 if answer.answered:
                     return read, answer.model_copy(update={"question": text})
             answer = self._answer(plain)
+            if not answer.answered and (parts := parts_of(plain)):
+                answer = self._answer_each(parts) or answer
             return plain, answer.model_copy(update={"question": text}) if plain != text else answer
         except Exception:  # an engine bug must not take a transport down with it
             log.exception("engine failed on question %r", text[:200])
             return text, self.compose.abstain(text, "Sorry, I could not work that question out.")
+
+    def _answer_each(self, parts: list[str]) -> Answer | None:
+        """Two or three questions asked in one message, each answered on its own (a later part read as a
+        follow-up to the one before it, as in a conversation), joined; None unless every part is answered."""
+        answers: list[Answer] = []
+        for i, part in enumerate(parts):
+            before = Turn(parts[i - 1], answers[-1], time.monotonic()) if answers else None
+            read = follow_up(part, before, self.names)
+            answer = self._answer(read) if read is not None else self._answer(part)
+            if not answer.answered:
+                answer = self._answer(part) if read is not None else answer
+            if not answer.answered:
+                return None
+            answers.append(answer)
+        return joined(" ".join(parts), answers)
 
     def read(self, text: str) -> str:
         """A cleaned question in plain words: chat spellings expanded, numbers as digits, typos mended."""

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from knowledge.compound import parts_of
 from knowledge.engine import AnswerEngine
 from knowledge.loader import load_knowledge
 from knowledge.models import Answer
@@ -285,3 +286,36 @@ def test_question_completion_offers_curated_questions(engine: AnswerEngine) -> N
         half_typed = " ".join(words[: max(2, len(words) // 2)])[:-1]  # the last letter not typed yet
         assert question in [c.value for c in engine.complete("question", half_typed)[:5]], half_typed
     assert engine.complete("question", "zzzz qqqq") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("how many died and who did the minister call", ["how many died", "who did the minister call"]),
+        (
+            "who is the foreign minister? what did he tweet",
+            ["who is the foreign minister", "what did he tweet"],
+        ),
+        ("pm called who + what did he ask them for", ["pm called who", "what did he ask them for"]),
+        (
+            "what did the ministry say; what is the council doing",
+            ["what did the ministry say", "what is the council doing"],
+        ),
+        ("how many soldiers were killed and wounded", []),  # one question about two figures
+        ("did the two countries and their allies agree on a truce", []),
+        ("how many died and who?", []),  # a two-word piece is no question of its own
+    ],
+)
+def test_a_message_is_taken_apart_only_where_a_second_question_starts(text: str, parts: list[str]) -> None:
+    assert parts_of(text) == parts
+
+
+def test_two_questions_in_one_message_get_both_answers_cited_once(engine: AnswerEngine) -> None:
+    """Each part is answered on its own and the answers are joined, a passage cited by both parts listed
+    once; a message with a part the sources do not answer stays refused as a whole."""
+    ans = engine.ask("how many armenians died and who did pashinyan call abt it")
+    assert ans.answered and "49" in ans.answer and "Putin" in ans.answer, ans.answer
+    _check_contract(engine, ans)
+    assert len({(c.source, c.quote) for c in ans.citations}) == len(ans.citations)
+    refused = engine.ask("When did Nikol Pashinyan become prime minister, and how old is he?")
+    assert not refused.answered and refused.citations == []
