@@ -49,9 +49,7 @@ def joined(question: str, answers: Sequence[Answer]) -> Answer:
                 numbers[key] = len(numbers) + 1
                 citations.append(c.model_copy(update={"n": numbers[key]}))
             renumber[c.n] = numbers[key]
-        texts.append(
-            _MARK.sub(lambda m, r=renumber: f"[{r.get(int(m.group(1)), m.group(1))}]", answer.answer)
-        )
+        texts.append(_renumbered(answer.answer, renumber))
         items += [i for i in answer.items if i not in items]
     return Answer(
         question=question,
@@ -62,3 +60,11 @@ def joined(question: str, answers: Sequence[Answer]) -> Answer:
         confidence=min(a.confidence for a in answers),
         items=items,
     )
+
+
+def _renumbered(text: str, renumber: dict[int, int]) -> str:
+    def mark(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        return f"[{renumber.get(n, n)}]"
+
+    return _MARK.sub(mark, text)
