@@ -56,6 +56,30 @@ _FRAME_START = re.compile(
 )
 
 
+# a claim passed on ("saw on twitter that …", "my friend says …", "someone posted that …"): who passed it
+# on, and where, is no part of what is asked, and its words ("posted", "twitter") would be read as the claim's
+_HEARSAY = re.compile(
+    r"^(?:(?:so|and|but|also|btw|ok|okay),? )?"
+    r"(?:(?:i|someone|somebody|people|they|a friend|my \w+|some \w+)\s+)?"
+    r"(?:have |has |had |just |was |were )?"
+    r"(?:saw|seen|read|heard|posted|tweeted|wrote|says|said|told me|shared|claims|claimed)"
+    r"(?: (?:a|an|the) (?:post|tweet|video|message|forward|thread|article|report|meme)(?: saying)?)?"
+    r"(?: (?:on|in) (?:the |a |an )?[\w'-]+(?: (?:post|forward|group|video|thread))?)?"
+    r"(?: that)?\s+",
+    re.I,
+)
+
+
+def without_hearsay(plain: str) -> str:
+    """A check passed on as hearsay, asked as the check itself: "saw on twitter that X lost 94, is that
+    true?" -> "X lost 94, is that true?". Any other question is returned as it is."""
+    m = _HEARSAY.match(plain)
+    if m is None or not is_check(plain.lower()):
+        return plain
+    rest = plain[m.end() :]
+    return rest if len(rest.split()) >= 3 and is_check(rest.lower()) else plain
+
+
 class Named(NamedTuple):
     """A story item a text names: its id, its kind ("person", "city") and its role: "actor" (a person, a
     country, a body: an Entity), "place" or "other"."""
@@ -72,8 +96,12 @@ def is_claim(low: str) -> bool:
 
 def misses_its_number(text: str, answer: Answer) -> bool:
     """Whether an answered check claims a number that its answer neither gives nor rules on: "did 16
-    carriages derail?" answered by a paragraph on the rescue holds no "16" and says neither yes nor no."""
-    if not answer.answered or _VERDICT.match(answer.answer) or _BOUND.search(text.lower()):
+    carriages derail?" answered by a paragraph on the rescue holds no "16" and says neither yes nor no. A
+    "Yes." that does not give the number is no ruling on it: a curated answer's own "Yes." answers its
+    own question ("did Freedonia suffer losses?"), not "did Freedonia lose 20 soldiers?"."""
+    if not answer.answered or _BOUND.search(text.lower()):
+        return False
+    if (verdict := _VERDICT.match(answer.answer)) and not verdict.group().startswith("Yes"):
         return False
     given = {n for n, _ in numbers_in(answer.answer, lambda _: [])}
     claimed = [m.group().replace(",", "") for m in _NUMBER.finditer(text) if not _YEAR.fullmatch(m.group())]

@@ -21,7 +21,7 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from knowledge.analysis import Analyser
-from knowledge.checks import Named, corrected, is_claim, misses_its_number
+from knowledge.checks import Named, corrected, is_claim, misses_its_number, without_hearsay
 from knowledge.compose import Composer, unique
 from knowledge.compound import joined, parts_of
 from knowledge.conversation import Turn, follow_up, small_talk_kind, small_talk_reply
@@ -410,8 +410,9 @@ class AnswerEngine:
         return joined(" ".join(parts), answers)
 
     def read(self, text: str) -> str:
-        """A cleaned question in plain words: chat spellings expanded, numbers as digits, typos mended."""
-        return self.speller.mend(plain_question(text))
+        """A cleaned question in plain words: chat spellings expanded, numbers as digits, typos mended, a
+        check passed on as hearsay asked as the check."""
+        return without_hearsay(self.speller.mend(plain_question(text)))
 
     def forget_answers(self) -> None:
         """Drop remembered answers and question vectors (the benchmark measures work, not memory)."""

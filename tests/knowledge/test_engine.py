@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from knowledge.checks import without_hearsay
 from knowledge.compound import parts_of
 from knowledge.engine import AnswerEngine
 from knowledge.loader import load_knowledge
@@ -126,6 +127,10 @@ def test_a_check_is_led_by_its_verdict(engine: AnswerEngine, question: str, verd
         ("Did Russia send 500 peacekeepers?", "No.", "2,000"),
         ("Was the 2020 war's death toll 65,000?", "No.", "6,500"),
         ("Is it true the 2020 war killed about 3,000 people?", "No.", "6,500"),  # far from it: no
+        # a curated answer's own "Yes." ("did Azerbaijan suffer losses?") is no ruling on a number
+        ("did azerbaijan lose 20 soldiers in these clashes?", "No.", "50"),
+        # hearsay around the claim is no part of it ("posted" is no tweet, "twitter" no outlet)
+        ("a friend posted on twitter that Armenia lost 94 soldiers, is that right?", "No.", "49"),
     ],
 )
 def test_a_check_with_one_wrong_detail_is_answered_with_what_the_sources_say(
@@ -319,3 +324,24 @@ def test_two_questions_in_one_message_get_both_answers_cited_once(engine: Answer
     assert len({(c.source, c.quote) for c in ans.citations}) == len(ans.citations)
     refused = engine.ask("When did Nikol Pashinyan become prime minister, and how old is he?")
     assert not refused.answered and refused.citations == []
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("saw on twitter that X lost 94 soldiers, is that true?", "X lost 94 soldiers, is that true?"),
+        ("my cousin says the war lasted six weeks, right?", "the war lasted six weeks, right?"),
+        (
+            "someone posted that the council met on Tuesday. Is that right?",
+            "the council met on Tuesday. Is that right?",
+        ),
+        ("saw a post saying the envoy resigned, true?", "the envoy resigned, true?"),
+        ("I read the report, who wrote it?", "I read the report, who wrote it?"),  # no claim to check
+        (
+            "the minister said 49 died, right?",
+            "the minister said 49 died, right?",
+        ),  # who said it is the claim
+    ],
+)
+def test_hearsay_around_a_check_is_left_out(text: str, read: str) -> None:
+    assert without_hearsay(text) == read
