@@ -60,7 +60,9 @@ _FRAME_START = re.compile(
 # on, and where, is no part of what is asked, and its words ("posted", "twitter") would be read as the claim's
 _HEARSAY = re.compile(
     r"^(?:(?:so|and|but|also|btw|ok|okay),? )?"
-    r"(?:(?:i|someone|somebody|people|they|a friend|my \w+|some \w+)\s+)?"
+    r"(?:(?:i|someone|somebody|people|they|a friend|my \w+|some \w+|"
+    r"(?:a|an|the|this|one) (?:[\w'-]+ )?(?:message|post|forward|tweet|video|article|report|meme|thread|page|site))"
+    r"\s+)?"
     r"(?:have |has |had |just |was |were )?"
     r"(?:saw|seen|read|heard|posted|tweeted|wrote|says|said|told me|shared|claims|claimed)"
     r"(?: (?:a|an|the) (?:post|tweet|video|message|forward|thread|article|report|meme)(?: saying)?)?"

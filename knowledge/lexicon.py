@@ -459,6 +459,8 @@ CHAT_WORDS = {
     "shaam": "evening",
     "baje": "o'clock",
     "sach": "true",
+    "sahi": "right",
+    "galat": "wrong",
     "jhooth": "false",
     "jhoot": "false",
     "suna": "heard",

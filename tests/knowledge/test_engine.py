@@ -336,6 +336,7 @@ def test_two_questions_in_one_message_get_both_answers_cited_once(engine: Answer
             "the council met on Tuesday. Is that right?",
         ),
         ("saw a post saying the envoy resigned, true?", "the envoy resigned, true?"),
+        ("a forwarded message says 300 died, true?", "300 died, true?"),
         ("I read the report, who wrote it?", "I read the report, who wrote it?"),  # no claim to check
         (
             "the minister said 49 died, right?",

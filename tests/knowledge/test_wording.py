@@ -18,6 +18,7 @@ from knowledge.wording import plain_question, without_asides
         ("train kab derail hua", "train when derail"),  # romanised Hindi: question words, no particles
         ("kitne log mare", "how many people died"),  # and its common content words
         ("14 dibbe patri se utre?", "14 coaches track derailed?"),
+        ("12 dibbe utre, sahi hai?", "12 coaches derailed, right"),  # a check's tag, read as "right?"
         # a polite frame around a question goes, and an embedded question takes a question's order
         ("could you remind me how many soldiers died?", "how many soldiers died?"),
         ("do you know who the mayor is", "who is the mayor?"),
