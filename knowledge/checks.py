@@ -64,7 +64,8 @@ _HEARSAY = re.compile(
     r"(?:a|an|the|this|one) (?:[\w'-]+ )?(?:message|post|forward|tweet|video|article|report|meme|thread|page|site))"
     r"\s+)?"
     r"(?:have |has |had |just |was |were )?"
-    r"(?:saw|seen|read|heard|posted|tweeted|wrote|says|said|told me|shared|claims|claimed)"
+    r"(?:saw|seen|read|heard|posted|tweeted|wrote|says|said|told me|tells me|shared|claims|claimed|"
+    r"insists|insisted|swears|reckons|thinks|believes)"
     r"(?: (?:a|an|the) (?:post|tweet|video|message|forward|thread|article|report|meme)(?: saying)?)?"
     r"(?: (?:on|in) (?:the |a |an )?[\w'-]+(?: (?:post|forward|group|video|thread))?)?"
     r"(?: that)?\s+",
@@ -72,14 +73,31 @@ _HEARSAY = re.compile(
 )
 
 
+# what asks, after a claim passed on, whether it holds: "Is that the figure they gave?", "Was that so?",
+# "What do the reports say?"
+_ASKS_IF_SO = re.compile(
+    r"^(?:(?:is|was|are|were) (?:that|this|it|those|these)\b|"
+    r"what do (?:the )?(?:reports|sources|articles|papers|news)\b|(?:true|right|correct)\b)",
+    re.I,
+)
+
+
 def without_hearsay(plain: str) -> str:
     """A check passed on as hearsay, asked as the check itself: "saw on twitter that X lost 94, is that
-    true?" -> "X lost 94, is that true?". Any other question is returned as it is."""
+    true?" -> "X lost 94, is that true?"; "my friend says X lost 94. Is that the figure they gave?" ->
+    "X lost 94, is that right?". Any other question is returned as it is."""
     m = _HEARSAY.match(plain)
-    if m is None or not is_check(plain.lower()):
+    if m is None:
         return plain
     rest = plain[m.end() :]
-    return rest if len(rest.split()) >= 3 and is_check(rest.lower()) else plain
+    if len(rest.split()) < 3:
+        return plain
+    if is_check(plain.lower()):
+        return rest if is_check(rest.lower()) else plain
+    claim, _, asked = rest.partition(". ")
+    if asked and _ASKS_IF_SO.match(asked) and len(claim.split()) >= 3:
+        return f"{claim}, is that right?"
+    return plain
 
 
 class Named(NamedTuple):

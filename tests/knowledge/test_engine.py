@@ -337,6 +337,9 @@ def test_two_questions_in_one_message_get_both_answers_cited_once(engine: Answer
         ),
         ("saw a post saying the envoy resigned, true?", "the envoy resigned, true?"),
         ("a forwarded message says 300 died, true?", "300 died, true?"),
+        ("my friend says 300 people died. Is that the figure they gave?", "300 people died, is that right?"),
+        ("my uncle insists 300 people died. What do the reports say?", "300 people died, is that right?"),
+        ("my friend says 300 died. Who told him?", "my friend says 300 died. Who told him?"),
         ("I read the report, who wrote it?", "I read the report, who wrote it?"),  # no claim to check
         (
             "the minister said 49 died, right?",
