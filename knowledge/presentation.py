@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 
+from knowledge.compound import parts_of
 from knowledge.models import Answer, Citation
 
 BRIEF_CHARS = 300  # the brief grows by whole sentences up to this length
@@ -33,6 +34,7 @@ ASIDES_OVER = 220
 LEAD_CANDIDATES = 3  # paragraphs searched for the sentence that answers  # a first sentence longer than this loses its bracketed asides, longest first
 BRIEF_MAX = 420  # a first sentence longer than this is shortened (parentheticals first, then a clause cut)
 SHOWN_MAX = 3  # passages shown with a brief
+SECOND_PART_MIN = 120  # characters kept for the answer to a message's second question
 ENTRY_REFS = 2  # passages shown per entry of a listing
 EXCERPT_MAX = 240
 # a sentence's similarity in meaning to the question (cosine of sentence vectors, when the engine gives
@@ -402,7 +404,9 @@ def present(
     else:
         if answer.kind == "casualties" and kind in ("what", "other"):
             kind = "count"  # a toll asked without "how many": the figure is what it asks for
-        ranked = best_sentences(paragraphs, question, kind, relevance) if question else [(0, 0)]
+        # two questions in one message: the brief opens with the first one's answer, the second follows
+        asked = parts_of(question) or [question]
+        ranked = best_sentences(paragraphs, asked[0], kind, relevance) if question else [(0, 0)]
         if verdict_first:  # a check's brief opens with its verdict and what follows it
             ranked = [(0, 0), *(r for r in ranked if r != (0, 0))]
         keep = {_stem(w) for w in _terms(question)}
@@ -411,10 +415,16 @@ def present(
         brief = lead(text, keep, si)
         shown_lines = [(brief, choose_passages(brief, refs, by_n, SHOWN_MAX - 1))]
         # the runner-up from another paragraph joins as a second line while the brief stays short
-        second = next(((p, i) for p, i in ranked[1:] if p != pi), None)
+        if len(asked) > 1:
+            then = best_sentences(paragraphs, asked[-1], "other", relevance)
+            second = next((r for r in then if sentences(paragraphs[r[0]][0])[r[1]] not in brief), None)
+            room = max(BRIEF_MAX - len(brief), SECOND_PART_MIN)
+        else:
+            second = next(((p, i) for p, i in ranked[1:] if p != pi), None)
+            room = BRIEF_CHARS
         if second is not None:
-            extra = shorten(sentences(paragraphs[second[0]][0])[second[1]], BRIEF_CHARS)
-            if len(brief) + len(extra) <= BRIEF_MAX:
+            extra = shorten(sentences(paragraphs[second[0]][0])[second[1]], room)
+            if len(brief) + len(extra) <= max(BRIEF_MAX, len(brief) + SECOND_PART_MIN):
                 shown_lines.append((extra, choose_passages(extra, paragraphs[second[0]][1], by_n, 1)))
         paragraphs.insert(0, paragraphs.pop(pi))
     order: list[int] = []

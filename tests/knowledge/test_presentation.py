@@ -195,3 +195,27 @@ def test_echoed_names_read_as_names(engine: AnswerEngine) -> None:
     assert "by Iran." in text_commands()["responses"].answer(engine, actor="iran").answer
     suggestions = [engine.compose.suggested_question(item) for item in engine.kb.casualties]
     assert not any(re.search(r"How many (?:Armenia|Azerbaijan) ", q) for q in suggestions), suggestions
+
+
+def test_a_brief_answers_each_question_of_a_two_question_message() -> None:
+    """ "how many died and who did the envoy phone": the brief gives the count and then the calls, not a
+    second sentence on the dead, which the message's words as a whole would rank next."""
+    cites = [Citation(n=i, source=f"s{i}", quote=f"passage {i}") for i in range(1, 4)]
+    raw = Answer(
+        question="q",
+        answered=True,
+        kind="qa",
+        confidence=0.9,
+        citations=cites,
+        answer=(
+            "The ministry said 49 soldiers died in the fighting on the first night. [1]\n"
+            "Other soldiers died later that first night of their wounds in hospitals. [2]\n"
+            "The envoy phoned the three foreign leaders overnight. [3]"
+        ),
+    )
+    shown = present(
+        raw, question="how many soldiers died on the first night and who did the envoy phone", kind="count"
+    )
+    assert "49 soldiers died" in shown.brief and "phoned the three foreign leaders" in shown.brief, (
+        shown.brief
+    )
