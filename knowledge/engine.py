@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import wraps
@@ -91,6 +91,17 @@ def _headlines(item: _Item) -> list[str]:
         case Entity() | Place() | Event():
             return [item.name, *item.aliases]
     return [getattr(item, "summary", "")]
+
+
+def _story_event(kb: KnowledgeBase) -> tuple[str | None, frozenset[str]]:
+    """The event the story is about (the one with the most figures, if no other has as many) and the
+    story's other events."""
+    events = frozenset(i for i, it in kb.items.items() if isinstance(it, Event))
+    figures = Counter(it.event for it in kb.items.values() if isinstance(it, Casualty) and it.event in events)
+    ranked = figures.most_common(2)
+    if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+        return None, frozenset()
+    return ranked[0][0], events - {ranked[0][0]}
 
 
 def _search_text(kb: KnowledgeBase, item: _Item) -> tuple[str, list[str | None]]:
@@ -271,6 +282,7 @@ class AnswerEngine:
             self.names,
             {p.id: p for p in kb.places},
             reuse,
+            *_story_event(kb),
         )
         self.lookups: Lookups = Lookups(
             kb, previous.lookups if previous is not None else None, self.names.analyser

@@ -88,13 +88,21 @@ class ItemRetriever:
         names: NameResolver,
         places: dict[str, _Item],
         reuse: ItemRetriever | None = None,
+        story_event: str | None = None,
+        other_events: frozenset[str] = frozenset(),
     ) -> None:
         """Analyse every item (``describe`` gives its text, references and headlines).
 
         ``reuse``: a retriever built over the same names; an item that is the very same object
         there keeps its analysis, so a reload only analyses what changed.
+        ``story_event``: the event the story is about. Every item that names no other event
+        (``other_events``) is about it, said or not, so "how many coaches derailed in the crash?" is
+        not held against the item on the coaches for not saying "crash".
         """
         self.names = names
+        self.story_event, self.other_events = story_event, other_events
+        if reuse is not None and (reuse.story_event, reuse.other_events) != (story_event, other_events):
+            reuse = None
         an = self.analyser = names.analyser  # the story's words: items and questions read alike
         self.items: dict[str, _Item] = {}
         self.tokens: dict[str, frozenset[str]] = {}
@@ -128,6 +136,8 @@ class ItemRetriever:
             toks |= {id_token(r) for r in refs if r}
             found = {i for m in names.find_tokens(words, correct=False) for i in m.ids}
             toks |= {id_token(i) for i in found}
+            if story_event and not (found | {r for r in refs if r}) & other_events:
+                toks.add(id_token(story_event))
             if any(isinstance(places.get(i), Place) for i in found | {r for r in refs if r}):
                 toks.add(CONCEPT_PLACE)
             frozen = frozenset(toks)

@@ -15,6 +15,7 @@ from knowledge.engine import AnswerEngine
 from knowledge.errors import InvalidKnowledgeBase
 from knowledge.loader import DEFAULT_DIR, KnowledgeBase, load_knowledge
 from knowledge.models import Casualty, Entity, Quote
+from knowledge.retrieval import id_token
 from knowledge.text import fold_quotes_space, is_verbatim
 from tests.knowledge.test_quote_coverage import covers, quotations
 
@@ -234,3 +235,14 @@ def test_a_place_in_a_check_is_its_claim(engine: AnswerEngine) -> None:
     """A check's place is what it asks about: "near Lucknow" is not dropped as a mere location."""
     ans = engine.ask("did the derailment happen near Lucknow?")
     assert not ans.answered or not ans.answer.startswith("Yes."), ans.answer
+
+
+def test_an_item_that_names_no_other_event_is_about_the_story_event(engine: AnswerEngine) -> None:
+    """The story's event (the one with the most figures) is what every item is about unless it names
+    another event: "the crash" in a question is not held against the item on the coaches for not saying
+    so, and an item on an earlier disaster is not made about this one."""
+    story_event = id_token("pukhrayan-derailment")
+    assert story_event in engine.retriever.tokens["qa-how-many-coaches"]
+    assert story_event not in engine.retriever.tokens["cas-killed-1981-bihar"]
+    ans = engine.ask("how many coaches derailed in the crash?")
+    assert ans.answered and "14" in ans.answer, ans.answer
