@@ -414,17 +414,18 @@ def present(
         text, refs = paragraphs[pi]
         brief = lead(text, keep, si)
         shown_lines = [(brief, choose_passages(brief, refs, by_n, SHOWN_MAX - 1))]
-        # the runner-up from another paragraph joins as a second line while the brief stays short
+        # a second line: the answer to a message's second question (always, shortened to the room left),
+        # or else the runner-up from another paragraph while the brief stays short
         if len(asked) > 1:
             then = best_sentences(paragraphs, asked[-1], "other", relevance)
             second = next((r for r in then if sentences(paragraphs[r[0]][0])[r[1]] not in brief), None)
-            room = max(BRIEF_MAX - len(brief), SECOND_PART_MIN)
+            room, limit = max(BRIEF_MAX - len(brief), SECOND_PART_MIN), len(brief) + SECOND_PART_MIN
         else:
             second = next(((p, i) for p, i in ranked[1:] if p != pi), None)
-            room = BRIEF_CHARS
+            room, limit = BRIEF_CHARS, BRIEF_MAX
         if second is not None:
             extra = shorten(sentences(paragraphs[second[0]][0])[second[1]], room)
-            if len(brief) + len(extra) <= max(BRIEF_MAX, len(brief) + SECOND_PART_MIN):
+            if len(brief) + len(extra) <= max(limit, BRIEF_MAX):
                 shown_lines.append((extra, choose_passages(extra, paragraphs[second[0]][1], by_n, 1)))
         paragraphs.insert(0, paragraphs.pop(pi))
     order: list[int] = []
