@@ -12,14 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from knowledge.conversation import QUESTION_WORDS
 from knowledge.models import Answer, Citation
 
 # where a second question starts: "… and who …", "… + what …", "…; when …", "…? how …"
-_JOINT = re.compile(
-    r"(?:,?\s+(?:and|&|\+|plus)\s+(?:also\s+)?|\s*;\s*|\?\s+)"
-    r"(?=(?:who|whom|whose|what|when|where|why|how|which|did|does|do|is|are|was|were)\b)",
-    re.I,
-)
+_JOINT = re.compile(rf"(?:,?\s+(?:and|&|\+|plus)\s+(?:also\s+)?|\s*;\s*|\?\s+)(?={QUESTION_WORDS})", re.I)
 PART_WORDS_MIN = 3  # a shorter piece ("and who?") is a follow-up or a tag, not a question of its own
 PARTS_MAX = 3
 _MARK = re.compile(r"\[(\d+)\]")

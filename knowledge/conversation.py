@@ -53,9 +53,9 @@ _FOLLOW_UP = re.compile(
     r"^(?:and|but|also|so|ok|okay|now|then)?\s*(?:what about|how about|what of|and|same (?:for|with)|as for)\s+"
     r"(?P<rest>.+)$|^(?:and|but|also|so)\s+(?P<rest2>.+)$"
 )
-_QUESTION_WORD = re.compile(
-    r"^(?:who|whom|whose|what|which|when|where|why|how|did|does|do|is|are|was|were|has|have)\b"
-)
+# the words a question opens with (also where a second question starts in one message: knowledge.compound)
+QUESTION_WORDS = r"(?:who|whom|whose|what|which|when|where|why|how|did|does|do|is|are|was|were|has|have)\b"
+_QUESTION_WORD = re.compile(rf"^{QUESTION_WORDS}")
 _POINTER = re.compile(r"\b(?:that|this|it)\b")
 _SHORT = 4
 

@@ -96,8 +96,8 @@ def _headlines(item: _Item) -> list[str]:
 def _story_event(kb: KnowledgeBase) -> tuple[str | None, frozenset[str]]:
     """The event the story is about (the one with the most figures, if no other has as many) and the
     story's other events."""
-    events = frozenset(i for i, it in kb.items.items() if isinstance(it, Event))
-    figures = Counter(it.event for it in kb.items.values() if isinstance(it, Casualty) and it.event in events)
+    events = frozenset(e.id for e in kb.events)
+    figures = Counter(c.event for c in kb.casualties if c.event in events)
     ranked = figures.most_common(2)
     if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
         return None, frozenset()
@@ -393,12 +393,9 @@ class AnswerEngine:
             plain = self.read(text)
             if kind := small_talk_kind(plain):
                 return plain, small_talk_reply(kind, text, self.kb.story, len(self.kb.sources))
-            read = follow_up(plain, previous, self.names)
-            if read is not None:
-                answer = self._answer(read)
-                if answer.answered:
-                    return read, answer.model_copy(update={"question": text})
-            answer = self._answer(plain)
+            read, answer = self._answer_after(plain, previous)
+            if read != plain:
+                return read, answer.model_copy(update={"question": text})
             if not answer.answered and (parts := parts_of(plain)):
                 answer = self._answer_each(parts) or answer
             return plain, answer.model_copy(update={"question": text}) if plain != text else answer
@@ -412,14 +409,21 @@ class AnswerEngine:
         answers: list[Answer] = []
         for i, part in enumerate(parts):
             before = Turn(parts[i - 1], answers[-1], time.monotonic()) if answers else None
-            read = follow_up(part, before, self.names)
-            answer = self._answer(read) if read is not None else self._answer(part)
-            if not answer.answered:
-                answer = self._answer(part) if read is not None else answer
+            _, answer = self._answer_after(part, before)
             if not answer.answered:
                 return None
             answers.append(answer)
         return joined(" ".join(parts), answers)
+
+    def _answer_after(self, plain: str, previous: Turn | None) -> tuple[str, Answer]:
+        """``plain`` read as a follow-up to ``previous`` when it is one and that reading is answered, else
+        as it stands: the question as read, and its answer."""
+        read = follow_up(plain, previous, self.names)
+        if read is not None:
+            answer = self._answer(read)
+            if answer.answered:
+                return read, answer
+        return plain, self._answer(plain)
 
     def read(self, text: str) -> str:
         """A cleaned question in plain words: chat spellings expanded, numbers as digits, typos mended, a

@@ -136,9 +136,10 @@ class ItemRetriever:
             toks |= {id_token(r) for r in refs if r}
             found = {i for m in names.find_tokens(words, correct=False) for i in m.ids}
             toks |= {id_token(i) for i in found}
-            if story_event and not (found | {r for r in refs if r}) & other_events:
+            named = found | {r for r in refs if r}
+            if story_event and not named & other_events:
                 toks.add(id_token(story_event))
-            if any(isinstance(places.get(i), Place) for i in found | {r for r in refs if r}):
+            if any(isinstance(places.get(i), Place) for i in named):
                 toks.add(CONCEPT_PLACE)
             frozen = frozenset(toks)
             self.items[item.id] = item
