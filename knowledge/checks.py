@@ -7,12 +7,14 @@ each time without it; an answer that is confident (the fitted decision's own thr
 something else in the detail's place corrects the claim:
 
 - a number: the answer gives another number for the same counted thing ("12 carriages"), or, when the claim
-  counts nothing, another number at all, and never the claimed one. It leads with "No.";
+  counts nothing, another number at all, and never the claimed one. A length of time is compared as one
+  ("six months" is not "six weeks", though both say six), and its open question is "how long"; an answer
+  to that which gives the claimed length confirms it ("Yes."). It leads with "No.";
 - a name, where the check asks about the name itself ("was it X who …", "was X the one that …"; "did
   X do it?" asks whether X did, and the sources' silence answers it): neither the answer nor the items
   it cites know the name, and the answer opens with something of the name's kind in its place (see
-  ``_fills_its_place``). It leads with what the sources do not say ("The sources don't say so of
-  Ruritania.") and gives what they say.
+  ``_fills_its_place``). A cleft is also asked open ("was it X who tweeted" -> "who tweeted"). It leads
+  with what the sources do not say ("The sources don't say so of Ruritania.") and gives what they say.
 
 The detail is never guessed at: an answer that still holds it, or a refusal, leaves the check refused.
 """
@@ -23,8 +25,10 @@ import re
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
+from text_to_num import text2num
+
 from knowledge.analysis import STOP
-from knowledge.decision import CHECK, is_check
+from knowledge.decision import CHECK, HELD, is_check
 from knowledge.hybrid import numbers_in
 from knowledge.models import Answer
 from knowledge.presentation import sentences
@@ -41,6 +45,14 @@ _BOUND = re.compile(r"\b(?:more|less|fewer|over|under|above|below|than|least|mos
 _APPROXIMATE = re.compile(r"\b(?:about|around|roughly|approximately|approx|nearly|almost|some|like|or so)\b")
 APPROXIMATELY = 0.2
 _VERDICT = re.compile(r"(?:Yes|No)\.\s+")
+# a length of time: "6 months", "six-week", "44 days" (a number word as the library reads it)
+_UNIT = r"(second|minute|hour|day|week|fortnight|month|year|decade)s?\b"
+_DURATION = re.compile(rf"\b(\d+(?:\.\d+)?|[a-z]+)[\s-]+{_UNIT}", re.I)
+_UNIT_AFTER = re.compile(rf"[\s-]+{_UNIT}", re.I)
+_DAYS = {"second": 1 / 86400, "minute": 1 / 1440, "hour": 1 / 24, "day": 1.0, "week": 7.0, "fortnight": 14.0}
+_DAYS |= {"month": 30.44, "year": 365.25, "decade": 3652.5}
+# a cleft's clause after its name: "was it X that/who …" asks "who …"
+_CLEFT_REST = re.compile(r"^(?:'s\s+[\w-]+\s+)?(?:that|who|which)\s+(.+)$", re.I | re.S)
 _SHOWN_NAME = re.compile(r"[^\w' -]")
 # a question that opens with its verb asks whether something is so ("was not the toll 65,000?")
 _CLAIM = re.compile(
@@ -128,6 +140,28 @@ def misses_its_number(text: str, answer: Answer) -> bool:
     return any(n not in given for n in claimed)
 
 
+def misses_its_name(
+    text: str,
+    answer: Answer,
+    item_tokens: dict[str, frozenset[str]],
+    analyse: Callable[[str], list[str]],
+    named: Callable[[str], list[Named]],
+) -> bool:
+    """Whether an answered check names someone or something the story does not know that neither its answer
+    nor the items it cites speak of: "did Ruritania send 500 envoys?" answered by what Sylvania sent
+    confirms nothing of Ruritania, and the sources' silence about Ruritania is the answer."""
+    if not answer.answered:
+        return False
+    cited = frozenset().union(*(item_tokens.get(c.item or "", frozenset()) for c in answer.citations))
+    said = set(analyse(answer.answer)) | cited
+    for kind, words, _ in _details(text, named):
+        if kind == "name" and not named(words) and not HELD["day"].fullmatch(words.lower()):  # "September"
+            name = {t for t in analyse(words) if t not in STOP}
+            if name and not name & said:
+                return True
+    return False
+
+
 def corrected(
     text: str,
     answer_for: Callable[[str], Answer],
@@ -153,10 +187,25 @@ def corrected(
         # asked as it stands without the detail; a number's also as the open question it leaves ("how
         # many carriages …"). A name's claim is not asked open: "comment on the clashes", once "Did Joe Biden"
         # is gone, is answered by whatever the sources say of the clashes, which corrects nothing
-        tries_of = (rest, _count_question(text, start, end)) if kind == "number" else (rest,)
+        unit = _UNIT_AFTER.match(text, end) if kind == "number" else None
+        if unit is not None:  # "lasted 6 months": the open question is how long
+            rest = re.sub(r"\s+", " ", f"{text[:start]} {text[unit.end() :]}").strip()
+            tries_of: tuple[str, ...] = (f"how long {_claim_body(rest)}",)
+        elif kind == "number":
+            tries_of = (rest, _count_question(text, start, end))
+        elif (cleft := _CLEFT_REST.match(text[end:].strip())) and _FOCUS_BEFORE.search(text[:start].lower()):
+            tries_of = (rest, f"who {cleft.group(1)}")
+        else:
+            tries_of = (rest,)
         for question in tries_of:
             answer = answer_for(question)
             if not answer.answered:
+                continue
+            if unit is not None:
+                given = durations(answer.answer)
+                claimed = _in_days(float(words.replace(",", "")), unit.group(1))
+                if given:  # the open question's answer gives the length: the claim's is it, or is not
+                    return _led(answer, "Yes." if any(_near_days(g, claimed) for g in given) else "No.")
                 continue
             if kind == "number":
                 if _sets_number_right(text, words, answer.answer, analyse):
@@ -275,6 +324,28 @@ def _sets_number_right(text: str, number: str, told: str, analyse: Callable[[str
     return not counted or any(what & counted for _, what in given)
 
 
+def durations(text: str) -> list[float]:
+    """Each length of time ``text`` gives, in days: "a six-week war" -> [42.0]."""
+    out = []
+    for m in _DURATION.finditer(text):
+        count = m.group(1)
+        try:
+            value = float(count) if count[0].isdigit() else float(text2num(count.lower(), "en"))
+        except ValueError:  # "the week", "a few days": no length given
+            continue
+        out.append(_in_days(value, m.group(2)))
+    return out
+
+
+def _in_days(value: float, unit: str) -> float:
+    return value * _DAYS[unit.lower()]
+
+
+def _near_days(given: float, claimed: float) -> bool:
+    """Whether two lengths of time (in days) are one: within a tenth ("six weeks" is "42 days")."""
+    return abs(given - claimed) <= 0.1 * max(given, claimed)
+
+
 def _near(given: str, claimed: str, tolerance: float) -> bool:
     """Whether the number ``given`` is the ``claimed`` one, within ``tolerance`` of it (a share)."""
     if given == claimed:
@@ -294,4 +365,4 @@ def _led(answer: Answer, verdict: str) -> Answer:
     return answer.model_copy(update={"answer": "\n".join(lines)})
 
 
-__all__ = ["MAX_TRIES", "Named", "corrected", "is_claim", "misses_its_number"]
+__all__ = ["MAX_TRIES", "Named", "corrected", "durations", "is_claim", "misses_its_name", "misses_its_number"]

@@ -21,7 +21,7 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from knowledge.analysis import Analyser
-from knowledge.checks import Named, corrected, is_claim, misses_its_number, without_hearsay
+from knowledge.checks import Named, corrected, is_claim, misses_its_name, misses_its_number, without_hearsay
 from knowledge.compose import Composer, unique
 from knowledge.compound import joined, parts_of
 from knowledge.conversation import Turn, follow_up, small_talk_kind, small_talk_reply
@@ -450,7 +450,12 @@ class AnswerEngine:
             if not answer.answered:
                 answer = corrected(plain, self._decided, tokens, analyse, self._named) or answer
             elif misses_its_number(plain, answer):
-                answer = corrected(plain, self._decided, tokens, analyse, self._named, ("number",)) or answer
+                fixed = corrected(plain, self._decided, tokens, analyse, self._named, ("number",))
+                if fixed is not None:
+                    answer = fixed
+                elif misses_its_name(plain, answer, tokens, analyse, self._named):
+                    # neither the number nor the one who is claimed to have it: the answer is of something else
+                    answer = self.compose.abstain(plain, confidence=answer.confidence)
         self._answers[plain] = answer
         if len(self._answers) > ANSWER_MEMO:
             self._answers.popitem(last=False)
