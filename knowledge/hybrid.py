@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import get_args
@@ -45,6 +46,19 @@ _PERSON_ASKED = re.compile(
     rf"\b(?:{_ROLE.pattern}|reporter|journalist|author)\b"
 )
 
+_AUX = r"(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|should|'s)"
+# a question that asks for its clause's subject: "who said …", "which country urged …" (not "who is …",
+# "which country did X visit"); what it names after the verb is not who acted
+_VERB = r"(?:[a-z]+ed|[a-z]+[^s]s|said|told|made|sent|took|gave|brought|went|met|held|spoke|wrote|led|put|began|broke)"
+_SUBJECT_ASKED = re.compile(rf"^(?:who|which(?: (?!{_AUX}\b)[\w-]+){{1,3}}?) (?!{_AUX}\b){_VERB}\b")
+
+
+def predicate_start(low: str) -> int | None:
+    """The token (as the name resolver counts them) where the verb of a question asking for its subject
+    stands: 1 in "who said it would go to the council", 2 in "which country urged restraint"; else None."""
+    m = _SUBJECT_ASKED.match(low)
+    return len(normalise(m.group()).replace("-", " ").split()) - 1 if m else None
+
 
 @dataclass
 class QuestionView:
@@ -64,6 +78,7 @@ class QuestionView:
     countries: set[str]
     person_asked: bool
     misnamed: set[str]
+    acting: set[str]  # the named who may have acted: all, less what follows the verb of a subject question
     dates: list[tuple[str, str, str, str]]
     wants: set[str]
     tokens: tuple[np.ndarray, np.ndarray]  # the question's token vectors and weights, for alignment
@@ -136,10 +151,18 @@ class HybridDecider:
             countries={i for m in q.mentions for i in m.ids if i in self.names.country_like},
             person_asked=bool(_PERSON_ASKED.search(q.low)),
             misnamed=self._misnamed(q),
+            acting=self._acting(q),
             dates=DATE.findall(q.low),
             wants=wants(q.low),
             tokens=self.aligner.question(q.low),
         )
+
+    def _acting(self, q: Question) -> set[str]:
+        """The ids named where the one who acted may stand: every name, except that a question asking who
+        acted ("who said it would take the matter to the council?") names after its verb only what was acted
+        on, never the actor."""
+        verb = predicate_start(q.low)
+        return {i for m in q.mentions if verb is None or m.start < verb for i in m.ids}
 
     def _misnamed(self, q: Question) -> set[str]:
         """Countries that qualify the person asked for: "France's prime minister", "the foreign
@@ -215,7 +238,11 @@ class HybridDecider:
         named_ids = {i for m in named for i in m.ids}
         # the bodies and countries the named belong to: a ministry's country, a minister's government
         ups = {i: ancestors(self.kb, i) for i in named_ids}
-        named_up = set().union(*ups.values()) - named_ids
+        acting = (
+            named_ids & view.acting
+        )  # who may own the item: not what a subject question names after its verb
+        acting_up = set().union(set(), *(ups[i] for i in acting)) - acting
+        countries = view.countries & view.acting
         # a name the items lack counts half when they name the body or country it belongs to (a ministry's
         # country): near, not the same
         gaps = [
@@ -273,12 +300,12 @@ class HybridDecider:
             "unknown_words": view.unknown_words,
             "unknown_other": view.unknown_share - view.unknown_words,
             "misnamed": float(any(self._rules_out(view, it) for it in items)),
-            "owner_agrees": float(bool(named_ids & owners)),
-            "owner_related": float(bool(not named_ids & owners and named_up & owners)),
-            "owner_disagrees": float(bool(named_ids and owners and not (named_ids | named_up) & owners)),
-            "owner_unknown": float(bool(named_ids) and not owners),
-            "country_agrees": float(bool(view.countries & owners)),
-            "country_disagrees": float(bool(view.countries and owners and not view.countries & owners)),
+            "owner_agrees": float(bool(acting & owners)),
+            "owner_related": float(bool(not acting & owners and acting_up & owners)),
+            "owner_disagrees": float(bool(acting and owners and not (acting | acting_up) & owners)),
+            "owner_unknown": float(bool(acting) and not owners),
+            "country_agrees": float(bool(countries & owners)),
+            "country_disagrees": float(bool(countries and owners and not countries & owners)),
             "person_asked": float(view.person_asked),
             "person_given": float(view.person_asked and is_person),
             "person_missing": float(view.person_asked and not is_person),
@@ -505,17 +532,24 @@ def lead_with_likeliest(answer: Answer, probability: dict[str, float]) -> Answer
         return answer
     item_of = {c.n: c.item for c in answer.citations}
     scores = []
+    owns: list[str | None] = []
     for line in lines:
         refs = _TRAILING_REFS.search(line)
         if refs is None:
             return answer
-        items = {item_of.get(int(n)) for n in re.findall(r"\d+", refs.group())}
-        scores.append(max((probability.get(i, -1.0) for i in items if i), default=-1.0))
+        # the paragraph's own item: the one most of its citations belong to (a passage it shares with another
+        # item may be numbered under that item, which does not make the paragraph that item's)
+        owners = Counter(i for n in re.findall(r"\d+", refs.group()) if (i := item_of.get(int(n))))
+        own = owners.most_common(1)[0][0] if owners else None
+        owns.append(own)
+        scores.append(probability.get(own, -1.0) if own else -1.0)
     best = max(range(len(lines)), key=lambda i: scores[i])
     if best == 0 or scores[best] < scores[0] + LEAD_MARGIN:
         return answer
     lines.insert(0, lines.pop(best))
-    return answer.model_copy(update={"answer": "\n".join(lines)})
+    lead = owns[best]
+    items = [lead, *(i for i in answer.items if i != lead)] if lead in answer.items else answer.items
+    return answer.model_copy(update={"answer": "\n".join(lines), "items": items})
 
 
 __all__ = ["HybridDecider", "QuestionView", "lead_with_likeliest", "numbers_in", "with_verdict"]

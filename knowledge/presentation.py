@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 
 from knowledge.compound import parts_of
+from knowledge.decision import HELD, wants
 from knowledge.models import Answer, Citation
 
 BRIEF_CHARS = 300  # the brief grows by whole sentences up to this length
@@ -224,6 +225,7 @@ def lead(text: str, keep: AbstractSet[str] = frozenset(), best: int = 0) -> str:
     return " ".join(out)
 
 
+_PRECISE = frozenset({"time", "day", "year"})
 _DATED = re.compile(
     r"\b(?:1[89]\d\d|20\d\d|\d{1,2}[:.]\d\d|\d{1,2}\s?[ap]\.?m\b|midnight|noon|morning|evening|"
     r"night|january|february|march|april|may|june|july|august|september|october|november|"
@@ -261,12 +263,15 @@ def best_sentences(
         return [(0, 0)]
     share = {w: sum(w in f[2] for f in found) for w in asked}
     meaning: dict[tuple[int, int], float] = {}
+    # the very thing a "when" asks for: a time of day for "what time", a day for "which day"
+    precise = [HELD[w] for w in sorted(wants(question.lower()) & _PRECISE)]
 
     def score(entry: tuple[int, int, set[str], str]) -> float:
         pi, si, words, sent = entry
         value = sum(1.0 / share[w] for w in words) + RELEVANCE_WEIGHT * meaning.get((pi, si), 0.0)
         if kind == "when" and _DATED.search(sent):
             value += 1.0
+            value += 1.0 if any(rx.search(sent) for rx in precise) else 0.0
         if kind == "count" and _COUNTED.search(sent):
             value += 1.0
         return value - 0.6 * pi - 0.3 * si

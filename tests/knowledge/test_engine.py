@@ -6,11 +6,12 @@ import re
 
 import pytest
 
-from knowledge.checks import without_hearsay
+from knowledge.checks import durations, without_hearsay
 from knowledge.compound import parts_of
 from knowledge.engine import AnswerEngine
+from knowledge.hybrid import lead_with_likeliest, predicate_start
 from knowledge.loader import load_knowledge
-from knowledge.models import Answer
+from knowledge.models import Answer, Citation
 from knowledge.text import fold_quotes_space, is_verbatim
 
 
@@ -131,6 +132,9 @@ def test_a_check_is_led_by_its_verdict(engine: AnswerEngine, question: str, verd
         ("did azerbaijan lose 20 soldiers in these clashes?", "No.", "50"),
         # hearsay around the claim is no part of it ("posted" is no tweet, "twitter" no outlet)
         ("a friend posted on twitter that Armenia lost 94 soldiers, is that right?", "No.", "49"),
+        # a length of time is set right as one ("six months" is not "six weeks"), or confirmed
+        ("heard the 2020 war lasted six months, is that right?", "No.", "six-week"),
+        ("did the 2020 war last six weeks?", "Yes.", "six"),
     ],
 )
 def test_a_check_with_one_wrong_detail_is_answered_with_what_the_sources_say(
@@ -349,3 +353,55 @@ def test_two_questions_in_one_message_get_both_answers_cited_once(engine: Answer
 )
 def test_hearsay_around_a_check_is_left_out(text: str, read: str) -> None:
     assert without_hearsay(text) == read
+
+
+def test_lengths_of_time_are_read_in_days() -> None:
+    """A length of time is one quantity, whatever its unit and however its number is written."""
+    assert durations("a six-week war; 44 days of fighting; two weeks later; the week before") == [
+        42.0,
+        44.0,
+        14.0,
+    ]
+    assert durations("lasted 6 months") == [pytest.approx(182.64)]
+
+
+@pytest.mark.parametrize(
+    ("low", "verb"),
+    [
+        ("who said it would take the clashes to the council?", 1),
+        ("which country urged restraint?", 2),
+        ("which rail division official called it a major accident", 4),
+        ("who is the prime minister?", None),  # asks who someone is: the name is the one asked about
+        ("which country did the minister visit?", None),  # asks the object: the minister acted
+        ("who was killed?", None),
+        ("what did the ministry say?", None),
+    ],
+)
+def test_a_question_asking_who_acted_is_told_from_one_asking_about_someone(
+    low: str, verb: int | None
+) -> None:
+    """What a question asking for its subject names after the verb was acted on: it says nothing of whose
+    item answers it."""
+    assert predicate_start(low) == verb
+
+
+def test_a_handlers_answer_is_led_by_the_paragraph_of_its_likeliest_item() -> None:
+    """A paragraph is its own item's, whatever item a passage it shares is numbered under."""
+    cites = [
+        Citation(n=1, source="s", quote="q1", item="train"),
+        Citation(n=2, source="s", quote="q2", item="time"),  # the train paragraph cites a passage of "time"
+        Citation(n=3, source="s", quote="q3", item="train"),
+        Citation(n=4, source="s", quote="q4", item="time"),
+    ]
+    answer = Answer(
+        question="q",
+        answered=True,
+        kind="background",
+        answer="The train was an express. [1][2][3]\nIt left the track at 3:10. [4]",
+        citations=cites,
+        confidence=0.9,
+        items=["train", "time"],
+    )
+    led = lead_with_likeliest(answer, {"time": 0.96, "train": 0.26})
+    assert led.answer.startswith("It left the track") and led.items == ["time", "train"]
+    assert lead_with_likeliest(answer, {"time": 0.36, "train": 0.26}) == answer  # not clearly likelier
