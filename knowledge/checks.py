@@ -208,7 +208,11 @@ def corrected(
                     return _led(answer, "Yes." if any(_near_days(g, claimed) for g in given) else "No.")
                 continue
             if kind == "number":
-                if _sets_number_right(text, words, answer.answer, analyse):
+                # another number for the same thing, and of the same holder: Sylvania's 2,000 envoys do not
+                # set right a claim of Ruritania's 500
+                if _sets_number_right(text, words, answer.answer, analyse) and not misses_its_name(
+                    text, answer, item_tokens, analyse, named
+                ):
                     return _led(answer, "No.")
                 continue
             name = {t for t in analyse(words) if t not in STOP}

@@ -220,10 +220,12 @@ THRESHOLD_SMOOTHING = 3  # grid steps (of 0.01) either side averaged before the 
 
 
 def _choose_threshold(best, cases, questions) -> float:
-    """The threshold with the best sum of answer and abstain accuracy, averaged over its neighbours: the
-    sum is flat near its top, and a lone peak there is noise that moves with every set added."""
+    """The threshold where the worse of answer and abstain accuracy is best, averaged over its neighbours.
+    Each has its own goal (a floor), so the one further from it is what counts; their sum is flat over a
+    wide range and let the threshold drift to whichever side a new set tipped. The smoothing keeps a lone
+    peak, which is noise that moves with every set added, from deciding."""
     grid = np.linspace(0.05, 0.95, 91)
-    scores = np.array([sum(_accuracy(best, cases, questions, tau)) for tau in grid])
+    scores = np.array([min(_accuracy(best, cases, questions, tau)) for tau in grid])
     window = np.ones(2 * THRESHOLD_SMOOTHING + 1)
     smooth = np.convolve(scores, window, "same") / np.convolve(np.ones_like(scores), window, "same")
     return float(grid[int(np.argmax(smooth))])
