@@ -11,7 +11,8 @@ something else in the detail's place corrects the claim:
   ("six months" is not "six weeks", though both say six), and its open question is "how long"; an answer
   to that which gives the claimed length confirms it ("Yes."). It leads with "No.";
 - a name, where the check asks about the name itself ("was it X who …", "was X the one that …"; "did
-  X do it?" asks whether X did, and the sources' silence answers it): neither the answer nor the items
+  X do it?" asks whether X did, and the sources' silence answers it), or puts its claim at a place
+  ("did it happen near X?", which asks where): neither the answer nor the items
   it cites know the name, and the answer opens with something of the name's kind in its place (see
   ``_fills_its_place``). A cleft is also asked open ("was it X who tweeted" -> "who tweeted"). It leads
   with what the sources do not say ("The sources don't say so of Ruritania.") and gives what they say.
@@ -176,13 +177,20 @@ def corrected(
         return None
     # a name is set right only where the check asks about the name itself ("was it Ruritania's minister who
     # tweeted …"): "did the alliance issue a statement?" asks whether it did, and the sources' silence answers it
+    # a place the claim puts it in ("did it happen near Riverton?") asks where, which the sources answer
     details = [
-        d for d in _details(text, named) if d[0] in kinds and (d[0] == "number" or _in_focus(text, *d[2]))
+        d
+        for d in _details(text, named)
+        if d[0] in kinds
+        and (d[0] == "number" or _in_focus(text, *d[2]) or _placed(text, d[1], d[2][0], named))
     ]
     for tries, (kind, words, (start, end)) in enumerate(details):
         if tries >= MAX_TRIES:
             break
         after = text[end:].removeprefix("'s")
+        placed = kind == "name" and _placed(text, words, start, named)
+        if placed:  # "near Riverton" goes whole
+            start = _LOCATIVE_BEFORE.search(text[:start]).start()  # type: ignore[union-attr]
         rest = re.sub(r"\s+", " ", f"{text[:start]} {after}").strip()
         # asked as it stands without the detail; a number's also as the open question it leaves ("how
         # many carriages …"). A name's claim is not asked open: "comment on the clashes", once "Did Joe Biden"
@@ -193,6 +201,8 @@ def corrected(
             tries_of: tuple[str, ...] = (f"how long {_claim_body(rest)}",)
         elif kind == "number":
             tries_of = (rest, _count_question(text, start, end))
+        elif placed:  # and asked open: "where the train derailed"
+            tries_of = (rest, f"where {_claim_body(rest)}")
         elif (cleft := _CLEFT_REST.match(text[end:].strip())) and _FOCUS_BEFORE.search(text[:start].lower()):
             tries_of = (rest, f"who {cleft.group(1)}")
         else:
@@ -221,7 +231,7 @@ def corrected(
                 name
                 and not name & cited
                 and not name & set(analyse(answer.answer))
-                and _fills_its_place(words, _opening(answer), named)
+                and _fills_its_place(words, _opening(answer), named, placed)
             ):
                 shown = _SHOWN_NAME.sub("", words).strip(" '-")[:40]
                 return _led(answer, f"The sources don't say so of {shown}.")
@@ -300,12 +310,32 @@ def _opening(answer: Answer) -> str:
     return " ".join(first.split()[:OPENING_WORDS])
 
 
-def _fills_its_place(name: str, opening: str, named: Callable[[str], list[Named]]) -> bool:
+# where a claim puts something: "near Riverton", "in the city of Riverton", "outside Riverton"
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|near|at|outside|around|close to|on the outskirts of|from)\s+(?:the\s+)?(?:(?:city|town|state|village|"
+    r"district|region|province|country) of\s+)?$",
+    re.I,
+)
+
+
+def _placed(text: str, name: str, start: int, named: Callable[[str], list[Named]]) -> bool:
+    """Whether the check puts its claim at the name at ``start``: a place (or a name the story does not
+    know) right after "in", "near", "at" … ("did the train derail near Riverton?")."""
+    if not _LOCATIVE_BEFORE.search(text[:start]) or HELD["day"].fullmatch(name.lower()):  # "in September"
+        return False
+    mine = named(name)
+    return not mine or any(n.role == "place" for n in mine)
+
+
+def _fills_its_place(
+    name: str, opening: str, named: Callable[[str], list[Named]], placed: bool = False
+) -> bool:
     """Whether the answer's opening puts something else where the check has ``name``: a code of the same
     shape for a code ("B3" for "B1"), an item of the same kind for a name the story knows (a place for a
     place, a person for a person), one of the story's actors for a name it does not know ("Sylvania, which
-    holds the presidency, said …" for "Ruritania"). A scene is no such thing: "Since the war the situation
-    has remained unstable …", the answer without "Ruritania" to "Did Ruritania comment on the fighting?"."""
+    holds the presidency, said …" for "Ruritania"), or one of its places where the check ``placed`` the
+    unknown name ("near Riverton"). A scene is no such thing: "Since the war the situation has remained
+    unstable …", the answer without "Ruritania" to "Did Ruritania comment on the fighting?"."""
     if _CODE.fullmatch(name):
         return any(code != name for code in _CODE.findall(opening))
     mine = named(name)
@@ -314,7 +344,7 @@ def _fills_its_place(name: str, opening: str, named: Callable[[str], list[Named]
         ids = {n.id for n in mine}
         alike = {(n.role, n.kind if n.role == "actor" else "") for n in mine}
         return any((n.role, n.kind if n.role == "actor" else "") in alike and n.id not in ids for n in there)
-    return any(n.role == "actor" for n in there)
+    return any(n.role == ("place" if placed else "actor") for n in there)
 
 
 def _sets_number_right(text: str, number: str, told: str, analyse: Callable[[str], list[str]]) -> bool:

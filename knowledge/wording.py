@@ -137,7 +137,9 @@ class Speller:
                 self.vocab.add(w)
                 self.by_first[w[0]].append(w)
 
-    def _mend_word(self, word: str) -> str:
+    def _mend_word(self, word: str, name: bool = False) -> str:
+        """``word`` mended; a ``name`` (capitalised inside a sentence) only into a story word: a name the
+        story does not know ("Shusha") is no typo of an English word ("shush")."""
         low = word.lower()
         if low in self.vocab or english_word(low):
             return word
@@ -145,13 +147,18 @@ class Speller:
         near = process.extractOne(
             low, self.by_first.get(low[0], []), scorer=Levenshtein.distance, score_cutoff=budget
         )
-        fixed = near[0] if near is not None else _english().correction(low)
+        fixed = near[0] if near is not None else None if name else _english().correction(low)
         if not fixed or fixed == low:
             return word
         return fixed.capitalize() if word[0].isupper() else fixed
 
     def mend(self, text: str) -> str:
-        return _LETTERS.sub(lambda m: self._mend_word(m.group(0)), text)
+        return _LETTERS.sub(lambda m: self._mend_word(m.group(0), _inside(text, m.start())), text)
+
+
+def _inside(text: str, at: int) -> bool:
+    """Whether the word at ``at`` is capitalised inside a sentence (a name), not at its start."""
+    return text[at].isupper() and bool(text[:at].strip()) and text[:at].rstrip()[-1] not in ".!?\"'"
 
 
 __all__ = ["Speller", "english_word", "plain_question"]

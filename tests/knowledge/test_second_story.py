@@ -237,6 +237,14 @@ def test_a_place_in_a_check_is_its_claim(engine: AnswerEngine) -> None:
     assert not ans.answered or not ans.answer.startswith("Yes."), ans.answer
 
 
+def test_a_check_placing_the_event_elsewhere_is_answered_with_where_it_was(engine: AnswerEngine) -> None:
+    """A refused check that puts its claim at a place ("near X") asks where: it is asked again without the
+    place, and open ("where …"); an answer placing it elsewhere says so and gives the sources' place."""
+    ans = engine.ask("Someone said the train derailed near Lucknow. Is that right?")
+    assert ans.answered and "The sources don't say so of Lucknow." in ans.answer, ans.answer
+    assert "Pukhrayan" in ans.answer or "Kanpur" in ans.answer, ans.answer
+
+
 def test_an_item_that_names_no_other_event_is_about_the_story_event(engine: AnswerEngine) -> None:
     """The story's event (the one with the most figures) is what every item is about unless it names
     another event: "the crash" in a question is not held against the item on the coaches for not saying

@@ -52,6 +52,9 @@ def test_typos_are_mended_against_the_story_words_then_english() -> None:
     assert speller.mend("how many peacekeepers in karabak") == "how many peacekeepers in karabakh"
     assert speller.mend("what did Azerbajan tell the parliment") == "what did Azerbaijan tell the parliament"
     assert speller.mend("the frist war") == "the first war"  # not a story word: the English dictionary's
+    # a name inside a sentence that the story does not know is no typo of an English word ("shush")
+    assert speller.mend("did it happen near Shusha?") == "did it happen near Shusha?"
+    assert speller.mend("Frist, the war") == "First, the war"  # a sentence's first word is no name
     assert speller.mend("who said it and when") == "who said it and when"  # English words stay
     # a contraction's stem is no typo: "wasn" of "wasn't" must not become "was" and lose its "not"
     assert (
