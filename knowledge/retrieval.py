@@ -40,6 +40,10 @@ SUGGEST_AT = 0.3  # ... to be offered as "did you mean"
 _LONG_STOP = [w for w in STOP if len(w) >= 5]
 
 
+# a small number that only says how many are asked for ("which two cities", "what three demands"): no term
+_DETERMINER_COUNT = re.compile(r"\b(which|what) (?:two|three|four|five)\b")
+
+
 @lru_cache(maxsize=4096)
 def _near_stopword(tok: str) -> bool:
     """A misspelt question word ("happend", "wich") is a stopword, not an unknown subject."""
@@ -185,7 +189,7 @@ class ItemRetriever:
         mentions = self.names.find(text)
         raw = normalise(text).replace("-", " ").split()
         covered = {i for m in mentions for i in range(m.start, m.end)}
-        outside = " ".join(t for i, t in enumerate(raw) if i not in covered)
+        outside = _DETERMINER_COUNT.sub(r"\1", " ".join(t for i, t in enumerate(raw) if i not in covered))
         out: list[Term] = []
         seen: set[tuple[str, ...]] = set()
         for m in mentions:
