@@ -191,6 +191,8 @@ class IntentHandlers(Handler):
     def _casualty_q(self, q: Question) -> Answer | None:
         if not q.is_casualty and not (CONCEPT_COUNT in q.concepts and self._asks_outcome(q)):
             return None
+        if _WHY.match(q.low):  # "why did the toll rise?" asks for a cause, which no figure gives
+            return None
         if _WHO_WERE.search(q.low):  # the figures are counts: nobody killed is named in them
             return self.c.abstain(q.text, "The sources give figures, not the names of those killed.")
         places = self.look.casualty_places
@@ -344,6 +346,7 @@ class IntentHandlers(Handler):
 _PERSON_WORDS = frozenset(
     analyse("minister president secretary leader spokesman spokesperson official chief head envoy")
 )
+_WHY = re.compile(r"(?:(?:so|and|but|ok),? )?(?:why|how come)\b")
 _WHO_WERE = re.compile(r"\bnames?\b|\bwho (?:were|was|are)\b(?! .*\bhow many\b)|\bidentit")
 _TIME_CLAUSE = re.compile(r"\b(?:after|before|once|while|during|following|as soon as)\b")
 _AUTHOR_Q = re.compile(

@@ -50,6 +50,7 @@ RELEVANCE_SPAN = 0.4
 _REFS_AT_END = re.compile(r"(?:\s*\[\d+\])+\s*$")
 _REF = re.compile(r"\[(\d+)\]")
 # A yes/no verdict paragraph: the answer to "did ...?", "is ...?", a digression anywhere else.
+_BARE_VERDICT = re.compile(r"^(?:Yes|No)\.\s+(?=[A-Z\"'])")
 _VERDICT = re.compile(r"^(?:yes|no|not (?:fully|quite|exactly|clearly|really)|partly|in part)\b[.,;:]", re.I)
 
 # --- display cleaning: the article's markup and page furniture, never its words --------------------------
@@ -397,6 +398,8 @@ def present(
             paragraphs = verdicts + others
         elif others:
             paragraphs = others + verdicts
+        if kind != "yesno":  # a curated answer's own "Yes." answers its own question, not a "why"
+            paragraphs = [(_BARE_VERDICT.sub("", text, count=1), refs) for text, refs in paragraphs]
     if listing:
         shown_lines = [(text, choose_passages(text, refs, by_n, ENTRY_REFS)) for text, refs in paragraphs]
     elif not paragraphs[0][1] and len(paragraphs) > 1:

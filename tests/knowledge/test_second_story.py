@@ -254,3 +254,16 @@ def test_an_item_that_names_no_other_event_is_about_the_story_event(engine: Answ
     assert story_event not in engine.retriever.tokens["cas-killed-1981-bihar"]
     ans = engine.ask("how many coaches derailed in the crash?")
     assert ans.answered and "14" in ans.answer, ans.answer
+
+
+def test_a_why_question_about_a_figure_is_answered_with_its_cause(engine: AnswerEngine) -> None:
+    """ "why did the toll rise?" asks for a cause, not a figure: the figures handler leaves it to the items
+    that give one, and a curated answer's own "Yes." does not open the reply to a "why"."""
+    ans = engine.ask("Why did police chief Chaudhary say the death toll might go up?")
+    assert ans.answered and "coach" in ans.answer and not ans.brief.startswith("Yes"), ans.answer
+
+
+def test_which_two_asks_for_two_things_and_is_no_term(engine: AnswerEngine) -> None:
+    """ "which two stations" asks for two stations: "two" is not a word the answer must hold."""
+    ans = engine.ask("Between which two stations did the train go off the track?")
+    assert ans.answered and "Malasa" in ans.answer, ans.answer
