@@ -52,6 +52,14 @@ _DURATION = re.compile(rf"\b(\d+(?:\.\d+)?|[a-z]+)[\s-]+{_UNIT}", re.I)
 _UNIT_AFTER = re.compile(rf"[\s-]+{_UNIT}", re.I)
 _DAYS = {"second": 1 / 86400, "minute": 1 / 1440, "hour": 1 / 24, "day": 1.0, "week": 7.0, "fortnight": 14.0}
 _DAYS |= {"month": 30.44, "year": 365.25, "decade": 3652.5}
+# a time of day claimed after its number: "at 5 in the morning", "10 a.m.", "9 o'clock"
+_CLOCK_AFTER = re.compile(
+    r"\s*(?:a\.?m\b\.?|p\.?m\b\.?|o'clock|in the (?:morning|afternoon|evening|night)|at night)", re.I
+)
+# a time of day an answer gives: "3:10 a.m.", "3.10 a.m.", "00:05", "9 am", "midnight", "noon"
+_CLOCK = re.compile(
+    r"\b(\d{1,2})(?:[:.](\d\d))?\s*([ap])\.?\s?m\b|\b(\d{1,2}):(\d\d)\b|\b(midnight|noon)\b", re.I
+)
 # a cleft's clause after its name: "was it X that/who …" asks "who …"
 _CLEFT_REST = re.compile(r"^(?:'s\s+[\w-]+\s+)?(?:that|who|which)\s+(.+)$", re.I | re.S)
 _SHOWN_NAME = re.compile(r"[^\w' -]")
@@ -196,9 +204,13 @@ def corrected(
         # many carriages …"). A name's claim is not asked open: "comment on the clashes", once "Did Joe Biden"
         # is gone, is answered by whatever the sources say of the clashes, which corrects nothing
         unit = _UNIT_AFTER.match(text, end) if kind == "number" else None
+        clock = _CLOCK_AFTER.match(text, end) if kind == "number" and unit is None else None
         if unit is not None:  # "lasted 6 months": the open question is how long
             rest = re.sub(r"\s+", " ", f"{text[:start]} {text[unit.end() :]}").strip()
             tries_of: tuple[str, ...] = (f"how long {_claim_body(rest)}",)
+        elif clock is not None:  # "derailed at 5 in the morning": what time
+            rest = re.sub(r"\s+", " ", f"{text[:start]} {text[clock.end() :]}").strip()
+            tries_of = (f"what time {_claim_body(rest)}",)
         elif kind == "number":
             tries_of = (rest, _count_question(text, start, end))
         elif placed:  # and asked open: "where the train derailed"
@@ -216,6 +228,11 @@ def corrected(
                 claimed = _in_days(float(words.replace(",", "")), unit.group(1))
                 if given:  # the open question's answer gives the length: the claim's is it, or is not
                     return _led(answer, "Yes." if any(_near_days(g, claimed) for g in given) else "No.")
+                continue
+            if clock is not None:
+                times, claimed_at = clock_times(answer.answer), _claimed_time(words, clock.group())
+                if times and claimed_at is not None:  # the same time of day (within a quarter hour), or not
+                    return _led(answer, "Yes." if any(abs(t - claimed_at) <= 15 for t in times) else "No.")
                 continue
             if kind == "number":
                 # another number for the same thing, and of the same holder: Sylvania's 2,000 envoys do not
@@ -371,6 +388,31 @@ def durations(text: str) -> list[float]:
     return out
 
 
+def clock_times(text: str) -> list[int]:
+    """Each time of day ``text`` gives, in minutes after midnight: "at around 3:10 a.m." -> [190]."""
+    out = []
+    for m in _CLOCK.finditer(text):
+        if m.group(6):
+            out.append(0 if m.group(6).lower() == "midnight" else 720)
+        elif m.group(4):
+            out.append(int(m.group(4)) % 24 * 60 + int(m.group(5)))
+        else:
+            hour = int(m.group(1)) % 12 + (12 if m.group(3).lower() == "p" else 0)
+            out.append(hour * 60 + int(m.group(2) or 0))
+    return out
+
+
+def _claimed_time(number: str, said: str) -> int | None:
+    """The time of day a check claims: its number ("5", "10:30") and what follows it ("in the morning")."""
+    parts = re.split(r"[:.]", number)
+    if not all(p.isdigit() for p in parts) or len(parts) > 2 or int(parts[0]) > 23:
+        return None
+    hour, minute = int(parts[0]), int(parts[1]) if len(parts) == 2 else 0
+    later = re.search(r"p\.?m|afternoon|evening|night", said, re.I)
+    hour = hour % 12 + (12 if later else 0)
+    return hour * 60 + minute
+
+
 def _in_days(value: float, unit: str) -> float:
     return value * _DAYS[unit.lower()]
 
@@ -399,4 +441,13 @@ def _led(answer: Answer, verdict: str) -> Answer:
     return answer.model_copy(update={"answer": "\n".join(lines)})
 
 
-__all__ = ["MAX_TRIES", "Named", "corrected", "durations", "is_claim", "misses_its_name", "misses_its_number"]
+__all__ = [
+    "MAX_TRIES",
+    "Named",
+    "corrected",
+    "clock_times",
+    "durations",
+    "is_claim",
+    "misses_its_name",
+    "misses_its_number",
+]

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from knowledge.checks import durations, without_hearsay
+from knowledge.checks import clock_times, durations, without_hearsay
 from knowledge.compound import parts_of
 from knowledge.engine import AnswerEngine
 from knowledge.hybrid import lead_with_likeliest, predicate_start
@@ -135,6 +135,8 @@ def test_a_check_is_led_by_its_verdict(engine: AnswerEngine, question: str, verd
         # a length of time is set right as one ("six months" is not "six weeks"), or confirmed
         ("heard the 2020 war lasted six months, is that right?", "No.", "six-week"),
         ("did the 2020 war last six weeks?", "Yes.", "six"),
+        # a time of day likewise ("10 a.m." is not "9:00")
+        ("Russia said the ceasefire took effect at 10 a.m. Moscow time, right?", "No.", "9"),
     ],
 )
 def test_a_check_with_one_wrong_detail_is_answered_with_what_the_sources_say(
@@ -353,6 +355,17 @@ def test_two_questions_in_one_message_get_both_answers_cited_once(engine: Answer
 )
 def test_hearsay_around_a_check_is_left_out(text: str, read: str) -> None:
     assert without_hearsay(text) == read
+
+
+def test_times_of_day_are_read_in_minutes() -> None:
+    """A time of day is one quantity, however it is written."""
+    assert clock_times("at around 3:10 a.m. (3.10 a.m.); fire at 00:05; from 9am; at midnight") == [
+        190,
+        190,
+        5,
+        540,
+        0,
+    ]
 
 
 def test_lengths_of_time_are_read_in_days() -> None:

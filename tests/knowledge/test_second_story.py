@@ -267,3 +267,9 @@ def test_which_two_asks_for_two_things_and_is_no_term(engine: AnswerEngine) -> N
     """ "which two stations" asks for two stations: "two" is not a word the answer must hold."""
     ans = engine.ask("Between which two stations did the train go off the track?")
     assert ans.answered and "Malasa" in ans.answer, ans.answer
+
+
+def test_a_check_on_the_time_of_day_is_set_right(engine: AnswerEngine) -> None:
+    """A refused check on a time of day is asked open ("what time …") and set right by the time given."""
+    ans = engine.ask("Is it true the train derailed around 5 in the morning?")
+    assert ans.answered and ans.answer.startswith("No.") and "3:10" in ans.answer, ans.answer
