@@ -33,9 +33,11 @@ from knowledge.decision import CHECK, HELD, is_check
 from knowledge.hybrid import numbers_in
 from knowledge.models import Answer
 from knowledge.presentation import sentences
+from knowledge.retrieval import id_token
 
 MAX_TRIES = 3  # each try is a whole question: a check costs at most this many more
 OPENING_WORDS = 8  # how soon a correction's first sentence names what stands in the wrong name's place
+PLACE_WORDS = 24  # ... a place's: "Fourteen coaches of the express derailed near Riverton, in …"
 _WORD = re.compile(r"[A-Za-z][\w'-]*|\d[\d,.:]*\d|\d")
 _CODE = re.compile(r"\b[A-Z]{1,3}\d{1,3}\b")  # a coach, a platform, a flight: "B1", "S4"
 _NUMBER = re.compile(r"(?<![A-Za-z])(?:\d[\d,.:]*\d|\d)")
@@ -242,13 +244,11 @@ def corrected(
                 ):
                     return _led(answer, "No.")
                 continue
-            name = {t for t in analyse(words) if t not in STOP}
             cited = frozenset().union(*(item_tokens.get(c.item or "", frozenset()) for c in answer.citations))
-            if (
-                name
-                and not name & cited
-                and not name & set(analyse(answer.answer))
-                and _fills_its_place(words, _opening(answer), named, placed)
+            # where a place was claimed, the answer's first sentence says where (after what it is about)
+            opening = _opening(answer, PLACE_WORDS if placed else OPENING_WORDS)
+            if _absent(words, answer.answer, cited, analyse, named) and _fills_its_place(
+                words, opening, named, placed
             ):
                 shown = _SHOWN_NAME.sub("", words).strip(" '-")[:40]
                 return _led(answer, f"The sources don't say so of {shown}.")
@@ -320,11 +320,27 @@ _HOLE = "NUMBERHOLE"
 _DO_LEAD = re.compile(r"(?:(?:so|and|but|also),? )?(did|does|do|has|have|had)(?:n't)?\s")
 
 
-def _opening(answer: Answer) -> str:
-    """The first words of the answer's first sentence (a heading line such as "… differ:" left out)."""
+def _opening(answer: Answer, words: int = OPENING_WORDS) -> str:
+    """The first ``words`` words of the answer's first sentence (a heading line such as "… differ:" left out)."""
     lines = [line for line in answer.answer.split("\n") if line.strip() and not line.rstrip().endswith(":")]
     first = next(iter(sentences(lines[0])), "") if lines else ""
-    return " ".join(first.split()[:OPENING_WORDS])
+    return " ".join(first.split()[:words])
+
+
+def _absent(
+    words: str,
+    told: str,
+    cited: frozenset[str],
+    analyse: Callable[[str], list[str]],
+    named: Callable[[str], list[Named]],
+) -> bool:
+    """Whether neither the answer ``told`` nor its cited items (their tokens ``cited``) hold the name
+    ``words``: a name the story knows by its id (Uttar Pradesh holds "pradesh" but is not Madhya Pradesh),
+    another by its words."""
+    if known := named(words):
+        return words.lower() not in told.lower() and not {id_token(n.id) for n in known} & cited
+    name = {t for t in analyse(words) if t not in STOP}
+    return bool(name) and not name & cited and not name & set(analyse(told))
 
 
 # where a claim puts something: "near Riverton", "in the city of Riverton", "outside Riverton"
