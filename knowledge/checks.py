@@ -335,7 +335,7 @@ def _absent(
     named: Callable[[str], list[Named]],
 ) -> bool:
     """Whether neither the answer ``told`` nor its cited items (their tokens ``cited``) hold the name
-    ``words``: a name the story knows by its id (Uttar Pradesh holds "pradesh" but is not Madhya Pradesh),
+    ``words``: a name the story knows by its id (North Sylvania holds "sylvania" but is not South Sylvania),
     another by its words."""
     if known := named(words):
         return words.lower() not in told.lower() and not {id_token(n.id) for n in known} & cited
