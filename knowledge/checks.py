@@ -48,6 +48,10 @@ _BOUND = re.compile(r"\b(?:more|less|fewer|over|under|above|below|than|least|mos
 _APPROXIMATE = re.compile(r"\b(?:about|around|roughly|approximately|approx|nearly|almost|some|like|or so)\b")
 APPROXIMATELY = 0.2
 _VERDICT = re.compile(r"(?:Yes|No)\.\s+")
+# the verdict a paragraph may open with, replaced by the check's own ("Not fully." of whether a truce held)
+_LEADING_VERDICT = re.compile(
+    r"^(?:Yes|No|Not (?:fully|quite|exactly|clearly|really)|Partly|In part)[.,;:]\s+"
+)
 # a length of time: "6 months", "six-week", "44 days" (a number word as the library reads it)
 _UNIT = r"(second|minute|hour|day|week|fortnight|month|year|decade)s?\b"
 _DURATION = re.compile(rf"\b(\d+(?:\.\d+)?|[a-z]+)[\s-]+{_UNIT}", re.I)
@@ -210,9 +214,10 @@ def corrected(
         if unit is not None:  # "lasted 6 months": the open question is how long
             rest = re.sub(r"\s+", " ", f"{text[:start]} {text[unit.end() :]}").strip()
             tries_of: tuple[str, ...] = (f"how long {_claim_body(rest)}",)
-        elif clock is not None:  # "derailed at 5 in the morning": what time
+        elif clock is not None:  # "derailed at 5 in the morning": at what time, asked in place and up front
             rest = re.sub(r"\s+", " ", f"{text[:start]} {text[clock.end() :]}").strip()
-            tries_of = (f"what time {_claim_body(rest)}",)
+            asked = re.sub(r"\s+", " ", f"{text[:start]} what time {text[clock.end() :]}").strip()
+            tries_of = (f"{_claim_body(asked)}?", f"what time {_claim_body(rest)}")
         elif kind == "number":
             tries_of = (rest, _count_question(text, start, end))
         elif placed:  # and asked open: "where the train derailed"
@@ -453,7 +458,7 @@ def _led(answer: Answer, verdict: str) -> Answer:
     """``answer`` led by ``verdict``: its first paragraph, or the first after a heading ("… differ:")."""
     lines = answer.answer.split("\n")
     at = 1 if len(lines) > 1 and lines[0].rstrip().endswith(":") else 0
-    lines[at] = f"{verdict} {_VERDICT.sub('', lines[at], count=1)}"
+    lines[at] = f"{verdict} {_LEADING_VERDICT.sub('', lines[at], count=1)}"
     return answer.model_copy(update={"answer": "\n".join(lines)})
 
 
