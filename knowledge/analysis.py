@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from lemminflect import getAllLemmas
+
 from knowledge.lexicon import (
     CONCEPT_AGE,
     CONCEPT_COUNT,
@@ -41,11 +43,22 @@ def _quantity_forms(words: frozenset[str]) -> frozenset[str]:
 _BRITISH = re.compile(r"is(ation|ations|e|es|ed|ing)$")
 
 
+def _verb_base(token: str) -> str:
+    """The base form of an irregular verb form ("risen" -> "rise", "thrown" -> "throw") where lemminflect's
+    dictionary reads the token only as a verb form, with one base; else the token."""
+    if token in IRREGULAR:
+        return IRREGULAR[token]
+    lemmas = getAllLemmas(token)
+    verb = lemmas.get("VERB", ())
+    return verb[0] if set(lemmas) == {"VERB"} and len(verb) == 1 else token
+
+
 @lru_cache(maxsize=1 << 18)
 def stem(token: str) -> str:
-    """A light suffix stripper: enough for plural, past and -ing forms (and British spellings) to meet."""
+    """A light suffix stripper: enough for plural, past and -ing forms (and British spellings) to meet;
+    irregular verb forms go to their base first."""
     token = SPELLING.get(token, token)
-    token = IRREGULAR.get(token, token)
+    token = _verb_base(token)
     if len(token) > 6:  # consistent on both sides, so "promise" -> "promize" does no harm
         token = _BRITISH.sub(lambda m: "iz" + m.group(1), token)
     if len(token) <= 3 or token.isdigit():
