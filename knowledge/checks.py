@@ -193,22 +193,22 @@ def corrected(
     # tweeted …"): "did the alliance issue a statement?" asks whether it did, and the sources' silence answers it
     # a place the claim puts it in ("did it happen near Riverton?") asks where, which the sources answer
     details = [
-        d
-        for d in _details(text, named)
-        if d[0] in kinds
-        and (d[0] == "number" or _in_focus(text, *d[2]) or _placed(text, d[1], d[2][0], named))
+        (kind, words, span, kind == "name" and _placed(text, words, span[0], named))
+        for kind, words, span in _details(text, named)
+        if kind in kinds
     ]
-    for tries, (kind, words, (start, end)) in enumerate(details):
+    details = [d for d in details if d[0] == "number" or d[3] or _in_focus(text, *d[2])]
+    for tries, (kind, words, (start, end), placed) in enumerate(details):
         if tries >= MAX_TRIES:
             break
         after = text[end:].removeprefix("'s")
-        placed = kind == "name" and _placed(text, words, start, named)
         if placed:  # "near Riverton" goes whole
             start = _LOCATIVE_BEFORE.search(text[:start]).start()  # type: ignore[union-attr]
         rest = re.sub(r"\s+", " ", f"{text[:start]} {after}").strip()
-        # asked as it stands without the detail; a number's also as the open question it leaves ("how
-        # many carriages …"). A name's claim is not asked open: "comment on the clashes", once "Did Joe Biden"
-        # is gone, is answered by whatever the sources say of the clashes, which corrects nothing
+        # asked as it stands without the detail, and as the open question it leaves: "how many carriages …",
+        # "how long …", "what time …", "where …", "who …" (a cleft's). A plain name's claim is not asked
+        # open: "comment on the clashes", once "Did Joe Biden" is gone, is answered by whatever the sources
+        # say of the clashes, which corrects nothing
         unit = _UNIT_AFTER.match(text, end) if kind == "number" else None
         clock = _CLOCK_AFTER.match(text, end) if kind == "number" and unit is None else None
         if unit is not None:  # "lasted 6 months": the open question is how long
@@ -430,6 +430,8 @@ def _claimed_time(number: str, said: str) -> int | None:
         return None
     hour, minute = int(parts[0]), int(parts[1]) if len(parts) == 2 else 0
     later = re.search(r"p\.?m|afternoon|evening|night", said, re.I)
+    if hour == 12 and later and "night" in said.lower():  # "12 at night" is midnight
+        return minute
     hour = hour % 12 + (12 if later else 0)
     return hour * 60 + minute
 
