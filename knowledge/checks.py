@@ -32,7 +32,7 @@ from knowledge.analysis import STOP
 from knowledge.decision import CHECK, HELD, is_check
 from knowledge.hybrid import numbers_in
 from knowledge.models import Answer
-from knowledge.presentation import sentences
+from knowledge.presentation import VERDICT, sentences
 from knowledge.retrieval import id_token
 
 MAX_TRIES = 3  # each try is a whole question: a check costs at most this many more
@@ -48,10 +48,6 @@ _BOUND = re.compile(r"\b(?:more|less|fewer|over|under|above|below|than|least|mos
 _APPROXIMATE = re.compile(r"\b(?:about|around|roughly|approximately|approx|nearly|almost|some|like|or so)\b")
 APPROXIMATELY = 0.2
 _VERDICT = re.compile(r"(?:Yes|No)\.\s+")
-# the verdict a paragraph may open with, replaced by the check's own ("Not fully." of whether a truce held)
-_LEADING_VERDICT = re.compile(
-    r"^(?:Yes|No|Not (?:fully|quite|exactly|clearly|really)|Partly|In part)[.,;:]\s+"
-)
 # a length of time: "6 months", "six-week", "44 days" (a number word as the library reads it)
 _UNIT = r"(second|minute|hour|day|week|fortnight|month|year|decade)s?\b"
 _DURATION = re.compile(rf"\b(\d+(?:\.\d+)?|[a-z]+)[\s-]+{_UNIT}", re.I)
@@ -460,7 +456,8 @@ def _led(answer: Answer, verdict: str) -> Answer:
     """``answer`` led by ``verdict``: its first paragraph, or the first after a heading ("… differ:")."""
     lines = answer.answer.split("\n")
     at = 1 if len(lines) > 1 and lines[0].rstrip().endswith(":") else 0
-    lines[at] = f"{verdict} {_LEADING_VERDICT.sub('', lines[at], count=1)}"
+    # the verdict the paragraph opens with gives way to the check's ("Not fully." of whether a truce held)
+    lines[at] = f"{verdict} {VERDICT.sub('', lines[at], count=1).lstrip()}"
     return answer.model_copy(update={"answer": "\n".join(lines)})
 
 

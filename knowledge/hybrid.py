@@ -238,10 +238,9 @@ class HybridDecider:
         named_ids = {i for m in named for i in m.ids}
         # the bodies and countries the named belong to: a ministry's country, a minister's government
         ups = {i: ancestors(self.kb, i) for i in named_ids}
-        acting = (
-            named_ids & view.acting
-        )  # who may own the item: not what a subject question names after its verb
-        acting_up = set().union(set(), *(ups[i] for i in acting)) - acting
+        # who may own the item: the named, less what a subject question names after its verb
+        acting = named_ids & view.acting
+        acting_up = set().union(*(ups[i] for i in acting)) - acting
         countries = view.countries & view.acting
         # a name the items lack counts half when they name the body or country it belongs to (a ministry's
         # country): near, not the same

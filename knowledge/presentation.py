@@ -51,7 +51,7 @@ _REFS_AT_END = re.compile(r"(?:\s*\[\d+\])+\s*$")
 _REF = re.compile(r"\[(\d+)\]")
 # A yes/no verdict paragraph: the answer to "did ...?", "is ...?", a digression anywhere else.
 _BARE_VERDICT = re.compile(r"^(?:Yes|No)\.\s+(?=[A-Z\"'])")
-_VERDICT = re.compile(r"^(?:yes|no|not (?:fully|quite|exactly|clearly|really)|partly|in part)\b[.,;:]", re.I)
+VERDICT = re.compile(r"^(?:yes|no|not (?:fully|quite|exactly|clearly|really)|partly|in part)\b[.,;:]", re.I)
 
 # --- display cleaning: the article's markup and page furniture, never its words --------------------------
 _MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*[^)\s]*(?:\s+\"[^\"]*\")?\s*\)")
@@ -390,10 +390,10 @@ def present(
     if not listing:
         # the direct answer first: a yes/no question opens with its verdict, any other question leaves a
         # verdict paragraph (the answer to some yes/no question) to "More"
-        verdicts = [p for p in paragraphs if _VERDICT.match(p[0])]
-        others = [p for p in paragraphs if not _VERDICT.match(p[0])]
+        verdicts = [p for p in paragraphs if VERDICT.match(p[0])]
+        others = [p for p in paragraphs if not VERDICT.match(p[0])]
         # a check whose answer opens with its verdict: the brief opens with it too
-        verdict_first = kind == "yesno" and bool(_VERDICT.match(paragraphs[0][0]))
+        verdict_first = kind == "yesno" and bool(VERDICT.match(paragraphs[0][0]))
         if kind == "yesno" and verdicts:
             paragraphs = verdicts + others
         elif others:
