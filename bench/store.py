@@ -70,7 +70,9 @@ async def _worker(target: str, seconds: float, clients: int) -> dict:
                 latencies.append(time.perf_counter() - started)
 
     await asyncio.sleep(max(0.0, start_at - time.time()))
+    cpu = time.process_time()
     await asyncio.gather(*(client(c) for c in range(clients)))
+    cpu = time.process_time() - cpu
     status = store.status()
     await store.close(30)
     return {
@@ -79,30 +81,46 @@ async def _worker(target: str, seconds: float, clients: int) -> dict:
         "latencies": latencies,
         "dropped": status.dropped,
         "refused": refused,
+        "cpu_s": cpu,  # this process's CPU time in the round (its clients, the store, the driver)
     }
 
 
 def _run_round(target: str, processes: int, seconds: float, clients: int) -> dict:
-    argv = [sys.executable, "-m", "bench.store", "--worker", target, str(seconds), str(clients)]
-    procs = [
-        subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        for _ in range(processes)
-    ]
-    for proc in procs:
-        assert proc.stdout is not None
-        if proc.stdout.readline().strip() != "ready":
-            raise RuntimeError("a benchmark process failed to open the store")
-    start_at = time.time() + 0.2
-    for proc in procs:
-        assert proc.stdin is not None
-        proc.stdin.write(f"{start_at}\n")
-        proc.stdin.flush()
-    results = []
-    for proc in procs:
-        out, _ = proc.communicate(timeout=seconds + 120)
-        if proc.returncode != 0:
-            raise RuntimeError(f"a benchmark process failed ({proc.returncode})")
-        results.append(json.loads(out))
+    with tempfile.TemporaryDirectory(prefix="bench-store-results-") as out_dir:
+        # each process writes its results to a file of its own (its stdout only says it is ready)
+        outs = [Path(out_dir) / f"{i}.json" for i in range(processes)]
+        procs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.store",
+                    "--worker",
+                    target,
+                    str(seconds),
+                    str(clients),
+                    str(out),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for out in outs
+        ]
+        for proc in procs:
+            assert proc.stdout is not None
+            if proc.stdout.readline().strip() != "ready":
+                raise RuntimeError("a benchmark process failed to open the store")
+        start_at = time.time() + 0.2
+        for proc in procs:
+            assert proc.stdin is not None
+            proc.stdin.write(f"{start_at}\n")
+            proc.stdin.flush()
+        for proc in procs:
+            proc.communicate(timeout=seconds + 120)
+            if proc.returncode != 0:
+                raise RuntimeError(f"a benchmark process failed ({proc.returncode})")
+        results = [json.loads(out.read_text()) for out in outs]
     latencies = sorted(x for r in results for x in r["latencies"])
     pairs = sum(r["pairs"] for r in results)
     recorded = 2 * sum(r["recorded"] for r in results)  # a question and a vote each
@@ -116,6 +134,8 @@ def _run_round(target: str, processes: int, seconds: float, clients: int) -> dic
         "dropped": sum(r["dropped"] for r in results),
         "refused": sum(r["refused"] for r in results),  # e.g. an id two processes both assigned
         "lost": recorded - written,  # recorded by a process, not in the database after every store closed
+        # the writers' own CPU per pair: what the processes spend outside the database engine's server
+        "writer_cpu_us": round(1e6 * sum(r["cpu_s"] for r in results) / pairs, 1) if pairs else None,
     }
 
 
@@ -199,13 +219,13 @@ def render_table(result: dict) -> str:
     lines = [
         f"question+vote pairs, {result['clients_per_process']} clients per process, "
         f"{result['seconds']:g} s per round",
-        "| engine | processes | pairs/s | p50 ms | p99 ms | max ms | dropped | refused | lost |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| engine | processes | pairs/s | p50 ms | p99 ms | max ms | dropped | refused | lost | writer CPU µs/pair |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in result["rounds"]:
         lines.append(
             f"| {r['engine']} | {r['processes']} | {r['pairs_per_s']} | {r['p50_ms']} | {r['p99_ms']} | "
-            f"{r['max_ms']} | {r['dropped']} | {r['refused']} | {r['lost']} |"
+            f"{r['max_ms']} | {r['dropped']} | {r['refused']} | {r['lost']} | {r['writer_cpu_us']} |"
         )
     by = {(r["engine"], r["processes"]): r for r in result["rounds"]}
     for n in sorted({r["processes"] for r in result["rounds"]}):
@@ -243,9 +263,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "--worker":
-        _, _, target, seconds, clients = sys.argv
-        print(json.dumps(asyncio.run(_worker(target, float(seconds), int(clients)))))
+    if len(sys.argv) == 6 and sys.argv[1] == "--worker":
+        _, _, target, seconds, clients, out = sys.argv
+        result = asyncio.run(_worker(target, float(seconds), int(clients)))
+        Path(out).write_text(json.dumps(result))
     else:
         p = argparse.ArgumentParser(prog="python -m bench.store")
         add_arguments(p)

@@ -572,16 +572,15 @@ class Store:
         tick.set()
 
     async def _wait(self, done: Callable[[], bool], within: float | None) -> bool:
-        loop = asyncio.get_running_loop()
-        deadline = None if within is None else loop.time() + within
-        while not done():
-            remaining = None if deadline is None else deadline - loop.time()
-            if remaining is not None and remaining <= 0:
-                return False
-            try:
-                await asyncio.wait_for(self._tick.wait(), remaining)
-            except TimeoutError:
-                return done()
+        if done():
+            return True
+        try:
+            # one timer for the whole wait (wait_for would wrap every turn in a task of its own)
+            async with asyncio.timeout(within):
+                while not done():
+                    await self._tick.wait()
+        except TimeoutError:
+            return done()
         return True
 
     # --- the writer -----------------------------------------------------------------------
