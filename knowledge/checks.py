@@ -60,7 +60,11 @@ _CLOCK_AFTER = re.compile(
 )
 # a time of day an answer gives: "3:10 a.m.", "3.10 a.m.", "00:05", "9 am", "midnight", "noon"
 _CLOCK = re.compile(
-    r"\b(\d{1,2})(?:[:.](\d\d))?\s*([ap])\.?\s?m\b|\b(\d{1,2}):(\d\d)\b|\b(midnight|noon)\b", re.I
+    r"\b(\d{1,2})(?:[:.](\d\d))?\s*([ap])\.?\s?m\b|\b(\d{1,2}):(\d\d)\b|\b(midnight|noon|mid-?day)\b", re.I
+)
+# a time of day a check claims in words ("kicked off around midday"), with the preposition before it
+_CLOCK_WORD = re.compile(
+    r"(?:\b(?:at|around|about|by|near|before|after|towards?)\s+)?\b(midnight|noon|mid-?day)\b", re.I
 )
 # a cleft's clause after its name: "was it X that/who …" asks "who …"
 _CLEFT_REST = re.compile(r"^(?:'s\s+[\w-]+\s+)?(?:that|who|which)\s+(.+)$", re.I | re.S)
@@ -137,6 +141,12 @@ def is_claim(low: str) -> bool:
     return is_check(low) or bool(_CLAIM.match(low.strip()))
 
 
+def unruled_time(text: str, answer: Answer) -> bool:
+    """Whether an answered check claims a time of day in words ("began around midday, right?") and its
+    answer does not rule on it (no "Yes." or "No." leads it): whether the time is right is the question."""
+    return answer.answered and bool(_CLOCK_WORD.search(text)) and not _VERDICT.match(answer.answer)
+
+
 def misses_its_number(text: str, answer: Answer) -> bool:
     """Whether an answered check claims a number that its answer neither gives nor rules on: "did 16
     carriages derail?" answered by a paragraph on the rescue holds no "16" and says neither yes nor no. A
@@ -179,7 +189,7 @@ def corrected(
     item_tokens: dict[str, frozenset[str]],
     analyse: Callable[[str], list[str]],
     named: Callable[[str], list[Named]],
-    kinds: tuple[str, ...] = ("name", "number"),
+    kinds: tuple[str, ...] = ("name", "number", "clock"),
 ) -> Answer | None:
     """The answer to the refused check ``text`` with one detail set right, or None (see the module).
     ``named``: the story's items a text names; ``kinds``: the details to try."""
@@ -193,7 +203,7 @@ def corrected(
         for kind, words, span in _details(text, named)
         if kind in kinds
     ]
-    details = [d for d in details if d[0] == "number" or d[3] or _in_focus(text, *d[2])]
+    details = [d for d in details if d[0] != "name" or d[3] or _in_focus(text, *d[2])]
     for tries, (kind, words, (start, end), placed) in enumerate(details):
         if tries >= MAX_TRIES:
             break
@@ -207,12 +217,17 @@ def corrected(
         # say of the clashes, which corrects nothing
         unit = _UNIT_AFTER.match(text, end) if kind == "number" else None
         clock = _CLOCK_AFTER.match(text, end) if kind == "number" and unit is None else None
+        # where the time of day claimed ends: "5 in the morning" after its number, "around midday" (in words,
+        # preposition and all) where the detail does
+        clock_end = end if kind == "clock" else clock.end() if clock is not None else None
         if unit is not None:  # "lasted 6 months": the open question is how long
             rest = re.sub(r"\s+", " ", f"{text[:start]} {text[unit.end() :]}").strip()
             tries_of: tuple[str, ...] = (f"how long {_claim_body(rest)}",)
-        elif clock is not None:  # "derailed at 5 in the morning": at what time, asked in place and up front
-            rest = re.sub(r"\s+", " ", f"{text[:start]} {text[clock.end() :]}").strip()
-            asked = re.sub(r"\s+", " ", f"{text[:start]} what time {text[clock.end() :]}").strip()
+        elif (
+            clock_end is not None
+        ):  # "derailed at 5 in the morning": at what time, asked in place and up front
+            rest = re.sub(r"\s+", " ", f"{text[:start]} {text[clock_end:]}").strip()
+            asked = re.sub(r"\s+", " ", f"{text[:start]} what time {text[clock_end:]}").strip()
             tries_of = (f"{_claim_body(asked)}?", f"what time {_claim_body(rest)}")
         elif kind == "number":
             tries_of = (rest, _count_question(text, start, end))
@@ -232,8 +247,9 @@ def corrected(
                 if given:  # the open question's answer gives the length: the claim's is it, or is not
                     return _led(answer, "Yes." if any(_near_days(g, claimed) for g in given) else "No.")
                 continue
-            if clock is not None:
-                times, claimed_at = clock_times(answer.answer), _claimed_time(words, clock.group())
+            if clock_end is not None:
+                times = clock_times(answer.answer)
+                claimed_at = clock_times(words)[0] if clock is None else _claimed_time(words, clock.group())
                 if times and claimed_at is not None:  # the same time of day (within a quarter hour), or not
                     return _led(answer, "Yes." if any(abs(t - claimed_at) <= 15 for t in times) else "No.")
                 continue
@@ -290,6 +306,8 @@ def _details(text: str, named: Callable[[str], list[Named]]) -> Iterator[tuple[s
     for m in _NUMBER.finditer(text):
         if not _YEAR.fullmatch(m.group()):
             yield "number", m.group(), m.span()
+    for m in _CLOCK_WORD.finditer(text):
+        yield "clock", m.group(1), m.span()
     for name, span in names:
         if name in known:
             yield "name", name, span
@@ -466,6 +484,7 @@ __all__ = [
     "Named",
     "corrected",
     "clock_times",
+    "unruled_time",
     "durations",
     "is_claim",
     "misses_its_name",

@@ -178,7 +178,11 @@ class Composer:
                 return self.quote_line(item)
             case Entity():
                 return self.describe(item)
-            case Place() | Event():
+            case Event():
+                # when it happened is part of what it is, and the answer to "when" (or "what time") asked of it
+                text = f"{item.name}: {item.description}" if item.description else item.name
+                return f"{text.rstrip('.')}. When: {item.period.rstrip('.')}." if item.period else text
+            case Place():
                 return f"{item.name}: {item.description}" if item.description else item.name
         return kind_name(item)
 

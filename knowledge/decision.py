@@ -255,6 +255,9 @@ def feature_names() -> list[str]:
     base += [f"type={t}" for t in QUESTION_TYPES]
     base += [f"kind={k}" for k in ITEM_KINDS]
     base += [f"type={t}&kind={k}" for t in QUESTION_TYPES for k in ITEM_KINDS]
+    # how much the handlers' refusal says depends on what was asked: none of a speaker's curated quotations
+    # answering "what did X say" says more than no figure item answering "why did the toll rise"
+    base += [f"type={t}&rule_abstained" for t in QUESTION_TYPES]
     return base
 
 

@@ -21,7 +21,15 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from knowledge.analysis import Analyser
-from knowledge.checks import Named, corrected, is_claim, misses_its_name, misses_its_number, without_hearsay
+from knowledge.checks import (
+    Named,
+    corrected,
+    is_claim,
+    misses_its_name,
+    misses_its_number,
+    unruled_time,
+    without_hearsay,
+)
 from knowledge.compose import Composer, unique
 from knowledge.compound import joined, parts_of
 from knowledge.conversation import Turn, follow_up, small_talk_kind, small_talk_reply
@@ -119,8 +127,10 @@ def _search_text(kb: KnowledgeBase, item: _Item) -> tuple[str, list[str | None]]
     match item:
         case Entity():
             return " ".join([item.name, *item.aliases, item.role or "", item.description or ""]), [item.id]
-        case Place() | Event():
+        case Place():
             return " ".join([item.name, *item.aliases, item.description or ""]), [item.id]
+        case Event():
+            return " ".join([item.name, *item.aliases, item.description or "", item.period or ""]), [item.id]
         case Casualty():
             refs = [item.event, item.side, item.place, item.reported_by]
             return " ".join(
@@ -456,6 +466,8 @@ class AnswerEngine:
                 elif misses_its_name(plain, answer, tokens, analyse, self._named):
                     # neither the number nor the one who is claimed to have it: the answer is of something else
                     answer = self.compose.abstain(plain, confidence=answer.confidence)
+            elif unruled_time(plain, answer):  # "began around midday, right?": at what time, then Yes or No
+                answer = corrected(plain, self._decided, tokens, analyse, self._named, ("clock",)) or answer
         self._answers[plain] = answer
         if len(self._answers) > ANSWER_MEMO:
             self._answers.popitem(last=False)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import get_args
 
 import numpy as np
+from lemminflect import getAllLemmas
 
 from knowledge.analysis import DATE
 from knowledge.compose import KIND_OF, Composer
@@ -46,18 +47,67 @@ _PERSON_ASKED = re.compile(
     rf"\b(?:{_ROLE.pattern}|reporter|journalist|author)\b"
 )
 
-_AUX = r"(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|should|'s)"
-# a question that asks for its clause's subject: "who said …", "which country urged …" (not "who is …",
-# "which country did X visit"); what it names after the verb is not who acted
-_VERB = r"(?:[a-z]+ed|[a-z]+[^s]s|said|told|made|sent|took|gave|brought|went|met|held|spoke|wrote|led|put|began|broke)"
-_SUBJECT_ASKED = re.compile(rf"^(?:who|which(?: (?!{_AUX}\b)[\w-]+){{1,3}}?) (?!{_AUX}\b){_VERB}\b")
+_AUX = frozenset("is was are were did does do has have had will would can could should 's".split())
+_WORD = re.compile(r"[\w-]+")
+_REGULAR_FORM = re.compile(r"[a-z]+(?:ed|[^s]s)")
+
+
+def _verb_form(word: str) -> int:
+    """How surely ``word`` is a verb in the past or third person ("said", "urged", "sends"), from lemminflect's
+    dictionary: 2 when it reads only as a verb, 1 when it is an inflected verb form with other readings too
+    ("clashes", "accused"), 0 when it is no verb form (or only an auxiliary)."""
+    if word in _AUX:
+        return 0
+    lemmas = getAllLemmas(word)
+    if not lemmas:  # outside the dictionary: the regular endings
+        return 1 if _REGULAR_FORM.fullmatch(word) else 0
+    verb = lemmas.get("VERB", ())
+    if not verb:
+        return 0
+    if set(lemmas) == {"VERB"}:
+        return 2
+    return 1 if word not in verb else 0
+
+
+Footprint = tuple[frozenset[str], frozenset[str]]
+
+
+def footprint(items: list[_Item]) -> Footprint:
+    """What an answer rests on: its first item with that item's passages, and all its items with theirs."""
+
+    def marks(some: list[_Item]) -> frozenset[str]:
+        return frozenset(
+            m for it in some for m in (it.id, *(f"{ev.source}\n{ev.quote}" for ev in it.evidence))
+        )
+
+    return marks(items[:1]), marks(items)
+
+
+def rivals(a: Footprint, b: Footprint) -> bool:
+    """Whether two answers differ: neither's item (nor a passage of it) is among what the other rests on.
+    A listing that holds the item another candidate gives alone is that answer with more beside it."""
+    return not (a[0] & b[1] or b[0] & a[1])
 
 
 def predicate_start(low: str) -> int | None:
     """The token (as the name resolver counts them) where the verb of a question asking for its subject
-    stands: 1 in "who said it would go to the council", 2 in "which country urged restraint"; else None."""
-    m = _SUBJECT_ASKED.match(low)
-    return len(normalise(m.group()).replace("-", " ").split()) - 1 if m else None
+    stands: 1 in "who said it would go to the council", 2 in "which country urged restraint"; else None
+    ("who is …", "which country did X visit": what follows names who acted, or the question asks an object).
+    After "which", the verb is the first of the next words read only as a verb, else the first inflected one."""
+    words = low.split()
+    if not words or words[0] not in ("who", "which"):
+        return None
+    span = words[1:2] if words[0] == "who" else words[1:5]
+    readings = [_verb_form(w) if _WORD.fullmatch(w) else -1 for w in span]
+    if -1 in readings:  # "country's", punctuation: not a plain phrase
+        readings = readings[: readings.index(-1)]
+    first = 0 if words[0] == "who" else 1  # "which" needs a word of its own before the verb
+    at = next((k for k in range(first, len(readings)) if readings[k] == 2), None)
+    if at is None:
+        at = next((k for k in range(first, len(readings)) if readings[k] == 1), None)
+    if at is None or any(w in _AUX for w in span[:at]):
+        return None
+    return len(normalise(" ".join(words[: at + 2])).replace("-", " ").split()) - 1
 
 
 @dataclass
@@ -325,6 +375,7 @@ class HybridDecider:
             f"type={view.kind}": 1.0,
             f"kind={kind}": 1.0,
             f"type={view.kind}&kind={kind}": 1.0,
+            f"type={view.kind}&rule_abstained": float(not view.rule.answered),
         }
         return f
 
@@ -410,7 +461,10 @@ class HybridDecider:
         top = 0.0
         if cands:
             best = cands[0]
-            runner_up = scores[id(cands[1])] if len(cands) > 1 else None
+            # the lead is measured against the best answer that says something else
+            mark = footprint(best.items)
+            rival = next((c for c in cands[1:] if rivals(mark, footprint(c.items))), None)
+            runner_up = scores[id(rival)] if rival is not None else None
             top = self.decision.probability(best.features, scores[id(best)], runner_up)
             if top >= self.decision.threshold:
                 handlers = next((c for c in cands if c.origin == "rule"), None)

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz, process, utils
 
-from knowledge.analysis import DATE, STOP, analyse
+from knowledge.analysis import DATE, STOP, analyse, stem
 from knowledge.casualties import CasualtyAnswers
 from knowledge.compose import KIND_OF, unique
 from knowledge.handling import Handler, HandlerParts
@@ -165,7 +165,7 @@ class IntentHandlers(Handler):
     def _source(self, q: Question) -> Answer | None:
         if not q.is_source:
             return None
-        terms = [t for t in self.r.terms(q.low) if t.text not in _SOURCE_WORDS]
+        terms = [t for t in self.r.terms(q.low) if stem(t.text) not in _SOURCE_STEMS]
         hits = self.r.search(terms)
         if not hits or hits[0].coverage < ANSWER_AT:
             return None
@@ -370,10 +370,23 @@ _SOURCE_WORDS = {
     "report",
     "journalist",
     "reporter",
+    "agency",
+    "wire",
+    "channel",
+    "broadcaster",
+    "service",
+    # what the one quoted did with the outlet: "which agency did X speak to / tell / give an interview"
+    "speak",
+    "spoke",
+    "talk",
+    "tell",
+    "told",
+    "interview",
     "wrote",
     "write",
     "accord",
 }
+_SOURCE_STEMS = frozenset(stem(w) for w in _SOURCE_WORDS)  # terms come stemmed ("service" -> "servic")
 
 
 __all__ = ["IntentHandlers", "unique"]

@@ -34,6 +34,7 @@ import numpy as np
 
 from knowledge.decision import ANSWER_FEATURES, FEATURES, NO_RUNNER_UP, PARAMS_FILE, vectorise
 from knowledge.engine import MAX_QUESTION_CHARS, AnswerEngine
+from knowledge.hybrid import Footprint, footprint, rivals
 from knowledge.loader import DEFAULT_DIR, load_knowledge
 from knowledge.models import Answer
 from knowledge.text import clean_input
@@ -95,10 +96,11 @@ class Table:
     y: np.ndarray
     question: np.ndarray  # the case each candidate row belongs to
     cases: list[Case]
+    prints: list[Footprint]  # what each candidate's answer rests on (a runner-up must rest on something else)
 
 
 def build_table(engine: AnswerEngine, cases: list[Case]) -> Table:
-    rows, labels, owner = [], [], []
+    rows, labels, owner, prints = [], [], [], []
     for n, case in enumerate(cases):
         text = engine.read(clean_input(case.question, MAX_QUESTION_CHARS))
         question = understand(text, engine.names)
@@ -107,7 +109,8 @@ def build_table(engine: AnswerEngine, cases: list[Case]) -> Table:
             rows.append(vectorise(cand.features))
             labels.append(passes(engine.hybrid.compose(view, cand), case.expect, case.sources))
             owner.append(n)
-    return Table(np.array(rows), np.array(labels, dtype=int), np.array(owner), cases)
+            prints.append(footprint(cand.items))
+    return Table(np.array(rows), np.array(labels, dtype=int), np.array(owner), cases, prints)
 
 
 def _fit(x: np.ndarray, y: np.ndarray, c: float):
@@ -177,7 +180,8 @@ def _question_rows(t: Table, rows: np.ndarray, score: np.ndarray) -> tuple[np.nd
     qx, top = [], []
     for q_rows in by_q.values():
         order = sorted(q_rows, key=lambda r: -score[r])
-        margin = score[order[0]] - score[order[1]] if len(order) > 1 else NO_RUNNER_UP
+        rival = next((r for r in order[1:] if rivals(t.prints[order[0]], t.prints[r])), None)
+        margin = score[order[0]] - score[rival] if rival is not None else NO_RUNNER_UP
         qx.append(np.concatenate([[score[order[0]], margin], t.x[order[0]]]))
         top.append(order[0])
     return np.array(qx).reshape(len(qx), len(ANSWER_FEATURES)), np.array(top, dtype=int)
@@ -325,6 +329,7 @@ def build_tables(stories: list[tuple[Path, list[Path]]]) -> tuple[Table, list[Pa
         np.concatenate([t.y for t in parts]),
         np.concatenate([t.question + off for t, off in zip(parts, offsets, strict=True)]),
         [c for t in parts for c in t.cases],
+        [f for t in parts for f in t.prints],
     )
     return table, paths
 

@@ -63,7 +63,8 @@ _QUOTES_OF = re.compile(
 _WHAT_X_SAID = re.compile(r"^what\s+(?P<who>.+?)\s+(?:said|says|tweeted|stated|announced)\b(?P<rest>.*)$")
 _SOURCE_Q = re.compile(
     r"\b(?:which|what)\s+(?:news(?:paper)?s?|papers?|outlets?|sources?|articles?|publications?|media|"
-    r"sites?|websites?|reports?|journalists?|reporters?)\b|\bwho reported\b|\baccording to (?:which|what|whom)\b|"
+    r"sites?|websites?|reports?|journalists?|reporters?|(?:news |wire )?agenc(?:y|ies)|wires?|channels?|"
+    r"broadcasters?)\b|\bwho reported\b|\baccording to (?:which|what|whom)\b|"
     r"\bwhere (?:was|is) it reported\b|\bwho wrote\b"
 )
 _IDENTITY = re.compile(r"^(?:who|what)\s+(?:is|are|was|were)\s+(?:the\s+)?(?P<x>.+?)$")

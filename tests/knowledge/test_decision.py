@@ -126,3 +126,21 @@ def test_a_paraphrase_aligns_better_than_a_text_about_something_else() -> None:
     talks, talks_min = aligner.align(question, ["talks"])
     assert toll > talks and toll_min > talks_min
     assert aligner.align(question, ["unknown item"]) == (0.0, 0.0)
+
+
+def test_a_runner_up_resting_on_the_same_item_is_no_rival(engine: AnswerEngine) -> None:
+    """The lead the answerer weighs is over the best candidate that says something else: a listing holding
+    the item another candidate gives alone, or an item citing the same passage, is the same answer."""
+    from knowledge.hybrid import footprint, rivals
+
+    items = engine.kb.casualties
+    a, b = (
+        items[0],
+        next(
+            c for c in items[1:] if not {e.quote for e in c.evidence} & {e.quote for e in items[0].evidence}
+        ),
+    )
+    assert not rivals(footprint([a]), footprint([b, a]))  # a listing with the other's item in it
+    assert not rivals(footprint([b, a]), footprint([a]))
+    assert rivals(footprint([a]), footprint([b]))
+    assert rivals(footprint([]), footprint([a]))  # an answer of no item rests on nothing another does

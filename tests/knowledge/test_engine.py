@@ -137,6 +137,9 @@ def test_a_check_is_led_by_its_verdict(engine: AnswerEngine, question: str, verd
         ("did the 2020 war last six weeks?", "Yes.", "six"),
         # a time of day likewise ("10 a.m." is not "9:00")
         ("Russia said the ceasefire took effect at 10 a.m. Moscow time, right?", "No.", "9"),
+        # and a time of day in words, ruled on where the check is answered without a verdict
+        ("did the fighting start at midday?", "No.", "midnight"),
+        ("the shelling started around midnight, right?", "Yes.", "00:05"),
     ],
 )
 def test_a_check_with_one_wrong_detail_is_answered_with_what_the_sources_say(
@@ -359,12 +362,15 @@ def test_hearsay_around_a_check_is_left_out(text: str, read: str) -> None:
 
 def test_times_of_day_are_read_in_minutes() -> None:
     """A time of day is one quantity, however it is written."""
-    assert clock_times("at around 3:10 a.m. (3.10 a.m.); fire at 00:05; from 9am; at midnight") == [
+    assert clock_times(
+        "at around 3:10 a.m. (3.10 a.m.); fire at 00:05; from 9am; at midnight; by midday"
+    ) == [
         190,
         190,
         5,
         540,
         0,
+        720,
     ]
 
 

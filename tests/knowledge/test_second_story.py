@@ -273,3 +273,16 @@ def test_a_check_on_the_time_of_day_is_set_right(engine: AnswerEngine) -> None:
     """A refused check on a time of day is asked open ("what time …") and set right by the time given."""
     ans = engine.ask("Is it true the train derailed around 5 in the morning?")
     assert ans.answered and ans.answer.startswith("No.") and "3:10" in ans.answer, ans.answer
+
+
+def test_an_event_says_when_it_happened(engine: AnswerEngine) -> None:
+    """An event's period is part of what it is: asked what time it happened, the answer opens with it."""
+    ans = engine.ask("at what time did the derailment take place?")
+    assert ans.answered and "3:10" in ans.answer.split("[")[0], ans.answer
+
+
+def test_which_outlet_someone_spoke_to_is_a_source_question(engine: AnswerEngine) -> None:
+    """A news agency, a wire or a channel is an outlet: asked which one someone spoke to, the answer names
+    the sources of what that person said."""
+    ans = engine.ask("what wire service did the Kanpur district magistrate talk to?")
+    assert ans.answered and "Reuters" in ans.answer, ans.answer
