@@ -42,6 +42,8 @@ _LONG_STOP = [w for w in STOP if len(w) >= 5]
 
 # a small number that only says how many are asked for ("which two cities", "what three demands"): no term
 _DETERMINER_COUNT = re.compile(r"\b(which|what) (?:two|three|four|five)\b")
+# "what time of night" asks what time: the day or night it names is the question's form, no term
+_TIME_OF = re.compile(r"\b(what time) of (?:the )?(?:day|night)\b")
 
 
 @lru_cache(maxsize=4096)
@@ -189,7 +191,8 @@ class ItemRetriever:
         mentions = self.names.find(text)
         raw = normalise(text).replace("-", " ").split()
         covered = {i for m in mentions for i in range(m.start, m.end)}
-        outside = _DETERMINER_COUNT.sub(r"\1", " ".join(t for i, t in enumerate(raw) if i not in covered))
+        outside = " ".join(t for i, t in enumerate(raw) if i not in covered)
+        outside = _TIME_OF.sub(r"\1", _DETERMINER_COUNT.sub(r"\1", outside))
         out: list[Term] = []
         seen: set[tuple[str, ...]] = set()
         for m in mentions:

@@ -286,3 +286,10 @@ def test_which_outlet_someone_spoke_to_is_a_source_question(engine: AnswerEngine
     the sources of what that person said."""
     ans = engine.ask("what wire service did the Kanpur district magistrate talk to?")
     assert ans.answered and "Reuters" in ans.answer, ans.answer
+
+
+def test_what_time_of_night_asks_what_time(engine: AnswerEngine) -> None:
+    """ "What time of night" asks what time: the night it names is the question's form, not a subject
+    (it used to pull in what the articles say of passengers asleep at night)."""
+    ans = engine.ask("at what time of the night did the express derail?")
+    assert ans.answered and "3:10" in ans.answer.split("[")[0], ans.answer
