@@ -223,9 +223,8 @@ def corrected(
         if unit is not None:  # "lasted 6 months": the open question is how long
             rest = re.sub(r"\s+", " ", f"{text[:start]} {text[unit.end() :]}").strip()
             tries_of: tuple[str, ...] = (f"how long {_claim_body(rest)}",)
-        elif (
-            clock_end is not None
-        ):  # "derailed at 5 in the morning": at what time, asked in place and up front
+        elif clock_end is not None:
+            # "derailed at 5 in the morning": at what time, asked in place and up front
             rest = re.sub(r"\s+", " ", f"{text[:start]} {text[clock_end:]}").strip()
             asked = re.sub(r"\s+", " ", f"{text[:start]} what time {text[clock_end:]}").strip()
             tries_of = (f"{_claim_body(asked)}?", f"what time {_claim_body(rest)}")

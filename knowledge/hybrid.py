@@ -424,14 +424,7 @@ class HybridDecider:
     @staticmethod
     def _same_passages(chosen: Candidate, handlers: Candidate) -> bool:
         """Whether the handlers' answer holds the chosen item or cites one of its passages."""
-        if not chosen.items:
-            return False
-        item = chosen.items[0]
-        passages = {(ev.source, ev.quote) for ev in item.evidence}
-        return any(
-            it.id == item.id or passages & {(ev.source, ev.quote) for ev in it.evidence}
-            for it in handlers.items
-        )
+        return bool(footprint(chosen.items)[0] & footprint(handlers.items)[1])
 
     def eligible(self, view: QuestionView, cands: list[Candidate]) -> list[Candidate]:
         """The candidates that may answer at all, whatever their scores."""
