@@ -58,14 +58,14 @@ _DAYS |= {"month": 30.44, "year": 365.25, "decade": 3652.5}
 _CLOCK_AFTER = re.compile(
     r"\s*(?:a\.?m\b\.?|p\.?m\b\.?|o'clock|in the (?:morning|afternoon|evening|night)|at night)", re.I
 )
+# a time of day in words
+_CLOCK_WORDS = r"\b(midnight|noon|mid-?day)\b"
 # a time of day an answer gives: "3:10 a.m.", "3.10 a.m.", "00:05", "9 am", "midnight", "noon"
 _CLOCK = re.compile(
-    r"\b(\d{1,2})(?:[:.](\d\d))?\s*([ap])\.?\s?m\b|\b(\d{1,2}):(\d\d)\b|\b(midnight|noon|mid-?day)\b", re.I
+    rf"\b(\d{{1,2}})(?:[:.](\d\d))?\s*([ap])\.?\s?m\b|\b(\d{{1,2}}):(\d\d)\b|{_CLOCK_WORDS}", re.I
 )
 # a time of day a check claims in words ("kicked off around midday"), with the preposition before it
-_CLOCK_WORD = re.compile(
-    r"(?:\b(?:at|around|about|by|near|before|after|towards?)\s+)?\b(midnight|noon|mid-?day)\b", re.I
-)
+_CLOCK_WORD = re.compile(rf"(?:\b(?:at|around|about|by|near|before|after|towards?)\s+)?{_CLOCK_WORDS}", re.I)
 # a cleft's clause after its name: "was it X that/who …" asks "who …"
 _CLEFT_REST = re.compile(r"^(?:'s\s+[\w-]+\s+)?(?:that|who|which)\s+(.+)$", re.I | re.S)
 _SHOWN_NAME = re.compile(r"[^\w' -]")
