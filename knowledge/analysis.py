@@ -102,8 +102,20 @@ class Analyser:
         self, groups: Iterable[tuple[str, Iterable[str]]] = (), subjects: Iterable[str] = ()
     ) -> None:
         """``subjects``: who the story counts (soldiers, passengers), kept in canonical form."""
+        groups = [(head, tuple(words)) for head, words in groups]
         self.synonyms = dict(_SYNONYMS)
         _add_groups(self.synonyms, groups)
+        # a group's words of several tokens ("come off the tracks", "air-conditioned") become its head
+        # where they stand in a text, before its words are read one by one
+        self.phrases: dict[tuple[str, ...], str] = {}
+        for head, words in groups:
+            for w in words:
+                seq = tuple(normalise(w.lower()).replace("-", " ").split())
+                if len(seq) > 1:
+                    self.phrases[seq] = head
+        self._phrase_len: dict[str, int] = {}
+        for seq in self.phrases:
+            self._phrase_len[seq[0]] = max(self._phrase_len.get(seq[0], 0), len(seq))
         self.canon = lru_cache(maxsize=1 << 18)(self._canon)
         self.subjects = frozenset(self.canon(w) for w in subjects)
 
@@ -118,7 +130,25 @@ class Analyser:
         s2 = stem(s)  # "fightings" -> "fighting" -> "fight"
         return table.get(s2, s)
 
+    def _joined(self, tokens: list[str]) -> list[str]:
+        """``tokens`` with the story's phrases replaced by their group's head, longest first."""
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for length in range(min(self._phrase_len.get(tokens[i], 0), len(tokens) - i), 1, -1):
+                head = self.phrases.get(tuple(tokens[i : i + length]))
+                if head is not None:
+                    out.append(head)
+                    i += length
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
     def analyse_tokens(self, tokens: list[str]) -> list[str]:
+        if self.phrases:
+            tokens = self._joined(tokens)
         out = []
         for tok in tokens:
             if tok in STOP:

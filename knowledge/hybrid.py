@@ -24,7 +24,7 @@ from knowledge.dense import DenseIndex, TokenAligner, encoder
 from knowledge.lexicon import ROLE_WORDS
 from knowledge.loader import KnowledgeBase
 from knowledge.lookups import ancestors, principals
-from knowledge.models import Answer, Entity, Outcome, _Item
+from knowledge.models import Answer, Entity, Event, Outcome, Place, _Item
 from knowledge.presentation import sentences
 from knowledge.resolver import NameResolver
 from knowledge.retrieval import SUGGEST_AT, ItemRetriever, Term, id_token, names_something
@@ -154,6 +154,20 @@ class HybridDecider:
         self.passages = passages
         self.aligner = aligner
         self._people = {id_token(e.id): e.id for e in kb.entities if e.kind == "person"}
+        # what a person belongs to: the bodies and countries above them, and the places their curated role
+        # and names name ("Railway manager, Riverton division" belongs to Riverton)
+        named: list[Entity | Place | Event] = [*kb.entities, *kb.places, *kb.events]
+        places = {
+            p.id: [f" {normalise(n.lower())} " for n in (p.name, *p.aliases)]
+            for p in named
+            if p.id in names.country_like
+        }
+        self._belongs: dict[str, set[str]] = {}
+        for e in kb.entities:
+            if e.kind == "person":
+                own = f" {normalise(' . '.join([e.role or '', *e.aliases]).lower())} "
+                placed = {pid for pid, forms in places.items() if any(f in own for f in forms)}
+                self._belongs[e.id] = ancestors(kb, e.id) | {e.id} | placed
         # what a figure question carries besides what it counts: an outcome (its synonyms canonicalise
         # alike: died, dead -> killed) or people in general; "how many soldiers died" counts soldiers
         self._unspecific = frozenset(
@@ -237,12 +251,12 @@ class HybridDecider:
         if not view.misnamed:
             return False
         if isinstance(item, Entity) and item.kind == "person":
-            return not view.misnamed & (ancestors(self.kb, item.id) | {item.id})
+            return not view.misnamed & self._belongs[item.id]
         if not view.person_asked:
             return False
         tokens = self.r.tokens.get(item.id, frozenset())
         people = [p for tok, p in self._people.items() if tok in tokens]
-        return not any(view.misnamed & (ancestors(self.kb, p) | {p}) for p in people)
+        return not any(view.misnamed & self._belongs[p] for p in people)
 
     def candidates(self, view: QuestionView) -> list[Candidate]:
         out: list[Candidate] = []

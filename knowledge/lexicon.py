@@ -6,6 +6,12 @@ quantity words, phrasal verbs, common synonyms). ``analysis`` builds its tables 
 
 from __future__ import annotations
 
+# Auxiliaries whose negation may be typed without its apostrophe ("hadnt", "wouldnt", "cant" of "can't"): a
+# form word, not a typo of some content word ("hadnt" is no "haunt").
+NEGATED_AUXILIARIES = (
+    "is are was were do does did has have had would could should must need might ca wo sha ai".split()
+)
+
 # Words that carry no content in a question about a story.
 STOP = frozenset(
     """a an the of in on at to for from by with about as and or but is are was were be been being do does did
@@ -14,8 +20,9 @@ STOP = frozenset(
     might must not no nor so than then too very just also into over under up out off again once any all
     each few more most other some such only own same s t please know tell give show explain anything
     something thing things let lets get got like really actually exactly happen happened happening going
-    one's ones us according whats whos hows wheres whens whys im dont doesnt didnt doing theres thats heres isnt wasnt arent cant wont
+    one's ones us according whats whos hows wheres whens whys im doing theres thats heres
     per via list""".split()
+    + [f"{aux}nt" for aux in NEGATED_AUXILIARIES]
 ) | frozenset(
     # question scaffolding and discourse words: how people ask, not what they ask about
     """true false correct incorrect right wrong inside within until till now mr mrs ms dr info information
@@ -255,6 +262,8 @@ PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     (("nineties",), "1990s"),
     (("eighties",), "1980s"),
     (("news", "agency"), "agency"),
+    # time as an occasion ("why couldn't they help this time", "the last time"): no time is asked for
+    (("this|that|last|next|every|each", "time"), ""),
     *((("50s|60s|70s|80s|90s".split("|")[i],), f"19{5 + i}0s") for i in range(5)),
     *(
         ((abbr,), month)

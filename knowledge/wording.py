@@ -17,7 +17,7 @@ from rapidfuzz.distance import Levenshtein
 from spellchecker import SpellChecker
 from text_to_num import alpha2digit
 
-from knowledge.lexicon import CHAT_WORDS
+from knowledge.lexicon import CHAT_WORDS, STOP
 
 _WORD = re.compile(r"(?<![\w/.])[a-z0-9/]+\??(?![\w/]|\.\w)", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
@@ -141,7 +141,7 @@ class Speller:
         """``word`` mended; a ``name`` (capitalised inside a sentence) only into a story word: a name the
         story does not know ("Shusha") is no typo of an English word ("shush")."""
         low = word.lower()
-        if low in self.vocab or english_word(low):
+        if low in self.vocab or low in STOP or english_word(low):  # "hadnt" is a form word, not a typo
             return word
         budget = 1 if len(low) <= 5 else 2
         near = process.extractOne(

@@ -293,3 +293,17 @@ def test_what_time_of_night_asks_what_time(engine: AnswerEngine) -> None:
     (it used to pull in what the articles say of passengers asleep at night)."""
     ans = engine.ask("at what time of the night did the express derail?")
     assert ans.answered and "3:10" in ans.answer.split("[")[0], ans.answer
+
+
+def test_a_person_belongs_to_the_place_their_role_names(engine: AnswerEngine) -> None:
+    """ "The Jhansi railway official" asks for someone of Jhansi: a railway manager whose curated role is
+    "..., Jhansi division" is that person, though no link in the knowledge base puts him under Jhansi."""
+    ans = engine.ask("which jhansi railway official spoke about the cause?")
+    assert ans.answered and "Agarwal" in ans.answer.split("[")[0], ans.answer
+
+
+def test_the_storys_phrases_read_as_their_word(engine: AnswerEngine) -> None:
+    """The story's vocabulary says "came off the rails" is to derail: a question in those words counts the
+    derailed coaches."""
+    ans = engine.ask("how many coaches came off the rails?")
+    assert ans.answered and "14" in ans.answer.split("[")[0], ans.answer

@@ -60,6 +60,19 @@ def test_typos_are_mended_against_the_story_words_then_english() -> None:
     assert (
         speller.mend("Wasn't it Azerbajan? didn't they say so") == "Wasn't it Azerbaijan? didn't they say so"
     )
+    # nor is a negation typed without its apostrophe: "hadnt" is no "haunt"
+    assert speller.mend("the track hadnt been touched, they wouldnt say") == (
+        "the track hadnt been touched, they wouldnt say"
+    )
+
+
+def test_time_as_an_occasion_asks_for_no_time() -> None:
+    """ "This time", "last time" speak of an occasion: the question asks for no time of day or date."""
+    from knowledge.analysis import GENERAL, rewrite_phrases
+
+    assert "ztime" not in GENERAL.analyse("why could they not help this time")
+    assert "ztime" in GENERAL.analyse("what time did the shelling start")
+    assert "time" not in rewrite_phrases("was it worse than last time?")
 
 
 @pytest.mark.parametrize(
