@@ -105,18 +105,18 @@ class Analyser:
         groups = [(head, tuple(words)) for head, words in groups]
         self.synonyms = dict(_SYNONYMS)
         _add_groups(self.synonyms, groups)
-        # a group's words of several tokens ("come off the tracks", "air-conditioned") become its head
-        # where they stand in a text, before its words are read one by one
+        self.canon = lru_cache(maxsize=1 << 18)(self._canon)
+        # a group's words of several tokens ("come off the tracks", "air-conditioned") become its head where
+        # they stand in a text, matched word by word in canonical form ("came off the track" too)
         self.phrases: dict[tuple[str, ...], str] = {}
         for head, words in groups:
             for w in words:
-                seq = tuple(normalise(w.lower()).replace("-", " ").split())
+                seq = tuple(self.canon(t) for t in normalise(w.lower()).replace("-", " ").split())
                 if len(seq) > 1:
                     self.phrases[seq] = head
         self._phrase_len: dict[str, int] = {}
         for seq in self.phrases:
             self._phrase_len[seq[0]] = max(self._phrase_len.get(seq[0], 0), len(seq))
-        self.canon = lru_cache(maxsize=1 << 18)(self._canon)
         self.subjects = frozenset(self.canon(w) for w in subjects)
 
     def _canon(self, token: str) -> str:
@@ -132,11 +132,12 @@ class Analyser:
 
     def _joined(self, tokens: list[str]) -> list[str]:
         """``tokens`` with the story's phrases replaced by their group's head, longest first."""
+        canon = [self.canon(t) for t in tokens]
         out: list[str] = []
         i = 0
         while i < len(tokens):
-            for length in range(min(self._phrase_len.get(tokens[i], 0), len(tokens) - i), 1, -1):
-                head = self.phrases.get(tuple(tokens[i : i + length]))
+            for length in range(min(self._phrase_len.get(canon[i], 0), len(tokens) - i), 1, -1):
+                head = self.phrases.get(tuple(canon[i : i + length]))
                 if head is not None:
                     out.append(head)
                     i += length

@@ -75,9 +75,11 @@ def test_each_story_reads_words_with_its_own_vocabulary() -> None:
 
 def test_a_group_word_of_several_tokens_reads_as_its_head() -> None:
     """A story's synonym written as a phrase ("came off the tracks") or with a hyphen ("air-conditioned") is
-    its group's head wherever it stands, in a question as in a curated text; its words alone are not."""
+    its group's head wherever it stands, in a question as in a curated text, whatever the inflection of its
+    words; its words alone are not."""
     words = Analyser([("derail", ["derail", "came off the tracks"]), ("ac", ["ac", "air-conditioned"])])
     assert words.analyse("Nine carriages came off the tracks") == ["nine", "carriag", "derail"]
+    assert words.analyse("did a carriage come off the track?") == ["carriag", "derail"]  # word by word
     assert words.analyse("the air-conditioned carriage") == ["ac", "carriag"]
     assert words.analyse("the AC carriage") == ["ac", "carriag"]
     assert "derail" not in words.analyse("they came back to the tracks")
