@@ -67,6 +67,8 @@ _CLOCK = re.compile(
 # a time of day a check claims in words ("kicked off around midday"), with the preposition before it
 _CLOCK_WORD = re.compile(rf"(?:\b(?:at|around|about|by|near|before|after|towards?)\s+)?{_CLOCK_WORDS}", re.I)
 # a cleft's clause after its name: "was it X that/who …" asks "who …"
+# the small words inside a name ("Ursula von der Leyen", "Charles de Gaulle")
+_NAME_PARTICLES = frozenset("von der van den de del della da di du la le bin al el ibn".split())
 _CLEFT_REST = re.compile(r"^(?:'s\s+[\w-]+\s+)?(?:that|who|which)\s+(.+)$", re.I | re.S)
 _SHOWN_NAME = re.compile(r"[^\w' -]")
 # a question that opens with its verb asks whether something is so ("was not the toll 65,000?")
@@ -89,9 +91,11 @@ _HEARSAY = re.compile(
     r"^(?:(?:so|and|but|also|btw|ok|okay),? )?"
     r"(?:(?:i|someone|somebody|people|they|a friend|my \w+|some \w+|"
     r"(?:a|an|the|this|one) (?:[\w'-]+ )?(?:message|post|forward|tweet|video|article|report|meme|thread|page|site))"
+    # where they are ("someone in the group", "a friend at work", "people on reddit")
+    r"(?: (?:in|on|at|from) (?:the |my |our |a |this )?[\w'-]+)?"
     r"\s+)?"
     r"(?:have |has |had |just |was |were )?"
-    r"(?:saw|seen|read|heard|posted|tweeted|wrote|says|said|told me|tells me|shared|claims|claimed|"
+    r"(?:saw|seen|read|heard|posted|tweeted|wrote|says|say|said|told me|tells me|shared|claims|claimed|"
     r"insists|insisted|swears|reckons|thinks|believes)"
     r"(?: (?:a|an|the) (?:post|tweet|video|message|forward|thread|article|report|meme)(?: saying)?)?"
     r"(?: (?:on|in) (?:the |a |an )?[\w'-]+(?: (?:post|forward|group|video|thread))?)?"
@@ -293,8 +297,9 @@ def _details(text: str, named: Callable[[str], list[Named]]) -> Iterator[tuple[s
         w = m.group().removesuffix("'s")
         if i == 0 or not w[0].isupper() or "'" in w or w.lower() in STOP or len(w) < 2:
             continue
-        if spans and words[i - 1].end() == spans[-1][1] and not text[spans[-1][1] : m.start()].strip():
-            spans[-1] = (spans[-1][0], m.start() + len(w))  # "Joe Biden": one name
+        between = text[spans[-1][1] : m.start()].split() if spans else []
+        if spans and all(p in _NAME_PARTICLES for p in between) and len(between) <= 2:
+            spans[-1] = (spans[-1][0], m.start() + len(w))  # "Joe Biden", "Ursula von der Leyen": one name
         else:
             spans.append((m.start(), m.start() + len(w)))
     names = [(text[a:b], (a, b)) for a, b in spans]

@@ -8,14 +8,18 @@ are corrected against the alias vocabulary (one or two edits), so typos land.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.analysis import GENERAL, Analyser, stem
+from knowledge.lexicon import STOP
 from knowledge.text import normalise
 
+_CAPITALS = re.compile(r"\b[A-Z]{2,5}\b")
 _LEADING = ("the", "a", "an", "mr", "mrs", "ms", "president", "minister")
 
 
@@ -59,6 +63,14 @@ class NameResolver:
                 if key:
                     table[key].add(item_id)
         self._table = {k: tuple(sorted(v)) for k, v in table.items()}
+        # acronyms that are also little words ("US" and "us", "UP" and "turn up"): in what people type, the
+        # little word unless written in capitals, after "the" or first ("us reaction?")
+        self._acronyms = frozenset(
+            key[0]
+            for aliases in names.values()
+            for alias in aliases
+            if alias.isalpha() and alias.isupper() and len(key := alias_key(alias)) == 1 and key[0] in STOP
+        )
         self._max_len = max((len(k) for k in self._table), default=1)
         starts: dict[str, int] = {}
         for key in self._table:
@@ -109,14 +121,21 @@ class NameResolver:
                     best, best_d = cand, d
         return best
 
-    def find(self, text: str, *, correct: bool = True) -> list[Mention]:
+    def find(
+        self, text: str, *, correct: bool = True, capitals: AbstractSet[str] | None = None
+    ) -> list[Mention]:
         """Non-overlapping mentions in ``text``, longest alias first.
 
-        ``correct=False`` skips typo correction: curated texts are spelt as their aliases are.
+        ``correct=False`` skips typo correction: curated texts are spelt as their aliases are. ``capitals``:
+        the words the asker wrote in capitals, lower-cased, when ``text`` is no longer as typed.
         """
-        return self.find_tokens(normalise(text).replace("-", " ").split(), correct=correct)
+        if capitals is None:
+            capitals = {w.lower() for w in _CAPITALS.findall(text)}
+        return self.find_tokens(normalise(text).replace("-", " ").split(), correct=correct, capitals=capitals)
 
-    def find_tokens(self, raw: list[str], *, correct: bool = True) -> list[Mention]:
+    def find_tokens(
+        self, raw: list[str], *, correct: bool = True, capitals: AbstractSet[str] = frozenset()
+    ) -> list[Mention]:
         """``find`` over tokens already normalised (positions index ``raw``)."""
         toks = [stem(t) if not t.isdigit() else t for t in raw]
         if correct:
@@ -124,6 +143,15 @@ class NameResolver:
         out: list[Mention] = []
         i = 0
         while i < len(toks):
+            if (
+                correct
+                and toks[i] in self._acronyms
+                and toks[i] not in capitals
+                and i
+                and toks[i - 1] != "the"
+            ):
+                i += 1  # "tell us", "turn up": the little word
+                continue
             n = self._match_at(toks, i)
             if not n and toks[i].endswith("s") and toks[i][:-1] in self._starts:
                 toks[i] = toks[i][:-1]  # a possessive ("eu's") of a name that starts an alias

@@ -11,7 +11,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from knowledge.analysis import QUANTITY, question_concepts, rewrite_phrases
-from knowledge.lexicon import CONCEPT_COUNT
+from knowledge.lexicon import CONCEPT_COUNT, STOP
 from knowledge.resolver import Mention, NameResolver
 from knowledge.text import normalise
 
@@ -186,8 +186,16 @@ class Question:
 
 def lowered(text: str) -> str:
     """A question as the engine reads it (``Question.low``): lower case, single spaces, set phrases
-    rewritten; also the text its sentence vector is made from."""
-    return rewrite_phrases(re.sub(r"\s+", " ", text.lower()).strip().replace("\u2019", "'"))
+    rewritten; also the text its sentence vector is made from. A little word typed in capitals ("US",
+    "UP") keeps them: it is an acronym, a name (``NameResolver.find``), not the word ("tell us")."""
+    low = rewrite_phrases(re.sub(r"\s+", " ", text.lower()).strip().replace("\u2019", "'"))
+    acronyms = {w.lower() for w in _CAPITALS.findall(text) if w.lower() in STOP}
+    if acronyms:
+        low = re.sub(rf"\b(?:{'|'.join(sorted(acronyms))})\b", lambda m: m.group().upper(), low)
+    return low
+
+
+_CAPITALS = re.compile(r"\b[A-Z]{2,5}\b")
 
 
 def understand(text: str, resolver: NameResolver) -> Question:

@@ -9,7 +9,7 @@ Number words are read by ``text2num`` (a library), not a table of ours.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from rapidfuzz import process
@@ -131,22 +131,30 @@ class Speller:
     def __init__(self, words: Iterable[str]) -> None:
         self.vocab: set[str] = set()
         self.by_first: dict[str, list[str]] = defaultdict(list)
+        capitalised: Counter[str] = Counter()  # how often each word is written with a capital, less without
         for word in words:
             w = word.lower()
-            if len(w) >= 4 and w.isalpha() and w not in self.vocab:
-                self.vocab.add(w)
-                self.by_first[w[0]].append(w)
+            if len(w) >= 4 and w.isalpha():
+                capitalised[w] += 1 if word[0].isupper() else -1
+                if w not in self.vocab:
+                    self.vocab.add(w)
+                    self.by_first[w[0]].append(w)
+        # the story's names: words it mostly writes with a capital ("Azerbaijan", not "marked")
+        self.names_by_first: dict[str, list[str]] = defaultdict(list)
+        for w in self.vocab:
+            if capitalised[w] > 0:
+                self.names_by_first[w[0]].append(w)
 
     def _mend_word(self, word: str, name: bool = False) -> str:
-        """``word`` mended; a ``name`` (capitalised inside a sentence) only into a story word: a name the
-        story does not know ("Shusha") is no typo of an English word ("shush")."""
+        """``word`` mended; a ``name`` (capitalised inside a sentence) only into one of the story's names: a
+        name the story does not know ("Shusha", "Merkel") is no typo of an English word ("shush") nor of a
+        word the story writes in lower case ("marked")."""
         low = word.lower()
         if low in self.vocab or low in STOP or english_word(low):  # "hadnt" is a form word, not a typo
             return word
         budget = 1 if len(low) <= 5 else 2
-        near = process.extractOne(
-            low, self.by_first.get(low[0], []), scorer=Levenshtein.distance, score_cutoff=budget
-        )
+        pool = (self.names_by_first if name else self.by_first).get(low[0], [])
+        near = process.extractOne(low, pool, scorer=Levenshtein.distance, score_cutoff=budget)
         fixed = near[0] if near is not None else None if name else _english().correction(low)
         if not fixed or fixed == low:
             return word

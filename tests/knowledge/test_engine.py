@@ -124,6 +124,13 @@ def test_a_check_is_led_by_its_verdict(engine: AnswerEngine, question: str, verd
             "The sources don't say so of Spain.",
             "France",
         ),
+        # a name with its small words ("von", "de") is one name, and one the story does not know is not
+        # mended into a word of the articles
+        (
+            "was it Maria von Trapp who said she was in touch with the leaders of both countries?",
+            "The sources don't say so of Maria von Trapp.",
+            "Michel",
+        ),
         # a number where the sources give another (the refused check asked again without it)
         ("Did Russia send 500 peacekeepers?", "No.", "2,000"),
         ("Was the 2020 war's death toll 65,000?", "No.", "6,500"),
@@ -345,6 +352,8 @@ def test_two_questions_in_one_message_get_both_answers_cited_once(engine: Answer
             "the council met on Tuesday. Is that right?",
         ),
         ("saw a post saying the envoy resigned, true?", "the envoy resigned, true?"),
+        ("someone in the group said the envoy resigned, right?", "the envoy resigned, right?"),
+        ("people on the forum say 300 died, true?", "300 died, true?"),
         ("a forwarded message says 300 died, true?", "300 died, true?"),
         ("my friend says 300 people died. Is that the figure they gave?", "300 people died, is that right?"),
         ("my uncle insists 300 people died. What do the reports say?", "300 people died, is that right?"),

@@ -55,6 +55,10 @@ def test_typos_are_mended_against_the_story_words_then_english() -> None:
     # a name inside a sentence that the story does not know is no typo of an English word ("shush")
     assert speller.mend("did it happen near Shusha?") == "did it happen near Shusha?"
     assert speller.mend("Frist, the war") == "First, the war"  # a sentence's first word is no name
+    # nor is a name mended into a word the story writes in lower case: "Merkel" is no "marked"
+    lower = Speller(["Azerbaijan", "marked", "marked", "Marked"])
+    assert lower.mend("was it Angela Merkel who said so") == "was it Angela Merkel who said so"
+    assert lower.mend("what did Azerbajan say") == "what did Azerbaijan say"
     assert speller.mend("who said it and when") == "who said it and when"  # English words stay
     # a contraction's stem is no typo: "wasn" of "wasn't" must not become "was" and lose its "not"
     assert (
@@ -99,3 +103,22 @@ def test_the_askers_remarks_on_what_they_believed_are_not_part_of_the_question(t
     """A remark after a question on what the asker believed (whose names would read as part of the question)
     is left out; a belief the question then asks about is kept."""
     assert without_asides(text) == read
+
+
+def test_an_acronym_that_is_a_little_word_is_a_name_only_where_typed_as_one() -> None:
+    """ "US" and "us", "UP" and "turn up": typed in capitals, after "the" or first, the acronym names the
+    country or the state; anywhere else the little word does not ("tell us", "who turned up")."""
+    from knowledge.resolver import NameResolver
+    from knowledge.understand import lowered
+
+    names = NameResolver({"sylvania": ["Sylvania", "US"], "riverton": ["Riverton", "UP"]})
+
+    def ids(text: str) -> list[str]:
+        return [i for m in names.find(lowered(text)) for i in m.ids]
+
+    assert ids("can you tell us how many died") == []
+    assert ids("who were the first to turn up at the site") == []
+    assert ids("what did US officials say") == ["sylvania"]
+    assert ids("what did the us say") == ["sylvania"]
+    assert ids("us reaction?") == ["sylvania"]
+    assert ids("how many of the dead were from UP?") == ["riverton"]
