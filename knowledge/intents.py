@@ -31,6 +31,15 @@ from knowledge.text import normalise
 from knowledge.understand import Question, understand
 from knowledge.versions import VersionAnswers
 
+_WH = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b")
+
+
+def _wh_word(text: str) -> str | None:
+    """The question word a question asks with, if any ("where", "how")."""
+    m = _WH.search(text)
+    return m.group(1) if m else None
+
+
 QA_DIRECT_AT = 92  # rapidfuzz ratio at which a curated Q&A paraphrase is taken as the question
 
 
@@ -119,9 +128,15 @@ class IntentHandlers(Handler):
         if not hits:
             return None
         asked = utils.default_process(q.text)
+        # "where did it take place" is no wording of "when did it take place", however alike the letters
+        form = _wh_word(asked)
         best = process.extractOne(
             asked,
-            {h.key: utils.default_process(h.text) for h in hits},
+            {
+                h.key: wording
+                for h in hits
+                if (wording := utils.default_process(h.text)) and _wh_word(wording) in (form, None)
+            },
             scorer=fuzz.ratio,
             processor=None,
             score_cutoff=QA_DIRECT_AT,

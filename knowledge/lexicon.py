@@ -237,6 +237,11 @@ PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     (("took|take|takes|taking|came|come|comes", "into", "force"), "began"),
     (("in", "force"), "began"),
     (("broke|break|breaks|breaking|broken", "out"), "began"),
+    # "where did it take place": the happening is the question's form ("happen" is a stopword), no term
+    (("take|takes|took|taken|taking", "place"), "happen"),
+    (("pull|pulls|pulled|pulling|back|backs|backed|backing", "out"), "withdraw"),
+    (("step|steps|stepped|stepping", "down"), "resign"),
+    (("go|goes|going|went|gone|shot|shoot|shoots", "up"), "rise"),
     (("kick|kicks|kicked|kicking", "off"), "began"),
     (("came|come|comes|coming", "out", "on", "top"), "won"),
     (("broke|break|breaks|breaking|broken", "away"), "secede"),

@@ -30,6 +30,7 @@ from knowledge.index import FuzzyIndex
 from knowledge.models import Place, _Item
 from knowledge.resolver import NameResolver
 from knowledge.text import normalise
+from knowledge.wording import english_word
 
 _ID_CHARS = re.compile(r"[^a-z0-9]")
 
@@ -215,8 +216,13 @@ class ItemRetriever:
             if tok in self.idf:
                 out.append(Term((tok,), self.idf[tok], True, tok))
                 continue
-            # short real words ("fail") sit one edit from other real words ("fall"): correct only longer ones
-            fixes = tuple(f for f in self.index.correct(tok) if f in self.idf) if len(tok) >= 5 else ()
+            # short real words ("fail") sit one edit from other real words ("fall"): correct only longer ones,
+            # and never a word of the dictionary ("conduct" is no typo of "contact")
+            fixes = (
+                tuple(f for f in self.index.correct(tok) if f in self.idf)
+                if len(tok) >= 5 and not english_word(tok)
+                else ()
+            )
             if fixes:
                 out.append(Term(fixes, max(self.idf[f] for f in fixes), True, tok))
             elif _near_stopword(tok) or (tok.endswith("ly") and len(tok) >= 6):

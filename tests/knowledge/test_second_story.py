@@ -307,3 +307,21 @@ def test_the_storys_phrases_read_as_their_word(engine: AnswerEngine) -> None:
     derailed coaches."""
     ans = engine.ask("how many coaches came off the rails?")
     assert ans.answered and "14" in ans.answer.split("[")[0], ans.answer
+
+
+def test_a_curated_wording_asking_with_another_question_word_is_no_match(engine: AnswerEngine) -> None:
+    """ "Where did it take place" is not the curated "when did it take place", however alike the letters:
+    asked where, the answer opens with the place; asked when, with the time."""
+    where = engine.ask("where did the derailment take place?")
+    when = engine.ask("when did the derailment take place?")
+    assert where.answered and "Pukhrayan" in where.answer.split("[")[0], where.answer
+    assert when.answered and "3:10" in when.answer.split("[")[0], when.answer
+
+
+def test_a_dictionary_word_is_not_corrected_into_another(engine: AnswerEngine) -> None:
+    """ "conduct" is an English word the articles do not use: it stays itself, not "contact", and the
+    question is answered by who was to hold the inquiry."""
+    terms = engine.retriever.terms("who was to conduct the statutory inquiry?")
+    assert ("conduct",) in [t.alts for t in terms]
+    ans = engine.ask("who was to conduct the statutory inquiry?")
+    assert ans.answered and "Acharya" in ans.answer, ans.answer

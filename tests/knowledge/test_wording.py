@@ -122,3 +122,14 @@ def test_an_acronym_that_is_a_little_word_is_a_name_only_where_typed_as_one() ->
     assert ids("what did the us say") == ["sylvania"]
     assert ids("us reaction?") == ["sylvania"]
     assert ids("how many of the dead were from UP?") == ["riverton"]
+
+
+def test_phrasal_verbs_read_as_their_verb() -> None:
+    """ "take place" is the question's form (it happens), "pull out" is to withdraw, "step down" to resign,
+    "go up" to rise."""
+    from knowledge.analysis import rewrite_phrases
+
+    assert rewrite_phrases("where did the crash take place?") == "where did the crash happen?"
+    assert rewrite_phrases("when did they pull out of the alliance") == "when did they withdraw of the alliance"
+    assert rewrite_phrases("did the minister step down?") == "did the minister resign?"
+    assert rewrite_phrases("will the toll go up?") == "will the toll rise?"
