@@ -130,6 +130,8 @@ def test_phrasal_verbs_read_as_their_verb() -> None:
     from knowledge.analysis import rewrite_phrases
 
     assert rewrite_phrases("where did the crash take place?") == "where did the crash happen?"
-    assert rewrite_phrases("when did they pull out of the alliance") == "when did they withdraw of the alliance"
+    assert (
+        rewrite_phrases("when did they pull out of the alliance") == "when did they withdraw of the alliance"
+    )
     assert rewrite_phrases("did the minister step down?") == "did the minister resign?"
     assert rewrite_phrases("will the toll go up?") == "will the toll rise?"
