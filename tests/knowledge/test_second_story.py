@@ -297,8 +297,10 @@ def test_what_time_of_night_asks_what_time(engine: AnswerEngine) -> None:
 
 def test_a_person_belongs_to_the_place_their_role_names(engine: AnswerEngine) -> None:
     """ "The Jhansi railway official" asks for someone of Jhansi: a railway manager whose curated role is
-    "..., Jhansi division" is that person, though no link in the knowledge base puts him under Jhansi."""
-    ans = engine.ask("which jhansi railway official spoke about the cause?")
+    "..., Jhansi division" is that person, though no link in the knowledge base puts him under Jhansi (he
+    was ruled out as a person of another place, and the question refused whatever its score)."""
+    assert "jhansi" in engine.hybrid._belongs["sk-agarwal"]
+    ans = engine.ask("which Jhansi railway official hinted the track hadn't been tampered with?")
     assert ans.answered and "Agarwal" in ans.answer.split("[")[0], ans.answer
 
 
@@ -319,9 +321,8 @@ def test_a_curated_wording_asking_with_another_question_word_is_no_match(engine:
 
 
 def test_a_dictionary_word_is_not_corrected_into_another(engine: AnswerEngine) -> None:
-    """ "conduct" is an English word the articles do not use: it stays itself, not "contact", and the
-    question is answered by who was to hold the inquiry."""
+    """ "conduct" is an English word the articles do not use: it stays itself, not "contact" (who will
+    conduct the inquiry is answered above, test_a_place_that_names_the_event_is_read_as_the_event)."""
     terms = engine.retriever.terms("who was to conduct the statutory inquiry?")
     assert ("conduct",) in [t.alts for t in terms]
-    ans = engine.ask("who was to conduct the statutory inquiry?")
-    assert ans.answered and "Acharya" in ans.answer, ans.answer
+    assert not any("contact" in t.alts for t in terms)
