@@ -108,12 +108,12 @@ class Analyser:
         self.canon = lru_cache(maxsize=1 << 18)(self._canon)
         # a group's words of several tokens ("come off the tracks", "air-conditioned") become its head where
         # they stand in a text, matched word by word in canonical form ("came off the track" too)
-        self.phrases: dict[tuple[str, ...], str] = {}
+        self.phrases: dict[tuple[str, ...], list[str]] = {}
         for head, words in groups:
             for w in words:
                 seq = tuple(self.canon(t) for t in normalise(w.lower()).replace("-", " ").split())
                 if len(seq) > 1:
-                    self.phrases[seq] = head
+                    self.phrases[seq] = [head]
         self._phrase_len: dict[str, int] = {}
         for seq in self.phrases:
             self._phrase_len[seq[0]] = max(self._phrase_len.get(seq[0], 0), len(seq))
@@ -132,20 +132,7 @@ class Analyser:
 
     def _joined(self, tokens: list[str]) -> list[str]:
         """``tokens`` with the story's phrases replaced by their group's head, longest first."""
-        canon = [self.canon(t) for t in tokens]
-        out: list[str] = []
-        i = 0
-        while i < len(tokens):
-            for length in range(min(self._phrase_len.get(canon[i], 0), len(tokens) - i), 1, -1):
-                head = self.phrases.get(tuple(canon[i : i + length]))
-                if head is not None:
-                    out.append(head)
-                    i += length
-                    break
-            else:
-                out.append(tokens[i])
-                i += 1
-        return out
+        return _replaced(tokens, [self.canon(t) for t in tokens], self.phrases, self._phrase_len, shortest=2)
 
     def analyse_tokens(self, tokens: list[str]) -> list[str]:
         if self.phrases:
@@ -292,26 +279,33 @@ def rewrite_phrases(text: str) -> str:
     return _PHRASE_REGEX.sub(_phrase, text.lower())
 
 
-def rewrite_tokens(tokens: list[str]) -> list[str]:
-    """The token form of the phrase rules, for long texts."""
+def _replaced(
+    tokens: list[str],
+    keys: list[str],
+    table: dict[tuple[str, ...], list[str]],
+    longest: dict[str, int],
+    shortest: int = 1,
+) -> list[str]:
+    """``tokens`` with each run whose ``keys`` (the tokens as matched: themselves, or canonical) are in
+    ``table`` replaced by its entry, the longest run first; ``longest``: the longest run from each key."""
     out: list[str] = []
     i, n = 0, len(tokens)
     while i < n:
-        longest = _PHRASE_STARTS.get(tokens[i])
-        if longest:
-            for length in range(min(longest, n - i), 0, -1):
-                repl = _PHRASE_TOKENS.get(tuple(tokens[i : i + length]))
-                if repl is not None:
-                    out.extend(repl)
-                    i += length
-                    break
-            else:
-                out.append(tokens[i])
-                i += 1
+        for length in range(min(longest.get(keys[i], 0), n - i), shortest - 1, -1):
+            repl = table.get(tuple(keys[i : i + length]))
+            if repl is not None:
+                out.extend(repl)
+                i += length
+                break
         else:
             out.append(tokens[i])
             i += 1
     return out
+
+
+def rewrite_tokens(tokens: list[str]) -> list[str]:
+    """The token form of the phrase rules, for long texts."""
+    return _replaced(tokens, tokens, _PHRASE_TOKENS, _PHRASE_STARTS)
 
 
 def prepare(text: str) -> list[str]:
