@@ -19,7 +19,8 @@ from knowledge.analysis import GENERAL, Analyser, stem
 from knowledge.lexicon import STOP
 from knowledge.text import normalise
 
-_CAPITALS = re.compile(r"\b[A-Z]{2,5}\b")
+# a word typed in capitals: an acronym ("US", "UP")
+CAPITALS = re.compile(r"\b[A-Z]{2,5}\b")
 _LEADING = ("the", "a", "an", "mr", "mrs", "ms", "president", "minister")
 
 
@@ -121,16 +122,14 @@ class NameResolver:
                     best, best_d = cand, d
         return best
 
-    def find(
-        self, text: str, *, correct: bool = True, capitals: AbstractSet[str] | None = None
-    ) -> list[Mention]:
+    def find(self, text: str, *, correct: bool = True) -> list[Mention]:
         """Non-overlapping mentions in ``text``, longest alias first.
 
-        ``correct=False`` skips typo correction: curated texts are spelt as their aliases are. ``capitals``:
-        the words the asker wrote in capitals, lower-cased, when ``text`` is no longer as typed.
+        ``correct=False`` skips typo correction: curated texts are spelt as their aliases are. An acronym
+        that is also a little word counts where ``text`` writes it in capitals (``understand.lowered``
+        keeps them).
         """
-        if capitals is None:
-            capitals = {w.lower() for w in _CAPITALS.findall(text)}
+        capitals = {w.lower() for w in CAPITALS.findall(text)}
         return self.find_tokens(normalise(text).replace("-", " ").split(), correct=correct, capitals=capitals)
 
     def find_tokens(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from knowledge.analysis import QUANTITY, question_concepts, rewrite_phrases
 from knowledge.lexicon import CONCEPT_COUNT, STOP
-from knowledge.resolver import Mention, NameResolver
+from knowledge.resolver import CAPITALS, Mention, NameResolver
 from knowledge.text import normalise
 
 SPEECH_VERBS = (
@@ -189,13 +189,10 @@ def lowered(text: str) -> str:
     rewritten; also the text its sentence vector is made from. A little word typed in capitals ("US",
     "UP") keeps them: it is an acronym, a name (``NameResolver.find``), not the word ("tell us")."""
     low = rewrite_phrases(re.sub(r"\s+", " ", text.lower()).strip().replace("\u2019", "'"))
-    acronyms = {w.lower() for w in _CAPITALS.findall(text) if w.lower() in STOP}
+    acronyms = {w.lower() for w in CAPITALS.findall(text) if w.lower() in STOP}
     if acronyms:
         low = re.sub(rf"\b(?:{'|'.join(sorted(acronyms))})\b", lambda m: m.group().upper(), low)
     return low
-
-
-_CAPITALS = re.compile(r"\b[A-Z]{2,5}\b")
 
 
 def understand(text: str, resolver: NameResolver) -> Question:
