@@ -106,8 +106,8 @@ class Analyser:
         self.synonyms = dict(_SYNONYMS)
         _add_groups(self.synonyms, groups)
         self.canon = lru_cache(maxsize=1 << 18)(self._canon)
-        # a group's words of several tokens ("come off the tracks", "air-conditioned") become its head where
-        # they stand in a text, matched word by word in canonical form ("came off the track" too)
+        # a group's words of several tokens ("lay down arms", "cease-fire") become its head where they stand
+        # in a text, matched word by word in canonical form ("lays down arms" too)
         self.phrases: dict[tuple[str, ...], list[str]] = {}
         for head, words in groups:
             for w in words:

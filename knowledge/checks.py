@@ -66,9 +66,9 @@ _CLOCK = re.compile(
 )
 # a time of day a check claims in words ("kicked off around midday"), with the preposition before it
 _CLOCK_WORD = re.compile(rf"(?:\b(?:at|around|about|by|near|before|after|towards?)\s+)?{_CLOCK_WORDS}", re.I)
-# a cleft's clause after its name: "was it X that/who …" asks "who …"
-# the small words inside a name ("Ursula von der Leyen", "Charles de Gaulle")
+# the small words inside a name ("Maria von Trapp", "Charles de Gaulle")
 _NAME_PARTICLES = frozenset("von der van den de del della da di du la le bin al el ibn".split())
+# a cleft's clause after its name: "was it X that/who …" asks "who …"
 _CLEFT_REST = re.compile(r"^(?:'s\s+[\w-]+\s+)?(?:that|who|which)\s+(.+)$", re.I | re.S)
 _SHOWN_NAME = re.compile(r"[^\w' -]")
 # a question that opens with its verb asks whether something is so ("was not the toll 65,000?")
@@ -299,7 +299,7 @@ def _details(text: str, named: Callable[[str], list[Named]]) -> Iterator[tuple[s
             continue
         between = text[spans[-1][1] : m.start()].split() if spans else []
         if spans and all(p in _NAME_PARTICLES for p in between) and len(between) <= 2:
-            spans[-1] = (spans[-1][0], m.start() + len(w))  # "Joe Biden", "Ursula von der Leyen": one name
+            spans[-1] = (spans[-1][0], m.start() + len(w))  # "Joe Biden", "Maria von Trapp": one name
         else:
             spans.append((m.start(), m.start() + len(w)))
     names = [(text[a:b], (a, b)) for a, b in spans]

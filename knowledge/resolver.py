@@ -19,7 +19,7 @@ from knowledge.analysis import GENERAL, Analyser, stem
 from knowledge.lexicon import STOP
 from knowledge.text import normalise
 
-# a word typed in capitals: an acronym ("US", "UP")
+# a word typed in capitals: an acronym ("ME", "IT")
 CAPITALS = re.compile(r"\b[A-Z]{2,5}\b")
 _LEADING = ("the", "a", "an", "mr", "mrs", "ms", "president", "minister")
 
@@ -64,8 +64,8 @@ class NameResolver:
                 if key:
                     table[key].add(item_id)
         self._table = {k: tuple(sorted(v)) for k, v in table.items()}
-        # acronyms that are also little words ("US" and "us", "UP" and "turn up"): in what people type, the
-        # little word unless written in capitals, after "the" or first ("us reaction?")
+        # acronyms that are also little words ("ME" and "tell me", "IT" and "did it"): in what people type,
+        # the little word unless written in capitals, after "the" or first in the question
         self._acronyms = frozenset(
             key[0]
             for aliases in names.values()
@@ -149,7 +149,7 @@ class NameResolver:
                 and i
                 and toks[i - 1] != "the"
             ):
-                i += 1  # "tell us", "turn up": the little word
+                i += 1  # "tell me", "did it": the little word
                 continue
             n = self._match_at(toks, i)
             if not n and toks[i].endswith("s") and toks[i][:-1] in self._starts:

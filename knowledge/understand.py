@@ -186,8 +186,8 @@ class Question:
 
 def lowered(text: str) -> str:
     """A question as the engine reads it (``Question.low``): lower case, single spaces, set phrases
-    rewritten; also the text its sentence vector is made from. A little word typed in capitals ("US",
-    "UP") keeps them: it is an acronym, a name (``NameResolver.find``), not the word ("tell us")."""
+    rewritten; also the text its sentence vector is made from. A little word typed in capitals ("ME",
+    "IT") keeps them: it is an acronym, a name (``NameResolver.find``), not the word ("tell me")."""
     low = rewrite_phrases(re.sub(r"\s+", " ", text.lower()).strip().replace("\u2019", "'"))
     acronyms = {w.lower() for w in CAPITALS.findall(text) if w.lower() in STOP}
     if acronyms:

@@ -139,7 +139,7 @@ class Speller:
                 if w not in self.vocab:
                     self.vocab.add(w)
                     self.by_first[w[0]].append(w)
-        # the story's names: words it mostly writes with a capital ("Azerbaijan", not "marked")
+        # the story's names: words it mostly writes with a capital ("Freedonia", not "marked")
         self.names_by_first: dict[str, list[str]] = defaultdict(list)
         for w in self.vocab:
             if capitalised[w] > 0:
