@@ -12,10 +12,16 @@ something else in the detail's place corrects the claim:
   to that which gives the claimed length confirms it ("Yes."). It leads with "No.";
 - a name, where the check asks about the name itself ("was it X who …", "was X the one that …"; "did
   X do it?" asks whether X did, and the sources' silence answers it), or puts its claim at a place
-  ("did it happen near X?", which asks where): neither the answer nor the items
-  it cites know the name, and the answer opens with something of the name's kind in its place (see
-  ``_fills_its_place``). A cleft is also asked open ("was it X who tweeted" -> "who tweeted"). It leads
-  with what the sources do not say ("The sources don't say so of Ruritania.") and gives what they say.
+  ("did it happen near X?", which asks where), or names who did what a passive verb says ("was the truce
+  brokered by X?", which asks by whom): neither the answer nor the items it cites know the name, and the
+  answer opens with something of the name's kind in its place (see ``_fills_its_place``). A cleft is also
+  asked open ("was it X who tweeted" -> "who tweeted"). It leads with what the sources do not say ("The
+  sources don't say so of Ruritania.") and gives what they say. An answered check whose answer lacks the
+  passive verb's doer is set right the same way, or refused;
+- a day of the week ("did it start on a Wednesday?"), unless a date of the month is beside it: asked as
+  *when*, an answer that gives other days and not the claimed one leads with "No." (never "Yes.": the day
+  proves nothing of the rest of the claim). An answered check that neither gives nor rules on the day is
+  asked the same way.
 
 The detail is never guessed at: an answer that still holds it, or a refusal, leaves the check refused.
 """
@@ -30,7 +36,7 @@ from text_to_num import text2num
 
 from knowledge.analysis import STOP
 from knowledge.decision import CHECK, HELD, is_check
-from knowledge.hybrid import numbers_in
+from knowledge.hybrid import numbers_in, verb_form
 from knowledge.models import Answer
 from knowledge.presentation import VERDICT, sentences
 from knowledge.retrieval import id_token
@@ -66,6 +72,22 @@ _CLOCK = re.compile(
 )
 # a time of day a check claims in words ("kicked off around midday"), with the preposition before it
 _CLOCK_WORD = re.compile(rf"(?:\b(?:at|around|about|by|near|before|after|towards?)\s+)?{_CLOCK_WORDS}", re.I)
+# a day of the week a claim puts something on: "on a Wednesday night", "from Wednesday to Thursday"
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_PART_OF_DAY = r"(?:\s+(?:night|morning|evening|afternoon))?"
+_WEEKDAY_PHRASE = re.compile(
+    rf"\b(?:(?:on|from|by|last|this|that|over)\s+)?(?:(?:a|an|the)\s+)?({_WEEKDAY})s?\b{_PART_OF_DAY}"
+    rf"(?:\s+(?:to|into|and)\s+{_WEEKDAY}\b{_PART_OF_DAY})?",
+    re.I,
+)
+_WEEKDAY_WORD = re.compile(rf"\b{_WEEKDAY}\b", re.I)
+# a date of the month beside it ("Wednesday, September 14", "Wednesday 14 September"): the date is the claim
+_DAY_OF_MONTH = re.compile(
+    r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:january|february|march|april|may|june|july|august|september|"
+    r"october|november|december)\b|\b(?:january|february|march|april|may|june|july|august|september|october|"
+    r"november|december)\s+\d{1,2}\b",
+    re.I,
+)
 # the small words inside a name ("Maria von Trapp", "Charles de Gaulle")
 _NAME_PARTICLES = frozenset("von der van den de del della da di du la le bin al el ibn".split())
 # a cleft's clause after its name: "was it X that/who …" asks "who …"
@@ -145,6 +167,15 @@ def is_claim(low: str) -> bool:
     return is_check(low) or bool(_CLAIM.match(low.strip()))
 
 
+def unruled_day(text: str, answer: Answer) -> bool:
+    """Whether an answered check puts its claim on a day of the week ("did it start on a Wednesday?") that its
+    answer neither gives nor rules on: whether the day is right is the question."""
+    if not answer.answered or _VERDICT.match(answer.answer) or _DAY_OF_MONTH.search(text):
+        return False
+    claimed = {d.lower() for d in _WEEKDAY_WORD.findall(text)}
+    return bool(claimed) and not claimed & {d.lower() for d in _WEEKDAY_WORD.findall(answer.answer)}
+
+
 def unruled_time(text: str, answer: Answer) -> bool:
     """Whether an answered check claims a time of day in words ("began around midday, right?") and its
     answer does not rule on it (no "Yes." or "No." leads it): whether the time is right is the question."""
@@ -163,6 +194,27 @@ def misses_its_number(text: str, answer: Answer) -> bool:
     given = {n for n, _ in numbers_in(answer.answer, lambda _: [])}
     claimed = [m.group().replace(",", "") for m in _NUMBER.finditer(text) if not _YEAR.fullmatch(m.group())]
     return any(n not in given for n in claimed)
+
+
+def misses_its_agent(
+    text: str,
+    answer: Answer,
+    item_tokens: dict[str, frozenset[str]],
+    analyse: Callable[[str], list[str]],
+    named: Callable[[str], list[Named]],
+) -> bool:
+    """Whether an answered check names who did what its passive verb says ("was the truce brokered by
+    Ruritania?") and neither the answer nor its cited items hold that name: the answer is of the deed, and
+    whether Ruritania did it is still the question."""
+    if not answer.answered:
+        return False
+    cited = frozenset().union(*(item_tokens.get(c.item or "", frozenset()) for c in answer.citations))
+    return any(
+        kind == "name"
+        and _agent_at(text, start) is not None
+        and _absent(words, answer.answer, cited, analyse, named)
+        for kind, words, (start, _end) in _details(text, named)
+    )
 
 
 def misses_its_name(
@@ -193,12 +245,12 @@ def corrected(
     item_tokens: dict[str, frozenset[str]],
     analyse: Callable[[str], list[str]],
     named: Callable[[str], list[Named]],
-    kinds: tuple[str, ...] = ("name", "number", "clock"),
+    kinds: tuple[str, ...] = ("name", "number", "clock", "weekday"),
 ) -> Answer | None:
     """The answer to the refused check ``text`` with one detail set right, or None (see the module).
     ``named``: the story's items a text names; ``kinds``: the details to try."""
-    if _BOUND.search(text.lower()):
-        return None
+    if _BOUND.search(text.lower()):  # a bound is no figure or time to set right ("between", "more than")
+        kinds = tuple(k for k in kinds if k not in ("number", "clock"))
     # a name is set right only where the check asks about the name itself ("was it Ruritania's minister who
     # tweeted …"): "did the alliance issue a statement?" asks whether it did, and the sources' silence answers it
     # a place the claim puts it in ("did it happen near Riverton?") asks where, which the sources answer
@@ -207,13 +259,18 @@ def corrected(
         for kind, words, span in _details(text, named)
         if kind in kinds
     ]
-    details = [d for d in details if d[0] != "name" or d[3] or _in_focus(text, *d[2])]
+    details = [
+        d for d in details if d[0] != "name" or d[3] or _in_focus(text, *d[2]) or _agent_at(text, d[2][0])
+    ]
     for tries, (kind, words, (start, end), placed) in enumerate(details):
         if tries >= MAX_TRIES:
             break
         after = text[end:].removeprefix("'s")
+        span_start = start
         if placed:  # "near Riverton" goes whole
             start = _LOCATIVE_BEFORE.search(text[:start]).start()  # type: ignore[union-attr]
+        elif kind == "name" and (agent := _agent_at(text, start)) is not None:
+            start = agent  # "brokered by Ruritania": the "by" goes too
         rest = re.sub(r"\s+", " ", f"{text[:start]} {after}").strip()
         # asked as it stands without the detail, and as the open question it leaves: "how many carriages …",
         # "how long …", "what time …", "where …", "who …" (a cleft's). A plain name's claim is not asked
@@ -234,6 +291,8 @@ def corrected(
             tries_of = (f"{_claim_body(asked)}?", f"what time {_claim_body(rest)}")
         elif kind == "number":
             tries_of = (rest, _count_question(text, start, end))
+        elif kind == "weekday":  # "started on a Wednesday": when it started
+            tries_of = (f"when {_claim_body(rest)}",)
         elif placed:  # and asked open: "where the train derailed"
             tries_of = (rest, f"where {_claim_body(rest)}")
         elif (cleft := _CLEFT_REST.match(text[end:].strip())) and _FOCUS_BEFORE.search(text[:start].lower()):
@@ -256,6 +315,13 @@ def corrected(
                 if times and claimed_at is not None:  # the same time of day (within a quarter hour), or not
                     return _led(answer, "Yes." if any(abs(t - claimed_at) <= 15 for t in times) else "No.")
                 continue
+            if kind == "weekday":
+                # other days of the week, and not the one claimed: "No." (the claimed day among them proves
+                # nothing of the rest of the claim, so it is never a "Yes.")
+                given = {d.lower() for d in _WEEKDAY_WORD.findall(answer.answer)}
+                if given and not given & {d.lower() for d in _WEEKDAY_WORD.findall(words)}:
+                    return _led(answer, "No.")
+                continue
             if kind == "number":
                 # another number for the same thing, and of the same holder: Sylvania's 2,000 envoys do not
                 # set right a claim of Ruritania's 500
@@ -266,7 +332,9 @@ def corrected(
                 continue
             cited = frozenset().union(*(item_tokens.get(c.item or "", frozenset()) for c in answer.citations))
             # where a place was claimed, the answer's first sentence says where (after what it is about)
-            opening = _opening(answer, PLACE_WORDS if placed else OPENING_WORDS)
+            # as a place, who did a deed comes late in a sentence ("… a ceasefire brokered by Ruritania")
+            late = placed or (kind == "name" and _agent_at(text, span_start) is not None)
+            opening = _opening(answer, PLACE_WORDS if late else OPENING_WORDS)
             if _absent(words, answer.answer, cited, analyse, named) and _fills_its_place(
                 words, opening, named, placed
             ):
@@ -278,6 +346,19 @@ def corrected(
 _FOCUS_BEFORE = re.compile(r"\b(?:(?:was|is|were|are|wasn't|isn't|weren't|aren't) it|it (?:was|is|were))\s*$")
 _COPULA_BEFORE = re.compile(r"\b(?:was|is|were|are|wasn't|isn't|weren't|aren't)\s*$")
 _FOCUS_AFTER = re.compile(r"^(?:'s\s+)?(?:[\w-]+\s+){0,3}?(?:the one|who|that|which|the\b)")
+
+
+_BY_BEFORE = re.compile(r"\b([a-z]+)\s+by\s+(?:the\s+)?$", re.I)
+
+
+def _agent_at(text: str, start: int) -> int | None:
+    """Where "by" stands when the name at ``start`` is who did what a passive verb says ("was the truce
+    brokered by Ruritania?", "shelled by the Sylvanian army"): the check then asks who did it, as a cleft
+    does; else None."""
+    m = _BY_BEFORE.search(text[:start])
+    if m is None or verb_form(m.group(1).lower()) == 0:
+        return None
+    return m.start() + len(m.group(1)) + 1
 
 
 def _in_focus(text: str, start: int, end: int) -> bool:
@@ -295,7 +376,14 @@ def _details(text: str, named: Callable[[str], list[Named]]) -> Iterator[tuple[s
     spans: list[tuple[int, int]] = []
     for i, m in enumerate(words):
         w = m.group().removesuffix("'s")
-        if i == 0 or not w[0].isupper() or "'" in w or w.lower() in STOP or len(w) < 2:
+        if (
+            i == 0
+            or not w[0].isupper()
+            or "'" in w
+            or w.lower() in STOP
+            or len(w) < 2
+            or _WEEKDAY_WORD.fullmatch(w)
+        ):
             continue
         between = text[spans[-1][1] : m.start()].split() if spans else []
         if spans and all(p in _NAME_PARTICLES for p in between) and len(between) <= 2:
@@ -312,6 +400,9 @@ def _details(text: str, named: Callable[[str], list[Named]]) -> Iterator[tuple[s
             yield "number", m.group(), m.span()
     for m in _CLOCK_WORD.finditer(text):
         yield "clock", m.group(1), m.span()
+    if not _DAY_OF_MONTH.search(text):
+        for m in _WEEKDAY_PHRASE.finditer(text):
+            yield "weekday", m.group(), m.span()
     for name, span in names:
         if name in known:
             yield "name", name, span
@@ -346,7 +437,8 @@ _DO_LEAD = re.compile(r"(?:(?:so|and|but|also),? )?(did|does|do|has|have|had)(?:
 def _opening(answer: Answer, words: int = OPENING_WORDS) -> str:
     """The first ``words`` words of the answer's first sentence (a heading line such as "… differ:" left out)."""
     lines = [line for line in answer.answer.split("\n") if line.strip() and not line.rstrip().endswith(":")]
-    first = next(iter(sentences(lines[0])), "") if lines else ""
+    # a verdict it opens with ("Yes.") is its ruling, not what it says
+    first = next(iter(sentences(VERDICT.sub("", lines[0], count=1).lstrip())), "") if lines else ""
     return " ".join(first.split()[:words])
 
 

@@ -25,8 +25,10 @@ from knowledge.checks import (
     Named,
     corrected,
     is_claim,
+    misses_its_agent,
     misses_its_name,
     misses_its_number,
+    unruled_day,
     unruled_time,
     without_hearsay,
 )
@@ -466,6 +468,14 @@ class AnswerEngine:
                 elif misses_its_name(plain, answer, tokens, analyse, self._named):
                     # neither the number nor the one who is claimed to have it: the answer is of something else
                     answer = self.compose.abstain(plain, confidence=answer.confidence)
+            elif misses_its_agent(plain, answer, tokens, analyse, self._named):
+                # "was the truce brokered by Ruritania?" answered with the truce: who brokered it, set right
+                fixed = corrected(plain, self._decided, tokens, analyse, self._named, ("name",))
+                answer = (
+                    fixed if fixed is not None else self.compose.abstain(plain, confidence=answer.confidence)
+                )
+            elif unruled_day(plain, answer):  # "started on a Wednesday?": on which day, then No
+                answer = corrected(plain, self._decided, tokens, analyse, self._named, ("weekday",)) or answer
             elif unruled_time(plain, answer):  # "began around midday, right?": at what time, then Yes or No
                 answer = corrected(plain, self._decided, tokens, analyse, self._named, ("clock",)) or answer
         self._answers[plain] = answer

@@ -52,7 +52,7 @@ _WORD = re.compile(r"[\w-]+")
 _REGULAR_FORM = re.compile(r"[a-z]+(?:ed|[^s]s)")
 
 
-def _verb_form(word: str) -> int:
+def verb_form(word: str) -> int:
     """How surely ``word`` is a verb in the past or third person ("said", "urged", "sends"), from lemminflect's
     dictionary: 2 when it reads only as a verb, 1 when it is an inflected verb form with other readings too
     ("clashes", "accused"), 0 when it is no verb form (or only an auxiliary)."""
@@ -98,7 +98,7 @@ def predicate_start(low: str) -> int | None:
     if not words or words[0] not in ("who", "which"):
         return None
     span = words[1:2] if words[0] == "who" else words[1:5]
-    readings = [_verb_form(w) if _WORD.fullmatch(w) else -1 for w in span]
+    readings = [verb_form(w) if _WORD.fullmatch(w) else -1 for w in span]
     if -1 in readings:  # "country's", punctuation: not a plain phrase
         readings = readings[: readings.index(-1)]
     first = 0 if words[0] == "who" else 1  # "which" needs a word of its own before the verb

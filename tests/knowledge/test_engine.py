@@ -132,6 +132,11 @@ def test_a_check_is_led_by_its_verdict(engine: AnswerEngine, question: str, verd
             "Michel",
         ),
         # a number where the sources give another (the refused check asked again without it)
+        # who did what a passive verb says is the detail asked about, as a cleft's name is
+        ("Was the 2020 ceasefire deal brokered by Turkey?", "The sources don't say so of Turkey.", "Russia"),
+        # a day of the week: another day given and not the one claimed is a "No."
+        ("The clashes broke out on a Wednesday, yes?", "No.", "Tuesday"),
+        ("Did the clashes between Armenia and Azerbaijan start on a Wednesday?", "No.", "Monday"),
         ("Did Russia send 500 peacekeepers?", "No.", "2,000"),
         ("Was the 2020 war's death toll 65,000?", "No.", "6,500"),
         ("Is it true the 2020 war killed about 3,000 people?", "No.", "6,500"),  # far from it: no
@@ -169,6 +174,8 @@ def test_a_check_is_not_corrected_into_a_guess(engine: AnswerEngine) -> None:
         "Did Putin also phone Aliyev after the fighting started?",
         "Is the population of Armenia 5 million?",
         "Did China send 500 peacekeepers?",  # Russia's 2,000 are not China's: no number to set right
+        # the day it names is right, and the rest is what the sources do not say: no "Yes." from the day
+        "Did the CSTO agree to send troops to Armenia after its meeting on Tuesday?",
     ):
         ans = engine.ask(question)
         assert not ans.answered and ans.citations == [], ans.answer
