@@ -318,8 +318,8 @@ def corrected(
             if kind == "weekday":
                 # other days of the week, and not the one claimed: "No." (the claimed day among them proves
                 # nothing of the rest of the claim, so it is never a "Yes.")
-                given = {d.lower() for d in _WEEKDAY_WORD.findall(answer.answer)}
-                if given and not given & {d.lower() for d in _WEEKDAY_WORD.findall(words)}:
+                days = {d.lower() for d in _WEEKDAY_WORD.findall(answer.answer)}
+                if days and not days & {d.lower() for d in _WEEKDAY_WORD.findall(words)}:
                     return _led(answer, "No.")
                 continue
             if kind == "number":
