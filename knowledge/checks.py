@@ -10,14 +10,14 @@ something else in the detail's place corrects the claim:
   counts nothing, another number at all, and never the claimed one. A length of time is compared as one
   ("six months" is not "six weeks", though both say six), and its open question is "how long"; an answer
   to that which gives the claimed length confirms it ("Yes."). It leads with "No.";
-- a name, where the check asks about the name itself ("was it X who …", "was X the one that …"; "did
-  X do it?" asks whether X did, and the sources' silence answers it), or puts its claim at a place
-  ("did it happen near X?", which asks where), or names who did what a passive verb says ("was the truce
-  brokered by X?", which asks by whom): neither the answer nor the items it cites know the name, and the
-  answer opens with something of the name's kind in its place (see ``_fills_its_place``). A cleft is also
-  asked open ("was it X who tweeted" -> "who tweeted"). It leads with what the sources do not say ("The
-  sources don't say so of Ruritania.") and gives what they say. An answered check whose answer lacks the
-  passive verb's doer is set right the same way, or refused;
+- a name, where the check asks about the name itself ("was it X who …", "was X the one that …", "X was the
+  one who …"; "did X do it?" asks whether X did, and the sources' silence answers it), or puts its claim
+  at a place ("did it happen near X?", which asks where), or names who did what a passive verb says
+  ("was the truce brokered by X?", which asks by whom): neither the answer nor the items it cites know the
+  name, and the answer opens with something of the name's kind in its place (see ``_fills_its_place``). A
+  cleft is also asked open ("was it X who tweeted" -> "who tweeted"). It leads with what the sources do
+  not say ("The sources don't say so of Ruritania.") and gives what they say. An answered check whose
+  answer lacks the passive verb's doer is set right the same way, or refused;
 - a day of the week ("did it start on a Wednesday?"), unless a date of the month is beside it: asked as
   *when*, an answer that gives other days and not the claimed one leads with "No." (never "Yes.": the day
   proves nothing of the rest of the claim). An answered check that neither gives nor rules on the day is
@@ -332,8 +332,15 @@ def corrected(
                 continue
             cited = frozenset().union(*(item_tokens.get(c.item or "", frozenset()) for c in answer.citations))
             # where a place was claimed, the answer's first sentence says where (after what it is about)
-            # as a place, who did a deed comes late in a sentence ("… a ceasefire brokered by Ruritania")
-            late = placed or (kind == "name" and _agent_at(text, span_start) is not None)
+            # as a place, who did a deed may come late in a sentence ("… a ceasefire brokered by Ruritania",
+            # "… under the mediation of the council's president" for "X was the one who mediated")
+            late = placed or (
+                kind == "name"
+                and (
+                    _agent_at(text, span_start) is not None
+                    or bool(_IDENTITY_AFTER.match(after.lower().lstrip()))
+                )
+            )
             opening = _opening(answer, PLACE_WORDS if late else OPENING_WORDS)
             if _absent(words, answer.answer, cited, analyse, named) and _fills_its_place(
                 words, opening, named, placed
@@ -346,6 +353,11 @@ def corrected(
 _FOCUS_BEFORE = re.compile(r"\b(?:(?:was|is|were|are|wasn't|isn't|weren't|aren't) it|it (?:was|is|were))\s*$")
 _COPULA_BEFORE = re.compile(r"\b(?:was|is|were|are|wasn't|isn't|weren't|aren't)\s*$")
 _FOCUS_AFTER = re.compile(r"^(?:'s\s+)?(?:[\w-]+\s+){0,3}?(?:the one|who|that|which|the\b)")
+# a statement of who it was: "X was the one who …", "X's minister was the person that …"
+_IDENTITY_AFTER = re.compile(
+    r"^(?:'s\s+[\w-]+\s+)?(?:was|is|were|are)\s+(?:the\s+(?:one|ones|person|people|man|woman|country|side|"
+    r"leader|official)s?\s+)?(?:who|that|which)\b|^(?:'s\s+[\w-]+\s+)?(?:was|is|were|are)\s+the\s+one\b"
+)
 
 
 _BY_BEFORE = re.compile(r"\b([a-z]+)\s+by\s+(?:the\s+)?$", re.I)
@@ -363,9 +375,22 @@ def _agent_at(text: str, start: int) -> int | None:
 
 def _in_focus(text: str, start: int, end: int) -> bool:
     """Whether the check at ``text`` asks about the name at ``start:end`` itself: a cleft ("was it X
-    who …", "it was X's minister who …") or an identity ("was X the one who …", "is B1 the coach that …")."""
+    who …", "it was X's minister who …") or an identity ("was X the one who …", "is B1 the coach that …", "X
+    was the one who …")."""
     before, after = text[:start].lower(), text[end:].lower().lstrip()
-    return bool(_FOCUS_BEFORE.search(before) or (_COPULA_BEFORE.search(before) and _FOCUS_AFTER.match(after)))
+    return bool(
+        _FOCUS_BEFORE.search(before)
+        or (_COPULA_BEFORE.search(before) and _FOCUS_AFTER.match(after))
+        or _IDENTITY_AFTER.match(after)
+    )
+
+
+def _carried_on(text: str, words: list[re.Match[str]]) -> bool:
+    """Whether the first word starts a name that the second carries on ("Joe Biden was the one who …"):
+    alone, a capital there is the sentence's."""
+    return (
+        len(words) > 1 and words[1].group()[:1].isupper() and text[words[0].end() : words[1].start()] == " "
+    )
 
 
 def _details(text: str, named: Callable[[str], list[Named]]) -> Iterator[tuple[str, str, tuple[int, int]]]:
@@ -377,7 +402,7 @@ def _details(text: str, named: Callable[[str], list[Named]]) -> Iterator[tuple[s
     for i, m in enumerate(words):
         w = m.group().removesuffix("'s")
         if (
-            i == 0
+            (i == 0 and not _carried_on(text, words))
             or not w[0].isupper()
             or "'" in w
             or w.lower() in STOP

@@ -21,7 +21,7 @@ STOP = frozenset(
     each few more most other some such only own same s t please know tell give show explain anything
     something thing things let lets get got like really actually exactly happen happened happening going
     one's ones us according whats whos hows wheres whens whys im doing theres thats heres
-    per via list""".split()
+    per via list if whether unless though although""".split()
     + [f"{aux}nt" for aux in NEGATED_AUXILIARIES]
 ) | frozenset(
     # question scaffolding and discourse words: how people ask, not what they ask about

@@ -135,3 +135,12 @@ def test_phrasal_verbs_read_as_their_verb() -> None:
     )
     assert rewrite_phrases("did the minister step down?") == "did the minister resign?"
     assert rewrite_phrases("will the toll go up?") == "will the toll rise?"
+
+
+def test_conjunctions_are_form_words() -> None:
+    """ "if", "whether", "unless", "though" shape a question, they ask about nothing: "…, and if so what was
+    it?" had left "if" as a word the figures must hold, and the figure was refused."""
+    from knowledge.analysis import GENERAL
+
+    for word in ("if", "whether", "unless", "though", "although"):
+        assert word not in GENERAL.analyse(f"did they give a number {word} asked")
