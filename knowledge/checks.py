@@ -196,6 +196,11 @@ def misses_its_number(text: str, answer: Answer) -> bool:
     return any(n not in given for n in claimed)
 
 
+def _cited(answer: Answer, item_tokens: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The tokens of the items ``answer`` cites."""
+    return frozenset().union(*(item_tokens.get(c.item or "", frozenset()) for c in answer.citations))
+
+
 def misses_its_agent(
     text: str,
     answer: Answer,
@@ -208,7 +213,7 @@ def misses_its_agent(
     whether Ruritania did it is still the question."""
     if not answer.answered:
         return False
-    cited = frozenset().union(*(item_tokens.get(c.item or "", frozenset()) for c in answer.citations))
+    cited = _cited(answer, item_tokens)
     return any(
         kind == "name"
         and _agent_at(text, start) is not None
@@ -229,7 +234,7 @@ def misses_its_name(
     confirms nothing of Ruritania, and the sources' silence about Ruritania is the answer."""
     if not answer.answered:
         return False
-    cited = frozenset().union(*(item_tokens.get(c.item or "", frozenset()) for c in answer.citations))
+    cited = _cited(answer, item_tokens)
     said = set(analyse(answer.answer)) | cited
     for kind, words, _ in _details(text, named):
         if kind == "name" and not named(words) and not HELD["day"].fullmatch(words.lower()):  # "September"
@@ -330,7 +335,7 @@ def corrected(
                 ):
                     return _led(answer, "No.")
                 continue
-            cited = frozenset().union(*(item_tokens.get(c.item or "", frozenset()) for c in answer.citations))
+            cited = _cited(answer, item_tokens)
             # where a place was claimed, the answer's first sentence says where (after what it is about)
             # as a place, who did a deed may come late in a sentence ("… a ceasefire brokered by Ruritania",
             # "… under the mediation of the council's president" for "X was the one who mediated")
