@@ -174,11 +174,12 @@ _DURATION = re.compile(
     r"(?:hour|day|week|month|year)s?\b"
 )
 _MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 # a day of a month, either way round ("13 September", "September 13"): groups day, month, month, day
 DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\b|\b({_MONTH})\s+(\d{{1,2}})\b")
 _TIME = re.compile(
     r"\b\d{1,2}:\d{2}\b|\bmidnight\b|\bmorning\b|\bovernight\b|\bnight\b|\bevening\b|"
-    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
+    rf"\b{WEEKDAY}\b|"
     r"\b\d{1,2} (?:a\.?m|p\.?m)\b|\b\d+ hours\b|"
     r"\b\d{1,2}(?:st|nd|rd|th)? (?:of )?" + _MONTH + r"\b|\b" + _MONTH + r" \d{1,2}(?:st|nd|rd|th)?\b"
 )

@@ -34,7 +34,7 @@ from typing import NamedTuple
 
 from text_to_num import text2num
 
-from knowledge.analysis import STOP
+from knowledge.analysis import DATE, STOP, WEEKDAY
 from knowledge.decision import CHECK, HELD, is_check
 from knowledge.hybrid import numbers_in, verb_form
 from knowledge.models import Answer
@@ -73,21 +73,13 @@ _CLOCK = re.compile(
 # a time of day a check claims in words ("kicked off around midday"), with the preposition before it
 _CLOCK_WORD = re.compile(rf"(?:\b(?:at|around|about|by|near|before|after|towards?)\s+)?{_CLOCK_WORDS}", re.I)
 # a day of the week a claim puts something on: "on a Wednesday night", "from Wednesday to Thursday"
-_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _PART_OF_DAY = r"(?:\s+(?:night|morning|evening|afternoon))?"
 _WEEKDAY_PHRASE = re.compile(
-    rf"\b(?:(?:on|from|by|last|this|that|over)\s+)?(?:(?:a|an|the)\s+)?({_WEEKDAY})s?\b{_PART_OF_DAY}"
-    rf"(?:\s+(?:to|into|and)\s+{_WEEKDAY}\b{_PART_OF_DAY})?",
+    rf"\b(?:(?:on|from|by|last|this|that|over)\s+)?(?:(?:a|an|the)\s+)?({WEEKDAY})s?\b{_PART_OF_DAY}"
+    rf"(?:\s+(?:to|into|and)\s+{WEEKDAY}\b{_PART_OF_DAY})?",
     re.I,
 )
-_WEEKDAY_WORD = re.compile(rf"\b{_WEEKDAY}\b", re.I)
-# a date of the month beside it ("Wednesday, September 14", "Wednesday 14 September"): the date is the claim
-_DAY_OF_MONTH = re.compile(
-    r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:january|february|march|april|may|june|july|august|september|"
-    r"october|november|december)\b|\b(?:january|february|march|april|may|june|july|august|september|october|"
-    r"november|december)\s+\d{1,2}\b",
-    re.I,
-)
+_WEEKDAY_WORD = re.compile(rf"\b{WEEKDAY}\b", re.I)
 # the small words inside a name ("Maria von Trapp", "Charles de Gaulle")
 _NAME_PARTICLES = frozenset("von der van den de del della da di du la le bin al el ibn".split())
 # a cleft's clause after its name: "was it X that/who …" asks "who …"
@@ -167,13 +159,24 @@ def is_claim(low: str) -> bool:
     return is_check(low) or bool(_CLAIM.match(low.strip()))
 
 
+def _weekdays(text: str) -> set[str]:
+    """The days of the week ``text`` names, lower-cased."""
+    return {d.lower() for d in _WEEKDAY_WORD.findall(text)}
+
+
+def _dated(text: str) -> bool:
+    """Whether ``text`` gives a date of the month ("Wednesday, September 14"): that date, not the day of the
+    week beside it, is then the claim."""
+    return bool(DATE.search(text.lower()))
+
+
 def unruled_day(text: str, answer: Answer) -> bool:
     """Whether an answered check puts its claim on a day of the week ("did it start on a Wednesday?") that its
     answer neither gives nor rules on: whether the day is right is the question."""
-    if not answer.answered or _VERDICT.match(answer.answer) or _DAY_OF_MONTH.search(text):
+    if not answer.answered or _VERDICT.match(answer.answer) or _dated(text):
         return False
-    claimed = {d.lower() for d in _WEEKDAY_WORD.findall(text)}
-    return bool(claimed) and not claimed & {d.lower() for d in _WEEKDAY_WORD.findall(answer.answer)}
+    claimed = _weekdays(text)
+    return bool(claimed) and not claimed & _weekdays(answer.answer)
 
 
 def unruled_time(text: str, answer: Answer) -> bool:
@@ -211,15 +214,15 @@ def misses_its_agent(
     """Whether an answered check names who did what its passive verb says ("was the truce brokered by
     Ruritania?") and neither the answer nor its cited items hold that name: the answer is of the deed, and
     whether Ruritania did it is still the question."""
-    if not answer.answered:
+    if not answer.answered or not _BY.search(text):  # no "by": no doer named
         return False
-    cited = _cited(answer, item_tokens)
-    return any(
-        kind == "name"
-        and _agent_at(text, start) is not None
-        and _absent(words, answer.answer, cited, analyse, named)
+    agents = [
+        words
         for kind, words, (start, _end) in _details(text, named)
-    )
+        if kind == "name" and _agent_at(text, start) is not None
+    ]
+    cited = _cited(answer, item_tokens) if agents else frozenset()
+    return any(_absent(words, answer.answer, cited, analyse, named) for words in agents)
 
 
 def misses_its_name(
@@ -323,8 +326,8 @@ def corrected(
             if kind == "weekday":
                 # other days of the week, and not the one claimed: "No." (the claimed day among them proves
                 # nothing of the rest of the claim, so it is never a "Yes.")
-                days = {d.lower() for d in _WEEKDAY_WORD.findall(answer.answer)}
-                if days and not days & {d.lower() for d in _WEEKDAY_WORD.findall(words)}:
+                days = _weekdays(answer.answer)
+                if days and not days & _weekdays(words):
                     return _led(answer, "No.")
                 continue
             if kind == "number":
@@ -365,6 +368,7 @@ _IDENTITY_AFTER = re.compile(
 )
 
 
+_BY = re.compile(r"\bby\b", re.I)
 _BY_BEFORE = re.compile(r"\b([a-z]+)\s+by\s+(?:the\s+)?$", re.I)
 
 
@@ -430,7 +434,7 @@ def _details(text: str, named: Callable[[str], list[Named]]) -> Iterator[tuple[s
             yield "number", m.group(), m.span()
     for m in _CLOCK_WORD.finditer(text):
         yield "clock", m.group(1), m.span()
-    if not _DAY_OF_MONTH.search(text):
+    if not _dated(text):
         for m in _WEEKDAY_PHRASE.finditer(text):
             yield "weekday", m.group(), m.span()
     for name, span in names:

@@ -58,7 +58,6 @@ def _check_contract(engine: AnswerEngine, ans: Answer) -> None:
         # three borderlines of the linear answerer (xfail from the 30-set fit to the 53-set one: probabilities
         # 0.56-0.71 against thresholds of 0.60-0.66), given by the boosted-tree answerer at 0.72-0.87
         ("what happened in Kalbajar", ["Kelbajar"]),
-        ("did baku ever put a number on its own military dead, and if so what was it?", ["50"]),
         ("how long did the 2020 war last", ["six"]),
         ("who is Charles Michel", ["European Council"]),
         ("what does the UN want", ["defuse"]),
@@ -67,6 +66,8 @@ def _check_contract(engine: AnswerEngine, ans: Answer) -> None:
         ("how many wars have the two countries fought", ["two wars"]),
         ("what was said by the American secretary of state about a military solution", ["military solution"]),
         ("is it true the truce fell apart almost immediately", ["minutes"]),
+        # a conjunction asks about nothing: "if" is no word the figure must hold
+        ("did baku ever put a number on its own military dead, and if so what was it?", ["50"]),
     ],
 )
 def test_answers_paraphrases_spellings_and_typos(
@@ -132,7 +133,6 @@ def test_a_check_is_led_by_its_verdict(engine: AnswerEngine, question: str, verd
             "The sources don't say so of Maria von Trapp.",
             "Michel",
         ),
-        # a number where the sources give another (the refused check asked again without it)
         # "X was the one who …" asks who, as a cleft does (a name may open the sentence)
         (
             "Emmanuel Macron was the one who mediated the Brussels meetings between Aliyev and Pashinyan, right?",
@@ -144,6 +144,7 @@ def test_a_check_is_led_by_its_verdict(engine: AnswerEngine, question: str, verd
         # a day of the week: another day given and not the one claimed is a "No."
         ("The clashes broke out on a Wednesday, yes?", "No.", "Tuesday"),
         ("Did the clashes between Armenia and Azerbaijan start on a Wednesday?", "No.", "Monday"),
+        # a number where the sources give another (the refused check asked again without it)
         ("Did Russia send 500 peacekeepers?", "No.", "2,000"),
         ("Was the 2020 war's death toll 65,000?", "No.", "6,500"),
         ("Is it true the 2020 war killed about 3,000 people?", "No.", "6,500"),  # far from it: no
