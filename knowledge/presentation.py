@@ -31,8 +31,8 @@ from knowledge.models import Answer, Citation
 
 BRIEF_CHARS = 300  # the brief grows by whole sentences up to this length
 SHORT_SENTENCE = 40  # a first sentence shorter than this is a verdict or a heading, not yet an answer
-ASIDES_OVER = 220
-LEAD_CANDIDATES = 3  # paragraphs searched for the sentence that answers  # a first sentence longer than this loses its bracketed asides, longest first
+ASIDES_OVER = 220  # a first sentence longer than this loses its bracketed asides, longest first
+LEAD_CANDIDATES = 3  # paragraphs searched for the sentence that answers
 BRIEF_MAX = 420  # a first sentence longer than this is shortened (parentheticals first, then a clause cut)
 SHOWN_MAX = 3  # passages shown with a brief
 SECOND_PART_MIN = 120  # characters kept for the answer to a message's second question
