@@ -299,13 +299,43 @@ class _Linear:
         return float(((x - self.mu) / self.sigma) @ self.w) + self.bias
 
 
-@dataclass
 class _Trees:
     """Boosted regression trees over named features: the logit is the base plus one leaf value per tree,
-    each reached by comparing one feature with a threshold at every split (at most: left, else right)."""
+    each reached by comparing one feature with a threshold at every split (at most: left, else right).
 
-    base: float
-    trees: list[tuple[list[int], list[float], list[int], list[int], list[float]]]
+    The trees' nodes are held in flat arrays and walked all at once, one level per step, each node's
+    children given by their place in those arrays; a leaf points to itself, so a tree that reaches its
+    leaf early stays there while deeper ones go on."""
+
+    def __init__(
+        self, base: float, trees: list[tuple[list[int], list[float], list[int], list[int], list[float]]]
+    ):
+        self.base = base
+        feature: list[int] = []
+        threshold: list[float] = []
+        left: list[int] = []
+        right: list[int] = []
+        value: list[float] = []
+        roots: list[int] = []
+        depth = 0
+        for features, thresholds, lefts, rights, values in trees:
+            start = len(feature)
+            roots.append(start)
+            for node in range(len(features)):
+                leaf = lefts[node] < 0
+                left.append(start + (node if leaf else lefts[node]))
+                right.append(start + (node if leaf else rights[node]))
+            feature += features
+            threshold += thresholds
+            value += values
+            depth = max(depth, _depth(lefts, rights))
+        self._feature = np.array(feature, dtype=np.int64)
+        self._threshold = np.array(threshold, dtype=np.float64)
+        self._left = np.array(left, dtype=np.int64)
+        self._right = np.array(right, dtype=np.int64)
+        self._value = np.array(value, dtype=np.float64)
+        self._roots = np.array(roots, dtype=np.int64)
+        self._depth = depth
 
     @classmethod
     def from_params(cls, data: dict, names: list[str]) -> _Trees:
@@ -318,15 +348,24 @@ class _Trees:
         return cls(float(data["base"]), trees)
 
     def logit(self, x: np.ndarray) -> float:
-        values = x.tolist()
-        total = self.base
-        for features, thresholds, left, right, value in self.trees:
-            node = 0
-            while left[node] >= 0:
-                f = features[node]
-                node = left[node] if (values[f] if f >= 0 else 0.0) <= thresholds[node] else right[node]
-            total += value[node]
-        return total
+        values = np.append(x, 0.0)  # index -1, a feature this code lacks, reads 0.0
+        node = self._roots
+        for _ in range(self._depth):
+            go_left = values[self._feature[node]] <= self._threshold[node]
+            node = np.where(go_left, self._left[node], self._right[node])
+        return self.base + float(self._value[node].sum())
+
+
+def _depth(left: list[int], right: list[int]) -> int:
+    """The number of splits on the longest path from the root of one tree to a leaf."""
+    deepest, stack = 0, [(0, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if left[node] < 0:
+            deepest = max(deepest, depth)
+        else:
+            stack += [(left[node], depth + 1), (right[node], depth + 1)]
+    return deepest
 
 
 def _sigmoid(z: float) -> float:
@@ -364,9 +403,11 @@ class Decision:
         """The ranker's score (a logit) of one candidate."""
         return self.ranker.logit(vectorise(features))
 
-    def likelihood(self, features: dict[str, float]) -> float:
-        """The ranker's probability that this candidate is the right answer, if the question has one."""
-        return _sigmoid(self.rank_score(features))
+    @staticmethod
+    def likelihood(score: float) -> float:
+        """The ranker's probability, from a candidate's rank score, that it is the right answer if the
+        question has one."""
+        return _sigmoid(score)
 
     def probability(self, best: dict[str, float], score: float, runner_up: float | None) -> float:
         """The probability that the best-ranked candidate (its features and rank score) answers correctly."""

@@ -295,7 +295,7 @@ class DenseIndex:
         return float((self.matrix[rows] @ query).max())
 
 
-TOKEN_CACHE_MAX = 100_000  # item tokens kept by the process: at most about 77 MB (half precision, 384 wide)
+TOKEN_CACHE_MAX = 50_000  # item tokens kept by the process: at most about 77 MB (384 wide, single precision)
 _TOKEN_CACHE: OrderedDict[bytes, np.ndarray] = OrderedDict()
 _TOKEN_COUNT = 0
 _TOKEN_LOCK = threading.Lock()
@@ -309,8 +309,10 @@ class TokenAligner:
 
     Question tokens are weighted by their rarity (inverse document frequency) over the knowledge base's
     item texts, so "the" or "what" count for little. An item text's token vectors are computed on first
-    use and kept by the process (half precision, keyed by digest of the text, so every engine and every
-    reload shares them), up to ``TOKEN_CACHE_MAX`` tokens, the least recently used dropped first."""
+    use and kept by the process (keyed by digest of the text, so every engine and every reload shares
+    them), up to ``TOKEN_CACHE_MAX`` tokens, the least recently used dropped first. They are rounded to
+    half precision, as the stored item vectors are, but kept in single precision: an alignment multiplies
+    them at once, without a conversion per question."""
 
     def __init__(self, texts: dict[str, str]) -> None:
         self.texts = texts
@@ -339,7 +341,7 @@ class TokenAligner:
             if hit is not None:
                 _TOKEN_CACHE.move_to_end(key)
                 return hit
-        vecs = encoder().token_vectors([text])[0][1].astype(np.float16)
+        vecs = encoder().token_vectors([text])[0][1].astype(np.float16).astype(np.float32)
         global _TOKEN_COUNT
         with _TOKEN_LOCK:
             if key not in _TOKEN_CACHE:
@@ -356,7 +358,7 @@ class TokenAligner:
         mats = [m for i in item_ids if (m := self._item(i)) is not None and len(m)]
         if not mats or not len(qvecs):
             return 0.0, 0.0
-        best = (qvecs @ np.vstack(mats).astype(np.float32).T).max(axis=1)
+        best = (qvecs @ (mats[0] if len(mats) == 1 else np.vstack(mats)).T).max(axis=1)
         return float((weights * best).sum() / weights.sum()), float(best.min())
 
 

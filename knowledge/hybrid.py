@@ -461,8 +461,8 @@ class HybridDecider:
         cands = self.candidates(view)
         scores: dict[int, float] = {}
         for cand in cands:
-            scores[id(cand)] = self.decision.rank_score(cand.features)
-            cand.probability = self.decision.likelihood(cand.features)
+            scores[id(cand)] = score = self.decision.rank_score(cand.features)
+            cand.probability = self.decision.likelihood(score)
         cands = self.eligible(view, cands)
         cands.sort(key=lambda c: scores[id(c)], reverse=True)
         top = 0.0
