@@ -9,7 +9,7 @@ from knowledge.analysis import QUANTITY
 from knowledge.handling import Handler, HandlerParts
 from knowledge.lexicon import ROLE_WORDS
 from knowledge.models import Answer, Casualty, Entity, Place, _Item
-from knowledge.retrieval import id_token, names_something
+from knowledge.retrieval import Term, id_token, names_something
 
 if TYPE_CHECKING:
     from knowledge.understand import Question
@@ -129,38 +129,72 @@ class CasualtyAnswers(Handler):
             pool = sided
         if at := place_ids & {c.place for c in pool}:  # "how many died at the station"
             pool = [c for c in pool if c.place in at]
+        # words the question adds that only some figures hold pick those figures ("how many were in a
+        # critical condition" is one figure of the injured, not every figure of the injured)
+        specific = {c.id for c in self._holding(question, pool)} if question is not None else set()
         if outcomes:
             pool = [c for c in pool if c.outcome in outcomes]
-        elif question is not None and "casualty" not in question.tokens:
+        elif (
+            question is not None
+            and "casualty" not in question.tokens
+            and ("kill" in question.tokens or not specific)
+        ):
             pool = [c for c in pool if c.outcome in DEATH_OUTCOMES] or pool
+        pool = [c for c in pool if c.id in specific] or pool
         if question is not None and pool:
-            # names other than the sides and events ("casualties Ukraine") must be in the figures too
-            named = {id_token(i) for i in sides | {i for i in self.look.casualties_by if i}} | {
-                id_token(c.reported_by) for c in pool if c.reported_by
-            }
-            named |= {id_token(i) for i in self._setting({c.event for c in pool if c.event})}
-            # a body of a side the figures are about ("according to the Freedonian government") is covered
-            named |= set().union(*(self._side_bodies.get(c.side, set()) for c in pool if c.side))
-            leftover = [
-                t
-                for t in self.r.terms(question.low)
-                if (not names_something(t) or not named & set(t.alts))
-                and t.text not in self.figure_words
-                and t.alts[0] not in self.figure_words
-                and t.text not in QUANTITY
-                and not (t.alts[0] in self.role_words and t.alts[0] not in question.count_nouns)
-            ]
+            leftover = self._leftover(question, pool)
             # what the figures' events and places are about counts as covered ("the 2019 war over the valley")
-            about = {i for c in pool for i in (c.event, c.place) if i}
-            union = frozenset().union(
-                *(self.r.tokens[i] for i in {c.id for c in pool} | about if i in self.r.tokens)
-            )
+            union = frozenset().union(*(self._about(c) for c in pool))
             missing = [t for t in leftover if not any(a in union for a in t.alts)]
             if missing or not self._counts_what_is_asked(question, pool):
                 return self.c.abstain(label, "The sources don't give that figure.", pool[:3], confidence=0.2)
         if not pool:
             return self.c.abstain(label, "The sources don't give that figure.")
         return self._parts(label, pool, question)
+
+    def _leftover(self, question: Question, pool: list[Casualty]) -> list[Term]:
+        """The question's words that neither ask for a figure nor name what the figures are about: the
+        sides, events, places and reporters of ``pool`` are not leftover; anything else must be held by
+        the figures themselves."""
+        sides = self.look.casualty_sides
+        # names other than the sides and events ("casualties Ukraine") must be in the figures too
+        named = {id_token(i) for i in sides | {i for i in self.look.casualties_by if i}} | {
+            id_token(c.reported_by) for c in pool if c.reported_by
+        }
+        named |= {id_token(i) for i in self._setting({c.event for c in pool if c.event})}
+        # a body of a side the figures are about ("according to the Freedonian government") is covered
+        named |= set().union(*(self._side_bodies.get(c.side, set()) for c in pool if c.side))
+        return [
+            t
+            for t in self.r.terms(question.low)
+            if (not names_something(t) or not named & set(t.alts))
+            and t.text not in self.figure_words
+            and t.alts[0] not in self.figure_words
+            and t.text not in QUANTITY
+            and not (t.alts[0] in self.role_words and t.alts[0] not in question.count_nouns)
+        ]
+
+    def _about(self, c: Casualty) -> frozenset[str]:
+        """The words of a figure's texts with those of its event and place."""
+        return frozenset().union(*(self.r.tokens.get(i, frozenset()) for i in (c.id, c.event, c.place) if i))
+
+    def _holding(self, question: Question, pool: list[Casualty]) -> list[Casualty]:
+        """The figures of ``pool`` whose subject (whom they count) holds every leftover word of the
+        question, when only some of them do; else none."""
+        leftover = self._leftover(question, pool)
+        if not leftover:
+            return []
+        held = [c for c in pool if all(not self._subjects[c.id].isdisjoint(t.alts) for t in leftover)]
+        return held if len(held) < len(pool) else []
+
+    def counts_whom_asked(self, question: Question) -> bool:
+        """Whether a count question that names no outcome ("how many were in a critical condition") asks
+        for whom some figure counts: every word it adds is in that figure's subject."""
+        pool = [c for figures in self.look.casualties_by.values() for c in figures]
+        leftover = self._leftover(question, pool) if pool else []
+        return bool(leftover) and any(
+            all(not self._subjects[c.id].isdisjoint(t.alts) for t in leftover) for c in pool
+        )
 
     def _counts_what_is_asked(self, question: Question, pool: list[Casualty]) -> bool:
         """Whether the figures count whom the question counts: "how many ministers died" is not answered

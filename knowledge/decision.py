@@ -163,10 +163,14 @@ class Candidate:
 
 
 # What a question form asks for, and how to see it in an item's text (general English, no story words).
+_EXACTLY = r"(?: (?:exact|precise|specific|particular|actual))?"  # "at what exact time", "which precise day"
 WANTS: dict[str, re.Pattern[str]] = {
-    "year": re.compile(r"\b(?:which|what) year\b|\bsince when\b|\bhow long ago\b"),
-    "time": re.compile(r"\bwhat time\b|\b(?:at )?what hour\b|\bwhat time of (?:day|night)\b|\bhow early\b"),
-    "day": re.compile(r"\b(?:which|what) (?:day|date|month)\b|\bon what day\b"),
+    "year": re.compile(rf"\b(?:which|what){_EXACTLY} year\b|\bsince when\b|\bhow long ago\b"),
+    "time": re.compile(
+        rf"\bwhat{_EXACTLY} time\b|\b(?:at )?what{_EXACTLY} hour\b|\bwhat time of (?:day|night)\b|\bhow early\b"
+    ),
+    "day": re.compile(rf"\b(?:which|what){_EXACTLY} (?:day|date|month)\b|\bon what day\b"),
+    "age": re.compile(r"\bhow old\b|\bwhat age\b|\b(?:his|her|their) ages?\b"),
     "number": re.compile(r"\bhow (?:many|much)\b|\bnumber of\b|\btoll\b|\bhow big\b"),
     "place": re.compile(
         r"^where\b|\bwhere (?:did|was|were|is|are|do|does)\b|\b(?:which|what) (?:town|city|place|"
@@ -178,6 +182,7 @@ WANTS: dict[str, re.Pattern[str]] = {
     ),
 }
 HELD: dict[str, re.Pattern[str]] = {
+    "age": re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\b\d{1,3}-year-old\b"),
     "year": re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b"),
     "time": re.compile(
         r"\b\d{1,2}[:.]\d\d\b|\b\d{1,2}\s?[ap]\.?m\b|\bmidnight|\bnoon\b|\bmorning\b|\bevening\b|"

@@ -204,7 +204,9 @@ class IntentHandlers(Handler):
         return self.quotes.what_said(q)
 
     def _casualty_q(self, q: Question) -> Answer | None:
-        if not q.is_casualty and not (CONCEPT_COUNT in q.concepts and self._asks_outcome(q)):
+        if not q.is_casualty and not (
+            CONCEPT_COUNT in q.concepts and (self._asks_outcome(q) or self.casualties.counts_whom_asked(q))
+        ):
             return None
         if _WHY.match(q.low):  # "why did the toll rise?" asks for a cause, which no figure gives
             return None
