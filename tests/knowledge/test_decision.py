@@ -144,3 +144,19 @@ def test_a_runner_up_resting_on_the_same_item_is_no_rival(engine: AnswerEngine) 
     assert not rivals(footprint([b, a]), footprint([a]))
     assert rivals(footprint([a]), footprint([b]))
     assert rivals(footprint([]), footprint([a]))  # an answer of no item rests on nothing another does
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        ("at what exact time did the fighting start", {"time"}),
+        ("on which precise date was it signed", {"day"}),
+        ("how old is the minister", {"age"}),
+        ("how many soldiers died", {"number"}),
+    ],
+)
+def test_a_question_form_is_read_past_an_adverb(question: str, wanted: set) -> None:
+    """What a question's form asks for (a time, a day, an age) is seen through "exact" or "precise"."""
+    from knowledge.decision import wants
+
+    assert wants(question) == wanted

@@ -326,3 +326,29 @@ def test_a_dictionary_word_is_not_corrected_into_another(engine: AnswerEngine) -
     terms = engine.retriever.terms("who was to conduct the statutory inquiry?")
     assert ("conduct",) in [t.alts for t in terms]
     assert not any("contact" in t.alts for t in terms)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how many were in a critical condition?", "how many injured were in critical condition?"],
+)
+def test_words_a_figure_question_adds_pick_the_figures_counting_them(
+    engine: AnswerEngine, question: str
+) -> None:
+    """ "In a critical condition" is whom one figure of the injured counts: the handlers answer with that
+    figure alone, not with every figure of the injured, and a count question that names no outcome is a
+    figure question when a figure's subject holds its words."""
+    from knowledge.understand import understand
+
+    answer = engine.intents.answer_question(understand(question, engine.names))
+    assert answer.answered and answer.items == ["cas-injured-4-critical"], answer
+
+
+def test_a_figure_of_the_living_does_not_answer_how_many_died_there(engine: AnswerEngine) -> None:
+    """A word that picks a figure of the injured ("in hospital") does not make it a count of the dead."""
+    from knowledge.understand import understand
+
+    answer = engine.intents.answer_question(
+        understand("how many of the injured died in hospital?", engine.names)
+    )
+    assert "cas-injured-78-in-hospital" not in answer.items, answer
