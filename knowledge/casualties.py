@@ -129,8 +129,8 @@ class CasualtyAnswers(Handler):
             pool = sided
         if at := place_ids & {c.place for c in pool}:  # "how many died at the station"
             pool = [c for c in pool if c.place in at]
-        # words the question adds that only some figures hold pick those figures ("how many were in a
-        # critical condition" is one figure of the injured, not every figure of the injured)
+        # words the question adds that only some figures' subjects hold pick those figures ("how many were
+        # in a critical condition" is one figure of the injured, not every figure of the injured)
         specific = {c.id for c in self._holding(question, pool)} if question is not None else set()
         if outcomes:
             pool = [c for c in pool if c.outcome in outcomes]
@@ -184,7 +184,7 @@ class CasualtyAnswers(Handler):
         leftover = self._leftover(question, pool)
         if not leftover:
             return []
-        held = [c for c in pool if all(not self._subjects[c.id].isdisjoint(t.alts) for t in leftover)]
+        held = [c for c in pool if self._counts_all(c, leftover)]
         return held if len(held) < len(pool) else []
 
     def counts_whom_asked(self, question: Question) -> bool:
@@ -192,9 +192,11 @@ class CasualtyAnswers(Handler):
         for whom some figure counts: every word it adds is in that figure's subject."""
         pool = [c for figures in self.look.casualties_by.values() for c in figures]
         leftover = self._leftover(question, pool) if pool else []
-        return bool(leftover) and any(
-            all(not self._subjects[c.id].isdisjoint(t.alts) for t in leftover) for c in pool
-        )
+        return bool(leftover) and any(self._counts_all(c, leftover) for c in pool)
+
+    def _counts_all(self, c: Casualty, words: list[Term]) -> bool:
+        """Whether the figure's subject (whom it counts) holds every one of ``words``."""
+        return all(not self._subjects[c.id].isdisjoint(t.alts) for t in words)
 
     def _counts_what_is_asked(self, question: Question, pool: list[Casualty]) -> bool:
         """Whether the figures count whom the question counts: "how many ministers died" is not answered

@@ -182,7 +182,7 @@ WANTS: dict[str, re.Pattern[str]] = {
     ),
 }
 HELD: dict[str, re.Pattern[str]] = {
-    "age": re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\b\d{1,3}-year-old\b"),
+    "age": re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b"),
     "year": re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b"),
     "time": re.compile(
         r"\b\d{1,2}[:.]\d\d\b|\b\d{1,2}\s?[ap]\.?m\b|\bmidnight|\bnoon\b|\bmorning\b|\bevening\b|"
