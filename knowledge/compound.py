@@ -1,5 +1,7 @@
 """Two questions in one message ("how many died and who did the prime minister call?"): each part is
-answered on its own, and the answers are joined into one, cited once per passage.
+answered on its own, and the answers are joined into one, cited once per passage. And a question among
+sentences that only tell ("Good evening. We keep track of the losses. How many died?"): the sentence
+that asks, read alone when the whole message is not answered.
 
 A message is taken apart only where a conjunction, a semicolon or a question mark is followed by a
 question word, so "Armenia and Azerbaijan" or "killed and wounded" stay whole. The joined answer is given
@@ -20,6 +22,56 @@ _JOINT = re.compile(rf"(?:,?\s+(?:and|&|\+|plus)\s+(?:also\s+)?|\s*;\s*|\?\s+)(?
 PART_WORDS_MIN = 3  # a shorter piece ("and who?") is a follow-up or a tag, not a question of its own
 PARTS_MAX = 3
 _MARK = re.compile(r"\[(\d+)\]")
+
+# where a sentence ends: . ! or ? (with any closing quote or bracket) and a space; not after an initial
+# ("R.J. Smith"), a dotted abbreviation ("a.m.", "U.S.") or a title ("Mr. Smith")
+_SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*\s+")
+_ABBREVIATED = re.compile(
+    r"(?:(?<![\w'])[A-Za-z]|\.[A-Za-z]|\b(?:mr|mrs|ms|dr|st|mt|gen|lt|col|maj|capt|sgt|prof|sr|jr|vs|no|"
+    r"gov|sen|rep|rev|etc|approx|incl|ca))\.$",
+    re.I,
+)
+_ASKS = re.compile(rf"^(?:{QUESTION_WORDS}|(?:can|could|would|will|should|any|anyone)\b)", re.I)
+# what only asks whether the sentence before it holds ("Is that right?", "True?"): nothing on its own
+_ASKS_IF_SO = re.compile(
+    r"^(?:(?:is|was|are|were|isn't|wasn't) (?:that|this|it|those|these)\b|(?:true|right|correct|really)\b)",
+    re.I,
+)
+# someone named only in the sentences left out ("Mr. Smith said so. Who is he?")
+_PERSON_POINTER = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their|theirs)\b", re.I)
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` cut into its sentences, in order."""
+    out: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        piece = text[start : m.end()].strip()
+        if piece.endswith(".") and _ABBREVIATED.search(piece):
+            continue
+        out.append(piece)
+        start = m.end()
+    out.append(text[start:].strip())
+    return [s for s in out if s]
+
+
+def asks(sentence: str) -> bool:
+    """Whether ``sentence`` is a question: it ends with a question mark, or opens as a question does."""
+    return sentence.rstrip().endswith("?") or bool(_ASKS.match(sentence.lstrip()))
+
+
+def asked_part(plain: str) -> str | None:
+    """The sentences of ``plain`` that ask, when others beside them only tell (a greeting, why the asker
+    asks, a remark after the question); None when every sentence asks, or none does, or what asks does not
+    stand alone ("Is that right?" asks about the sentence before it, "who is he?" about someone it names)."""
+    parts = sentences(plain)
+    asking = [s for s in parts if asks(s)]
+    if not asking or len(asking) == len(parts):
+        return None
+    part = " ".join(asking)
+    if len(part.split()) < PART_WORDS_MIN or _ASKS_IF_SO.match(part) or _PERSON_POINTER.search(part):
+        return None
+    return part
 
 
 def parts_of(plain: str) -> list[str]:

@@ -28,7 +28,11 @@ _SMALL_TALK: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "greeting",
             r"(?:hi|hello|hey|heya|hiya|yo|sup|howdy|greetings|good (?:morning|afternoon|evening|day))"
-            r"(?: there)?(?: bot| everyone| all| guys| folks)?",
+            r"(?: there)?(?: bot| everyone| all| guys| folks)?|"
+            # "how are you", "how's your day going", "what's up": asking after the bot, not the story
+            r"(?:(?:hi|hello|hey) )?(?:how (?:are|r) (?:you|u|things)(?: doing)?(?: today)?|"
+            r"how s (?:it|your day|everything|things) (?:going|been)|how is (?:it|your day|everything) going|"
+            r"how s your day|how was your day|what s up|whats up|wassup)(?: bot)?",
         ),
         (
             "thanks",

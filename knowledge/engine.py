@@ -33,7 +33,7 @@ from knowledge.checks import (
     without_hearsay,
 )
 from knowledge.compose import Composer, unique
-from knowledge.compound import joined, parts_of
+from knowledge.compound import asked_part, joined, parts_of
 from knowledge.conversation import Turn, follow_up, small_talk_kind, small_talk_reply
 from knowledge.decision import PARAMS_FILE, Decision, question_type
 from knowledge.dense import CACHE as VECTORS
@@ -405,15 +405,24 @@ class AnswerEngine:
             plain = self.read(text)
             if kind := small_talk_kind(plain):
                 return plain, small_talk_reply(kind, text, self.kb.story, len(self.kb.sources))
-            read, answer = self._answer_after(plain, previous)
-            if read != plain:
-                return read, answer.model_copy(update={"question": text})
-            if not answer.answered and (parts := parts_of(plain)):
-                answer = self._answer_each(parts) or answer
-            return plain, answer.model_copy(update={"question": text}) if plain != text else answer
+            read, answer = self._answer_whole(plain, previous)
+            if not answer.answered and (asked := asked_part(plain)) and not small_talk_kind(asked):
+                # a question among sentences that only tell (a greeting, why they ask, a remark after it)
+                read_alone, alone = self._answer_whole(asked, previous)
+                if alone.answered:
+                    read, answer = read_alone, alone
+            return read, answer.model_copy(update={"question": text}) if read != text else answer
         except Exception:  # an engine bug must not take a transport down with it
             log.exception("engine failed on question %r", text[:200])
             return text, self.compose.abstain(text, "Sorry, I could not work that question out.")
+
+    def _answer_whole(self, plain: str, previous: Turn | None) -> tuple[str, Answer]:
+        """``plain`` answered as one question (as a follow-up to ``previous`` when it is one), or else as the
+        two or three questions it asks: the question as read, and its answer."""
+        read, answer = self._answer_after(plain, previous)
+        if read == plain and not answer.answered and (parts := parts_of(plain)):
+            answer = self._answer_each(parts) or answer
+        return read, answer
 
     def _answer_each(self, parts: list[str]) -> Answer | None:
         """Two or three questions asked in one message, each answered on its own (a later part read as a

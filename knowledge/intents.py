@@ -229,13 +229,14 @@ class IntentHandlers(Handler):
     def _asks_outcome(self, q: Question) -> bool:
         """A figure question worded by an outcome other than death or wounds ("how many are missing"),
         read as one only when the story gives figures of that outcome."""
-        toks = set(q.tokens)
+        toks = set(q.tokens) - q.contrasted
         given = self.look.casualty_outcomes
         return any(tok in toks and outcomes & given for tok, outcomes in self.outcome_tokens.items())
 
     def _outcomes(self, q: Question) -> set[str] | None:
-        """The outcomes a figure question names, when it names some other than deaths."""
-        toks = set(q.tokens)
+        """The outcomes a figure question names, when it names some other than deaths (not those it sets
+        aside: "wounded, not killed")."""
+        toks = set(q.tokens) - q.contrasted
         if "kill" in toks:
             return None
         wanted = {o for tok, outs in self.outcome_tokens.items() if tok in toks for o in outs}

@@ -135,6 +135,8 @@ class Question:
     speaker_span: str | None = None
     speaker_rest: str = ""
     subjects: frozenset[str] = frozenset()  # who the story counts (its vocabulary), in canonical form
+    # what the question sets aside: "wounded, not killed", "rather than the dead" (canonical tokens)
+    contrasted: frozenset[str] = frozenset()
 
     @property
     def ids(self) -> set[str]:
@@ -195,6 +197,14 @@ def lowered(text: str) -> str:
     return low
 
 
+# a word the question sets aside: "how many were wounded, not killed", "as opposed to the dead"; "not
+# just X" and "not only X" add X, and keep it
+_CONTRAST = re.compile(
+    r"(?:,\s*not|\b(?:rather than|as opposed to|instead of|excluding|not counting|not including))\s+"
+    r"(?!just\b|only\b|merely\b)(?:the |those |any )?([a-z][\w'-]*)"
+)
+
+
 def understand(text: str, resolver: NameResolver) -> Question:
     """``text`` taken apart with the names and the words of the resolver's story."""
     an = resolver.analyser
@@ -233,6 +243,7 @@ def understand(text: str, resolver: NameResolver) -> Question:
         ]
         q.count_words = tuple(content[:2])
         q.count_nouns = frozenset(content[:2])
+    q.contrasted = frozenset(t for m in _CONTRAST.finditer(low) for t in an.analyse(m.group(1)))
     if _POPULATION.search(low):  # "the population of X" asks for a number of people
         q.count_nouns = q.count_nouns | {
             an.canon(w) for w in ("people", "population", "inhabitants", "residents")

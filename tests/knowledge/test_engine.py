@@ -7,7 +7,7 @@ import re
 import pytest
 
 from knowledge.checks import clock_times, durations, without_hearsay
-from knowledge.compound import parts_of
+from knowledge.compound import asked_part, parts_of
 from knowledge.engine import AnswerEngine
 from knowledge.hybrid import lead_with_likeliest, predicate_start
 from knowledge.loader import load_knowledge
@@ -355,6 +355,66 @@ def test_two_questions_in_one_message_get_both_answers_cited_once(engine: Answer
     assert len({(c.source, c.quote) for c in ans.citations}) == len(ans.citations)
     refused = engine.ask("When did Nikol Pashinyan become prime minister, and how old is he?")
     assert not refused.answered and refused.citations == []
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        (
+            "Good evening. Our group keeps track of the losses. How many soldiers died in the clashes?",
+            "How many soldiers died in the clashes?",
+        ),
+        (
+            "What is the minister's name? I keep mixing it up with his deputy's.",
+            "What is the minister's name?",
+        ),
+        ("hi. how many died", "how many died"),
+        # an initial, a title or "a.m." ends no sentence
+        ("The train left at 3 a.m. on Sunday. When did it reach the city?", "When did it reach the city?"),
+        ("What is S.K. Smith's job?", None),
+        ("Mr. Smith spoke first. What did the minister say?", "What did the minister say?"),
+        ("My friend says 300 died. Is that right?", None),  # asks about the sentence before it
+        ("Mr. Smith said so. Who is he?", None),  # "he" is named only in what is left out
+        ("How many died? Who said so?", None),  # every sentence asks
+        ("Thanks. Which agency?", None),  # two words: no question of its own
+    ],
+)
+def test_the_sentence_that_asks_is_found_among_sentences_that_tell(text: str, asked: str | None) -> None:
+    assert asked_part(text) == asked
+
+
+def test_a_question_among_sentences_that_tell_is_answered(engine: AnswerEngine) -> None:
+    """A greeting and why the asker asks before the question, or a remark after it, do not keep the
+    question from its answer; a message refused as a whole is answered by the sentence that asks."""
+    for text, expected in (
+        (
+            "Good evening. Our community group is trying to keep track of the losses. How many Armenian "
+            "soldiers were reported killed in these border clashes?",
+            "49",
+        ),
+        ("What's the name of Azerbaijan's president? I keep thinking it's Alieyv or something.", "Aliyev"),
+    ):
+        ans = engine.ask(text)
+        assert ans.answered and expected in ans.answer, (text, ans.answer)
+        _check_contract(engine, ans)
+    # what asks about the sentence before it is not answered alone
+    claim = engine.ask("My neighbour says 300 Armenian soldiers were killed. Is that right?")
+    assert "300" not in claim.answer or not claim.answered
+
+
+@pytest.mark.parametrize("text", ["How's your day going?", "Hi! How are you doing today?", "what's up"])
+def test_asking_after_the_bot_is_small_talk(engine: AnswerEngine, text: str) -> None:
+    ans = engine.ask(text)
+    assert ans.kind == "chat" and not ans.answered and not ans.citations, ans.answer
+
+
+def test_an_outcome_set_aside_is_not_the_one_counted(engine: AnswerEngine) -> None:
+    """ "wounded, not killed" asks for the wounded: the dead are no answer (the articles give no figure of
+    Armenian soldiers wounded)."""
+    ans = engine.ask("How many Armenian soldiers were wounded in the fighting, not killed, just wounded?")
+    assert not ans.answered and "49" not in ans.answer, ans.answer
+    kept = engine.ask("How many Armenian soldiers were killed, not just wounded?")
+    assert kept.answered and "49" in kept.answer, kept.answer
 
 
 @pytest.mark.parametrize(
