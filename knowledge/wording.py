@@ -17,10 +17,11 @@ from rapidfuzz.distance import Levenshtein
 from spellchecker import SpellChecker
 from text_to_num import alpha2digit
 
-from knowledge.lexicon import CHAT_WORDS, STOP
+from knowledge.lexicon import CHAT_PHRASES, CHAT_WORDS, STOP
 
 _WORD = re.compile(r"(?<![\w/.])[a-z0-9/]+\??(?![\w/]|\.\w)", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+_PHRASE = re.compile(r"\b(?:" + "|".join(map(re.escape, CHAT_PHRASES)) + r")\b", re.IGNORECASE)
 _NUMBER_WORD = re.compile(
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
@@ -96,7 +97,8 @@ def without_frame(text: str) -> str:
 
 def plain_question(text: str) -> str:
     """``text`` with chat spellings expanded and number words as digits; otherwise unchanged."""
-    out = _WORD.sub(_chat, without_frame(without_asides(text)))
+    out = _PHRASE.sub(lambda m: CHAT_PHRASES[m.group(0).lower()], without_frame(without_asides(text)))
+    out = _WORD.sub(_chat, out)
     if _NUMBER_WORD.search(out):
         # "no one" and "the first one" stay words: text2num leaves lone small numbers alone
         out = alpha2digit(out, "en")
