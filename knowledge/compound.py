@@ -12,7 +12,7 @@ it was, rather than half answered as if whole.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from knowledge.conversation import QUESTION_WORDS
 from knowledge.models import Answer, Citation
@@ -31,10 +31,18 @@ _ABBREVIATED = re.compile(
     r"gov|sen|rep|rev|etc|approx|incl|ca))\.$",
     re.I,
 )
-_ASKS = re.compile(rf"^(?:{QUESTION_WORDS}|(?:can|could|would|will|should|any|anyone)\b)", re.I)
-# what only asks whether the sentence before it holds ("Is that right?", "True?"): nothing on its own
+_OPENS_QUESTION = rf"(?:{QUESTION_WORDS}|(?:at|in|on|for|from|to|by|with|since|until) (?:\w+ly )?(?:what|which|whom|whose|how)\b)"
+_ASKS = re.compile(rf"^(?:{_OPENS_QUESTION}|(?:can|could|would|will|should|any|anyone)\b)", re.I)
+# a clause before the question in the same sentence ("Excuse my ignorance, but what …", "Dear sir, at what
+# time …"): where the question starts after it
+_LEAD_IN = re.compile(
+    rf"^(?P<lead>[^,?]{{2,80}}?)(?:,\s*(?:but |so |and )?|\s+but\s+|\s+-+\s+)(?={_OPENS_QUESTION})", re.I
+)
+# what only asks whether the sentence before it holds ("Is that right?", "Is that about right?", "True?"):
+# nothing on its own ("Is it true the envoy resigned?" says its claim)
 _ASKS_IF_SO = re.compile(
-    r"^(?:(?:is|was|are|were|isn't|wasn't) (?:that|this|it|those|these)\b|(?:true|right|correct|really)\b)",
+    r"^(?:(?:is|was|are|were|isn't|wasn't) (?:that|this|it|those|these)(?: (?:really|actually|about|even))?"
+    r"(?: (?:true|right|correct|accurate|so|the case|real))?|true|right|correct|really|accurate)\W*$",
     re.I,
 )
 # someone named only in the sentences left out ("Mr. Smith said so. Who is he?")
@@ -60,18 +68,30 @@ def asks(sentence: str) -> bool:
     return sentence.rstrip().endswith("?") or bool(_ASKS.match(sentence.lstrip()))
 
 
-def asked_part(plain: str) -> str | None:
+def asked_part(plain: str, story_word: Callable[[str], bool] = lambda word: False) -> str | None:
     """The sentences of ``plain`` that ask, when others beside them only tell (a greeting, why the asker
-    asks, a remark after the question); None when every sentence asks, or none does, or what asks does not
-    stand alone ("Is that right?" asks about the sentence before it, "who is he?" about someone it names)."""
+    asks, a remark after the question), each without a clause before its question that names nothing of
+    the story ("Excuse my ignorance, but", "Dear sir,": no word ``story_word`` knows, no number); None when
+    nothing is left out, or what asks does not stand alone ("Is that right?" asks about the sentence
+    before it, "who is he?" about someone it names)."""
     parts = sentences(plain)
-    asking = [s for s in parts if asks(s)]
-    if not asking or len(asking) == len(parts):
+    asking = [_without_lead_in(s, story_word) for s in parts if asks(s)]
+    if not asking or (len(asking) == len(parts) and " ".join(asking) == " ".join(parts)):
         return None
     part = " ".join(asking)
     if len(part.split()) < PART_WORDS_MIN or _ASKS_IF_SO.match(part) or _PERSON_POINTER.search(part):
         return None
     return part
+
+
+def _without_lead_in(sentence: str, story_word: Callable[[str], bool]) -> str:
+    """``sentence`` from where its question starts, when a clause naming nothing of the story comes first."""
+    if _ASKS.match(sentence) or (m := _LEAD_IN.match(sentence)) is None:
+        return sentence
+    words = re.findall(r"\w+", m.group("lead"))
+    if any(w[0].isdigit() or story_word(w.lower()) for w in words):
+        return sentence
+    return sentence[m.end() :]
 
 
 def parts_of(plain: str) -> list[str]:

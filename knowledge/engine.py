@@ -406,7 +406,11 @@ class AnswerEngine:
             if kind := small_talk_kind(plain):
                 return plain, small_talk_reply(kind, text, self.kb.story, len(self.kb.sources))
             read, answer = self._answer_whole(plain, previous)
-            if not answer.answered and (asked := asked_part(plain)) and not small_talk_kind(asked):
+            if (
+                not answer.answered
+                and (asked := asked_part(plain, self._story_word))
+                and not small_talk_kind(asked)
+            ):
                 # a question among sentences that only tell (a greeting, why they ask, a remark after it)
                 read_alone, alone = self._answer_whole(asked, previous)
                 if alone.answered:
@@ -415,6 +419,10 @@ class AnswerEngine:
         except Exception:  # an engine bug must not take a transport down with it
             log.exception("engine failed on question %r", text[:200])
             return text, self.compose.abstain(text, "Sorry, I could not work that question out.")
+
+    def _story_word(self, word: str) -> bool:
+        """Whether ``word`` (lower case) is one the story's articles or names use (four letters or more)."""
+        return word in self.speller.vocab
 
     def _answer_whole(self, plain: str, previous: Turn | None) -> tuple[str, Answer]:
         """``plain`` answered as one question (as a follow-up to ``previous`` when it is one), or else as the

@@ -87,6 +87,22 @@ _EMBEDDED = re.compile(
 )
 
 
+# A greeting or an address before the question ("Hi, my mom saw …", "Dear sir, at what time …", "Good
+# evening! How many …"): said to the bot, not asked of the story
+_GREETING = re.compile(
+    r"^(?:(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening|day)|dear (?:sir|madam|team|bot|all)|"
+    r"excuse me|pardon me)(?: there| all| everyone| team| bot| guys| folks)?\s*[,!.:;-]*\s+)+(?=\w)",
+    re.I,
+)
+
+
+def without_greeting(text: str) -> str:
+    """``text`` without a greeting or an address before its question (kept when no question follows it:
+    "Hello there!")."""
+    rest = _GREETING.sub("", text.strip(), count=1)
+    return rest if len(rest.split()) >= 2 else text
+
+
 def without_frame(text: str) -> str:
     """``text`` without a polite frame around its question, in a question's order."""
     rest = _FRAME.sub("", text.strip(), count=1)
@@ -97,7 +113,9 @@ def without_frame(text: str) -> str:
 
 def plain_question(text: str) -> str:
     """``text`` with chat spellings expanded and number words as digits; otherwise unchanged."""
-    out = _PHRASE.sub(lambda m: CHAT_PHRASES[m.group(0).lower()], without_frame(without_asides(text)))
+    out = _PHRASE.sub(
+        lambda m: CHAT_PHRASES[m.group(0).lower()], without_frame(without_asides(without_greeting(text)))
+    )
     out = _WORD.sub(_chat, out)
     if _NUMBER_WORD.search(out):
         # "no one" and "the first one" stay words: text2num leaves lone small numbers alone

@@ -377,10 +377,28 @@ def test_two_questions_in_one_message_get_both_answers_cited_once(engine: Answer
         ("Mr. Smith said so. Who is he?", None),  # "he" is named only in what is left out
         ("How many died? Who said so?", None),  # every sentence asks
         ("Thanks. Which agency?", None),  # two words: no question of its own
+        ("Is it true the envoy resigned? The man on the radio said so.", "Is it true the envoy resigned?"),
+        # a clause before the question in its sentence, naming nothing of the story
+        ("Excuse my ignorance, but what job does the envoy have?", "what job does the envoy have?"),
+        (
+            "Dear sir, at exactly what time did the firing begin? I like to be precise.",
+            "at exactly what time did the firing begin?",
+        ),
+        ("In 2020, how many died?", None),  # a number says which
     ],
 )
 def test_the_sentence_that_asks_is_found_among_sentences_that_tell(text: str, asked: str | None) -> None:
     assert asked_part(text) == asked
+
+
+def test_a_clause_naming_the_story_stays_with_its_question() -> None:
+    def story_word(word: str) -> bool:
+        return word == "freedonia"
+
+    assert asked_part("Besides Freedonia, which countries called for restraint?", story_word) is None
+    assert asked_part("Honestly, which countries called for restraint?", story_word) == (
+        "which countries called for restraint?"
+    )
 
 
 def test_a_question_among_sentences_that_tell_is_answered(engine: AnswerEngine) -> None:
@@ -393,6 +411,7 @@ def test_a_question_among_sentences_that_tell_is_answered(engine: AnswerEngine) 
             "49",
         ),
         ("What's the name of Azerbaijan's president? I keep thinking it's Alieyv or something.", "Aliyev"),
+        ("Excuse my ignorance, but what job does Charles Michel have?", "European Council"),
     ):
         ans = engine.ask(text)
         assert ans.answered and expected in ans.answer, (text, ans.answer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.wording import plain_question, without_asides
+from knowledge.wording import plain_question, without_asides, without_greeting
 
 
 @pytest.mark.parametrize(
@@ -144,3 +144,25 @@ def test_conjunctions_are_form_words() -> None:
 
     for word in ("if", "whether", "unless", "though", "although"):
         assert word not in GENERAL.analyse(f"did they give a number {word} asked")
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("Hi, my mom saw on TV that the envoy resigned.", "my mom saw on TV that the envoy resigned."),
+        ("Dear sir, at exactly what time did it begin?", "at exactly what time did it begin?"),
+        ("hey what happened", "what happened"),
+        ("Good evening! How many died?", "How many died?"),
+        # nothing but the greeting: small talk, kept whole
+        ("Hello there!", "Hello there!"),
+        ("hi there bot", "hi there bot"),
+    ],
+)
+def test_a_greeting_before_the_question_is_not_part_of_it(text: str, read: str) -> None:
+    assert without_greeting(text) == read
+
+
+def test_romanised_hindi_phrases_read_as_their_meaning() -> None:
+    """'kitne baje' asks at what time, not 'how many o'clock'; 'kitna door' how far."""
+    assert plain_question("kitne baje hua derailment?").startswith("what time")
+    assert "how far" in plain_question("station kitna door hai")
