@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import get_args
 
@@ -21,10 +21,10 @@ from knowledge.analysis import DATE
 from knowledge.compose import KIND_OF, Composer
 from knowledge.decision import HELD, Candidate, Decision, item_kind, question_type, wants
 from knowledge.dense import DenseIndex, TokenAligner, encoder
-from knowledge.lexicon import ROLE_WORDS
+from knowledge.lexicon import ROLE_WORDS, STOP
 from knowledge.loader import KnowledgeBase
 from knowledge.lookups import ancestors, principals
-from knowledge.models import Answer, Entity, Event, Outcome, Place, _Item
+from knowledge.models import Answer, Entity, Event, Outcome, Place, QAPair, _Item
 from knowledge.presentation import sentences
 from knowledge.resolver import NameResolver
 from knowledge.retrieval import SUGGEST_AT, ItemRetriever, Term, id_token, names_something
@@ -38,6 +38,7 @@ PASSAGE_CANDIDATES = 3
 _DESCRIPTIONS = ("entity", "place", "conflict")
 LEAD_MARGIN = 0.15  # how much likelier a later paragraph's item must be to lead a handlers' answer
 _TRAILING_REFS = re.compile(r"(?:\s*\[\d+\])+\s*$")
+_OWN_VERDICT = re.compile(r"(?:yes|no)\b[.,!:;]?\s*", re.I)  # a curated answer's opening "Yes." or "No."
 SUGGEST_PROBABILITY = 0.15  # a refused question offers candidates at least this likely as "did you mean"
 
 
@@ -427,7 +428,25 @@ class HybridDecider:
             cand.answer = self.c.answer(view.q.text, kind, [(self.c.sentence(item), [item])], 0.0)
         if view.kind != "yesno" or not cand.answer.answered:
             return cand.answer
-        return with_verdict(cand.answer, view, self.r.tokens, self.names.analyser.analyse, self._named_in)
+        answer = cand.answer
+        if _OWN_VERDICT.match(answer.answer) and not self._own_verdict_fits(view, cand.items):
+            # a curated answer's "Yes." rules on its own question: "did Ruritania agree to Sylvania's request?"
+            # is not "did Sylvania make the request?", whose answer it found
+            rest = _OWN_VERDICT.sub("", answer.answer, count=1)
+            answer = answer.model_copy(update={"answer": rest[:1].upper() + rest[1:]})
+        return with_verdict(answer, view, self.r.tokens, self.names.analyser.analyse, self._named_in)
+
+    def _own_verdict_fits(self, view: QuestionView, items: Sequence[_Item]) -> bool:
+        """Whether a curated answer's own verdict rules on this check: the wordings of its question (the
+        question and its paraphrases) hold the verb of the deed it claims ("did Ruritania agree…"), not
+        only who and what it names. An answer no curated question gave (a handler's correction) keeps its
+        verdict."""
+        wordings = [text for it in items if isinstance(it, QAPair) for text in (it.question, *it.paraphrases)]
+        if not wordings:
+            return True
+        analyse = self.names.analyser.analyse
+        held = {t for text in wordings for t in analyse(text)}
+        return all(not held.isdisjoint(analyse(verb)) for verb in _verbs(view.q.low))
 
     def _named_in(self, sentence: str) -> set[str]:
         """What a sentence names, with the bodies and countries those belong to ("its soldiers" of
@@ -520,6 +539,26 @@ def numbers_in(text: str, analyse: Callable[[str], list[str]]) -> list[tuple[str
         if m := _NUMBER.fullmatch(w.strip(".;:()\"'?!")):
             out.append((m.group(), frozenset(analyse(" ".join(words[i + 1 : i + 4])))))
     return out
+
+
+# a check led by its auxiliary ("did Ruritania agree…", "has the envoy resigned…"): the deed follows its doer
+_LED_BY_AUXILIARY = re.compile(r"^(?:did|does|do|has|have|had)(?:n't| not)? (?P<rest>.+)")
+_DOER_WORDS = 6  # the deed's verb comes within the first words after the auxiliary ("did the prime minister's office send")
+
+
+def _verbs(low: str) -> list[str]:
+    """The verb of the deed a check led by its auxiliary claims ("did Ruritania agree to …": "agree"): the
+    first word after the auxiliary that can only be a verb (lemminflect's lemmas; not an "-ing" form)."""
+    m = _LED_BY_AUXILIARY.match(low.strip())
+    if m is None:
+        return []
+    for word in re.findall(r"[a-z]+", m.group("rest"))[:_DOER_WORDS]:
+        if word in STOP or word.endswith("ing"):
+            continue
+        lemmas = getAllLemmas(word)
+        if lemmas and set(lemmas) == {"VERB"}:
+            return [word]
+    return []
 
 
 def with_verdict(

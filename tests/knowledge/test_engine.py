@@ -527,3 +527,18 @@ def test_a_handlers_answer_is_led_by_the_paragraph_of_its_likeliest_item() -> No
     led = lead_with_likeliest(answer, {"time": 0.96, "train": 0.26})
     assert led.answer.startswith("It left the track") and led.items == ["time", "train"]
     assert lead_with_likeliest(answer, {"time": 0.36, "train": 0.26}) == answer  # not clearly likelier
+
+
+def test_a_curated_verdict_rules_only_on_the_deed_its_question_asks(engine: AnswerEngine) -> None:
+    """A curated answer's "Yes." answers its own question ("Did Armenia invoke its defence treaty with
+    Russia?"): a check that claims another deed of another doer ("did Russia agree to …") gets the facts
+    without it."""
+    own = engine.ask("Did Armenia invoke its defence treaty with Russia?")
+    assert own.answered and own.answer.startswith("Yes."), own.answer
+    for question in (
+        "Did Russia agree to Armenia's request under the mutual assistance treaty?",
+        "Did Moscow send troops to Armenia after Yerevan's appeal under the mutual assistance treaty?",
+    ):
+        other = engine.ask(question)
+        assert not re.match(r"(?:yes|no)\b", other.answer, re.I), other.answer
+        assert not other.answered or other.answer[:1].isupper(), other.answer
