@@ -40,7 +40,7 @@ _LEAD_IN = re.compile(
 )
 # what only asks whether the sentence before it holds ("Is that right?", "Is that about right?", "True?"):
 # nothing on its own ("Is it true the envoy resigned?" says its claim)
-_ASKS_IF_SO = re.compile(
+_BARE_CONFIRMATION = re.compile(
     r"^(?:(?:is|was|are|were|isn't|wasn't) (?:that|this|it|those|these)(?: (?:really|actually|about|even))?"
     r"(?: (?:true|right|correct|accurate|so|the case|real))?|true|right|correct|really|accurate)\W*$",
     re.I,
@@ -79,7 +79,7 @@ def asked_part(plain: str, story_word: Callable[[str], bool] = lambda word: Fals
     if not asking or (len(asking) == len(parts) and " ".join(asking) == " ".join(parts)):
         return None
     part = " ".join(asking)
-    if len(part.split()) < PART_WORDS_MIN or _ASKS_IF_SO.match(part) or _PERSON_POINTER.search(part):
+    if len(part.split()) < PART_WORDS_MIN or _BARE_CONFIRMATION.match(part) or _PERSON_POINTER.search(part):
         return None
     return part
 

@@ -444,9 +444,11 @@ class HybridDecider:
         wordings = [text for it in items if isinstance(it, QAPair) for text in (it.question, *it.paraphrases)]
         if not wordings:
             return True
+        verb = _deed_verb(view.q.low)
+        if verb is None:
+            return True
         analyse = self.names.analyser.analyse
-        held = {t for text in wordings for t in analyse(text)}
-        return all(not held.isdisjoint(analyse(verb)) for verb in _verbs(view.q.low))
+        return any(not set(analyse(text)).isdisjoint(analyse(verb)) for text in wordings)
 
     def _named_in(self, sentence: str) -> set[str]:
         """What a sentence names, with the bodies and countries those belong to ("its soldiers" of
@@ -546,19 +548,19 @@ _LED_BY_AUXILIARY = re.compile(r"^(?:did|does|do|has|have|had)(?:n't| not)? (?P<
 _DOER_WORDS = 6  # the deed's verb comes within the first words after the auxiliary ("did the prime minister's office send")
 
 
-def _verbs(low: str) -> list[str]:
+def _deed_verb(low: str) -> str | None:
     """The verb of the deed a check led by its auxiliary claims ("did Ruritania agree to …": "agree"): the
     first word after the auxiliary that can only be a verb (lemminflect's lemmas; not an "-ing" form)."""
     m = _LED_BY_AUXILIARY.match(low.strip())
     if m is None:
-        return []
+        return None
     for word in re.findall(r"[a-z]+", m.group("rest"))[:_DOER_WORDS]:
         if word in STOP or word.endswith("ing"):
             continue
         lemmas = getAllLemmas(word)
         if lemmas and set(lemmas) == {"VERB"}:
-            return [word]
-    return []
+            return word
+    return None
 
 
 def with_verdict(
