@@ -38,8 +38,9 @@ from knowledge.analysis import DATE, STOP, WEEKDAY
 from knowledge.decision import CHECK, HELD, is_check
 from knowledge.hybrid import numbers_in, verb_form
 from knowledge.models import Answer
-from knowledge.presentation import VERDICT, sentences
+from knowledge.presentation import VERDICT
 from knowledge.retrieval import id_token
+from knowledge.text import sentences
 
 MAX_TRIES = 3  # each try is a whole question: a check costs at most this many more
 OPENING_WORDS = 8  # how soon a correction's first sentence names what stands in the wrong name's place

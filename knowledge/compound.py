@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 
 from knowledge.conversation import QUESTION_WORDS
 from knowledge.models import Answer, Citation
+from knowledge.text import sentences
 
 # where a second question starts: "… and who …", "… + what …", "…; when …", "…? how …"
 _JOINT = re.compile(rf"(?:,?\s+(?:and|&|\+|plus)\s+(?:also\s+)?|\s*;\s*|\?\s+)(?={QUESTION_WORDS})", re.I)
@@ -23,14 +24,6 @@ PART_WORDS_MIN = 3  # a shorter piece ("and who?") is a follow-up or a tag, not 
 PARTS_MAX = 3
 _MARK = re.compile(r"\[(\d+)\]")
 
-# where a sentence ends: . ! or ? (with any closing quote or bracket) and a space; not after an initial
-# ("R.J. Smith"), a dotted abbreviation ("a.m.", "U.S.") or a title ("Mr. Smith")
-_SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*\s+")
-_ABBREVIATED = re.compile(
-    r"(?:(?<![\w'])[A-Za-z]|\.[A-Za-z]|\b(?:mr|mrs|ms|dr|st|mt|gen|lt|col|maj|capt|sgt|prof|sr|jr|vs|no|"
-    r"gov|sen|rep|rev|etc|approx|incl|ca))\.$",
-    re.I,
-)
 _OPENS_QUESTION = rf"(?:{QUESTION_WORDS}|(?:at|in|on|for|from|to|by|with|since|until) (?:\w+ly )?(?:what|which|whom|whose|how)\b)"
 _ASKS = re.compile(rf"^(?:{_OPENS_QUESTION}|(?:can|could|would|will|should|any|anyone)\b)", re.I)
 # a clause before the question in the same sentence ("Excuse my ignorance, but what …", "Dear sir, at what
@@ -49,20 +42,6 @@ _BARE_CONFIRMATION = re.compile(
 _PERSON_POINTER = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their|theirs)\b", re.I)
 
 
-def sentences(text: str) -> list[str]:
-    """``text`` cut into its sentences, in order."""
-    out: list[str] = []
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        piece = text[start : m.end()].strip()
-        if piece.endswith(".") and _ABBREVIATED.search(piece):
-            continue
-        out.append(piece)
-        start = m.end()
-    out.append(text[start:].strip())
-    return [s for s in out if s]
-
-
 def asks(sentence: str) -> bool:
     """Whether ``sentence`` is a question: it ends with a question mark, or opens as a question does."""
     return sentence.rstrip().endswith("?") or bool(_ASKS.match(sentence.lstrip()))
@@ -74,7 +53,7 @@ def asked_part(plain: str, story_word: Callable[[str], bool] = lambda word: Fals
     the story ("Excuse my ignorance, but", "Dear sir,": no word ``story_word`` knows, no number); None when
     nothing is left out, or what asks does not stand alone ("Is that right?" asks about the sentence
     before it, "who is he?" about someone it names)."""
-    parts = sentences(plain)
+    parts = sentences(plain, lowercase_starts=True)
     asking = [_without_lead_in(s, story_word) for s in parts if asks(s)]
     if not asking or (len(asking) == len(parts) and " ".join(asking) == " ".join(parts)):
         return None

@@ -25,10 +25,9 @@ from knowledge.lexicon import ROLE_WORDS, STOP
 from knowledge.loader import KnowledgeBase
 from knowledge.lookups import ancestors, principals
 from knowledge.models import Answer, Entity, Event, Outcome, Place, QAPair, _Item
-from knowledge.presentation import sentences
 from knowledge.resolver import NameResolver
 from knowledge.retrieval import SUGGEST_AT, ItemRetriever, Term, id_token, names_something
-from knowledge.text import normalise
+from knowledge.text import normalise, sentences
 from knowledge.understand import Question
 from knowledge.wording import english_word
 

@@ -28,6 +28,7 @@ from collections.abc import Set as AbstractSet
 from knowledge.compound import parts_of
 from knowledge.decision import HELD, wants
 from knowledge.models import Answer, Citation
+from knowledge.text import sentences
 
 BRIEF_CHARS = 300  # the brief grows by whole sentences up to this length
 SHORT_SENTENCE = 40  # a first sentence shorter than this is a verdict or a heading, not yet an answer
@@ -90,62 +91,6 @@ def clean_display(text: str) -> str:
         if not n:
             break
     return _SPACES.sub(" ", text).strip()
-
-
-# --- sentences -------------------------------------------------------------------------------------------
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st sr jr gen lt col capt sgt maj adm gov sen rep pres no vs etc approx est dept "
-    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun".split()
-)
-_OPEN, _CLOSE = "([{", ")]}"
-
-
-def sentences(text: str) -> list[str]:
-    """Split prose into sentences: at . ! ? followed by a space and a capital, digit or quote, outside
-    brackets and quotations, not after an abbreviation or an initial ("U.S.", "8 p.m.", "Mr.")."""
-    out: list[str] = []
-    start = depth = 0
-    in_quote = False
-    n = len(text)
-    for i, ch in enumerate(text):
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth = max(0, depth - 1)
-        elif ch == "\u201c":
-            in_quote = True
-        elif ch == "\u201d":
-            in_quote = False
-        elif ch == '"':
-            in_quote = not in_quote
-        if ch not in ".!?" or depth or i + 2 >= n:
-            continue
-        # a sentence may end inside its closing quote: ...the conflict." the minister said
-        j = i + 1
-        closing = text[j] in "\"\u201d'\u2019" if j < n else False
-        if in_quote and not closing:
-            continue
-        if closing:
-            j += 1
-        if j >= n or not text[j].isspace():
-            continue
-        k = j
-        while k < n and text[k].isspace():
-            k += 1
-        if k >= n or not (text[k].isupper() or text[k].isdigit() or text[k] in "\"\u201c'"):
-            continue
-        if ch == ".":
-            word = re.search(r"([A-Za-z.]+)$", text[start:i])
-            token = word.group(1).lower() if word else ""
-            if word and (token in _ABBREVIATIONS or len(token.replace(".", "")) <= 1 or "." in token):
-                continue
-        out.append(text[start:j].strip())
-        start = k
-        in_quote = False
-    tail = text[start:].strip()
-    if tail:
-        out.append(tail)
-    return out
 
 
 def _balance_quotes(text: str) -> str:

@@ -95,3 +95,65 @@ def normalise(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     return normalise(text).replace("-", " ").split()
+
+
+# --- sentences -------------------------------------------------------------------------------------------
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st sr jr gen lt col capt sgt maj adm gov sen rep pres no vs etc approx est dept "
+    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun".split()
+)
+_OPEN, _CLOSE = "([{", ")]}"
+
+
+def sentences(text: str, *, lowercase_starts: bool = False) -> list[str]:
+    """Split prose into sentences: at . ! ? followed by a space and a capital, digit or quote (or, with
+    ``lowercase_starts``, any letter: chat does not capitalise), outside brackets and quotations, not after
+    an abbreviation or an initial ("U.S.", "8 p.m.", "Mr.")."""
+    out: list[str] = []
+    start = depth = 0
+    in_quote = False
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif ch == "\u201c":
+            in_quote = True
+        elif ch == "\u201d":
+            in_quote = False
+        elif ch == '"':
+            in_quote = not in_quote
+        if ch not in ".!?" or depth or i + 2 >= n:
+            continue
+        # a sentence may end inside its closing quote: ...the conflict." the minister said
+        j = i + 1
+        closing = text[j] in "\"\u201d'\u2019" if j < n else False
+        if in_quote and not closing:
+            continue
+        if closing:
+            j += 1
+        if j >= n or not text[j].isspace():
+            continue
+        k = j
+        while k < n and text[k].isspace():
+            k += 1
+        if k >= n or not (
+            text[k].isupper()
+            or text[k].isdigit()
+            or text[k] in "\"\u201c'"
+            or (lowercase_starts and text[k].isalpha())
+        ):
+            continue
+        if ch == ".":
+            word = re.search(r"([A-Za-z.]+)$", text[start:i])
+            token = word.group(1).lower() if word else ""
+            if word and (token in _ABBREVIATIONS or len(token.replace(".", "")) <= 1 or "." in token):
+                continue
+        out.append(text[start:j].strip())
+        start = k
+        in_quote = False
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out

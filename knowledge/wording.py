@@ -74,7 +74,7 @@ def without_asides(text: str) -> str:
 # A polite frame around a question ("could you remind me how many …", "do you know who …", "I'd like to
 # know what …"): the question is what follows it, when that opens with a question word.
 _FRAME = re.compile(
-    r"^(?:(?:hi|hello|hey)\b[,!.]?\s*)?(?:(?:could|can|would|will) you (?:please |kindly )?"
+    r"^(?:(?:could|can|would|will) you (?:please |kindly )?"
     r"(?:remind me|tell me|let me know|say)|(?:please )?(?:remind me|tell me|let me know)|"
     r"i(?:'d| would) (?:like|love) to know|i(?: was| am|'m)? (?:wondering|curious)|i wonder|"
     r"do you (?:happen to )?(?:know|remember)|any idea)\s*,?\s*(?:of |about )?"
