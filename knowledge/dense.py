@@ -195,6 +195,11 @@ class VectorCache:
                 if data["model"].item() != MODEL_ID or vecs.shape[1:] != (DIM,):
                     log.warning("vector cache %s is for another model; ignored", path)
                     return
+                if vecs.dtype != np.float32:
+                    # an older cache rounded its vectors: answers must not depend on whether an item's
+                    # vector was computed in this run or read back, so it is computed again
+                    log.info("vector cache %s holds rounded vectors; they will be computed again", path)
+                    return
         except (OSError, ValueError, KeyError) as exc:
             log.warning("vector cache %s unreadable (%s); vectors will be computed again", path, exc)
             return
@@ -222,7 +227,7 @@ class VectorCache:
                     fh,
                     model=np.array(MODEL_ID),
                     digests=np.array(keys, dtype="S16"),
-                    vectors=vecs.astype(np.float16),
+                    vectors=vecs.astype(np.float32),  # exactly as computed: see load
                 )
             os.replace(tmp, path)
             self._loaded.add(path)

@@ -72,7 +72,11 @@ _ROLE_OF = re.compile(
     r"^what (?:role|part) (?:does|did|do|has|have|is|was) (?:the )?(?P<x>.+?) (?:play|played|playing|have|had)\b|"
     # "which post does X hold", "what position did X have": asks who X is
     r"^(?:what|which) (?:post|position|job|title|office|rank) (?:does|did|do|is|was) (?:the )?(?P<y>.+?) "
-    r"(?:hold|held|have|had|occupy|occupied|fill|filled|in)\b"
+    r"(?:hold|held|have|had|occupy|occupied|fill|filled|in)\b|"
+    # "what is X's job title", "X's job?", "what does X do" (not "what did X do"): asks who X is, too
+    r"^(?:(?:what|which) (?:is|was) )?(?:the )?(?P<z>.+?)(?:'s|s'|') (?:job title|job|title|post|"
+    r"office|rank|profession|occupation)$|"
+    r"^what does (?:the )?(?P<w>.+?) do(?: for a living)?$"
 )
 _ABOUT = re.compile(
     r"^(?:tell me (?:more )?about|explain|describe|background (?:on|of)|info(?:rmation)? (?:on|about)|"
@@ -175,10 +179,10 @@ class Question:
         return bool(TOTAL_WORDS & set(normalise(self.low).split()))
 
     def identity_target(self) -> str | None:
-        for rx in (_IDENTITY, _ABOUT, _ROLE_OF):
+        for rx in (_ROLE_OF, _IDENTITY, _ABOUT):
             m = rx.match(self.low.rstrip("?!. "))
             if m:
-                return m.group("x") or m.groupdict().get("y")
+                return next(v for v in m.groupdict().values() if v)
         return None
 
     @property

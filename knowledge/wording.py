@@ -17,7 +17,7 @@ from rapidfuzz.distance import Levenshtein
 from spellchecker import SpellChecker
 from text_to_num import alpha2digit
 
-from knowledge.lexicon import CHAT_PHRASES, CHAT_WORDS, STOP
+from knowledge.lexicon import CHAT_PHRASES, CHAT_WORDS, HINDI_WHEN_MIXED, HINDI_WORDS, STOP
 
 _WORD = re.compile(r"(?<![\w/.])[a-z0-9/]+\??(?![\w/]|\.\w)", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
@@ -36,6 +36,42 @@ def _chat(m: re.Match[str]) -> str:
     if plain is None:
         return word
     return plain + ("?" if word.endswith("?") and plain else "")
+
+
+def _mixed(m: re.Match[str]) -> str:
+    word = m.group(0)
+    plain = HINDI_WHEN_MIXED.get(word.lower().rstrip("?"))
+    if plain is None:
+        return word
+    return plain + ("?" if word.endswith("?") and plain else "")
+
+
+# Hindi puts the question word before the verb ("train kab chali", "DM ne kitne dead bataye") and asks
+# yes or no with "kya" at either end ("prabhu ne resign kiya kya?"): read in English order, the question
+# word (with the word it asks about) goes first and a yes/no question is put as a check
+_HINDI_YES_NO = re.compile(r"^\s*kya\b\s*|\s*\bkya\s*\?*\s*$", re.I)
+_ASKED = re.compile(
+    r"\b(?:how (?:many|much|far|long)(?: \w+(?![\w/]))?|what (?:time|day)|which \w+|whose \w+|who|when|where|why|what|"
+    r"how)\b(?![/])",
+    re.I,
+)
+
+
+def english_order(text: str) -> str:
+    """A romanised Hindi question (its Hindi words already in English) in English order: the question word
+    and the word it asks about first ("train indore what time" -> "what time train indore")."""
+    m = _ASKED.search(text)
+    if m is None or m.start() == 0:
+        return text
+    rest = (text[: m.start()] + " " + text[m.end() :]).strip()
+    return f"{m.group(0)} {rest}"
+
+
+def in_hinglish(text: str) -> bool:
+    """Whether ``text`` is romanised Hindi chat: two or more different Hindi words that are no English
+    words ("kitne log mare", not "ye olde …")."""
+    words = {w.lower().rstrip("?") for w in _WORD.findall(text)}
+    return sum(1 for w in words if w in HINDI_WORDS and not english_word(w)) >= 2
 
 
 # A remark after a question about what the asker believed or mixes up ("Who said it? I'd assumed it
@@ -113,10 +149,20 @@ def without_frame(text: str) -> str:
 
 def plain_question(text: str) -> str:
     """``text`` with chat spellings expanded and number words as digits; otherwise unchanged."""
-    out = _PHRASE.sub(
-        lambda m: CHAT_PHRASES[m.group(0).lower()], without_frame(without_asides(without_greeting(text)))
-    )
+    out = without_frame(without_asides(without_greeting(text)))
+    hinglish = in_hinglish(out)
+    out = _PHRASE.sub(lambda m: CHAT_PHRASES[m.group(0).lower()], out)
+    yes_no = hinglish and bool(_HINDI_YES_NO.search(out))
+    if yes_no:
+        out = _HINDI_YES_NO.sub(" ", out).strip()
+    if hinglish:
+        out = _WORD.sub(_mixed, out)
     out = _WORD.sub(_chat, out)
+    if hinglish:
+        out = _SPACES.sub(" ", out).strip()
+        out = (
+            f"is it true that {out.rstrip('?')}?" if yes_no and not _ASKED.search(out) else english_order(out)
+        )
     if _NUMBER_WORD.search(out):
         # "no one" and "the first one" stay words: text2num leaves lone small numbers alone
         out = alpha2digit(out, "en")

@@ -166,3 +166,28 @@ def test_romanised_hindi_phrases_read_as_their_meaning() -> None:
     """'kitne baje' asks at what time, not 'how many o'clock'; 'kitna door' how far."""
     assert plain_question("kitne baje hua derailment?").startswith("what time")
     assert "how far" in plain_question("station kitna door hai")
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        # Hindi asks with its question word before the verb: read in English order
+        ("train riverton se kitne baje chali thi", "what time train riverton"),
+        ("smith ne kya kaha zimmedar logon ke baare me", "what smith said responsible people about"),
+        # and yes or no with "kya" at either end: read as a check
+        ("smith ne resign kiya kya", "is it true that smith resign?"),
+        ("kya smith ne contact kiya tha?", "is it true that smith contact?"),
+    ],
+)
+def test_romanised_hindi_questions_read_in_english_order(typed: str, read: str) -> None:
+    assert plain_question(typed) == read
+
+
+def test_hindi_words_that_are_english_words_are_read_as_hindi_only_in_hindi_chat() -> None:
+    """'me', 'so', 'door', 'the' are Hindi words too ("in", "sleeping", "far", a tense): read so only in a
+    message with two or more Hindi words that are no English words."""
+    assert plain_question("tell me so many the door") == "tell me so many the door"
+    assert (
+        plain_question("jab hua tab zyadatar log so rahe the kya") == "is it true that most people sleeping?"
+    )
+    assert plain_question("kitna door tha station") == "how far station"
