@@ -63,6 +63,25 @@ def asked_part(plain: str, story_word: Callable[[str], bool] = lambda word: Fals
     return part
 
 
+# a label before a colon that opens a message ("Fact check:", "Quick question:", "For background:")
+_LABEL = re.compile(r"^(?P<label>[^:?!.]{2,40}?)\s*:\s+(?=\S)")
+LABEL_WORDS_MAX = 5
+
+
+def without_label(text: str, story_word: Callable[[str], bool] = lambda word: False) -> str:
+    """``text`` without a label before a colon at its start that names nothing of the story ("Fact check:
+    Azerbaijan left the CSTO in 2009…"): what follows is what is asked. A label naming the story
+    ("Casualties in 2020: how many…", "Smith: what did he say?") or a number stays, and so does one of more
+    than a few words."""
+    m = _LABEL.match(text)
+    if m is None:
+        return text
+    words = re.findall(r"\w+", m.group("label"))
+    if len(words) > LABEL_WORDS_MAX or any(w[0].isdigit() or story_word(w.lower()) for w in words):
+        return text
+    return text[m.end() :]
+
+
 def _without_lead_in(sentence: str, story_word: Callable[[str], bool]) -> str:
     """``sentence`` from where its question starts, when a clause naming nothing of the story comes first."""
     if _ASKS.match(sentence) or (m := _LEAD_IN.match(sentence)) is None:

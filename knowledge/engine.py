@@ -33,7 +33,7 @@ from knowledge.checks import (
     without_hearsay,
 )
 from knowledge.compose import Composer, unique
-from knowledge.compound import asked_part, joined, parts_of
+from knowledge.compound import asked_part, joined, parts_of, without_label
 from knowledge.conversation import Turn, follow_up, small_talk_kind, small_talk_reply
 from knowledge.decision import PARAMS_FILE, Decision, question_type
 from knowledge.dense import CACHE as VECTORS
@@ -457,7 +457,7 @@ class AnswerEngine:
     def read(self, text: str) -> str:
         """A cleaned question in plain words: chat spellings expanded, numbers as digits, typos mended, a
         check passed on as hearsay asked as the check."""
-        return without_hearsay(self.speller.mend(plain_question(text)))
+        return without_hearsay(self.speller.mend(without_label(plain_question(text), self._story_word)))
 
     def forget_answers(self) -> None:
         """Drop remembered answers and question vectors (the benchmark measures work, not memory)."""

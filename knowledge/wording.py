@@ -50,6 +50,10 @@ def _mixed(m: re.Match[str]) -> str:
 # yes or no with "kya" at either end ("prabhu ne resign kiya kya?"): read in English order, the question
 # word (with the word it asks about) goes first and a yes/no question is put as a check
 _HINDI_YES_NO = re.compile(r"^\s*kya\b\s*|\s*\bkya\s*\?*\s*$", re.I)
+# or right after the verb ("… announce kiya kya for the victims?")
+_YES_NO_AFTER_VERB = re.compile(
+    r"\b(kiya|kiye|hua|hui|hue|tha|thi|hai|hain|mila|mili|diya|diye|gaya|gayi|gaye|hoga|hogi) kya\b", re.I
+)
 _ASKED = re.compile(
     r"\b(?:how (?:many|much|far|long)(?: \w+(?![\w/]))?|what (?:time|day)|which \w+|whose \w+|who|when|where|why|what|"
     r"how)\b(?![/])",
@@ -67,11 +71,16 @@ def english_order(text: str) -> str:
     return f"{m.group(0)} {rest}"
 
 
+HINDI_SHARE_MIN = 0.2  # of a message's words, for it to be read as Hindi chat
+
+
 def in_hinglish(text: str) -> bool:
     """Whether ``text`` is romanised Hindi chat: two or more different Hindi words that are no English
-    words ("kitne log mare", not "ye olde …")."""
-    words = {w.lower().rstrip("?") for w in _WORD.findall(text)}
-    return sum(1 for w in words if w in HINDI_WORDS and not english_word(w)) >= 2
+    words ("kitne log mare", not "ye olde …"), and a fifth of its words or more."""
+    words = [w.lower().rstrip("?") for w in _WORD.findall(text)]
+    hindi = {w for w in words if w in HINDI_WORDS and not english_word(w)}
+    # an English message with a Hindi tag ("… came off the track, sahi hai?") stays English
+    return len(hindi) >= 2 and len(hindi) >= HINDI_SHARE_MIN * len(words)
 
 
 # A remark after a question about what the asker believed or mixes up ("Who said it? I'd assumed it
@@ -152,9 +161,9 @@ def plain_question(text: str) -> str:
     out = without_frame(without_asides(without_greeting(text)))
     hinglish = in_hinglish(out)
     out = _PHRASE.sub(lambda m: CHAT_PHRASES[m.group(0).lower()], out)
-    yes_no = hinglish and bool(_HINDI_YES_NO.search(out))
+    yes_no = hinglish and bool(_HINDI_YES_NO.search(out) or _YES_NO_AFTER_VERB.search(out))
     if yes_no:
-        out = _HINDI_YES_NO.sub(" ", out).strip()
+        out = _YES_NO_AFTER_VERB.sub(r"\1", _HINDI_YES_NO.sub(" ", out)).strip()
     if hinglish:
         out = _WORD.sub(_mixed, out)
     out = _WORD.sub(_chat, out)

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from knowledge.checks import clock_times, durations, without_hearsay
-from knowledge.compound import asked_part, parts_of
+from knowledge.compound import asked_part, parts_of, without_label
 from knowledge.engine import AnswerEngine
 from knowledge.hybrid import lead_with_likeliest, predicate_start
 from knowledge.loader import load_knowledge
@@ -421,6 +421,23 @@ def test_a_question_among_sentences_that_tell_is_answered(engine: AnswerEngine) 
     # what asks about the sentence before it is not answered alone
     claim = engine.ask("My neighbour says 300 Armenian soldiers were killed. Is that right?")
     assert "300" not in claim.answer or not claim.answered
+
+
+def test_a_label_before_the_question_is_not_part_of_it(engine: AnswerEngine) -> None:
+    """ "Fact check:", "Quick question:" say what kind of message follows; a label naming the story or a
+    number is kept (it says what is asked about)."""
+
+    def story_word(word: str) -> bool:
+        return word == "freedonia"
+
+    assert without_label("Fact check: the envoy resigned. True?", story_word) == "the envoy resigned. True?"
+    assert without_label("Quick question: who is the envoy", story_word) == "who is the envoy"
+    assert without_label("Freedonia: how many died?", story_word) == "Freedonia: how many died?"
+    assert without_label("In 2020: how many died?", story_word) == "In 2020: how many died?"
+    ans = engine.ask(
+        "Fact check: I read that Azerbaijan said 49 of its own soldiers were killed. Is that right?"
+    )
+    assert ans.answered and "50" in ans.answer, ans.answer
 
 
 @pytest.mark.parametrize("text", ["How's your day going?", "Hi! How are you doing today?", "what's up"])
