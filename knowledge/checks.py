@@ -213,14 +213,15 @@ def misses_its_agent(
     named: Callable[[str], list[Named]],
 ) -> bool:
     """Whether an answered check names who did what its passive verb says ("was the truce brokered by
-    Ruritania?") and neither the answer nor its cited items hold that name: the answer is of the deed, and
-    whether Ruritania did it is still the question."""
-    if not answer.answered or not _BY.search(text):  # no "by": no doer named
+    Ruritania?") or what its cleft asks about ("R.J. Smith was the one who mediated the talks, right?") and
+    neither the answer nor its cited items hold that name: the answer is of the deed, and whether
+    Ruritania (or Smith) did it is still the question."""
+    if not answer.answered:
         return False
     agents = [
         words
-        for kind, words, (start, _end) in _details(text, named)
-        if kind == "name" and _agent_at(text, start) is not None
+        for kind, words, (start, end) in _details(text, named)
+        if kind == "name" and (_agent_at(text, start) is not None or _in_focus(text, start, end))
     ]
     cited = _cited(answer, item_tokens) if agents else frozenset()
     return any(_absent(words, answer.answer, cited, analyse, named) for words in agents)
@@ -369,7 +370,6 @@ _IDENTITY_AFTER = re.compile(
 )
 
 
-_BY = re.compile(r"\bby\b", re.I)
 _BY_BEFORE = re.compile(r"\b([a-z]+)\s+by\s+(?:the\s+)?$", re.I)
 
 
