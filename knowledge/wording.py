@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -30,20 +30,21 @@ _NUMBER_WORD = re.compile(
 )
 
 
-def _chat(m: re.Match[str]) -> str:
-    word = m.group(0)
-    plain = CHAT_WORDS.get(word.lower().rstrip("?"))
-    if plain is None:
-        return word
-    return plain + ("?" if word.endswith("?") and plain else "")
+def _words_from(table: dict[str, str]) -> Callable[[re.Match[str]], str]:
+    """A substitution that reads a matched word as ``table`` has it (its question mark kept), else as typed."""
+
+    def read(m: re.Match[str]) -> str:
+        word = m.group(0)
+        plain = table.get(word.lower().rstrip("?"))
+        if plain is None:
+            return word
+        return plain + ("?" if word.endswith("?") and plain else "")
+
+    return read
 
 
-def _mixed(m: re.Match[str]) -> str:
-    word = m.group(0)
-    plain = HINDI_WHEN_MIXED.get(word.lower().rstrip("?"))
-    if plain is None:
-        return word
-    return plain + ("?" if word.endswith("?") and plain else "")
+_chat = _words_from(CHAT_WORDS)
+_mixed = _words_from(HINDI_WHEN_MIXED)
 
 
 # Hindi puts the question word before the verb ("train kab chali", "DM ne kitne dead bataye") and asks
