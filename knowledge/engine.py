@@ -455,8 +455,9 @@ class AnswerEngine:
         return plain, self._answer(plain)
 
     def read(self, text: str) -> str:
-        """A cleaned question in plain words: chat spellings expanded, numbers as digits, typos mended, a
-        check passed on as hearsay asked as the check."""
+        """A cleaned question in plain words: chat spellings expanded, numbers as digits, a label before it
+        that names nothing of the story left out, typos mended, a check passed on as hearsay asked as the
+        check."""
         return without_hearsay(self.speller.mend(without_label(plain_question(text), self._story_word)))
 
     def forget_answers(self) -> None:

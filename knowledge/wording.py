@@ -158,7 +158,8 @@ def without_frame(text: str) -> str:
 
 
 def plain_question(text: str) -> str:
-    """``text`` with chat spellings expanded and number words as digits; otherwise unchanged."""
+    """``text`` with chat spellings expanded, romanised Hindi read in English order (see ``in_hinglish``)
+    and number words as digits; otherwise unchanged."""
     out = without_frame(without_asides(without_greeting(text)))
     hinglish = in_hinglish(out)
     out = _PHRASE.sub(lambda m: CHAT_PHRASES[m.group(0).lower()], out)
