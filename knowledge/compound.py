@@ -70,7 +70,7 @@ LABEL_WORDS_MAX = 5
 
 def without_label(text: str, story_word: Callable[[str], bool] = lambda word: False) -> str:
     """``text`` without a label before a colon at its start that names nothing of the story ("Fact check:
-    Azerbaijan left the CSTO in 2009…"): what follows is what is asked. A label naming the story
+    Freedonia left the alliance in 2009…"): what follows is what is asked. A label naming the story
     ("Casualties in 2020: how many…", "Smith: what did he say?") or a number stays, and so does one of more
     than a few words."""
     m = _LABEL.match(text)

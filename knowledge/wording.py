@@ -48,7 +48,7 @@ _mixed = _words_from(HINDI_WHEN_MIXED)
 
 
 # Hindi puts the question word before the verb ("train kab chali", "DM ne kitne dead bataye") and asks
-# yes or no with "kya" at either end ("prabhu ne resign kiya kya?"): read in English order, the question
+# yes or no with "kya" at either end ("smith ne resign kiya kya?"): read in English order, the question
 # word (with the word it asks about) goes first and a yes/no question is put as a check
 _HINDI_YES_NO = re.compile(r"^\s*kya\b\s*|\s*\bkya\s*\?*\s*$", re.I)
 # or right after the verb ("… announce kiya kya for the victims?")
@@ -64,7 +64,7 @@ _ASKED = re.compile(
 
 def english_order(text: str) -> str:
     """A romanised Hindi question (its Hindi words already in English) in English order: the question word
-    and the word it asks about first ("train indore what time" -> "what time train indore")."""
+    and the word it asks about first ("train riverton what time" -> "what time train riverton")."""
     m = _ASKED.search(text)
     if m is None or m.start() == 0:
         return text
