@@ -78,6 +78,11 @@ class CasualtyAnswers(Handler):
         for en in self.kb.entities:
             for up in self.look.ancestors(en.id) & self.look.casualty_sides:
                 self._side_bodies.setdefault(up, set()).add(id_token(en.id))
+        # what the sides are ("both countries", "each side"): the kind of each side names the sides, not
+        # something the figures must hold
+        side_items = [self.kb.items.get(s) for s in self.look.casualty_sides]
+        kinds = [i.kind for i in side_items if isinstance(i, Entity)]
+        self._side_words = frozenset(self.names.analyser.canon(w) for w in ("side", *kinds))
 
     def answer(
         self,
@@ -164,10 +169,12 @@ class CasualtyAnswers(Handler):
         named |= {id_token(i) for i in self._setting({c.event for c in pool if c.event})}
         # a body of a side the figures are about ("according to the Freedonian government") is covered
         named |= set().union(*(self._side_bodies.get(c.side, set()) for c in pool if c.side))
+        sided = any(c.side for c in pool)
         return [
             t
             for t in self.r.terms(question.low)
             if (not names_something(t) or not named & set(t.alts))
+            and not (sided and self._side_words & set(t.alts))
             and t.text not in self.figure_words
             and t.alts[0] not in self.figure_words
             and t.text not in QUANTITY

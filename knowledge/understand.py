@@ -76,7 +76,10 @@ _ROLE_OF = re.compile(
     # "what is X's job title", "X's job?", "what does X do" (not "what did X do"): asks who X is, too
     r"^(?:(?:what|which) (?:is|was) )?(?:the )?(?P<z>.+?)(?:'s|s'|') (?:job title|job|title|post|"
     r"office|rank|profession|occupation)$|"
-    r"^what does (?:the )?(?P<w>.+?) do(?: for a living)?$"
+    r"^what does (?:the )?(?P<w>.+?) do(?: for a living)?$|"
+    # "what was the rank of X (in the police)": the job, title... of X
+    r"^(?:what|which) (?:is|was) (?:the )?(?:job title|job|title|post|office|rank|profession|occupation) "
+    r"(?:of|held by) (?:the )?(?P<v>.+?)(?: in (?:the )?[a-z ]+)?$"
 )
 _ABOUT = re.compile(
     r"^(?:tell me (?:more )?about|explain|describe|background (?:on|of)|info(?:rmation)? (?:on|about)|"

@@ -163,6 +163,8 @@ def test_a_war_question_is_not_answered_with_the_derailment_toll(engine: AnswerE
         ("how many people were hurt?", "200"),
         ("how many people are missing?", "missing"),
         ("how many died in the 2010 collision?", "140"),
+        ("how many of the injured were badly hurt?", "72"),  # badly hurt: seriously injured
+        ("how many injured were still in hospital as per the DM?", "78"),  # the folder's alias
     ],
 )
 def test_figure_questions_answer_in_the_storys_words(
