@@ -68,6 +68,10 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 _WORDS = re.compile(r"[A-Za-z]{4,}")
 _EVERY_SIDE = ("both", "all", "both sides", "all sides", "every side", "each side")
+# a question asking for someone's name ("what's the name of the passenger who…", "who was it, name?")
+_NAME_ASKED = re.compile(r"\bnamed?\b|\bnames\b|\bidentity\b|\bidentif(?:y|ied)\b")
+# a person the articles do not name, as the knowledge folder calls one: "A passenger (not named)"
+_UNNAMED = re.compile(r"(?:a|an|one|another)\s+[a-z]", re.IGNORECASE)
 
 CompletionField = Literal["speaker_or_quote", "actor", "topic", "side", "event", "source", "question"]
 MAX_QUESTION_CHARS = 500
@@ -496,10 +500,28 @@ class AnswerEngine:
                 answer = corrected(plain, self._decided, tokens, analyse, self._named, ("weekday",)) or answer
             elif unruled_time(plain, answer):  # "began around midday, right?": at what time, then Yes or No
                 answer = corrected(plain, self._decided, tokens, analyse, self._named, ("clock",)) or answer
+        if answer.answered and _NAME_ASKED.search(plain.lower()):
+            answer = self._unnamed(plain, answer)
         self._answers[plain] = answer
         if len(self._answers) > ANSWER_MEMO:
             self._answers.popitem(last=False)
         return answer
+
+    def _unnamed(self, plain: str, answer: Answer) -> Answer:
+        """A question asking for a name, answered only with people the articles do not name ("A passenger
+        (not named)"), is refused: the sources don't give the name. The answer's items are offered."""
+        people = []
+        for i in answer.items:
+            item = self.kb.items.get(i)
+            who = self.kb.items.get(item.speaker) if isinstance(item, Quote) else item
+            if isinstance(who, Entity) and who.kind == "person":
+                people.append(who)
+        if not people or not all(_UNNAMED.match(p.name) for p in people):
+            return answer
+        reason = "The sources don't give the name: they speak only of " + ", ".join(
+            p.name[0].lower() + p.name[1:] for p in unique(people)
+        )
+        return self.compose.abstain(plain, reason + ".", people, confidence=answer.confidence)
 
     def _named(self, text: str) -> list[Named]:
         """The story's items ``text`` names, each with its kind and role (actor, place or other)."""

@@ -354,3 +354,15 @@ def test_a_figure_of_the_living_does_not_answer_how_many_died_there(engine: Answ
         understand("how many of the injured died in hospital?", engine.names)
     )
     assert "cas-injured-78-in-hospital" not in answer.items, answer
+
+
+def test_the_name_of_someone_the_articles_do_not_name_is_not_given(engine: AnswerEngine) -> None:
+    """A question asking for a name, answered only with a person the folder marks as unnamed ("A passenger
+    (not named)"), is refused: the sources don't give the name. Asked who said it, the answer stands."""
+    asked = engine.ask("what is the name of the passenger who said he was lucky to be alive?")
+    assert not asked.answered and "don't give the name" in asked.answer, asked.answer
+    assert asked.suggestions, "the unnamed person is offered"
+    said = engine.ask("who said he was lucky to be alive?")
+    assert said.answered and "passenger" in said.answer.lower(), said.answer
+    named = engine.ask("what is the name of the police officer who said 96 people died?")
+    assert named.answered, named.answer
