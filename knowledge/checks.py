@@ -307,6 +307,9 @@ def corrected(
             tries_of = (rest, f"where {_claim_body(rest)}")
         elif (cleft := _CLEFT_REST.match(text[end:].strip())) and _FOCUS_BEFORE.search(text[:start].lower()):
             tries_of = (rest, f"who {cleft.group(1)}")
+        elif (one := _ONE_WHO.match(after.lower().lstrip())) and _COPULA_BEFORE.search(text[:start].lower()):
+            # "was X the one who mediated …": who mediated …
+            tries_of = (rest, f"who {after.lstrip()[one.end() :].strip()}")
         else:
             tries_of = (rest,)
         for question in tries_of:
@@ -349,6 +352,10 @@ def corrected(
                 and (
                     _agent_at(text, span_start) is not None
                     or bool(_IDENTITY_AFTER.match(after.lower().lstrip()))
+                    or bool(
+                        _ONE_WHO.match(after.lower().lstrip())
+                        and _COPULA_BEFORE.search(text[:span_start].lower())
+                    )
                 )
             )
             opening = _opening(answer, PLACE_WORDS if late else OPENING_WORDS)
@@ -367,6 +374,12 @@ _FOCUS_AFTER = re.compile(r"^(?:'s\s+)?(?:[\w-]+\s+){0,3}?(?:the one|who|that|wh
 _IDENTITY_AFTER = re.compile(
     r"^(?:'s\s+[\w-]+\s+)?(?:was|is|were|are)\s+(?:the\s+(?:one|ones|person|people|man|woman|country|side|"
     r"leader|official)s?\s+)?(?:who|that|which)\b|^(?:'s\s+[\w-]+\s+)?(?:was|is|were|are)\s+the\s+one\b"
+)
+
+
+# the rest of an identity asked with its copula first: "was X the one who …", "is X the person that …"
+_ONE_WHO = re.compile(
+    r"the\s+(?:one|ones|person|people|man|woman|country|side|leader|official)s?\s+(?:who|that|which)\b"
 )
 
 

@@ -158,6 +158,12 @@ def test_a_check_is_led_by_its_verdict(engine: AnswerEngine, question: str, verd
             "The sources don't say so of Emmanuel Macron.",
             "Michel",
         ),
+        # and so does "was X the one who …", its copula first
+        (
+            "Was Josep Borrell the one who mediated the Pashinyan-Aliyev talks in Brussels?",
+            "The sources don't say so of Josep Borrell.",
+            "Michel",
+        ),
         # who did what a passive verb says is the detail asked about, as a cleft's name is
         ("Was the 2020 ceasefire deal brokered by Turkey?", "The sources don't say so of Turkey.", "Russia"),
         # a day of the week: another day given and not the one claimed is a "No."
