@@ -509,14 +509,15 @@ class AnswerEngine:
 
     def _unnamed(self, plain: str, answer: Answer) -> Answer:
         """A question asking for a name, answered only with people the articles do not name ("A passenger
-        (not named)"), is refused: the sources don't give the name. The answer's items are offered."""
+        (not named)") and their words, is refused: the sources don't give the name. The people are offered."""
         people = []
         for i in answer.items:
             item = self.kb.items.get(i)
             who = self.kb.items.get(item.speaker) if isinstance(item, Quote) else item
-            if isinstance(who, Entity) and who.kind == "person":
-                people.append(who)
-        if not people or not all(_UNNAMED.match(p.name) for p in people):
+            if not (isinstance(who, Entity) and who.kind == "person" and _UNNAMED.match(who.name)):
+                return answer  # the answer rests on someone named, or on something else
+            people.append(who)
+        if not people:
             return answer
         reason = "The sources don't give the name: they speak only of " + ", ".join(
             p.name[0].lower() + p.name[1:] for p in unique(people)
