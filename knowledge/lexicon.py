@@ -268,7 +268,8 @@ PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     (("go|goes|went|gone|drag|dragged", "on"), "last"),
     (("calm|calms|calmed|calming", "down"), "decrease"),
     (("badly",), "seriously"),
-    (("fire|fires|fired|firing", "upon|on|at"), "shelled"),
+    # "were fired upon" is shelled; "fired at" is the deed ("who fired at …"), not what was hit
+    (("fire|fires|fired|firing", "upon"), "shelled"),
     (("side|sides|sided|siding", "with"), "supported"),
     (("phone|telephone", "call|calls|conversation|conversations"), "call"),
     (("phone|phones|phoned|phoning|telephoned|rang", "up"), "called"),
