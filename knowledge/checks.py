@@ -307,7 +307,7 @@ def corrected(
             tries_of = (rest, f"where {_claim_body(rest)}")
         elif (cleft := _CLEFT_REST.match(text[end:].strip())) and _FOCUS_BEFORE.search(text[:start].lower()):
             tries_of = (rest, f"who {cleft.group(1)}")
-        elif (one := _ONE_WHO.match(after.lower().lstrip())) and _COPULA_BEFORE.search(text[:start].lower()):
+        elif one := _identity_first(text, start, after):
             # "was X the one who mediated …": who mediated …
             tries_of = (rest, f"who {after.lstrip()[one.end() :].strip()}")
         else:
@@ -352,10 +352,7 @@ def corrected(
                 and (
                     _agent_at(text, span_start) is not None
                     or bool(_IDENTITY_AFTER.match(after.lower().lstrip()))
-                    or bool(
-                        _ONE_WHO.match(after.lower().lstrip())
-                        and _COPULA_BEFORE.search(text[:span_start].lower())
-                    )
+                    or _identity_first(text, span_start, after) is not None
                 )
             )
             opening = _opening(answer, PLACE_WORDS if late else OPENING_WORDS)
@@ -371,16 +368,23 @@ _FOCUS_BEFORE = re.compile(r"\b(?:(?:was|is|were|are|wasn't|isn't|weren't|aren't
 _COPULA_BEFORE = re.compile(r"\b(?:was|is|were|are|wasn't|isn't|weren't|aren't)\s*$")
 _FOCUS_AFTER = re.compile(r"^(?:'s\s+)?(?:[\w-]+\s+){0,3}?(?:the one|who|that|which|the\b)")
 # a statement of who it was: "X was the one who …", "X's minister was the person that …"
+_ONE = r"the\s+(?:one|ones|person|people|man|woman|country|side|leader|official)s?\s+"  # "the one (who)"
 _IDENTITY_AFTER = re.compile(
-    r"^(?:'s\s+[\w-]+\s+)?(?:was|is|were|are)\s+(?:the\s+(?:one|ones|person|people|man|woman|country|side|"
-    r"leader|official)s?\s+)?(?:who|that|which)\b|^(?:'s\s+[\w-]+\s+)?(?:was|is|were|are)\s+the\s+one\b"
+    rf"^(?:'s\s+[\w-]+\s+)?(?:was|is|were|are)\s+(?:{_ONE})?(?:who|that|which)\b|"
+    r"^(?:'s\s+[\w-]+\s+)?(?:was|is|were|are)\s+the\s+one\b"
 )
 
 
 # the rest of an identity asked with its copula first: "was X the one who …", "is X the person that …"
-_ONE_WHO = re.compile(
-    r"the\s+(?:one|ones|person|people|man|woman|country|side|leader|official)s?\s+(?:who|that|which)\b"
-)
+_ONE_WHO = re.compile(rf"{_ONE}(?:who|that|which)\b")
+
+
+def _identity_first(text: str, start: int, after: str) -> re.Match[str] | None:
+    """The "the one who" after the name at ``start`` of a check asked with its copula first ("was X the one
+    who mediated …"), or None."""
+    if not _COPULA_BEFORE.search(text[:start].lower()):
+        return None
+    return _ONE_WHO.match(after.lower().lstrip())
 
 
 _BY_BEFORE = re.compile(r"\b([a-z]+)\s+by\s+(?:the\s+)?$", re.I)
