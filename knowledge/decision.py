@@ -115,6 +115,8 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_AUX = r"(?:is|was|are|were|do|does|did|has|have|had|will|would|can|could|wo|ca)"
+
 # A statement put up to be confirmed: "is it true that ...", "true or false: ...", "..., is that right?",
 # "am I correct that ...". General English frames; the claim itself is the rest of the question.
 CHECK = re.compile(
@@ -122,7 +124,10 @@ CHECK = re.compile(
     r"^(?:true or false|yes or no|fact or fiction)\b|\b(?:true or false|yes or no|or not|right or wrong)\W*$|"
     r"^(?:am|was) i (?:right|correct|wrong)\b|"
     r",? (?:is (?:it|that|this) (?:true|correct|right|so)|isn't (?:it|that)|am i right|right|correct|true|"
-    r"yes|is that what happened|did (?:it|they|he|she)|didn't (?:it|they|he|she))\W*$"
+    r"yes|is that what happened|did (?:it|they|he|she)|didn't (?:it|they|he|she))\W*$|"
+    # a tag question: "..., wasn't it?", "... didnt they" (typed or normalised "did not they"); a tag
+    # without its negation needs its comma, so "where is it?" stays an open question
+    rf"(?:,? {_AUX}(?:n't| not)|, {_AUX}) (?:it|that|this|they|he|she|there|we)\W*$"
 )
 
 

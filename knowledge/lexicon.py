@@ -38,7 +38,8 @@ STOP = frozenset(
     nobody himself herself itself themselves personally own role play plays played reason reasons less fewer because
     nah yeah yep nope yes lol pls plz bro ok okay huh eh wat wot u ur r acc tho
     describe described describes characterise characterised characterize characterized portray portrayed
-    relationship relationships relation relations""".split()
+    relationship relationships relation relations
+    job jobs whoever whatever whichever wherever whenever involve involved involving""".split()
 )
 
 # Words for a role, an office: who someone is ("the police chief", "the defence minister").
@@ -122,6 +123,9 @@ _group(
     "saying",
     "mention",
     "claim",
+    "allege",
+    "alleged",
+    "allegation",
     "claimed",
     "claims",
     "tell",
@@ -181,6 +185,13 @@ _group("agreement", "agreement", "deal", "treaty")
 _group("ztime", "hour", "time", "clock")
 _group("leave", "leave", "left", "quit", "withdraw", "withdrew", "exit")
 _group("member", "member", "membership", "part")
+_group("border", "border", "frontier", "boundary")
+_group("police", "police", "cop", "cops", "policeman", "policemen", "constable")
+_group("territory", "territory", "soil")
+_group("strand", "strand", "stranded", "stuck")
+_group("site", "site", "scene", "spot")
+_group("special", "special", "extra")
+_group("chief", "chief", "head", "boss")
 
 SPELLING = {
     "defence": "defense",
@@ -278,6 +289,9 @@ PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     (("nineties",), "1990s"),
     (("eighties",), "1980s"),
     (("news", "agency"), "agency"),
+    (("news|wire", "service|services"), "agency"),
+    (("premier",), "prime minister"),
+    (("in", "touch"), "in contact"),
     # time as an occasion ("why couldn't they help this time", "the last time"): no time is asked for
     (("this|that|last|next|every|each", "time"), ""),
     *((("50s|60s|70s|80s|90s".split("|")[i],), f"19{5 + i}0s") for i in range(5)),

@@ -91,7 +91,9 @@ _HAPPENED_IN = re.compile(
 
 _PREDICTION = re.compile(
     r"\b(?:who|which side|which country)\s+(?:is|was|are)\s+(?:right|wrong|the good guys?|the bad guys?|justified)\b|"
-    r"\b(?:is|was|are) (?!it\b|that\b|this\b|i\b)\w+ (?:right|wrong|justified)\b|"
+    # "right" as a judgement, not as an adverb of time or place ("was known right away", "was right there")
+    r"\b(?:is|was|are) (?!it\b|that\b|this\b|i\b)\w+ (?:right(?! away| now| then| after| before| there| here)|"
+    r"wrong|justified)\b|"
     r"\b(?:who|which side|which country)\s+(?:will|would|is going to|gonna)\s+win\b|\bwhat will happen\b|"
     r"\bwill (?:there|it|they|the \w+) (?:be|end|stop|escalate|last|win)\b|\bnext (?:year|month|week)\b|"
     r"\bin the future\b|\bpredict|"

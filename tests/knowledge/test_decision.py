@@ -13,6 +13,7 @@ from knowledge.engine import AnswerEngine
 from knowledge.loader import load_knowledge
 from knowledge.models import Answer
 from knowledge.training import passes
+from knowledge.understand import understand
 
 
 def test_the_shipped_parameters_load_and_name_only_known_features() -> None:
@@ -66,6 +67,12 @@ def test_the_answerers_trees_give_what_scikit_learn_gives() -> None:
         ("am i right that the talks were in april", "yesno"),
         ("which post does the envoy hold", "who_is"),  # asks who the envoy is
         ("how many died, right?", "count"),
+        # a tag question is a check, typed with or without its apostrophe; an open question ending in
+        # "is it" is not
+        ("the war lasted six months, didn't it?", "yesno"),
+        ("the war lasted six months did not it", "yesno"),
+        ("the envoy met both leaders, did he?", "yesno"),
+        ("where is it?", "where"),
     ],
 )
 def test_question_forms(question: str, kind: str) -> None:
@@ -160,3 +167,18 @@ def test_a_question_form_is_read_past_an_adverb(question: str, wanted: set) -> N
     from knowledge.decision import wants
 
     assert wants(question) == wanted
+
+
+@pytest.mark.parametrize(
+    ("question", "judged"),
+    [
+        ("was freedonia right to close the border?", True),
+        ("who is right here", True),
+        # "right" as an adverb of time or place asks for facts, not a judgement
+        ("did an official say the cause was known right away?", False),
+        ("was anyone right there when it happened", False),
+    ],
+)
+def test_a_judgement_is_told_from_right_away(engine: AnswerEngine, question: str, judged: bool) -> None:
+    """A judgement asked for is refused as one; "right away" and "right there" do not make a question one."""
+    assert understand(question, engine.names).is_prediction is judged
