@@ -32,13 +32,15 @@ import re
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
+from lemminflect import getAllLemmas
 from text_to_num import text2num
 
 from knowledge.analysis import DATE, STOP, WEEKDAY
 from knowledge.decision import CHECK, HELD, is_check
 from knowledge.hybrid import numbers_in, verb_form
+from knowledge.lexicon import ROLE_WORDS
 from knowledge.models import Answer
-from knowledge.presentation import VERDICT
+from knowledge.presentation import NOT_SAID_OF, VERDICT
 from knowledge.retrieval import id_token
 from knowledge.text import sentences
 
@@ -270,7 +272,13 @@ def corrected(
         if kind in kinds
     ]
     details = [
-        d for d in details if d[0] != "name" or d[3] or _in_focus(text, *d[2]) or _agent_at(text, d[2][0])
+        d
+        for d in details
+        if d[0] != "name"
+        or d[3]
+        or _in_focus(text, *d[2])
+        or _agent_at(text, d[2][0])
+        or _object_question(text, *d[2], named)
     ]
     for tries, (kind, words, (start, end), placed) in enumerate(details):
         if tries >= MAX_TRIES:
@@ -282,6 +290,8 @@ def corrected(
         elif kind == "name" and (agent := _agent_at(text, start)) is not None:
             start = agent  # "brokered by Ruritania": the "by" goes too
         rest = re.sub(r"\s+", " ", f"{text[:start]} {after}").strip()
+        acting: set[str] | None = None  # who acts on the name, where it is what a known actor's verb acted on
+        display = words
         # asked as it stands without the detail, and as the open question it leaves: "how many carriages …",
         # "how long …", "what time …", "where …", "who …" (a cleft's). A plain name's claim is not asked
         # open: "comment on the clashes", once "Did Joe Biden" is gone, is answered by whatever the sources
@@ -310,6 +320,12 @@ def corrected(
         elif one := _identity_first(text, start, after):
             # "was X the one who mediated …": who mediated …
             tries_of = (rest, f"who {after.lstrip()[one.end() :].strip()}")
+        elif kind == "name" and (acted := _object_question(text, start, end, named)):
+            # "did Smith call Joe Biden after the attack": who Smith called after the attack, someone else
+            # than Smith
+            tries_of = (acted[1],)
+            acting = {n.id for n in named(acted[0])}
+            display = acted[2]  # the whole of who was acted on: "German chancellor Olaf Scholz"
         else:
             tries_of = (rest,)
         for question in tries_of:
@@ -343,24 +359,41 @@ def corrected(
                 ):
                     return _led(answer, "No.")
                 continue
+            if acting is not None:  # the paragraph that names the most others acted on comes first
+                answer = _fronted(answer, named, acting)
             cited = _cited(answer, item_tokens)
             # where a place was claimed, the answer's first sentence says where (after what it is about)
             # as a place, who did a deed may come late in a sentence ("… a ceasefire brokered by Ruritania",
             # "… under the mediation of the council's president" for "X was the one who mediated")
-            late = placed or (
-                kind == "name"
-                and (
-                    _agent_at(text, span_start) is not None
-                    or bool(_IDENTITY_AFTER.match(after.lower().lstrip()))
-                    or _identity_first(text, span_start, after) is not None
+            late = (
+                placed
+                or acting is not None
+                or (
+                    kind == "name"
+                    and (
+                        _agent_at(text, span_start) is not None
+                        or bool(_IDENTITY_AFTER.match(after.lower().lstrip()))
+                        or _identity_first(text, span_start, after) is not None
+                    )
                 )
             )
             opening = _opening(answer, PLACE_WORDS if late else OPENING_WORDS)
-            if _absent(words, answer.answer, cited, analyse, named) and _fills_its_place(
-                words, opening, named, placed
+            if (
+                acting is not None
+            ):  # who else was acted on may come a sentence on ("X, the premier. He called …")
+                opening = " ".join(answer.answer.split("\n")[0].split()[:PLACE_WORDS])
+            others = acting is None or _others(opening, named, acting) > 0
+            # a title is no part of the name that is absent: "President Joe Biden" is not the president who is there
+            plain_name = (
+                words if acting is None else " ".join(w for w in words.split() if w.lower() not in _TITLES)
+            )
+            if (
+                _absent(plain_name or words, answer.answer, cited, analyse, named)
+                and _fills_its_place(words, opening, named, placed)
+                and others
             ):
-                shown = _SHOWN_NAME.sub("", words).strip(" '-")[:40]
-                return _led(answer, f"The sources don't say so of {shown}.")
+                shown = _SHOWN_NAME.sub("", display).strip(" '-")[:40]
+                return _led(answer, f"{NOT_SAID_OF} {shown}.")
     return None
 
 
@@ -398,6 +431,61 @@ def _agent_at(text: str, start: int) -> int | None:
     if m is None or verb_form(m.group(1).lower()) == 0:
         return None
     return m.start() + len(m.group(1)) + 1
+
+
+_VERB_PREPOSITIONS = frozenset("with to at for from about on".split())
+_LEAD_IN_WORDS = _VERB_PREPOSITIONS | {"the", "a", "an", "his", "her", "their", "its"}
+_TITLES = frozenset(w for r in ROLE_WORDS for w in (r, f"{r}s")) | {"us", "uk", "un", "eu"}
+_OBJECT_GOES_ON = re.compile(
+    rf"(?:\s+(?:[A-Z][\w'-]*|(?:{'|'.join(ROLE_WORDS)})s?|{'|'.join(sorted(_NAME_PARTICLES))})\b)+"
+)
+
+
+def _object_question(
+    text: str, start: int, end: int, named: Callable[[str], list[Named]]
+) -> tuple[str, str, str] | None:
+    """The open question a check leaves when the name at ``start:end``, one the story does not know, is what a
+    known actor's verb acted on ("Did R.J. Smith call Joe Biden after the attack?", "Smith phoned the Sylvanian
+    premier Jo Doe, right?"): who that actor called after the attack, with the subject it asks about; else None.
+    The name's words before it ("the", a title) and after it (the rest of a name) go with it."""
+    if named(text[start:end]):
+        return None
+    body = _claim_body(text[:start] + _HOLE + text[end:])
+    if _HOLE not in body:
+        return None
+    before, after = body.split(_HOLE, 1)
+    words = before.split()
+    do_lead = _DO_LEAD.match(text.lower())
+    # the verb is the last word before the name's lead-in ("the", a title, "with"): its base form after "did"
+    # ("did X call …"), else an inflected form ("X called …"); the subject is what precedes it
+    for cut in range(4):
+        if len(words) - cut < 2:
+            return None
+        verb, subject_words = words[-1 - cut].lower(), words[: -1 - cut]
+        lead_in = words[len(words) - cut :]
+        lemmas = getAllLemmas(verb).get("VERB", ())
+        if (verb in lemmas if do_lead else verb_form(verb) > 0) and all(
+            w.islower() or w.isupper() for w in lead_in
+        ):
+            break
+    else:
+        return None
+    # the subject is a known actor, named in a few words, no clause ("France said it would bring the matter to
+    # NATO" acts on no one)
+    subject = " ".join(subject_words)
+    if len(subject_words) > 4 or not any(n.role == "actor" for n in named(subject)):
+        return None
+    if any(w.islower() and w not in _TITLES and getAllLemmas(w).get("VERB") for w in subject_words):
+        return None
+    goes_on = m.group() if (m := _OBJECT_GOES_ON.match(after)) else ""
+    after = after[len(goes_on) :]
+    shown = " ".join([*(w for w in lead_in if w.lower() not in _LEAD_IN_WORDS), text[start:end]]) + goes_on
+    base = verb if do_lead else next(iter(getAllLemmas(verb).get("VERB", (verb,))))
+    # a preposition of the verb's stays with it: "speak with", "talk to"
+    if lead_in and lead_in[0].lower() in _VERB_PREPOSITIONS:
+        base = f"{base} {lead_in[0].lower()}"
+    aux = do_lead.group(1) if do_lead else "did"
+    return subject, re.sub(r"\s+", " ", f"who {aux} {subject} {base} {after}").strip(), shown
 
 
 def _in_focus(text: str, start: int, end: int) -> bool:
@@ -616,6 +704,27 @@ def _near(given: str, claimed: str, tolerance: float) -> bool:
     except ValueError:
         return False
     return abs(a - b) <= tolerance * max(a, b)
+
+
+def _others(text: str, named: Callable[[str], list[Named]], acting: set[str]) -> int:
+    """How many actors other than the ``acting`` ones the opening of ``text`` names."""
+    return len({n.id for n in named(" ".join(text.split()[:PLACE_WORDS])) if n.role == "actor"} - acting)
+
+
+def _fronted(answer: Answer, named: Callable[[str], list[Named]], acting: set[str]) -> Answer:
+    """``answer`` with the paragraph whose opening names the most actors other than the ``acting`` ones
+    first."""
+    lines = answer.answer.split("\n")
+    if lines[0].rstrip().endswith(":"):
+        return answer
+    at = max(range(len(lines)), key=lambda i: (_others(lines[i], named, acting), -i))
+    # and within it, the sentence that names them leads ("X, the premier. He called A and B." -> "He called …")
+    parts = sentences(lines[at])
+    first = next((i for i, part in enumerate(parts) if _others(part, named, acting)), 0)
+    line = " ".join(parts[first:] + parts[:first]) if first else lines[at]
+    if at == 0 and not first:
+        return answer
+    return answer.model_copy(update={"answer": "\n".join([line, *lines[:at], *lines[at + 1 :]])})
 
 
 def _led(answer: Answer, verdict: str) -> Answer:

@@ -42,6 +42,13 @@ STOP = frozenset(
     job jobs whoever whatever whichever wherever whenever involve involved involving""".split()
 )
 
+# Words for the sources themselves ("the AFP write-up", "the first story", "which report"): how a question
+# points at the articles. Where a story's own texts never use one it is no subject of the question.
+SOURCE_WORDS = frozenset(
+    """article articles story stories piece pieces report reports source sources coverage newspaper
+    newspapers paper papers outlet outlets publication publications""".split()
+)
+
 # Words for a role, an office: who someone is ("the police chief", "the defence minister").
 ROLE_WORDS = tuple(
     """minister president leader spokesman spokeswoman spokesperson secretary chancellor premier official
@@ -291,6 +298,12 @@ PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     (("news", "agency"), "agency"),
     (("news|wire", "service|services"), "agency"),
     (("premier",), "prime minister"),
+    (("write|writeup", "up"), "article"),
+    (("writeup",), "article"),
+    (("bump|bumps|bumped|bumping", "up"), "increase"),
+    (("in", "a", "bad|serious|critical", "way|state|shape"), "seriously"),
+    (("in", "bad", "shape"), "seriously"),
+    (("ided|idd|id'd",), "identified"),
     (("in", "touch"), "in contact"),
     # time as an occasion ("why couldn't they help this time", "the last time"): no time is asked for
     (("this|that|last|next|every|each", "time"), ""),

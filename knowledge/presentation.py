@@ -60,6 +60,8 @@ _REF = re.compile(r"\[(\d+)\]")
 # A yes/no verdict paragraph: the answer to "did ...?", "is ...?", a digression anywhere else.
 _BARE_VERDICT = re.compile(r"^(?:Yes|No)\.\s+(?=[A-Z\"'])")
 VERDICT = re.compile(r"^(?:yes|no|not (?:fully|quite|exactly|clearly|really)|partly|in part)\b[.,;:]", re.I)
+# a check's detail set right: "The sources don't say so of Ruritania." leads what they do say (see checks)
+NOT_SAID_OF = "The sources don't say so of"
 
 # --- display cleaning: the article's markup and page furniture, never its words --------------------------
 _MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*[^)\s]*(?:\s+\"[^\"]*\")?\s*\)")
@@ -165,7 +167,8 @@ def lead(text: str, keep: AbstractSet[str] = frozenset(), best: int = 0) -> str:
         opening = parts[0] if len(parts[0]) + len(parts[best]) < BRIEF_CHARS else ""
         parts = ([opening] if opening else []) + parts[best:]
     first = parts.pop(0)
-    if (len(first) < SHORT_SENTENCE or best) and parts:
+    # a detail set right ("The sources don't say so of X.") is said with what the sources do say
+    if (len(first) < SHORT_SENTENCE or best or first.startswith(NOT_SAID_OF)) and parts:
         first = f"{first} {parts.pop(0)}"
     if len(first) > ASIDES_OVER:
         first = _without_parentheticals(first, ASIDES_OVER, keep)
@@ -345,7 +348,9 @@ def present(
         verdicts = [p for p in paragraphs if VERDICT.match(p[0])]
         others = [p for p in paragraphs if not VERDICT.match(p[0])]
         # a check whose answer opens with its verdict: the brief opens with it too
-        verdict_first = kind == "yesno" and bool(VERDICT.match(paragraphs[0][0]))
+        verdict_first = kind == "yesno" and bool(
+            VERDICT.match(paragraphs[0][0]) or paragraphs[0][0].startswith(NOT_SAID_OF)
+        )
         if kind == "yesno" and verdicts:
             paragraphs = verdicts + others
         elif others:

@@ -27,6 +27,7 @@ from knowledge.analysis import (
     prepare,
 )
 from knowledge.index import FuzzyIndex
+from knowledge.lexicon import SOURCE_WORDS
 from knowledge.models import Place, _Item
 from knowledge.resolver import NameResolver
 from knowledge.text import normalise
@@ -111,6 +112,7 @@ class ItemRetriever:
         if reuse is not None and (reuse.story_event, reuse.other_events) != (story_event, other_events):
             reuse = None
         an = self.analyser = names.analyser  # the story's words: items and questions read alike
+        self._source_words = frozenset(an.canon(w) for w in SOURCE_WORDS)
         self.items: dict[str, _Item] = {}
         self.tokens: dict[str, frozenset[str]] = {}
         self.headlines: dict[str, tuple[frozenset[str], ...]] = {}
@@ -216,6 +218,8 @@ class ItemRetriever:
             if tok in self.idf:
                 out.append(Term((tok,), self.idf[tok], True, tok))
                 continue
+            if tok in self._source_words:
+                continue  # "the AFP write-up", "the first story": the sources pointed at, in words the texts never use
             # short real words ("fail") sit one edit from other real words ("fall"): correct only longer ones,
             # and never a word of the dictionary ("conduct" is no typo of "contact")
             fixes = (
