@@ -41,6 +41,14 @@ from knowledge.dense import DenseIndex, TokenAligner, digest, encoder
 from knowledge.handling import HandlerParts
 from knowledge.hybrid import HybridDecider
 from knowledge.intents import IntentHandlers
+from knowledge.lexicon import (
+    CONCEPT_AGE,
+    CONCEPT_COUNT,
+    CONCEPT_DURATION,
+    CONCEPT_PLACE,
+    CONCEPT_TIME,
+    CONCEPT_YEAR,
+)
 from knowledge.loader import KnowledgeBase
 from knowledge.lookups import Lookups
 from knowledge.models import (
@@ -72,6 +80,10 @@ _EVERY_SIDE = ("both", "all", "both sides", "all sides", "every side", "each sid
 _NAME_ASKED = re.compile(r"\bnamed?\b|\bnames\b|\bidentity\b|\bidentif(?:y|ied)\b")
 # a person the articles do not name, as the knowledge folder calls one: "A passenger (not named)"
 _UNNAMED = re.compile(r"(?:a|an|one|another)\s+[a-z]", re.IGNORECASE)
+# a question's subject when it names none: "when did it happen?", "where was this?"
+_POINTER_SUBJECT = re.compile(r"\b(?:it|this|that)\b", re.IGNORECASE)
+# what a question asks for, as the terms retrieval gives it ("what time" is a time, "where" a place)
+_WANTS = frozenset({CONCEPT_AGE, CONCEPT_COUNT, CONCEPT_DURATION, CONCEPT_PLACE, CONCEPT_TIME, CONCEPT_YEAR})
 
 CompletionField = Literal["speaker_or_quote", "actor", "topic", "side", "event", "source", "question"]
 MAX_QUESTION_CHARS = 500
@@ -536,11 +548,27 @@ class AnswerEngine:
 
     def _decided(self, plain: str) -> Answer:
         question = understand(plain, self.names)
+        if (about := self._of_the_story(plain, question)) is not None:
+            question = understand(about, self.names)
         if not is_claim(plain.lower()) and (bare := self._without_its_place(plain, question)) is not None:
             # "the inquiry into the Riverton train crash": the place only says which event is meant, and
             # an item on the event need not name it; a check's place is its claim, and stays
             question = understand(bare, self.names)
         return self.hybrid.decide(question, self.intents.answer_question(question))
+
+    def _of_the_story(self, plain: str, question: Question) -> str | None:
+        """A question whose only subject is "it", "this" or "that" and which asks for nothing but a time, a
+        place, a figure or a length ("when did it happen?", "where was it?") asked of the story's own event
+        (the knowledge folder's event with the most figures); None for any other question. A follow-up's
+        "that" is read against the previous question before this (``follow_up``)."""
+        event = self.kb.items.get(self.retriever.story_event or "")
+        pointer = _POINTER_SUBJECT.search(plain)
+        if not isinstance(event, Event) or pointer is None:
+            return None
+        terms = self.retriever.terms(question.low, extra_concepts=question.concepts, names=question.names)
+        if not terms or any(t.text not in _WANTS for t in terms):
+            return None
+        return f"{plain[: pointer.start()]}the {event.name}{plain[pointer.end() :]}"
 
     def _without_its_place(self, plain: str, question: Question) -> str | None:
         """``plain`` without a place named right beside an event that is called by it ("the Riverton train

@@ -16,7 +16,7 @@ from knowledge.analysis import DATE, STOP, analyse, stem
 from knowledge.casualties import CasualtyAnswers
 from knowledge.compose import KIND_OF, unique
 from knowledge.handling import Handler, HandlerParts
-from knowledge.lexicon import CONCEPT_COUNT
+from knowledge.lexicon import CONCEPT_COUNT, CONCEPT_TIME
 from knowledge.models import (
     Answer,
     Background,
@@ -26,7 +26,7 @@ from knowledge.models import (
     QAPair,
 )
 from knowledge.quotes import QuoteAnswers
-from knowledge.retrieval import ANSWER_AT, SUGGEST_AT, Scored, Term, names_something
+from knowledge.retrieval import ANSWER_AT, SUGGEST_AT, Scored, Term, id_token, names_something
 from knowledge.text import normalise
 from knowledge.understand import Question, understand
 from knowledge.versions import VersionAnswers
@@ -340,9 +340,21 @@ class IntentHandlers(Handler):
             return self.c.abstain(q.text, suggestions=near, confidence=hits[0].coverage if hits else 0.0)
         best = hits[0].coverage
         chosen: list[Scored] = [h for h in hits if h.coverage >= max(ANSWER_AT, best - 0.08)][:3]
+        if (event := self._asked_when(terms)) is not None:
+            # "when did <event> happen?": the event itself, whose period says when, comes first
+            chosen = [Scored(event, best, len(terms), 1.0), *(h for h in chosen if h.item is not event)][:3]
         kind = KIND_OF.get(type(chosen[0].item), "qa")
         parts = [(self.c.sentence(h.item), [h.item]) for h in chosen]
         return self.c.answer(q.text, kind, parts, best)
+
+    def _asked_when(self, terms: list[Term]) -> Event | None:
+        """The event a question names when it names one event and asks nothing but when it was ("when did
+        <event> happen?", "what day was <event>?"), if the knowledge folder gives its period."""
+        rest = [t for t in terms if t.text != CONCEPT_TIME]
+        if len(rest) != 1 or len(terms) != 2:
+            return None
+        events = [ev for ev in self.kb.events if id_token(ev.id) in rest[0].alts and ev.period]
+        return events[0] if len(events) == 1 else None
 
     def _question_terms(self, q: Question) -> list[Term]:
         """The question's terms; a trailing time clause ("... after the attack started") weighs half:

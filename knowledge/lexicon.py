@@ -305,6 +305,9 @@ PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     (("in", "bad", "shape"), "seriously"),
     (("ided|idd|id'd",), "identified"),
     (("in", "touch"), "in contact"),
+    # a day of the week is the day something happened on: "what day of the week" asks "what day"
+    (("day|days", "of", "the", "week"), "day"),
+    (("weekday|weekdays",), "day"),
     # time as an occasion ("why couldn't they help this time", "the last time"): no time is asked for
     (("this|that|last|next|every|each", "time"), ""),
     *((("50s|60s|70s|80s|90s".split("|")[i],), f"19{5 + i}0s") for i in range(5)),

@@ -71,3 +71,28 @@ def test_conversations_forget_after_their_time_and_keep_no_chat() -> None:
     chat = Answer(question="hi", answered=False, kind="chat", answer="Hi!", confidence=1.0)
     conv.remember("c:1", Turn("hi", chat, at=100.0))
     assert conv.previous("c:1", now=101.0) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "must"),
+    [
+        ("when did it happen?", "13 September"),
+        ("what day of the week was it", "Tuesday"),  # a day of the week asks what day
+        ("what time did this happen", "00:05"),
+    ],
+)
+def test_a_question_with_no_subject_of_its_own_is_about_the_storys_event(
+    engine: AnswerEngine, question: str, must: str
+) -> None:
+    """'when did it happen?' as a first question: "it" is the story's own event (the knowledge folder's event
+    with the most figures), and the answer says when that was."""
+    turn = engine.converse(question, None)
+    assert turn.answer.answered and must in turn.answer.answer.split("[")[0], turn.answer.answer
+
+
+def test_a_follow_ups_that_is_the_previous_question_not_the_storys_event(engine: AnswerEngine) -> None:
+    """After a question, 'when was that?' asks when the thing just asked about was, not the story's event."""
+    first = engine.converse("when did Armenia and Azerbaijan fight a six-week war?")
+    assert first.answer.answered and "2020" in first.answer.answer
+    second = engine.converse("when was that?", first)
+    assert second.answer.answered and "2020" in second.answer.answer.split("[")[0], second.answer.answer
