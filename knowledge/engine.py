@@ -20,7 +20,7 @@ from typing import Any, Concatenate, Literal, ParamSpec
 import numpy as np
 from rapidfuzz import fuzz, process, utils
 
-from knowledge.analysis import Analyser
+from knowledge.analysis import CONCEPT_TRIGGERS, Analyser
 from knowledge.checks import (
     Named,
     corrected,
@@ -41,14 +41,6 @@ from knowledge.dense import DenseIndex, TokenAligner, digest, encoder
 from knowledge.handling import HandlerParts
 from knowledge.hybrid import HybridDecider
 from knowledge.intents import IntentHandlers
-from knowledge.lexicon import (
-    CONCEPT_AGE,
-    CONCEPT_COUNT,
-    CONCEPT_DURATION,
-    CONCEPT_PLACE,
-    CONCEPT_TIME,
-    CONCEPT_YEAR,
-)
 from knowledge.loader import KnowledgeBase
 from knowledge.lookups import Lookups
 from knowledge.models import (
@@ -83,7 +75,7 @@ _UNNAMED = re.compile(r"(?:a|an|one|another)\s+[a-z]", re.IGNORECASE)
 # a question's subject when it names none: "when did it happen?", "where was this?"
 _POINTER_SUBJECT = re.compile(r"\b(?:it|this|that)\b", re.IGNORECASE)
 # what a question asks for, as the terms retrieval gives it ("what time" is a time, "where" a place)
-_WANTS = frozenset({CONCEPT_AGE, CONCEPT_COUNT, CONCEPT_DURATION, CONCEPT_PLACE, CONCEPT_TIME, CONCEPT_YEAR})
+_WANTS = frozenset(CONCEPT_TRIGGERS)  # every concept a question can ask for has its trigger words
 
 CompletionField = Literal["speaker_or_quote", "actor", "topic", "side", "event", "source", "question"]
 MAX_QUESTION_CHARS = 500

@@ -22,8 +22,10 @@ from knowledge.models import (
     Background,
     Entity,
     Event,
+    Evidence,
     Place,
     QAPair,
+    _Item,
 )
 from knowledge.quotes import QuoteAnswers
 from knowledge.retrieval import ANSWER_AT, SUGGEST_AT, Scored, Term, id_token, names_something
@@ -185,15 +187,29 @@ class IntentHandlers(Handler):
         if not hits or hits[0].coverage < ANSWER_AT:
             return None
         item = hits[0].item
+        # the sources of the passages that say what was asked, not of every passage the item cites
+        shown = item.model_copy(update={"evidence": self._saying(item, terms)})
         labels = []
-        for ev in item.evidence:
+        for ev in shown.evidence:
             src = self.kb.sources.get(ev.source)
             if src and src.label not in labels:
                 labels.append(src.label)
         lead = "Reported by " + "; ".join(labels) + "."
         return self.c.answer(
-            q.text, "source", [(lead, []), (self.c.sentence(item), [item])], hits[0].coverage
+            q.text, "source", [(lead, []), (self.c.sentence(item), [shown])], hits[0].coverage
         )
+
+    def _saying(self, item: _Item, terms: list[Term]) -> list[Evidence]:
+        """The item's passages that hold the most of the question's terms (every passage, when they hold
+        the same): "which article says the truce fell apart minutes later" is the one whose passage says so."""
+        an = self.names.analyser
+        scored = []
+        for ev in item.evidence:
+            names = self.names.find(ev.quote, correct=False)
+            tokens = frozenset(an.analyse(ev.quote)) | {id_token(i) for m in names for i in m.ids}
+            scored.append((round(self.r.coverage(tokens, terms)[0], 2), ev))
+        best = max((c for c, _ in scored), default=0.0)
+        return [ev for c, ev in scored if c == best]
 
     def _who_said_q(self, q: Question) -> Answer | None:
         if q.words is None or not q.words.strip():

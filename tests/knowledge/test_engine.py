@@ -598,3 +598,21 @@ def test_a_curated_verdict_rules_only_on_the_deed_its_question_asks(engine: Answ
         other = engine.ask(question)
         assert not re.match(r"(?:yes|no)\b", other.answer, re.I), other.answer
         assert not other.answered or other.answer[:1].isupper(), other.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [
+        ("which source says the ceasefire fell apart minutes later", "004_ae1f4e156323b536"),
+        ("which article says azerbaijan quit the CSTO", "000_fe2a5153b0df178e"),
+    ],
+)
+def test_which_source_says_it_names_the_sources_of_the_passages_that_do(
+    engine: AnswerEngine, question: str, source: str
+) -> None:
+    """A source question is answered with the sources of the passages that say what it asks, not with every
+    source the item it finds cites."""
+    ans = engine.ask(question)
+    assert ans.answered and {c.source for c in ans.citations} == {source}, ans.answer
+    label = engine.kb.sources[source].label
+    assert ans.answer.startswith(f"Reported by {label}"), ans.answer
