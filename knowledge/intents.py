@@ -217,7 +217,13 @@ class IntentHandlers(Handler):
         return self.quotes.who_said(q.text, q.words, strict=True)
 
     def _what_said_q(self, q: Question) -> Answer | None:
-        return self.quotes.what_said(q)
+        said = self.quotes.what_said(q)
+        if said is not None and not said.answered and q.is_casualty:
+            # "what did X say the toll was": no quotation, but what was said is a figure, which may be X's
+            figure = self._casualty_q(q)
+            if figure is not None and figure.answered:
+                return figure
+        return said
 
     def _casualty_q(self, q: Question) -> Answer | None:
         if not q.is_casualty and not (

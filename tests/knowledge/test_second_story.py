@@ -304,6 +304,12 @@ def test_when_the_event_named_alone_happened_is_its_period(engine: AnswerEngine)
     assert ans.answered and "3:10" in ans.answer.split("[")[0], ans.answer
 
 
+def test_what_someone_said_a_figure_was_is_a_figure_question(engine: AnswerEngine) -> None:
+    """ "What did X say the toll was": X said no quotation of it, but gave a figure, which answers."""
+    ans = engine.ask("what did the kanpur district magistrate say the toll was")
+    assert ans.answered and "119" in ans.answer, ans.answer
+
+
 def test_which_outlet_someone_spoke_to_is_a_source_question(engine: AnswerEngine) -> None:
     """A news agency, a wire or a channel is an outlet: asked which one someone spoke to, the answer names
     the sources of what that person said."""
