@@ -29,7 +29,7 @@ The detail is never guessed at: an answer that still holds it, or a refusal, lea
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
 from lemminflect import getAllLemmas
@@ -227,6 +227,28 @@ def misses_its_agent(
     ]
     cited = _cited(answer, item_tokens) if agents else frozenset()
     return any(_absent(words, answer.answer, cited, analyse, named) for words in agents)
+
+
+def unheld_people(
+    people: Sequence[tuple[Sequence[str], str]], answer: Answer, item_tokens: dict[str, frozenset[str]]
+) -> list[tuple[Sequence[str], str]]:
+    """The people a question names (each as the ids the name may mean and its words) whom neither the
+    answer's text nor the items it cites speak of: "did A also call B?" answered with A's call to C says
+    nothing of B."""
+    if not answer.answered or not people:
+        return []
+    cited = _cited(answer, item_tokens)
+    told = answer.answer.lower()
+    return [
+        (ids, words)
+        for ids, words in people
+        if not {id_token(i) for i in ids} & cited and words.lower() not in told
+    ]
+
+
+def not_said_of(answer: Answer, name: str) -> Answer:
+    """``answer`` led by the sources' silence about ``name``: "The sources don't say so of B." """
+    return _led(answer, f"{NOT_SAID_OF} {name}.")
 
 
 def misses_its_name(
@@ -745,5 +767,7 @@ __all__ = [
     "durations",
     "is_claim",
     "misses_its_name",
+    "not_said_of",
+    "unheld_people",
     "misses_its_number",
 ]

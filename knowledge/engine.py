@@ -28,6 +28,8 @@ from knowledge.checks import (
     misses_its_agent,
     misses_its_name,
     misses_its_number,
+    not_said_of,
+    unheld_people,
     unruled_day,
     unruled_time,
     without_hearsay,
@@ -60,7 +62,7 @@ from knowledge.overviews import Overviews
 from knowledge.presentation import present
 from knowledge.resolver import NameResolver
 from knowledge.retrieval import ItemRetriever
-from knowledge.text import clean_input
+from knowledge.text import clean_input, normalise
 from knowledge.understand import Question, lowered, understand
 from knowledge.wording import Speller, plain_question
 
@@ -69,6 +71,9 @@ P = ParamSpec("P")
 _WORDS = re.compile(r"[A-Za-z]{4,}")
 _EVERY_SIDE = ("both", "all", "both sides", "all sides", "every side", "each side")
 # a question asking for someone's name ("what's the name of the passenger who…", "who was it, name?")
+# a word that links a question to one before it: "and …", "but …", "so …", "also …", "ok so …"
+_LINK = re.compile(r"^(?:(?:and|but|so|also|plus|ok(?:ay)?|well|then|now)\b[\s,]*)+", re.I)
+_WH = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b")
 _NAME_ASKED = re.compile(r"\bnamed?\b|\bnames\b|\bidentity\b|\bidentif(?:y|ied)\b")
 # a person the articles do not name, as the knowledge folder calls one: "A passenger (not named)"
 _UNNAMED = re.compile(r"(?:a|an|one|another)\s+[a-z]", re.IGNORECASE)
@@ -460,6 +465,10 @@ class AnswerEngine:
             answer = self._answer(read)
             if answer.answered:
                 return read, answer
+        # "and the toll in the earlier war?" read on its own: the link to a question before it says nothing
+        alone = _LINK.sub("", plain, count=1)
+        if alone != plain and len(alone.split()) >= 2:
+            plain = alone[:1].upper() + alone[1:]
         return plain, self._answer(plain)
 
     def read(self, text: str) -> str:
@@ -504,6 +513,8 @@ class AnswerEngine:
                 answer = corrected(plain, self._decided, tokens, analyse, self._named, ("weekday",)) or answer
             elif unruled_time(plain, answer):  # "began around midday, right?": at what time, then Yes or No
                 answer = corrected(plain, self._decided, tokens, analyse, self._named, ("clock",)) or answer
+        if answer.answered and (people := self._people(plain)):
+            answer = self._of_everyone(plain, answer, people)
         if answer.answered and _NAME_ASKED.search(plain.lower()):
             answer = self._unnamed(plain, answer)
         self._answers[plain] = answer
@@ -527,6 +538,36 @@ class AnswerEngine:
             p.name[0].lower() + p.name[1:] for p in unique(people)
         )
         return self.compose.abstain(plain, reason + ".", people, confidence=answer.confidence)
+
+    def _of_everyone(self, plain: str, answer: Answer, people: list[tuple[tuple[str, ...], str]]) -> Answer:
+        """A check of what someone did ("did A also call B?"), or a question about two people, answered
+        without one of them is of something else: where the answer puts another person in that one's place
+        (A called C) it is led by the sources' silence about them, else the sources don't say."""
+        low = plain.lower()
+        if not (len(people) > 1 or is_claim(low) or not _WH.search(low)):
+            return answer
+        missing = unheld_people(people, answer, self.retriever.tokens)
+        if not missing:
+            return answer
+        asked = {i for ids, _ in people for i in ids}
+        first = answer.answer.split("\n")[0]
+        others = {i for ids, _ in self._people(first) for i in ids} - asked
+        if not others:
+            return self.compose.abstain(plain, confidence=answer.confidence)
+        return not_said_of(answer, self.compose.name(missing[0][0][0]))
+
+    def _people(self, text: str) -> list[tuple[tuple[str, ...], str]]:
+        """The story's people ``text`` names by name (not by a title: "the railways minister"): the ids each
+        name may mean, and its words."""
+        out = []
+        for m in self.names.find(text):
+            people = [
+                e for i in m.ids if isinstance(e := self.kb.items.get(i), Entity) and e.kind == "person"
+            ]
+            words = set(normalise(m.text).split())
+            if len(people) == len(m.ids) and all(words & set(normalise(e.name).split()) for e in people):
+                out.append((m.ids, m.text))
+        return out
 
     def _named(self, text: str) -> list[Named]:
         """The story's items ``text`` names, each with its kind and role (actor, place or other)."""

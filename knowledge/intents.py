@@ -48,6 +48,31 @@ QA_DIRECT_AT = 92  # rapidfuzz ratio at which a curated Q&A paraphrase is taken 
 # words that, after a person's name, only say where the asker met the name ("who is X in the news")
 _CONTEXT = frozenset("in from on at the who that mentioned quoted named featured cited".split())
 
+# "who runs / leads / heads / rules X", "who is in charge of X", "X's boss": asks who holds X's top office
+_OFFICE_VERBS = frozenset(analyse("lead leader run ruler head chief rule govern charge boss command"))
+# titles of whoever leads a country or a body, first those that name its top office; a role is held by
+# the title's every word ("secretary general", not "secretary")
+_TOP_TITLES = tuple(
+    tuple(analyse(t))
+    for t in (
+        "president",
+        "prime minister",
+        "premier",
+        "king",
+        "queen",
+        "chancellor",
+        "secretary general",
+        "chairman",
+        "mayor",
+        "governor",
+    )
+)
+_HEAD_TITLES = tuple(tuple(analyse(t)) for t in ("leader", "head", "chief", "director", "chair"))
+# words that only place the office in time or press the question: "who leads X these days", "right now"
+_OFFICE_FILLER = frozenset(
+    analyse("current currently now nowadays today these days day actually exactly really up")
+)
+
 
 class IntentHandlers(Handler):
     """The question handlers of one engine."""
@@ -84,6 +109,7 @@ class IntentHandlers(Handler):
             self._who_said_q,
             self._what_said_q,
             self._casualty_q,
+            self._office_q,
             self._identity_q,
             self._response_q,
             self._place_q,
@@ -263,6 +289,42 @@ class IntentHandlers(Handler):
             return None
         wanted = {o for tok, outs in self.outcome_tokens.items() if tok in toks for o in outs}
         return (wanted & self.look.casualty_outcomes) or ({"wounded"} if "wound" in toks else None)
+
+    def _office_q(self, q: Question) -> Answer | None:
+        """'who leads X', 'who is X's prime minister': the person of the country or body X whose role is
+        that office (any top title, for 'lead', 'run', 'head'); where none of X's people holds a title the
+        story's roles do use, the sources don't name one."""
+        if _wh_word(q.low) not in ("who", "whom") or q.speaker_span is not None or len(q.mentions) != 1:
+            return None
+        ids = set(q.mentions[0].ids)
+        bodies = [self.kb.items.get(i) for i in ids]
+        if not all(isinstance(b, (Entity, Place)) and getattr(b, "kind", "") != "person" for b in bodies):
+            return None
+        words = set(q.tokens) - STOP - _OFFICE_FILLER
+        verbs, title = words & _OFFICE_VERBS, words - _OFFICE_VERBS
+        roles = self.look.role_words
+        if not (verbs or title) or not title <= roles:
+            return None  # "who attacked X": not an office the story's people hold
+        analyse_ = self.names.analyser.analyse
+        people = unique(p for i in ids for p in self.look.persons_by.get(i, []))
+        if not people:
+            return (
+                None  # the story knows nobody of X ("the head of state in <a capital>"): retrieval weighs it
+            )
+        held = {p.id: set(analyse_(p.role + " " + " ".join(p.aliases))) for p in people}
+        if title:
+            found = [p for p in people if title <= held[p.id]]
+        else:
+            found = []
+            for tier in (_TOP_TITLES, _HEAD_TITLES):
+                found = [p for p in people if any(set(t) <= held[p.id] for t in tier)]
+                if found:
+                    break
+        if not found:
+            if not title:
+                return None  # nobody of X with a leading title: let retrieval weigh the question
+            return self.c.abstain(q.text, suggestions=people[:3])
+        return self.c.answer(q.text, "entity", [(self.c.sentence(p), [p]) for p in found], 0.85)
 
     def _identity_q(self, q: Question) -> Answer | None:
         target = q.identity_target()

@@ -100,6 +100,13 @@ class Lookups:
             if person.kind == "person" and person.role:
                 for key in {person.id} | self.ancestors(person.id):
                     self.persons_by[key].append(person)
+        # the words of the story's people's roles ("prime", "minister", "spokesman"): offices it knows of
+        self.role_words = frozenset(
+            t
+            for person in kb.entities
+            if person.kind == "person"
+            for t in analyser.analyse(person.role or "")
+        )
         # "according to <outlet>": outlet words -> the sources they name
         self.outlet_words: dict[str, set[str]] = defaultdict(set)
         for src in kb.sources.values():

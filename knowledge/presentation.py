@@ -348,8 +348,9 @@ def present(
         verdicts = [p for p in paragraphs if VERDICT.match(p[0])]
         others = [p for p in paragraphs if not VERDICT.match(p[0])]
         # a check whose answer opens with its verdict: the brief opens with it too
-        verdict_first = kind == "yesno" and bool(
-            VERDICT.match(paragraphs[0][0]) or paragraphs[0][0].startswith(NOT_SAID_OF)
+        # (and any answer led by the sources' silence about what the question names: that comes first)
+        verdict_first = bool(
+            kind == "yesno" and VERDICT.match(paragraphs[0][0]) or paragraphs[0][0].startswith(NOT_SAID_OF)
         )
         if kind == "yesno" and verdicts:
             paragraphs = verdicts + others

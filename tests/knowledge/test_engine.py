@@ -616,3 +616,41 @@ def test_which_source_says_it_names_the_sources_of_the_passages_that_do(
     assert ans.answered and {c.source for c in ans.citations} == {source}, ans.answer
     label = engine.kb.sources[source].label
     assert ans.answer.startswith(f"Reported by {label}"), ans.answer
+
+
+def test_a_check_answered_without_a_person_it_names_says_the_sources_are_silent_about_them(
+    engine: AnswerEngine,
+) -> None:
+    """'did A also call B?' answered with A's call to C: the answer opens with the sources' silence about
+    B, then says what they do say; with nobody in B's place it is refused."""
+    ans = engine.ask("macron also phoned aliyev?")
+    assert ans.answered and ans.answer.startswith("The sources don't say so of Ilham Aliyev."), ans.answer
+    assert "Pashinyan" in ans.answer and ans.brief.startswith("The sources don't say so of"), ans.brief
+    _check_contract(engine, ans)
+    ans = engine.ask("Turkish foreign minister tweeted after phone call with Ilham Aliyev, correct?")
+    assert ans.answer.startswith("The sources don't say so of Ilham Aliyev.") and "Bayramov" in ans.answer
+    # a person named by a title ("Armenia's prime minister") is the answer's to give, not a name to hold
+    ans = engine.ask("did Armenia's prime minister call Putin?")
+    assert ans.answered and "don't say so of" not in ans.answer, ans.answer
+
+
+def test_who_runs_a_country_is_the_holder_of_its_top_office(engine: AnswerEngine) -> None:
+    """'who runs / leads / heads X', 'who is X's leader': the person of X whose role is its top office; a
+    title the story's roles use that none of X's people holds is not named by the sources."""
+    asked = {
+        "who runs azerbaijan": "aliyev",
+        "who is in charge of azerbaijan": "aliyev",
+        "who heads armenia": "pashinyan",
+    }
+    for question, person in asked.items():
+        ans = engine.intents.answer(question)
+        assert ans.answered and ans.items[:1] == [person], (question, ans.items)
+    assert "Aliyev" in engine.ask("who is the leader of azerbaijan").answer
+    for question in ("who is azerbaijan's prime minister?", "who is the foreign minister of armenia?"):
+        assert not engine.ask(question).answered, question
+
+
+def test_a_linking_word_with_no_question_before_it_is_read_away(engine: AnswerEngine) -> None:
+    """'and the 2020 war death toll?' asked first is the toll question itself."""
+    ans = engine.ask("and the 2020 war death toll?")
+    assert ans.answered and re.search(r"6,[56]00", ans.answer), ans.answer
