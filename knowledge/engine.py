@@ -42,7 +42,7 @@ from knowledge.dense import CACHE as VECTORS
 from knowledge.dense import DenseIndex, TokenAligner, digest, encoder
 from knowledge.handling import HandlerParts
 from knowledge.hybrid import HybridDecider
-from knowledge.intents import IntentHandlers
+from knowledge.intents import IntentHandlers, wh_word
 from knowledge.loader import KnowledgeBase
 from knowledge.lookups import Lookups
 from knowledge.models import (
@@ -70,10 +70,9 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 _WORDS = re.compile(r"[A-Za-z]{4,}")
 _EVERY_SIDE = ("both", "all", "both sides", "all sides", "every side", "each side")
-# a question asking for someone's name ("what's the name of the passenger who…", "who was it, name?")
 # a word that links a question to one before it: "and …", "but …", "so …", "also …", "ok so …"
 _LINK = re.compile(r"^(?:(?:and|but|so|also|plus|ok(?:ay)?|well|then|now)\b[\s,]*)+", re.I)
-_WH = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b")
+# a question asking for someone's name ("what's the name of the passenger who…", "who was it, name?")
 _NAME_ASKED = re.compile(r"\bnamed?\b|\bnames\b|\bidentity\b|\bidentif(?:y|ied)\b")
 # a person the articles do not name, as the knowledge folder calls one: "A passenger (not named)"
 _UNNAMED = re.compile(r"(?:a|an|one|another)\s+[a-z]", re.IGNORECASE)
@@ -544,7 +543,7 @@ class AnswerEngine:
         without one of them is of something else: where the answer puts another person in that one's place
         (A called C) it is led by the sources' silence about them, else the sources don't say."""
         low = plain.lower()
-        if not (len(people) > 1 or is_claim(low) or not _WH.search(low)):
+        if not (len(people) > 1 or is_claim(low) or wh_word(low) is None):
             return answer
         missing = unheld_people(people, answer, self.retriever.tokens)
         if not missing:

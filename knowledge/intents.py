@@ -36,7 +36,7 @@ from knowledge.versions import VersionAnswers
 _WH = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b")
 
 
-def _wh_word(text: str) -> str | None:
+def wh_word(text: str) -> str | None:
     """The question word a question asks with, if any ("where", "how")."""
     m = _WH.search(text)
     return m.group(1) if m else None
@@ -157,13 +157,13 @@ class IntentHandlers(Handler):
             return None
         asked = utils.default_process(q.text)
         # "where did it take place" is no wording of "when did it take place", however alike the letters
-        form = _wh_word(asked)
+        form = wh_word(asked)
         best = process.extractOne(
             asked,
             {
                 h.key: wording
                 for h in hits
-                if (wording := utils.default_process(h.text)) and _wh_word(wording) in (form, None)
+                if (wording := utils.default_process(h.text)) and wh_word(wording) in (form, None)
             },
             scorer=fuzz.ratio,
             processor=None,
@@ -294,7 +294,7 @@ class IntentHandlers(Handler):
         """'who leads X', 'who is X's prime minister': the person of the country or body X whose role is
         that office (any top title, for 'lead', 'run', 'head'); where none of X's people holds a title the
         story's roles do use, the sources don't name one."""
-        if _wh_word(q.low) not in ("who", "whom") or q.speaker_span is not None or len(q.mentions) != 1:
+        if wh_word(q.low) not in ("who", "whom") or q.speaker_span is not None or len(q.mentions) != 1:
             return None
         ids = set(q.mentions[0].ids)
         bodies = [self.kb.items.get(i) for i in ids]
@@ -307,10 +307,10 @@ class IntentHandlers(Handler):
             return None  # "who attacked X": not an office the story's people hold
         analyse_ = self.names.analyser.analyse
         people = unique(p for i in ids for p in self.look.persons_by.get(i, []))
-        if not people:
-            return (
-                None  # the story knows nobody of X ("the head of state in <a capital>"): retrieval weighs it
-            )
+        if (
+            not people
+        ):  # the story knows nobody of X ("the head of state in <a capital>"): retrieval weighs it
+            return None
         held = {p.id: set(analyse_(p.role + " " + " ".join(p.aliases))) for p in people}
         if title:
             found = [p for p in people if title <= held[p.id]]
