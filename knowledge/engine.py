@@ -43,6 +43,7 @@ from knowledge.dense import DenseIndex, TokenAligner, digest, encoder
 from knowledge.handling import HandlerParts
 from knowledge.hybrid import HybridDecider
 from knowledge.intents import IntentHandlers, wh_word
+from knowledge.lexicon import ROLE_WORDS
 from knowledge.loader import KnowledgeBase
 from knowledge.lookups import Lookups
 from knowledge.models import (
@@ -76,6 +77,14 @@ _LINK = re.compile(r"^(?:(?:and|but|so|also|plus|ok(?:ay)?|well|then|now)\b[\s,]
 _NAME_ASKED = re.compile(r"\bnamed?\b|\bnames\b|\bidentity\b|\bidentif(?:y|ied)\b")
 # a person the articles do not name, as the knowledge folder calls one: "A passenger (not named)"
 _UNNAMED = re.compile(r"(?:a|an|one|another)\s+[a-z]", re.IGNORECASE)
+_NAME_WORD = re.compile(
+    r"\bnames?\b"
+)  # asked for outright, not "identified" (a count) or "named X?" (a check)
+# a question for a person's name names what the person is: an office, or a general noun for a person
+_PERSON_NOUN = re.compile(
+    rf"\b(?:{'|'.join(ROLE_WORDS)}|soldier|officer|reporter|journalist|correspondent|victim|passenger|driver)s?\b|"
+    r"\b(?:person|man|woman|guy)\b"
+)
 # a question's subject when it names none: "when did it happen?", "where was this?"
 _POINTER_SUBJECT = re.compile(r"\b(?:it|this|that)\b", re.IGNORECASE)
 # what a question asks for, as the terms retrieval gives it ("what time" is a time, "where" a place)
@@ -523,11 +532,22 @@ class AnswerEngine:
 
     def _unnamed(self, plain: str, answer: Answer) -> Answer:
         """A question asking for a name, answered only with people the articles do not name ("A passenger
-        (not named)") and their words, is refused: the sources don't give the name. The people are offered."""
+        (not named)") and their words, is refused: the sources don't give the name. The people are offered.
+        A question asking for a person's name ("the defence minister's name") answered with no person at
+        all (neither an item nor anyone its first paragraph names) is refused the same way."""
+        low = plain.lower()
+        if (
+            _PERSON_NOUN.search(low)
+            and _NAME_WORD.search(low)
+            and not is_claim(low)
+            and not self._names_someone(answer)
+        ):
+            return self.compose.abstain(
+                plain, "The sources don't give the name.", confidence=answer.confidence
+            )
         people = []
         for i in answer.items:
-            item = self.kb.items.get(i)
-            who = self.kb.items.get(item.speaker) if isinstance(item, Quote) else item
+            who = self._who(i)
             if not (isinstance(who, Entity) and who.kind == "person" and _UNNAMED.match(who.name)):
                 return answer  # the answer rests on someone named, or on something else
             people.append(who)
@@ -537,6 +557,22 @@ class AnswerEngine:
             p.name[0].lower() + p.name[1:] for p in unique(people)
         )
         return self.compose.abstain(plain, reason + ".", people, confidence=answer.confidence)
+
+    def _names_someone(self, answer: Answer) -> bool:
+        """Whether ``answer`` may give a person's name: it rests on a person (or a person's words), on a
+        curated answer to a "who" question or on an article's own details (its author), or its first
+        paragraph names someone."""
+        items = [self.kb.items.get(i) for i in answer.items]
+        if not items or any(isinstance(it, QAPair) and wh_word(it.question.lower()) == "who" for it in items):
+            return True
+        if any(isinstance(who := self._who(i), Entity) and who.kind == "person" for i in answer.items):
+            return True
+        return bool(self._people(answer.answer.split("\n")[0]))
+
+    def _who(self, item_id: str) -> _Item | None:
+        """The item ``item_id`` names, or the speaker for a quotation."""
+        item = self.kb.items.get(item_id)
+        return self.kb.items.get(item.speaker) if isinstance(item, Quote) else item
 
     def _of_everyone(self, plain: str, answer: Answer, people: list[tuple[tuple[str, ...], str]]) -> Answer:
         """A check of what someone did ("did A also call B?"), or a question about two people, answered

@@ -104,9 +104,21 @@ _BRACKET_ASIDE = re.compile(
 )
 
 
+# What the asker wants the answer for ("…, for my presentation?", "… for a school project"): about the
+# asker, not the story. General English nouns of school and work.
+_PURPOSE_ASIDE = re.compile(
+    r"\s*(?:[,;:-]|\b(?:it'?s|this is|i need (?:it|this))\b)\s*(?:(?:it'?s|this is|i need (?:it|this)) )?"
+    r"for (?:my|a|our|the|an) (?:\w+ ){0,2}?"
+    r"(?:presentation|essay|class|homework|project|assignment|report|exam|test|thesis|talk|quiz|lesson|"
+    r"seminar|debate|coursework|speech)\b(?=\s*[?.!]*\s*$)",
+    re.I,
+)
+
+
 def without_asides(text: str) -> str:
-    """``text`` without the asker's remarks on what they believed, where they follow a question, and
-    without remarks in brackets about the asker."""
+    """``text`` without the asker's remarks on what they believed, where they follow a question, without
+    remarks in brackets about the asker and without what the asker wants the answer for."""
+    text = _PURPOSE_ASIDE.sub("", text.strip()) or text
     parts = _SENTENCE_BREAK.split(_BRACKET_ASIDE.sub("", text).strip())
     kept: list[str] = []
     for part in parts:
@@ -121,7 +133,8 @@ def without_asides(text: str) -> str:
 # know what …"): the question is what follows it, when that opens with a question word.
 _FRAME = re.compile(
     r"^(?:(?:could|can|would|will) you (?:please |kindly )?"
-    r"(?:remind me|tell me|let me know|say)|(?:please )?(?:remind me|tell me|let me know)|"
+    r"(?:remind me|tell me|let me know|say|explain|describe|clarify)|"
+    r"(?:please )?(?:remind me|tell me|let me know)|"
     r"i(?:'d| would) (?:like|love) to know|i(?: was| am|'m)? (?:wondering|curious)|i wonder|"
     r"do you (?:happen to )?(?:know|remember)|any idea)\s*,?\s*(?:of |about )?"
     r"(?=(?:who|what|which|when|where|why|how|whose)\b)",
@@ -149,11 +162,19 @@ def without_greeting(text: str) -> str:
     return rest if len(rest.split()) >= 2 else text
 
 
+# a polite request for an account ("can you explain Riverton's history", "could you please describe the
+# talks"): the request itself, as "explain …" asks it
+_REQUEST = re.compile(
+    r"^(?:(?:could|can|would|will) you|can u|could u) (?:please |kindly |pls )?(?=(?:explain|describe|summari[sz]e|tell me about)\b)",
+    re.I,
+)
+
+
 def without_frame(text: str) -> str:
     """``text`` without a polite frame around its question, in a question's order."""
     rest = _FRAME.sub("", text.strip(), count=1)
     if rest == text.strip():
-        return text
+        return _REQUEST.sub("", rest, count=1) if _REQUEST.match(rest) else text
     return _EMBEDDED.sub(lambda m: f"{m.group(1)} {m.group(3)} {m.group(2)}?", rest)
 
 

@@ -668,3 +668,14 @@ def test_a_linking_word_with_no_question_before_it_is_read_away(engine: AnswerEn
     """'and the 2020 war death toll?' asked first is the toll question itself."""
     ans = engine.ask("and the 2020 war death toll?")
     assert ans.answered and re.search(r"6,[56]00", ans.answer), ans.answer
+
+
+def test_a_persons_name_asked_of_an_answer_naming_nobody_is_not_given(engine: AnswerEngine) -> None:
+    """A question for a person's name (an office, a soldier) answered with no person at all is refused: the
+    sources don't give the name. Where the answer names the person, or an article's own details do, it
+    stands."""
+    for question in ("armenia defence minister name", "name of the soldier killed last week"):
+        ans = engine.ask(question)
+        assert not ans.answered and "don't give the name" in ans.answer, (question, ans.answer)
+    assert "Pashinyan" in engine.ask("what is the name of the armenian prime minister").answer
+    assert "Holmes" in engine.ask("name the guardian reporter").answer

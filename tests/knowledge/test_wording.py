@@ -97,6 +97,10 @@ def test_time_as_an_occasion_asks_for_no_time() -> None:
         ("what could it turn into? (asking bc my uncle keeps saying ww3 lol)", "what could it turn into?"),
         ("how many died (in 2020)?", "how many died (in 2020)?"),
         ("what did the ministry (defence) say", "what did the ministry (defence) say"),
+        # what the answer is wanted for goes; "for a test" inside the question stays
+        ("how many died, it's for my school presentation?", "how many died?"),
+        ("who said it? I need it for my essay", "who said it?"),
+        ("is this for a test?", "is this for a test?"),
     ],
 )
 def test_the_askers_remarks_on_what_they_believed_are_not_part_of_the_question(text: str, read: str) -> None:
@@ -191,3 +195,19 @@ def test_hindi_words_that_are_english_words_are_read_as_hindi_only_in_hindi_chat
         plain_question("jab hua tab zyadatar log so rahe the kya") == "is it true that most people sleeping?"
     )
     assert plain_question("kitna door tha station") == "how far station"
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("Can you explain what Riverton is?", "what is Riverton?"),
+        ("could you please describe the talks", "describe the talks"),
+        ("can you explain why the truce failed", "why the truce failed"),
+        ("can you tell me who won?", "who won?"),
+        ("can you believe it?", "can you believe it?"),
+    ],
+)
+def test_a_polite_request_for_an_account_is_the_request_itself(text: str, read: str) -> None:
+    """ "can you explain / describe …" asks for the account, not whether the bot is able to give it (a yes/no
+    question); a question that is not a request keeps its form."""
+    assert plain_question(text) == read
