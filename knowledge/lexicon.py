@@ -555,6 +555,42 @@ HINDI_WORDS = {
     "saaf": "clear",
     "kaaran": "cause",
     "karan": "cause",
+    # more words of the same chat ("koi AC coach toota?", "iss ilaake me", "kul nuksaan", "sirf 90 dead"):
+    # a dictionary of the language's common words, none an English word
+    "chup": "silent",
+    **dict.fromkeys("toota tooti toote tuta tuti".split(), "broke"),
+    **dict.fromkeys("usme usmein".split(), "among them"),
+    **dict.fromkeys("pichle pichla pichhle".split(), "last"),
+    **dict.fromkeys("iss isko".split(), "this"),
+    **dict.fromkeys("ilaake ilaka ilake ilaqe".split(), "area"),
+    "kul": "total",
+    "purane": "old",
+    "sirf": "only",
+    "hogi": "",
+    "karne": "",
+    **dict.fromkeys("baithi baitha baithe".split(), "boarded"),
+    "pahunch": "reach",
+    **dict.fromkeys("paaye paye paya".split(), "could"),
+    "chalne": "run",
+    "aas": "around",
+    "aurtein": "women",
+    **dict.fromkeys("pehchani pehchana".split(), "identified"),
+    "mrit": "dead",
+    **dict.fromkeys("parivar pariwar".split(), "family"),
+    "bheed": "crowd",
+    **dict.fromkeys("saunp saunpi saunpe saunpa".split(), "handed over"),
+    "chalak": "driver",
+    **dict.fromkeys("samay waqt vakt".split(), "time"),
+    "turant": "immediately",
+    **dict.fromkeys("kaafi kafi".split(), "many"),
+    **dict.fromkeys("poora pura".split(), "whole"),
+    **dict.fromkeys("naya nayi naye".split(), "new"),
+    **dict.fromkeys("pehla pehli".split(), "first"),
+    **dict.fromkeys("aakhri akhri".split(), "last"),
+    "upar": "above",
+    "neeche": "below",
+    "andar": "inside",
+    "bahar": "outside",
 }
 # Hindi words of the same chat that are also English words ("me", "us", "so", "door"): read as Hindi only
 # in a message that holds two or more of the words above ("marne walon me kitne bache the"), never in an
@@ -589,6 +625,9 @@ HINDI_WHEN_MIXED = {
     "mile": "got",
     "the": "",
     "thi": "",
+    "sab": "all",
+    "puri": "whole",
+    "purana": "old",
 }
 
 # Chat spellings and abbreviations of ordinary words, expanded in questions before anything else

@@ -178,11 +178,28 @@ def without_frame(text: str) -> str:
     return _EMBEDDED.sub(lambda m: f"{m.group(1)} {m.group(3)} {m.group(2)}?", rest)
 
 
+# Two Hindi words whose reading hangs on the sentence: "kaha" is "said" after its speaker's "ne" ("DM ne
+# kaha") and else "where" (written for "kahan": "kaha hua tha?"); "is" before a postposition is "this"
+# ("is pe", "is case me"), not the English verb.
+_SAID_BY = re.compile(r"\bne\b.*\bkaha\b", re.I)
+_KAHA = re.compile(r"\bkaha\b", re.I)
+_THIS_BEFORE = re.compile(r"\bis(?= (?:\w+ )?(?:pe|par|me|mein|ke|ki|ka|ko|se)\b)", re.I)
+
+
+def _hindi_readings(text: str) -> str:
+    """``text`` (romanised Hindi chat) with "kaha" and "is" read as the sentence uses them."""
+    if not _SAID_BY.search(text):
+        text = _KAHA.sub("kahan", text)
+    return _THIS_BEFORE.sub("this", text)
+
+
 def plain_question(text: str) -> str:
     """``text`` with chat spellings expanded, romanised Hindi read in English order (see ``in_hinglish``)
     and number words as digits; otherwise unchanged."""
     out = without_frame(without_asides(without_greeting(text)))
     hinglish = in_hinglish(out)
+    if hinglish:
+        out = _hindi_readings(out)
     out = _PHRASE.sub(lambda m: CHAT_PHRASES[m.group(0).lower()], out)
     yes_no = hinglish and bool(_HINDI_YES_NO.search(out) or _YES_NO_AFTER_VERB.search(out))
     if yes_no:

@@ -181,6 +181,9 @@ def test_romanised_hindi_phrases_read_as_their_meaning() -> None:
         # and yes or no with "kya" at either end: read as a check
         ("smith ne resign kiya kya", "is it true that smith resign?"),
         ("kya smith ne contact kiya tha?", "is it true that smith contact?"),
+        # "kaha" is "said" after its speaker's "ne", else "where"; "is" before a postposition is "this"
+        ("riverton wala accident kaha hua tha", "where riverton accident"),
+        ("smith ne kya kaha is pe?", "what smith said this on?"),
     ],
 )
 def test_romanised_hindi_questions_read_in_english_order(typed: str, read: str) -> None:
