@@ -258,6 +258,9 @@ PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     # "where did it take place": the happening is the question's form ("happen" is a stopword), no term
     (("take|takes|took|taken|taking", "place"), "happen"),
     (("pull|pulls|pulled|pulling|back|backs|backed|backing", "out"), "withdraw"),
+    # "back in August", "way back", "back then": a time gone by, not support
+    (("back", "in|then"), ""),
+    (("way", "back"), ""),
     (("step|steps|stepped|stepping", "down"), "resign"),
     (("go|goes|going|went|gone|shot|shoot|shoots", "up"), "rise"),
     (("kick|kicks|kicked|kicking", "off"), "began"),

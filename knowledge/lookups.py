@@ -17,6 +17,21 @@ from knowledge.models import Background, Casualty, Entity, Quote, Response, Time
 _HINT_TOKEN = re.compile(
     r"\d{4}s?|january|february|march|april|may|june|july|august|september|october|november|december"
 )
+# a time counted back from the story's own days: "the week before", "last week's", "a month earlier"
+_UNIT = re.compile(r"(day|week|month)s?")
+_BEFORE = frozenset("before last previous earlier prior ago preceding".split())
+
+
+def _hint_tokens(text: str) -> list[str]:
+    """The words of ``text`` that can say which event is meant: years, decades, months, and a time before
+    as one token ("week-before" for "the week before", "last week", "a week earlier")."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    out = [w for w in words if _HINT_TOKEN.fullmatch(w)]
+    for a, b in zip(words, words[1:], strict=False):
+        unit = _UNIT.fullmatch(b) if a in _BEFORE else _UNIT.fullmatch(a) if b in _BEFORE else None
+        if unit is not None:
+            out.append(f"{unit.group(1)}-before")
+    return out
 
 
 def ancestors(kb: KnowledgeBase, item_id: str) -> set[str]:
@@ -135,20 +150,18 @@ class Lookups:
         return out
 
     def _build_event_hints(self) -> dict[str, str]:
-        """Distinctive words (a year, a decade, a month) naming exactly one event."""
+        """Distinctive words (a year, a decade, a month) and times before ("the week before", "last
+        month's") naming exactly one event."""
         seen: dict[str, set[str]] = defaultdict(set)
         for c in self.kb.events:
             for text in [c.name, *c.aliases, c.period or ""]:
-                for tok in re.findall(r"[a-z0-9]+", text.lower()):
-                    if _HINT_TOKEN.fullmatch(tok):
-                        seen[tok].add(c.id)
+                for tok in _hint_tokens(text):
+                    seen[tok].add(c.id)
         return {tok: next(iter(ids)) for tok, ids in seen.items() if len(ids) == 1}
 
     def event_hint(self, text: str) -> set[str]:
-        """The one event a year, decade or month in ``text`` names, if exactly one."""
-        found = {
-            self._event_hints[t] for t in re.findall(r"[a-z0-9]+", text.lower()) if t in self._event_hints
-        }
+        """The one event a year, decade, month or time before in ``text`` names, if exactly one."""
+        found = {self._event_hints[t] for t in _hint_tokens(text) if t in self._event_hints}
         return found if len(found) == 1 else set()
 
     def items_of(self, ids: list[str]) -> list[_Item]:

@@ -679,3 +679,16 @@ def test_a_persons_name_asked_of_an_answer_naming_nobody_is_not_given(engine: An
         assert not ans.answered and "don't give the name" in ans.answer, (question, ans.answer)
     assert "Pashinyan" in engine.ask("what is the name of the armenian prime minister").answer
     assert "Holmes" in engine.ask("name the guardian reporter").answer
+
+
+def test_a_time_before_or_back_in_a_month_names_the_event_it_is_of(engine: AnswerEngine) -> None:
+    """'the week before', 'last week' name the event the knowledge folder dates so ('the week before'),
+    as a month names the event of that month; 'back in August' is a time gone by, not support."""
+    for question in (
+        "week before this how many armenian soldiers killed at border",
+        "how many soldiers did armenia lose in the clash the week before",
+    ):
+        ans = engine.ask(question)
+        assert ans.answered and "one of its soldiers" in ans.answer, (question, ans.answer)
+    ans = engine.ask("How many people were wounded in the fighting back in August?")
+    assert ans.answered and "14" in ans.answer, ans.answer
