@@ -90,6 +90,8 @@ class IntentHandlers(Handler):
         }
         self.quotes = QuoteAnswers(parts)
         self.versions = VersionAnswers(parts)
+        # each person's title words (role and aliases, analysed), for "who leads X": read once per person
+        self._titles: dict[str, frozenset[str]] = {}
 
     # --- dispatch -------------------------------------------------------------
 
@@ -305,13 +307,12 @@ class IntentHandlers(Handler):
         roles = self.look.role_words
         if not (verbs or title) or not title <= roles:
             return None  # "who attacked X": not an office the story's people hold
-        analyse_ = self.names.analyser.analyse
         people = unique(p for i in ids for p in self.look.persons_by.get(i, []))
         if (
             not people
         ):  # the story knows nobody of X ("the head of state in <a capital>"): retrieval weighs it
             return None
-        held = {p.id: set(analyse_(p.role + " " + " ".join(p.aliases))) for p in people}
+        held = {p.id: self._title_words(p) for p in people}
         if title:
             found = [p for p in people if title <= held[p.id]]
         else:
@@ -325,6 +326,13 @@ class IntentHandlers(Handler):
                 return None  # nobody of X with a leading title: let retrieval weigh the question
             return self.c.abstain(q.text, suggestions=people[:3])
         return self.c.answer(q.text, "entity", [(self.c.sentence(p), [p]) for p in found], 0.85)
+
+    def _title_words(self, person: Entity) -> frozenset[str]:
+        words = self._titles.get(person.id)
+        if words is None:
+            words = frozenset(self.names.analyser.analyse(f"{person.role} {' '.join(person.aliases)}"))
+            self._titles[person.id] = words
+        return words
 
     def _identity_q(self, q: Question) -> Answer | None:
         target = q.identity_target()
