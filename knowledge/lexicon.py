@@ -59,7 +59,7 @@ ROLE_WORDS = tuple(
 QUANTITY = frozenset(
     """many much number numbers count figure figures total overall altogether combined together roughly
     approximately approx around about nearly almost estimated estimate reportedly exact precise so far
-    tally sum both sides side whole entire""".split()
+    tally sum both sides side whole entire ballpark rough ish""".split()
 )
 
 # Concept tokens, added to questions and to item texts alike.
@@ -676,8 +676,8 @@ CHAT_WORDS = {
     "tmr": "tomorrow",
     "idk": "i do not know",
     "dunno": "do not know",
-    "kinda": "kind of",
-    "sorta": "sort of",
+    "kinda": "",  # "Smith kinda accused them": a hedge; "what kinda weapons" asks "what weapons"
+    "sorta": "",
     "gonna": "going to",
     "wanna": "want to",
     "gotta": "have to",

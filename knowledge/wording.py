@@ -150,15 +150,20 @@ _EMBEDDED = re.compile(
 # evening! How many …"): said to the bot, not asked of the story
 _GREETING = re.compile(
     r"^(?:(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening|day)|dear (?:sir|madam|team|bot|all)|"
-    r"excuse me|pardon me)(?: there| all| everyone| team| bot| guys| folks)?\s*[,!.:;-]*\s+)+(?=\w)",
+    r"excuse me|pardon me|um+|uh+|erm|yeah|yep|ok|okay|alright|well|oh)"
+    r"(?: there| all| everyone| team| bot| guys| folks)?\s*[,!.:;-]*\s+)+(?:so\b\s*,?\s*)?(?=\w)",
     re.I,
 )
+# Words of speech that hold a sentence's place while the speaker thinks ("how many, like, soldiers", "…,
+# you know, ballpark?", "so, um, who said it"): between commas, or closing the sentence
+_FILLER = re.compile(r",\s*(?:like|you know|i mean|um+|uh+|erm)\s*,\s*", re.I)
+_FILLER_AT_END = re.compile(r",\s*(?:you know|i mean)\s*(?=[?.!]*\s*$)", re.I)
 
 
 def without_greeting(text: str) -> str:
-    """``text`` without a greeting or an address before its question (kept when no question follows it:
-    "Hello there!")."""
-    rest = _GREETING.sub("", text.strip(), count=1)
+    """``text`` without a greeting, an address or a word of speech before its question (kept when no
+    question follows it: "Hello there!"), and without the words of speech that fill its sentence."""
+    rest = _FILLER_AT_END.sub("", _FILLER.sub(" ", _GREETING.sub("", text.strip(), count=1)))
     return rest if len(rest.split()) >= 2 else text
 
 

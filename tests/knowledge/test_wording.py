@@ -214,3 +214,21 @@ def test_a_polite_request_for_an_account_is_the_request_itself(text: str, read: 
     """ "can you explain / describe …" asks for the account, not whether the bot is able to give it (a yes/no
     question); a question that is not a request keeps its form."""
     assert plain_question(text) == read
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("um yeah hi so how many, like, soldiers died?", "how many soldiers died?"),
+        ("okay so who said it, you know?", "who said it?"),
+        ("well, who said it?", "who said it?"),
+        # a question's own words stay: "yes or no", "what is it like", a leading "so" alone
+        ("yes or no: did it happen?", "yes or no: did it happen?"),
+        ("what is it like, in the city?", "what is it like, in the city?"),
+        ("so what did he say", "so what did he say"),
+    ],
+)
+def test_words_of_speech_that_hold_a_place_are_not_part_of_the_question(text: str, read: str) -> None:
+    """ "um", "yeah", "okay so" before a question and ", like," or ", you know," inside it are the asker
+    thinking aloud: the question is read without them."""
+    assert plain_question(text) == read
