@@ -77,9 +77,8 @@ _LINK = re.compile(r"^(?:(?:and|but|so|also|plus|ok(?:ay)?|well|then|now)\b[\s,]
 _NAME_ASKED = re.compile(r"\bnamed?\b|\bnames\b|\bidentity\b|\bidentif(?:y|ied)\b")
 # a person the articles do not name, as the knowledge folder calls one: "A passenger (not named)"
 _UNNAMED = re.compile(r"(?:a|an|one|another)\s+[a-z]", re.IGNORECASE)
-_NAME_WORD = re.compile(
-    r"\bnames?\b"
-)  # asked for outright, not "identified" (a count) or "named X?" (a check)
+# a name asked for outright: not "identified" (a count) nor "named X?" (a check)
+_NAME_WORD = re.compile(r"\bnames?\b")
 # a question for a person's name names what the person is: an office, or a general noun for a person
 _PERSON_NOUN = re.compile(
     rf"\b(?:{'|'.join(ROLE_WORDS)}|soldier|officer|reporter|journalist|correspondent|victim|passenger|driver)s?\b|"

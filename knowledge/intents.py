@@ -308,10 +308,8 @@ class IntentHandlers(Handler):
         if not (verbs or title) or not title <= roles:
             return None  # "who attacked X": not an office the story's people hold
         people = unique(p for i in ids for p in self.look.persons_by.get(i, []))
-        if (
-            not people
-        ):  # the story knows nobody of X ("the head of state in <a capital>"): retrieval weighs it
-            return None
+        if not people:  # the story knows nobody of X ("the head of state in <a capital>")
+            return None  # retrieval weighs it
         held = {p.id: self._title_words(p) for p in people}
         if title:
             found = [p for p in people if title <= held[p.id]]

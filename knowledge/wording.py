@@ -106,9 +106,9 @@ _BRACKET_ASIDE = re.compile(
 
 # What the asker wants the answer for ("…, for my presentation?", "… for a school project"): about the
 # asker, not the story. General English nouns of school and work.
+_PURPOSE_LEAD = r"(?:it'?s|this is|i need (?:it|this))"
 _PURPOSE_ASIDE = re.compile(
-    r"\s*(?:[,;:-]|\b(?:it'?s|this is|i need (?:it|this))\b)\s*(?:(?:it'?s|this is|i need (?:it|this)) )?"
-    r"for (?:my|a|our|the|an) (?:\w+ ){0,2}?"
+    rf"\s*(?:[,;:-]\s*(?:{_PURPOSE_LEAD}\s+)?|\b{_PURPOSE_LEAD}\s+)for (?:my|a|our|the|an) (?:\w+ ){{0,2}}?"
     r"(?:presentation|essay|class|homework|project|assignment|report|exam|test|thesis|talk|quiz|lesson|"
     r"seminar|debate|coursework|speech)\b(?=\s*[?.!]*\s*$)",
     re.I,
@@ -170,7 +170,8 @@ def without_greeting(text: str) -> str:
 # a polite request for an account ("can you explain Riverton's history", "could you please describe the
 # talks"): the request itself, as "explain …" asks it
 _REQUEST = re.compile(
-    r"^(?:(?:could|can|would|will) you|can u|could u) (?:please |kindly |pls )?(?=(?:explain|describe|summari[sz]e|tell me about)\b)",
+    r"^(?:(?:could|can|would|will) you|can u|could u) (?:please |kindly |pls )?"
+    r"(?=(?:explain|describe|summari[sz]e|tell me about)\b)",
     re.I,
 )
 
