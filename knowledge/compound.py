@@ -49,12 +49,13 @@ def asks(sentence: str) -> bool:
 
 def asked_part(plain: str, story_word: Callable[[str], bool] = lambda word: False) -> str | None:
     """The sentences of ``plain`` that ask, when others beside them only tell (a greeting, why the asker
-    asks, a remark after the question), each without a clause before its question that names nothing of
-    the story ("Excuse my ignorance, but", "Dear sir,": no word ``story_word`` knows, no number); None when
+    asks, a remark after the question), each without what comes before a colon that a question follows and
+    without a clause before its question that names nothing of the story ("Excuse my ignorance, but", "Dear
+    sir,": no word ``story_word`` knows, no number); None when
     nothing is left out, or what asks does not stand alone ("Is that right?" asks about the sentence
     before it, "who is he?" about someone it names)."""
     parts = sentences(plain, lowercase_starts=True)
-    asking = [_without_lead_in(s, story_word) for s in parts if asks(s)]
+    asking = [_without_lead_in(_after_colon(s), story_word) for s in parts if asks(s)]
     if not asking or (len(asking) == len(parts) and " ".join(asking) == " ".join(parts)):
         return None
     part = " ".join(asking)
@@ -80,6 +81,24 @@ def without_label(text: str, story_word: Callable[[str], bool] = lambda word: Fa
     if len(words) > LABEL_WORDS_MAX or any(w[0].isdigit() or story_word(w.lower()) for w in words):
         return text
     return text[m.end() :]
+
+
+# a question after a colon ("For anyone who loses track of the names: who is …?"): what comes before says
+# why or how the asker asks
+_COLON_QUESTION = re.compile(rf":\s+(?={_OPENS_QUESTION})", re.I)
+
+
+# what points back to something before it ("…at its meeting: did it agree…?")
+_POINTER = re.compile(r"\b(?:it|its|this|that|these|those|there|then)\b", re.I)
+
+
+def _after_colon(sentence: str) -> str:
+    """``sentence`` from the question that follows a colon in it, or whole when none does or the question
+    points back to what comes before."""
+    m = next(reversed(list(_COLON_QUESTION.finditer(sentence))), None)
+    if m is None or _POINTER.search(sentence, m.end()) or _PERSON_POINTER.search(sentence, m.end()):
+        return sentence
+    return sentence[m.end() :]
 
 
 def _without_lead_in(sentence: str, story_word: Callable[[str], bool]) -> str:

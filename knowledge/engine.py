@@ -65,7 +65,7 @@ from knowledge.resolver import NameResolver
 from knowledge.retrieval import ItemRetriever
 from knowledge.text import clean_input, normalise
 from knowledge.understand import Question, lowered, understand
-from knowledge.wording import Speller, plain_question
+from knowledge.wording import Speller, in_hinglish, plain_question
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -482,7 +482,8 @@ class AnswerEngine:
         """A cleaned question in plain words: chat spellings expanded, numbers as digits, a label before it
         that names nothing of the story left out, typos mended, a check passed on as hearsay asked as the
         check."""
-        return without_hearsay(self.speller.mend(without_label(plain_question(text), self._story_word)))
+        plain = without_label(plain_question(text), self._story_word)
+        return without_hearsay(self.speller.mend(plain, english=not in_hinglish(text)))
 
     def forget_answers(self) -> None:
         """Drop remembered answers and question vectors (the benchmark measures work, not memory)."""

@@ -258,6 +258,7 @@ PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     # "where did it take place": the happening is the question's form ("happen" is a stopword), no term
     (("take|takes|took|taken|taking", "place"), "happen"),
     (("pull|pulls|pulled|pulling|back|backs|backed|backing", "out"), "withdraw"),
+    (("dip|dips|dipped|dipping|bail|bails|bailed|bailing", "out"), "withdraw"),
     # "back in August", "way back", "back then": a time gone by, not support
     (("back", "in|then"), ""),
     (("way", "back"), ""),
@@ -270,6 +271,7 @@ PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     (("body", "count|counts"), "death toll"),
     (("came|come|comes|coming", "out", "on", "top"), "won"),
     (("broke|break|breaks|breaking|broken", "away"), "secede"),
+    (("split|splits|splitting", "away|off"), "secede"),
     (("stir|stirred|stirring", "things|it|tensions", "up"), "stir the pot"),
     (("top", "diplomat|diplomats"), "foreign minister"),
     (("foreign", "secretary"), "foreign minister"),
@@ -594,6 +596,42 @@ HINDI_WORDS = {
     "neeche": "below",
     "andar": "inside",
     "bahar": "outside",
+    # more of the language's common words and chat spellings ("gyi", "kr", "krke"): none an English word
+    # a question would use
+    **dict.fromkeys("gyi gya gye gyaa kr krna krke karke krte krta krti".split(), ""),
+    **dict.fromkeys("shayad shaayad lagbhag karib kareeb".split(), ""),
+    **dict.fromkeys("aata aati aate".split(), ""),
+    "baar": "times",
+    **dict.fromkeys("saup saupi saupa saupe saunpi sompi sonpi".split(), "handed over"),
+    **dict.fromkeys("parivaar parivaaron parivaron".split(), "family"),
+    **dict.fromkeys("mrtak mritak mrtakon mritakon mrtko mritko".split(), "dead"),
+    **dict.fromkeys("piche peeche pichhe".split(), "behind"),
+    **dict.fromkeys("phans phansa fanse fase".split(), "trapped"),
+    **dict.fromkeys("intezam intazam intejam intjam bandobast vyavastha".split(), "arrangements"),
+    **dict.fromkeys("halat haalat".split(), "condition"),
+    **dict.fromkeys("shav shavon shavo".split(), "bodies"),
+    **dict.fromkeys("laga lagaa".split(), ""),
+    **dict.fromkeys("rok rokne roka roke rokna".split(), "stop"),
+    **dict.fromkeys("maut mauton maute".split(), "deaths"),
+    "neend": "sleep",
+    **dict.fromkeys("khuli khula khule".split(), "opened"),
+    **dict.fromkeys("unhone unhonne".split(), "they"),
+    "usne": "he",
+    **dict.fromkeys("badhne badhi badhe".split(), "rise"),
+    **dict.fromkeys("dar darr".split(), "fear"),
+    **dict.fromkeys("jankari jaankari".split(), "information"),
+    **dict.fromkeys("ghatna ghatnaa".split(), "incident"),
+    **dict.fromkeys("jile jila zila zile".split(), "district"),
+    **dict.fromkeys("rasta raasta raste".split(), "route"),
+    **dict.fromkeys("shuruaat shuruat".split(), "beginning"),
+    **dict.fromkeys("bachav bachaav".split(), "rescue"),
+    "kaam": "work",
+    **dict.fromkeys("ghayalon ghayalo".split(), "injured"),
+    **dict.fromkeys("sawal sawaal".split(), "question"),
+    **dict.fromkeys("jawab jawaab".split(), "answer"),
+    **dict.fromkeys("dekha dekhi dekhe".split(), "saw"),
+    "suraksha": "safety",
+    **dict.fromkeys("karmchari karmachari".split(), "staff"),
 }
 # Hindi words of the same chat that are also English words ("me", "us", "so", "door"): read as Hindi only
 # in a message that holds two or more of the words above ("marne walon me kitne bache the"), never in an
@@ -631,6 +669,8 @@ HINDI_WHEN_MIXED = {
     "sab": "all",
     "puri": "whole",
     "purana": "old",
+    "h": "",
+    "bare": "about",
 }
 
 # Chat spellings and abbreviations of ordinary words, expanded in questions before anything else

@@ -30,6 +30,16 @@ _NUMBER_WORD = re.compile(
 )
 
 
+# South Asian English counts in lakhs (100,000) and crores (10,000,000): "3.5 lakh" is 350,000, as the
+# articles write it
+_INDIAN_COUNT = re.compile(r"\b(\d+(?:\.\d+)?)\s*(lakhs?|lacs?|crores?)\b", re.IGNORECASE)
+_INDIAN_UNIT = {"lakh": 100_000, "lac": 100_000, "crore": 10_000_000}
+
+
+def _in_digits(m: re.Match[str]) -> str:
+    return f"{round(float(m.group(1)) * _INDIAN_UNIT[m.group(2).lower().rstrip('s')]):,}"
+
+
 def _words_from(table: dict[str, str]) -> Callable[[re.Match[str]], str]:
     """A substitution that reads a matched word as ``table`` has it (its question mark kept), else as typed."""
 
@@ -73,13 +83,16 @@ def english_order(text: str) -> str:
 
 
 HINDI_SHARE_MIN = 0.2  # of a message's words, for it to be read as Hindi chat
+# a Hindi word that English also has counts as Hindi when English writes it rarely: "wale", "mare", "kab"
+# (pyspellchecker's corpus counts, "mare" 1911, "ka" 2051), not "ye", "log" or "na" (12,600 and more)
+RARE_ENGLISH = 2500
 
 
 def in_hinglish(text: str) -> bool:
-    """Whether ``text`` is romanised Hindi chat: two or more different Hindi words that are no English
+    """Whether ``text`` is romanised Hindi chat: two or more different Hindi words that are no common English
     words ("kitne log mare", not "ye olde …"), and a fifth of its words or more."""
     words = [w.lower().rstrip("?") for w in _WORD.findall(text)]
-    hindi = {w for w in words if w in HINDI_WORDS and not english_word(w)}
+    hindi = {w for w in words if w in HINDI_WORDS and _english().word_frequency[w] < RARE_ENGLISH}
     # an English message with a Hindi tag ("… came off the track, sahi hai?") stays English
     return len(hindi) >= 2 and len(hindi) >= HINDI_SHARE_MIN * len(words)
 
@@ -218,6 +231,7 @@ def plain_question(text: str) -> str:
         out = (
             f"is it true that {out.rstrip('?')}?" if yes_no and not _ASKED.search(out) else english_order(out)
         )
+    out = _INDIAN_COUNT.sub(_in_digits, out)
     if _NUMBER_WORD.search(out):
         # "no one" and "the first one" stay words: text2num leaves lone small numbers alone
         out = alpha2digit(out, "en")
@@ -247,7 +261,9 @@ class Speller:
     """Typos mended before anything reads the question: a word that is neither English nor one of the
     story's own words (its articles, names and aliases) becomes the nearest story word (a misspelt
     place or person's name) or, failing that, pyspellchecker's correction ("frist" ->
-    "first"). Words are only replaced, never added or dropped."""
+    "first"). Words are only replaced, never added or dropped. In romanised Hindi chat a word that is no
+    story word is mostly a Hindi word the lexicon lacks ("baar", "neend"): it is mended only into a story
+    word, never into the English word it happens to be near ("bear", "need")."""
 
     def __init__(self, words: Iterable[str]) -> None:
         self.vocab: set[str] = set()
@@ -266,7 +282,7 @@ class Speller:
             if capitalised[w] > 0:
                 self.names_by_first[w[0]].append(w)
 
-    def _mend_word(self, word: str, name: bool = False) -> str:
+    def _mend_word(self, word: str, name: bool = False, english: bool = True) -> str:
         """``word`` mended; a ``name`` (capitalised inside a sentence) only into one of the story's names: a
         name the story does not know ("Shusha", "Merkel") is no typo of an English word ("shush") nor of a
         word the story writes in lower case ("marked")."""
@@ -276,13 +292,14 @@ class Speller:
         budget = 1 if len(low) <= 5 else 2
         pool = (self.names_by_first if name else self.by_first).get(low[0], [])
         near = process.extractOne(low, pool, scorer=Levenshtein.distance, score_cutoff=budget)
-        fixed = near[0] if near is not None else None if name else _english().correction(low)
+        fixed = near[0] if near is not None else None if name or not english else _english().correction(low)
         if not fixed or fixed == low:
             return word
         return fixed.capitalize() if word[0].isupper() else fixed
 
-    def mend(self, text: str) -> str:
-        return _LETTERS.sub(lambda m: self._mend_word(m.group(0), _inside(text, m.start())), text)
+    def mend(self, text: str, english: bool = True) -> str:
+        """``text`` with its typos mended; ``english``: into English words as well as the story's."""
+        return _LETTERS.sub(lambda m: self._mend_word(m.group(0), _inside(text, m.start()), english), text)
 
 
 def _inside(text: str, at: int) -> bool:

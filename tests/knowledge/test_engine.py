@@ -434,6 +434,13 @@ def test_two_questions_in_one_message_get_both_answers_cited_once(engine: Answer
             "at exactly what time did the firing begin?",
         ),
         ("In 2020, how many died?", None),  # a number says which
+        # a question after a colon: what comes before says how the asker asks, unless the question points
+        # back to it
+        (
+            "For anyone who, like me, loses track of the names: who leads Freedonia?",
+            "who leads Freedonia?",
+        ),
+        ("What did the bloc decide at its meeting: did it agree to send troops?", None),
     ],
 )
 def test_the_sentence_that_asks_is_found_among_sentences_that_tell(text: str, asked: str | None) -> None:

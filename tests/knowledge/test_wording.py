@@ -15,7 +15,7 @@ from knowledge.wording import plain_question, without_asides, without_greeting
         ("r u a bot", "are you a bot"),
         ("did forty-nine soldiers die?", "did 49 soldiers die?"),
         ("about thirty thousand people died", "about 30000 people died"),
-        ("train kab derail hua", "train when derail"),  # romanised Hindi: question words, no particles
+        ("train kab derail hua", "when train derail"),  # romanised Hindi: question words first, no particles
         ("kitne log mare", "how many people died"),  # and its common content words
         ("14 dibbe patri se utre?", "14 coaches track derailed?"),
         ("12 dibbe utre, sahi hai?", "12 coaches derailed, right"),  # a check's tag, read as "right?"
@@ -198,6 +198,24 @@ def test_hindi_words_that_are_english_words_are_read_as_hindi_only_in_hindi_chat
         plain_question("jab hua tab zyadatar log so rahe the kya") == "is it true that most people sleeping?"
     )
     assert plain_question("kitna door tha station") == "how far station"
+    # a Hindi word English writes only rarely ("wale", "mare") counts as Hindi: "me" and "the" are read so
+    assert plain_question("2010 wale accident me kitne mare the") == "how many died 2010 accident in"
+
+
+def test_counts_in_lakhs_and_crores_are_digits() -> None:
+    assert plain_question("is it 3.5 lakh rupees?") == "is it 350,000 rupees?"
+    assert plain_question("2 crore for the families") == "20,000,000 for the families"
+    assert plain_question("10 lakhs people") == "1,000,000 people"
+
+
+def test_hindi_chat_words_are_not_mended_into_english_words() -> None:
+    """In romanised Hindi chat a word neither English nor the story's is a Hindi word the lexicon lacks:
+    it is mended only into a story word ("baar" is no "bear")."""
+    from knowledge.wording import Speller
+
+    speller = Speller(["Riverton", "derailment"])
+    assert speller.mend("baar baar derailmnt", english=False) == "baar baar derailment"
+    assert speller.mend("baar baar derailmnt") == "bear bear derailment"
 
 
 @pytest.mark.parametrize(
