@@ -146,7 +146,8 @@ def sentences(text: str, *, lowercase_starts: bool = False) -> list[str]:
         ):
             continue
         if ch == ".":
-            word = re.search(r"([A-Za-z.]+)$", text[start:i])
+            # the letters of a word, not a number's ending ("the 1990s." ends a sentence)
+            word = re.search(r"(?<![A-Za-z0-9])([A-Za-z.]+)$", text[start:i])
             token = word.group(1).lower() if word else ""
             if word and (token in _ABBREVIATIONS or len(token.replace(".", "")) <= 1 or "." in token):
                 continue

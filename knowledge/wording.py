@@ -289,6 +289,8 @@ class Speller:
         low = word.lower()
         if low in self.vocab or low in STOP or english_word(low):  # "hadnt" is a form word, not a typo
             return word
+        if low.endswith("in") and english_word(low + "g"):  # speech drops the g: "doin", "sayin"
+            return word + "g"
         budget = 1 if len(low) <= 5 else 2
         pool = (self.names_by_first if name else self.by_first).get(low[0], [])
         near = process.extractOne(low, pool, scorer=Levenshtein.distance, score_cutoff=budget)

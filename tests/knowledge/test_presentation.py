@@ -48,6 +48,11 @@ def test_sentences_respect_abbreviations_brackets_and_quotes() -> None:
         '"It must stop. Now," he said.',
         "Mr. Smith agreed.",
     ]
+    # a decade's "s" is no initial
+    assert sentences("They fought in the 1990s. How many died?") == [
+        "They fought in the 1990s.",
+        "How many died?",
+    ]
 
 
 def test_a_verdict_takes_its_reason_with_it() -> None:
