@@ -775,6 +775,9 @@ CHAT_WORDS = {
     "nite": "night",
     "tonite": "tonight",
     "rite": "right",
+    "intel": "intelligence",
+    "nah": "no",
+    "deets": "details",
     **HINDI_WORDS,
 }
 
