@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 
+from knowledge.analysis import stem
 from knowledge.compound import parts_of
 from knowledge.decision import HELD, wants
 from knowledge.models import Answer, Citation
@@ -192,7 +193,8 @@ _COUNTED = re.compile(r"\b\d[\d,.]*\b(?!\s*(?:[ap]\.?m|gmt))|\b(?:dozens?|hundre
 
 
 def _stem(word: str) -> str:
-    return word[:5]
+    """A word's light stem, cut to five letters: "called" meets "call", "mediating" meets "mediation"."""
+    return stem(word)[:5]
 
 
 Relevance = Callable[[str, Sequence[str]], Sequence[float]]
