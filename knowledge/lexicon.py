@@ -778,6 +778,9 @@ CHAT_WORDS = {
     "intel": "intelligence",
     "nah": "no",
     "deets": "details",
+    # railway shorthand ("rly" is not: chat writes it for "really" as often)
+    "stn": "station",
+    "stns": "stations",
     **HINDI_WORDS,
 }
 
