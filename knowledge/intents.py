@@ -270,8 +270,11 @@ class IntentHandlers(Handler):
         }
         place_ids = {i for i in q.ids if i in places and i not in side_ids}
         event_ids = {i for i in q.ids if isinstance(self.kb.items.get(i), Event)}
-        if not event_ids:
-            event_ids = self.look.event_hint(q.low)
+        # a year or a time before that names one event outweighs a word that another event goes by: "the 2010
+        # accident" is the 2010 collision, whichever event "accident" names
+        hinted = self.look.event_hint(q.low)
+        if not event_ids or (hinted and not hinted & event_ids):
+            event_ids = hinted
         return self.casualties.answer(
             q.text, side_ids, event_ids, outcomes=self._outcomes(q), question=q, place_ids=place_ids
         )

@@ -404,3 +404,13 @@ def test_a_name_the_articles_do_not_give_is_refused_with_the_reason(engine: Answ
     asked = engine.ask("what is the name of the passenger who said he was lucky to be alive?")
     assert not asked.answered and "don't give the name" in asked.answer, asked.answer
     assert asked.suggestions, "the unnamed person is offered"
+
+
+@pytest.mark.parametrize(
+    "question", ["how many died in the 2010 crash?", "2010 wale hadse mein kitne mare the?"]
+)
+def test_a_year_names_the_event_a_general_word_for_another_would(engine: AnswerEngine, question: str) -> None:
+    """ "Crash" and "accident" are words the folder's own event goes by; with a year that names one other
+    event, the toll asked for is that event's."""
+    ans = engine.ask(question)
+    assert ans.answered and "140" in ans.answer, ans.answer
