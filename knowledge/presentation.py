@@ -108,9 +108,7 @@ def _without_parentheticals(text: str, limit: int, keep: AbstractSet[str] = froz
     """Drop bracketed asides, longest first, until the text fits ``limit``; an aside carrying a word of
     ``keep`` stays."""
     while len(text) > limit:
-        asides = [
-            m for m in re.finditer(r"\s*\([^()]*\)", text) if not {_stem(w) for w in _terms(m.group())} & keep
-        ]
+        asides = [m for m in re.finditer(r"\s*\([^()]*\)", text) if not _asked(m.group()) & keep]
         if not asides:
             break
         longest = max(asides, key=lambda m: len(m.group()))
@@ -125,7 +123,7 @@ def _clauses_asked(text: str, limit: int, keep: AbstractSet[str]) -> str:
     clauses = text.split("; ")
     if len(text) <= limit or len(clauses) < 3 or not keep:
         return text
-    hits = [len({_stem(w) for w in _terms(c)} & keep) for c in clauses]
+    hits = [len(_asked(c) & keep) for c in clauses]
     chosen = {0}
     size = len(clauses[0])
     for i in sorted(range(1, len(clauses)), key=lambda i: (-hits[i], i)):
@@ -259,6 +257,11 @@ def _terms(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOP and (len(w) > 3 or w.isdigit())}
 
 
+def _asked(text: str) -> set[str]:
+    """The stems of the words a question asks with, three-letter ones included ("GMT", "war")."""
+    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and (len(w) >= 3 or w.isdigit())}
+
+
 def _support(claim_terms: set[str], passage: str) -> float:
     """How much of the claim a passage carries: shared words, figures counting triple."""
     shared = claim_terms & _terms(passage)
@@ -377,7 +380,7 @@ def present(
         ranked = best_sentences(paragraphs, asked[0], kind, relevance) if question else [(0, 0)]
         if verdict_first:  # a check's brief opens with its verdict and what follows it
             ranked = [(0, 0), *(r for r in ranked if r != (0, 0))]
-        keep = {_stem(w) for w in _terms(question)}
+        keep = _asked(question)
         pi, si = ranked[0]
         text, refs = paragraphs[pi]
         brief = lead(text, keep, si)

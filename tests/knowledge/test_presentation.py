@@ -15,6 +15,7 @@ from knowledge.engine import AnswerEngine
 from knowledge.loader import load_knowledge
 from knowledge.models import Answer, Citation
 from knowledge.presentation import (
+    _asked,
     _clauses_asked,
     _stem,
     _terms,
@@ -53,6 +54,18 @@ def test_sentences_respect_abbreviations_brackets_and_quotes() -> None:
         "They fought in the 1990s.",
         "How many died?",
     ]
+
+
+def test_a_bracket_holding_a_short_word_the_question_asks_with_stays() -> None:
+    """A long sentence's bracketed aside goes, unless it carries a word of the question, three-letter ones
+    ("GMT") included."""
+    text = (
+        "The clashes broke out overnight from Monday to Tuesday in the border region of the two countries, "
+        "shortly after midnight local time (8 p.m. GMT Monday), according to the defence ministry of the first "
+        "country and to several agencies that reported the first exchanges of fire at the time."
+    )
+    assert "GMT" in lead(text, _asked("what time GMT did it start"))
+    assert "GMT" not in lead(text, _asked("when did it start"))
 
 
 def test_a_verdict_takes_its_reason_with_it() -> None:
