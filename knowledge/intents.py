@@ -270,8 +270,8 @@ class IntentHandlers(Handler):
         }
         place_ids = {i for i in q.ids if i in places and i not in side_ids}
         event_ids = {i for i in q.ids if isinstance(self.kb.items.get(i), Event)}
-        # a year or a time before that names one event outweighs a word that another event goes by: "the 2010
-        # accident" is the 2010 collision, whichever event "accident" names
+        # a year or a time before that names one event outweighs a word that another event goes by: "the 1998
+        # accident" is Riverton's 1998 collision, whichever event "accident" names
         hinted = self.look.event_hint(q.low)
         if not event_ids or (hinted and not hinted & event_ids):
             event_ids = hinted

@@ -253,13 +253,13 @@ _STOP = frozenset(
 )
 
 
-def _terms(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and (len(w) > 3 or w.isdigit())}
+def _terms(text: str, shortest: int = 4) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and (len(w) >= shortest or w.isdigit())}
 
 
 def _asked(text: str) -> set[str]:
     """The stems of the words a question asks with, three-letter ones included ("GMT", "war")."""
-    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and (len(w) >= 3 or w.isdigit())}
+    return {_stem(w) for w in _terms(text, shortest=3)}
 
 
 def _support(claim_terms: set[str], passage: str) -> float:
