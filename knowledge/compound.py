@@ -47,15 +47,24 @@ def asks(sentence: str) -> bool:
     return sentence.rstrip().endswith("?") or bool(_ASKS.match(sentence.lstrip()))
 
 
-def asked_part(plain: str, story_word: Callable[[str], bool] = lambda word: False) -> str | None:
+def asked_part(
+    plain: str,
+    story_word: Callable[[str], bool] = lambda word: False,
+    names: Callable[[str], bool] = lambda text: False,
+    known: Callable[[str], bool] = lambda word: True,
+) -> str | None:
     """The sentences of ``plain`` that ask, when others beside them only tell (a greeting, why the asker
-    asks, a remark after the question), each without what comes before a colon that a question follows and
+    asks, a remark after the question), each without what comes before a colon that a question follows,
     without a clause before its question that names nothing of the story ("Excuse my ignorance, but", "Dear
-    sir,": no word ``story_word`` knows, no number); None when
+    sir,": no word ``story_word`` knows, no number) and without a remark after it that names nothing
+    (", people keep quoting numbers", ", obvious answer but": nothing ``names`` finds, no word ``known``
+    does not know, no number, nothing that asks or narrows); None when
     nothing is left out, or what asks does not stand alone ("Is that right?" asks about the sentence
     before it, "who is he?" about someone it names)."""
     parts = sentences(plain, lowercase_starts=True)
-    asking = [_without_lead_in(_after_colon(s), story_word) for s in parts if asks(s)]
+    asking = [
+        _without_remark(_without_lead_in(_after_colon(s), story_word), names, known) for s in parts if asks(s)
+    ]
     if not asking or (len(asking) == len(parts) and " ".join(asking) == " ".join(parts)):
         return None
     part = " ".join(asking)
@@ -109,6 +118,41 @@ def _without_lead_in(sentence: str, story_word: Callable[[str], bool]) -> str:
     if any(w[0].isdigit() or story_word(w.lower()) for w in words):
         return sentence
     return sentence[m.end() :]
+
+
+# a remark after the question, in the same sentence ("how many died, people keep quoting numbers", "who
+# backs them, obvious answer but", "how long was it - about a month?"): the last clause after a comma or a dash
+_REMARK = re.compile(r"(?:\s*,\s*|\s+(?:-+|\u2013|\u2014)\s+)(?P<remark>[^,]+)$")
+
+
+# what makes a remark part of the question: it asks ("and how old is he?", "like did he call both?"), it
+# narrows with a preposition or a word of time ("in kilometres", "according to observers", "taken on either
+# side", "days later", "not the prime minister", "(the other one)"), asks for a name or for precision ("names?",
+# "exactly"), or holds a number
+_NARROWS = re.compile(
+    rf"\b(?:{QUESTION_WORDS}|can|could|will|would|should|according|per|in|on|at|by|from|for|with|without|after"
+    r"|before|during|since|within|until|over|under|about|among|between|than|as|except|besides|not|only|excluding"
+    r"|including|of|later|earlier|ago|yet|still|anymore|names?|exactly|specifically|precisely)\b|[\d()]",
+    re.I,
+)
+
+
+def _without_remark(sentence: str, names: Callable[[str], bool], known: Callable[[str], bool]) -> str:
+    """``sentence`` without a remark after its question that neither asks nor narrows it, names nothing of the
+    story and holds no word ``known`` does not know (", bayraktars?" names a thing the story may not)."""
+    m = _REMARK.search(sentence)
+    # one clause before the remark: after a second comma it may be the verb an aside interrupted ("Did Smith,
+    # the envoy, resign?")
+    if m is None or not _ASKS.match(sentence.lstrip()) or _REMARK.search(sentence[: m.start()]):
+        return sentence
+    remark = m.group("remark")
+    if (
+        _NARROWS.search(remark)
+        or names(remark)
+        or any(not known(w) for w in re.findall(r"[^\W\d_]{3,}", remark))
+    ):
+        return sentence
+    return sentence[: m.start()]
 
 
 def parts_of(plain: str) -> list[str]:

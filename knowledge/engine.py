@@ -65,7 +65,7 @@ from knowledge.resolver import NameResolver
 from knowledge.retrieval import ItemRetriever
 from knowledge.text import clean_input, normalise
 from knowledge.understand import Question, lowered, understand
-from knowledge.wording import Speller, in_hinglish, plain_question
+from knowledge.wording import Speller, english_word, in_hinglish, plain_question
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -428,7 +428,7 @@ class AnswerEngine:
             read, answer = self._answer_whole(plain, previous)
             if (
                 not answer.answered
-                and (asked := asked_part(plain, self._story_word))
+                and (asked := asked_part(plain, self._story_word, self._names_any, self._known_word))
                 and not small_talk_kind(asked)
             ):
                 # a question among sentences that only tell (a greeting, why they ask, a remark after it)
@@ -439,6 +439,14 @@ class AnswerEngine:
         except Exception:  # an engine bug must not take a transport down with it
             log.exception("engine failed on question %r", text[:200])
             return text, self.compose.abstain(text, "Sorry, I could not work that question out.")
+
+    def _names_any(self, text: str) -> bool:
+        """Whether ``text`` names someone or something of the story (a person, a body, a place, an event)."""
+        return bool(self.names.find(text))
+
+    def _known_word(self, word: str) -> bool:
+        """Whether ``word`` is English or the story's."""
+        return english_word(word.lower()) or self._story_word(word.lower())
 
     def _story_word(self, word: str) -> bool:
         """Whether ``word`` (lower case) is one the story's articles or names use (four letters or more)."""

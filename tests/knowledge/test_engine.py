@@ -455,6 +455,34 @@ def test_a_clause_naming_the_story_stays_with_its_question() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        # a remark after the question that neither asks nor narrows it
+        ("how many soldiers died, people keep throwing numbers around", "how many soldiers died"),
+        ("who backs Freedonia here, obvious answer but", "who backs Freedonia here"),
+        ("how long was the war - wasnt it like a month?", "how long was the war"),
+        # what asks, narrows, holds a number, names the story or a word nobody knows stays with its question
+        ("how many died, the Freedonian ones?", None),
+        ("how many died, in 2020?", None),
+        ("how far is the town from the border, in kilometres?", None),
+        ("which hospitals took the injured, names?", None),
+        ("how many were stationed there, and in which town?", None),
+        ("what drones did they use, bayraktars?", None),
+        ("did Smith, the envoy, resign?", None),  # the verb after an aside, not a remark
+        ("the one paper lists a town, which one?", None),  # no question before the remark
+    ],
+)
+def test_a_remark_after_the_question_is_left_out(text: str, asked: str | None) -> None:
+    def names(text: str) -> bool:
+        return "freedonia" in text.lower()
+
+    def known(word: str) -> bool:
+        return word.lower() != "bayraktars"
+
+    assert asked_part(text, names=names, known=known) == asked
+
+
 def test_a_question_among_sentences_that_tell_is_answered(engine: AnswerEngine) -> None:
     """A greeting and why the asker asks before the question, or a remark after it, do not keep the
     question from its answer; a message refused as a whole is answered by the sentence that asks."""
@@ -466,6 +494,7 @@ def test_a_question_among_sentences_that_tell_is_answered(engine: AnswerEngine) 
         ),
         ("What's the name of Azerbaijan's president? I keep thinking it's Alieyv or something.", "Aliyev"),
         ("Excuse my ignorance, but what job does Charles Michel have?", "European Council"),
+        ("how many armenian soldiers died, people keep throwing numbers around", "49"),
     ):
         ans = engine.ask(text)
         assert ans.answered and expected in ans.answer, (text, ans.answer)
