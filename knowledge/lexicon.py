@@ -296,6 +296,7 @@ PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     (("side|sides|sided|siding", "with"), "supported"),
     (("phone|telephone", "call|calls|conversation|conversations"), "call"),
     (("phone|phones|phoned|phoning|telephoned|rang", "up"), "called"),
+    (("ring|rings|ringing", "up"), "call"),
     (("phoned|phoning|telephoned",), "called"),
     (("move|moving|moved|push|pushing|pushed", "forward"), "advance"),
     (("nineties",), "1990s"),
@@ -778,6 +779,7 @@ CHAT_WORDS = {
     "intel": "intelligence",
     "nah": "no",
     "deets": "details",
+    "ops": "operations",
     # railway shorthand ("rly" is not: chat writes it for "really" as often)
     "stn": "station",
     "stns": "stations",

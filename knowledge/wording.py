@@ -17,7 +17,7 @@ from rapidfuzz.distance import Levenshtein
 from spellchecker import SpellChecker
 from text_to_num import alpha2digit
 
-from knowledge.lexicon import CHAT_PHRASES, CHAT_WORDS, HINDI_WHEN_MIXED, HINDI_WORDS, STOP
+from knowledge.lexicon import CHAT_PHRASES, CHAT_WORDS, HINDI_WHEN_MIXED, HINDI_WORDS, PHRASE_RULES, STOP
 
 _WORD = re.compile(r"(?<![\w/.])[a-z0-9/]+\??(?![\w/]|\.\w)", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
@@ -253,6 +253,9 @@ def english_word(word: str) -> bool:
     return word in _english()
 
 
+# words the analysis reads in its phrase rules ("prez" is the president): no typos, whatever the dictionary says
+_PHRASE_WORDS = frozenset(w for pattern, _ in PHRASE_RULES for part in pattern for w in part.split("|"))
+
 # a word to mend; the stem of a contraction ("wasn" of "wasn't") is no typo
 _LETTERS = re.compile(r"\b[A-Za-z][a-z]{3,}\b(?!['\u2019]t\b)")
 
@@ -287,7 +290,9 @@ class Speller:
         name the story does not know ("Shusha", "Merkel") is no typo of an English word ("shush") nor of a
         word the story writes in lower case ("marked")."""
         low = word.lower()
-        if low in self.vocab or low in STOP or english_word(low):  # "hadnt" is a form word, not a typo
+        if (
+            low in self.vocab or low in STOP or low in _PHRASE_WORDS or english_word(low)
+        ):  # "hadnt": a form word
             return word
         if low.endswith("in") and english_word(low + "g"):  # speech drops the g: "doin", "sayin"
             return word + "g"

@@ -60,6 +60,8 @@ def test_typos_are_mended_against_the_story_words_then_english() -> None:
     assert lower.mend("was it Angela Merkel who said so") == "was it Angela Merkel who said so"
     assert lower.mend("what did Azerbajan say") == "what did Azerbaijan say"
     assert speller.mend("who said it and when") == "who said it and when"  # English words stay
+    # a word the analysis reads in a phrase rule is no typo: "prez" is the president, not "prep"
+    assert speller.mend("who is the prez") == "who is the prez"
     assert speller.mend("whos doin the talkin") == "whos doing the talking"  # a dropped g is put back
     # a contraction's stem is no typo: "wasn" of "wasn't" must not become "was" and lose its "not"
     assert (
