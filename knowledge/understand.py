@@ -45,8 +45,15 @@ _REASON_GIVEN = re.compile(
     r"(?:give|gave|offer|cite|provide)\b(?P<rest>.*)$"
 )
 _WHAT_SAID_2 = re.compile(
-    r"^(?:what|which)\s+(?:statements?|quotes?|comments?|words?|messages?|remarks?)\s+(?:did|by|from|of)\s+"
-    r"(?P<who>.+?)(?:\s+(?:make|give|say|issue|post))?(?P<rest>)$"
+    r"^(?:what|which)\s+(?:exact\s+)?(?:statements?|quotes?|comments?|words?|terms?|phrases?|messages?|remarks?)"
+    r"\s+(?:did|does|by|from|of)\s+(?P<who>.+?)(?:\s+(?:make|give|say|issue|post|use|choose|pick)\b(?P<rest>.*))?$"
+)
+# someone's words asked for by their owner: "what were Smith's exact words about the toll?", "give me the
+# envoy's statement on the truce"
+_WHOSE_WORDS = re.compile(
+    r"^(?:(?:what|which)\s+(?:were|was|are|is)|(?:can you\s+|could you\s+)?(?:give|tell|show|quote)(?:\s+me)?)"
+    r"\s+(?:the\s+)?(?P<who>.+?)(?:'s|\u2019s|s')\s+(?:exact\s+|actual\s+|precise\s+|own\s+)?"
+    r"(?:words?|quotes?|statements?|remarks?|comments?|message)\b(?P<rest>.*)$"
 )
 _SAID_BY = re.compile(
     r"^what (?:was|is|has been|had been|were)\s+(?:\w+ly\s+)?(?:said|stated|tweeted|announced|"
@@ -269,6 +276,7 @@ def understand(text: str, resolver: NameResolver) -> Question:
         _WHAT_SAID.match(body)
         or _REASON_GIVEN.match(body)
         or _WHAT_SAID_2.match(body)
+        or _WHOSE_WORDS.match(body)
         or _QUOTES_OF.match(body)
         or _WHAT_X_SAID.match(body)
     ):

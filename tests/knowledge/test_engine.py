@@ -85,6 +85,11 @@ def _check_contract(engine: AnswerEngine, ans: Answer) -> None:
         ("how many soldiers were killed, both countries together?", ["100"]),
         ("what's the rough body count on both sides", ["100"]),  # a body count is a death toll
         ("how many soldiers died in this round of fighting", ["49"]),
+        # someone's words asked for by their owner, or by the word they used: a quotation, not a figure
+        ("What were Pashinyan's exact words about the death toll?", ["final"]),
+        ("What word did Yerevan use to denounce Baku's actions?", ["aggression"]),
+        ("who did pashinyan ring up after it started", ["Putin"]),  # "ring up" is a call
+        ("azerbaijans prez is who again", ["Aliyev"]),  # "prez" is the president, no typo of "prep"
     ],
 )
 def test_answers_paraphrases_spellings_and_typos(
