@@ -316,6 +316,9 @@ PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     (("weekday|weekdays",), "day"),
     # time as an occasion ("why couldn't they help this time", "the last time"): no time is asked for
     (("this|that|last|next|every|each", "time"), ""),
+    # "who leads it these days": now, not a day asked for
+    (("these", "days"), ""),
+    (("nowadays",), ""),
     *((("50s|60s|70s|80s|90s".split("|")[i],), f"19{5 + i}0s") for i in range(5)),
     *(
         ((abbr,), month)

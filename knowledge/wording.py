@@ -144,13 +144,21 @@ def without_asides(text: str) -> str:
 
 # A polite frame around a question ("could you remind me how many …", "do you know who …", "I'd like to
 # know what …"): the question is what follows it, when that opens with a question word.
+# who a frame asks: the bot, or whoever reads the message in a chat ("can someone remind me", "does anyone know")
+_READER = r"(?:you|u|someone|somebody|anyone|anybody)"
 _FRAME = re.compile(
-    r"^(?:(?:could|can|would|will) you (?:please |kindly )?"
+    rf"^(?:(?:could|can|would|will) {_READER} (?:please |kindly )?"
     r"(?:remind me|tell me|let me know|say|explain|describe|clarify)|"
     r"(?:please )?(?:remind me|tell me|let me know)|"
     r"i(?:'d| would) (?:like|love) to know|i(?: was| am|'m)? (?:wondering|curious)|i wonder|"
-    r"do you (?:happen to )?(?:know|remember)|any idea)\s*,?\s*(?:of |about )?"
+    rf"(?:do|does) {_READER} (?:happen to )?(?:know|remember)|(?:anyone|anybody) know|any idea)\s*,?\s*(?:of |about )?"
     r"(?=(?:who|what|which|when|where|why|how|whose)\b)",
+    re.I,
+)
+# a frame before what is asked for by name ("can someone remind me of the date the fighting started"): what it is
+_FRAMED_THING = re.compile(
+    rf"^(?:(?:could|can|would|will) {_READER} (?:please |kindly )?)?(?:please )?(?:remind me|tell me)\s+(?:of\s+)?"
+    r"(?=(?:the|his|her|their|its)\s)",
     re.I,
 )
 # the embedded order a frame leaves ("who the president is"): a question's order again
@@ -192,6 +200,8 @@ _REQUEST = re.compile(
 def without_frame(text: str) -> str:
     """``text`` without a polite frame around its question, in a question's order."""
     rest = _FRAME.sub("", text.strip(), count=1)
+    if rest == text.strip() and _FRAMED_THING.match(rest):
+        return _FRAMED_THING.sub("what is ", rest, count=1)
     if rest == text.strip():
         return _REQUEST.sub("", rest, count=1) if _REQUEST.match(rest) else text
     return _EMBEDDED.sub(lambda m: f"{m.group(1)} {m.group(3)} {m.group(2)}?", rest)

@@ -90,6 +90,10 @@ def _check_contract(engine: AnswerEngine, ans: Answer) -> None:
         ("What word did Yerevan use to denounce Baku's actions?", ["aggression"]),
         ("who did pashinyan ring up after it started", ["Putin"]),  # "ring up" is a call
         ("azerbaijans prez is who again", ["Aliyev"]),  # "prez" is the president, no typo of "prep"
+        (
+            "who is the prime minister of armenia these days?",
+            ["Pashinyan"],
+        ),  # "these days" is now, no day asked
     ],
 )
 def test_answers_paraphrases_spellings_and_typos(

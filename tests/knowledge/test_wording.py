@@ -22,6 +22,9 @@ from knowledge.wording import plain_question, without_asides, without_greeting
         # a polite frame around a question goes, and an embedded question takes a question's order
         ("could you remind me how many soldiers died?", "how many soldiers died?"),
         ("do you know who the mayor is", "who is the mayor?"),
+        # a frame asking whoever reads the chat, and one before what is asked for by name
+        ("does anyone know who the mayor is", "who is the mayor?"),
+        ("can someone remind me of the date the strike started?", "what is the date the strike started?"),
         ("I was wondering whether the talks went ahead", "I was wondering whether the talks went ahead"),
     ],
 )
