@@ -139,7 +139,7 @@ _NARROWS = re.compile(
 
 def _without_remark(sentence: str, names: Callable[[str], bool], known: Callable[[str], bool]) -> str:
     """``sentence`` without a remark after its question that neither asks nor narrows it, names nothing of the
-    story and holds no word ``known`` does not know (", bayraktars?" names a thing the story may not)."""
+    story and holds no word ``known`` does not know (", zorbex ones?" names a thing the story may not)."""
     m = _REMARK.search(sentence)
     # one clause before the remark: after a second comma it may be the verb an aside interrupted ("Did Smith,
     # the envoy, resign?")

@@ -146,8 +146,9 @@ def without_asides(text: str) -> str:
 # know what …"): the question is what follows it, when that opens with a question word.
 # who a frame asks: the bot, or whoever reads the message in a chat ("can someone remind me", "does anyone know")
 _READER = r"(?:you|u|someone|somebody|anyone|anybody)"
+_POLITE = rf"(?:could|can|would|will) {_READER} (?:please |kindly )?"
 _FRAME = re.compile(
-    rf"^(?:(?:could|can|would|will) {_READER} (?:please |kindly )?"
+    rf"^(?:{_POLITE}"
     r"(?:remind me|tell me|let me know|say|explain|describe|clarify)|"
     r"(?:please )?(?:remind me|tell me|let me know)|"
     r"i(?:'d| would) (?:like|love) to know|i(?: was| am|'m)? (?:wondering|curious)|i wonder|"
@@ -157,7 +158,7 @@ _FRAME = re.compile(
 )
 # a frame before what is asked for by name ("can someone remind me of the date the fighting started"): what it is
 _FRAMED_THING = re.compile(
-    rf"^(?:(?:could|can|would|will) {_READER} (?:please |kindly )?)?(?:please )?(?:remind me|tell me)\s+(?:of\s+)?"
+    rf"^(?:{_POLITE})?(?:please )?(?:remind me|tell me)\s+(?:of\s+)?"
     r"(?=(?:the|his|her|their|its)\s)",
     re.I,
 )
@@ -199,10 +200,11 @@ _REQUEST = re.compile(
 
 def without_frame(text: str) -> str:
     """``text`` without a polite frame around its question, in a question's order."""
-    rest = _FRAME.sub("", text.strip(), count=1)
-    if rest == text.strip() and _FRAMED_THING.match(rest):
-        return _FRAMED_THING.sub("what is ", rest, count=1)
-    if rest == text.strip():
+    stripped = text.strip()
+    rest = _FRAME.sub("", stripped, count=1)
+    if rest == stripped:
+        if _FRAMED_THING.match(rest):
+            return _FRAMED_THING.sub("what is ", rest, count=1)
         return _REQUEST.sub("", rest, count=1) if _REQUEST.match(rest) else text
     return _EMBEDDED.sub(lambda m: f"{m.group(1)} {m.group(3)} {m.group(2)}?", rest)
 
@@ -300,9 +302,8 @@ class Speller:
         name the story does not know ("Shusha", "Merkel") is no typo of an English word ("shush") nor of a
         word the story writes in lower case ("marked")."""
         low = word.lower()
-        if (
-            low in self.vocab or low in STOP or low in _PHRASE_WORDS or english_word(low)
-        ):  # "hadnt": a form word
+        # "hadnt" is a form word, "prez" a phrase rule's word: neither is a typo
+        if low in self.vocab or low in STOP or low in _PHRASE_WORDS or english_word(low):
             return word
         if low.endswith("in") and english_word(low + "g"):  # speech drops the g: "doin", "sayin"
             return word + "g"

@@ -477,7 +477,7 @@ def test_a_clause_naming_the_story_stays_with_its_question() -> None:
         ("how far is the town from the border, in kilometres?", None),
         ("which hospitals took the injured, names?", None),
         ("how many were stationed there, and in which town?", None),
-        ("what drones did they use, bayraktars?", None),
+        ("what drones did they use, zorbexes?", None),
         ("did Smith, the envoy, resign?", None),  # the verb after an aside, not a remark
         ("the one paper lists a town, which one?", None),  # no question before the remark
     ],
@@ -487,7 +487,7 @@ def test_a_remark_after_the_question_is_left_out(text: str, asked: str | None) -
         return "freedonia" in text.lower()
 
     def known(word: str) -> bool:
-        return word.lower() != "bayraktars"
+        return word.lower() != "zorbexes"
 
     assert asked_part(text, names=names, known=known) == asked
 
