@@ -151,8 +151,16 @@ class CasualtyAnswers(Handler):
             # what the figures' events and places are about counts as covered ("the 2019 war over the valley")
             union = frozenset().union(*(self._about(c) for c in pool))
             missing = [t for t in leftover if not any(a in union for a in t.alts)]
-            if missing or not self._counts_what_is_asked(question, pool):
-                return self.c.abstain(label, "The sources don't give that figure.", pool[:3], confidence=0.2)
+            uncounted = not self._counts_what_is_asked(question, pool)
+            if missing or uncounted:
+                refusal = self.c.abstain(
+                    label, "The sources don't give that figure.", pool[:3], confidence=0.2
+                )
+                if uncounted:
+                    # the figures count someone else ("servicemen" of a toll of passengers): none of them
+                    # answers, whatever another reading scores
+                    refusal.ruled_out = [c.id for c in pool]
+                return refusal
         if not pool:
             return self.c.abstain(label, "The sources don't give that figure.")
         return self._parts(label, pool, question)

@@ -333,6 +333,12 @@ class Answer(BaseModel):
     more: bool = Field(default=False, description="the answer holds more than the brief shows")
     listing: bool = Field(default=False, description="a list of entries, shown a handful per page")
     items: list[ItemId] = Field(default=[], description="curated items the answer was composed from")
+    ruled_out: list[ItemId] = Field(
+        default=[],
+        exclude=True,
+        description="items the handlers examined and found not to answer the question (figures that count "
+        "someone else): never the answer, whatever the fitted decision weighs; not part of the contract",
+    )
 
     @field_validator("confidence")
     @classmethod

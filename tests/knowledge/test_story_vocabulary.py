@@ -12,6 +12,7 @@ from knowledge.analysis import GENERAL, Analyser
 from knowledge.engine import AnswerEngine
 from knowledge.errors import InvalidKnowledgeBase
 from knowledge.loader import DEFAULT_DIR, load_knowledge
+from knowledge.understand import understand
 
 RAIL = Path(__file__).with_name("rail_story")
 
@@ -39,6 +40,24 @@ def test_a_war_question_is_not_answered_with_the_passenger_toll(rail: AnswerEngi
     answer = rail.ask(question)
     assert not answer.answered, answer.answer
     assert "23" not in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question", ["how many servicemen died in the crash?", "how many soldiers were killed?"]
+)
+def test_figures_that_count_someone_else_are_no_candidate(rail: AnswerEngine, question: str) -> None:
+    """Where the handlers find that the figures count someone else (servicemen of a passenger toll), those
+    figures are ruled out of the candidates the fitted decision weighs: the refusal holds whatever a refit
+    learns."""
+    q = understand(question, rail.names)
+    rule = rail.intents.answer_question(q)
+    assert not rule.answered and "cas-killed" in rule.ruled_out
+    assert "ruled_out" not in rule.model_dump_json()  # the handlers' note, not part of the answer contract
+    view = rail.hybrid.view(q, rule)
+    every = rail.hybrid.candidates(view)
+    assert any(c.items and {i.id for i in c.items} <= set(rule.ruled_out) for c in every)
+    kept = rail.hybrid.eligible(view, every)
+    assert kept and not any(c.items and {i.id for i in c.items} <= set(rule.ruled_out) for c in kept)
 
 
 @pytest.mark.parametrize(
