@@ -74,6 +74,8 @@ _EVERY_SIDE = ("both", "all", "both sides", "all sides", "every side", "each sid
 # a word that links a question to one before it: "and …", "but …", "so …", "also …", "ok so …"
 _LINK = re.compile(r"^(?:(?:and|but|so|also|plus|ok(?:ay)?|well|then|now)\b[\s,]*)+", re.I)
 # a question asking for someone's name ("what's the name of the passenger who…", "who was it, name?")
+# a question asking for a number, not whether something happened ("how many are missing?")
+_NUMBER_ASKED = re.compile(r"\bhow (?:many|much)\b|\bnumber of\b")
 _NAME_ASKED = re.compile(r"\bnamed?\b|\bnames\b|\bidentity\b|\bidentif(?:y|ied)\b")
 # a person the articles do not name, as the knowledge folder calls one: "A passenger (not named)"
 _UNNAMED = re.compile(r"(?:a|an|one|another)\s+[a-z]", re.IGNORECASE)
@@ -533,6 +535,8 @@ class AnswerEngine:
             answer = self._of_everyone(plain, answer, people)
         if answer.answered and _NAME_ASKED.search(plain.lower()):
             answer = self._unnamed(plain, answer)
+        if answer.answered and _NUMBER_ASKED.search(plain.lower()) and not is_claim(plain.lower()):
+            answer = self._unnumbered(plain, answer)
         self._answers[plain] = answer
         if len(self._answers) > ANSWER_MEMO:
             self._answers.popitem(last=False)
@@ -565,6 +569,18 @@ class AnswerEngine:
             p.name[0].lower() + p.name[1:] for p in unique(people)
         )
         return self.compose.abstain(plain, reason + ".", people, confidence=answer.confidence)
+
+    def _unnumbered(self, plain: str, answer: Answer) -> Answer:
+        """A question asking how many, answered only with figures the sources give without a number
+        (``qualifier = "unspecified"``: "people were still missing (no number given)"), is refused: the
+        sources don't give the number. What they do say is the reason."""
+        items = [self.kb.items.get(i) for i in answer.items]
+        if not items or not all(isinstance(c, Casualty) and c.qualifier == "unspecified" for c in items):
+            return answer
+        said = " ".join(dict.fromkeys(c.summary for c in items if isinstance(c, Casualty) and c.summary))
+        return self.compose.abstain(
+            plain, f"The sources don't give the number. {said}".strip(), confidence=answer.confidence
+        )
 
     def _names_someone(self, answer: Answer) -> bool:
         """Whether ``answer`` may give a person's name: it rests on a person (or a person's words), on a
