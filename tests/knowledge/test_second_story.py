@@ -406,7 +406,9 @@ def test_a_name_the_articles_do_not_give_is_refused_with_the_reason(engine: Answ
     assert asked.suggestions, "the unnamed person is offered"
 
 
-def test_how_many_of_a_figure_given_without_a_number_is_refused_with_what_is_said(engine: AnswerEngine) -> None:
+def test_how_many_of_a_figure_given_without_a_number_is_refused_with_what_is_said(
+    engine: AnswerEngine,
+) -> None:
     """The folder's figure of the missing has no number (qualifier "unspecified"): asked how many, the reply
     refuses and says what the sources do say; asked whether anyone is missing, it answers."""
     asked = engine.ask("how many people are still missing?")
