@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ from knowledge.handling import Handler, HandlerParts
 from knowledge.lexicon import ROLE_WORDS
 from knowledge.models import Answer, Casualty, Entity, Place, _Item
 from knowledge.retrieval import Term, id_token, names_something
+from knowledge.wording import english_word
 
 if TYPE_CHECKING:
     from knowledge.understand import Question
@@ -25,6 +27,10 @@ FIGURE_QUESTION_WORDS = tuple(
     initial first begin start originally earlier before after later since revise update rise climb grow reach
     upward upwards downward downwards change highest lowest
     largest smallest biggest maximum minimum exact approximate rough estimate""".split()
+)
+# a preposition setting where or in what something happened, and the noun it sets it in
+_SETTING = re.compile(
+    r"\b(?:on|at|in|near|along|across|during|inside|outside|from) (?:the |a |an |this |that )?(?P<word>[a-z]+)\b"
 )
 _OUTCOME_ORDER = {
     "killed": 0,
@@ -156,9 +162,10 @@ class CasualtyAnswers(Handler):
                 refusal = self.c.abstain(
                     label, "The sources don't give that figure.", pool[:3], confidence=0.2
                 )
-                if uncounted:
-                    # the figures count someone else ("servicemen" of a toll of passengers): none of them
-                    # answers, whatever another reading scores
+                if uncounted or self._elsewhere(question, missing):
+                    # the figures count someone else ("servicemen" of a toll of passengers), or the question
+                    # sets them where the folder never goes ("died on the border" of a rail crash): none of
+                    # them answers, whatever another reading scores
                     refusal.ruled_out = [c.id for c in pool]
                 return refusal
         if not pool:
@@ -188,6 +195,19 @@ class CasualtyAnswers(Handler):
             and t.text not in QUANTITY
             and not (t.alts[0] in self.role_words and t.alts[0] not in question.count_nouns)
         ]
+
+    def _elsewhere(self, question: Question, missing: list[Term]) -> bool:
+        """Whether the question sets what it counts in something no text of the folder speaks of: a
+        word after a preposition of setting ("on the border", "in the riots") that is English, not the
+        folder's, and not held by the figures."""
+        foreign = {a for t in missing if not t.known for a in t.alts}
+        if not foreign:
+            return False
+        for m in _SETTING.finditer(question.low):
+            word = m.group("word")
+            if english_word(word) and not foreign.isdisjoint(self.names.analyser.analyse(word)):
+                return True
+        return False
 
     def _about(self, c: Casualty) -> frozenset[str]:
         """The words of a figure's texts with those of its event and place."""

@@ -19,6 +19,7 @@ from typing import Any, Concatenate, Literal, ParamSpec
 
 import numpy as np
 from rapidfuzz import fuzz, process, utils
+from text_to_num import alpha2digit
 
 from knowledge.analysis import CONCEPT_TRIGGERS, Analyser
 from knowledge.checks import (
@@ -43,7 +44,7 @@ from knowledge.dense import DenseIndex, TokenAligner, digest, encoder
 from knowledge.handling import HandlerParts
 from knowledge.hybrid import HybridDecider
 from knowledge.intents import IntentHandlers, wh_word
-from knowledge.lexicon import ROLE_WORDS
+from knowledge.lexicon import NUMBER_WORDS, ROLE_WORDS
 from knowledge.loader import KnowledgeBase
 from knowledge.lookups import Lookups
 from knowledge.models import (
@@ -75,7 +76,25 @@ _EVERY_SIDE = ("both", "all", "both sides", "all sides", "every side", "each sid
 _LINK = re.compile(r"^(?:(?:and|but|so|also|plus|ok(?:ay)?|well|then|now)\b[\s,]*)+", re.I)
 # a question asking for someone's name ("what's the name of the passenger who…", "who was it, name?")
 # a question asking for a number, not whether something happened ("how many are missing?")
-_NUMBER_ASKED = re.compile(r"\bhow (?:many|much)\b|\bnumber of\b")
+# ("how much concerned", "how much more" ask a degree)
+_NUMBER_ASKED = re.compile(r"\bhow many\b|\bnumber of\b|\bhow much\b(?! (?:more|less)\b| \w+(?:ed|er)\b)")
+_NUMERAL = re.compile(r"\d")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# what holds digits without counting anything: citation marks, times, dates, years
+_NOT_A_COUNT = re.compile(
+    rf"\[\d+\]|\b\d{{1,2}}[:.]\d{{2}}\b|\b\d{{1,2}}\s*[ap]\.?m\b\.?|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|"
+    rf"\b{_MONTH}\s+\d{{1,2}}\b|\b(?:1[5-9]|20)\d\d(?:s|-\d\d)?\b",
+    re.IGNORECASE,
+)
+
+
+def _holds_number(text: str) -> bool:
+    """Whether ``text`` states a count, in digits or in words ("nearly a hundred", "dozens"); a time, a
+    date or a year is no count."""
+    text = _NOT_A_COUNT.sub(" ", alpha2digit(text, "en"))  # "Fourteen of its coaches": 14
+    return bool(_NUMERAL.search(text)) or not NUMBER_WORDS.isdisjoint(re.findall(r"[a-z]+", text.lower()))
+
+
 _NAME_ASKED = re.compile(r"\bnamed?\b|\bnames\b|\bidentity\b|\bidentif(?:y|ied)\b")
 # a person the articles do not name, as the knowledge folder calls one: "A passenger (not named)"
 _UNNAMED = re.compile(r"(?:a|an|one|another)\s+[a-z]", re.IGNORECASE)
@@ -573,14 +592,21 @@ class AnswerEngine:
     def _unnumbered(self, plain: str, answer: Answer) -> Answer:
         """A question asking how many, answered only with figures the sources give without a number
         (``qualifier = "unspecified"``: "people were still missing (no number given)"), is refused: the
-        sources don't give the number. What they do say is the reason."""
+        sources don't give the number. What they do say is the reason. So is one answered with no count at
+        all (a time, a date or a year is none)."""
         items = [self.kb.items.get(i) for i in answer.items]
-        if not items or not all(isinstance(c, Casualty) and c.qualifier == "unspecified" for c in items):
-            return answer
-        said = " ".join(dict.fromkeys(c.summary for c in items if isinstance(c, Casualty) and c.summary))
-        return self.compose.abstain(
-            plain, f"The sources don't give the number. {said}".strip(), confidence=answer.confidence
-        )
+        if items and all(isinstance(c, Casualty) and c.qualifier == "unspecified" for c in items):
+            said = " ".join(dict.fromkeys(c.summary for c in items if isinstance(c, Casualty) and c.summary))
+            return self.compose.abstain(
+                plain, f"The sources don't give the number. {said}".strip(), confidence=answer.confidence
+            )
+        if not _holds_number(answer.answer):
+            # it counts nothing: an answer about something else ("how many were on the train" answered with
+            # when it derailed)
+            return self.compose.abstain(
+                plain, "The sources don't give that number.", confidence=answer.confidence
+            )
+        return answer
 
     def _names_someone(self, answer: Answer) -> bool:
         """Whether ``answer`` may give a person's name: it rests on a person (or a person's words), on a

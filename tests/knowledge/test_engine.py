@@ -59,9 +59,9 @@ def _check_contract(engine: AnswerEngine, ans: Answer) -> None:
             "what was the rank of Charles Michel in the EU?",
             ["European Council"],
             marks=pytest.mark.xfail(
-                reason="the 162-, 168- and 177-set fits rank Borrell's quotation ('President [du Conseil] Charles "
-                "Michel is in contact …', the rank in the article's words) above Michel's entry, answered at 0.603, "
-                "0.64, 0.678",
+                reason="the 162-, 168-, 177- and 197-set fits rank Borrell's quotation ('President [du Conseil] "
+                "Charles Michel is in contact …', the rank in the article's words) above Michel's entry, answered "
+                "at 0.603, 0.64, 0.678, 0.712",
                 strict=True,
             ),
         ),
@@ -235,7 +235,9 @@ def test_a_check_is_not_corrected_into_a_guess(engine: AnswerEngine) -> None:
 # 168-set fits refused it again; the 177-set fit answers it at 0.616 (threshold 0.56): a borderline the refit
 # lost, kept as a known miss rather than tuned back
 @pytest.mark.xfail(
-    reason="answered with the meeting at 0.616 by the 177-set fit (threshold 0.56)", strict=True
+    reason="answered with the meeting at 0.616 by the 177-set fit (threshold 0.56), 0.629 by the 197-set fit "
+    "(threshold 0.55)",
+    strict=True,
 )
 def test_a_check_past_its_right_day_is_refused(engine: AnswerEngine) -> None:
     """The day a check names is right, and the rest is what the sources do not say: it is refused."""
@@ -657,14 +659,8 @@ def test_a_curated_verdict_rules_only_on_the_deed_its_question_asks(engine: Answ
     ("question", "source"),
     [
         ("which source says the ceasefire fell apart minutes later", "004_ae1f4e156323b536"),
-        pytest.param(
-            "which article says azerbaijan quit the CSTO",
-            "000_fe2a5153b0df178e",
-            marks=pytest.mark.xfail(
-                reason="refused at 0.442 by the 177-set fit (threshold 0.56); earlier fits answered it",
-                strict=True,
-            ),
-        ),
+        # refused at 0.442 by the 177-set fit (threshold 0.56); the 197-set fit answers it again
+        ("which article says azerbaijan quit the CSTO", "000_fe2a5153b0df178e"),
     ],
 )
 def test_which_source_says_it_names_the_sources_of_the_passages_that_do(

@@ -161,7 +161,6 @@ def test_a_war_question_is_not_answered_with_the_derailment_toll(engine: AnswerE
         ("how many passengers were killed?", "145"),
         ("how many travellers died in the crash?", "145"),  # the folder's synonym for passengers
         ("how many people were hurt?", "200"),
-        ("how many people are missing?", "missing"),
         ("how many died in the 2010 collision?", "140"),
         ("how many of the injured were badly hurt?", "72"),  # badly hurt: seriously injured
         ("how many injured were still in hospital as per the DM?", "78"),  # the folder's alias
@@ -170,7 +169,8 @@ def test_a_war_question_is_not_answered_with_the_derailment_toll(engine: AnswerE
 def test_figure_questions_answer_in_the_storys_words(
     engine: AnswerEngine, question: str, figure: str
 ) -> None:
-    """Figure questions in the story's own words find its figures, each outcome with its own."""
+    """Figure questions in the story's own words find its figures, each outcome with its own (the missing,
+    whom the articles do not count, are test_how_many_of_a_figure_given_without_a_number_…)."""
     answer = engine.ask(question)
     assert answer.answered and answer.citations, answer.answer
     assert figure in answer.answer.split("[")[0]
@@ -243,7 +243,8 @@ def test_a_place_in_a_check_is_its_claim(engine: AnswerEngine) -> None:
 # Lucknow dateline), where the 144-set fit refused it and the correction set it right: a borderline the refit
 # lost, kept as a known miss rather than tuned back
 @pytest.mark.xfail(
-    reason="above the 154-, 168- and 177-set fits' thresholds (0.597, 0.59 > 0.57; 0.642 > 0.56)",
+    reason="above the 154-, 168-, 177- and 197-set fits' thresholds (0.597, 0.59 > 0.57; 0.642 > 0.56; "
+    "0.592 > 0.55)",
     strict=False,
 )
 def test_a_check_placing_the_event_elsewhere_is_answered_with_where_it_was(engine: AnswerEngine) -> None:
@@ -415,6 +416,15 @@ def test_how_many_of_a_figure_given_without_a_number_is_refused_with_what_is_sai
     assert not asked.answered, asked.answer
     assert "don't give the number" in asked.answer and "still missing" in asked.answer, asked.answer
     assert engine.ask("are people still missing?").answered
+
+
+def test_how_many_answered_with_no_count_is_refused(engine: AnswerEngine) -> None:
+    """Asked how many were on the train, an answer that counts nothing (a time, a date and who was asleep)
+    is no answer: the sources don't give that number. A count written in words is a count."""
+    asked = engine.ask("how many total passengers were on the train that night?")
+    assert not asked.answered and "don't give that number" in asked.answer, asked.answer
+    coaches = engine.ask("how many coaches left the track?")
+    assert coaches.answered and "Fourteen" in coaches.answer, coaches.answer
 
 
 @pytest.mark.parametrize(

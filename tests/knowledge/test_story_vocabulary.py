@@ -43,12 +43,17 @@ def test_a_war_question_is_not_answered_with_the_passenger_toll(rail: AnswerEngi
 
 
 @pytest.mark.parametrize(
-    "question", ["how many servicemen died in the crash?", "how many soldiers were killed?"]
+    "question",
+    [
+        "how many servicemen died in the crash?",
+        "how many soldiers were killed?",
+        "how many people died on the border?",
+    ],
 )
 def test_figures_that_count_someone_else_are_no_candidate(rail: AnswerEngine, question: str) -> None:
-    """Where the handlers find that the figures count someone else (servicemen of a passenger toll), those
-    figures are ruled out of the candidates the fitted decision weighs: the refusal holds whatever a refit
-    learns."""
+    """Where the handlers find that the figures count someone else (servicemen of a passenger toll) or
+    that the question sets them where the folder never goes (on a border, for a rail crash), those figures
+    are ruled out of the candidates the fitted decision weighs: the refusal holds whatever a refit learns."""
     q = understand(question, rail.names)
     rule = rail.intents.answer_question(q)
     assert not rule.answered and "cas-killed" in rule.ruled_out
