@@ -74,7 +74,6 @@ _WORDS = re.compile(r"[A-Za-z]{4,}")
 _EVERY_SIDE = ("both", "all", "both sides", "all sides", "every side", "each side")
 # a word that links a question to one before it: "and …", "but …", "so …", "also …", "ok so …"
 _LINK = re.compile(r"^(?:(?:and|but|so|also|plus|ok(?:ay)?|well|then|now)\b[\s,]*)+", re.I)
-# a question asking for someone's name ("what's the name of the passenger who…", "who was it, name?")
 # a question asking for a number, not whether something happened ("how many are missing?")
 # ("how much concerned", "how much more" ask a degree)
 _NUMBER_ASKED = re.compile(r"\bhow many\b|\bnumber of\b|\bhow much\b(?! (?:more|less)\b| \w+(?:ed|er)\b)")
@@ -95,6 +94,7 @@ def _holds_number(text: str) -> bool:
     return bool(_NUMERAL.search(text)) or not NUMBER_WORDS.isdisjoint(re.findall(r"[a-z]+", text.lower()))
 
 
+# a question asking for someone's name ("what's the name of the passenger who…", "who was it, name?")
 _NAME_ASKED = re.compile(r"\bnamed?\b|\bnames\b|\bidentity\b|\bidentif(?:y|ied)\b")
 # a person the articles do not name, as the knowledge folder calls one: "A passenger (not named)"
 _UNNAMED = re.compile(r"(?:a|an|one|another)\s+[a-z]", re.IGNORECASE)
