@@ -465,7 +465,7 @@ class HybridDecider:
         # an answer about a person the question's own words rule out is no answer, however close it looks
         cands = [c for c in cands if not c.features.get("misnamed")]
         if ruled := set(view.rule.ruled_out):
-            # what the handlers examined and found to count someone else is no answer either
+            # figures the handlers examined and ruled out (they count someone else, or are set elsewhere)
             cands = [c for c in cands if not c.items or not {i.id for i in c.items} <= ruled]
         if view.kind == "what_said":
             # "what did X say" asks for someone's words: a description of X (who they are) says none

@@ -337,7 +337,7 @@ class Answer(BaseModel):
         default=[],
         exclude=True,
         description="items the handlers examined and found not to answer the question (figures that count "
-        "someone else): never the answer, whatever the fitted decision weighs; not part of the contract",
+        "someone else or are set where the folder never goes): never the answer, whatever the fitted decision weighs; not part of the contract",
     )
 
     @field_validator("confidence")
