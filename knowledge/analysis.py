@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from lemminflect import getAllLemmas
+from text_to_num import alpha2digit
 
 from knowledge.lexicon import (
     CONCEPT_AGE,
@@ -185,6 +186,23 @@ _TIME = re.compile(
 )
 _AGE = re.compile(r"\b\d+[- ]years?[- ]old\b|\baged? \d+\b|\bborn in\b")
 _NUMBER = re.compile(r"\b\d[\d,]*\b|\b(?:dozen|dozens|hundred|hundreds|thousand|thousands)\b")
+
+
+_MONTH_SHORT = r"(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b\.?"
+# what holds digits without counting anything: citation marks, times ("9:30", "9.30", "9pm"), dates, years
+# ("the 1990s", "2020-22")
+_NOT_A_COUNT = re.compile(
+    rf"\[\d+\]|{DATE.pattern}|\b{_MONTH_SHORT}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH_SHORT}|"
+    r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b\.?|"
+    r"\b(?:1[5-9]|20)\d\d(?:s|-\d\d)?\b"
+)
+
+
+def holds_count(text: str) -> bool:
+    """Whether ``text`` states a count, in digits or in words ("Fourteen of its coaches", "dozens"); a
+    time, a date or a year is no count."""
+    text = _NOT_A_COUNT.sub(" ", alpha2digit(text, "en").lower())
+    return any(c.isdigit() for c in text) or not NUMBER_WORDS.isdisjoint(re.findall(r"[a-z]+", text))
 
 
 _Q_DURATION = re.compile(r"\bhow long\b|\bduration\b|\blast(?:ed)? for\b|\bhow many (?:days|weeks|months)\b")

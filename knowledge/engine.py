@@ -19,9 +19,8 @@ from typing import Any, Concatenate, Literal, ParamSpec
 
 import numpy as np
 from rapidfuzz import fuzz, process, utils
-from text_to_num import alpha2digit
 
-from knowledge.analysis import CONCEPT_TRIGGERS, Analyser
+from knowledge.analysis import CONCEPT_TRIGGERS, Analyser, holds_count
 from knowledge.checks import (
     Named,
     corrected,
@@ -44,7 +43,7 @@ from knowledge.dense import DenseIndex, TokenAligner, digest, encoder
 from knowledge.handling import HandlerParts
 from knowledge.hybrid import HybridDecider
 from knowledge.intents import IntentHandlers, wh_word
-from knowledge.lexicon import NUMBER_WORDS, ROLE_WORDS
+from knowledge.lexicon import ROLE_WORDS
 from knowledge.loader import KnowledgeBase
 from knowledge.lookups import Lookups
 from knowledge.models import (
@@ -77,23 +76,6 @@ _LINK = re.compile(r"^(?:(?:and|but|so|also|plus|ok(?:ay)?|well|then|now)\b[\s,]
 # a question asking for a number, not whether something happened ("how many are missing?")
 # ("how much concerned", "how much more" ask a degree)
 _NUMBER_ASKED = re.compile(r"\bhow many\b|\bnumber of\b|\bhow much\b(?! (?:more|less)\b| \w+(?:ed|er)\b)")
-_NUMERAL = re.compile(r"\d")
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-# what holds digits without counting anything: citation marks, times, dates, years
-_NOT_A_COUNT = re.compile(
-    rf"\[\d+\]|\b\d{{1,2}}[:.]\d{{2}}\b|\b\d{{1,2}}\s*[ap]\.?m\b\.?|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|"
-    rf"\b{_MONTH}\s+\d{{1,2}}\b|\b(?:1[5-9]|20)\d\d(?:s|-\d\d)?\b",
-    re.IGNORECASE,
-)
-
-
-def _holds_number(text: str) -> bool:
-    """Whether ``text`` states a count, in digits or in words ("nearly a hundred", "dozens"); a time, a
-    date or a year is no count."""
-    text = _NOT_A_COUNT.sub(" ", alpha2digit(text, "en"))  # "Fourteen of its coaches": 14
-    return bool(_NUMERAL.search(text)) or not NUMBER_WORDS.isdisjoint(re.findall(r"[a-z]+", text.lower()))
-
-
 # a question asking for someone's name ("what's the name of the passenger who…", "who was it, name?")
 _NAME_ASKED = re.compile(r"\bnamed?\b|\bnames\b|\bidentity\b|\bidentif(?:y|ied)\b")
 # a person the articles do not name, as the knowledge folder calls one: "A passenger (not named)"
@@ -600,7 +582,7 @@ class AnswerEngine:
             return self.compose.abstain(
                 plain, f"The sources don't give the number. {said}".strip(), confidence=answer.confidence
             )
-        if not _holds_number(answer.answer):
+        if not holds_count(answer.answer):
             # it counts nothing: an answer about something else ("how many were on the train" answered with
             # when it derailed)
             return self.compose.abstain(

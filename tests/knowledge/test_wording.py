@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from knowledge.analysis import holds_count
 from knowledge.wording import plain_question, without_asides, without_greeting
 
 
@@ -256,3 +257,19 @@ def test_words_of_speech_that_hold_a_place_are_not_part_of_the_question(text: st
     """ "um", "yeah", "okay so" before a question and ", like," or ", you know," inside it are the asker
     thinking aloud: the question is read without them."""
     assert plain_question(text) == read
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("Fourteen of its coaches left the track [2].", True),
+        ("Dozens were hurt.", True),
+        ("About 100 people were evacuated.", True),
+        ("Twelve decades of quarrels.", True),
+        ("The truce began at 9:00 on Sept. 13 [1].", False),
+        ("At 9pm on 13 September, as in the 1990s.", False),
+        ("It was signed in 2020-22 [3].", False),
+    ],
+)
+def test_a_count_is_told_from_times_dates_years_and_citation_marks(text: str, counts: bool) -> None:
+    assert holds_count(text) is counts
