@@ -156,7 +156,9 @@ class CasualtyAnswers(Handler):
             leftover = self._leftover(question, pool)
             # what the figures' events and places are about counts as covered ("the 2019 war over the valley")
             union = frozenset().union(*(self._about(c) for c in pool))
-            missing = [t for t in leftover if not any(a in union for a in t.alts)]
+            missing = [
+                t for t in leftover if not any(a in union for a in t.alts) and not self._worded(t, union)
+            ]
             uncounted = not self._counts_what_is_asked(question, pool)
             if missing or uncounted:
                 refusal = self.c.abstain(
@@ -208,6 +210,14 @@ class CasualtyAnswers(Handler):
             if english_word(word) and not foreign.isdisjoint(self.names.analyser.analyse(word)):
                 return True
         return False
+
+    def _worded(self, term: Term, words: frozenset[str]) -> bool:
+        """Whether a name the question gives is in ``words`` as written, though it is read as another of the
+        story's names: "Kessland" read as the Kessland region is held by a figure of the "Kessland army"."""
+        if not names_something(term):
+            return False
+        written = self.r.analyser.analyse(term.text)
+        return bool(written) and words.issuperset(written)
 
     def _about(self, c: Casualty) -> frozenset[str]:
         """The words of a figure's texts with those of its event and place."""

@@ -38,6 +38,15 @@ _BARE_CONFIRMATION = re.compile(
     r"(?: (?:true|right|correct|accurate|so|the case|real))?|true|right|correct|really|accurate)\W*$",
     re.I,
 )
+# the asker's guess at the answer of the question before it ("Who chairs it? Is it still the old fellow?",
+# "How long did it last? A few months, wasn't it?", "Why them? Is there some special reason?"): its subject
+# is the answer itself, so the question before it asks all there is
+_GUESS = re.compile(
+    r"^(?:(?:and|or|so|but)\s+)?(?:is|was|isn't|wasn't|could|would|might)(?: it| that| this| there)\b|"
+    r",\s*(?:isn't|wasn't|weren't|aren't|didn't|doesn't|don't) (?:it|that|this|there|they)\W*$",
+    re.I,
+)
+_WH = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re.I)
 # someone named only in the sentences left out ("Mr. Smith said so. Who is he?")
 _PERSON_POINTER = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their|theirs)\b", re.I)
 
@@ -54,7 +63,7 @@ def asked_part(
     known: Callable[[str], bool] = lambda word: True,
 ) -> str | None:
     """The sentences of ``plain`` that ask, when others beside them only tell (a greeting, why the asker
-    asks, a remark after the question), each without what comes before a colon that a question follows,
+    asks, a remark after the question) or only guess at the answer of a question before them, each without what comes before a colon that a question follows,
     without a clause before its question that names nothing of the story ("Excuse my ignorance, but", "Dear
     sir,": no word ``story_word`` knows, no number) and without a remark after it that names nothing
     (", people keep quoting numbers", ", obvious answer but": nothing ``names`` finds, no word ``known``
@@ -62,13 +71,22 @@ def asked_part(
     nothing is left out, or what asks does not stand alone ("Is that right?" asks about the sentence
     before it, "who is he?" about someone it names)."""
     parts = sentences(plain, lowercase_starts=True)
-    asking = [
-        _without_remark(_without_lead_in(_after_colon(s), story_word), names, known) for s in parts if asks(s)
+    asked = [s for s in parts if asks(s)]
+    asked = [
+        s for i, s in enumerate(asked) if not (_GUESS.search(s) and any(_WH.search(a) for a in asked[:i]))
     ]
+    asking = [_without_remark(_without_lead_in(_after_colon(s), story_word), names, known) for s in asked]
     if not asking or (len(asking) == len(parts) and " ".join(asking) == " ".join(parts)):
         return None
     part = " ".join(asking)
-    if len(part.split()) < PART_WORDS_MIN or _BARE_CONFIRMATION.match(part) or _PERSON_POINTER.search(part):
+    pointer = _PERSON_POINTER.search(part)
+    if (
+        len(part.split()) < PART_WORDS_MIN
+        or _BARE_CONFIRMATION.match(part)
+        or (
+            pointer is not None and not names(part[: pointer.start()])
+        )  # "his speech" after "Smith" is Smith's
+    ):
         return None
     return part
 
@@ -137,6 +155,11 @@ _NARROWS = re.compile(
 )
 
 
+# a remark about the asker ("i forget the name", "sorry im not from there", "i heard different names"): the asker
+# speaks of themself, not of what is asked, whatever it names; "i mean …" mends the question and stays
+_OF_THE_ASKER = re.compile(r"^(?:sorry\b|(?:i|i'm|im|i've|ive|i'd|my|we|we're)\b(?!\s+mean\b))", re.I)
+
+
 def _without_remark(sentence: str, names: Callable[[str], bool], known: Callable[[str], bool]) -> str:
     """``sentence`` without a remark after its question that neither asks nor narrows it, names nothing of the
     story and holds no word ``known`` does not know (", zorbex ones?" names a thing the story may not)."""
@@ -146,6 +169,8 @@ def _without_remark(sentence: str, names: Callable[[str], bool], known: Callable
     if m is None or not _ASKS.match(sentence.lstrip()) or _REMARK.search(sentence[: m.start()]):
         return sentence
     remark = m.group("remark")
+    if _OF_THE_ASKER.match(remark.strip()) and not re.search(r"\d|\?", remark):
+        return sentence[: m.start()]
     if (
         _NARROWS.search(remark)
         or names(remark)

@@ -167,6 +167,11 @@ def test_conjunctions_are_form_words() -> None:
         # nothing but the greeting: small talk, kept whole
         ("Hello there!", "Hello there!"),
         ("hi there bot", "hi there bot"),
+        # thanks for the answer before, then the next question; "thanks to" is part of the question
+        ("Thank you. And how many died?", "And how many died?"),
+        ("thx, who mediated?", "who mediated?"),
+        ("Thanks to the envoy, did the truce hold?", "Thanks to the envoy, did the truce hold?"),
+        ("Thanks!", "Thanks!"),
     ],
 )
 def test_a_greeting_before_the_question_is_not_part_of_it(text: str, read: str) -> None:
