@@ -63,7 +63,7 @@ from knowledge.overviews import Overviews
 from knowledge.presentation import present
 from knowledge.resolver import NameResolver
 from knowledge.retrieval import ItemRetriever
-from knowledge.text import clean_input, normalise
+from knowledge.text import clean_input, normalise, sentences
 from knowledge.understand import Question, lowered, understand
 from knowledge.wording import Speller, english_word, in_hinglish, plain_question
 
@@ -76,6 +76,9 @@ _LINK = re.compile(r"^(?:(?:and|but|so|also|plus|ok(?:ay)?|well|then|now)\b[\s,]
 # a question asking for a number, not whether something happened ("how many are missing?")
 # ("how much concerned", "how much more" ask a degree)
 _NUMBER_ASKED = re.compile(r"\bhow many\b|\bnumber of\b|\bhow much\b(?! (?:more|less)\b| \w+(?:ed|er)\b)")
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_WH_WORD = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b")
+_ASKED_YEAR = re.compile(r"\b((?:1[89]|20)\d\d)\b(?![,.]\d|\s+(?:[a-z]+s|people|men|women|children)\b)")
 # a question asking for someone's name ("what's the name of the passenger who…", "who was it, name?")
 _NAME_ASKED = re.compile(r"\bnamed?\b|\bnames\b|\bidentity\b|\bidentif(?:y|ied)\b")
 # a person the articles do not name, as the knowledge folder calls one: "A passenger (not named)"
@@ -345,6 +348,13 @@ class AnswerEngine:
         self.speller = Speller(
             _WORDS.findall(" ".join([*kb.corpus.values(), *(n for e in named for n in (e.name, *e.aliases))]))
         )
+        # the years the articles and the folder speak of: a question set in any other year asks what they
+        # cannot tell ("how many died in 2015", "what did they say in 2031")
+        self._years = frozenset(
+            _YEAR.findall(
+                " ".join([*kb.corpus.values(), *(it.model_dump_json() for it in kb.items.values())])
+            )
+        )
         self._answers: OrderedDict[str, Answer] = OrderedDict()
         self._command_answers: OrderedDict[tuple, Answer] = OrderedDict()
         # per event, the places it is called by: its own place and those its curated names give ("the
@@ -538,6 +548,10 @@ class AnswerEngine:
             answer = self._unnamed(plain, answer)
         if answer.answered and _NUMBER_ASKED.search(plain.lower()) and not is_claim(plain.lower()):
             answer = self._unnumbered(plain, answer)
+        if answer.answered and not is_claim(plain.lower()) and (years := self._unspoken_years(plain)):
+            answer = self.compose.abstain(
+                plain, f"The sources don't cover {years[0]}.", confidence=answer.confidence
+            )
         self._answers[plain] = answer
         if len(self._answers) > ANSWER_MEMO:
             self._answers.popitem(last=False)
@@ -589,6 +603,14 @@ class AnswerEngine:
                 plain, "The sources don't give that number.", confidence=answer.confidence
             )
         return answer
+
+    def _unspoken_years(self, plain: str) -> list[str]:
+        """The years a sentence of ``plain`` that asks who, what, when… sets its question in, that neither
+        the articles nor the folder mention; a number before a plural ("2000 peacekeepers") counts, it is
+        no year. A year the asker proposes ("they left in 2009, right?", "1989 or 1991?") is a claim to
+        check, and is answered with what the sources say instead."""
+        asking = [s for s in sentences(plain.lower(), lowercase_starts=True) if _WH_WORD.search(s)]
+        return [y for s in asking for y in _ASKED_YEAR.findall(s) if y not in self._years]
 
     def _names_someone(self, answer: Answer) -> bool:
         """Whether ``answer`` may give a person's name: it rests on a person (or a person's words), on a
