@@ -318,6 +318,8 @@ PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     (("this|that|last|next|every|each", "time"), ""),
     # "who leads it these days": now, not a day asked for
     (("these", "days"), ""),
+    # "why did they attack in the first place": at the start, no place asked for
+    (("in", "the", "first", "place"), ""),
     (("nowadays",), ""),
     *((("50s|60s|70s|80s|90s".split("|")[i],), f"19{5 + i}0s") for i in range(5)),
     *(

@@ -84,6 +84,9 @@ def test_time_as_an_occasion_asks_for_no_time() -> None:
     assert "ztime" not in GENERAL.analyse("why could they not help this time")
     assert "ztime" in GENERAL.analyse("what time did the shelling start")
     assert "time" not in rewrite_phrases("was it worse than last time?")
+    # an idiom of order asks for no place either
+    assert GENERAL.analyse("why did they attack in the first place") == ["attack"]
+    assert "plac" in GENERAL.analyse("what was the first place they shelled")
 
 
 @pytest.mark.parametrize(
