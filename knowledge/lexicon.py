@@ -265,6 +265,7 @@ PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     (("step|steps|stepped|stepping", "down"), "resign"),
     (("go|goes|going|went|gone|shot|shoot|shoots", "up"), "rise"),
     (("kick|kicks|kicked|kicking", "off"), "began"),
+    (("flare|flares|flared|flaring", "up"), "began"),
     (("kick|kicks|kicked|kicking", "in"), "began"),
     # a round of fighting is the fighting; a body count is a death toll
     (("round|rounds|bout|bouts", "of"), ""),

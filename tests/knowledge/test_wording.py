@@ -149,6 +149,7 @@ def test_phrasal_verbs_read_as_their_verb() -> None:
     )
     assert rewrite_phrases("did the minister step down?") == "did the minister resign?"
     assert rewrite_phrases("will the toll go up?") == "will the toll rise?"
+    assert rewrite_phrases("when did it all flare up?") == "when did it all began?"
 
 
 def test_conjunctions_are_form_words() -> None:
