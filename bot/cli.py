@@ -93,8 +93,14 @@ def cmd_ask(args: argparse.Namespace, knowledge_dir: Path, vector_cache: Path | 
             print(f"error: {problem}", file=sys.stderr)
         return 2
 
+    previous = None
+
     def emit(question: str) -> None:
-        answer = engine.ask(question)
+        # lines read together are one asker's conversation, as in the console: a line refused on its own
+        # is read as a follow-up to the one before it ("and the other side?")
+        nonlocal previous
+        previous = engine.converse(question, previous)
+        answer = previous.answer
         if args.json:
             sys.stdout.write(answer.model_dump_json() + "\n")
         else:

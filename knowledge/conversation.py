@@ -61,6 +61,7 @@ _FOLLOW_UP = re.compile(
 QUESTION_WORDS = r"(?:who|whom|whose|what|which|when|where|why|how|did|does|do|is|are|was|were|has|have)\b"
 _QUESTION_WORD = re.compile(rf"^{QUESTION_WORDS}")
 _POINTER = re.compile(r"\b(?:that|this|it)\b")
+_WH = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b")
 _SHORT = 4
 
 
@@ -119,11 +120,31 @@ def follow_up(plain: str, previous: Turn | None, names: NameResolver, now: float
         rest = low  # "france?", "the UN?": a name alone
     if rest is not None:
         return _replace_names(previous.question, rest, names)
-    if len(words) <= 6 and _POINTER.search(low):  # "who said that?", "when was that?"
+    # "who said that?", "when was that?": not a question about someone it names ("did Smith resign after
+    # this?" asks about Smith and the story, whatever was asked before)
+    if len(words) <= 6 and _POINTER.search(low) and _names_no_one(low, names):
         target = _pointed_at(previous)
         if target:
             return _POINTER.sub(target, low, count=1)
     return None
+
+
+def _names_no_one(text: str, names: NameResolver) -> bool:
+    """Whether ``text`` names nothing of the story but, at most, a country ("whereabouts in Ruritania was
+    it?")."""
+    return all(set(m.ids) <= names.country_like for m in names.find(text) if m.ids)
+
+
+def is_fragment(plain: str) -> bool:
+    """Whether ``plain`` is only a piece of a question, to be read with the one before it ("and the other
+    side?", "what about 2020?", "France?"), not a question of its own ("and when did they meet?")."""
+    low = plain.lower().strip().rstrip("?!. ")
+    m = _FOLLOW_UP.match(low)
+    rest = (m.group("rest") or m.group("rest2")) if m else None
+    if rest is None and len(normalise(low).split()) > _SHORT:
+        return False
+    rest = rest or low
+    return not _QUESTION_WORD.match(rest) and not _WH.search(rest)
 
 
 def _pointed_at(previous: Turn) -> str | None:

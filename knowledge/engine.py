@@ -36,7 +36,7 @@ from knowledge.checks import (
 )
 from knowledge.compose import Composer, unique
 from knowledge.compound import asked_part, joined, parts_of, without_label
-from knowledge.conversation import Turn, follow_up, small_talk_kind, small_talk_reply
+from knowledge.conversation import Turn, follow_up, is_fragment, small_talk_kind, small_talk_reply
 from knowledge.decision import PARAMS_FILE, Decision, question_type
 from knowledge.dense import CACHE as VECTORS
 from knowledge.dense import DenseIndex, TokenAligner, digest, encoder
@@ -486,18 +486,25 @@ class AnswerEngine:
         return joined(" ".join(parts), answers)
 
     def _answer_after(self, plain: str, previous: Turn | None) -> tuple[str, Answer]:
-        """``plain`` read as a follow-up to ``previous`` when it is one and that reading is answered, else
-        as it stands: the question as read, and its answer."""
+        """``plain`` read as a follow-up to ``previous`` and answered: first when it is only a piece of a
+        question ("and the other side?"), else only when it is refused as it stands (a whole question asked
+        after another mostly stands on its own: "and when did they meet?"); the question as read, and its
+        answer."""
         read = follow_up(plain, previous, self.names)
-        if read is not None:
-            answer = self._answer(read)
-            if answer.answered:
-                return read, answer
+        if read is not None and is_fragment(plain):
+            followed = self._answer(read)
+            if followed.answered:
+                return read, followed
+            read = None
         # "and the toll in the earlier war?" read on its own: the link to a question before it says nothing
         alone = _LINK.sub("", plain, count=1)
-        if alone != plain and len(alone.split()) >= 2:
-            plain = alone[:1].upper() + alone[1:]
-        return plain, self._answer(plain)
+        own = alone[:1].upper() + alone[1:] if alone != plain and len(alone.split()) >= 2 else plain
+        answer = self._answer(own)
+        if not answer.answered and read is not None:
+            followed = self._answer(read)
+            if followed.answered:
+                return read, followed
+        return own, answer
 
     def read(self, text: str) -> str:
         """A cleaned question in plain words: chat spellings expanded, numbers as digits, a label before it

@@ -96,3 +96,12 @@ def test_a_follow_ups_that_is_the_previous_question_not_the_storys_event(engine:
     assert first.answer.answered and "2020" in first.answer.answer
     second = engine.converse("when was that?", first)
     assert second.answer.answered and "2020" in second.answer.answer.split("[")[0], second.answer.answer
+
+
+def test_a_whole_question_after_another_keeps_its_own_reading(engine: AnswerEngine) -> None:
+    """A question that stands on its own is answered as asked, whatever came before it; only a piece of a
+    question ("and the other side?") or one refused on its own is read with the question before it."""
+    first = engine.converse("how many soldiers were wounded in the August incident?")
+    second = engine.converse("and when did the fighting start?", first)
+    assert "august" not in second.question.lower(), second.question
+    assert second.answer.answered and "13" in second.answer.answer, second.answer.answer
