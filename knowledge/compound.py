@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from knowledge.conversation import QUESTION_WORDS
+from knowledge.conversation import QUESTION_WORDS, WH_WORD
 from knowledge.models import Answer, Citation
 from knowledge.text import sentences
 
@@ -46,7 +46,6 @@ _GUESS = re.compile(
     r",\s*(?:isn't|wasn't|weren't|aren't|didn't|doesn't|don't) (?:it|that|this|there|they)\W*$",
     re.I,
 )
-_WH = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re.I)
 # someone named only in the sentences left out ("Mr. Smith said so. Who is he?")
 _PERSON_POINTER = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their|theirs)\b", re.I)
 
@@ -63,30 +62,27 @@ def asked_part(
     known: Callable[[str], bool] = lambda word: True,
 ) -> str | None:
     """The sentences of ``plain`` that ask, when others beside them only tell (a greeting, why the asker
-    asks, a remark after the question) or only guess at the answer of a question before them, each without what comes before a colon that a question follows,
-    without a clause before its question that names nothing of the story ("Excuse my ignorance, but", "Dear
-    sir,": no word ``story_word`` knows, no number) and without a remark after it that names nothing
-    (", people keep quoting numbers", ", obvious answer but": nothing ``names`` finds, no word ``known``
-    does not know, no number, nothing that asks or narrows); None when
-    nothing is left out, or what asks does not stand alone ("Is that right?" asks about the sentence
-    before it, "who is he?" about someone it names)."""
+    asks, a remark after the question) or only guess at the answer of a question before them, each
+    without what comes before a colon that a question follows, without a clause before its question that
+    names nothing of the story ("Excuse my ignorance, but", "Dear sir,": no word ``story_word`` knows, no
+    number) and without a remark after it that names nothing (", people keep quoting numbers", ", obvious
+    answer but": nothing ``names`` finds, no word ``known`` does not know, no number, nothing that asks or
+    narrows); None when nothing is left out, or what asks does not stand alone ("Is that right?" asks about
+    the sentence before it, "who is he?" about someone it names)."""
     parts = sentences(plain, lowercase_starts=True)
     asked = [s for s in parts if asks(s)]
     asked = [
-        s for i, s in enumerate(asked) if not (_GUESS.search(s) and any(_WH.search(a) for a in asked[:i]))
+        s for i, s in enumerate(asked) if not (_GUESS.search(s) and any(WH_WORD.search(a) for a in asked[:i]))
     ]
     asking = [_without_remark(_without_lead_in(_after_colon(s), story_word), names, known) for s in asked]
     if not asking or (len(asking) == len(parts) and " ".join(asking) == " ".join(parts)):
         return None
     part = " ".join(asking)
+    # a pronoun points at someone left out ("Mr. Smith said so. Who is he?") unless a name before it is whom
+    # it means ("Where did Smith give his speech?")
     pointer = _PERSON_POINTER.search(part)
-    if (
-        len(part.split()) < PART_WORDS_MIN
-        or _BARE_CONFIRMATION.match(part)
-        or (
-            pointer is not None and not names(part[: pointer.start()])
-        )  # "his speech" after "Smith" is Smith's
-    ):
+    left_out = pointer is not None and not names(part[: pointer.start()])
+    if len(part.split()) < PART_WORDS_MIN or _BARE_CONFIRMATION.match(part) or left_out:
         return None
     return part
 

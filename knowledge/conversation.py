@@ -61,7 +61,8 @@ _FOLLOW_UP = re.compile(
 QUESTION_WORDS = r"(?:who|whom|whose|what|which|when|where|why|how|did|does|do|is|are|was|were|has|have)\b"
 _QUESTION_WORD = re.compile(rf"^{QUESTION_WORDS}")
 _POINTER = re.compile(r"\b(?:that|this|it)\b")
-_WH = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b")
+# a word that asks for something, wherever it stands ("and azerbaijan's president is who")
+WH_WORD = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re.I)
 _SHORT = 4
 
 
@@ -144,7 +145,7 @@ def is_fragment(plain: str) -> bool:
     if rest is None and len(normalise(low).split()) > _SHORT:
         return False
     rest = rest or low
-    return not _QUESTION_WORD.match(rest) and not _WH.search(rest)
+    return not _QUESTION_WORD.match(rest) and not WH_WORD.search(rest)
 
 
 def _pointed_at(previous: Turn) -> str | None:

@@ -36,7 +36,7 @@ from knowledge.checks import (
 )
 from knowledge.compose import Composer, unique
 from knowledge.compound import asked_part, joined, parts_of, without_label
-from knowledge.conversation import Turn, follow_up, is_fragment, small_talk_kind, small_talk_reply
+from knowledge.conversation import WH_WORD, Turn, follow_up, is_fragment, small_talk_kind, small_talk_reply
 from knowledge.decision import PARAMS_FILE, Decision, question_type
 from knowledge.dense import CACHE as VECTORS
 from knowledge.dense import DenseIndex, TokenAligner, digest, encoder
@@ -77,7 +77,6 @@ _LINK = re.compile(r"^(?:(?:and|but|so|also|plus|ok(?:ay)?|well|then|now)\b[\s,]
 # ("how much concerned", "how much more" ask a degree)
 _NUMBER_ASKED = re.compile(r"\bhow many\b|\bnumber of\b|\bhow much\b(?! (?:more|less)\b| \w+(?:ed|er)\b)")
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
-_WH_WORD = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b")
 _ASKED_YEAR = re.compile(r"\b((?:1[89]|20)\d\d)\b(?![,.]\d|\s+(?:[a-z]+s|people|men|women|children)\b)")
 # a question asking for someone's name ("what's the name of the passenger who…", "who was it, name?")
 _NAME_ASKED = re.compile(r"\bnamed?\b|\bnames\b|\bidentity\b|\bidentif(?:y|ied)\b")
@@ -616,7 +615,7 @@ class AnswerEngine:
         the articles nor the folder mention; a number before a plural ("2000 peacekeepers") counts, it is
         no year. A year the asker proposes ("they left in 2009, right?", "1989 or 1991?") is a claim to
         check, and is answered with what the sources say instead."""
-        asking = [s for s in sentences(plain.lower(), lowercase_starts=True) if _WH_WORD.search(s)]
+        asking = [s for s in sentences(plain.lower(), lowercase_starts=True) if WH_WORD.search(s)]
         return [y for s in asking for y in _ASKED_YEAR.findall(s) if y not in self._years]
 
     def _names_someone(self, answer: Answer) -> bool:
