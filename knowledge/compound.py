@@ -136,7 +136,7 @@ def _without_lead_in(sentence: str, story_word: Callable[[str], bool]) -> str:
 
 # a remark after the question, in the same sentence ("how many died, people keep quoting numbers", "who
 # backs them, obvious answer but", "how long was it - about a month?"): the last clause after a comma or a dash
-_REMARK = re.compile(r"(?:\s*,\s*|\s+(?:-+|\u2013|\u2014)\s+)(?P<remark>[^,]+)$")
+_REMARK = re.compile(r"(?:\s*,\s*|\s+(?:-+|\u2013|\u2014)\s+|\s+(?=or am i\b))(?P<remark>[^,]+)$", re.I)
 
 
 # what makes a remark part of the question: it asks ("and how old is he?", "like did he call both?"), it
@@ -151,22 +151,69 @@ _NARROWS = re.compile(
 )
 
 
-# a remark about the asker ("i forget the name", "sorry im not from there", "i heard different names"): the asker
-# speaks of themself, not of what is asked, whatever it names; "i mean …" mends the question and stays
-_OF_THE_ASKER = re.compile(r"^(?:sorry\b|(?:i|i'm|im|i've|ive|i'd|my|we|we're)\b(?!\s+mean\b))", re.I)
+# a remark about the asker ("i forget the name", "sorry im not from there", "i heard different names", "or am i
+# mixing that up"): the asker speaks of themself, not of what is asked, whatever it names; "i mean …" mends the
+# question and stays
+_OF_THE_ASKER = re.compile(
+    r"^(?:sorry\b|(?:or |and )?(?:am i|i|i'm|im|i've|ive|i'd|my|we|we're)\b(?!\s+mean\b))", re.I
+)
+# the asker's guess at the answer, after a question in the same sentence ("who brokered it, was it the envoy?",
+# "what date was it, is it the 13th?"): the question before it asks all there is; not after a question of what
+# kind ("what kind of drones, were they X?" asks whether they were)
+_GUESS_CLAUSE = re.compile(r"^(?:(?:or|and|so|but)\s+)?(?:is|was)\s+(?:it|that|this|he|she)\b", re.I)
+_OF_WHAT_KIND = re.compile(r"\b(?:what|which) (?:kind|type|sort|make|model|brand|class)s?\b", re.I)
+# a guess at who, after a question of who ("who is she again, the mayor?")
+_WHO_GUESS = re.compile(r"^(?:the|a|an)\s[^?]*\?$", re.I)
+# what the asker read or heard elsewhere ("when did it start, the post says the 13th", "how many, my uncle said 40")
+_HEARSAY = re.compile(
+    r"^(?:the|a|an|this|that|my|some|one|someone|somebody|people|everyone|they)\b\s*(?:\w+\s+){0,2}?"
+    r"(?:says?|said|claims?|claimed|told me|tweeted|posted|wrote)\b",
+    re.I,
+)
+# the same, told by someone the story names ("what time did it start, the ministry said midnight?")
+_SAID = re.compile(r"^(?:\w+\s+){1,3}?(?=(?:says?|said|claims?|claimed|reported|tweeted)\b)", re.I)
+# two spellings or names offered ("whats his name, smith or smyth")
+_EITHER = re.compile(r"^[^\s?]+(?:\s+[^\s?]+)?\s+or\s+[^\s?]+(?:\s+[^\s?]+)?\W*$", re.I)
+
+
+def _said_by_name(remark: str, names: Callable[[str], bool]) -> bool:
+    """Whether ``remark`` tells what someone the story names said ("armenia said right after midnight")."""
+    m = _SAID.match(remark)
+    return m is not None and names(m.group())
+
+
+def _guess(sentence: str, remark: str, names: Callable[[str], bool]) -> bool:
+    """Whether ``remark``, after the question ``sentence`` asks, only guesses at its answer."""
+    lead = " ".join(sentence.split()[:3])
+    if WH_WORD.search(lead) is None or _OF_WHAT_KIND.search(sentence):
+        return False
+    return bool(
+        _GUESS_CLAUSE.search(remark)
+        or ((_HEARSAY.search(remark) or _said_by_name(remark, names)) and not WH_WORD.search(remark))
+        or (re.search(r"\bwho", lead, re.I) and _WHO_GUESS.search(remark))
+        or (_EITHER.search(remark) and names(remark))
+    )
 
 
 def _without_remark(sentence: str, names: Callable[[str], bool], known: Callable[[str], bool]) -> str:
     """``sentence`` without a remark after its question that neither asks nor narrows it, names nothing of the
     story and holds no word ``known`` does not know (", zorbex ones?" names a thing the story may not)."""
-    m = _REMARK.search(sentence)
+    if not _ASKS.match(sentence.lstrip()):
+        return sentence
+    # remarks about the asker and guesses after a question that asks who, what, when ... go, last first
+    while (m := _REMARK.search(sentence)) is not None and re.search(r"\w", sentence[: m.start()]):
+        remark = m.group("remark").strip()
+        if _OF_THE_ASKER.match(remark) and not re.search(r"\d|\?", remark):
+            sentence = sentence[: m.start()]
+        elif _guess(sentence[: m.start()], remark, names):
+            sentence = sentence[: m.start()] + "?"
+        else:
+            break
     # one clause before the remark: after a second comma it may be the verb an aside interrupted ("Did Smith,
     # the envoy, resign?")
-    if m is None or not _ASKS.match(sentence.lstrip()) or _REMARK.search(sentence[: m.start()]):
+    if m is None or _REMARK.search(sentence[: m.start()]):
         return sentence
     remark = m.group("remark")
-    if _OF_THE_ASKER.match(remark.strip()) and not re.search(r"\d|\?", remark):
-        return sentence[: m.start()]
     if (
         _NARROWS.search(remark)
         or names(remark)

@@ -785,6 +785,12 @@ CHAT_WORDS = {
     "intel": "intelligence",
     "nah": "no",
     "deets": "details",
+    "beef": "conflict",
+    "vid": "video",
+    "vids": "videos",
+    "pic": "picture",
+    "pics": "pictures",
+    "pax": "passengers",
     "ops": "operations",
     # railway shorthand ("rly" is not: chat writes it for "really" as often)
     "stn": "station",

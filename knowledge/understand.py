@@ -81,8 +81,8 @@ _ROLE_OF = re.compile(
     r"^(?:what|which) (?:post|position|job|title|office|rank) (?:does|did|do|is|was) (?:the )?(?P<y>.+?) "
     r"(?:hold|held|have|had|occupy|occupied|fill|filled|in)\b|"
     # "what is X's job title", "X's job?", "what does X do" (not "what did X do"): asks who X is, too
-    r"^(?:(?:what|which) (?:is|was) )?(?:the )?(?P<z>.+?)(?:'s|s'|') (?:job title|job|title|post|"
-    r"office|rank|profession|occupation)$|"
+    r"^(?:(?:what|which) (?:is|was) )?(?:the )?(?P<z>.+?)(?:'s|s'|') (?:(?:actual|real|exact|official|full|"
+    r"current) )?(?:job title|job|title|post|office|rank|profession|occupation)(?: in (?:all )?(?:this|that|it))?$|"
     r"^what does (?:the )?(?P<w>.+?) do(?: for a living)?$|"
     # "what was the rank of X (in the police)": the job, title... of X
     r"^(?:what|which) (?:is|was) (?:the )?(?:job title|job|title|post|office|rank|profession|occupation) "
@@ -99,8 +99,10 @@ _HAPPENED_IN = re.compile(
 _PREDICTION = re.compile(
     r"\b(?:who|which side|which country)\s+(?:is|was|are)\s+(?:right|wrong|the good guys?|the bad guys?|justified)\b|"
     # "right" as a judgement, not as an adverb of time or place ("was known right away", "was right there")
-    r"\b(?:is|was|are) (?!it\b|that\b|this\b|i\b)\w+ (?:right(?! away| now| then| after| before| there| here)|"
-    r"wrong|justified)\b|"
+    r"\b(?:is|was|are) (?!it\b|that\b|this\b|i\b)\w+ (?:right(?! away| now| then| after| before| there| here)"
+    # "right" closing a statement asks whether it holds ("and her party is the greens right"): a verdict only
+    # where the question opens with the verb ("was the mayor right?")
+    r"(?!\W*$)|wrong|justified)\b|^(?:(?:and|so|but) )?(?:is|was|are|were) (?!it\b|that\b|this\b|i\b)\w+ right\W*$|"
     r"\b(?:who|which side|which country)\s+(?:will|would|is going to|gonna)\s+win\b|\bwhat will happen\b|"
     r"\bwill (?:there|it|they|the \w+) (?:be|end|stop|escalate|last|win)\b|\bnext (?:year|month|week)\b|"
     r"\bin the future\b|\bpredict|"

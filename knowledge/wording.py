@@ -172,7 +172,7 @@ _EMBEDDED = re.compile(
 # evening! How many …"): said to the bot, not asked of the story
 _GREETING = re.compile(
     r"^(?:(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening|day)|dear (?:sir|madam|team|bot|all)|"
-    r"excuse me|pardon me|um+|uh+|erm|yeah|yep|ok|okay|alright|well|oh|"
+    r"excuse me|pardon me|um+|uh+|erm|yeah|yep|ok|okay|alright|well|oh|wait|hold on|hang on|"
     # thanks for the last answer, said before the next question ("Thank you. And how many…"): not "thanks to"
     r"(?:thanks|thank you|thank u|thx|ty|cheers)(?: (?:so much|a lot|again))?(?=\s*[,!.:;-]))"
     r"(?: there| all| everyone| team| bot| guys| folks)?\s*[,!.:;-]*\s+)+(?:so\b\s*,?\s*)?(?=\w)",

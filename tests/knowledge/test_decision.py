@@ -177,6 +177,9 @@ def test_a_question_form_is_read_past_an_adverb(question: str, wanted: set) -> N
         # "right" as an adverb of time or place asks for facts, not a judgement
         ("did an official say the cause was known right away?", False),
         ("was anyone right there when it happened", False),
+        # "right" closing a statement asks whether the statement holds
+        ("was freedonia right?", True),
+        ("and the president is smith right", False),
     ],
 )
 def test_a_judgement_is_told_from_right_away(engine: AnswerEngine, question: str, judged: bool) -> None:

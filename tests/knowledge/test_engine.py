@@ -493,11 +493,24 @@ def test_a_clause_naming_the_story_stays_with_its_question() -> None:
         ("which province is this in, sorry im not from Freedonia", "which province is this in"),
         ("how many died, i mean in the second war", None),  # "i mean" mends the question
         ("how many died, i read 300", None),
+        ("was the town shelled too or am i mixing that up", "was the town shelled too"),
+        # the asker's guess at the answer, after a question of who, what, when ...
+        ("who brokered the truce, was it Freedonia?", "who brokered the truce?"),
+        ("when did it start, the post says the 13th", "when did it start?"),
+        ("what time did it start, Freedonia said midnight?", "what time did it start?"),
+        ("which hospitals took them, name said (A/B?)", None),  # no one says: a word glossed as "said"
+        ("who is the envoy again, the trade guy?", "who is the envoy again?"),
+        ("what is the president called, Freedonio or Fredonio, i see both", "what is the president called?"),
+        # not a guess: what kind it was is what is asked, a second question, a narrowing, a yes/no check
+        ("what kind of drones did they use, was it the Freedonian model?", None),
+        ("how many died, and what did Freedonia say", None),
+        ("what is the death toll now, a few days on?", None),
+        ("did the envoy resign, was it Smith?", None),
     ],
 )
 def test_a_remark_after_the_question_is_left_out(text: str, asked: str | None) -> None:
     def names(text: str) -> bool:
-        return "freedonia" in text.lower()
+        return "freedoni" in text.lower()
 
     def known(word: str) -> bool:
         return word.lower() != "zorbexes"
