@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from knowledge.models import Answer, Story, Suggestion
 from knowledge.resolver import NameResolver
 from knowledge.text import normalise
+from knowledge.wording import english_word
 
 FOLLOW_UP_SECONDS = 300.0
 MAX_CONVERSATIONS = 10_000
@@ -64,6 +65,10 @@ _POINTER = re.compile(r"\b(?:that|this|it)\b")
 # a word that asks for something, wherever it stands ("and azerbaijan's president is who")
 WH_WORD = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re.I)
 _SHORT = 4
+_POINTER_WORDS = 6  # "who said that?", "when was this?": a longer question mostly stands alone
+# "it" alone, not "this fight": after a question that was refused, what the conversation is about
+_IT = re.compile(r"\bit\b")
+_IT_WORDS = 8  # "how many wars did they fight over it?"
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,9 @@ class Turn:
     answer: Answer
     at: float
     quoted: str | None = None  # the words of the quotation just given, what "who said that?" points at
+    # what the conversation is about: the names of the story this question gives, or, when it gives none,
+    # those of the question before it; what "it" stands for after a question that was refused
+    topic: str | None = None
 
 
 def small_talk_kind(plain: str) -> str | None:
@@ -123,11 +131,27 @@ def follow_up(plain: str, previous: Turn | None, names: NameResolver, now: float
         return _replace_names(previous.question, rest, names)
     # "who said that?", "when was that?": not a question about someone it names ("did Smith resign after
     # this?" asks about Smith and the story, whatever was asked before)
-    if len(words) <= 6 and _POINTER.search(low) and _names_no_one(low, names):
-        target = _pointed_at(previous)
-        if target:
-            return _POINTER.sub(target, low, count=1)
+    if not _names_no_one(low, names):
+        return None
+    if len(words) <= _POINTER_WORDS and _POINTER.search(low) and (target := _pointed_at(previous)):
+        return _POINTER.sub(target, low, count=1)
+    if (
+        len(words) <= _IT_WORDS
+        and _IT.search(low)
+        and not previous.answer.answered
+        and previous.topic
+        and _plain_english(low, names)
+    ):
+        return _IT.sub(previous.topic, low, count=1)
     return None
+
+
+def _plain_english(text: str, names: NameResolver) -> bool:
+    """Whether ``text`` names nothing and holds no word but English ones ("what did Zorbin say about it?"
+    asks about someone the story does not know, not about what it was about)."""
+    return not any(m.ids for m in names.find(text)) and all(
+        english_word(w) for w in re.findall(r"[^\W\d_]{3,}", text.lower())
+    )
 
 
 def _names_no_one(text: str, names: NameResolver) -> bool:
@@ -153,6 +177,15 @@ def _pointed_at(previous: Turn) -> str | None:
     if previous.quoted:
         return f"\u201c{previous.quoted}\u201d"
     return previous.question.rstrip("?!. ") if previous.answer.answered else None
+
+
+def topic_of(read: str, previous: Turn | None, names: NameResolver) -> str | None:
+    """What a conversation is about after the question ``read``: the names of the story it gives, else the
+    topic of ``previous`` ("what is the enclave?", "how many live there?", "how many wars over it?")."""
+    found = [m.text for m in names.find(read) if m.ids]
+    if found:
+        return " ".join(found)
+    return previous.topic if previous is not None else None
 
 
 def _replace_names(before: str, rest: str, names: NameResolver) -> str:
@@ -215,4 +248,4 @@ class Conversations:
             self._turns.popitem(last=False)
 
 
-__all__ = ["Conversations", "Turn", "follow_up", "small_talk_kind", "small_talk_reply"]
+__all__ = ["Conversations", "Turn", "follow_up", "small_talk_kind", "small_talk_reply", "topic_of"]

@@ -36,7 +36,15 @@ from knowledge.checks import (
 )
 from knowledge.compose import Composer, unique
 from knowledge.compound import asked_part, joined, parts_of, without_label
-from knowledge.conversation import WH_WORD, Turn, follow_up, is_fragment, small_talk_kind, small_talk_reply
+from knowledge.conversation import (
+    WH_WORD,
+    Turn,
+    follow_up,
+    is_fragment,
+    small_talk_kind,
+    small_talk_reply,
+    topic_of,
+)
 from knowledge.decision import PARAMS_FILE, Decision, question_type
 from knowledge.dense import CACHE as VECTORS
 from knowledge.dense import DenseIndex, TokenAligner, digest, encoder
@@ -427,7 +435,7 @@ class AnswerEngine:
         )
         first = self.kb.items.get(answer.items[0]) if answer.items else None
         quoted = first.text if isinstance(first, Quote) else None
-        return Turn(read, answer, time.monotonic(), quoted)
+        return Turn(read, answer, time.monotonic(), quoted, topic_of(read, previous, self.names))
 
     def _converse(self, question: str, previous: Turn | None) -> tuple[str, Answer]:
         text = clean_input(question, MAX_QUESTION_CHARS)

@@ -105,6 +105,8 @@ _PREDICTION = re.compile(
     r"(?!\W*$)|wrong|justified)\b|^(?:(?:and|so|but) )?(?:is|was|are|were) (?!it\b|that\b|this\b|i\b)\w+ right\W*$|"
     r"\b(?:who|which side|which country)\s+(?:will|would|is going to|gonna)\s+win\b|\bwhat will happen\b|"
     r"\bwill (?:there|it|they|the \w+) (?:be|end|stop|escalate|last|win)\b|\bnext (?:year|month|week)\b|"
+    # an occasion still to come ("when is the next meeting", "where will the next round of talks be")
+    r"\b(?:when|where) (?:is|will|are) the next\b|"
     r"\bin the future\b|\bpredict|"
     # the asker's opinion asked for: "do you think X should resign", "in your view"
     r"\b(?:do|did|would) you (?:think|believe|reckon|feel)\b(?=.*\b(?:should|will|would|ought|deserves?|right|"

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from spellchecker import SpellChecker
-from text_to_num import alpha2digit
+from text_to_num import alpha2digit, text2num
 
 from knowledge.lexicon import CHAT_PHRASES, CHAT_WORDS, HINDI_WHEN_MIXED, HINDI_WORDS, PHRASE_RULES, STOP
 
@@ -200,6 +200,25 @@ _REQUEST = re.compile(
 )
 
 
+# whether someone said anything at all ("did Freedonia say anything about it?", "has the envoy commented on
+# the toll?"): what they said, if the sources give it; a description of them is no answer
+_SAID_ANYTHING = re.compile(
+    r"^(?:(?:so|and|but|ok)\s+)?(?:did|has|have|had)\s+(?P<who>[^\s?,]+(?:\s+[^\s?,]+){0,3}?)\s+"
+    r"(?:(?:say|said|tweet|tweeted|post|posted|put out)\s+(?:anything|something|a word|any statement|a statement)|"
+    r"(?:make|made|issue|issued|give|given)\s+(?:a|any) (?:statement|comment)|comment|commented)"
+    r"(?P<rest>(?:\s+(?:about|on|regarding)\b[^?]*)?)\s*\?*$",
+    re.I,
+)
+
+
+def said_anything(text: str) -> str:
+    """``text`` asking whether someone said anything, asked as what they said; else unchanged."""
+    m = _SAID_ANYTHING.match(text.strip())
+    if m is None:
+        return text
+    return f"what did {m.group('who')} say{m.group('rest')}?"
+
+
 def without_frame(text: str) -> str:
     """``text`` without a polite frame around its question, in a question's order."""
     stripped = text.strip()
@@ -226,10 +245,40 @@ def _hindi_readings(text: str) -> str:
     return _THIS_BEFORE.sub("this", text)
 
 
+# letters spelled out one by one, as speech typed by a machine gives an initialism ("the c s t o", "in g m t"):
+# three or more single letters in a row are one word, unless each is a word of chat ("r u a bot")
+_SPELLED = re.compile(r"\b[a-z](?:[ .][a-z]){2,}\b\.?", re.I)
+_CHAT_LETTERS = frozenset("abcikmnruy")
+
+
+def _spelled(m: re.Match[str]) -> str:
+    letters = re.sub(r"[ .]", "", m.group())
+    return m.group() if set(letters.lower()) <= _CHAT_LETTERS else letters
+
+
+_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+# a year said the way it is spoken ("nineteen ninety four", "twenty twenty", "twenty oh eight"): its century,
+# then its two last digits
+_SPOKEN_YEAR = re.compile(
+    rf"\b(?P<century>nineteen|twenty)[\s-]+(?P<rest>oh[\s-]+(?:{_UNITS})\b|{_TEENS}\b|"
+    rf"(?:{_TENS})(?:[\s-]+(?:{_UNITS})\b)?)",
+    re.I,
+)
+
+
+def _spoken_year(m: re.Match[str]) -> str:
+    rest = re.sub(r"^oh[\s-]+", "", m.group("rest").lower()).replace("-", " ")
+    return f"{text2num(m.group('century').lower(), 'en')}{text2num(rest, 'en'):02d}"
+
+
 def plain_question(text: str) -> str:
     """``text`` with chat spellings expanded, romanised Hindi read in English order (see ``in_hinglish``)
     and number words as digits; otherwise unchanged."""
     out = without_frame(without_asides(without_greeting(text)))
+    out = _SPELLED.sub(_spelled, out)
+    out = _SPOKEN_YEAR.sub(_spoken_year, out)
     hinglish = in_hinglish(out)
     if hinglish:
         out = _hindi_readings(out)
@@ -245,7 +294,7 @@ def plain_question(text: str) -> str:
         out = (
             f"is it true that {out.rstrip('?')}?" if yes_no and not _ASKED.search(out) else english_order(out)
         )
-    out = _INDIAN_COUNT.sub(_in_digits, out)
+    out = _INDIAN_COUNT.sub(_in_digits, said_anything(out))
     if _NUMBER_WORD.search(out):
         # "no one" and "the first one" stay words: text2num leaves lone small numbers alone
         out = alpha2digit(out, "en")

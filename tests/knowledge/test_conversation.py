@@ -105,3 +105,15 @@ def test_a_whole_question_after_another_keeps_its_own_reading(engine: AnswerEngi
     second = engine.converse("and when did the fighting start?", first)
     assert "august" not in second.question.lower(), second.question
     assert second.answer.answered and "13" in second.answer.answer, second.answer.answer
+
+
+def test_it_after_a_refused_question_is_what_the_conversation_was_about(engine: AnswerEngine) -> None:
+    """A refused question keeps what the conversation was about: "it" in the next one stands for the
+    enclave named two questions before, not for a question that had no answer."""
+    first = engine.converse("what is nagorno karabakh?")
+    second = engine.converse("how many people live there", first)
+    assert not second.answer.answered, second.answer.answer
+    assert second.topic and "karabakh" in second.topic, second.topic
+    third = engine.converse("how many wars they had over it", second)
+    assert "karabakh" in third.question, third.question
+    assert third.answer.answered and "two wars" in third.answer.answer, third.answer.answer

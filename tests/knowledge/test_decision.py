@@ -180,6 +180,9 @@ def test_a_question_form_is_read_past_an_adverb(question: str, wanted: set) -> N
         # "right" closing a statement asks whether the statement holds
         ("was freedonia right?", True),
         ("and the president is smith right", False),
+        # an occasion still to come
+        ("when is the next round of talks", True),
+        ("when was the last round of talks", False),
     ],
 )
 def test_a_judgement_is_told_from_right_away(engine: AnswerEngine, question: str, judged: bool) -> None:

@@ -16,6 +16,17 @@ from knowledge.wording import plain_question, without_asides, without_greeting
         ("r u a bot", "are you a bot"),
         ("did forty-nine soldiers die?", "did 49 soldiers die?"),
         ("about thirty thousand people died", "about 30000 people died"),
+        # speech typed by a machine: a year said as it is spoken, an initialism spelled letter by letter
+        ("was the twenty twenty truce brokered by them", "was the 2020 truce brokered by them"),
+        ("what happened in nineteen ninety four", "what happened in 1994"),
+        ("nineteen people died", "19 people died"),
+        ("twenty three people died", "23 people died"),
+        ("is it still in the c s t o", "is it still in the csto"),
+        ("what time was it in g.m.t.", "what time was it in gmt"),
+        # whether someone said anything at all asks what they said; a check of what they said stays one
+        ("did Freedonia say anything abt it", "what did Freedonia say about it?"),
+        ("has the envoy commented on the toll?", "what did the envoy say on the toll?"),
+        ("did Freedonia say that 40 died?", "did Freedonia say that 40 died?"),
         ("train kab derail hua", "when train derail"),  # romanised Hindi: question words first, no particles
         ("kitne log mare", "how many people died"),  # and its common content words
         ("14 dibbe patri se utre?", "14 coaches track derailed?"),
