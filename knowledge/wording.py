@@ -171,7 +171,7 @@ _EMBEDDED = re.compile(
 # A greeting or an address before the question ("Hi, my mom saw …", "Dear sir, at what time …", "Good
 # evening! How many …"): said to the bot, not asked of the story
 _GREETING = re.compile(
-    r"^(?:(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening|day)|dear (?:sir|madam|team|bot|all)|"
+    r"^(?:so\s*,?\s+)?(?:(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening|day)|dear (?:sir|madam|team|bot|all)|"
     r"excuse me|pardon me|um+|uh+|erm|yeah|yep|ok|okay|alright|well|oh|wait|hold on|hang on|"
     # thanks for the last answer, said before the next question ("Thank you. And how many…"): not "thanks to"
     r"(?:thanks|thank you|thank u|thx|ty|cheers)(?: (?:so much|a lot|again))?(?=\s*[,!.:;-]))"
@@ -273,6 +273,9 @@ def _spoken_year(m: re.Match[str]) -> str:
     return f"{text2num(m.group('century').lower(), 'en')}{text2num(rest, 'en'):02d}"
 
 
+_IS_BEEN = re.compile(r"(?:\bis|(?<=\w)['\u2019]s) been\b", re.I)
+
+
 def plain_question(text: str) -> str:
     """``text`` with chat spellings expanded, romanised Hindi read in English order (see ``in_hinglish``)
     and number words as digits; otherwise unchanged."""
@@ -294,7 +297,8 @@ def plain_question(text: str) -> str:
         out = (
             f"is it true that {out.rstrip('?')}?" if yes_no and not _ASKED.search(out) else english_order(out)
         )
-    out = _INDIAN_COUNT.sub(_in_digits, said_anything(out))
+    # "whos been doing …" expands to "who is been": the "'s" before "been" is "has"
+    out = _INDIAN_COUNT.sub(_in_digits, said_anything(_IS_BEEN.sub(" has been", out)))
     if _NUMBER_WORD.search(out):
         # "no one" and "the first one" stay words: text2num leaves lone small numbers alone
         out = alpha2digit(out, "en")

@@ -21,6 +21,10 @@ from knowledge.wording import plain_question, without_asides, without_greeting
         ("what happened in nineteen ninety four", "what happened in 1994"),
         ("nineteen people died", "19 people died"),
         ("twenty three people died", "23 people died"),
+        # "so" before a word of speech goes with it; "so many" is no opener; "'s been" is "has been"
+        ("so wait how many died", "how many died"),
+        ("so many died?", "so many died?"),
+        ("whos been running the talks", "who has been running the talks"),
         ("is it still in the c s t o", "is it still in the csto"),
         ("what time was it in g.m.t.", "what time was it in gmt"),
         # whether someone said anything at all asks what they said; a check of what they said stays one
