@@ -203,10 +203,13 @@ _REQUEST = re.compile(
 # whether someone said anything at all ("did Freedonia say anything about it?", "has the envoy commented on
 # the toll?"): what they said, if the sources give it; a description of them is no answer
 _SAID_ANYTHING = re.compile(
-    r"^(?:(?:so|and|but|ok)\s+)?(?:did|has|have|had)\s+(?P<who>[^\s?,]+(?:\s+[^\s?,]+){0,3}?)\s+"
+    r"^(?:(?:so|and|but|ok)\s+)?(?:(?:did|has|have|had)\s+)?"
+    r"(?!(?:who|whom|what|which|when|where|why|how|nobody|no one|none|i|you|u|we|did|has|have|had|do|does)\b)"
+    r"(?P<who>[^\s?,]+(?:\s+[^\s?,]+){0,3}?)\s+"
     r"(?:(?:say|said|tweet|tweeted|post|posted|put out)\s+(?:anything|something|a word|any statement|a statement)|"
     r"(?:make|made|issue|issued|give|given)\s+(?:a|any) (?:statement|comment)|comment|commented)"
-    r"(?P<rest>(?:\s+(?:about|on|regarding)\b[^?]*)?)\s*\?*$",
+    # chat leaves out the auxiliary and adds the other case ("UN chief said anything or silent as usual")
+    r"(?P<rest>(?:\s+(?:about|on|regarding)\b[^?,]*?)?)(?:\s*,?\s+or\b[^?]*)?\s*\?*$",
     re.I,
 )
 

@@ -31,6 +31,8 @@ from knowledge.wording import plain_question, without_asides, without_greeting
         ("did Freedonia say anything abt it", "what did Freedonia say about it?"),
         ("has the envoy commented on the toll?", "what did the envoy say on the toll?"),
         ("did Freedonia say that 40 died?", "did Freedonia say that 40 died?"),
+        ("UN chief said anything or silent as usual", "what did UN chief say?"),  # chat drops the auxiliary
+        ("nobody said anything", "nobody said anything"),
         ("train kab derail hua", "when train derail"),  # romanised Hindi: question words first, no particles
         ("kitne log mare", "how many people died"),  # and its common content words
         ("14 dibbe patri se utre?", "14 coaches track derailed?"),
