@@ -177,7 +177,7 @@ _EITHER = re.compile(r"^[^\s?]+(?:\s+[^\s?]+)?\s+or\s+[^\s?]+(?:\s+[^\s?]+)?\W*$
 
 
 def _said_by_name(remark: str, names: Callable[[str], bool]) -> bool:
-    """Whether ``remark`` tells what someone the story names said ("armenia said right after midnight")."""
+    """Whether ``remark`` tells what someone the story names said ("freedonia said right after midnight")."""
     m = _SAID.match(remark)
     return m is not None and names(m.group())
 
