@@ -164,14 +164,14 @@ _GUESS_CLAUSE = re.compile(r"^(?:(?:or|and|so|but)\s+)?(?:is|was)\s+(?:it|that|t
 _OF_WHAT_KIND = re.compile(r"\b(?:what|which) (?:kind|type|sort|make|model|brand|class)s?\b", re.I)
 # a guess at who, after a question of who ("who is she again, the mayor?")
 _WHO_GUESS = re.compile(r"^(?:the|a|an)\s[^?]*\?$", re.I)
+_SAYS = r"(?:says?|said|claims?|claimed|reported|told me|tweeted|posted|wrote)\b"
 # what the asker read or heard elsewhere ("when did it start, the post says the 13th", "how many, my uncle said 40")
 _HEARSAY = re.compile(
-    r"^(?:the|a|an|this|that|my|some|one|someone|somebody|people|everyone|they)\b\s*(?:\w+\s+){0,2}?"
-    r"(?:says?|said|claims?|claimed|told me|tweeted|posted|wrote)\b",
+    rf"^(?:the|a|an|this|that|my|some|one|someone|somebody|people|everyone|they)\b\s*(?:\w+\s+){{0,2}}?{_SAYS}",
     re.I,
 )
-# the same, told by someone the story names ("what time did it start, the ministry said midnight?")
-_SAID = re.compile(r"^(?:\w+\s+){1,3}?(?=(?:says?|said|claims?|claimed|reported|tweeted)\b)", re.I)
+# the same, told by someone the story names ("what time did it start, freedonia said midnight?")
+_SAID = re.compile(rf"^(?:\w+\s+){{1,3}}?(?={_SAYS})", re.I)
 # two spellings or names offered ("whats his name, smith or smyth")
 _EITHER = re.compile(r"^[^\s?]+(?:\s+[^\s?]+)?\s+or\s+[^\s?]+(?:\s+[^\s?]+)?\W*$", re.I)
 

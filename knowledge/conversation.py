@@ -130,34 +130,24 @@ def follow_up(plain: str, previous: Turn | None, names: NameResolver, now: float
     if rest is not None:
         return _replace_names(previous.question, rest, names)
     # "who said that?", "when was that?": not a question about someone it names ("did Smith resign after
-    # this?" asks about Smith and the story, whatever was asked before)
-    if not _names_no_one(low, names):
+    # this?" asks about Smith and the story, whatever was asked before); a country alone is no one
+    named = [m for m in names.find(low) if m.ids]
+    if any(not set(m.ids) <= names.country_like for m in named):
         return None
     if len(words) <= _POINTER_WORDS and _POINTER.search(low) and (target := _pointed_at(previous)):
         return _POINTER.sub(target, low, count=1)
+    # "it" after a refused question, in a question naming nothing in words all English ("what did Zorbin say
+    # about it?" asks about someone the story does not know, not about what the conversation was about)
     if (
         len(words) <= _IT_WORDS
         and _IT.search(low)
         and not previous.answer.answered
         and previous.topic
-        and _plain_english(low, names)
+        and not named
+        and all(english_word(w) for w in re.findall(r"[^\W\d_]{3,}", low))
     ):
         return _IT.sub(previous.topic, low, count=1)
     return None
-
-
-def _plain_english(text: str, names: NameResolver) -> bool:
-    """Whether ``text`` names nothing and holds no word but English ones ("what did Zorbin say about it?"
-    asks about someone the story does not know, not about what it was about)."""
-    return not any(m.ids for m in names.find(text)) and all(
-        english_word(w) for w in re.findall(r"[^\W\d_]{3,}", text.lower())
-    )
-
-
-def _names_no_one(text: str, names: NameResolver) -> bool:
-    """Whether ``text`` names nothing of the story but, at most, a country ("whereabouts in Ruritania was
-    it?")."""
-    return all(set(m.ids) <= names.country_like for m in names.find(text) if m.ids)
 
 
 def is_fragment(plain: str) -> bool:
