@@ -15,6 +15,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from knowledge.lexicon import PERSON_NOUN
 from knowledge.models import Answer, Story, Suggestion
 from knowledge.resolver import NameResolver
 from knowledge.text import normalise
@@ -64,11 +65,15 @@ _QUESTION_WORD = re.compile(rf"^{QUESTION_WORDS}")
 _POINTER = re.compile(r"\b(?:that|this|it)\b")
 # a word that asks for something, wherever it stands ("and azerbaijan's president is who")
 WH_WORD = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re.I)
+# a word that links a question to one before it: "and …", "but …", "so …", "also …", "ok so …"
+LINK = re.compile(r"^(?:(?:and|but|so|also|plus|ok(?:ay)?|well|then|now)\b[\s,]*)+", re.I)
 _SHORT = 4
 _POINTER_WORDS = 6  # "who said that?", "when was this?": a longer question mostly stands alone
 # "it" alone, not "this fight": after a question that was refused, what the conversation is about
 _IT = re.compile(r"\bit\b")
 _IT_WORDS = 8  # "how many wars did they fight over it?"
+# "he", "she", "his", "her": one person, the one the conversation was last about
+_PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|his|her|hers)\b")
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,10 @@ def follow_up(plain: str, previous: Turn | None, names: NameResolver, now: float
     words = normalise(low).split()
     if rest is None and len(words) <= _SHORT and not _QUESTION_WORD.match(low) and names.find(low):
         rest = low  # "france?", "the UN?": a name alone
+    # "what did he say?", "and did she meet the envoy too?": the person the conversation was last about
+    whole = rest if rest is not None and _QUESTION_WORD.match(rest) else low
+    if points_back(whole, names) and (person := _person_before(previous, names)):
+        return _PERSON_PRONOUN.sub(lambda p: f"{person}'s" if p.group() == "his" else person, whole)
     if rest is not None:
         return _replace_names(previous.question, rest, names)
     # "who said that?", "when was that?": not a question about someone it names ("did Smith resign after
@@ -160,6 +169,30 @@ def is_fragment(plain: str) -> bool:
         return False
     rest = rest or low
     return not _QUESTION_WORD.match(rest) and not WH_WORD.search(rest)
+
+
+def points_back(plain: str, names: NameResolver) -> bool:
+    """Whether ``plain`` speaks of a person only as "he" or "she": it names no person of its own nor
+    a noun for one before the pronoun ("which minister spoke, and what did he say?"), so it means whoever
+    the conversation was last about, and read alone it asks about no one."""
+    low = LINK.sub("", plain.lower(), count=1)
+    pronoun = _PERSON_PRONOUN.search(low)
+    if pronoun is None or PERSON_NOUN.search(low, 0, pronoun.start()):
+        return False
+    return not any(set(m.ids) & names.people for m in names.find(low))
+
+
+def _person_before(previous: Turn, names: NameResolver) -> str | None:
+    """The person "he" or "she" stands for after ``previous``: the first its question names, else, when it
+    was answered, the first its answer names ("who gave the toll?" - "who did he tell?")."""
+    texts = [previous.question] + (
+        [previous.answer.brief or previous.answer.answer] if previous.answer.answered else []
+    )
+    for text in texts:
+        for m in names.find(text):
+            if set(m.ids) & names.people:
+                return m.text
+    return None
 
 
 def _pointed_at(previous: Turn) -> str | None:

@@ -37,10 +37,12 @@ from knowledge.checks import (
 from knowledge.compose import Composer, unique
 from knowledge.compound import asked_part, joined, parts_of, without_label
 from knowledge.conversation import (
+    LINK,
     WH_WORD,
     Turn,
     follow_up,
     is_fragment,
+    points_back,
     small_talk_kind,
     small_talk_reply,
     topic_of,
@@ -51,7 +53,7 @@ from knowledge.dense import DenseIndex, TokenAligner, digest, encoder
 from knowledge.handling import HandlerParts
 from knowledge.hybrid import HybridDecider
 from knowledge.intents import IntentHandlers, wh_word
-from knowledge.lexicon import ROLE_WORDS
+from knowledge.lexicon import PERSON_NOUN
 from knowledge.loader import KnowledgeBase
 from knowledge.lookups import Lookups
 from knowledge.models import (
@@ -79,8 +81,6 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 _WORDS = re.compile(r"[A-Za-z]{4,}")
 _EVERY_SIDE = ("both", "all", "both sides", "all sides", "every side", "each side")
-# a word that links a question to one before it: "and …", "but …", "so …", "also …", "ok so …"
-_LINK = re.compile(r"^(?:(?:and|but|so|also|plus|ok(?:ay)?|well|then|now)\b[\s,]*)+", re.I)
 # a question asking for a number, not whether something happened ("how many are missing?")
 # ("how much concerned", "how much more" ask a degree)
 _NUMBER_ASKED = re.compile(r"\bhow many\b|\bnumber of\b|\bhow much\b(?! (?:more|less)\b| \w+(?:ed|er)\b)")
@@ -92,11 +92,6 @@ _NAME_ASKED = re.compile(r"\bnamed?\b|\bnames\b|\bidentity\b|\bidentif(?:y|ied)\
 _UNNAMED = re.compile(r"(?:a|an|one|another)\s+[a-z]", re.IGNORECASE)
 # a name asked for outright: not "identified" (a count) nor "named X?" (a check)
 _NAME_WORD = re.compile(r"\bnames?\b")
-# a question for a person's name names what the person is: an office, or a general noun for a person
-_PERSON_NOUN = re.compile(
-    rf"\b(?:{'|'.join(ROLE_WORDS)}|soldier|officer|reporter|journalist|correspondent|victim|passenger|driver)s?\b|"
-    r"\b(?:person|man|woman|guy)\b"
-)
 # a question's subject when it names none: "when did it happen?", "where was this?"
 _POINTER_SUBJECT = re.compile(r"\b(?:it|this|that)\b", re.IGNORECASE)
 # what a question asks for, as the terms retrieval gives it ("what time" is a time, "where" a place)
@@ -319,6 +314,7 @@ class AnswerEngine:
                 {e.id: [e.name, *e.aliases] for e in named},
                 country_like,
                 Analyser(kb.vocabulary.synonyms.items(), kb.vocabulary.subjects),
+                frozenset(e.id for e in kb.entities if getattr(e, "kind", "") == "person"),
             )
         reuse = same_names.retriever if same_names is not None else None
         self.retriever: ItemRetriever = ItemRetriever(
@@ -498,13 +494,13 @@ class AnswerEngine:
         after another mostly stands on its own: "and when did they meet?"); the question as read, and its
         answer."""
         read = follow_up(plain, previous, self.names)
-        if read is not None and is_fragment(plain):
+        if read is not None and (is_fragment(plain) or points_back(plain, self.names)):
             followed = self._answer(read)
             if followed.answered:
                 return read, followed
             read = None
         # "and the toll in the earlier war?" read on its own: the link to a question before it says nothing
-        alone = _LINK.sub("", plain, count=1)
+        alone = LINK.sub("", plain, count=1)
         own = alone[:1].upper() + alone[1:] if alone != plain and len(alone.split()) >= 2 else plain
         answer = self._answer(own)
         if not answer.answered and read is not None:
@@ -578,7 +574,7 @@ class AnswerEngine:
         all (neither an item nor anyone its first paragraph names) is refused the same way."""
         low = plain.lower()
         if (
-            _PERSON_NOUN.search(low)
+            PERSON_NOUN.search(low)
             and _NAME_WORD.search(low)
             and not is_claim(low)
             and not self._names_someone(answer)

@@ -6,6 +6,8 @@ quantity words, phrasal verbs, common synonyms). ``analysis`` builds its tables 
 
 from __future__ import annotations
 
+import re
+
 # Auxiliaries whose negation may be typed without its apostrophe ("hadnt", "wouldnt", "cant" of "can't"): a
 # form word, not a typo of some content word ("hadnt" is no "haunt").
 NEGATED_AUXILIARIES = (
@@ -53,6 +55,12 @@ SOURCE_WORDS = frozenset(
 ROLE_WORDS = tuple(
     """minister president leader spokesman spokeswoman spokesperson secretary chancellor premier official
     ambassador envoy commander general head chief mayor governor king queen prince ruler diplomat director""".split()
+)
+
+# A noun for a person: an office, or a general word for someone ("the police chief", "which passenger").
+PERSON_NOUN = re.compile(
+    rf"\b(?:{'|'.join(ROLE_WORDS)}|soldier|officer|reporter|journalist|correspondent|victim|passenger|driver)s?\b|"
+    r"\b(?:person|man|woman|guy)\b"
 )
 
 # Quantity and approximation words: they shape a figure question, not its subject.
@@ -812,6 +820,8 @@ CHAT_PHRASES = {
     "kis din": "which day",
     "kaunse din": "which day",
     "kab tak": "until when",
+    "ab tak": "until now",
+    "abhi tak": "until now",
     "baat ki": "spoke",
     "ke baad": "after",
     "ke baare me": "about",

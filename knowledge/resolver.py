@@ -54,8 +54,10 @@ class NameResolver:
         names: dict[str, list[str]],
         country_like: frozenset[str] = frozenset(),
         analyser: Analyser = GENERAL,
+        people: frozenset[str] = frozenset(),
     ) -> None:
         self.country_like = country_like
+        self.people = people  # the ids that name a person: whom "he" or "she" can stand for
         self.analyser = analyser
         table: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for item_id, aliases in names.items():

@@ -104,7 +104,11 @@ _PREDICTION = re.compile(
     # where the question opens with the verb ("was the mayor right?")
     r"(?!\W*$)|wrong|justified)\b|^(?:(?:and|so|but) )?(?:is|was|are|were) (?!it\b|that\b|this\b|i\b)\w+ right\W*$|"
     r"\b(?:who|which side|which country)\s+(?:will|would|is going to|gonna)\s+win\b|\bwhat will happen\b|"
-    r"\bwill (?:there|it|they|the \w+) (?:be|end|stop|escalate|last|win)\b|\bnext (?:year|month|week)\b|"
+    r"\bwill (?:there|it|they|the \w+) (?:end|stop|escalate|last|win)\b|\bnext (?:year|month|week)\b|"
+    # "will it be over", "when will it be safe": not when or where something planned is to be done ("when
+    # will the hearing be held", which an article may report)
+    r"(?<!when )(?<!where )\bwill (?:there|it|they|the \w+) be\b|"
+    r"\b(?:when|where) will (?:there|it|they|the \w+) be (?!\w+(?:ed|en)\b|held\b|paid\b|done\b|made\b|run\b|set\b)|"
     # an occasion still to come ("when is the next meeting", "where will the next round of talks be")
     r"\b(?:when|where) (?:is|will|are) the next\b|"
     r"\bin the future\b|\bpredict|"

@@ -117,3 +117,19 @@ def test_it_after_a_refused_question_is_what_the_conversation_was_about(engine: 
     third = engine.converse("how many wars they had over it", second)
     assert "karabakh" in third.question, third.question
     assert third.answer.answered and "two wars" in third.answer.answer, third.answer.answer
+
+
+def test_he_after_an_answer_is_the_person_it_named(engine: AnswerEngine) -> None:
+    """A "he" in a question that names no person of its own is the person the conversation was last about:
+    the one the previous question named, else the one its answer named; read alone it asks about no one."""
+    first = engine.converse("who is armenia's prime minister?")
+    assert first.answer.answered and "Pashinyan" in first.answer.answer, first.answer.answer
+    second = engine.converse("who did he call?", first)
+    assert "prime minister" in second.question.lower(), second.question  # as the question named him
+    assert second.answer.answered and "Macron" in second.answer.answer, second.answer.answer
+    third = engine.converse("did he talk to the EU guy too", second)
+    assert "prime minister" in third.question.lower(), third.question
+    assert third.answer.answered and "Michel" in third.answer.answer, third.answer.answer
+    # a question that names its own person keeps it
+    fourth = engine.converse("what did blinken say about him?", third)
+    assert "blinken" in fourth.question.lower() and "pashinyan" not in fourth.question.lower()

@@ -183,6 +183,11 @@ def test_a_question_form_is_read_past_an_adverb(question: str, wanted: set) -> N
         # an occasion still to come
         ("when is the next round of talks", True),
         ("when was the last round of talks", False),
+        ("will the fighting be over soon", True),
+        ("when will it be safe", True),
+        # when or where something planned is to be done: an article may report the plan
+        ("when will the hearing be held", False),
+        ("where will the talks be held", False),
     ],
 )
 def test_a_judgement_is_told_from_right_away(engine: AnswerEngine, question: str, judged: bool) -> None:

@@ -203,6 +203,7 @@ def test_romanised_hindi_phrases_read_as_their_meaning() -> None:
     """'kitne baje' asks at what time, not 'how many o'clock'; 'kitna door' how far."""
     assert plain_question("kitne baje hua derailment?").startswith("what time")
     assert "how far" in plain_question("station kitna door hai")
+    assert "until now" in plain_question("kitne log mare ab tak?")
 
 
 @pytest.mark.parametrize(
