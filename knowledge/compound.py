@@ -172,6 +172,8 @@ _HEARSAY = re.compile(
 )
 # the same, told by someone the story names ("what time did it start, freedonia said midnight?")
 _SAID = re.compile(rf"^(?:\w+\s+){{1,3}}?(?={_SAYS})", re.I)
+# a guess left open ("where did he say it, a speech or what?", "when was it, monday or something")
+_OPEN_GUESS = re.compile(r"\bor (?:what|something|smth|sth|whatever|so)\W*$", re.I)
 # two spellings or names offered ("whats his name, smith or smyth")
 _EITHER = re.compile(r"^[^\s?]+(?:\s+[^\s?]+)?\s+or\s+[^\s?]+(?:\s+[^\s?]+)?\W*$", re.I)
 
@@ -192,6 +194,7 @@ def _guess(sentence: str, remark: str, names: Callable[[str], bool]) -> bool:
         or ((_HEARSAY.search(remark) or _said_by_name(remark, names)) and not WH_WORD.search(remark))
         or (re.search(r"\bwho", lead, re.I) and _WHO_GUESS.search(remark))
         or (_EITHER.search(remark) and names(remark))
+        or (_OPEN_GUESS.search(remark) and not WH_WORD.search(remark[:-8]))
     )
 
 

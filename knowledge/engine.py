@@ -442,11 +442,7 @@ class AnswerEngine:
             if kind := small_talk_kind(plain):
                 return plain, small_talk_reply(kind, text, self.kb.story, len(self.kb.sources))
             read, answer = self._answer_whole(plain, previous)
-            if (
-                not answer.answered
-                and (asked := asked_part(plain, self._story_word, self._names_any, self._known_word))
-                and not small_talk_kind(asked)
-            ):
+            if not answer.answered and (asked := self._asked_part(plain)):
                 # a question among sentences that only tell (a greeting, why they ask, a remark after it)
                 read_alone, alone = self._answer_whole(asked, previous)
                 if alone.answered:
@@ -455,6 +451,11 @@ class AnswerEngine:
         except Exception:  # an engine bug must not take a transport down with it
             log.exception("engine failed on question %r", text[:200])
             return text, self.compose.abstain(text, "Sorry, I could not work that question out.")
+
+    def _asked_part(self, plain: str) -> str | None:
+        """What ``plain`` asks without what only tells or guesses around it (``compound.asked_part``)."""
+        asked = asked_part(plain, self._story_word, self._names_any, self._known_word)
+        return asked if asked and not small_talk_kind(asked) else None
 
     def _names_any(self, text: str) -> bool:
         """Whether ``text`` names someone or something of the story (a person, a body, a place, an event)."""
@@ -496,6 +497,9 @@ class AnswerEngine:
         read = follow_up(plain, previous, self.names)
         if read is not None and (is_fragment(plain) or points_back(plain, self.names)):
             followed = self._answer(read)
+            if not followed.answered and (asked := self._asked_part(read)):
+                # "where did she say it, a speech or what": the follow-up's own remark goes as a question's does
+                read, followed = asked, self._answer(asked)
             if followed.answered:
                 return read, followed
             read = None

@@ -501,6 +501,9 @@ def test_a_clause_naming_the_story_stays_with_its_question() -> None:
         ("which hospitals took them, name said (A/B?)", None),  # no one says: a word glossed as "said"
         ("who is the envoy again, the trade guy?", "who is the envoy again?"),
         ("what is the president called, Freedonio or Fredonio, i see both", "what is the president called?"),
+        # a guess left open ("or what", "or something")
+        ("where did Smith say it, a speech or what", "where did Smith say it?"),
+        ("when did it start, monday or something?", "when did it start?"),
         # not a guess: what kind it was is what is asked, a second question, a narrowing, a yes/no check
         ("what kind of drones did they use, was it the Freedonian model?", None),
         ("how many died, and what did Freedonia say", None),
