@@ -226,6 +226,27 @@ def _without_remark(sentence: str, names: Callable[[str], bool], known: Callable
     return sentence[: m.start()]
 
 
+# "that", "this" or "it" in a short question after a statement, standing alone (not "that soldier"): what the
+# statement told
+_POINTS_BACK = re.compile(r"\b(?:that|this|it)\b(?=\W*$|\s+(?:to|from|for|about|in|on|at|by)\b)", re.I)
+_POINTING_WORDS = 6
+
+
+def told_then_asked(plain: str) -> str | None:
+    """A statement followed by a short question that points back at it with "that", "this" or "it" ("One
+    article adds a town. Which outlet is that?"): the question with the statement in the pointer's place,
+    read as a follow-up is to the question before it; else None."""
+    parts = sentences(plain, lowercase_starts=True)
+    if len(parts) != 2 or asks(parts[0]) or not asks(parts[1]) or len(parts[1].split()) > _POINTING_WORDS:
+        return None
+    told = parts[0].rstrip(" .!")
+    return (
+        _POINTS_BACK.sub(lambda _: told, parts[1].rstrip(" ?"), count=1)
+        if _POINTS_BACK.search(parts[1])
+        else None
+    )
+
+
 def parts_of(plain: str) -> list[str]:
     """The questions ``plain`` asks, in order, when it asks two or three; else an empty list."""
     parts = [p.strip(" ,;?") for p in _JOINT.split(plain.strip())]

@@ -184,14 +184,18 @@ def points_back(plain: str, names: NameResolver) -> bool:
 
 def _person_before(previous: Turn, names: NameResolver) -> str | None:
     """The person "he" or "she" stands for after ``previous``: the first its question names, else, when it
-    was answered, the first its answer names ("who gave the toll?" - "who did he tell?")."""
-    texts = [previous.question] + (
-        [previous.answer.brief or previous.answer.answer] if previous.answer.answered else []
-    )
-    for text in texts:
+    was answered, the first its answer names on the page the asker read ("who gave the toll?" - "who did
+    he tell?")."""
+    answer = previous.answer
+    # as the question called them ("the UN chief": "what's his name?" still asks something), as the answer names
+    for n, text in enumerate(
+        [previous.question, *((answer.brief or answer.answer,) if answer.answered else ())]
+    ):
         for m in names.find(text):
-            if set(m.ids) & names.people:
-                return m.text
+            if person := sorted(set(m.ids) & names.people):
+                name = names.name_of.get(person[0], m.text)
+                # a possessive the question was read with ("smith's") is no spelling of the name
+                return m.text if n == 0 and m.text != f"{normalise(name)}s" else name
     return None
 
 

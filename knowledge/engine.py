@@ -35,7 +35,7 @@ from knowledge.checks import (
     without_hearsay,
 )
 from knowledge.compose import Composer, unique
-from knowledge.compound import asked_part, joined, parts_of, without_label
+from knowledge.compound import asked_part, joined, parts_of, told_then_asked, without_label
 from knowledge.conversation import (
     LINK,
     WH_WORD,
@@ -447,6 +447,11 @@ class AnswerEngine:
                 read_alone, alone = self._answer_whole(asked, previous)
                 if alone.answered:
                     read, answer = read_alone, alone
+            if not answer.answered and (pointed := told_then_asked(plain)):
+                # "One article adds a town. Which outlet is that?": "that" is the sentence before it
+                pointed_answer = self._answer(pointed)
+                if pointed_answer.answered:
+                    read, answer = pointed, pointed_answer
             return read, answer.model_copy(update={"question": text}) if read != text else answer
         except Exception:  # an engine bug must not take a transport down with it
             log.exception("engine failed on question %r", text[:200])

@@ -58,6 +58,7 @@ class NameResolver:
     ) -> None:
         self.country_like = country_like
         self.people = people  # the ids that name a person: whom "he" or "she" can stand for
+        self.name_of = {item_id: aliases[0] for item_id, aliases in names.items() if aliases}
         self.analyser = analyser
         table: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for item_id, aliases in names.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.conversation import Conversations, Turn
+from knowledge.conversation import Conversations, Turn, points_back
 from knowledge.engine import AnswerEngine
 from knowledge.loader import load_knowledge
 from knowledge.models import Answer
@@ -125,7 +125,7 @@ def test_he_after_an_answer_is_the_person_it_named(engine: AnswerEngine) -> None
     first = engine.converse("who is armenia's prime minister?")
     assert first.answer.answered and "Pashinyan" in first.answer.answer, first.answer.answer
     second = engine.converse("who did he call?", first)
-    assert "prime minister" in second.question.lower(), second.question  # as the question named him
+    assert "prime minister" in second.question.lower(), second.question  # as the question called him
     assert second.answer.answered and "Macron" in second.answer.answer, second.answer.answer
     third = engine.converse("did he talk to the EU guy too", second)
     assert "prime minister" in third.question.lower(), third.question
@@ -133,3 +133,21 @@ def test_he_after_an_answer_is_the_person_it_named(engine: AnswerEngine) -> None
     # a question that names its own person keeps it
     fourth = engine.converse("what did blinken say about him?", third)
     assert "blinken" in fourth.question.lower() and "pashinyan" not in fourth.question.lower()
+
+
+@pytest.mark.parametrize(
+    ("question", "back"),
+    [
+        ("what did he say?", True),
+        ("and did she meet the envoy too", True),
+        # the person is in the question: named, or a noun for one before the pronoun
+        ("what did blinken say about his talks?", False),
+        ("which minister spoke, and what did he say?", False),
+        ("my uncle says 40 died. is he right?", False),
+        ("how many died?", False),
+    ],
+)
+def test_a_pronoun_points_back_only_at_no_one_in_its_own_question(
+    engine: AnswerEngine, question: str, back: bool
+) -> None:
+    assert points_back(question, engine.names) is back

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from knowledge.checks import clock_times, durations, without_hearsay
-from knowledge.compound import asked_part, parts_of, without_label
+from knowledge.compound import asked_part, parts_of, told_then_asked, without_label
 from knowledge.engine import AnswerEngine
 from knowledge.hybrid import lead_with_likeliest, predicate_start
 from knowledge.loader import load_knowledge
@@ -777,3 +777,24 @@ def test_a_time_before_or_back_in_a_month_names_the_event_it_is_of(engine: Answe
         assert ans.answered and "one of its soldiers" in ans.answer, (question, ans.answer)
     ans = engine.ask("How many people were wounded in the fighting back in August?")
     assert ans.answered and "14" in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        # a short question after a statement, pointing back at it
+        (
+            "One article adds Riverton to the list. Which outlet is that?",
+            "Which outlet is One article adds Riverton to the list",
+        ),
+        ("Smith said 40 died. Where did he say that?", "Where did he say Smith said 40 died"),
+        # no statement before it, no pointer, a long question, or two questions
+        ("Which outlet is that?", None),
+        ("Smith said 40 died. Where did he speak?", None),
+        ("Smith said 40 died. Where exactly did the minister say that to the press?", None),
+        ("Did Smith say 40 died? Where was that?", None),
+        ("Smith said a soldier died. What was that soldier's name?", None),  # "that" of a noun
+    ],
+)
+def test_a_question_pointing_at_the_statement_before_it_reads_it_in(text: str, read: str | None) -> None:
+    assert told_then_asked(text) == read
