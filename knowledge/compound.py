@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from knowledge.conversation import QUESTION_WORDS, WH_WORD
+from knowledge.conversation import POINTER_WORDS, QUESTION_WORDS, WH_WORD
 from knowledge.models import Answer, Citation
 from knowledge.text import sentences
 
@@ -194,7 +194,7 @@ def _guess(sentence: str, remark: str, names: Callable[[str], bool]) -> bool:
         or ((_HEARSAY.search(remark) or _said_by_name(remark, names)) and not WH_WORD.search(remark))
         or (re.search(r"\bwho", lead, re.I) and _WHO_GUESS.search(remark))
         or (_EITHER.search(remark) and names(remark))
-        or (_OPEN_GUESS.search(remark) and not WH_WORD.search(remark[:-8]))
+        or ((m := _OPEN_GUESS.search(remark)) is not None and not WH_WORD.search(remark[: m.start()]))
     )
 
 
@@ -229,7 +229,6 @@ def _without_remark(sentence: str, names: Callable[[str], bool], known: Callable
 # "that", "this" or "it" in a short question after a statement, standing alone (not "that soldier"): what the
 # statement told
 _POINTS_BACK = re.compile(r"\b(?:that|this|it)\b(?=\W*$|\s+(?:to|from|for|about|in|on|at|by)\b)", re.I)
-_POINTING_WORDS = 6
 
 
 def told_then_asked(plain: str) -> str | None:
@@ -237,14 +236,11 @@ def told_then_asked(plain: str) -> str | None:
     article adds a town. Which outlet is that?"): the question with the statement in the pointer's place,
     read as a follow-up is to the question before it; else None."""
     parts = sentences(plain, lowercase_starts=True)
-    if len(parts) != 2 or asks(parts[0]) or not asks(parts[1]) or len(parts[1].split()) > _POINTING_WORDS:
+    if len(parts) != 2 or asks(parts[0]) or not asks(parts[1]) or len(parts[1].split()) > POINTER_WORDS:
         return None
-    told = parts[0].rstrip(" .!")
-    return (
-        _POINTS_BACK.sub(lambda _: told, parts[1].rstrip(" ?"), count=1)
-        if _POINTS_BACK.search(parts[1])
-        else None
-    )
+    question = parts[1].rstrip(" ?")
+    m = _POINTS_BACK.search(question)
+    return None if m is None else question[: m.start()] + parts[0].rstrip(" .!") + question[m.end() :]
 
 
 def parts_of(plain: str) -> list[str]:

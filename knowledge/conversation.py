@@ -68,7 +68,7 @@ WH_WORD = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re
 # a word that links a question to one before it: "and …", "but …", "so …", "also …", "ok so …"
 LINK = re.compile(r"^(?:(?:and|but|so|also|plus|ok(?:ay)?|well|then|now)\b[\s,]*)+", re.I)
 _SHORT = 4
-_POINTER_WORDS = 6  # "who said that?", "when was this?": a longer question mostly stands alone
+POINTER_WORDS = 6  # "who said that?", "when was this?": a longer question mostly stands alone
 # "it" alone, not "this fight": after a question that was refused, what the conversation is about
 _IT = re.compile(r"\bit\b")
 _IT_WORDS = 8  # "how many wars did they fight over it?"
@@ -143,7 +143,7 @@ def follow_up(plain: str, previous: Turn | None, names: NameResolver, now: float
     named = [m for m in names.find(low) if m.ids]
     if any(not set(m.ids) <= names.country_like for m in named):
         return None
-    if len(words) <= _POINTER_WORDS and _POINTER.search(low) and (target := _pointed_at(previous)):
+    if len(words) <= POINTER_WORDS and _POINTER.search(low) and (target := _pointed_at(previous)):
         return _POINTER.sub(target, low, count=1)
     # "it" after a refused question, in a question naming nothing in words all English ("what did Zorbin say
     # about it?" asks about someone the story does not know, not about what the conversation was about)
