@@ -231,16 +231,25 @@ def _without_remark(sentence: str, names: Callable[[str], bool], known: Callable
 _POINTS_BACK = re.compile(r"\b(?:that|this|it)\b(?=\W*$|\s+(?:to|from|for|about|in|on|at|by)\b)", re.I)
 
 
+def told_and_asked(plain: str) -> tuple[list[str], str] | None:
+    """The sentences of ``plain`` that only tell and the one question after them ("I hear the envoy flew
+    in. Whom did he meet?"); None unless ``plain`` ends with its only question, after a statement."""
+    parts = sentences(plain, lowercase_starts=True)
+    if len(parts) < 2 or not asks(parts[-1]) or any(asks(p) for p in parts[:-1]):
+        return None
+    return parts[:-1], parts[-1]
+
+
 def told_then_asked(plain: str) -> str | None:
     """A statement followed by a short question that points back at it with "that", "this" or "it" ("One
     article adds a town. Which outlet is that?"): the question with the statement in the pointer's place,
     read as a follow-up is to the question before it; else None."""
-    parts = sentences(plain, lowercase_starts=True)
-    if len(parts) != 2 or asks(parts[0]) or not asks(parts[1]) or len(parts[1].split()) > POINTER_WORDS:
+    told = told_and_asked(plain)
+    if told is None or len(told[0]) != 1 or len(told[1].split()) > POINTER_WORDS:
         return None
-    question = parts[1].rstrip(" ?")
+    question = told[1].rstrip(" ?")
     m = _POINTS_BACK.search(question)
-    return None if m is None else question[: m.start()] + parts[0].rstrip(" .!") + question[m.end() :]
+    return None if m is None else question[: m.start()] + told[0][0].rstrip(" .!") + question[m.end() :]
 
 
 def parts_of(plain: str) -> list[str]:

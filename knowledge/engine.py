@@ -35,7 +35,7 @@ from knowledge.checks import (
     without_hearsay,
 )
 from knowledge.compose import Composer, unique
-from knowledge.compound import asked_part, joined, parts_of, told_then_asked, without_label
+from knowledge.compound import asked_part, joined, parts_of, told_and_asked, told_then_asked, without_label
 from knowledge.conversation import (
     LINK,
     WH_WORD,
@@ -452,10 +452,26 @@ class AnswerEngine:
                 pointed_answer = self._answer(pointed)
                 if pointed_answer.answered:
                     read, answer = pointed, pointed_answer
+            if not answer.answered and (meant := self._told_person(plain)):
+                # "I hear the Freedonian premier rang round. Whom did he call?": "he" is whom the statement names
+                meant_answer = self._answer(meant)
+                if meant_answer.answered:
+                    read, answer = meant, meant_answer
             return read, answer.model_copy(update={"question": text}) if read != text else answer
         except Exception:  # an engine bug must not take a transport down with it
             log.exception("engine failed on question %r", text[:200])
             return text, self.compose.abstain(text, "Sorry, I could not work that question out.")
+
+    def _told_person(self, plain: str) -> str | None:
+        """The question after a statement with its "he" or "she" read as the person the statement names,
+        as a follow-up's is read after the question before it; None when there is no such question."""
+        told = told_and_asked(plain)
+        if told is None or not points_back(told[1], self.names):
+            return None
+        statement = " ".join(told[0])
+        return follow_up(
+            told[1], Turn(statement, self.compose.abstain(statement), time.monotonic()), self.names
+        )
 
     def _asked_part(self, plain: str) -> str | None:
         """What ``plain`` asks without what only tells or guesses around it (``compound.asked_part``)."""

@@ -57,6 +57,32 @@ ROLE_WORDS = tuple(
     ambassador envoy commander general head chief mayor governor king queen prince ruler diplomat director""".split()
 )
 
+# Titles that name the same office ("the Freedonian premier" is its prime minister): an alias of a person
+# or a body written with one is found written with another. Each group is one office, in general English.
+TITLE_EQUIVALENTS: tuple[tuple[str, ...], ...] = (
+    ("prime minister", "premier", "pm"),
+    (
+        "foreign minister",
+        "top diplomat",
+        "chief diplomat",
+        "minister of foreign affairs",
+        "foreign affairs minister",
+    ),
+    ("secretary of state", "secstate"),
+    ("defence minister", "defense minister", "minister of defence", "minister of defense"),
+    (
+        "defence ministry",
+        "defense ministry",
+        "ministry of defence",
+        "ministry of defense",
+        "defence department",
+    ),
+    ("foreign ministry", "ministry of foreign affairs", "foreign office"),
+    ("secretary general", "secretary-general"),
+    ("spokesman", "spokeswoman", "spokesperson"),
+    ("railways minister", "railway minister", "minister of railways", "rail minister"),
+)
+
 # A noun for a person: an office, or a general word for someone ("the police chief", "which passenger").
 PERSON_NOUN = re.compile(
     rf"\b(?:{'|'.join(ROLE_WORDS)}|soldier|officer|reporter|journalist|correspondent|victim|passenger|driver)s?\b|"

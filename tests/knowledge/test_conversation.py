@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from knowledge.compound import told_and_asked
 from knowledge.conversation import Conversations, Turn, points_back
 from knowledge.engine import AnswerEngine
 from knowledge.loader import load_knowledge
@@ -151,3 +152,21 @@ def test_a_pronoun_points_back_only_at_no_one_in_its_own_question(
     engine: AnswerEngine, question: str, back: bool
 ) -> None:
     assert points_back(question, engine.names) is back
+
+
+def test_he_after_a_statement_is_the_person_it_names(engine: AnswerEngine) -> None:
+    """A statement, then a question whose "he" names no one of its own: "he" is whom the statement names,
+    as in a conversation; the question alone asks about no one."""
+    text = (
+        "Moving on to the diplomacy. I believe the Armenian premier rang round a few foreign leaders "
+        "once the fighting began. Whom did he call?"
+    )
+    turn = engine.converse(text)
+    assert "premier" in turn.question.lower() and "he" not in turn.question.lower().split(), turn.question
+    assert turn.answer.answered and "Macron" in turn.answer.answer, turn.answer.answer
+    assert told_and_asked("My uncle met the envoy. Is he right?") == (
+        ["My uncle met the envoy."],
+        "Is he right?",
+    )
+    assert told_and_asked("Whom did he call?") is None
+    assert told_and_asked("Who is Smith? Whom did he call?") is None

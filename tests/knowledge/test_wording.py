@@ -300,3 +300,28 @@ def test_words_of_speech_that_hold_a_place_are_not_part_of_the_question(text: st
 )
 def test_a_count_is_told_from_times_dates_years_and_citation_marks(text: str, counts: bool) -> None:
     assert holds_count(text) is counts
+
+
+def test_a_title_written_another_way_names_the_same_person() -> None:
+    """An alias with its title written as the lexicon's other words for the office ("premier", "PM" for
+    "prime minister"; "top diplomat" for "foreign minister") names the same person; a title alone becomes
+    only a long word ("premier", never "pm", a time of day), and an alias written out for someone else wins."""
+    from knowledge.resolver import NameResolver
+
+    names = NameResolver(
+        {
+            "smith": ["John Smith", "Freedonian Prime Minister", "Prime Minister"],
+            "jones": ["Ann Jones", "Freedonian foreign minister"],
+            "brown": ["Bob Brown", "Freedonian top diplomat"],
+        }
+    )
+
+    def ids(text: str) -> list[str]:
+        return [i for m in names.find(text) for i in m.ids]
+
+    assert ids("what did the freedonian premier say") == ["smith"]
+    assert ids("the freedonian pm") == ["smith"]
+    assert ids("the premier said") == ["smith"]
+    assert ids("at 8 pm on monday") == []
+    assert ids("the freedonian top diplomat") == ["brown"]  # written out for him
+    assert ids("the freedonian chief diplomat") == ["brown", "jones"]  # either
