@@ -78,7 +78,6 @@ TITLE_EQUIVALENTS: tuple[tuple[str, ...], ...] = (
         "defence department",
     ),
     ("foreign ministry", "ministry of foreign affairs", "foreign office"),
-    ("secretary general", "secretary-general"),
     ("spokesman", "spokeswoman", "spokesperson"),
     ("railways minister", "railway minister", "minister of railways", "rail minister"),
 )
