@@ -238,7 +238,6 @@ def feature_names() -> list[str]:
         "unknown_share",
         "unknown_words",
         "unknown_other",
-        "unknown_common",
         "misnamed",
         "owner_agrees",
         "owner_related",

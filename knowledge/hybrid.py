@@ -29,7 +29,7 @@ from knowledge.resolver import NameResolver
 from knowledge.retrieval import SUGGEST_AT, ItemRetriever, Term, id_token, names_something
 from knowledge.text import normalise, sentences
 from knowledge.understand import Question
-from knowledge.wording import commonness, english_word
+from knowledge.wording import english_word
 
 DENSE_CANDIDATES = 5
 LEXICAL_CANDIDATES = 3
@@ -125,7 +125,6 @@ class QuestionView:
     kind: str
     unknown_share: float
     unknown_words: float
-    unknown_common: float  # the unknown terms' share weighed by how everyday their words are
     countries: set[str]
     person_asked: bool
     misnamed: set[str]
@@ -191,19 +190,15 @@ class HybridDecider:
         lexical = self.r.search(terms, limit=LEXICAL_CANDIDATES) if terms else []
         total = sum(t.weight for t in terms)
         unknown = sum(t.weight for t in terms if not t.known)
-        bare = [w.strip("?!.,'\"") for w in q.low.replace("-", " ").split()]
+        raw = q.low.replace("-", " ").split()
         words = sum(
             t.weight
             for t in terms
             if not t.known
-            and (t.text in q.names or any(w.startswith(t.text) and english_word(w) for w in bare))
-        )
-        # an everyday word the texts never use ("upon", "in New York", "keep") says less of what is asked
-        # than a rare one ("peacekeepers", "evacuation"): each unknown term by its commonest word
-        common = sum(
-            t.weight * max((commonness(w) for w in bare if w.startswith(t.text)), default=0.0)
-            for t in terms
-            if not t.known
+            and (
+                t.text in q.names
+                or any(w.startswith(t.text) and english_word(w.strip("?!.,'\"")) for w in raw)
+            )
         )
         return QuestionView(
             q=q,
@@ -217,7 +212,6 @@ class HybridDecider:
             kind=question_type(q.low),
             unknown_share=unknown / total if total else 1.0,
             unknown_words=words / total if total else 0.0,
-            unknown_common=common / total if total else 0.0,
             countries={i for m in q.mentions for i in m.ids if i in self.names.country_like},
             person_asked=bool(_PERSON_ASKED.search(q.low)),
             misnamed=self._misnamed(q),
@@ -368,7 +362,6 @@ class HybridDecider:
             "unknown_share": view.unknown_share,
             "unknown_words": view.unknown_words,
             "unknown_other": view.unknown_share - view.unknown_words,
-            "unknown_common": view.unknown_common,
             "misnamed": float(any(self._rules_out(view, it) for it in items)),
             "owner_agrees": float(bool(acting & owners)),
             "owner_related": float(bool(not acting & owners and acting_up & owners)),

@@ -8,7 +8,6 @@ Number words are read by ``text2num`` (a library), not a table of ours.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -322,22 +321,6 @@ def _english() -> SpellChecker:
 def english_word(word: str) -> bool:
     """A word of the English dictionary (pyspellchecker's word list), as against a typo or chat spelling."""
     return word in _english()
-
-
-# how often a word is used in general English (pyspellchecker's counts, a share of all words), on a log scale
-# from rare (one in a million: 0) to everyday (one in a hundred: 1)
-_RARE, _EVERYDAY = -6.0, -2.0
-
-
-def commonness(word: str) -> float:
-    """How everyday ``word`` is in general English, from 0 (rare or no word at all: "peacekeeper",
-    "evacuation") to 1 ("upon", "well", "keep"). A word of the question the story's texts never use says
-    less about what is asked the more everyday it is."""
-    english = _english()
-    share = english.word_usage_frequency(word) if word in english else 0.0
-    if share <= 0.0:
-        return 0.0
-    return min(max((math.log10(share) - _RARE) / (_EVERYDAY - _RARE), 0.0), 1.0)
 
 
 # words the analysis reads in its phrase rules ("prez" is the president): no typos, whatever the dictionary says
