@@ -4,7 +4,7 @@ sentences that only tell ("Good evening. We keep track of the losses. How many d
 that asks, read alone when the whole message is not answered.
 
 A message is taken apart only where a conjunction, a semicolon or a question mark is followed by a
-question word, so "Armenia and Azerbaijan" or "killed and wounded" stay whole. The joined answer is given
+question word, so "Freedonia and Sylvania" or "killed and wounded" stay whole. The joined answer is given
 only when every part is answered: a part the sources do not answer leaves the whole message refused, as
 it was, rather than half answered as if whole.
 """

@@ -63,7 +63,7 @@ _FOLLOW_UP = re.compile(
 QUESTION_WORDS = r"(?:who|whom|whose|what|which|when|where|why|how|did|does|do|is|are|was|were|has|have)\b"
 _QUESTION_WORD = re.compile(rf"^{QUESTION_WORDS}")
 _POINTER = re.compile(r"\b(?:that|this|it)\b")
-# a word that asks for something, wherever it stands ("and azerbaijan's president is who")
+# a word that asks for something, wherever it stands ("and sylvania's president is who")
 WH_WORD = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re.I)
 # a word that links a question to one before it: "and …", "but …", "so …", "also …", "ok so …"
 LINK = re.compile(r"^(?:(?:and|but|so|also|plus|ok(?:ay)?|well|then|now)\b[\s,]*)+", re.I)

@@ -81,7 +81,7 @@ _PARTITIVE = re.compile(
     re.I,
 )
 _FIGURE_PATTERNS = [
-    # at least 49 Armenian soldiers were killed / 49 (soldiers) killed / 14 wounded
+    # at least 49 Freedonian soldiers were killed / 49 (soldiers) killed / 14 wounded
     re.compile(
         rf"(?:(?P<qual>{_QUAL})\s+)?(?P<num>{_NUM})\s+{_SUBJ}?{_ASIDE}?\s*,?\s*{_AUX}(?P<out>{_OUTCOME})\b",
         re.I,

@@ -447,16 +447,14 @@ class AnswerEngine:
                 read_alone, alone = self._answer_whole(asked, previous)
                 if alone.answered:
                     read, answer = read_alone, alone
-            if not answer.answered and (pointed := told_then_asked(plain)):
-                # "One article adds a town. Which outlet is that?": "that" is the sentence before it
-                pointed_answer = self._answer(pointed)
-                if pointed_answer.answered:
-                    read, answer = pointed, pointed_answer
-            if not answer.answered and (meant := self._told_person(plain)):
-                # "I hear the Freedonian premier rang round. Whom did he call?": "he" is whom the statement names
-                meant_answer = self._answer(meant)
-                if meant_answer.answered:
-                    read, answer = meant, meant_answer
+            # a statement, then a question pointing back at it: "One article adds a town. Which outlet is
+            # that?" ("that" is the sentence before it); "I hear the Freedonian premier rang round. Whom did
+            # he call?" ("he" is whom the statement names)
+            for reading in (told_then_asked, self._told_person):
+                if answer.answered:
+                    break
+                if (told := reading(plain)) and (told_answer := self._answer(told)).answered:
+                    read, answer = told, told_answer
             return read, answer.model_copy(update={"question": text}) if read != text else answer
         except Exception:  # an engine bug must not take a transport down with it
             log.exception("engine failed on question %r", text[:200])

@@ -37,23 +37,23 @@ def _tokens(text: str) -> list[str]:
     return [stem(t) if not t.isdigit() else t for t in normalise(text).replace("-", " ").split()]
 
 
-def _title_forms() -> list[list[tuple[str, ...]]]:
-    return [[tuple(_tokens(title)) for title in group] for group in TITLE_EQUIVALENTS]
+# each office's titles as alias keys are written (normalised, stemmed tokens)
+_TITLE_FORMS = [[tuple(_tokens(title)) for title in group] for group in TITLE_EQUIVALENTS]
 
 
-def title_variants(key: tuple[str, ...], groups: list[list[tuple[str, ...]]]) -> set[tuple[str, ...]]:
-    """``key`` with its title written each other way the lexicon knows ("armenian prime minister":
-    "armenian premier", "armenian pm"); a title alone becomes only a word of four letters or more
+def title_variants(key: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """``key`` with its title written each other way the lexicon knows ("freedonian prime minister":
+    "freedonian premier", "freedonian pm"); a title alone becomes only a word of four letters or more
     ("premier", never "pm", which is also a time of day)."""
     out = {key}
-    for group in groups:
+    for group in _TITLE_FORMS:
         for form in group:
             n = len(form)
             for known in list(out):
                 for i in range(len(known) - n + 1):
                     if known[i : i + n] == form:
                         out.update(known[:i] + other + known[i + n :] for other in group if other != form)
-    return {v for v in out if len(v) > 1 or len(v[0]) >= 4} | {key}
+    return {v for v in out if len(v) > 1 or len(v[0]) >= 4}
 
 
 def alias_key(alias: str) -> tuple[str, ...]:
@@ -79,21 +79,21 @@ class NameResolver:
         self.people = people  # the ids that name a person: whom "he" or "she" can stand for
         self.name_of = {item_id: aliases[0] for item_id, aliases in names.items() if aliases}
         self.analyser = analyser
+        keys = [
+            (item_id, key)
+            for item_id, aliases in names.items()
+            for alias in aliases
+            if (key := alias_key(alias))
+        ]
         table: dict[tuple[str, ...], set[str]] = defaultdict(set)
-        for item_id, aliases in names.items():
-            for alias in aliases:
-                key = alias_key(alias)
-                if key:
-                    table[key].add(item_id)
+        for item_id, key in keys:
+            table[key].add(item_id)
         # an alias with its title written another way ("Freedonian premier" for "Freedonian prime minister"),
         # where no alias as written says otherwise
-        groups = _title_forms()
         written = set(table)
-        for item_id, aliases in names.items():
-            for alias in aliases:
-                if key := alias_key(alias):
-                    for variant in title_variants(key, groups) - written:
-                        table[variant].add(item_id)
+        for item_id, key in keys:
+            for variant in title_variants(key) - written:
+                table[variant].add(item_id)
         self._table = {k: tuple(sorted(v)) for k, v in table.items()}
         # acronyms that are also little words ("ME" and "tell me", "IT" and "did it"): in what people type,
         # the little word unless written in capitals, after "the" or first in the question
