@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from knowledge.conversation import POINTER_WORDS, QUESTION_WORDS, WH_WORD
+from knowledge.lexicon import STOP
 from knowledge.models import Answer, Citation
 from knowledge.text import sentences
 
@@ -111,15 +112,26 @@ def without_label(text: str, story_word: Callable[[str], bool] = lambda word: Fa
 _COLON_QUESTION = re.compile(rf":\s+(?={_OPENS_QUESTION})", re.I)
 
 
-# what points back to something before it ("…at its meeting: did it agree…?")
-_POINTER = re.compile(r"\b(?:it|its|this|that|these|those|there|then)\b", re.I)
+# what points back to something before it ("…at its meeting: did it agree…?"); "these" or "those" before a
+# noun says itself what it means ("in those clashes"), before a little word it does not ("those the ones")
+_POINTS_BEFORE = re.compile(
+    r"\b(?:it|its|this|that|there|then)\b|\b(?:these|those)\b(?:\s+(?P<next>\w+))?", re.I
+)
+
+
+def _points_before(text: str, start: int) -> bool:
+    return any(
+        m.group("next") is None or m.group("next").lower() in STOP or len(m.group("next")) < 3
+        for m in _POINTS_BEFORE.finditer(text, start)
+    )
 
 
 def _after_colon(sentence: str) -> str:
     """``sentence`` from the question that follows a colon in it, or whole when none does or the question
-    points back to what comes before."""
+    points back to what comes before ("at its meeting: did it agree…?"); "these" or "those" before a noun
+    says what it means ("to begin with the saddest part: how many died in those clashes?")."""
     m = next(reversed(list(_COLON_QUESTION.finditer(sentence))), None)
-    if m is None or _POINTER.search(sentence, m.end()) or _PERSON_POINTER.search(sentence, m.end()):
+    if m is None or _points_before(sentence, m.end()) or _PERSON_POINTER.search(sentence, m.end()):
         return sentence
     return sentence[m.end() :]
 

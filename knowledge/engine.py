@@ -421,6 +421,7 @@ class AnswerEngine:
         """This turn of a conversation: the question as read (a follow-up completed from ``previous``)
         and its answer."""
         read, answer = self._converse(question, previous)
+        mentions = self.names.find(read)
         answer = present(
             answer,
             listing=answer.listing,
@@ -428,6 +429,8 @@ class AnswerEngine:
             # a question led by its verb ("was the toll not 65,000?") is a check, whatever else it asks
             kind="yesno" if is_claim(read.lower()) else question_type(read.lower()),
             relevance=sentence_relevance,
+            names=[m.text for m in mentions],
+            known_as=[self.names.name_of[i] for m in mentions for i in m.ids if i in self.names.name_of],
         )
         first = self.kb.items.get(answer.items[0]) if answer.items else None
         quoted = first.text if isinstance(first, Quote) else None

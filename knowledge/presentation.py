@@ -22,6 +22,7 @@ Nothing here adds words: it selects, reorders and shortens what the composition 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 
@@ -108,7 +109,7 @@ def _without_parentheticals(text: str, limit: int, keep: AbstractSet[str] = froz
     """Drop bracketed asides, longest first, until the text fits ``limit``; an aside carrying a word of
     ``keep`` stays."""
     while len(text) > limit:
-        asides = [m for m in re.finditer(r"\s*\([^()]*\)", text) if not _asked(m.group()) & keep]
+        asides = [m for m in re.finditer(r"\s*\([^()]*\)", text) if not _asked(m.group(), 2) & keep]
         if not asides:
             break
         longest = max(asides, key=lambda m: len(m.group()))
@@ -123,7 +124,7 @@ def _clauses_asked(text: str, limit: int, keep: AbstractSet[str]) -> str:
     clauses = text.split("; ")
     if len(text) <= limit or len(clauses) < 3 or not keep:
         return text
-    hits = [len(_asked(c) & keep) for c in clauses]
+    hits = [len(_asked(c, 2) & keep) for c in clauses]
     chosen = {0}
     size = len(clauses[0])
     for i in sorted(range(1, len(clauses)), key=lambda i: (-hits[i], i)):
@@ -164,10 +165,14 @@ def lead(text: str, keep: AbstractSet[str] = frozenset(), best: int = 0) -> str:
         return text
     if best:
         opening = parts[0] if len(parts[0]) + len(parts[best]) < BRIEF_CHARS else ""
+        if _PRONOUN_LED.match(parts[best]):
+            opening = _antecedent(parts, best, BRIEF_MAX, keep)
         parts = ([opening] if opening else []) + parts[best:]
     first = parts.pop(0)
     # a detail set right ("The sources don't say so of X.") is said with what the sources do say
     if (len(first) < SHORT_SENTENCE or best or first.startswith(NOT_SAID_OF)) and parts:
+        first = f"{first} {parts.pop(0)}"
+    while len(first) < SHORT_SENTENCE and parts:  # verdicts in a row ("Yes. Not fully.") say nothing yet
         first = f"{first} {parts.pop(0)}"
     if len(first) > ASIDES_OVER:
         first = _without_parentheticals(first, ASIDES_OVER, keep)
@@ -178,6 +183,20 @@ def lead(text: str, keep: AbstractSet[str] = frozenset(), best: int = 0) -> str:
             break
         out.append(extra)
     return " ".join(out)
+
+
+# a sentence that opens by pointing at someone or something named before it
+_PRONOUN_LED = re.compile(r"(?:he|she|they|it|its|his|her|their|this|these|those)\b", re.I)
+
+
+def _antecedent(parts: Sequence[str], i: int, limit: int, keep: AbstractSet[str] = frozenset()) -> str:
+    """The opening sentence of a paragraph whose sentence ``parts[i]`` opens with "he", "it" or "they": an
+    item's first sentence names what it is about, so "It met on Tuesday." is said with it, its asides
+    dropped as needed, where the two fit ``limit``; else nothing."""
+    if i == 0:
+        return ""
+    named = _without_parentheticals(parts[0], limit - len(parts[i]) - 1, keep)
+    return named if len(named) + len(parts[i]) < limit else ""
 
 
 _PRECISE = frozenset({"time", "day", "year"})
@@ -203,18 +222,22 @@ def best_sentences(
     question: str,
     kind: str,
     relevance: Relevance | None = None,
+    names: AbstractSet[str] = frozenset(),
 ) -> list[tuple[int, int]]:
     """Where the direct answer is: (paragraph, sentence) among the first paragraphs, by the question's
-    words the sentence carries (words every sentence has count little), its likeness in meaning to the
+    words the sentence carries (words every sentence has count little; ``names``: the stems of the names the
+    question gives, whose short words count too: "UN" of "what did the un boss say"), its likeness in meaning to the
     question (``relevance``: a score per sentence, about 0..1), what the question form asks for (a date
     for "when", a figure for "how many"), and the composition's own order as a prior."""
-    asked = {_stem(w) for w in _terms(question)}
+    asked = {_stem(w) for w in _terms(question)} | names
     found: list[tuple[int, int, set[str], str]] = []
     for pi, (text, refs) in enumerate(paragraphs[:LEAD_CANDIDATES]):
         if not refs:
             continue
         for si, sent in enumerate(sentences(text)[:6]):
-            found.append((pi, si, {_stem(w) for w in _terms(sent)} & asked, sent))
+            # a sentence's short words count only as names ("UN" for "un boss"; not "hit" for "hitting")
+            words = {_stem(w) for w in _terms(sent)} | {_stem(w) for w in _terms(sent, shortest=2)} & names
+            found.append((pi, si, words & asked, sent))
     if not found:
         return [(0, 0)]
     share = {w: sum(w in f[2] for f in found) for w in asked}
@@ -257,9 +280,15 @@ def _terms(text: str, shortest: int = 4) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOP and (len(w) >= shortest or w.isdigit())}
 
 
-def _asked(text: str) -> set[str]:
+def _asked(text: str, shortest: int = 3) -> set[str]:
     """The stems of the words a question asks with, three-letter ones included ("GMT", "war")."""
-    return {_stem(w) for w in _terms(text, shortest=3)}
+    return {_stem(w) for w in _terms(text, shortest=shortest)}
+
+
+def name_stems(names: Sequence[str]) -> frozenset[str]:
+    """The stems of the words of names (accents folded; "UN" and "EU" kept), for :func:`present`."""
+    text = unicodedata.normalize("NFKD", " ".join(names))
+    return frozenset(_asked("".join(ch for ch in text if not unicodedata.combining(ch)), 2))
 
 
 def _support(claim_terms: set[str], passage: str) -> float:
@@ -335,9 +364,14 @@ def present(
     question: str = "",
     kind: str = "other",
     relevance: Relevance | None = None,
+    names: Sequence[str] = (),
+    known_as: Sequence[str] = (),
 ) -> Answer:
     """The answer as shown: a brief (or, for a listing, every entry with its best passages), the full
-    composition in ``answer``, citations renumbered so the shown ones come first."""
+    composition in ``answer``, citations renumbered so the shown ones come first. ``names``: the names the
+    question gives, as typed, whose short words ("UN", "EU") count as the question's in finding the
+    sentence that answers; ``known_as``: what the knowledge calls those, whose words, like the question's,
+    keep the clauses and asides that carry them when a long sentence is cut."""
     if not answer.answered or not answer.citations:
         return answer.model_copy(
             update={
@@ -377,10 +411,11 @@ def present(
             kind = "count"  # a toll asked without "how many": the figure is what it asks for
         # two questions in one message: the brief opens with the first one's answer, the second follows
         asked = parts_of(question) or [question]
-        ranked = best_sentences(paragraphs, asked[0], kind, relevance) if question else [(0, 0)]
+        named = name_stems(names)
+        ranked = best_sentences(paragraphs, asked[0], kind, relevance, named) if question else [(0, 0)]
         if verdict_first:  # a check's brief opens with its verdict and what follows it
             ranked = [(0, 0), *(r for r in ranked if r != (0, 0))]
-        keep = _asked(question)
+        keep = _asked(question) | named | name_stems(known_as)
         pi, si = ranked[0]
         text, refs = paragraphs[pi]
         brief = lead(text, keep, si)
@@ -395,7 +430,13 @@ def present(
             second = next(((p, i) for p, i in ranked[1:] if p != pi), None)
             room, limit = BRIEF_CHARS, BRIEF_MAX
         if second is not None:
-            extra = shorten(sentences(paragraphs[second[0]][0])[second[1]], room)
+            said = sentences(paragraphs[second[0]][0])
+            extra = said[second[1]]
+            whole = max(limit, BRIEF_MAX) - len(brief) - 1
+            if _PRONOUN_LED.match(extra) and (before := _antecedent(said, second[1], whole, keep)):
+                extra = f"{before} {extra}"
+            else:
+                extra = shorten(extra, room)
             if len(brief) + len(extra) <= max(limit, BRIEF_MAX):
                 shown_lines.append((extra, choose_passages(extra, paragraphs[second[0]][1], by_n, 1)))
         paragraphs.insert(0, paragraphs.pop(pi))

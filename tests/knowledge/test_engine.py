@@ -450,6 +450,13 @@ def test_two_questions_in_one_message_get_both_answers_cited_once(engine: Answer
             "who leads Freedonia?",
         ),
         ("What did the bloc decide at its meeting: did it agree to send troops?", None),
+        # "those" before a noun says what it means
+        (
+            "To begin with the saddest part: how many soldiers died in those clashes?",
+            "how many soldiers died in those clashes?",
+        ),
+        ("On the summit in Riverton: did those leaders sign anything?", "did those leaders sign anything?"),
+        ("About the two envoys: were those the ones who resigned?", None),
         # the asker's guess at the answer asks nothing of its own
         ("Who chairs the council? Is it still the old fellow?", "Who chairs the council?"),
         ("How long did the war last? A few months, wasn't it?", "How long did the war last?"),

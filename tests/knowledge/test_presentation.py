@@ -74,6 +74,53 @@ def test_a_verdict_takes_its_reason_with_it() -> None:
     )
 
 
+def test_verdicts_in_a_row_take_what_follows_them() -> None:
+    assert lead("Yes. Not fully. The truce fell apart minutes later.") == (
+        "Yes. Not fully. The truce fell apart minutes later."
+    )
+
+
+def test_a_sentence_opening_with_a_pronoun_comes_with_the_sentence_that_names_whom_it_means() -> None:
+    text = (
+        "The bloc called on Tuesday for an end to the fighting and offered to mediate between the two "
+        "countries, its envoy Jane Smith announced after a long meeting of the bloc's ministers in Riverton. "
+        "She said the council president was in contact with the leaders of both countries and that she was "
+        "talking to their foreign ministers herself."
+    )
+    assert lead(text, best=1).startswith("The bloc called on Tuesday")
+    assert lead("Smith is the envoy. The truce held. It was agreed at noon.", best=2).startswith(
+        "Smith is the envoy. It was agreed at noon."
+    )
+
+
+def test_the_names_a_question_gives_find_the_clause_that_answers() -> None:
+    """ "UN" is too short to count as a word of the question; as a name the question gives, it finds the
+    clause of a long sentence that holds it, and what the knowledge calls the one named keeps its clause."""
+    text = "; ".join(
+        [
+            "Several governments reacted on the day",
+            "the first ministry called for restraint and for talks between the parties without delay",
+            "the second ministry said it would raise the matter at the next regional summit in spring",
+            "the harbour authority closed the port to all shipping until further notice",
+            "the railway company stopped its trains to the border towns for the rest of the week",
+            "the northern province sent doctors and tents to the villages nearest the front line",
+            "UN chief Jane Smith urged both sides to take action to calm tensions",
+        ]
+    )
+    raw = Answer(
+        question="q",
+        answered=True,
+        kind="qa",
+        confidence=0.9,
+        citations=[Citation(n=1, source="s1", quote=text)],
+        answer=f"{text}. [1]",
+    )
+    assert "Jane Smith" not in present(raw, question="what did the un boss say").brief
+    assert "Jane Smith urged" in present(raw, question="what did the un boss say", names=["un"]).brief
+    shown = present(raw, question="what did the secretary general say", known_as=["Jane Smith"]).brief
+    assert "Jane Smith urged" in shown
+
+
 def test_a_long_sentence_keeps_the_clauses_the_question_asks_about() -> None:
     text = "; ".join(
         [
@@ -136,7 +183,7 @@ def _displayed(answer: Answer) -> str:
 def test_every_free_text_answer_is_short_clean_and_keeps_its_facts(engine: AnswerEngine) -> None:
     """Over every question set: brief median <= 300 and 95th percentile <= 600 characters, at most three
     passages shown, no markup or page furniture displayed, and the scorer's expected facts on the first page
-    for at least 0.94 of the answers that carry them (measured 0.953; the issue's goal is all of them)."""
+    for at least 0.94 of the answers that carry them (measured 0.951; the issue's goal is all of them)."""
     lengths, kept, carried = [], 0, 0
     for case in _questions():
         answer = engine.ask(case["question"])
