@@ -18,12 +18,19 @@ knowledge (``--story DIR SETS`` names them instead).
 Before the final fit, each question set is held out in turn (fit on the others, score it):
 that held-out figure is the estimate for wording the decision has not seen, and it is printed
 and kept in the parameters file beside the weights. Needs the ``dev`` extra (scikit-learn).
+
+Putting every question to the engine is the slow part (minutes); ``--table FILE`` keeps that table in a
+local file and reuses it while the engine's code, the stories and the sets are unchanged (a digest of
+them is kept with it), and ``--drop FEATURE`` fits as if a feature were never computed (its column
+zeroed), so a feature is compared with and without it on one table.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import pickle
 import re
 import sys
 import unicodedata
@@ -334,6 +341,49 @@ def build_tables(stories: list[tuple[Path, list[Path]]]) -> tuple[Table, list[Pa
     return table, paths
 
 
+def table_digest(stories: list[tuple[Path, list[Path]]]) -> str:
+    """What a table depends on: the engine's code, the features' names, each story's files and its sets."""
+    h = hashlib.sha256(json.dumps(FEATURES).encode())
+    files = sorted((ROOT / "knowledge").glob("*.py"))
+    for folder, sets in stories:
+        files += sorted(f for f in Path(folder).rglob("*") if f.suffix in (".toml", ".txt", ".json"))
+        files += sets
+    for f in files:
+        h.update(str(f.resolve().relative_to(ROOT) if f.resolve().is_relative_to(ROOT) else f).encode())
+        h.update(hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def cached_tables(stories: list[tuple[Path, list[Path]]], cache: Path | None) -> tuple[Table, list[Path]]:
+    """``build_tables``, read from ``cache`` when it was built from the same code, stories and sets, else
+    built and written there. The cache is a local pickle this command wrote; never point it at a file
+    from elsewhere."""
+    if cache is None:
+        return build_tables(stories)
+    digest = table_digest(stories)
+    if cache.exists():
+        with cache.open("rb") as fh:
+            kept = pickle.load(fh)
+        if kept.get("digest") == digest:
+            print(f"table read from {cache}")
+            return kept["table"], kept["paths"]
+        print(f"{cache} was built from other code or data: building the table again")
+    table, paths = build_tables(stories)
+    with cache.open("wb") as fh:
+        pickle.dump({"digest": digest, "table": table, "paths": paths}, fh)
+    return table, paths
+
+
+def without_features(table: Table, names: list[str]) -> Table:
+    """``table`` with the named features' columns zeroed, as if they were never computed."""
+    unknown = sorted(set(names) - set(FEATURES))
+    if unknown:
+        raise SystemExit(f"no such feature: {', '.join(unknown)}")
+    x = table.x.copy()
+    x[:, [FEATURES.index(n) for n in names]] = 0.0
+    return Table(x, table.y, table.question, table.cases, table.prints)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m knowledge.training", description=__doc__.split("\n\n")[0])
     ap.add_argument(
@@ -346,13 +396,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=PARAMS_FILE)
     ap.add_argument("--c", type=float, default=0.1, help="inverse L2 strength of the logistic model")
     ap.add_argument("--no-held-out", action="store_true", help="skip the held-out evaluation")
+    ap.add_argument("--table", type=Path, help="keep the table of candidates in this local file and reuse it")
+    ap.add_argument("--drop", action="append", default=[], metavar="FEATURE", help="fit without a feature")
     args = ap.parse_args(argv)
     stories = (
         [(Path(k), sorted(Path(d).glob("*.json"))) for k, d in args.story]
         if args.story
         else default_stories()
     )
-    table, paths = build_tables(stories)
+    table, paths = cached_tables(stories, args.table)
+    if args.drop:
+        table = without_features(table, args.drop)
     cases = table.cases
     print(
         f"{len(cases)} questions from {len(paths)} sets of {len(stories)} stories, {len(table.y)} candidates, "

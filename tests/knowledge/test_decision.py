@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -193,3 +194,27 @@ def test_a_question_form_is_read_past_an_adverb(question: str, wanted: set) -> N
 def test_a_judgement_is_told_from_right_away(engine: AnswerEngine, question: str, judged: bool) -> None:
     """A judgement asked for is refused as one; "right away" and "right there" do not make a question one."""
     assert understand(question, engine.names).is_prediction is judged
+
+
+def test_the_training_table_is_kept_reused_and_fitted_without_a_feature(tmp_path, capsys) -> None:
+    """``--table`` writes the candidates' table once and reads it back while nothing it depends on changed;
+    ``--drop`` fits with a feature's column zeroed, so the written ranker gives that feature no weight."""
+    from knowledge.training import STORIES, main
+
+    story = STORIES / "pukhrayan-derailment"
+    cases = json.loads(
+        (Path(__file__).parents[1] / "data" / "stories" / story.name / "rail_a.json").read_text()
+    )
+    sets = tmp_path / "sets"
+    sets.mkdir()
+    (sets / "small.json").write_text(json.dumps(cases[:40]), encoding="utf-8")
+    table, out = tmp_path / "table.pickle", tmp_path / "decision.json"
+    argv = ["--story", str(story), str(sets), "--no-held-out", "--table", str(table), "--out", str(out)]
+    assert main(argv) == 0 and table.exists()
+    assert "table read from" not in capsys.readouterr().out
+    assert main([*argv, "--drop", "dense"]) == 0
+    assert "table read from" in capsys.readouterr().out
+    assert json.loads(out.read_text())["ranker"]["weights"].get("dense", 0.0) == 0.0
+    (sets / "small.json").write_text(json.dumps(cases[:30]), encoding="utf-8")  # a set changed: built again
+    assert main(argv) == 0
+    assert "building the table again" in capsys.readouterr().out
