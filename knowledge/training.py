@@ -22,7 +22,9 @@ and kept in the parameters file beside the weights. Needs the ``dev`` extra (sci
 Putting every question to the engine is the slow part (minutes); ``--table FILE`` keeps that table in a
 local file and reuses it while the engine's code, the stories and the sets are unchanged (a digest of
 them is kept with it), and ``--drop FEATURE`` fits as if a feature were never computed (its column
-zeroed), so a feature is compared with and without it on one table.
+zeroed), so a feature is compared with and without it on one table. ``--folds K`` holds the sets out in
+K groups rather than one at a time (K fits instead of one per set: minutes instead of over an hour), each
+set still scored by a fit that never saw it.
 """
 
 from __future__ import annotations
@@ -247,21 +249,25 @@ def evaluate_held_out(
     c: float,
     answered: list[tuple[float, bool]] | None = None,
     unseen: dict[int, tuple[float, bool]] | None = None,
+    folds: int = 0,
 ) -> dict[str, tuple[float, float]]:
-    """Each set held out in turn: (answer_acc, abstain_acc) with the decision fitted on the others.
-    ``answered`` collects (confidence, correct) of every held-out answer given, to check calibration;
-    ``unseen``, per question, its best candidate's probability from the fit without its set and whether
-    that candidate passes."""
+    """Each set held out in turn: (answer_acc, abstain_acc) with the decision fitted on the others; with
+    ``folds``, the sets are dealt into that many groups (in name order, round the table) and each group
+    is held out together, one fit per group instead of one per set. ``answered`` collects (confidence,
+    correct) of every held-out answer given, to check calibration; ``unseen``, per question, its best
+    candidate's probability from the fit without its set and whether that candidate passes."""
     out = {}
     names = sorted({case.set_name for case in t.cases})
-    for name in names:
-        held = np.array([t.cases[q].set_name == name for q in t.question])
+    groups = [names[i::folds] for i in range(folds)] if 0 < folds < len(names) else [[n] for n in names]
+    for group in groups:
+        held = np.array([t.cases[q].set_name in group for q in t.question])
         p = fit_two_stage(t, np.where(~held)[0], c).probabilities(t, np.arange(len(t.y)))
         train_q = sorted({int(q) for q in t.question[~held]})
         tau = _choose_threshold(_best_per_question(p, t, np.where(~held)[0]), t.cases, train_q)
-        held_q = [n for n, case in enumerate(t.cases) if case.set_name == name]
         best = _best_per_question(p, t, np.where(held)[0])
-        out[name] = _accuracy(best, t.cases, held_q, tau)
+        for name in group:
+            held_q = [n for n, case in enumerate(t.cases) if case.set_name == name]
+            out[name] = _accuracy(best, t.cases, held_q, tau)
         if unseen is not None:
             unseen.update(best)
         if answered is not None:
@@ -398,6 +404,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-held-out", action="store_true", help="skip the held-out evaluation")
     ap.add_argument("--table", type=Path, help="keep the table of candidates in this local file and reuse it")
     ap.add_argument("--drop", action="append", default=[], metavar="FEATURE", help="fit without a feature")
+    ap.add_argument(
+        "--folds", type=int, default=0, help="hold the sets out in this many groups, not one by one (faster)"
+    )
     args = ap.parse_args(argv)
     stories = (
         [(Path(k), sorted(Path(d).glob("*.json"))) for k, d in args.story]
@@ -417,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     unseen: dict[int, tuple[float, bool]] = {}
     if not args.no_held_out:
         answered: list[tuple[float, bool]] = []
-        held = evaluate_held_out(table, args.c, answered, unseen)
+        held = evaluate_held_out(table, args.c, answered, unseen, args.folds)
         for name, (a, b) in held.items():
             print(f"held out {name:<22} answer_acc={a:.3f} abstain_acc={b:.3f}")
         bands = calibration(answered)

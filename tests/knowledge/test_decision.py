@@ -218,3 +218,22 @@ def test_the_training_table_is_kept_reused_and_fitted_without_a_feature(tmp_path
     (sets / "small.json").write_text(json.dumps(cases[:30]), encoding="utf-8")  # a set changed: built again
     assert main(argv) == 0
     assert "building the table again" in capsys.readouterr().out
+
+
+def test_sets_held_out_in_groups_are_each_scored_by_a_fit_without_them(tmp_path, capsys) -> None:
+    """``--folds 2`` over four sets: two fits, and each set's held-out figure is printed."""
+    from knowledge.training import STORIES, main
+
+    story = STORIES / "pukhrayan-derailment"
+    sets = tmp_path / "sets"
+    sets.mkdir()
+    for name in ("rail_a", "rail_b", "rail_c", "rail_d"):
+        cases = json.loads(
+            (Path(__file__).parents[1] / "data" / "stories" / story.name / f"{name}.json").read_text()
+        )
+        (sets / f"{name}.json").write_text(json.dumps(cases[:25]), encoding="utf-8")
+    out = tmp_path / "decision.json"
+    assert main(["--story", str(story), str(sets), "--folds", "2", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert all(f"held out {name}" in printed for name in ("rail_a", "rail_b", "rail_c", "rail_d")), printed
+    assert set(json.loads(out.read_text())["held_out"]) == {"rail_a", "rail_b", "rail_c", "rail_d"}
