@@ -109,7 +109,7 @@ def _without_parentheticals(text: str, limit: int, keep: AbstractSet[str] = froz
     """Drop bracketed asides, longest first, until the text fits ``limit``; an aside carrying a word of
     ``keep`` stays."""
     while len(text) > limit:
-        asides = [m for m in re.finditer(r"\s*\([^()]*\)", text) if not _asked(m.group(), 2) & keep]
+        asides = [m for m in re.finditer(r"\s*\([^()]*\)", text) if not _said(m.group()) & keep]
         if not asides:
             break
         longest = max(asides, key=lambda m: len(m.group()))
@@ -124,7 +124,7 @@ def _clauses_asked(text: str, limit: int, keep: AbstractSet[str]) -> str:
     clauses = text.split("; ")
     if len(text) <= limit or len(clauses) < 3 or not keep:
         return text
-    hits = [len(_asked(c, 2) & keep) for c in clauses]
+    hits = [len(_said(c) & keep) for c in clauses]
     chosen = {0}
     size = len(clauses[0])
     for i in sorted(range(1, len(clauses)), key=lambda i: (-hits[i], i)):
@@ -186,7 +186,7 @@ def lead(text: str, keep: AbstractSet[str] = frozenset(), best: int = 0) -> str:
 
 
 # a sentence that opens by pointing at someone or something named before it
-_PRONOUN_LED = re.compile(r"(?:he|she|they|it|its|his|her|their|this|these|those)\b", re.I)
+_PRONOUN_LED = re.compile(r"(?:he|she|they|it|its|his|her|their)\b", re.I)
 
 
 def _antecedent(parts: Sequence[str], i: int, limit: int, keep: AbstractSet[str] = frozenset()) -> str:
@@ -235,8 +235,9 @@ def best_sentences(
         if not refs:
             continue
         for si, sent in enumerate(sentences(text)[:6]):
-            # a sentence's short words count only as names ("UN" for "un boss"; not "hit" for "hitting")
-            words = {_stem(w) for w in _terms(sent)} | {_stem(w) for w in _terms(sent, shortest=2)} & names
+            # a sentence's short words count only as names ("war" of "the 2020 war", "UN" for "un boss"; not
+            # "hit" for "hitting"), two-letter ones only in capitals (not "us" for the US)
+            words = {_stem(w) for w in _terms(sent)} | _said(sent) & names
             found.append((pi, si, words & asked, sent))
     if not found:
         return [(0, 0)]
@@ -276,8 +277,20 @@ _STOP = frozenset(
 )
 
 
+def _folded(text: str) -> str:
+    """Lower case without accents: "Sánchez" meets "sanchez"."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 def _terms(text: str, shortest: int = 4) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and (len(w) >= shortest or w.isdigit())}
+    return {w for w in _WORD.findall(_folded(text)) if w not in _STOP and (len(w) >= shortest or w.isdigit())}
+
+
+def _said(text: str) -> set[str]:
+    """What a clause, an aside or a sentence says, to meet the question's words and names: its words'
+    stems from three letters, and its two-letter names written in capitals ("UN", "EU"; not "us")."""
+    return _asked(text) | {w.lower() for w in re.findall(r"\b[A-Z]{2}\b", text)}
 
 
 def _asked(text: str, shortest: int = 3) -> set[str]:
@@ -287,8 +300,7 @@ def _asked(text: str, shortest: int = 3) -> set[str]:
 
 def name_stems(names: Sequence[str]) -> frozenset[str]:
     """The stems of the words of names (accents folded; "UN" and "EU" kept), for :func:`present`."""
-    text = unicodedata.normalize("NFKD", " ".join(names))
-    return frozenset(_asked("".join(ch for ch in text if not unicodedata.combining(ch)), 2))
+    return frozenset(_asked(" ".join(names), 2))
 
 
 def _support(claim_terms: set[str], passage: str) -> float:
@@ -433,7 +445,8 @@ def present(
             said = sentences(paragraphs[second[0]][0])
             extra = said[second[1]]
             whole = max(limit, BRIEF_MAX) - len(brief) - 1
-            if _PRONOUN_LED.match(extra) and (before := _antecedent(said, second[1], whole, keep)):
+            before = _antecedent(said, second[1], whole, keep) if _PRONOUN_LED.match(extra) else ""
+            if before and before not in brief:
                 extra = f"{before} {extra}"
             else:
                 extra = shorten(extra, room)

@@ -19,9 +19,11 @@ from knowledge.presentation import (
     _clauses_asked,
     _stem,
     _terms,
+    best_sentences,
     clean_display,
     excerpt,
     lead,
+    name_stems,
     present,
     sentences,
 )
@@ -91,6 +93,27 @@ def test_a_sentence_opening_with_a_pronoun_comes_with_the_sentence_that_names_wh
     assert lead("Smith is the envoy. The truce held. It was agreed at noon.", best=2).startswith(
         "Smith is the envoy. It was agreed at noon."
     )
+    # "this" before a noun names its own subject: a long opening sentence is not brought in for it
+    opening = (
+        "The council met in Riverton on Tuesday and talked at great length about the crisis on the border, "
+        "about the shelling of the villages near the frontier, about the refugees who crossed the river in "
+        "the night, and about the talks planned for the spring between the two governments and their allies."
+    )
+    budget = lead(f"{opening} Shelling continued. This year's budget was doubled.", best=2)
+    assert budget == "This year's budget was doubled."
+
+
+def test_a_short_name_counts_only_written_as_one() -> None:
+    """ "US" given as a name meets "the US said", not "told us"; an accented name meets its sentence."""
+    paragraphs = [
+        (
+            "The envoy arrived in the capital. Local officials told us the crossing was shut. The US said nothing.",
+            [1],
+        )
+    ]
+    assert best_sentences(paragraphs, "what did they say", "what", names=name_stems(["US"]))[0] == (0, 2)
+    paragraphs = [("The envoy arrived in the capital. Pedro Sánchez urged calm on both sides.", [1])]
+    assert best_sentences(paragraphs, "who urged", "who", names=name_stems(["Sanchez"]))[0] == (0, 1)
 
 
 def test_the_names_a_question_gives_find_the_clause_that_answers() -> None:
