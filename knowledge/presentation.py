@@ -164,9 +164,10 @@ def lead(text: str, keep: AbstractSet[str] = frozenset(), best: int = 0) -> str:
     if not parts:
         return text
     if best:
-        opening = parts[0] if len(parts[0]) + len(parts[best]) < BRIEF_CHARS else ""
-        if _PRONOUN_LED.match(parts[best]):
+        if _PRONOUN_LED.match(parts[best]):  # "It met on Tuesday." needs the sentence naming what met
             opening = _antecedent(parts, best, BRIEF_MAX, keep)
+        else:  # context, where it fits
+            opening = parts[0] if len(parts[0]) + len(parts[best]) < BRIEF_CHARS else ""
         parts = ([opening] if opening else []) + parts[best:]
     first = parts.pop(0)
     # a detail set right ("The sources don't say so of X.") is said with what the sources do say
@@ -444,13 +445,15 @@ def present(
         if second is not None:
             said = sentences(paragraphs[second[0]][0])
             extra = said[second[1]]
-            whole = max(limit, BRIEF_MAX) - len(brief) - 1
-            before = _antecedent(said, second[1], whole, keep) if _PRONOUN_LED.match(extra) else ""
+            most = max(limit, BRIEF_MAX)
+            before = (
+                _antecedent(said, second[1], most - len(brief) - 1, keep) if _PRONOUN_LED.match(extra) else ""
+            )
             if before and before not in brief:
                 extra = f"{before} {extra}"
             else:
                 extra = shorten(extra, room)
-            if len(brief) + len(extra) <= max(limit, BRIEF_MAX):
+            if len(brief) + len(extra) <= most:
                 shown_lines.append((extra, choose_passages(extra, paragraphs[second[0]][1], by_n, 1)))
         paragraphs.insert(0, paragraphs.pop(pi))
     order: list[int] = []
