@@ -62,7 +62,15 @@ _FOLLOW_UP = re.compile(
 # the words a question opens with (also where a second question starts in one message: knowledge.compound)
 QUESTION_WORDS = r"(?:who|whom|whose|what|which|when|where|why|how|did|does|do|is|are|was|were|has|have)\b"
 _QUESTION_WORD = re.compile(rf"^{QUESTION_WORDS}")
-_POINTER = re.compile(r"\b(?:that|this|it)\b")
+POINTER = re.compile(r"\b(?:(?:that|this)(?: one)?|it)\b")
+# "that" or "this" standing for a thing, not before its noun: last ("toll for that?", "where was that one"),
+# or before a verb or a preposition ("was that before the talks?"); "it" after a preposition ("how many died
+# in it?"). A question whose only subject is such a word asks about what was just answered.
+_BARE_POINTER = re.compile(
+    r"\b(?:that|this)(?: one)?\W*$|\b(?:that|this)(?: one)? (?:was|is|were|are|did|does|had|has|happen|"
+    r"happened|in|on|at|of|for|about|from|after|before|during|with|over)\b|\b(?:in|of|for|about|from|after|"
+    r"before|during|with|over|since|by) it\b"
+)
 # a word that asks for something, wherever it stands ("and sylvania's president is who")
 WH_WORD = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re.I)
 # a word that links a question to one before it: "and …", "but …", "so …", "also …", "ok so …"
@@ -89,6 +97,19 @@ class Turn:
     topic: str | None = None
 
 
+# thanks or goodbye, then a remark of the asker's own: "thanks, that helps", "ok thank you, let me call home"
+_CLOSING = re.compile(
+    r"^(?:(?:ok|okay|oh|ah|right|great|cool|nice|perfect|awesome|good)\W+)*(?P<opener>thanks?(?: you)?|thank you|"
+    r"thx|ty|cheers|much appreciated|appreciate it|bye|goodbye)\b(?P<rest>.*)$"
+)
+# what a remark after thanks must not hold to stay small talk: a question, or a request for more
+_ASKS = re.compile(
+    rf"\?|^\W*(?:and\W+|but\W+|now\W+|also\W+|so\W+)*{QUESTION_WORDS}|\b(?:who|whom|whose|what|which|when|"
+    r"where|why|how)\b|\b(?:tell|explain|give|list|show|describe|more about|can you|could you|please|pls|plz)\b|"
+    r"\b(?:right|true|correct|really)\W*$"
+)
+
+
 def small_talk_kind(plain: str) -> str | None:
     """Which kind of small talk ``plain`` (a question in plain words) is, if it is small talk at all."""
     text = re.sub(r"[^\w\s]", " ", plain.lower())
@@ -96,6 +117,14 @@ def small_talk_kind(plain: str) -> str | None:
     for kind, rx in _SMALL_TALK:
         if rx.match(text):
             return kind
+    return None
+
+
+def closing_remark(text: str) -> str | None:
+    """ "thanks" or "bye" when ``text`` (as typed, before reading drops a lead-in) thanks or says goodbye and
+    then only remarks, asking for nothing: "thanks, that helps"; None otherwise."""
+    if (m := _CLOSING.match(text.lower().strip())) and not _ASKS.search(m.group("rest")):
+        return "bye" if m.group("opener") in ("bye", "goodbye") else "thanks"
     return None
 
 
@@ -143,8 +172,8 @@ def follow_up(plain: str, previous: Turn | None, names: NameResolver, now: float
     named = [m for m in names.find(low) if m.ids]
     if any(not set(m.ids) <= names.country_like for m in named):
         return None
-    if len(words) <= POINTER_WORDS and _POINTER.search(low) and (target := _pointed_at(previous)):
-        return _POINTER.sub(target, low, count=1)
+    if len(words) <= POINTER_WORDS and POINTER.search(low) and (target := _pointed_at(previous)):
+        return POINTER.sub(target, low, count=1)
     # "it" after a refused question, in a question naming nothing in words all English ("what did Zorbin say
     # about it?" asks about someone the story does not know, not about what the conversation was about)
     if (
@@ -169,6 +198,16 @@ def is_fragment(plain: str) -> bool:
         return False
     rest = rest or low
     return not _QUESTION_WORD.match(rest) and not WH_WORD.search(rest)
+
+
+def points_at_answer(plain: str, names: NameResolver) -> bool:
+    """Whether ``plain`` is a short question whose subject is only "that", "that one" or "it" ("where was that
+    one?", "toll for that?", "how many died in it?"), naming nothing of the story: read alone it asks about
+    nothing, so it asks about what was just answered."""
+    low = LINK.sub("", plain.lower().strip(), count=1)
+    if len(normalise(low).split()) > POINTER_WORDS or not _BARE_POINTER.search(low):
+        return False
+    return not any(m.ids for m in names.find(low))
 
 
 def points_back(plain: str, names: NameResolver) -> bool:
@@ -275,4 +314,12 @@ class Conversations:
             self._turns.popitem(last=False)
 
 
-__all__ = ["Conversations", "Turn", "follow_up", "small_talk_kind", "small_talk_reply", "topic_of"]
+__all__ = [
+    "Conversations",
+    "Turn",
+    "closing_remark",
+    "follow_up",
+    "small_talk_kind",
+    "small_talk_reply",
+    "topic_of",
+]

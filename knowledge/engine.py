@@ -38,10 +38,13 @@ from knowledge.compose import Composer, unique
 from knowledge.compound import asked_part, joined, parts_of, told_and_asked, told_then_asked, without_label
 from knowledge.conversation import (
     LINK,
+    POINTER,
     WH_WORD,
     Turn,
+    closing_remark,
     follow_up,
     is_fragment,
+    points_at_answer,
     points_back,
     small_talk_kind,
     small_talk_reply,
@@ -442,7 +445,7 @@ class AnswerEngine:
             return text, small_talk_reply("help", text, self.kb.story, len(self.kb.sources))
         try:
             plain = self.read(text)
-            if kind := small_talk_kind(plain):
+            if kind := small_talk_kind(plain) or closing_remark(text):
                 return plain, small_talk_reply(kind, text, self.kb.story, len(self.kb.sources))
             read, answer = self._answer_whole(plain, previous)
             if not answer.answered and (asked := self._asked_part(plain)):
@@ -517,6 +520,11 @@ class AnswerEngine:
         after another mostly stands on its own: "and when did they meet?"); the question as read, and its
         answer."""
         read = follow_up(plain, previous, self.names)
+        if (event := self._event_pointed_at(plain, previous)) is not None:
+            # "how many died in it?" after a question about an earlier war asks about that war first
+            pointed = POINTER.sub(event, plain.lower().strip(), count=1)
+            if (about_event := self._answer(pointed)).answered:
+                return pointed, about_event
         if read is not None and (is_fragment(plain) or points_back(plain, self.names)):
             followed = self._answer(read)
             if not followed.answered and (asked := self._asked_part(read)):
@@ -534,6 +542,25 @@ class AnswerEngine:
             if followed.answered:
                 return read, followed
         return own, answer
+
+    def _event_pointed_at(self, plain: str, previous: Turn | None) -> str | None:
+        """The name of the event "that one" or "it" stands for in ``plain`` when the previous question was about
+        one event other than the story's ("tell me about the earlier war" - "how many died in it?"): the one
+        event it names, or its answer's figures count; None otherwise (the story's own event is what a
+        pointer means when nothing else was asked about)."""
+        if previous is None or not previous.answer.answered or not points_at_answer(plain, self.names):
+            return None
+        story, others = self.retriever.story_event, self.retriever.other_events
+        named = {i for m in self.names.find(previous.question) for i in m.ids}
+        figures = {
+            e
+            for i in previous.answer.items
+            if isinstance(c := self.kb.items.get(i), Casualty) and (e := c.event)
+        }
+        events = (named | figures) & others
+        if len(events) != 1 or story in named:
+            return None
+        return self.names.name_of.get(next(iter(events)))
 
     def read(self, text: str) -> str:
         """A cleaned question in plain words: chat spellings expanded, numbers as digits, a label before it

@@ -279,6 +279,14 @@ def _spoken_year(m: re.Match[str]) -> str:
 _IS_BEEN = re.compile(r"(?:\bis|(?<=\w)['\u2019]s) been\b", re.I)
 
 
+# "what's the treaty called?", "what was that alliance named again?": a name asked for, not a phone call
+_CALLED = re.compile(
+    r"(?:^|(?<=[?.!]\s))what(?:'s|\u2019s|s| is| was| are| were)\s+(?P<thing>[^?.!]+?)\s+(?:called|named)"
+    r"(?:\s+(?:again|now|then|today))?(?=\s*[?.!]|\s*$)",
+    re.I,
+)
+
+
 def plain_question(text: str) -> str:
     """``text`` with chat spellings expanded, romanised Hindi read in English order (see ``in_hinglish``)
     and number words as digits; otherwise unchanged."""
@@ -302,6 +310,7 @@ def plain_question(text: str) -> str:
         )
     # "whos been doing …" expands to "who is been": the "'s" before "been" is "has"
     out = _INDIAN_COUNT.sub(_in_digits, said_anything(_IS_BEEN.sub(" has been", out)))
+    out = _CALLED.sub(lambda m: f"what is the name of {m.group('thing')}", out)
     if _NUMBER_WORD.search(out):
         # "no one" and "the first one" stay words: text2num leaves lone small numbers alone
         out = alpha2digit(out, "en")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.compound import told_and_asked
-from knowledge.conversation import Conversations, Turn, points_back
+from knowledge.conversation import Conversations, Turn, points_at_answer, points_back
 from knowledge.engine import AnswerEngine
 from knowledge.loader import load_knowledge
 from knowledge.models import Answer
@@ -25,6 +25,30 @@ def test_small_talk_gets_a_short_reply_not_an_answer(engine: AnswerEngine, text:
     ans = engine.ask(text)
     assert ans.kind == "chat" and not ans.answered and not ans.citations
     assert "sources don't say" not in ans.answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["thanks, that was useful", "ok thank you, I will read the articles later", "cheers mate, bye for now"],
+)
+def test_thanks_with_a_remark_is_small_talk(engine: AnswerEngine, text: str) -> None:
+    """Thanks followed by a remark of the asker's own asks nothing: a chat reply, not an item of the story."""
+    ans = engine.ask(text)
+    assert ans.kind == "chat" and not ans.answered and not ans.citations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thanks, and how many azerbaijani soldiers were killed?",
+        "thank you! now tell me how many azerbaijani soldiers were killed",
+        "thanks, so 50 azerbaijani soldiers were killed, right",
+    ],
+)
+def test_thanks_before_a_question_is_no_small_talk(engine: AnswerEngine, text: str) -> None:
+    """Thanks that leads into a question, a request or a check is answered as what it asks."""
+    ans = engine.ask(text)
+    assert ans.kind != "chat" and ans.answered and "50" in ans.answer
 
 
 def test_help_offers_the_story_files_examples(engine: AnswerEngine) -> None:
@@ -170,3 +194,30 @@ def test_he_after_a_statement_is_the_person_it_names(engine: AnswerEngine) -> No
     )
     assert told_and_asked("Whom did he call?") is None
     assert told_and_asked("Who is Smith? Whom did he call?") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "points"),
+    [
+        ("where was that one?", True),
+        ("toll for that?", True),
+        ("and how many died in it?", True),
+        ("was that before the talks?", True),
+        ("who said that armenia attacked first?", False),  # "that" before what was said
+        ("was that before blinken spoke?", False),  # names someone of its own
+        ("how many soldiers died in the fighting over that disputed enclave?", False),  # long: stands alone
+    ],
+)
+def test_a_question_about_that_one_points_at_the_answer(
+    engine: AnswerEngine, text: str, points: bool
+) -> None:
+    """A short question whose only subject is "that", "that one" or "it" asks about what was just answered."""
+    assert points_at_answer(text, engine.names) is points
+
+
+def test_it_after_an_answer_is_what_was_answered(engine: AnswerEngine) -> None:
+    """'how many died in it?' after an answer about the 2020 war counts that war's dead, not the story's."""
+    first = engine.converse("tell me about the 2020 war")
+    assert first.answer.answered
+    second = engine.converse("how many died in it?", first)
+    assert second.answer.answered and "6,500" in second.answer.answer

@@ -44,6 +44,11 @@ from knowledge.wording import plain_question, without_asides, without_greeting
         ("does anyone know who the mayor is", "who is the mayor?"),
         ("can someone remind me of the date the strike started?", "what is the date the strike started?"),
         ("I was wondering whether the talks went ahead", "I was wondering whether the talks went ahead"),
+        # what something is called asks its name, not about a call; "who called…" and "called by" stay calls
+        ("what's the Freedonian premier called again?", "what is the name of the Freedonian premier?"),
+        ("what was that alliance named", "what is the name of that alliance"),
+        ("who called the premier?", "who called the premier?"),
+        ("what was Smith called by the minister?", "what was Smith called by the minister?"),
     ],
 )
 def test_chat_spellings_and_number_words_become_plain(typed: str, plain: str) -> None:
