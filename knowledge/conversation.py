@@ -62,14 +62,17 @@ _FOLLOW_UP = re.compile(
 # the words a question opens with (also where a second question starts in one message: knowledge.compound)
 QUESTION_WORDS = r"(?:who|whom|whose|what|which|when|where|why|how|did|does|do|is|are|was|were|has|have)\b"
 _QUESTION_WORD = re.compile(rf"^{QUESTION_WORDS}")
-POINTER = re.compile(r"\b(?:(?:that|this)(?: one)?|it)\b")
-# "that" or "this" standing for a thing, not before its noun: last ("toll for that?", "where was that one"),
-# or before a verb or a preposition ("was that before the talks?"); "it" after a preposition ("how many died
-# in it?"). A question whose only subject is such a word asks about what was just answered.
-_BARE_POINTER = re.compile(
-    r"\b(?:that|this)(?: one)?\W*$|\b(?:that|this)(?: one)? (?:was|is|were|are|did|does|had|has|happen|"
-    r"happened|in|on|at|of|for|about|from|after|before|during|with|over)\b|\b(?:in|of|for|about|from|after|"
-    r"before|during|with|over|since|by) it\b"
+_POINTER = re.compile(r"\b(?:that|this|it)\b")
+# "that one" anywhere, or "it" or "that" after a preposition of time or place ("how many died in it?", "where
+# was that one?", "what happened after that?"): a thing spoken of, not words said ("who said that?") nor the
+# story ("this one" after a question about another event is the story's own)
+EVENT_POINTER = re.compile(
+    r"\bthat one\b|\b(?:in|during|after|before|since|over|from|of) (?:it|that)\b(?! \w+ (?:said|say|says))"
+)
+# what a question with such a pointer asks about words, a source or a person: not an event
+_ABOUT_WORDS = re.compile(
+    r"\b(?:say|said|says|saying|tell|told|report|reported|reports|source|sources|know|mean|meant|why|quote|"
+    r"quoted|he|she|him|his|her|they|them|their)\b"
 )
 # a word that asks for something, wherever it stands ("and sylvania's president is who")
 WH_WORD = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re.I)
@@ -105,7 +108,8 @@ _CLOSING = re.compile(
 # what a remark after thanks must not hold to stay small talk: a question, or a request for more
 _ASKS = re.compile(
     rf"\?|^\W*(?:and\W+|but\W+|now\W+|also\W+|so\W+)*{QUESTION_WORDS}|\b(?:who|whom|whose|what|which|when|"
-    r"where|why|how)\b|\b(?:tell|explain|give|list|show|describe|more about|can you|could you|please|pls|plz)\b|"
+    r"where|why|how)\b|\b(?:tell|explain|give|list|show|describe|more about|can you|could you|please|pls|plz|"
+    r"need|want|wonder|wondering|whether|curious|interested|looking for)\b|"
     r"\b(?:right|true|correct|really)\W*$"
 )
 
@@ -120,12 +124,14 @@ def small_talk_kind(plain: str) -> str | None:
     return None
 
 
-def closing_remark(text: str) -> str | None:
+def closing_remark(text: str, read: str = "") -> str | None:
     """ "thanks" or "bye" when ``text`` (as typed, before reading drops a lead-in) thanks or says goodbye and
-    then only remarks, asking for nothing: "thanks, that helps"; None otherwise."""
-    if (m := _CLOSING.match(text.lower().strip())) and not _ASKS.search(m.group("rest")):
-        return "bye" if m.group("opener") in ("bye", "goodbye") else "thanks"
-    return None
+    then only remarks, asking for nothing, neither as typed nor as ``read`` (chat spellings expanded):
+    "thanks, that helps"; None otherwise."""
+    m = _CLOSING.match(text.lower().strip())
+    if m is None or _ASKS.search(m.group("rest")) or _ASKS.search(read.lower()):
+        return None
+    return "bye" if m.group("opener") in ("bye", "goodbye") else "thanks"
 
 
 def small_talk_reply(kind: str, question: str, story: Story, n_sources: int) -> Answer:
@@ -172,8 +178,8 @@ def follow_up(plain: str, previous: Turn | None, names: NameResolver, now: float
     named = [m for m in names.find(low) if m.ids]
     if any(not set(m.ids) <= names.country_like for m in named):
         return None
-    if len(words) <= POINTER_WORDS and POINTER.search(low) and (target := _pointed_at(previous)):
-        return POINTER.sub(target, low, count=1)
+    if len(words) <= POINTER_WORDS and _POINTER.search(low) and (target := _pointed_at(previous)):
+        return _POINTER.sub(target, low, count=1)
     # "it" after a refused question, in a question naming nothing in words all English ("what did Zorbin say
     # about it?" asks about someone the story does not know, not about what the conversation was about)
     if (
@@ -201,11 +207,16 @@ def is_fragment(plain: str) -> bool:
 
 
 def points_at_answer(plain: str, names: NameResolver) -> bool:
-    """Whether ``plain`` is a short question whose subject is only "that", "that one" or "it" ("where was that
-    one?", "toll for that?", "how many died in it?"), naming nothing of the story: read alone it asks about
-    nothing, so it asks about what was just answered."""
+    """Whether ``plain`` is a short question whose subject is only "that one", or "it" or "that" after a
+    preposition ("where was that one?", "how many died in it?"), naming nothing of the story and asking
+    nothing about words, sources or a person: read alone it asks about nothing, so it asks about what the
+    conversation was just about."""
     low = LINK.sub("", plain.lower().strip(), count=1)
-    if len(normalise(low).split()) > POINTER_WORDS or not _BARE_POINTER.search(low):
+    if (
+        len(normalise(low).split()) > POINTER_WORDS
+        or not EVENT_POINTER.search(low)
+        or _ABOUT_WORDS.search(low)
+    ):
         return False
     return not any(m.ids for m in names.find(low))
 

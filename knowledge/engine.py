@@ -37,8 +37,8 @@ from knowledge.checks import (
 from knowledge.compose import Composer, unique
 from knowledge.compound import asked_part, joined, parts_of, told_and_asked, told_then_asked, without_label
 from knowledge.conversation import (
+    EVENT_POINTER,
     LINK,
-    POINTER,
     WH_WORD,
     Turn,
     closing_remark,
@@ -445,7 +445,7 @@ class AnswerEngine:
             return text, small_talk_reply("help", text, self.kb.story, len(self.kb.sources))
         try:
             plain = self.read(text)
-            if kind := small_talk_kind(plain) or closing_remark(text):
+            if kind := small_talk_kind(plain) or self._closing(text, plain):
                 return plain, small_talk_reply(kind, text, self.kb.story, len(self.kb.sources))
             read, answer = self._answer_whole(plain, previous)
             if not answer.answered and (asked := self._asked_part(plain)):
@@ -465,6 +465,15 @@ class AnswerEngine:
         except Exception:  # an engine bug must not take a transport down with it
             log.exception("engine failed on question %r", text[:200])
             return text, self.compose.abstain(text, "Sorry, I could not work that question out.")
+
+    def _closing(self, text: str, plain: str) -> str | None:
+        """Thanks or goodbye with a remark that asks nothing (``closing_remark``), read as well with chat
+        spellings expanded ("thanks, whats the toll" asks), and naming nothing of the story and no number
+        ("thanks, and the other side's losses", "thanks. toll in 2020"): small talk; None otherwise."""
+        kind = closing_remark(text, plain)
+        if kind is None or any(ch.isdigit() for ch in plain) or self.names.find(plain):
+            return None
+        return kind
 
     def _told_person(self, plain: str) -> str | None:
         """The question after a statement with its "he" or "she" read as the person the statement names,
@@ -522,7 +531,11 @@ class AnswerEngine:
         read = follow_up(plain, previous, self.names)
         if (event := self._event_pointed_at(plain, previous)) is not None:
             # "how many died in it?" after a question about an earlier war asks about that war first
-            pointed = POINTER.sub(event, plain.lower().strip(), count=1)
+            pointed = EVENT_POINTER.sub(
+                lambda m: event if m.group() == "that one" else f"{m.group().split()[0]} {event}",
+                plain.lower().strip(),
+                count=1,
+            )
             if (about_event := self._answer(pointed)).answered:
                 return pointed, about_event
         if read is not None and (is_fragment(plain) or points_back(plain, self.names)):
@@ -548,7 +561,12 @@ class AnswerEngine:
         one event other than the story's ("tell me about the earlier war" - "how many died in it?"): the one
         event it names, or its answer's figures count; None otherwise (the story's own event is what a
         pointer means when nothing else was asked about)."""
-        if previous is None or not previous.answer.answered or not points_at_answer(plain, self.names):
+        if (
+            previous is None
+            or not previous.answer.answered
+            or previous.quoted  # "that" is then the words just quoted
+            or not points_at_answer(plain, self.names)
+        ):
             return None
         story, others = self.retriever.story_event, self.retriever.other_events
         named = {i for m in self.names.find(previous.question) for i in m.ids}

@@ -287,6 +287,22 @@ _CALLED = re.compile(
 )
 
 
+_DETERMINERS = frozenset("the that this these those a an his her their its your our".split())
+# words that make "called" a deed of someone in the phrase ("the country he called", "the man who called")
+_DOERS = frozenset("he she they we you i who whom which name names".split())
+
+
+def _name_asked(m: re.Match[str]) -> str:
+    """ "what is the name of X" for "what's X called", when X is a thing named by its noun: it opens with a
+    determiner, has no doer of its own and ends in an English word ("the treaty", "that alliance"), not in
+    a name ("the countries Smith called": Smith called them)."""
+    thing = m.group("thing")
+    words = thing.lower().replace("\u2019", "'").split()
+    if words[0] not in _DETERMINERS or _DOERS & set(words) or not english_word(words[-1].strip("'\"")):
+        return m.group(0)
+    return f"what is the name of {thing}"
+
+
 def plain_question(text: str) -> str:
     """``text`` with chat spellings expanded, romanised Hindi read in English order (see ``in_hinglish``)
     and number words as digits; otherwise unchanged."""
@@ -310,7 +326,7 @@ def plain_question(text: str) -> str:
         )
     # "whos been doing …" expands to "who is been": the "'s" before "been" is "has"
     out = _INDIAN_COUNT.sub(_in_digits, said_anything(_IS_BEEN.sub(" has been", out)))
-    out = _CALLED.sub(lambda m: f"what is the name of {m.group('thing')}", out)
+    out = _CALLED.sub(_name_asked, out)
     if _NUMBER_WORD.search(out):
         # "no one" and "the first one" stay words: text2num leaves lone small numbers alone
         out = alpha2digit(out, "en")

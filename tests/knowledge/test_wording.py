@@ -49,6 +49,8 @@ from knowledge.wording import plain_question, without_asides, without_greeting
         ("what was that alliance named", "what is the name of that alliance"),
         ("who called the premier?", "who called the premier?"),
         ("what was Smith called by the minister?", "what was Smith called by the minister?"),
+        ("what were the countries Zorbin called?", "what were the countries Zorbin called?"),
+        ("what was the country he called?", "what was the country he called?"),
     ],
 )
 def test_chat_spellings_and_number_words_become_plain(typed: str, plain: str) -> None:
