@@ -24,6 +24,8 @@ from knowledge.wording import english_word
 FOLLOW_UP_SECONDS = 300.0
 MAX_CONVERSATIONS = 10_000
 
+# thanks as people type it: the whole message, or the opening of one ("thanks, that helps")
+_THANKS = r"thanks?(?: you)?|thank you|cheers|much appreciated|appreciate it"
 _SMALL_TALK: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(rf"^(?:{rx})$"))
     for kind, rx in (
@@ -38,8 +40,7 @@ _SMALL_TALK: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "thanks",
-            r"(?:(?:great|cool|nice|perfect|awesome|good)\s*)?(?:thanks?(?: you)?|thank you|cheers|"
-            r"much appreciated|appreciate it)(?: (?:so|very) much| a lot| again| bot| mate)?",
+            rf"(?:(?:great|cool|nice|perfect|awesome|good)\s*)?(?:{_THANKS})(?: (?:so|very) much| a lot| again| bot| mate)?",
         ),
         (
             "help",
@@ -102,13 +103,13 @@ class Turn:
 
 # thanks or goodbye, then a remark of the asker's own: "thanks, that helps", "ok thank you, let me call home"
 _CLOSING = re.compile(
-    r"^(?:(?:ok|okay|oh|ah|right|great|cool|nice|perfect|awesome|good)\W+)*(?P<opener>thanks?(?: you)?|thank you|"
-    r"thx|ty|cheers|much appreciated|appreciate it|bye|goodbye)\b(?P<rest>.*)$"
+    r"^(?:(?:ok|okay|oh|ah|right|great|cool|nice|perfect|awesome|good)\W+)*"
+    rf"(?P<opener>{_THANKS}|thx|ty|bye|goodbye)\b(?P<rest>.*)$"
 )
 # what a remark after thanks must not hold to stay small talk: a question, or a request for more
 _ASKS = re.compile(
-    rf"\?|^\W*(?:and\W+|but\W+|now\W+|also\W+|so\W+)*{QUESTION_WORDS}|\b(?:who|whom|whose|what|which|when|"
-    r"where|why|how)\b|\b(?:tell|explain|give|list|show|describe|more about|can you|could you|please|pls|plz|"
+    rf"\?|^\W*(?:and\W+|but\W+|now\W+|also\W+|so\W+)*{QUESTION_WORDS}|{WH_WORD.pattern}|"
+    r"\b(?:tell|explain|give|list|show|describe|more about|can you|could you|please|pls|plz|"
     r"need|want|wonder|wondering|whether|curious|interested|looking for)\b|"
     r"\b(?:right|true|correct|really)\W*$"
 )

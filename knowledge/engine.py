@@ -528,7 +528,6 @@ class AnswerEngine:
         question ("and the other side?"), else only when it is refused as it stands (a whole question asked
         after another mostly stands on its own: "and when did they meet?"); the question as read, and its
         answer."""
-        read = follow_up(plain, previous, self.names)
         if (event := self._event_pointed_at(plain, previous)) is not None:
             # "how many died in it?" after a question about an earlier war asks about that war first
             pointed = EVENT_POINTER.sub(
@@ -538,6 +537,7 @@ class AnswerEngine:
             )
             if (about_event := self._answer(pointed)).answered:
                 return pointed, about_event
+        read = follow_up(plain, previous, self.names)
         if read is not None and (is_fragment(plain) or points_back(plain, self.names)):
             followed = self._answer(read)
             if not followed.answered and (asked := self._asked_part(read)):

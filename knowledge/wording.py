@@ -288,7 +288,8 @@ _CALLED = re.compile(
 
 
 _DETERMINERS = frozenset("the that this these those a an his her their its your our".split())
-# words that make "called" a deed of someone in the phrase ("the country he called", "the man who called")
+# words that make "called" a deed of someone in the phrase ("the country he called", "the man who called"),
+# or the phrase a name already ("what was the name of the group called")
 _DOERS = frozenset("he she they we you i who whom which name names".split())
 
 
