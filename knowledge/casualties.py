@@ -164,10 +164,13 @@ class CasualtyAnswers(Handler):
                 refusal = self.c.abstain(
                     label, "The sources don't give that figure.", pool[:3], confidence=0.2
                 )
-                if uncounted or self._elsewhere(question, missing):
-                    # the figures count someone else ("servicemen" of a toll of passengers), or the question
-                    # sets them where the folder never goes ("died on the border" of a rail crash): none of
-                    # them answers, whatever another reading scores
+                if self._elsewhere(question, missing):
+                    # the question sets what it counts where the folder never goes ("died on the border" of
+                    # a rail crash): no figure of the folder answers it, of this outcome or another
+                    refusal.ruled_out = [c.id for c in self.kb.casualties]
+                elif uncounted:
+                    # the figures count someone else ("servicemen" of a toll of passengers): none of them
+                    # answers, whatever another reading scores
                     refusal.ruled_out = [c.id for c in pool]
                 return refusal
         if not pool:

@@ -15,10 +15,11 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from knowledge.lexicon import PERSON_NOUN
+from knowledge.lexicon import PERSON_NOUN, STOP
 from knowledge.models import Answer, Story, Suggestion
 from knowledge.resolver import NameResolver
 from knowledge.text import normalise
+from knowledge.understand import SPEECH_VERBS
 from knowledge.wording import english_word
 
 FOLLOW_UP_SECONDS = 300.0
@@ -86,6 +87,9 @@ _IT = re.compile(r"\bit\b")
 _IT_WORDS = 8  # "how many wars did they fight over it?"
 # "he", "she", "his", "her": one person, the one the conversation was last about
 _PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|his|her|hers)\b")
+_SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
+# what stands for words said or for whoever said them, when nothing else in the question does
+_STAND_IN = re.compile(r"\b(?:that|this|it|he|she|him|her|they|them)\b")
 
 
 @dataclass(frozen=True)
@@ -233,6 +237,25 @@ def points_back(plain: str, names: NameResolver) -> bool:
     return not any(set(m.ids) & names.people for m in names.find(low))
 
 
+def asks_of_no_one(plain: str, names: NameResolver) -> bool:
+    """Whether ``plain`` is a short question about words said whose only subject is "that", "it", "he",
+    "they"... ("who said that?", "what did he say?", "what did they tell them?"): it names nobody and
+    nothing, so read alone it asks about no one; after an answer it is read with that answer."""
+    low = LINK.sub("", plain.lower(), count=1)
+    words = normalise(low).split()
+    if not words or len(words) > POINTER_WORDS or not _SPEECH.search(low) or not _STAND_IN.search(low):
+        return False
+    rest = [
+        w
+        for w in words
+        if w not in STOP
+        and not WH_WORD.fullmatch(w)
+        and not _SPEECH.fullmatch(w)
+        and not _STAND_IN.fullmatch(w)
+    ]
+    return not rest and not names.find(low)
+
+
 def _person_before(previous: Turn, names: NameResolver) -> str | None:
     """The person "he" or "she" stands for after ``previous``: the first its question names, else, when it
     was answered, the first its answer names on the page the asker read ("who gave the toll?" - "who did
@@ -329,6 +352,7 @@ class Conversations:
 __all__ = [
     "Conversations",
     "Turn",
+    "asks_of_no_one",
     "closing_remark",
     "follow_up",
     "small_talk_kind",

@@ -553,6 +553,7 @@ def to_toml(draft: Draft) -> str:
         f"#  1. put the article in corpus/ as {src['id']}.txt (its [[source]] entry is below);",
         "#  2. check every item against the article: speakers, figures, subjects, sides, summaries and",
         "#     contexts (each says 'Drafted'); merge items that repeat curated ones; delete what is wrong;",
+        "#     give items `asks`, questions people would type that the item answers (CURATING.md);",
         "#  3. put this file (or its items) into the knowledge folder and run `python -m bot kb check`.",
         "# Drafted: " + ", ".join(f"{n} {t}" for t, n in counts.items()) + ".",
     ]

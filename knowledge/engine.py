@@ -41,6 +41,7 @@ from knowledge.conversation import (
     LINK,
     WH_WORD,
     Turn,
+    asks_of_no_one,
     closing_remark,
     follow_up,
     is_fragment,
@@ -188,7 +189,13 @@ def _search_text(kb: KnowledgeBase, item: _Item) -> tuple[str, list[str | None]]
 
 
 def _dense_texts(kb: KnowledgeBase, item: _Item) -> list[str]:
-    """What an item says, in the words a question about it would use: its dense vectors' texts."""
+    """What an item says, in the words a question about it would use: its dense vectors' texts, and the
+    questions curated as ones it answers."""
+    return [*_said_texts(kb, item), *item.asks]
+
+
+def _said_texts(kb: KnowledgeBase, item: _Item) -> list[str]:
+    """What an item says, as texts a question about it comes near."""
 
     def name(item_id: str | None) -> str:
         ref = kb.items.get(item_id) if item_id else None
@@ -599,6 +606,15 @@ class AnswerEngine:
         if cached is not None:
             self._answers.move_to_end(plain)
             return cached
+        if asks_of_no_one(plain, self.names):
+            # "who said that?" with nothing before it: however near some quotation's wording comes, it asks
+            # about no one (after an answer, the conversation reads it with that answer)
+            answer = self.compose.abstain(
+                plain,
+                "Whose words do you mean? Name the speaker or the topic, or ask right after the answer.",
+            )
+            self._answers[plain] = answer
+            return answer
         answer = self._decided(plain)
         if is_claim(plain.lower()):
             # a check refused for one wrong detail, or answered beside a number it claims: what the

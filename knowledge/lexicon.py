@@ -778,6 +778,15 @@ CHAT_WORDS = {
     "w/o": "without",
     "whos": "who is",
     "whats": "what is",
+    "wats": "what is",
+    "wuts": "what is",
+    "whens": "when is",
+    "whys": "why is",
+    "theres": "there is",
+    "theyre": "they are",
+    "hes": "he is",
+    "shes": "she is",
+    "tryna": "trying to",
     "wheres": "where is",
     "hows": "how is",
     "im": "i am",
@@ -835,6 +844,8 @@ CHAT_WORDS = {
 # Phrases of the same chat that mean more than their words ("kitne baje": at what time, not "how many
 # o'clock"), read before the words are.
 CHAT_PHRASES = {
+    "acc to": "according to",
+    "acc. to": "according to",
     "kitne baje": "what time",
     "kitni baje": "what time",
     "kitna door": "how far",

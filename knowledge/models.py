@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 ItemId = str
 
@@ -125,9 +125,18 @@ class Vocabulary(_Strict):
     _subjects = field_validator("subjects", "figure_words")(_words)
 
 
+Ask = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
+
+
 class _Item(_Strict):
     id: ItemId = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     evidence: list[Evidence] = Field(min_length=1)
+    asks: list[Ask] = Field(
+        default=[],
+        max_length=12,
+        description="questions people would ask that this item answers, in their words, not the item's: "
+        "the item is also found by its nearness to them (a Q&A pair's paraphrases serve the same end)",
+    )
 
 
 _KIND = r"^[a-z][a-z0-9 _-]{0,39}$"

@@ -128,8 +128,14 @@ def test_malformed_toml_is_reported(tmp_path: Path) -> None:
         (('name = "Nikol Pashinyan"\n', ""), "schema: name: Field required"),
         (('kind = "person"', "kind = 7"), "schema: kind"),
         (('kind = "person"', 'kind = "person"\nshoe_size = 44'), "schema: shoe_size: Extra inputs"),
+        (('kind = "person"', f'kind = "person"\nasks = ["{"why " * 60}"]'), "schema: asks.0: String should"),
+        (('kind = "person"', 'kind = "person"\nasks = ["  ?  "]'), "schema: asks.0: String should"),
+        (
+            ('kind = "person"', 'kind = "person"\nasks = [' + '"who is he?", ' * 13 + "]"),
+            "schema: asks: List should",
+        ),
     ],
-    ids=["missing-field", "wrong-type", "unknown-key"],
+    ids=["missing-field", "wrong-type", "unknown-key", "long-ask", "short-ask", "too-many-asks"],
 )
 def test_schema_violation_names_item_and_field(tmp_path: Path, edit: tuple[str, str], reason: str) -> None:
     """Missing fields, wrong types and unknown keys are schema problems of the item, naming the field."""

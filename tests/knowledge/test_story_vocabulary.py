@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.analysis import GENERAL, Analyser
+from knowledge.dense import encoder
 from knowledge.engine import AnswerEngine
 from knowledge.errors import InvalidKnowledgeBase
 from knowledge.loader import DEFAULT_DIR, load_knowledge
@@ -139,3 +140,23 @@ def test_an_overview_is_asked_of_the_storys_own_events(rail: AnswerEngine, quest
 def test_an_overview_of_something_else_is_not_an_overview(rail: AnswerEngine) -> None:
     """'the timeline of the war' names no event of a rail crash: the handlers do not read it as the overview."""
     assert not rail.intents.answer("show me the timeline of the war").listing
+
+
+def test_an_item_is_found_by_the_questions_curated_as_ones_it_answers(tmp_path: Path) -> None:
+    """A question worded like one of an item's ``asks`` comes nearer the item than its own text brings it,
+    and the folder without them is read as before."""
+    folder = tmp_path / "rail"
+    shutil.copytree(RAIL, folder)
+    timeline = folder / "timeline.toml"
+    timeline.write_text(
+        timeline.read_text(encoding="utf-8").replace(
+            'id = "tl-derailed"\n', 'id = "tl-derailed"\nasks = ["what went wrong with the night train?"]\n'
+        ),
+        encoding="utf-8",
+    )
+    question = encoder().encode_one("what went wrong with the night train")
+    before = AnswerEngine(load_knowledge(RAIL)).dense.similarity(question, "tl-derailed")
+    after = AnswerEngine(load_knowledge(folder)).dense.similarity(question, "tl-derailed")
+    assert before is not None and after is not None
+    assert after > before + 0.1
+    assert load_knowledge(folder).items["tl-derailed"].asks == ["what went wrong with the night train?"]

@@ -14,6 +14,9 @@ from knowledge.wording import plain_question, without_asides, without_greeting
         ("hw many ppl got killed lol", "how many people got killed"),
         ("wat did blinken say abt russia", "what did blinken say about russia"),
         ("r u a bot", "are you a bot"),
+        # a contraction typed without its apostrophe is the contraction, not the nearest story word
+        ("wats the alliance", "what is the alliance"),
+        ("what were they tryna do acc to Smith", "what were they trying to do according to Smith"),
         ("did forty-nine soldiers die?", "did 49 soldiers die?"),
         ("about thirty thousand people died", "about 30000 people died"),
         # speech typed by a machine: a year said as it is spoken, an initialism spelled letter by letter
