@@ -19,7 +19,6 @@ from knowledge.lexicon import PERSON_NOUN, STOP
 from knowledge.models import Answer, Story, Suggestion
 from knowledge.resolver import NameResolver
 from knowledge.text import normalise
-from knowledge.understand import SPEECH_VERBS
 from knowledge.wording import english_word
 
 FOLLOW_UP_SECONDS = 300.0
@@ -87,7 +86,11 @@ _IT = re.compile(r"\bit\b")
 _IT_WORDS = 8  # "how many wars did they fight over it?"
 # "he", "she", "his", "her": one person, the one the conversation was last about
 _PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|his|her|hers)\b")
-_SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
+# verbs of saying that are no other word too ("state" and "called" are not: "which state…", "what's it called")
+_SPEECH = re.compile(
+    r"\b(?:say|says|said|saying|tell|tells|told|tweet|tweets|tweeted|write|writes|wrote|announce|announced|"
+    r"claim|claims|claimed|quote|quoted|mean|meant)\b"
+)
 # what stands for words said or for whoever said them, when nothing else in the question does
 _STAND_IN = re.compile(r"\b(?:that|this|it|he|she|him|her|they|them)\b")
 

@@ -281,6 +281,7 @@ def test_it_after_an_answer_is_what_was_answered(engine: AnswerEngine) -> None:
         ("what did blinken say?", False),  # the speaker is named
         ("what did he say about the ceasefire?", False),  # the topic is named
         ("how many died in it?", False),  # asks no words
+        ("which state was this in?", False),  # "state" is a noun here
     ],
 )
 def test_words_asked_of_no_one_are_told_apart(engine: AnswerEngine, text: str, vague: bool) -> None:
