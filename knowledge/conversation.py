@@ -86,13 +86,13 @@ _IT = re.compile(r"\bit\b")
 _IT_WORDS = 8  # "how many wars did they fight over it?"
 # "he", "she", "his", "her": one person, the one the conversation was last about
 _PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|his|her|hers)\b")
-# verbs of saying that are no other word too ("state" and "called" are not: "which state…", "what's it called")
+# verbs of someone's saying that are no other word too: not "state" ("which state…"), "called" ("what's it
+# called"), "tell" ("tell me about it"), "mean" ("what does this mean?") nor "write" (an article's author)
 _SPEECH = re.compile(
-    r"\b(?:say|says|said|saying|tell|tells|told|tweet|tweets|tweeted|write|writes|wrote|announce|announced|"
-    r"claim|claims|claimed|quote|quoted|mean|meant)\b"
+    r"\b(?:say|says|said|saying|told|tweet|tweets|tweeted|announced|claim|claims|claimed|quoted)\b"
 )
-# what stands for words said or for whoever said them, when nothing else in the question does
-_STAND_IN = re.compile(r"\b(?:that|this|it|he|she|him|her|they|them)\b")
+# what stands for words said or for whoever said them ("they" is not: a follow-up does not read it as a name)
+_STAND_IN = re.compile(r"\b(?:that|this|it|he|she|him|her)\b")
 
 
 @dataclass(frozen=True)
@@ -241,9 +241,9 @@ def points_back(plain: str, names: NameResolver) -> bool:
 
 
 def asks_of_no_one(plain: str, names: NameResolver) -> bool:
-    """Whether ``plain`` is a short question about words said whose only subject is "that", "it", "he",
-    "they"... ("who said that?", "what did he say?", "what did they tell them?"): it names nobody and
-    nothing, so read alone it asks about no one; after an answer it is read with that answer."""
+    """Whether ``plain`` is a short question about words said whose only subject is "that", "it", "he" or
+    "she" ("who said that?", "what did he say?", "who told him that?"): it names nobody and nothing, so
+    read alone it asks about no one; after an answer it is read with that answer."""
     low = LINK.sub("", plain.lower(), count=1)
     words = normalise(low).split()
     if not words or len(words) > POINTER_WORDS or not _SPEECH.search(low) or not _STAND_IN.search(low):

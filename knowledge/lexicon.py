@@ -784,8 +784,6 @@ CHAT_WORDS = {
     "whys": "why is",
     "theres": "there is",
     "theyre": "they are",
-    "hes": "he is",
-    "shes": "she is",
     "tryna": "trying to",
     "wheres": "where is",
     "hows": "how is",

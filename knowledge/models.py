@@ -125,7 +125,10 @@ class Vocabulary(_Strict):
     _subjects = field_validator("subjects", "figure_words")(_words)
 
 
-Ask = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
+# a question: at least one letter among its 3 to 200 characters ("???" is none)
+Ask = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200, pattern=r"[^\W\d_]")
+]
 
 
 class _Item(_Strict):

@@ -130,12 +130,21 @@ def test_malformed_toml_is_reported(tmp_path: Path) -> None:
         (('kind = "person"', 'kind = "person"\nshoe_size = 44'), "schema: shoe_size: Extra inputs"),
         (('kind = "person"', f'kind = "person"\nasks = ["{"why " * 60}"]'), "schema: asks.0: String should"),
         (('kind = "person"', 'kind = "person"\nasks = ["  ?  "]'), "schema: asks.0: String should"),
+        (('kind = "person"', 'kind = "person"\nasks = ["???"]'), "schema: asks.0: String should match"),
         (
             ('kind = "person"', 'kind = "person"\nasks = [' + '"who is he?", ' * 13 + "]"),
             "schema: asks: List should",
         ),
     ],
-    ids=["missing-field", "wrong-type", "unknown-key", "long-ask", "short-ask", "too-many-asks"],
+    ids=[
+        "missing-field",
+        "wrong-type",
+        "unknown-key",
+        "long-ask",
+        "short-ask",
+        "no-letter-ask",
+        "too-many-asks",
+    ],
 )
 def test_schema_violation_names_item_and_field(tmp_path: Path, edit: tuple[str, str], reason: str) -> None:
     """Missing fields, wrong types and unknown keys are schema problems of the item, naming the field."""
