@@ -81,9 +81,13 @@ WH_WORD = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re
 LINK = re.compile(r"^(?:(?:and|but|so|also|plus|ok(?:ay)?|well|then|now)\b[\s,]*)+", re.I)
 _SHORT = 4
 POINTER_WORDS = 6  # "who said that?", "when was this?": a longer question mostly stands alone
-# "it" alone, not "this fight": after a question that was refused, what the conversation is about
+# "it" alone, not "this fight": what the conversation is about, read so when the question alone is refused
 _IT = re.compile(r"\bit\b")
-_IT_WORDS = 8  # "how many wars did they fight over it?"
+_IT_WORDS = 8  # "how many wars did they fight over it?"; a longer question mostly means the story by "it"
+# "it" that stands for nothing: "is it true that…", "was it right to…", "it seems…"
+_EMPTY_IT = re.compile(
+    r"\bit(?: is| was|'s| s)? (?:true|right|correct|wrong|possible|likely|clear|known|the case|seems?|appears?)\b"
+)
 # "he", "she", "his", "her": one person, the one the conversation was last about
 _PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|his|her|hers)\b")
 # verbs of someone's saying that are no other word too: not "state" ("which state…"), "called" ("what's it
@@ -104,7 +108,7 @@ class Turn:
     at: float
     quoted: str | None = None  # the words of the quotation just given, what "who said that?" points at
     # what the conversation is about: the names of the story this question gives, or, when it gives none,
-    # those of the question before it; what "it" stands for after a question that was refused
+    # those of the question before it; what "it" stands for in a question refused as it stands
     topic: str | None = None
 
 
@@ -179,6 +183,9 @@ def follow_up(plain: str, previous: Turn | None, names: NameResolver, now: float
     whole = rest if rest is not None and _QUESTION_WORD.match(rest) else low
     if points_back(whole, names) and (person := _person_before(previous, names)):
         return _PERSON_PRONOUN.sub(lambda p: f"{person}'s" if p.group() == "his" else person, whole)
+    # "but whose land is it officially?": a whole question after a linking word, with "it" for the topic
+    if rest is not None and _QUESTION_WORD.match(rest) and (topical := _it_as_topic(rest, previous, names)):
+        return topical
     if rest is not None:
         return _replace_names(previous.question, rest, names)
     # "who said that?", "when was that?": not a question about someone it names ("did Smith resign after
@@ -188,14 +195,23 @@ def follow_up(plain: str, previous: Turn | None, names: NameResolver, now: float
         return None
     if len(words) <= POINTER_WORDS and _POINTER.search(low) and (target := _pointed_at(previous)):
         return _POINTER.sub(target, low, count=1)
-    # "it" after a refused question, in a question naming nothing in words all English ("what did Zorbin say
-    # about it?" asks about someone the story does not know, not about what the conversation was about)
+    return _it_as_topic(low, previous, names)
+
+
+def _it_as_topic(low: str, previous: Turn, names: NameResolver) -> str | None:
+    """``low`` with its "it" read as what the conversation is about (``previous.topic``), in a short question
+    naming nothing in words all English ("what did Zorbin say about it?" asks about someone the story does
+    not know, not about what the conversation was about); None otherwise. The engine tries this reading only
+    when the question as it stands is refused ("how many wars were fought over it?" after a question about a
+    region)."""
     if (
-        len(words) <= _IT_WORDS
-        and _IT.search(low)
-        and not previous.answer.answered
+        len(normalise(low).split()) <= _IT_WORDS
+        and _IT.search(_EMPTY_IT.sub("", low))
         and previous.topic
-        and not named
+        # after an answer, only the topic the question before named (or read "it" as), not one carried from
+        # further back ("what caused it?" three questions on is mostly the story's event)
+        and (not previous.answer.answered or any(m.ids for m in names.find(previous.question)))
+        and not any(m.ids for m in names.find(low))
         and all(english_word(w) for w in re.findall(r"[^\W\d_]{3,}", low))
     ):
         return _IT.sub(previous.topic, low, count=1)

@@ -370,6 +370,11 @@ PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
             "oct": "october",
             "nov": "november",
             "dec": "december",
+            # weekdays cut short where the cut is no other word ("wed", "sat", "sun" and "mon" are) and no
+            # word of chat lies one letter from it (a typo would be mended into it: "tha", "tum" of Hindi)
+            "tues": "tuesday",
+            "weds": "wednesday",
+            "thurs": "thursday",
         }.items()
     ),
 ]

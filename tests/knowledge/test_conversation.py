@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from knowledge.compound import told_and_asked
@@ -163,6 +165,25 @@ def test_it_after_a_refused_question_is_what_the_conversation_was_about(engine: 
     third = engine.converse("how many wars they had over it", second)
     assert "karabakh" in third.question, third.question
     assert third.answer.answered and "two wars" in third.answer.answer, third.answer.answer
+
+
+def test_it_after_an_answer_is_what_that_question_named(engine: AnswerEngine) -> None:
+    """After an answered question that named something, "it" in a question refused as it stands is that
+    thing, also after a linking word ("but whose land is it"); after an answer to a question that named
+    nothing, a topic from further back is not what "it" means."""
+    first = engine.converse("tell me about nagorno karabakh")
+    assert first.answer.answered, first.answer.answer
+    second = engine.converse("but whose land is it officially", first)
+    assert "karabakh" in second.question, second.question
+    assert second.answer.answered and "Azerbaijan" in second.answer.answer.split("[")[0], second.answer.answer
+    third = engine.converse("how many wars have they had over it", second)
+    assert "karabakh" in third.question, third.question
+    assert third.answer.answered and "two wars" in third.answer.answer, third.answer.answer
+    # the question before named nothing: "it" is not read as the region named two questions back
+    unnamed = Turn("how many died?", first.answer, time.monotonic(), topic="nagorno karabakh")
+    assert follow_up("how many wars have they had over it", unnamed, engine.names) is None
+    # an "it" that stands for nothing is not the topic
+    assert follow_up("is it true that they fought twice", first, engine.names) is None
 
 
 def test_he_after_an_answer_is_the_person_it_named(engine: AnswerEngine) -> None:
