@@ -872,7 +872,7 @@ class AnswerEngine:
         if not actor:
             return self.overviews.response_answer("responses", list(self.kb.responses))
         ids = self._ids(actor, (Entity,))
-        found = [r for i in ids for r in self.lookups.responses_by.get(i, [])]
+        found = [r for i in sorted(ids) for r in self.lookups.responses_by.get(i, [])]
         if not found:
             return self.compose.abstain(actor, f"The sources don't report a response by {as_name(actor)}.")
         return self.overviews.response_answer(actor, unique(found))

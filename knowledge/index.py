@@ -179,8 +179,11 @@ class FuzzyIndex:
 
     def candidates(self, query: str, limit: int = 40) -> list[tuple[int, float]]:
         """Entry indices ranked by IDF-weighted token overlap with the query, best first."""
+        # rarest first; tokens as rare as each other in their own order, so that the walk (and the float sums
+        # it makes) never depends on how a process happens to hash strings
         toks = sorted(
-            {t for t in self.query_tokens(query) if t in self._postings}, key=lambda t: len(self._postings[t])
+            {t for t in self.query_tokens(query) if t in self._postings},
+            key=lambda t: (len(self._postings[t]), t),
         )
         acc: dict[int, float] = {}
         walked = 0

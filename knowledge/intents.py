@@ -301,7 +301,7 @@ class IntentHandlers(Handler):
         story's roles do use, the sources don't name one."""
         if wh_word(q.low) not in ("who", "whom") or q.speaker_span is not None or len(q.mentions) != 1:
             return None
-        ids = set(q.mentions[0].ids)
+        ids = sorted(set(q.mentions[0].ids))
         bodies = [self.kb.items.get(i) for i in ids]
         if not all(isinstance(b, (Entity, Place)) and getattr(b, "kind", "") != "person" for b in bodies):
             return None

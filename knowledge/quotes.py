@@ -109,19 +109,23 @@ class QuoteAnswers(Handler):
         return found[0].id if len(found) == 1 else None
 
     def said_by(self, question: str, ids: set[str], rest: str) -> Answer:
-        quotes = unique(qt for i in ids for qt in self.look.quotes_by.get(i, []))
-        who = " / ".join(self.c.name(i) for i in sorted(ids))
+        ordered = sorted(ids)  # not the set's order, which follows how the process hashes strings
+        quotes = unique(qt for i in ordered for qt in self.look.quotes_by.get(i, []))
+        who = " / ".join(self.c.name(i) for i in ordered)
         terms = self.r.terms(rest) if rest.strip() else []
         people = any(getattr(self.kb.items.get(i), "kind", "") == "person" for i in ids)
         if not quotes and terms and not people:
             # a body the articles never quote by name may be quoted as its country ("the armed forces");
             # a person's words are their own: what their country said is not what they said
             wider = unique(
-                qt for i in ids for a in self.look.ancestors(i) for qt in self.look.quotes_by.get(a, [])
+                qt
+                for i in ordered
+                for a in sorted(self.look.ancestors(i))
+                for qt in self.look.quotes_by.get(a, [])
             )
             scored = [(self.r.coverage(self.r.tokens[qt.id], terms)[0], qt) for qt in wider]
             quotes = [qt for cov, qt in sorted(scored, key=lambda x: -x[0]) if cov >= ANSWER_AT]
-        responses = unique(r for i in ids for r in self.look.responses_by.get(i, []))
+        responses = unique(r for i in ordered for r in self.look.responses_by.get(i, []))
         asked_about = {a for t in terms if names_something(t) for a in t.alts}
         if asked_about:
             # "what did the mayor say to the governor": only words that concern the governor answer it
