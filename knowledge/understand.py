@@ -116,7 +116,9 @@ _PREDICTION = re.compile(
     r"\b(?:do|did|would) you (?:think|believe|reckon|feel)\b(?=.*\b(?:should|will|would|ought|deserves?|right|"
     r"wrong|fair|justified|good|bad|better|worse|fault|blame)\b)|\b(?:do|would) you agree\b|"
     r"\bin your (?:opinion|view)\b|"
-    r"\bwhat(?:'s| is) your (?:opinion|view|take)\b"
+    r"\bwhat(?:'s| is) your (?:opinion|view|take)\b|"
+    # "who do you personally think started it?", "just your honest opinion": the asker wants the bot's own view
+    r"\byour (?:own |honest |personal )(?:opinion|view|take|guess)\b|\byou (?:personally|honestly)\b"
 )
 _POPULATION = re.compile(
     r"\b(?:population|inhabitants|residents) of\b|\bhow many (?:people )?(?:live|lived|living)\b"

@@ -275,6 +275,7 @@ def test_a_check_its_answer_does_not_settle_has_no_verdict(engine: AnswerEngine,
         "how many drones were shot down",
         "who is right, armenia or azerbaijan?",
         "do you think Pashinyan should resign?",  # an opinion asked for, however near an item comes
+        "who do you personally reckon kicked it off? just your honest opinion.",  # the bot's own view
         "how many Azerbaijani soldiers died in the 2020 war",
         "who will win the next election",
         "asdf qwerty",

@@ -17,6 +17,10 @@ from knowledge.wording import plain_question, without_asides, without_greeting
         # a contraction typed without its apostrophe is the contraction, not the nearest story word
         ("wats the alliance", "what is the alliance"),
         ("what were they tryna do acc to Smith", "what were they trying to do according to Smith"),
+        # British chat
+        ("he say owt about Sylvania", "what did he say about Sylvania?"),
+        ("does Freedonia flog weapons to em", "does Freedonia sell weapons to them"),
+        ("does the bloke reckon its calming down", "does the man think its calming down"),
         ("did forty-nine soldiers die?", "did 49 soldiers die?"),
         ("about thirty thousand people died", "about 30000 people died"),
         # speech typed by a machine: a year said as it is spoken, an initialism spelled letter by letter
