@@ -86,7 +86,13 @@ _IT = re.compile(r"\bit\b")
 _IT_WORDS = 8  # "how many wars did they fight over it?"; a longer question mostly means the story by "it"
 # "it" that stands for nothing: "is it true that…", "was it right to…", "it seems…"
 _EMPTY_IT = re.compile(
-    r"\bit(?: is| was|'s| s)? (?:true|right|correct|wrong|possible|likely|clear|known|the case|seems?|appears?)\b"
+    r"\bit(?: is| was|['\u2019]s| s)?(?: not| really)? (?:true|right|correct|wrong|possible|likely|clear|known|"
+    r"the case|seems?|appears?)\b"
+)
+# what happens to an event, not to a place or a body: "why did it happen?", "what caused it?"
+_EVENT_VERB = re.compile(
+    r"\b(?:happen(?:ed|s)?|start(?:ed|s)?|beg[ai]n|began|end(?:ed|s)?|stop(?:ped|s)?|caus(?:e|ed|es)|"
+    r"break out|broke out|erupt(?:ed)?)\b"
 )
 # "he", "she", "his", "her": one person, the one the conversation was last about
 _PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|his|her|hers)\b")
@@ -184,7 +190,11 @@ def follow_up(plain: str, previous: Turn | None, names: NameResolver, now: float
     if points_back(whole, names) and (person := _person_before(previous, names)):
         return _PERSON_PRONOUN.sub(lambda p: f"{person}'s" if p.group() == "his" else person, whole)
     # "but whose land is it officially?": a whole question after a linking word, with "it" for the topic
-    if rest is not None and _QUESTION_WORD.match(rest) and (topical := _it_as_topic(rest, previous, names)):
+    if (
+        rest is not None
+        and _QUESTION_WORD.match(rest)
+        and (topical := _it_as_topic(rest, previous, names, linked=True))
+    ):
         return topical
     if rest is not None:
         return _replace_names(previous.question, rest, names)
@@ -198,24 +208,35 @@ def follow_up(plain: str, previous: Turn | None, names: NameResolver, now: float
     return _it_as_topic(low, previous, names)
 
 
-def _it_as_topic(low: str, previous: Turn, names: NameResolver) -> str | None:
+def _it_as_topic(low: str, previous: Turn, names: NameResolver, *, linked: bool = False) -> str | None:
     """``low`` with its "it" read as what the conversation is about (``previous.topic``), in a short question
     naming nothing in words all English ("what did Zorbin say about it?" asks about someone the story does
     not know, not about what the conversation was about); None otherwise. The engine tries this reading only
-    when the question as it stands is refused ("how many wars were fought over it?" after a question about a
-    region)."""
+    when the question as it stands is refused. After a refused question the topic may come from further
+    back ("what is the enclave?" - "how many live there?" - "how many wars over it?"); after an answer, or
+    after a linking word (``linked``: "but whose land is it"), "it" is read so only in a question asking
+    who, what, where… (not "is it over?") of one thing the question before named that is no person and no
+    event ("why did it happen?", "what caused it?" mean the story's event whatever was just named)."""
+    spoken = _IT.search(_EMPTY_IT.sub(lambda m: " " * len(m.group()), low))
     if (
-        len(normalise(low).split()) <= _IT_WORDS
-        and _IT.search(_EMPTY_IT.sub("", low))
-        and previous.topic
-        # after an answer, only the topic the question before named (or read "it" as), not one carried from
-        # further back ("what caused it?" three questions on is mostly the story's event)
-        and (not previous.answer.answered or any(m.ids for m in names.find(previous.question)))
-        and not any(m.ids for m in names.find(low))
-        and all(english_word(w) for w in re.findall(r"[^\W\d_]{3,}", low))
+        spoken is None
+        or len(normalise(low).split()) > _IT_WORDS
+        or not previous.topic
+        or any(m.ids for m in names.find(low))
+        or not all(english_word(w) for w in re.findall(r"[^\W\d_]{3,}", low))
     ):
-        return _IT.sub(previous.topic, low, count=1)
-    return None
+        return None
+    if linked or previous.answer.answered:
+        named = [m for m in names.find(previous.question) if m.ids]
+        if (
+            len(named) != 1
+            or set(named[0].ids) & names.people
+            or not WH_WORD.match(low)
+            or _EVENT_VERB.search(low)
+            or named[0].text != previous.topic
+        ):
+            return None
+    return low[: spoken.start()] + previous.topic + low[spoken.end() :]
 
 
 def is_fragment(plain: str) -> bool:

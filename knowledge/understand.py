@@ -118,7 +118,8 @@ _PREDICTION = re.compile(
     r"\bin your (?:opinion|view)\b|"
     r"\bwhat(?:'s| is) your (?:opinion|view|take)\b|"
     # "who do you personally think started it?", "just your honest opinion": the asker wants the bot's own view
-    r"\byour (?:own |honest |personal )(?:opinion|view|take|guess)\b|\byou (?:personally|honestly)\b"
+    r"\byour (?:own |honest |personal )(?:opinion|view|take|guess)\b|"
+    r"\byou (?:personally|honestly) (?:think|believe|reckon|feel|guess)\b"
 )
 _POPULATION = re.compile(
     r"\b(?:population|inhabitants|residents) of\b|\bhow many (?:people )?(?:live|lived|living)\b"

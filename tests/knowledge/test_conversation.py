@@ -10,6 +10,7 @@ from knowledge.compound import told_and_asked
 from knowledge.conversation import (
     Conversations,
     Turn,
+    _it_as_topic,
     asks_of_no_one,
     follow_up,
     points_at_answer,
@@ -182,8 +183,33 @@ def test_it_after_an_answer_is_what_that_question_named(engine: AnswerEngine) ->
     # the question before named nothing: "it" is not read as the region named two questions back
     unnamed = Turn("how many died?", first.answer, time.monotonic(), topic="nagorno karabakh")
     assert follow_up("how many wars have they had over it", unnamed, engine.names) is None
-    # an "it" that stands for nothing is not the topic
+    # an "it" that stands for nothing is not the topic, and the "it" that is one is the one replaced
     assert follow_up("is it true that they fought twice", first, engine.names) is None
+    assert follow_up("is it true that it was split", first, engine.names) is None  # not a who/what question
+    assert follow_up("who says it is true that it seceded", first, engine.names) == (
+        "who says it is true that nagorno karabakh seceded"
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("what did pashinyan tell parliament?", "who was driving it"),  # a person is no "it"
+        ("what is the csto?", "why did it happen"),  # what happens is the story's event
+        ("what is the csto?", "what caused it"),
+        ("who controls nagorno-karabakh?", "is it over"),  # no who/what question
+        ("did armenia ask russia for help?", "what is it"),  # two things named: which one?
+    ],
+)
+def test_it_after_an_answer_is_no_person_no_event_and_one_thing(
+    engine: AnswerEngine, before: str, after: str
+) -> None:
+    """After an answer, "it" is read as what the question before named only when that is one thing, no
+    person, and the question asks who, what, where… of it, not what happened to it."""
+    first = engine.converse(before)
+    assert first.answer.answered and first.topic, first.answer.answer
+    for linked in (False, True):  # as typed, and after "but" or "so"
+        assert _it_as_topic(after, first, engine.names, linked=linked) is None
 
 
 def test_he_after_an_answer_is_the_person_it_named(engine: AnswerEngine) -> None:

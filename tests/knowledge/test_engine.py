@@ -90,6 +90,8 @@ def _check_contract(engine: AnswerEngine, ans: Answer) -> None:
         ("What word did Yerevan use to denounce Baku's actions?", ["aggression"]),
         ("who did pashinyan ring up after it started", ["Putin"]),  # "ring up" is a call
         ("azerbaijans prez is who again", ["Aliyev"]),  # "prez" is the president, no typo of "prep"
+        # "you personally" without asking what the bot thinks is no opinion asked for
+        ("do you personally know when the fighting started?", ["13 September"]),
         (
             "who is the prime minister of armenia these days?",
             ["Pashinyan"],
