@@ -102,7 +102,7 @@ class CasualtyAnswers(Handler):
     ) -> Answer:
         e = self.look
         if event_ids:
-            pool = [c for eid in event_ids for c in e.casualties_by.get(eid, [])]
+            pool = [c for eid in sorted(event_ids) for c in e.casualties_by.get(eid, [])]
         else:
             main = max(e.casualties_by, key=lambda k: len(e.casualties_by[k]), default=None)
             pool = list(e.casualties_by[main]) if main is not None else []
@@ -117,7 +117,7 @@ class CasualtyAnswers(Handler):
             setting = self._setting({c.event for c in pool if c.event})
             side_ids -= setting
         if side_ids and not wanted_sides:
-            other = [i for i in side_ids if isinstance(self.kb.items.get(i), Entity)]
+            other = [i for i in sorted(side_ids) if isinstance(self.kb.items.get(i), Entity)]
             if other and (question is None or not any(c.reported_by in side_ids for c in pool)):
                 return self.c.abstain(
                     label, f"The sources don't give casualty figures for {self.c.name(other[0])}."
