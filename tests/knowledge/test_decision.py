@@ -237,3 +237,31 @@ def test_sets_held_out_in_groups_are_each_scored_by_a_fit_without_them(tmp_path,
     printed = capsys.readouterr().out
     assert all(f"held out {name}" in printed for name in ("rail_a", "rail_b", "rail_c", "rail_d")), printed
     assert set(json.loads(out.read_text())["held_out"]) == {"rail_a", "rail_b", "rail_c", "rail_d"}
+
+
+def test_the_threshold_is_chosen_on_the_sets_in_an_unseen_folder(tmp_path, capsys) -> None:
+    """Sets in ``unseen/`` beside the others are fitted on like them, and the threshold is chosen on their
+    held-out probabilities alone: the file says which sets chose it, and the figures for them are printed
+    apart from the others'."""
+    from knowledge.training import STORIES, main
+
+    story = STORIES / "pukhrayan-derailment"
+    sets = tmp_path / "sets"
+    (sets / "unseen").mkdir(parents=True)
+    for name, where in (
+        ("rail_a", sets),
+        ("rail_b", sets),
+        ("rail_c", sets / "unseen"),
+        ("rail_d", sets / "unseen"),
+    ):
+        cases = json.loads(
+            (Path(__file__).parents[1] / "data" / "stories" / story.name / f"{name}.json").read_text()
+        )
+        (where / f"{name}.json").write_text(json.dumps(cases[:25]), encoding="utf-8")
+    out = tmp_path / "decision.json"
+    assert main(["--story", str(story), str(sets), "--folds", "2", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    fitted = json.loads(out.read_text())
+    assert fitted["threshold_chosen_on"] == ["rail_c", "rail_d"]
+    assert set(fitted["trained_on"]) == {f"rail_{x}.json" for x in "abcd"}
+    assert "(the 2 unseen sets)" in printed and "(the others)" in printed, printed
