@@ -163,8 +163,9 @@ def test_it_after_a_refused_question_is_what_the_conversation_was_about(engine: 
     second = engine.converse("how many people live there", first)
     assert not second.answer.answered, second.answer.answer
     assert second.topic and "karabakh" in second.topic, second.topic
+    # the reading used when the question is refused as it stands (the 255-set fit answers it as it stands)
+    assert "karabakh" in (follow_up("how many wars they had over it", second, engine.names) or "")
     third = engine.converse("how many wars they had over it", second)
-    assert "karabakh" in third.question, third.question
     assert third.answer.answered and "two wars" in third.answer.answer, third.answer.answer
 
 
@@ -177,8 +178,8 @@ def test_it_after_an_answer_is_what_that_question_named(engine: AnswerEngine) ->
     second = engine.converse("but whose land is it officially", first)
     assert "karabakh" in second.question, second.question
     assert second.answer.answered and "Azerbaijan" in second.answer.answer.split("[")[0], second.answer.answer
+    assert "karabakh" in (follow_up("how many wars have they had over it", second, engine.names) or "")
     third = engine.converse("how many wars have they had over it", second)
-    assert "karabakh" in third.question, third.question
     assert third.answer.answered and "two wars" in third.answer.answer, third.answer.answer
     # the question before named nothing: "it" is not read as the region named two questions back
     unnamed = Turn("how many died?", first.answer, time.monotonic(), topic="nagorno karabakh")
@@ -245,12 +246,6 @@ def test_a_pronoun_points_back_only_at_no_one_in_its_own_question(
     assert points_back(question, engine.names) is back
 
 
-@pytest.mark.xfail(
-    reason="the 203-set fit with items' curated asks answers the reading 'did armenias prime minister talk to the "
-    "eu guy too' at 0.561 alone, at the threshold (0.56), and refuses it in the conversation (0.305); the "
-    "197-set fit answered it at 0.619: a borderline the refit lost, kept as a known miss rather than tuned back",
-    strict=True,
-)
 def test_he_in_a_check_after_an_answer_is_answered(engine: AnswerEngine) -> None:
     """A yes/no check whose "he" is the person the conversation is about is answered as about him."""
     first = engine.converse("who is armenia's prime minister?")

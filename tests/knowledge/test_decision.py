@@ -239,10 +239,10 @@ def test_sets_held_out_in_groups_are_each_scored_by_a_fit_without_them(tmp_path,
     assert set(json.loads(out.read_text())["held_out"]) == {"rail_a", "rail_b", "rail_c", "rail_d"}
 
 
-def test_the_threshold_is_chosen_on_the_sets_in_an_unseen_folder(tmp_path, capsys) -> None:
-    """Sets in ``unseen/`` beside the others are fitted on like them, and the threshold is chosen on their
-    held-out probabilities alone: the file says which sets chose it, and the figures for them are printed
-    apart from the others'."""
+def test_sets_in_an_unseen_folder_are_fitted_on_and_can_choose_the_threshold(tmp_path, capsys) -> None:
+    """Sets in ``unseen/`` beside the others are fitted on like them and their held-out figures are printed
+    apart from the others'; with ``--threshold-on-unseen`` the threshold is chosen on their held-out
+    probabilities alone, and the file says which sets chose it."""
     from knowledge.training import STORIES, main
 
     story = STORIES / "pukhrayan-derailment"
@@ -259,9 +259,22 @@ def test_the_threshold_is_chosen_on_the_sets_in_an_unseen_folder(tmp_path, capsy
         )
         (where / f"{name}.json").write_text(json.dumps(cases[:25]), encoding="utf-8")
     out = tmp_path / "decision.json"
-    assert main(["--story", str(story), str(sets), "--folds", "2", "--out", str(out)]) == 0
+    argv = [
+        "--story",
+        str(story),
+        str(sets),
+        "--folds",
+        "2",
+        "--out",
+        str(out),
+        "--table",
+        str(tmp_path / "t"),
+    ]
+    assert main(argv) == 0
     printed = capsys.readouterr().out
     fitted = json.loads(out.read_text())
-    assert fitted["threshold_chosen_on"] == ["rail_c", "rail_d"]
+    assert fitted["threshold_chosen_on"] == "every set"
     assert set(fitted["trained_on"]) == {f"rail_{x}.json" for x in "abcd"}
     assert "(the 2 unseen sets)" in printed and "(the others)" in printed, printed
+    assert main([*argv, "--threshold-on-unseen"]) == 0
+    assert json.loads(out.read_text())["threshold_chosen_on"] == ["rail_c", "rail_d"]
