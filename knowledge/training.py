@@ -438,6 +438,8 @@ def main(argv: list[str] | None = None) -> int:
         "--folds", type=int, default=0, help="hold the sets out in this many groups, not one by one (faster)"
     )
     args = ap.parse_args(argv)
+    if args.threshold_on_unseen and args.no_held_out:
+        ap.error("--threshold-on-unseen chooses on held-out probabilities: it needs the held-out run")
     stories = [(Path(k), story_sets(Path(d))) for k, d in args.story] if args.story else default_stories()
     table, paths = cached_tables(stories, args.table)
     if args.drop:
@@ -495,7 +497,7 @@ def main(argv: list[str] | None = None) -> int:
         "answerer": _tree_params(fitted.answerer, ANSWER_FEATURES),
         "threshold": tau,
         "trained_on": [p.name for p in paths],
-        "threshold_chosen_on": sorted(calibrate) or "every set",
+        "threshold_chosen_on": sorted(calibrate),  # empty: every set's questions
         "held_out": {
             k: {"answer_acc": round(a, 3), "abstain_acc": round(b, 3)} for k, (a, b) in held.items()
         },

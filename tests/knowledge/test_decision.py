@@ -239,7 +239,9 @@ def test_sets_held_out_in_groups_are_each_scored_by_a_fit_without_them(tmp_path,
     assert set(json.loads(out.read_text())["held_out"]) == {"rail_a", "rail_b", "rail_c", "rail_d"}
 
 
-def test_sets_in_an_unseen_folder_are_fitted_on_and_can_choose_the_threshold(tmp_path, capsys) -> None:
+def test_sets_in_an_unseen_folder_are_fitted_on_and_can_choose_the_threshold(
+    tmp_path, capsys, monkeypatch
+) -> None:
     """Sets in ``unseen/`` beside the others are fitted on like them and their held-out figures are printed
     apart from the others'; with ``--threshold-on-unseen`` the threshold is chosen on their held-out
     probabilities alone, and the file says which sets chose it."""
@@ -258,6 +260,16 @@ def test_sets_in_an_unseen_folder_are_fitted_on_and_can_choose_the_threshold(tmp
             (Path(__file__).parents[1] / "data" / "stories" / story.name / f"{name}.json").read_text()
         )
         (where / f"{name}.json").write_text(json.dumps(cases[:25]), encoding="utf-8")
+    import knowledge.training as training
+
+    chosen_on: list[set[str]] = []  # the sets whose questions each threshold was chosen on
+    choose = training._choose_threshold
+
+    def spy(best, cases, questions):
+        chosen_on.append({cases[q].set_name for q in questions})
+        return choose(best, cases, questions)
+
+    monkeypatch.setattr(training, "_choose_threshold", spy)
     out = tmp_path / "decision.json"
     argv = [
         "--story",
@@ -273,8 +285,12 @@ def test_sets_in_an_unseen_folder_are_fitted_on_and_can_choose_the_threshold(tmp
     assert main(argv) == 0
     printed = capsys.readouterr().out
     fitted = json.loads(out.read_text())
-    assert fitted["threshold_chosen_on"] == "every set"
+    assert fitted["threshold_chosen_on"] == [] and chosen_on[-1] == {f"rail_{x}" for x in "abcd"}
     assert set(fitted["trained_on"]) == {f"rail_{x}.json" for x in "abcd"}
     assert "(the 2 unseen sets)" in printed and "(the others)" in printed, printed
+    chosen_on.clear()
     assert main([*argv, "--threshold-on-unseen"]) == 0
     assert json.loads(out.read_text())["threshold_chosen_on"] == ["rail_c", "rail_d"]
+    # the final threshold on the unseen sets alone; each fold's on the unseen sets among its training sets
+    assert chosen_on[-1] == {"rail_c", "rail_d"}
+    assert all(names and names <= {"rail_c", "rail_d"} for names in chosen_on[:-1]), chosen_on
