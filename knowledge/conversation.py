@@ -91,7 +91,7 @@ _EMPTY_IT = re.compile(
 )
 # what happens to an event, not to a place or a body: "why did it happen?", "what caused it?"
 _EVENT_VERB = re.compile(
-    r"\b(?:happen(?:ed|s)?|start(?:ed|s)?|beg[ai]n|began|end(?:ed|s)?|stop(?:ped|s)?|caus(?:e|ed|es)|"
+    r"\b(?:happen(?:ed|s)?|start(?:ed|s)?|beg[ai]n|end(?:ed|s)?|stop(?:ped|s)?|caus(?:e|ed|es)|"
     r"break out|broke out|erupt(?:ed)?)\b"
 )
 # "he", "she", "his", "her": one person, the one the conversation was last about

@@ -63,7 +63,7 @@ DATA = ROOT / "tests" / "data"
 STORIES = ROOT / "knowledge" / "stories"
 
 
-UNSEEN = "unseen"  # the folder, beside a story's sets, of sets that choose the threshold (see above)
+UNSEEN = "unseen"  # the folder, beside a story's sets, of sets that stand for unseen wording (see above)
 
 
 def story_sets(folder: Path, pattern: str = "*.json") -> list[Path]:
@@ -251,6 +251,12 @@ def _accuracy(best: dict[int, tuple[float, bool]], cases: list[Case], questions:
     return ans_ok / max(ans, 1), abs_ok / max(abs_, 1)
 
 
+def _chosen_on(cases: list[Case], questions: list[int], calibrate: set[str] | None) -> list[int]:
+    """The questions a threshold is chosen on: those of the ``calibrate`` sets among ``questions``, or all of
+    them when there are none."""
+    return [q for q in questions if cases[q].set_name in (calibrate or ())] or questions
+
+
 THRESHOLD_SMOOTHING = 3  # grid steps (of 0.01) either side averaged before the best threshold is taken
 
 
@@ -287,7 +293,7 @@ def evaluate_held_out(
         held = np.array([t.cases[q].set_name in group for q in t.question])
         p = fit_two_stage(t, np.where(~held)[0], c).probabilities(t, np.arange(len(t.y)))
         train_q = sorted({int(q) for q in t.question[~held]})
-        chosen_on = [q for q in train_q if t.cases[q].set_name in (calibrate or ())] or train_q
+        chosen_on = _chosen_on(t.cases, train_q, calibrate)
         tau = _choose_threshold(_best_per_question(p, t, np.where(~held)[0]), t.cases, chosen_on)
         best = _best_per_question(p, t, np.where(held)[0])
         for name in group:
@@ -471,8 +477,7 @@ def main(argv: list[str] | None = None) -> int:
     # the threshold is chosen where the probabilities are those of wording the fit has not seen (each
     # question's from the fit without its set): the trees rate their own training questions too surely;
     # and on the sets that stand for unseen wording, when there are any (see the module's docstring)
-    chosen_on = [q for q in questions if cases[q].set_name in calibrate] or questions
-    tau = _choose_threshold(unseen or best, cases, chosen_on)
+    tau = _choose_threshold(unseen or best, cases, _chosen_on(cases, questions, calibrate))
     a, b = _accuracy(best, cases, questions, tau)
     print(f"fitted on all: threshold={tau:.2f} answer_acc={a:.3f} abstain_acc={b:.3f} (training questions)")
     if unseen:
