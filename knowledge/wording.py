@@ -278,6 +278,26 @@ def _spoken_year(m: re.Match[str]) -> str:
 
 _IS_BEEN = re.compile(r"(?:\bis|(?<=\w)['\u2019]s) been\b", re.I)
 
+# "who'd he call", "how'd it end", "whatd they say": a question word's "'d" before whom it asks about (a
+# pronoun, a determiner, a name) is "did"; before a verb ("who'd have thought", "who'd been hurt"), or before
+# a subject and a verb that "did" cannot take ("who'd you rather see", "who'd that be") it is "would" or
+# "had", and stays as typed
+_WH_D = re.compile(r"\b(who|what|where|when|why|how)(?:['\u2019]d|d) (\w+)(?: (\w+))?", re.I)
+_SUBJECTS = frozenset(
+    "he she it they you u ya we i the that this those these his her their its our your ur my a an one people "
+    "ppl anyone anybody someone somebody everyone everybody".split()
+)
+_AFTER_WOULD = frozenset("have hav hve ve been be rather better like love prefer".split())
+
+
+def _wh_did(m: re.Match[str]) -> str:
+    after, then = m.group(2).lower(), (m.group(3) or "").lower()
+    if after in _AFTER_WOULD or then in _AFTER_WOULD:
+        return m.group(0)
+    if after in _SUBJECTS or not english_word(after):
+        return f"{m.group(1)} did {m.group(0).split(' ', 1)[1]}"
+    return m.group(0)
+
 
 # "what's the treaty called?", "what was that alliance named again?": a name asked for, not a phone call
 _CALLED = re.compile(
@@ -309,6 +329,7 @@ def plain_question(text: str) -> str:
     and number words as digits; otherwise unchanged."""
     out = without_frame(without_asides(without_greeting(text)))
     out = _SPELLED.sub(_spelled, out)
+    out = _WH_D.sub(_wh_did, out)
     out = _SPOKEN_YEAR.sub(_spoken_year, out)
     hinglish = in_hinglish(out)
     if hinglish:

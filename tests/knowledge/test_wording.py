@@ -32,6 +32,14 @@ from knowledge.wording import plain_question, without_asides, without_greeting
         ("so wait how many died", "how many died"),
         ("so many died?", "so many died?"),
         ("whos been running the talks", "who has been running the talks"),
+        # a question word's "'d" before whom it asks about is "did"; before a verb it stays as typed
+        ("who'd he phone when it began", "who did he phone when it began"),
+        ("howd Zorbin take it", "how did Zorbin take it"),
+        ("who'd have thought", "who'd have thought"),
+        ("WHO'D HAVE THOUGHT", "WHO'D HAVE THOUGHT"),
+        ("who'd you rather have in charge", "who'd you rather have in charge"),  # "would" before a subject
+        ("what'd u say", "what did you say"),
+        ("howdy folks", "howdy folks"),
         ("is it still in the c s t o", "is it still in the csto"),
         ("what time was it in g.m.t.", "what time was it in gmt"),
         # whether someone said anything at all asks what they said; a check of what they said stays one
