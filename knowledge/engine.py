@@ -645,7 +645,8 @@ class AnswerEngine:
             answer = self._unnamed(plain, answer)
         if answer.answered and _NUMBER_ASKED.search(plain.lower()) and not is_claim(plain.lower()):
             answer = self._unnumbered(plain, answer)
-        if answer.answered and not is_claim(plain.lower()) and (years := self._unspoken_years(plain)):
+        if not is_claim(plain.lower()) and (years := self._unspoken_years(plain)):
+            # answered or refused, a year the articles never speak of is the reason to give
             answer = self.compose.abstain(
                 plain, f"The sources don't cover {years[0]}.", confidence=answer.confidence
             )
