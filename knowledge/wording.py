@@ -279,9 +279,9 @@ def _spoken_year(m: re.Match[str]) -> str:
 _IS_BEEN = re.compile(r"(?:\bis|(?<=\w)['\u2019]s) been\b", re.I)
 
 # "who'd he call", "how'd it end", "whatd they say": a question word's "'d" before whom it asks about (a
-# pronoun, a determiner, a name) is "did"; before a verb ("who'd have thought", "who'd been hurt"), or before
-# a subject and a verb that "did" cannot take ("who'd you rather see", "who'd that be") it is "would" or
-# "had", and stays as typed
+# pronoun, a determiner, a name) is "did"; before a verb it is "would" ("who'd win if…", "what'd happen"),
+# before "been" "had"; before a past participle or "better", or a subject and a verb "did" cannot take
+# ("who'd you rather have", "who'd that be"), it stays as typed
 _WH_D = re.compile(r"\b(who|what|where|when|why|how)(?:['\u2019]d|d) (\w+)(?: (\w+))?", re.I)
 _SUBJECTS = frozenset(
     "he she it they you u ya we i the that this those these his her their its our your ur my a an one people "
@@ -292,8 +292,16 @@ _AFTER_WOULD = frozenset("have hav hve ve been be rather better like love prefer
 
 def _wh_did(m: re.Match[str]) -> str:
     after, then = m.group(2).lower(), (m.group(3) or "").lower()
-    if after in _AFTER_WOULD or then in _AFTER_WOULD:
+    rest = m.group(0).split(" ", 1)[1]
+    if then in _AFTER_WOULD:
         return m.group(0)
+    if after in _SUBJECTS or not english_word(after):
+        return f"{m.group(1)} did {rest}"
+    if after == "been":
+        return f"{m.group(1)} had {rest}"
+    if after == "better" or after.endswith("ed"):
+        return m.group(0)
+    return f"{m.group(1)} would {rest}"
     if after in _SUBJECTS or not english_word(after):
         return f"{m.group(1)} did {m.group(0).split(' ', 1)[1]}"
     return m.group(0)

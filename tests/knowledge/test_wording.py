@@ -32,12 +32,15 @@ from knowledge.wording import plain_question, without_asides, without_greeting
         ("so wait how many died", "how many died"),
         ("so many died?", "so many died?"),
         ("whos been running the talks", "who has been running the talks"),
-        # a question word's "'d" before whom it asks about is "did"; before a verb it stays as typed
+        # a question word's "'d" before whom it asks about is "did", before a verb "would", before "been"
+        # "had"; before a subject and a verb "did" cannot take, or a participle, it stays as typed
         ("who'd he phone when it began", "who did he phone when it began"),
         ("howd Zorbin take it", "how did Zorbin take it"),
-        ("who'd have thought", "who'd have thought"),
-        ("WHO'D HAVE THOUGHT", "WHO'D HAVE THOUGHT"),
-        ("who'd you rather have in charge", "who'd you rather have in charge"),  # "would" before a subject
+        ("who'd win if it goes on", "who would win if it goes on"),
+        ("who'd have thought", "who would have thought"),
+        ("who'd been hurt", "who had been hurt"),
+        ("who'd you rather have in charge", "who'd you rather have in charge"),
+        ("who'd called him", "who'd called him"),
         ("what'd u say", "what did you say"),
         ("howdy folks", "howdy folks"),
         ("is it still in the c s t o", "is it still in the csto"),
