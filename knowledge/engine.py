@@ -646,10 +646,13 @@ class AnswerEngine:
         if answer.answered and _NUMBER_ASKED.search(plain.lower()) and not is_claim(plain.lower()):
             answer = self._unnumbered(plain, answer)
         if not is_claim(plain.lower()) and (years := self._unspoken_years(plain)):
-            # answered or refused, a year the articles never speak of is the reason to give
-            answer = self.compose.abstain(
-                plain, f"The sources don't cover {years[0]}.", confidence=answer.confidence
-            )
+            # answered or refused, a year the articles never speak of is the reason to give; a refusal keeps
+            # its suggestions, and a prediction's says why it is one
+            reason = f"The sources don't cover {years[0]}."
+            if answer.answered:
+                answer = self.compose.abstain(plain, reason, confidence=answer.confidence)
+            elif not understand(plain, self.names).is_prediction:
+                answer = answer.model_copy(update={"answer": reason})
         self._answers[plain] = answer
         if len(self._answers) > ANSWER_MEMO:
             self._answers.popitem(last=False)

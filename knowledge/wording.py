@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
+from lemminflect import getAllLemmas, getInflection
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from spellchecker import SpellChecker
@@ -278,32 +279,49 @@ def _spoken_year(m: re.Match[str]) -> str:
 
 _IS_BEEN = re.compile(r"(?:\bis|(?<=\w)['\u2019]s) been\b", re.I)
 
-# "who'd he call", "how'd it end", "whatd they say": a question word's "'d" before whom it asks about (a
-# pronoun, a determiner, a name) is "did"; before a verb it is "would" ("who'd win if…", "what'd happen"),
-# before "been" "had"; before a past participle or "better", or a subject and a verb "did" cannot take
-# ("who'd you rather have", "who'd that be"), it stays as typed
+# "who'd he call", "how'd it end", "what'd Russia do": a question word's "'d" before whom it asks about (a
+# pronoun, a determiner, a name, a plural, a word followed by a verb's plain form) is "did"; before a past
+# form or "been" ("who'd gone", "who'd already left") "had"; before a verb's plain form "would" ("who'd win
+# if…", "what'd happen"); otherwise, or before a subject and a verb "did" cannot take ("who'd you rather
+# have", "who'd that be"), it stays as typed. The verb forms are lemminflect's.
 _WH_D = re.compile(r"\b(who|what|where|when|why|how)(?:['\u2019]d|d) (\w+)(?: (\w+))?", re.I)
 _SUBJECTS = frozenset(
     "he she it they you u ya we i the that this those these his her their its our your ur my a an one people "
     "ppl anyone anybody someone somebody everyone everybody".split()
 )
 _AFTER_WOULD = frozenset("have hav hve ve been be rather better like love prefer".split())
+_BEFORE_PAST = frozenset("already just never ever once since also".split())
+
+
+def _verb_form(word: str) -> str | None:
+    """ "plain" for a verb's plain form ("win"), "past" for a past tense or participle ("gone", "left"),
+    else None (lemminflect's forms)."""
+    lemmas = getAllLemmas(word, upos="VERB").get("VERB", ())
+    if word in lemmas:
+        return "plain"
+    pasts = {f for lemma in lemmas for tag in ("VBD", "VBN") for f in getInflection(lemma, tag)}
+    return "past" if word in pasts else None
 
 
 def _wh_did(m: re.Match[str]) -> str:
     after, then = m.group(2).lower(), (m.group(3) or "").lower()
     rest = m.group(0).split(" ", 1)[1]
-    if then in _AFTER_WOULD:
+    shouted = m.group(0).isupper()
+    if then in _AFTER_WOULD or after == "better":
         return m.group(0)
-    if after in _SUBJECTS or not english_word(after):
+    plural = after.endswith("s") and after not in getAllLemmas(after, upos="NOUN").get("NOUN", (after,))
+    if (
+        after in _SUBJECTS
+        or not english_word(after)
+        or (m.group(2)[0].isupper() and not shouted)
+        or plural
+        or (_verb_form(after) is None and _verb_form(then) == "plain")
+    ):
         return f"{m.group(1)} did {rest}"
-    if after == "been":
+    if after == "been" or after in _BEFORE_PAST or _verb_form(after) == "past":
         return f"{m.group(1)} had {rest}"
-    if after == "better" or after.endswith("ed"):
-        return m.group(0)
-    return f"{m.group(1)} would {rest}"
-    if after in _SUBJECTS or not english_word(after):
-        return f"{m.group(1)} did {m.group(0).split(' ', 1)[1]}"
+    if _verb_form(after) == "plain":
+        return f"{m.group(1)} would {rest}"
     return m.group(0)
 
 

@@ -40,7 +40,11 @@ from knowledge.wording import plain_question, without_asides, without_greeting
         ("who'd have thought", "who would have thought"),
         ("who'd been hurt", "who had been hurt"),
         ("who'd you rather have in charge", "who'd you rather have in charge"),
-        ("who'd called him", "who'd called him"),
+        ("who'd called him", "who had called him"),
+        ("who'd already left", "who had already left"),  # irregular pasts too (lemminflect)
+        ("what'd Freedonia do", "what did Freedonia do"),  # a name, a plural, or before a plain verb
+        ("what'd officials say", "what did officials say"),
+        ("what'd freedonia do", "what did freedonia do"),
         ("what'd u say", "what did you say"),
         ("howdy folks", "howdy folks"),
         ("is it still in the c s t o", "is it still in the csto"),
