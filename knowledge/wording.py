@@ -279,7 +279,7 @@ def _spoken_year(m: re.Match[str]) -> str:
 
 _IS_BEEN = re.compile(r"(?:\bis|(?<=\w)['\u2019]s) been\b", re.I)
 
-# "who'd he call", "how'd it end", "what'd Russia do": a question word's "'d" before whom it asks about (a
+# "who'd he call", "how'd it end", "what'd Zorbin do": a question word's "'d" before whom it asks about (a
 # pronoun, a determiner, a name, a plural, a word followed by a verb's plain form) is "did"; before a past
 # form or "been" ("who'd gone", "who'd already left") "had"; before a verb's plain form "would" ("who'd win
 # if…", "what'd happen"); otherwise, or before a subject and a verb "did" cannot take ("who'd you rather
