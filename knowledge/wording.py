@@ -310,19 +310,18 @@ def _wh_did(m: re.Match[str]) -> str:
     if then in _AFTER_WOULD or after == "better":
         return m.group(0)
     plural = after.endswith("s") and after not in getAllLemmas(after, upos="NOUN").get("NOUN", (after,))
+    form = _verb_form(after)
     if (
         after in _SUBJECTS
         or not english_word(after)
         or (m.group(2)[0].isupper() and not shouted)
         or plural
-        or (_verb_form(after) is None and _verb_form(then) == "plain")
+        or (form is None and _verb_form(then) == "plain")
     ):
         return f"{m.group(1)} did {rest}"
-    if after == "been" or after in _BEFORE_PAST or _verb_form(after) == "past":
+    if after == "been" or after in _BEFORE_PAST or form == "past":
         return f"{m.group(1)} had {rest}"
-    if _verb_form(after) == "plain":
-        return f"{m.group(1)} would {rest}"
-    return m.group(0)
+    return f"{m.group(1)} would {rest}" if form == "plain" else m.group(0)
 
 
 # "what's the treaty called?", "what was that alliance named again?": a name asked for, not a phone call
