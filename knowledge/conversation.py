@@ -15,11 +15,13 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from lemminflect import getAllLemmas
+
 from knowledge.lexicon import PERSON_NOUN, STOP
 from knowledge.models import Answer, Story, Suggestion
 from knowledge.resolver import NameResolver
 from knowledge.text import normalise
-from knowledge.wording import english_word
+from knowledge.wording import english_word, verb_form
 
 FOLLOW_UP_SECONDS = 300.0
 MAX_CONVERSATIONS = 10_000
@@ -101,6 +103,24 @@ _PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|his|her|hers)\b")
 _SPEECH = re.compile(
     r"\b(?:say|says|said|saying|told|tweet|tweets|tweeted|announced|claim|claims|claimed|quoted)\b"
 )
+# a follow-up naming a thing and then asking of it: "what about the B1 coach, was it damaged?"
+_DISLOCATED = re.compile(r"^(?P<thing>[^,]{2,60}),\s*(?P<question>\w.*)$")
+# where "it" is not the thing the question before named: the event ("when did it start?"), words said ("who
+# said it?"), what was asked ("what was it?"), or nothing ("was it the army that fired?")
+_NOT_THE_THING = re.compile(
+    rf"{_EVENT_VERB.pattern}|{_SPEECH.pattern}|^(?:who|what|which|when|where)\s+(?:is|was|are|were)\s+it\b|"
+    r"\bit\b.*\b(?:that|who)\b"
+)
+# what makes the words before a comma a clause, not a thing named: a subordinating word, an auxiliary, a subject
+_CLAUSE = re.compile(
+    r"^\s*(?:when|if|since|because|after|before|while|as|though|although|once|where|why|how|what|who)\b|"
+    r"\b(?:is|are|was|were|am|do|does|did|has|have|had|will|would|can|could|should|i|you|he|she|we|they|it)\b"
+)
+# a word that stands for the thing named before it ("was it damaged?", "how much for them?")
+_THING_PRONOUN = re.compile(r"\b(?:it|they|them|he|she|him)\b")
+# auxiliaries in a past form: not the verb a follow-up's participle stands in for
+_AUXILIARY = frozenset("did had was were been got done".split())
+_SPEECH_BEFORE = re.compile(rf"{_SPEECH.pattern}\s+$")
 # what stands for words said or for whoever said them ("they" is not: a follow-up does not read it as a name)
 _STAND_IN = re.compile(r"\b(?:that|this|it|he|she|him|her)\b")
 
@@ -197,15 +217,96 @@ def follow_up(plain: str, previous: Turn | None, names: NameResolver, now: float
     ):
         return topical
     if rest is not None:
-        return _replace_names(previous.question, rest, names)
+        return (
+            _dislocated(rest)
+            or _other_participle(previous.question, rest, names)
+            or _other_kind(previous.question, rest, names)
+            or _replace_names(previous.question, rest, names)
+        )
     # "who said that?", "when was that?": not a question about someone it names ("did Smith resign after
     # this?" asks about Smith and the story, whatever was asked before); a country alone is no one
     named = [m for m in names.find(low) if m.ids]
     if any(not set(m.ids) <= names.country_like for m in named):
         return None
-    if len(words) <= POINTER_WORDS and _POINTER.search(low) and (target := _pointed_at(previous)):
-        return _POINTER.sub(target, low, count=1)
+    if len(words) <= POINTER_WORDS and (pointer := _POINTER.search(low)):
+        thing = _thing_named(previous, names) if pointer.group() == "it" else None
+        # "is the other side in it too?" after "what is the alliance?": the alliance, not that question
+        # "was there a truce? who made it": "it" is what the message said before it
+        said_before = re.search(r"[?.!,;]", low[: pointer.start()])
+        if thing and not previous.quoted and not said_before and not _NOT_THE_THING.search(low):
+            return low[: pointer.start()] + thing + low[pointer.end() :]
+        if target := _pointed_at(previous):
+            return low[: pointer.start()] + target + low[pointer.end() :]
     return _it_as_topic(low, previous, names)
+
+
+def _noun(word: str) -> bool:
+    """Whether ``word`` can be a noun (lemminflect's lemmas), "one" and function words aside."""
+    return word != "one" and word not in STOP and bool(getAllLemmas(word, upos="NOUN"))
+
+
+def _dislocated(rest: str) -> str | None:
+    """A follow-up that names what it asks about and then asks a whole question of it ("what about the B1
+    coach, was it damaged?", "and minor injuries, how much for them?", "as for the driver, did he survive?"):
+    the question with its first "it", "they", "them", "he" or "she" read as the thing named; the question
+    alone when it has no such word ("what about the US, did the president say anything?"). None otherwise."""
+    m = _DISLOCATED.match(rest)
+    # a clause before the comma ("when he spoke to the press, what did he say?") names no thing, and "the
+    # other side" is named by the question before
+    if m is None or _CLAUSE.search(m.group("thing")) or re.search(r"\bother\b", m.group("thing")):
+        return None
+    thing, question = m.group("thing").strip(), m.group("question").strip()
+    if not _QUESTION_WORD.match(question) and not re.match(r"(?:they|he|she|it)\b", question):
+        return None
+    pronoun = _THING_PRONOUN.search(question)
+    if pronoun is None:
+        # "and the badly injured, how much?": too short a question to stand without the one before it
+        return question if _QUESTION_WORD.match(question) and len(question.split()) > 3 else None
+    return question[: pronoun.start()] + thing + question[pronoun.end() :]
+
+
+def _other_participle(before: str, rest: str, names: NameResolver) -> str | None:
+    """The previous question asked of another verb's participle: "and wounded?" after "how many soldiers
+    were killed in the clashes?" asks "how many soldiers were wounded in the clashes"; "and released to
+    relatives?" after "how many bodies had been identified by then?" asks "how many bodies had been released
+    to relatives" (a participle with words of its own replaces the previous one and what follows it). None
+    unless ``rest`` opens with a participle, names nothing, and the previous question has a verb in a past
+    form after its first word."""
+    words = normalise(rest).split()
+    if not 1 <= len(words) <= 4 or verb_form(words[0]) != "past" or any(m.ids for m in names.find(rest)):
+        return None
+    tokens = normalise(before).split()
+    at = next(
+        (
+            i
+            for i, w in enumerate(tokens)
+            if i > 0 and w not in _AUXILIARY and w != words[0] and verb_form(w) == "past"
+        ),
+        None,
+    )
+    if at is None:
+        return None
+    end = at + 1 if len(words) == 1 else len(tokens)
+    return " ".join(tokens[:at] + words + tokens[end:])
+
+
+def _other_kind(before: str, rest: str, names: NameResolver) -> str | None:
+    """The previous question asked of another kind of thing: "and the state?" after "which district is the
+    site in?" asks "which state is the site in". None unless ``rest`` is one noun (after "the"), naming
+    nothing, and the previous question opens with "which" or "what" and a noun."""
+    words = [w for w in normalise(rest).split() if w != "the"]
+    tokens = normalise(before).split()
+    if (
+        len(words) != 1
+        or len(tokens) < 3
+        or tokens[0] not in {"which", "what"}
+        or not _noun(words[0])
+        or not _noun(tokens[1])
+        or verb_form(words[0]) is not None
+        or any(m.ids for m in names.find(rest))
+    ):
+        return None
+    return " ".join([tokens[0], words[0], *tokens[2:]])
 
 
 def _it_as_topic(low: str, previous: Turn, names: NameResolver, *, linked: bool = False) -> str | None:
@@ -220,6 +321,8 @@ def _it_as_topic(low: str, previous: Turn, names: NameResolver, *, linked: bool 
     spoken = _IT.search(_EMPTY_IT.sub(lambda m: " " * len(m.group()), low))
     if (
         spoken is None
+        # "where did he say it?": the words said, not what the conversation is about
+        or _SPEECH_BEFORE.search(low, 0, spoken.start())
         or len(normalise(low).split()) > _IT_WORDS
         or not previous.topic
         or any(m.ids for m in names.find(low))
@@ -311,6 +414,14 @@ def _person_before(previous: Turn, names: NameResolver) -> str | None:
                 # a possessive the question was read with ("smith's") is no spelling of the name
                 return m.text if n == 0 and m.text != f"{normalise(name)}s" else name
     return None
+
+
+def _thing_named(previous: Turn, names: NameResolver) -> str | None:
+    """The one thing the question ``previous`` named, as it named it, when it named one and no person."""
+    named = [m for m in names.find(previous.question) if m.ids]
+    if len(named) != 1 or set(named[0].ids) & names.people:
+        return None
+    return named[0].text
 
 
 def _pointed_at(previous: Turn) -> str | None:

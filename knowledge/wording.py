@@ -293,7 +293,7 @@ _AFTER_WOULD = frozenset("have hav hve ve been be rather better like love prefer
 _BEFORE_PAST = frozenset("already just never ever once since also".split())
 
 
-def _verb_form(word: str) -> str | None:
+def verb_form(word: str) -> str | None:
     """ "plain" for a verb's plain form ("win"), "past" for a past tense or participle ("gone", "left"),
     else None (lemminflect's forms)."""
     lemmas = getAllLemmas(word, upos="VERB").get("VERB", ())
@@ -310,13 +310,13 @@ def _wh_did(m: re.Match[str]) -> str:
     if then in _AFTER_WOULD or after == "better":
         return m.group(0)
     plural = after.endswith("s") and after not in getAllLemmas(after, upos="NOUN").get("NOUN", (after,))
-    form = _verb_form(after)
+    form = verb_form(after)
     if (
         after in _SUBJECTS
         or not english_word(after)
         or (m.group(2)[0].isupper() and not shouted)
         or plural
-        or (form is None and _verb_form(then) == "plain")
+        or (form is None and verb_form(then) == "plain")
     ):
         return f"{m.group(1)} did {rest}"
     if after == "been" or after in _BEFORE_PAST or form == "past":
@@ -455,4 +455,4 @@ def _inside(text: str, at: int) -> bool:
     return text[at].isupper() and bool(text[:at].strip()) and text[:at].rstrip()[-1] not in ".!?\"'"
 
 
-__all__ = ["Speller", "english_word", "plain_question"]
+__all__ = ["Speller", "english_word", "plain_question", "verb_form"]

@@ -10,6 +10,7 @@ from knowledge.compound import told_and_asked
 from knowledge.conversation import (
     Conversations,
     Turn,
+    _dislocated,
     _it_as_topic,
     asks_of_no_one,
     follow_up,
@@ -344,3 +345,76 @@ def test_words_asked_of_no_one_are_refused_alone_and_read_after_an_answer(engine
     first = engine.converse("how many Armenian soldiers were killed?")
     after = engine.converse("who said that?", first)
     assert after.answer.answered and "Pashinyan" in after.answer.answer, after.answer.answer
+
+
+def _asked(engine: AnswerEngine, question: str) -> Turn:
+    """A previous turn asking ``question`` (refused: what is read of a follow-up then is the reading alone)."""
+    return Turn(question, engine.compose.abstain(question), time.monotonic())
+
+
+@pytest.mark.parametrize(
+    ("before", "text", "read"),
+    [
+        # a participle alone stands for the previous question's verb, and keeps what follows it
+        (
+            "how many armenian soldiers were killed in the clashes?",
+            "and wounded?",
+            "how many armenian soldiers were wounded in the clashes",
+        ),
+        # a participle with words of its own stands for the verb and what follows it
+        (
+            "how many bodies had been identified at that point?",
+            "and released to relatives?",
+            "how many bodies had been released to relatives",
+        ),
+        ("how many people died?", "and injured?", "how many people injured"),
+        # a noun alone after "which …" asks the same of another kind of thing
+        ("which district is the site in?", "and the province?", "which province is the site in"),
+        # a thing named, then a whole question of it: the question with "it", "them", "he" read as the thing
+        (
+            "was any coach damaged?",
+            "what about the rear coach, was it damaged?",
+            "was the rear coach damaged",
+        ),
+        (
+            "how much for the badly hurt?",
+            "and minor injuries, how much for them?",
+            "how much for minor injuries",
+        ),
+    ],
+)
+def test_a_follow_up_stands_in_for_a_part_of_the_previous_question(
+    engine: AnswerEngine, before: str, text: str, read: str
+) -> None:
+    """A follow-up naming no one is read as the previous question with the part it replaces, not as the
+    previous question with the follow-up's words stuck on the end."""
+    assert follow_up(engine.read(text), _asked(engine, before), engine.names) == read
+
+
+def test_a_clause_before_a_comma_is_no_thing_named(engine: AnswerEngine) -> None:
+    """'when he spoke to the press, what did he say?' puts nothing in place of 'he': the words before the
+    comma say when, they name no thing; a short question after a thing keeps the question before it."""
+    assert _dislocated("when he spoke to the press, what did he say") is None
+    assert _dislocated("people who were badly injured, how much") is None
+    assert _dislocated("the badly injured, how much") is None
+    assert _dislocated("the rear coach, did anyone inspect the track") == "did anyone inspect the track"
+
+
+def test_it_after_a_question_about_one_thing_is_that_thing(engine: AnswerEngine) -> None:
+    """'is the other country in it too?' after an answer about one body is asked of that body, not of the
+    question before put in place of 'it'."""
+    first = engine.converse("what is the csto?")
+    assert first.answer.answered
+    assert follow_up("is azerbaijan in it too", first, engine.names) == "is azerbaijan in csto too"
+
+
+def test_it_after_a_verb_of_saying_is_the_words_not_the_topic(engine: AnswerEngine) -> None:
+    """'where did the minister say it?' asks where words were said, not about what the conversation named."""
+    turn = Turn(
+        "what is the enclave?",
+        engine.compose.abstain("what is the enclave?"),
+        time.monotonic(),
+        topic="nagorno karabakh",
+    )
+    assert _it_as_topic("where did the minister say it", turn, engine.names) is None
+    assert _it_as_topic("how many wars were fought over it", turn, engine.names) is not None
