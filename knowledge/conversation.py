@@ -117,9 +117,11 @@ _CLAUSE = re.compile(
     r"\b(?:is|are|was|were|am|do|does|did|has|have|had|will|would|can|could|should|i|you|he|she|we|they|it)\b"
 )
 # a word that stands for the thing named before it ("was it damaged?", "how much for them?")
-_THING_PRONOUN = re.compile(r"\b(?:it|they|them|he|she|him)\b")
+_THING_PRONOUN = re.compile(r"\b(?:it|its|they|them|their|he|she|him)\b")
+_DETERMINERS = frozenset("the a an this that these those his her their its our my your".split())
 # auxiliaries in a past form: not the verb a follow-up's participle stands in for
-_AUXILIARY = frozenset("did had was were been got done".split())
+_AUXILIARY = frozenset("did had was were been got done is are be being".split())
+_PASSIVE = frozenset("was were is are be been being got get gets".split())  # before a participle
 _SPEECH_BEFORE = re.compile(rf"{_SPEECH.pattern}\s+$")
 # what stands for words said or for whoever said them ("they" is not: a follow-up does not read it as a name)
 _STAND_IN = re.compile(r"\b(?:that|this|it|he|she|him|her)\b")
@@ -218,9 +220,8 @@ def follow_up(plain: str, previous: Turn | None, names: NameResolver, now: float
         return topical
     if rest is not None:
         return (
-            _dislocated(rest)
+            _dislocated(rest, names)
             or _other_participle(previous.question, rest, names)
-            or _other_kind(previous.question, rest, names)
             or _replace_names(previous.question, rest, names)
         )
     # "who said that?", "when was that?": not a question about someone it names ("did Smith resign after
@@ -233,7 +234,13 @@ def follow_up(plain: str, previous: Turn | None, names: NameResolver, now: float
         # "is the other side in it too?" after "what is the alliance?": the alliance, not that question
         # "was there a truce? who made it": "it" is what the message said before it
         said_before = re.search(r"[?.!,;]", low[: pointer.start()])
-        if thing and not previous.quoted and not said_before and not _NOT_THE_THING.search(low):
+        if (
+            thing
+            and not previous.quoted
+            and not said_before
+            and not _NOT_THE_THING.search(low)
+            and not _EMPTY_IT.search(low)
+        ):
             return low[: pointer.start()] + thing + low[pointer.end() :]
         if target := _pointed_at(previous):
             return low[: pointer.start()] + target + low[pointer.end() :]
@@ -245,68 +252,78 @@ def _noun(word: str) -> bool:
     return word != "one" and word not in STOP and bool(getAllLemmas(word, upos="NOUN"))
 
 
-def _dislocated(rest: str) -> str | None:
-    """A follow-up that names what it asks about and then asks a whole question of it ("what about the B1
-    coach, was it damaged?", "and minor injuries, how much for them?", "as for the driver, did he survive?"):
-    the question with its first "it", "they", "them", "he" or "she" read as the thing named; the question
-    alone when it has no such word ("what about the US, did the president say anything?"). None otherwise."""
+def _dislocated(rest: str, names: NameResolver) -> str | None:
+    """A follow-up that names a thing and then asks a whole question of it ("what about the B1 coach, was it
+    damaged?", "and minor injuries, how much for them?", "as for the driver, did he survive?"): the question
+    with its first "it", "they", "them", "he" or "she" read as the thing named ("its", "their" as the
+    thing's); the question and the thing when it has no such word ("what about the US, did the president say
+    anything" asks "did the president say anything the us"). None unless the words before the comma are a
+    thing (a name, or a noun after a determiner or none: not "in the end", "then", "when he spoke") and the
+    words after it a question."""
     m = _DISLOCATED.match(rest)
-    # a clause before the comma ("when he spoke to the press, what did he say?") names no thing, and "the
-    # other side" is named by the question before
-    if m is None or _CLAUSE.search(m.group("thing")) or re.search(r"\bother\b", m.group("thing")):
+    if m is None:
         return None
     thing, question = m.group("thing").strip(), m.group("question").strip()
+    words = thing.split()
+    # a clause ("when he spoke to the press") names no thing, and "the other side" is named by the question before
+    if _CLAUSE.search(thing) or "other" in words:
+        return None
+    if words[0] in STOP and words[0] not in _DETERMINERS:  # "in the end", "by the way"
+        return None
+    if not any(m.ids for m in names.find(thing)) and not any(_noun(w) for w in words):  # "then", "also"
+        return None
     if not _QUESTION_WORD.match(question) and not re.match(r"(?:they|he|she|it)\b", question):
         return None
     pronoun = _THING_PRONOUN.search(question)
     if pronoun is None:
-        # "and the badly injured, how much?": too short a question to stand without the one before it
-        return question if _QUESTION_WORD.match(question) and len(question.split()) > 3 else None
-    return question[: pronoun.start()] + thing + question[pronoun.end() :]
+        return f"{question} {thing}"
+    said = f"{thing}'s" if pronoun.group() in {"its", "their"} else thing
+    return question[: pronoun.start()] + said + question[pronoun.end() :]
 
 
 def _other_participle(before: str, rest: str, names: NameResolver) -> str | None:
-    """The previous question asked of another verb's participle: "and wounded?" after "how many soldiers
-    were killed in the clashes?" asks "how many soldiers were wounded in the clashes"; "and released to
-    relatives?" after "how many bodies had been identified by then?" asks "how many bodies had been released
-    to relatives" (a participle with words of its own replaces the previous one and what follows it). None
-    unless ``rest`` opens with a participle, names nothing, and the previous question has a verb in a past
-    form after its first word."""
+    """A count asked again of another verb's participle: "and wounded?" after "how many soldiers were killed
+    in the clashes?" asks "how many soldiers were wounded in the clashes"; "and released to relatives?" after
+    "how many bodies had been identified by then?" asks "how many bodies had been released to relatives" (a
+    participle with words of its own replaces the previous one and what follows it). None unless ``rest``
+    opens with a participle (no auxiliary), names nothing, and the previous question asks "how many …" with a
+    participle after "was", "were", "been" or "got" ("were reported killed": the last of the run), or a past
+    verb right after "how many" and its noun ("how many people died")."""
     words = normalise(rest).split()
-    if not 1 <= len(words) <= 4 or verb_form(words[0]) != "past" or any(m.ids for m in names.find(rest)):
-        return None
-    tokens = normalise(before).split()
-    at = next(
-        (
-            i
-            for i, w in enumerate(tokens)
-            if i > 0 and w not in _AUXILIARY and w != words[0] and verb_form(w) == "past"
-        ),
-        None,
-    )
-    if at is None:
-        return None
-    end = at + 1 if len(words) == 1 else len(tokens)
-    return " ".join(tokens[:at] + words + tokens[end:])
-
-
-def _other_kind(before: str, rest: str, names: NameResolver) -> str | None:
-    """The previous question asked of another kind of thing: "and the state?" after "which district is the
-    site in?" asks "which state is the site in". None unless ``rest`` is one noun (after "the"), naming
-    nothing, and the previous question opens with "which" or "what" and a noun."""
-    words = [w for w in normalise(rest).split() if w != "the"]
-    tokens = normalise(before).split()
     if (
-        len(words) != 1
-        or len(tokens) < 3
-        or tokens[0] not in {"which", "what"}
-        or not _noun(words[0])
-        or not _noun(tokens[1])
-        or verb_form(words[0]) is not None
+        not 1 <= len(words) <= 4
+        or words[0] in _AUXILIARY
+        or verb_form(words[0]) != "past"
         or any(m.ids for m in names.find(rest))
     ):
         return None
-    return " ".join([tokens[0], words[0], *tokens[2:]])
+    tokens = normalise(before).split()
+    if tokens[:2] != ["how", "many"]:
+        return None
+    at = None
+    for i in range(3, len(tokens)):
+        if tokens[i - 1] in _PASSIVE and verb_form(tokens[i]) == "past":
+            at = i
+            while (
+                at + 1 < len(tokens)
+                and tokens[at + 1] not in _AUXILIARY
+                and verb_form(tokens[at + 1]) == "past"
+            ):
+                at += 1
+            break
+    if at is None:
+        at = next(
+            (
+                i
+                for i in (2, 3)
+                if i < len(tokens) and tokens[i] not in _AUXILIARY and verb_form(tokens[i]) == "past"
+            ),
+            None,
+        )
+    if at is None or tokens[at] == words[0]:
+        return None
+    end = at + 1 if len(words) == 1 else len(tokens)
+    return " ".join(tokens[:at] + words + tokens[end:])
 
 
 def _it_as_topic(low: str, previous: Turn, names: NameResolver, *, linked: bool = False) -> str | None:
