@@ -107,7 +107,10 @@ _FRAME_START = re.compile(
 _HEARSAY = re.compile(
     r"^(?:(?:so|and|but|also|btw|ok|okay),? )?"
     r"(?:(?:i|someone|somebody|people|they|a friend|my \w+|some \w+|"
-    r"(?:a|an|the|this|one) (?:[\w'-]+ )?(?:message|post|forward|tweet|video|article|report|meme|thread|page|site))"
+    r"(?:a|an|the|this|one) (?:[\w'-]+ )?(?:message|post|forward|tweet|video|article|report|meme|thread|page|site)|"
+    # a text being checked ("draft says …", "our notes say …", "the wiki claims …")
+    r"(?:(?:a|an|the|this|our|my|his|her|their) )?(?:draft|notes|copy|script|summary|transcript|caption|wiki|"
+    r"wikipedia|textbook|worksheet))"
     # where they are ("someone in the group", "a friend at work", "people on reddit")
     r"(?: (?:in|on|at|from) (?:the |my |our |a |this )?[\w'-]+)?"
     r"\s+)?"
