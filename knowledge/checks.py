@@ -106,13 +106,13 @@ _FRAME_START = re.compile(
 # on, and where, is no part of what is asked, and its words ("posted", "twitter") would be read as the claim's
 _HEARSAY = re.compile(
     r"^(?:(?:so|and|but|also|btw|ok|okay),? )?"
-    r"(?:(?:i|someone|somebody|people|they|a friend|my \w+|some \w+|"
-    r"(?:a|an|the|this|one) (?:[\w'-]+ )?(?:message|post|forward|tweet|video|article|report|meme|thread|page|site)|"
-    # a text being checked ("draft says …", "our notes say …", "the wiki claims …")
+    r"(?:(?:(?:i|someone|somebody|people|they|a friend|my \w+|some \w+|"
+    r"(?:a|an|the|this|one) (?:[\w'-]+ )?(?:message|post|forward|tweet|video|article|report|meme|thread|page|site))"
+    # where they are ("someone in the group", "a friend at work", "people on reddit")
+    r"(?: (?:in|on|at|from) (?:the |my |our |a |this )?[\w'-]+)?|"
+    # a text being checked ("draft says …", "our notes say …"; not "notes on X say", whose X is the claim's)
     r"(?:(?:a|an|the|this|our|my|his|her|their) )?(?:draft|notes|copy|script|summary|transcript|caption|wiki|"
     r"wikipedia|textbook|worksheet))"
-    # where they are ("someone in the group", "a friend at work", "people on reddit")
-    r"(?: (?:in|on|at|from) (?:the |my |our |a |this )?[\w'-]+)?"
     r"\s+)?"
     r"(?:have |has |had |just |was |were )?"
     r"(?:saw|seen|read|heard|posted|tweeted|wrote|says|say|said|told me|tells me|shared|claims|claimed|"

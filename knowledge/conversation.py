@@ -111,6 +111,10 @@ _NOT_THE_THING = re.compile(
     rf"{_EVENT_VERB.pattern}|{_SPEECH.pattern}|^(?:who|what|which|when|where)\s+(?:is|was|are|were)\s+it\b|"
     r"\bit\b.*\b(?:that|who)\b"
 )
+# "it" that is a claim, not a thing: "is it true?", "is it right that…"
+_CLAIM_IT = re.compile(
+    r"\bit(?: is| was|['\u2019]s| s)?(?: not| really)? (?:true|right|correct|wrong|so|the case)\b"
+)
 # what makes the words before a comma a clause, not a thing named: a subordinating word, an auxiliary, a subject
 _CLAUSE = re.compile(
     r"^\s*(?:when|if|since|because|after|before|while|as|though|although|once|where|why|how|what|who)\b|"
@@ -239,7 +243,7 @@ def follow_up(plain: str, previous: Turn | None, names: NameResolver, now: float
             and not previous.quoted
             and not said_before
             and not _NOT_THE_THING.search(low)
-            and not _EMPTY_IT.search(low)
+            and not _CLAIM_IT.search(low)
         ):
             return low[: pointer.start()] + thing + low[pointer.end() :]
         if target := _pointed_at(previous):
@@ -257,9 +261,9 @@ def _dislocated(rest: str, names: NameResolver) -> str | None:
     damaged?", "and minor injuries, how much for them?", "as for the driver, did he survive?"): the question
     with its first "it", "they", "them", "he" or "she" read as the thing named ("its", "their" as the
     thing's); the question and the thing when it has no such word ("what about the US, did the president say
-    anything" asks "did the president say anything the us"). None unless the words before the comma are a
-    thing (a name, or a noun after a determiner or none: not "in the end", "then", "when he spoke") and the
-    words after it a question."""
+    anything" asks "did the president say anything the us"); the question alone after words that only link
+    it ("in the end, …", "finally, …"). None when the words before the comma are a clause ("when he spoke to
+    the press, …") or "the other side", or the words after it no question."""
     m = _DISLOCATED.match(rest)
     if m is None:
         return None
@@ -268,12 +272,13 @@ def _dislocated(rest: str, names: NameResolver) -> str | None:
     # a clause ("when he spoke to the press") names no thing, and "the other side" is named by the question before
     if _CLAUSE.search(thing) or "other" in words:
         return None
-    if words[0] in STOP and words[0] not in _DETERMINERS:  # "in the end", "by the way"
-        return None
-    if not any(m.ids for m in names.find(thing)) and not any(_noun(w) for w in words):  # "then", "also"
-        return None
     if not _QUESTION_WORD.match(question) and not re.match(r"(?:they|he|she|it)\b", question):
         return None
+    if (words[0] in STOP and words[0] not in _DETERMINERS) or (  # "in the end", "by the way"
+        not any(m.ids for m in names.find(thing)) and not any(_noun(w) for w in words)  # "then", "finally"
+    ):
+        # words that only link the question to the one before: the question alone
+        return question if _QUESTION_WORD.match(question) else None
     pronoun = _THING_PRONOUN.search(question)
     if pronoun is None:
         return f"{question} {thing}"

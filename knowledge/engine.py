@@ -511,12 +511,10 @@ class AnswerEngine:
         return word in self.speller.vocab
 
     def _answer_whole(self, plain: str, previous: Turn | None) -> tuple[str, Answer]:
-        """``plain`` answered as the two or three questions it asks when every one is answered, else as one
-        question (as a follow-up to ``previous`` when it is one): the question as read, and its answer."""
+        """``plain`` answered as one question (as a follow-up to ``previous`` when it is one), or else as the
+        two or three questions it asks: the question as read, and its answer."""
         read, answer = self._answer_after(plain, previous)
-        # each question answered in turn rather than the message as one ("how many died and who did he call
-        # about it": the whole may be answered from one part's item alone), when every part is answered
-        if read == plain and (parts := parts_of(plain)):
+        if read == plain and not answer.answered and (parts := parts_of(plain)):
             answer = self._answer_each(parts) or answer
         return read, answer
 

@@ -425,6 +425,12 @@ def test_a_message_is_taken_apart_only_where_a_second_question_starts(text: str,
     assert parts_of(text) == parts
 
 
+@pytest.mark.xfail(
+    reason="the 276-set fit answers the whole message from the toll alone (the quotation of 49), so it is not split; "
+    "answering part by part whenever every part is answered was measured (+4 and +6 in conversation) but a review "
+    "found repeated paragraphs and worse splits ('what did armenia and what did azerbaijan say'), so not shipped",
+    strict=True,
+)
 def test_two_questions_in_one_message_get_both_answers_cited_once(engine: AnswerEngine) -> None:
     """Each part is answered on its own and the answers are joined, a passage cited by both parts listed
     once; a message with a part the sources do not answer stays refused as a whole."""
@@ -637,6 +643,8 @@ def test_an_outcome_set_aside_is_not_the_one_counted(engine: AnswerEngine) -> No
         # a text being checked, and a check asked without its verb
         ("draft says 300 people died. that right?", "300 people died. that right?"),
         ("our notes say the envoy resigned. this correct?", "the envoy resigned. this correct?"),
+        # "on X" after a text is what the claim is about, not where it was said
+        ("notes on sylvania say 49 died. is that right?", "notes on sylvania say 49 died. is that right?"),
         ("I read the report, who wrote it?", "I read the report, who wrote it?"),  # no claim to check
         (
             "the minister said 49 died, right?",
