@@ -87,9 +87,9 @@ POINTER_WORDS = 6  # "who said that?", "when was this?": a longer question mostl
 _IT = re.compile(r"\bit\b")
 _IT_WORDS = 8  # "how many wars did they fight over it?"; a longer question mostly means the story by "it"
 # "it" that stands for nothing: "is it true that…", "was it right to…", "it seems…"
+_IT_IS = r"\bit(?: is| was|['\u2019]s| s)?(?: not| really)? "
 _EMPTY_IT = re.compile(
-    r"\bit(?: is| was|['\u2019]s| s)?(?: not| really)? (?:true|right|correct|wrong|possible|likely|clear|known|"
-    r"the case|seems?|appears?)\b"
+    rf"{_IT_IS}(?:true|right|correct|wrong|possible|likely|clear|known|the case|seems?|appears?)\b"
 )
 # what happens to an event, not to a place or a body: "why did it happen?", "what caused it?"
 _EVENT_VERB = re.compile(
@@ -112,9 +112,7 @@ _NOT_THE_THING = re.compile(
     r"\bit\b.*\b(?:that|who)\b"
 )
 # "it" that is a claim, not a thing: "is it true?", "is it right that…"
-_CLAIM_IT = re.compile(
-    r"\bit(?: is| was|['\u2019]s| s)?(?: not| really)? (?:true|right|correct|wrong|so|the case)\b"
-)
+_CLAIM_IT = re.compile(rf"{_IT_IS}(?:true|right|correct|wrong|so|the case)\b")
 # what makes the words before a comma a clause, not a thing named: a subordinating word, an auxiliary, a subject
 _CLAUSE = re.compile(
     r"^\s*(?:when|if|since|because|after|before|while|as|though|although|once|where|why|how|what|who)\b|"
