@@ -419,54 +419,6 @@ def asks_of_no_one(plain: str, names: NameResolver) -> bool:
     return not rest and not names.find(low)
 
 
-_WHO = re.compile(r"\b(?:who|whom|whose)\b")
-_FRAGMENT_WORDS = 3
-
-
-def asked_of_person(plain: str, previous: Turn | None, names: NameResolver) -> str | None:
-    """ "office held?", "occupation?" after a question about someone: the piece asked of that person
-    ("<person>'s office held"), or None. Only a piece of a few words naming nothing, after a question that
-    asked who, spoke of "he" or "she" or named a person (the engine takes this reading when its answer is
-    surer than the piece's alone: "casualties?" after a question about a minister asks about casualties)."""
-    if previous is None or time.monotonic() - previous.at > FOLLOW_UP_SECONDS:
-        return None
-    low = plain.lower().strip().rstrip("?!. ")
-    if _FOLLOW_UP.match(low) or names.find(low) or not _of_person(low, normalise(low).split()):
-        return None
-    if not _about_person(previous, names) or (person := _person_before(previous, names)) is None:
-        return None
-    return f"{person}'s {low}"
-
-
-def _of_person(low: str, words: list[str]) -> bool:
-    """Whether ``low`` is a bare piece of a question that could ask something of a person ("office held",
-    "occupation", "full name"): a few words, no question word, no number, nothing pointed at, no determiner
-    before them ("the other side?" is a thing of its own), no pronoun and no noun for a person."""
-    return (
-        0 < len(words) <= _FRAGMENT_WORDS
-        and words[0] not in _DETERMINERS
-        and "other" not in words
-        # "will he resign" speaks of someone itself; "driver name?" asks of another person
-        and not _THING_PRONOUN.search(low)
-        and not PERSON_NOUN.search(low)
-        and not _QUESTION_WORD.match(low)
-        and not WH_WORD.search(low)
-        and not _POINTER.search(low)
-        and not any(ch.isdigit() for ch in low)
-    )
-
-
-def _about_person(previous: Turn, names: NameResolver) -> bool:
-    """Whether the question ``previous`` was about someone: it asked who, spoke of "he" or "she", or named a
-    person."""
-    low = previous.question.lower()
-    return bool(
-        _WHO.search(low)
-        or _PERSON_PRONOUN.search(low)
-        or any(set(m.ids) & names.people for m in names.find(low))
-    )
-
-
 def _person_before(previous: Turn, names: NameResolver) -> str | None:
     """The person "he" or "she" stands for after ``previous``: the first its question names, else, when it
     was answered, the first its answer names on the page the asker read ("who gave the toll?" - "who did

@@ -41,7 +41,6 @@ from knowledge.conversation import (
     LINK,
     WH_WORD,
     Turn,
-    asked_of_person,
     asks_of_no_one,
     closing_remark,
     follow_up,
@@ -558,11 +557,6 @@ class AnswerEngine:
         alone = LINK.sub("", plain, count=1)
         own = alone[:1].upper() + alone[1:] if alone != plain and len(alone.split()) >= 2 else plain
         answer = self._answer(own)
-        # "occupation?" after a question about someone: asked of that person, when that reading is the surer
-        if read is None and (of_person := asked_of_person(plain, previous, self.names)):
-            followed = self._answer(of_person)
-            if followed.answered and (not answer.answered or followed.confidence > answer.confidence):
-                return of_person, followed
         if not answer.answered and read is not None:
             followed = self._answer(read)
             if followed.answered:

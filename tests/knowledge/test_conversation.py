@@ -13,7 +13,6 @@ from knowledge.conversation import (
     _dislocated,
     _it_as_topic,
     _other_participle,
-    asked_of_person,
     asks_of_no_one,
     follow_up,
     points_at_answer,
@@ -229,26 +228,6 @@ def test_he_after_an_answer_is_the_person_it_named(engine: AnswerEngine) -> None
     # a question that names its own person keeps it
     fourth = engine.converse("what did blinken say about him?", second)
     assert "blinken" in fourth.question.lower() and "pashinyan" not in fourth.question.lower()
-
-
-def test_a_bare_piece_after_a_question_about_someone_asks_it_of_them(engine: AnswerEngine) -> None:
-    """ "office held?", "occupation?" after a question about a person ask that of the person (when that
-    reading's answer is surer than the piece's alone):
-    the piece names nothing, has no question word, pointer, number or determiner; after a question about
-    no one it is not read so."""
-    first = engine.converse("who is armenia's prime minister?")
-    assert first.answer.answered and "Pashinyan" in first.answer.answer, first.answer.answer
-    read = asked_of_person("office held?", first, engine.names)
-    assert read is not None and read.endswith("prime minister's office held"), (
-        read
-    )  # as the question called him
-    assert not engine.converse("occupation?").answer.answered  # alone it asks about no one
-    second = engine.converse("occupation?", first)
-    assert second.answer.answered and "prime minister" in second.answer.answer.lower(), second.answer.answer
-    for piece in ("toll in 2020?", "the other side?", "why?", "that one?", "and macron?"):
-        assert asked_of_person(piece, first, engine.names) is None, piece
-    toll = engine.converse("how many armenian soldiers were killed?")
-    assert asked_of_person("occupation?", toll, engine.names) is None
 
 
 @pytest.mark.parametrize(
