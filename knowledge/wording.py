@@ -9,7 +9,6 @@ Number words are read by ``text2num`` (a library), not a table of ours.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
@@ -396,38 +395,15 @@ def english_word(word: str) -> bool:
     return word in _english()
 
 
-_ENGLISH_SORTED: list[str] | None = None
-
-
-def _english_completion(stub: str) -> str | None:
-    """The commonest English word (pyspellchecker's frequencies) that ``stub`` cuts short by two letters or
-    more ("equiv": "equivalent"), or None."""
-    global _ENGLISH_SORTED
-    if _ENGLISH_SORTED is None:
-        _ENGLISH_SORTED = sorted(_english().word_frequency.dictionary)
-    words = _ENGLISH_SORTED
-    found = []
-    for w in words[bisect_left(words, stub) :]:
-        if not w.startswith(stub):
-            break
-        if len(w) >= len(stub) + 2 and w.isalpha():
-            found.append(w)
-    frequency = _english().word_frequency.dictionary
-    return max(found, key=lambda w: (frequency[w], -len(w))) if found else None
-
-
 def _english_fix(word: str) -> str | None:
-    """The English word meant by ``word``, neither English nor the story's: pyspellchecker's nearest word or
-    the word it cuts short ("equiv": "equivalent", not "equip"), whichever English writes more often."""
+    """The English word nearest ``word`` (pyspellchecker's candidates), the commonest; among equally common
+    ones the shorter, then the first in alphabetical order (pyspellchecker's own ``correction`` breaks such
+    ties by set order, which changes from run to run: "kmph" was "kph" in one run, "kaph" in the next)."""
+    near = _english().candidates(word)
+    if not near:
+        return None
     frequency = _english().word_frequency.dictionary
-    # pyspellchecker's correction breaks ties between equally common words by set order, which changes from
-    # run to run ("kmph": "kph" or "kaph"): the shorter, then the first in alphabetical order, here
-    near = _english().candidates(word) or ()
-    fixed = min(near, key=lambda w: (-frequency[w], len(w), w)) if near else None
-    whole = _english_completion(word)
-    if whole and (not fixed or fixed == word or frequency[whole] > frequency[fixed]):
-        return whole
-    return fixed
+    return min(near, key=lambda w: (-frequency[w], len(w), w))
 
 
 # words the analysis reads in its phrase rules ("prez" is the president): no typos, whatever the dictionary says
@@ -448,12 +424,10 @@ class Speller:
     def __init__(self, words: Iterable[str]) -> None:
         self.vocab: set[str] = set()
         self.by_first: dict[str, list[str]] = defaultdict(list)
-        self.count: Counter[str] = Counter()  # how often the story writes each word
         capitalised: Counter[str] = Counter()  # how often each word is written with a capital, less without
         for word in words:
             w = word.lower()
             if len(w) >= 4 and w.isalpha():
-                self.count[w] += 1
                 capitalised[w] += 1 if word[0].isupper() else -1
                 if w not in self.vocab:
                     self.vocab.add(w)
@@ -477,23 +451,10 @@ class Speller:
         budget = 1 if len(low) <= 5 else 2
         pool = (self.names_by_first if name else self.by_first).get(low[0], [])
         near = process.extractOne(low, pool, scorer=Levenshtein.distance, score_cutoff=budget)
-        if name or not english:
-            fixed = near[0] if near is not None else None
-        else:
-            # a word cut short ("hosp") or a typo ("killd"): whichever the story, else English, writes more
-            whole = self._completion(low)
-            if whole and (near is None or self.count[whole] > self.count[near[0]]):
-                fixed = whole
-            else:
-                fixed = near[0] if near is not None else _english_fix(low)
+        fixed = near[0] if near is not None else None if name or not english else _english_fix(low)
         if not fixed or fixed == low:
             return word
         return fixed.capitalize() if word[0].isupper() else fixed
-
-    def _completion(self, stub: str) -> str | None:
-        """The story's commonest word that ``stub`` cuts short by two letters or more ("hosp": "hospital")."""
-        story = [w for w in self.by_first.get(stub[0], ()) if w.startswith(stub) and len(w) >= len(stub) + 2]
-        return max(story, key=lambda w: (self.count[w], -len(w))) if story else None
 
     def mend(self, text: str, english: bool = True) -> str:
         """``text`` with its typos mended; ``english``: into English words as well as the story's."""
