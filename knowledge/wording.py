@@ -9,6 +9,7 @@ Number words are read by ``text2num`` (a library), not a table of ours.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
@@ -396,14 +397,21 @@ def english_word(word: str) -> bool:
 
 
 def _english_fix(word: str) -> str | None:
-    """The English word nearest ``word`` (pyspellchecker's candidates), the commonest; among equally common
-    ones the shorter, then the first in alphabetical order (pyspellchecker's own ``correction`` breaks such
-    ties by set order, which changes from run to run: "kmph" was "kph" in one run, "kaph" in the next)."""
+    """pyspellchecker's correction of ``word``, the same in every run: among the English words nearest it, the
+    ones it spells but for accents ("cafe": "café") if any, and of those the commonest; among equally
+    common ones the shorter, then the first in alphabetical order. (``SpellChecker.correction`` breaks
+    such ties by set order, which follows the process's string hashing: "kmph" was "kph" in five runs of six
+    and "koph" in the sixth.)"""
     near = _english().candidates(word)
     if not near:
         return None
+    accented = [w for w in near if _without_accents(w) == _without_accents(word)]
     frequency = _english().word_frequency.dictionary
-    return min(near, key=lambda w: (-frequency[w], len(w), w))
+    return min(accented or near, key=lambda w: (-frequency[w], len(w), w))
+
+
+def _without_accents(word: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
 
 
 # words the analysis reads in its phrase rules ("prez" is the president): no typos, whatever the dictionary says
@@ -416,7 +424,7 @@ _LETTERS = re.compile(r"\b[A-Za-z][a-z]{3,}\b(?!['\u2019]t\b)")
 class Speller:
     """Typos mended before anything reads the question: a word that is neither English nor one of the
     story's own words (its articles, names and aliases) becomes the nearest story word (a misspelt
-    place or person's name) or, failing that, pyspellchecker's correction ("frist" ->
+    place or person's name) or, failing that, pyspellchecker's correction (``_english_fix``; "frist" ->
     "first"). Words are only replaced, never added or dropped. In romanised Hindi chat a word that is no
     story word is mostly a Hindi word the lexicon lacks ("baar", "neend"): it is mended only into a story
     word, never into the English word it happens to be near ("bear", "need")."""
