@@ -428,8 +428,11 @@ def test_a_message_is_taken_apart_only_where_a_second_question_starts(text: str,
 @pytest.mark.xfail(
     reason="the 276-set fit answers the whole message from the toll alone (the quotation of 49), so it is not split; "
     "answering part by part whenever every part is answered was measured (+4 and +6 in conversation) but a review "
-    "found repeated paragraphs and worse splits ('what did armenia and what did azerbaijan say'), so not shipped",
-    strict=True,
+    "found repeated paragraphs and worse splits ('what did armenia and what did azerbaijan say'), so not shipped. "
+    "Not strict: on the 2026-12-05 (thirty-sixth session) machine the whole message is answered with both facts, "
+    "by the session's starting code (fdc6531) as well when run alone: the fit's confidence for the "
+    "whole message sits near the threshold, and the same code failed it in the previous session's CI on another machine",
+    strict=False,
 )
 def test_two_questions_in_one_message_get_both_answers_cited_once(engine: AnswerEngine) -> None:
     """Each part is answered on its own and the answers are joined, a passage cited by both parts listed
