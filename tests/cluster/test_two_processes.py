@@ -215,7 +215,7 @@ async def test_two_processes_share_knowledge_questions_and_votes(
 
         await wait_until("vote buttons", ids_known, 10, bots)
         for shard in (0, 1):
-            message = answers[shard].original_message_id
+            message = answers[shard].last_message_id
             vote = await click_on(fake, shard, message, "cb:vote:up", user=asker[shard])
             await vote.answered(ANSWER_WITHIN_S)
 
