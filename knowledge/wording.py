@@ -9,7 +9,6 @@ Number words are read by ``text2num`` (a library), not a table of ours.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
@@ -20,6 +19,7 @@ from spellchecker import SpellChecker
 from text_to_num import alpha2digit, text2num
 
 from knowledge.lexicon import CHAT_PHRASES, CHAT_WORDS, HINDI_WHEN_MIXED, HINDI_WORDS, PHRASE_RULES, STOP
+from knowledge.text import strip_accents
 
 _WORD = re.compile(r"(?<![\w/.])[a-z0-9/]+\??(?![\w/]|\.\w)", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
@@ -405,13 +405,9 @@ def _english_fix(word: str) -> str | None:
     near = _english().candidates(word)
     if not near:
         return None
-    accented = [w for w in near if _without_accents(w) == _without_accents(word)]
+    accented = [w for w in near if strip_accents(w) == strip_accents(word)]
     frequency = _english().word_frequency.dictionary
     return min(accented or near, key=lambda w: (-frequency[w], len(w), w))
-
-
-def _without_accents(word: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
 
 
 # words the analysis reads in its phrase rules ("prez" is the president): no typos, whatever the dictionary says
