@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
@@ -192,20 +191,6 @@ class NameResolver:
                 i += n
             else:
                 i += 1
-        return out
-
-    def nested(self, raw: list[str], mentions: Sequence[Mention]) -> set[str]:
-        """The ids named inside the longer names of ``mentions`` (found in ``raw`` with ``correct=False``),
-        other than the longer names' own: "Freedonian foreign minister" names the minister, and Freedonia
-        inside it."""
-        toks = [stem(t) if not t.isdigit() else t for t in raw]
-        out: set[str] = set()
-        for m in mentions:
-            for i in range(m.start, m.end):
-                for n in range(min(self._starts.get(toks[i], 0), m.end - i), 0, -1):
-                    key = tuple(toks[i : i + n])
-                    if n < m.end - m.start and key in self._table and not (n == 1 and toks[i] in _LEADING):
-                        out.update(i for i in self._table[key] if i not in m.ids)
         return out
 
     def _match_at(self, toks: list[str], i: int) -> int:

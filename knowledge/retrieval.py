@@ -143,11 +143,8 @@ class ItemRetriever:
                 self.counted[item.id] = counted
             toks = set(an.analyse_tokens(words)) | set(concepts_of_text(text))
             toks |= {id_token(r) for r in refs if r}
-            mentions = names.find_tokens(words, correct=False)
-            found = {i for m in mentions for i in m.ids}
-            # an item names what its longer names hold too ("Freedonian foreign minister": Freedonia); what
-            # it is about (its events, its places) is what it names whole
-            toks |= {id_token(i) for i in found | names.nested(words, mentions)}
+            found = {i for m in names.find_tokens(words, correct=False) for i in m.ids}
+            toks |= {id_token(i) for i in found}
             named = found | {r for r in refs if r}
             if story_event and not named & other_events:
                 toks.add(id_token(story_event))

@@ -209,29 +209,6 @@ def test_an_acronym_that_is_a_little_word_is_a_name_only_where_typed_as_one() ->
     assert ids("how many of the dead were from UP?") == ["riverton"]
 
 
-def test_a_longer_name_holds_the_names_inside_it() -> None:
-    """Mentions are found longest first and do not overlap, so "Sylvanian foreign minister" is the minister
-    alone; ``nested`` gives what such a name holds (the country), which an item's text names too, so an item
-    on the minister answers "who is Sylvania's top diplomat" as one that names the country."""
-    from knowledge.resolver import NameResolver
-    from knowledge.text import normalise
-
-    names = NameResolver(
-        {
-            "sylvania": ["Sylvania", "Sylvanian"],
-            "ortiz": ["Ana Ortiz", "Ortiz", "Sylvanian foreign minister"],
-            "riverton": ["Riverton"],
-        }
-    )
-    words = normalise("Ana Ortiz, the Sylvanian foreign minister, flew to Riverton").replace("-", " ").split()
-    found = names.find_tokens(words, correct=False)
-    assert [i for m in found for i in m.ids] == ["ortiz", "ortiz", "riverton"]
-    assert names.nested(words, found) == {"sylvania"}
-    # a name of one word holds nothing more
-    one = normalise("Sylvania said so").split()
-    assert names.nested(one, names.find_tokens(one, correct=False)) == set()
-
-
 def test_phrasal_verbs_read_as_their_verb() -> None:
     """ "take place" is the question's form (it happens), "pull out" is to withdraw, "step down" to resign,
     "go up" to rise."""
