@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lemminflect import getAllLemmas
@@ -360,6 +361,45 @@ def _it_as_topic(low: str, previous: Turn, names: NameResolver, *, linked: bool 
         ):
             return None
     return low[: spoken.start()] + previous.topic + low[spoken.end() :]
+
+
+# words that stand for something said before: a person, a group, a thing, a place ("what year did they leave",
+# "who was chairing those", "how many live there")
+_STANDS_FOR = re.compile(r"\b(?:they|them|their|those|these|there|that|this|it|its|he|she|him|his|her)\b")
+
+
+def with_topic(
+    plain: str,
+    previous: Turn | None,
+    names: NameResolver,
+    story_word: Callable[[str], bool],
+    now: float | None = None,
+) -> str | None:
+    """``plain`` with what the conversation is about (``previous.topic``) put after it, for a short question
+    that names nothing of the story and speaks of something only by a word standing for it ("what year did
+    they drop out", "who was chairing those") or is a bare piece ("ethnic makeup?"): read alone it is about
+    nothing the articles name, so it is read once more about the names the conversation last gave. Not when
+    a word of four letters or more is none the story's texts use (``story_word``: "china?" after an answer
+    about one country asks about another the articles do not know), nor when it speaks of a person as "he"
+    or "she" (whoever that is, ``follow_up`` reads it). The engine tries this reading last, and only when
+    every other reading is refused; None when it does not apply."""
+    if (
+        previous is None
+        or not previous.topic
+        or (now if now is not None else time.monotonic()) - previous.at > FOLLOW_UP_SECONDS
+    ):
+        return None
+    low = LINK.sub("", plain.strip(), count=1).rstrip("?!. ")
+    lowered = low.lower()
+    words = normalise(low).split()
+    if not words or len(words) > _IT_WORDS or any(m.ids for m in names.find(low)):
+        return None
+    asks = "?" in plain or WH_WORD.search(low) or _QUESTION_WORD.match(lowered)
+    if not asks or not (_STANDS_FOR.search(lowered) or is_fragment(low)) or _PERSON_PRONOUN.search(lowered):
+        return None
+    if any(w not in STOP and not story_word(w) for w in re.findall(r"[^\W\d_]{4,}", lowered)):
+        return None
+    return f"{low}, {previous.topic}"
 
 
 def is_fragment(plain: str) -> bool:

@@ -50,6 +50,7 @@ from knowledge.conversation import (
     small_talk_kind,
     small_talk_reply,
     topic_of,
+    with_topic,
 )
 from knowledge.decision import PARAMS_FILE, Decision, question_type
 from knowledge.dense import CACHE as VECTORS
@@ -468,6 +469,10 @@ class AnswerEngine:
                     break
                 if (told := reading(plain)) and (told_answer := self._answer(told)).answered:
                     read, answer = told, told_answer
+            # "what year did they drop out" after a question about an alliance: about what was last named
+            if not answer.answered and (topical := with_topic(plain, previous, self.names, self._story_word)):
+                if (topical_answer := self._answer(topical)).answered:
+                    read, answer = topical, topical_answer
             return read, answer.model_copy(update={"question": text}) if read != text else answer
         except Exception:  # an engine bug must not take a transport down with it
             log.exception("engine failed on question %r", text[:200])

@@ -17,6 +17,7 @@ from knowledge.conversation import (
     follow_up,
     points_at_answer,
     points_back,
+    with_topic,
 )
 from knowledge.engine import AnswerEngine
 from knowledge.loader import load_knowledge
@@ -457,3 +458,43 @@ def test_it_after_a_verb_of_saying_is_the_words_not_the_topic(engine: AnswerEngi
     )
     assert _it_as_topic("where did the minister say it", turn, engine.names) is None
     assert _it_as_topic("how many wars were fought over it", turn, engine.names) is not None
+
+
+def test_a_short_question_about_nothing_named_is_read_with_the_topic(engine: AnswerEngine) -> None:
+    """A short question that names nothing and speaks of something only as "they", "those", "there", or is a
+    bare piece ("civilian deaths?"), is read once more with the names the conversation last gave; not a
+    question naming something of its own or holding a word the story's texts never use ("china?": another
+    country), nor one about "he" or "she", a remark that asks nothing, a long question or one asked too late."""
+    turn = Turn(
+        "is the enclave recognised as the other side's?",
+        engine.compose.abstain("is the enclave recognised as the other side's?"),
+        time.monotonic(),
+        topic="nagorno karabakh",
+    )
+
+    def read(text: str, at: Turn = turn, now: float | None = None) -> str | None:
+        return with_topic(text, at, engine.names, engine._story_word, now)
+
+    assert read("who set up those talks") == "who set up those talks, nagorno karabakh"
+    assert read("and what do they say caused their losses?") == (
+        "what do they say caused their losses, nagorno karabakh"
+    )
+    assert read("civilian deaths?") == "civilian deaths, nagorno karabakh"
+    assert read("china?") is None  # a word the story never uses: something else
+    assert read("who was chairing those") is None  # "chairing": no word of the story's texts
+    assert read("what did france say about them") is None  # names its own
+    assert read("what did she say") is None  # a person: follow_up reads "she"
+    assert read("wow that's crazy") is None  # asks nothing
+    assert read("so what did they say about the fighting in the hills that week") is None
+    assert read("who set up those talks", now=turn.at + 3600) is None
+    assert read("who set up those talks", Turn(turn.question, turn.answer, turn.at)) is None  # no topic
+
+
+def test_a_question_about_them_after_an_answer_is_asked_about_what_it_named(engine: AnswerEngine) -> None:
+    """Asked alone, "what do they say caused their losses?" is refused; after a question about one side's
+    losses it is answered about that side's losses and what it blamed them on."""
+    assert not engine.ask("what do they say caused their losses?").answered
+    first = engine.converse("did azerbaijan say it lost soldiers?")
+    assert first.answer.answered, first.answer.answer
+    second = engine.converse("what do they say caused their losses?", first)
+    assert second.answer.answered and "landmines" in second.answer.answer, second.answer.answer
