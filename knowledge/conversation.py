@@ -363,9 +363,9 @@ def _it_as_topic(low: str, previous: Turn, names: NameResolver, *, linked: bool 
     return low[: spoken.start()] + previous.topic + low[spoken.end() :]
 
 
-# words that stand for something said before: a person, a group, a thing, a place ("what year did they leave",
-# "who was chairing those", "how many live there")
-_STANDS_FOR = re.compile(r"\b(?:they|them|their|those|these|there|that|this|it|its|he|she|him|his|her)\b")
+# words that stand for something said before: a group, a thing, a place ("who set up those talks", "what do
+# they say caused their losses", "how many live there"); "he" and "she" are read by ``follow_up``
+_STANDS_FOR = re.compile(r"\b(?:they|them|their|those|these|there|that|this|it|its)\b")
 
 
 def with_topic(
@@ -376,30 +376,36 @@ def with_topic(
     now: float | None = None,
 ) -> str | None:
     """``plain`` with what the conversation is about (``previous.topic``) put after it, for a short question
-    that names nothing of the story and speaks of something only by a word standing for it ("what year did
-    they drop out", "who was chairing those") or is a bare piece ("ethnic makeup?"): read alone it is about
-    nothing the articles name, so it is read once more about the names the conversation last gave. Not when
-    a word of four letters or more is none the story's texts use (``story_word``: "china?" after an answer
-    about one country asks about another the articles do not know), nor when it speaks of a person as "he"
-    or "she" (whoever that is, ``follow_up`` reads it). The engine tries this reading last, and only when
-    every other reading is refused; None when it does not apply."""
+    that names nothing of the story and speaks of something only by a word standing for it ("who set up
+    those talks", "what do they say caused their losses") or is a bare piece ("civilian deaths?"): read
+    alone it is about nothing the articles name, so it is read once more about the names the conversation
+    last gave. Only when it asks (a "?" or a question word), holds a word of its own that the story's texts
+    use ("talks", "losses": "are you there?" or "huh?" ask nothing of the story), and every word of four
+    letters or more is one they use (``story_word``: "china?" after an answer about one country asks about
+    another the articles do not know); never about "he" or "she" (``follow_up`` reads those). The engine
+    tries this reading last, only when every other reading is refused, and keeps it only when the answer
+    is not just the topic's own; None when it does not apply."""
     if (
         previous is None
         or not previous.topic
         or (now if now is not None else time.monotonic()) - previous.at > FOLLOW_UP_SECONDS
     ):
         return None
-    low = LINK.sub("", plain.strip(), count=1).rstrip("?!. ")
-    lowered = low.lower()
-    words = normalise(low).split()
-    if not words or len(words) > _IT_WORDS or any(m.ids for m in names.find(low)):
+    lowered = LINK.sub("", plain.strip().lower(), count=1).rstrip("?!. ")
+    words = normalise(lowered).split()
+    if not words or len(words) > _IT_WORDS or any(m.ids for m in names.find(lowered)):
         return None
-    asks = "?" in plain or WH_WORD.search(low) or _QUESTION_WORD.match(lowered)
-    if not asks or not (_STANDS_FOR.search(lowered) or is_fragment(low)) or _PERSON_PRONOUN.search(lowered):
+    asks = "?" in plain or WH_WORD.search(lowered) or _QUESTION_WORD.match(lowered)
+    if (
+        not asks
+        or not (_STANDS_FOR.search(lowered) or is_fragment(lowered))
+        or _PERSON_PRONOUN.search(lowered)
+    ):
         return None
-    if any(w not in STOP and not story_word(w) for w in re.findall(r"[^\W\d_]{4,}", lowered)):
+    own = [w for w in re.findall(r"[^\W\d_]{4,}", lowered) if w not in STOP and not _STANDS_FOR.fullmatch(w)]
+    if not own or not all(story_word(w) for w in own):
         return None
-    return f"{low}, {previous.topic}"
+    return f"{lowered}, {previous.topic}"
 
 
 def is_fragment(plain: str) -> bool:

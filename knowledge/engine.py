@@ -470,9 +470,17 @@ class AnswerEngine:
                 if (told := reading(plain)) and (told_answer := self._answer(told)).answered:
                     read, answer = told, told_answer
             # "what year did they drop out" after a question about an alliance: about what was last named
-            if not answer.answered and (topical := with_topic(plain, previous, self.names, self._story_word)):
-                if (topical_answer := self._answer(topical)).answered:
-                    read, answer = topical, topical_answer
+            if (
+                not answer.answered
+                and previous is not None
+                and previous.topic
+                and (topical := with_topic(plain, previous, self.names, self._story_word))
+                and not is_claim(topical)  # "are there any left?": no check of the topic's own words
+                and (topical_answer := self._answer(topical)).answered
+                # the question's own words must add something: not the answer the topic alone gets
+                and topical_answer.items[:1] != self._answer(previous.topic).items[:1]
+            ):
+                read, answer = topical, topical_answer
             return read, answer.model_copy(update={"question": text}) if read != text else answer
         except Exception:  # an engine bug must not take a transport down with it
             log.exception("engine failed on question %r", text[:200])
