@@ -377,9 +377,9 @@ def with_topic(
 ) -> str | None:
     """``plain`` with what the conversation is about (``previous.topic``) put after it, for a short question
     that names nothing of the story and speaks of something only by a word standing for it ("who set up
-    those talks", "what do they say caused their losses") or is a bare piece ("civilian deaths?"): read
-    alone it is about nothing the articles name, so it is read once more about the names the conversation
-    last gave. Only when it asks (a "?" or a question word), holds a word of its own that the story's texts
+    those talks", "what do they say caused their losses"): read alone it is about nothing the articles
+    name, so it is read once more about the names the conversation last gave. Not a bare piece with no
+    such word ("civilian deaths?", "train no.?"): that is mostly a question of its own. Only when it asks (a "?" or a question word), holds a word of its own that the story's texts
     use ("talks", "losses": "are you there?" or "huh?" ask nothing of the story), and every word of four
     letters or more is one they use (``story_word``: "china?" after an answer about one country asks about
     another the articles do not know); never about "he" or "she" (``follow_up`` reads those). The engine
@@ -396,11 +396,7 @@ def with_topic(
     if not words or len(words) > _IT_WORDS or any(m.ids for m in names.find(lowered)):
         return None
     asks = "?" in plain or WH_WORD.search(lowered) or _QUESTION_WORD.match(lowered)
-    if (
-        not asks
-        or not (_STANDS_FOR.search(lowered) or is_fragment(lowered))
-        or _PERSON_PRONOUN.search(lowered)
-    ):
+    if not asks or not _STANDS_FOR.search(lowered) or _PERSON_PRONOUN.search(lowered):
         return None
     own = [w for w in re.findall(r"[^\W\d_]{4,}", lowered) if w not in STOP and not _STANDS_FOR.fullmatch(w)]
     if not own or not all(story_word(w) for w in own):
