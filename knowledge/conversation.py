@@ -379,12 +379,13 @@ def with_topic(
     that names nothing of the story and speaks of something only by a word standing for it ("who set up
     those talks", "what do they say caused their losses"): read alone it is about nothing the articles
     name, so it is read once more about the names the conversation last gave. Not a bare piece with no
-    such word ("civilian deaths?", "train no.?"): that is mostly a question of its own. Only when it asks (a "?" or a question word), holds a word of its own that the story's texts
-    use ("talks", "losses": "are you there?" or "huh?" ask nothing of the story), and every word of four
-    letters or more is one they use (``story_word``: "china?" after an answer about one country asks about
-    another the articles do not know); never about "he" or "she" (``follow_up`` reads those). The engine
-    tries this reading last, only when every other reading is refused, and keeps it only when the answer
-    is not just the topic's own; None when it does not apply."""
+    such word ("civilian deaths?", "train no.?"): that is mostly a question of its own. Only when it asks
+    (a "?" or a question word), holds a word of its own that the story's texts use ("talks", "losses":
+    "are you there?" or "huh?" ask nothing of the story), and every word of four letters or more is one
+    they use (``story_word``: "china?" after an answer about one country asks about another the articles
+    do not know); never about "he" or "she" (``follow_up`` reads those). The engine tries this reading
+    last, only when every other reading is refused, and keeps it only when the answer is not just the
+    topic's own; None when it does not apply."""
     if (
         previous is None
         or not previous.topic

@@ -469,7 +469,8 @@ class AnswerEngine:
                     break
                 if (told := reading(plain)) and (told_answer := self._answer(told)).answered:
                     read, answer = told, told_answer
-            # "what year did they drop out" after a question about an alliance: about what was last named
+            # "what do they say caused their losses?" after a question about one side's losses: about what
+            # the conversation last named
             if (
                 not answer.answered
                 and previous is not None
