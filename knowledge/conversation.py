@@ -29,6 +29,7 @@ MAX_CONVERSATIONS = 10_000
 
 # thanks as people type it: the whole message, or the opening of one ("thanks, that helps")
 _THANKS = r"thanks?(?: you)?|thank you|cheers|much appreciated|appreciate it"
+_BYE = r"(?:bye|goodbye|bye bye|see you(?: later)?|see ya|cya|good ?night|nite|later|take care|(?:gotta|got to|have to) go|gtg|ttyl)"
 _SMALL_TALK: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(rf"^(?:{rx})$"))
     for kind, rx in (
@@ -56,7 +57,10 @@ _SMALL_TALK: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:are you|is this) (?:a )?(?:bot|robot|human|real|ai|person|machine|chatbot)|who are you|"
             r"what are you|who made you",
         ),
-        ("bye", r"bye|goodbye|bye bye|see you|see ya|good night|later"),
+        (
+            "bye",
+            rf"{_BYE}(?: {_BYE})*(?: for now)?(?: all| everyone| guys| folks| bot)?|night (?:all|everyone|guys|folks)",
+        ),
     )
 )
 _FOLLOW_UP = re.compile(

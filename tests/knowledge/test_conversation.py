@@ -31,7 +31,21 @@ def engine() -> AnswerEngine:
 
 @pytest.mark.parametrize(
     "text",
-    ["hi", "Hello there!", "thanks!", "thx", "what can you do", "help", "r u a bot", "who are you?", "bye"],
+    [
+        "hi",
+        "Hello there!",
+        "thanks!",
+        "thx",
+        "what can you do",
+        "help",
+        "r u a bot",
+        "who are you?",
+        "bye",
+        # goodbyes at the end of a chat: never a question about the night something happened in
+        "lol ok night all",
+        "goodnight everyone",
+        "gotta go, cya",
+    ],
 )
 def test_small_talk_gets_a_short_reply_not_an_answer(engine: AnswerEngine, text: str) -> None:
     """Greetings, thanks, help and 'are you a bot' get a chat reply (never 'answered', never cited)."""
