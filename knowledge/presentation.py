@@ -434,13 +434,15 @@ def present(
         brief = lead(text, keep, si)
         shown_lines = [(brief, choose_passages(brief, refs, by_n, SHOWN_MAX - 1))]
         # a second line: the answer to a message's second question (always, shortened to the room left),
-        # or else the runner-up from another paragraph while the brief stays short
+        # or else the runner-up sentence while the brief stays short: from another paragraph, or from the
+        # brief's own when the brief left it out (the fact asked for is often the item's second sentence)
         if len(asked) > 1:
             then = best_sentences(paragraphs, asked[-1], "other", relevance)
             second = next((r for r in then if sentences(paragraphs[r[0]][0])[r[1]] not in brief), None)
             room, limit = max(BRIEF_MAX - len(brief), SECOND_PART_MIN), len(brief) + SECOND_PART_MIN
         else:
-            second = next(((p, i) for p, i in ranked[1:] if p != pi), None)
+            said_here = sentences(text)
+            second = next(((p, i) for p, i in ranked[1:] if p != pi or said_here[i] not in brief), None)
             room, limit = BRIEF_CHARS, BRIEF_MAX
         if second is not None:
             said = sentences(paragraphs[second[0]][0])
