@@ -176,11 +176,7 @@ _NARROWS = re.compile(
 # mixing that up"): the asker speaks of themself, not of what is asked, whatever it names; "i mean …" mends the
 # question and stays
 _OF_THE_ASKER = re.compile(
-    r"^(?:sorry\b|(?:or |and )?(?:am i|i|i'm|im|i've|ive|i'd|my|we|we're)\b(?!\s+mean\b)|"
-    # the same with its "I" left out, as chat leaves it: "never heard of it", "can't remember", "no idea"
-    r"(?:(?:never|just|only|always|still) )?(?:heard|read|saw|seen|forgot|forget|wondering|wondered|curious|"
-    r"asking|confused|lost track)\b|(?:can'?t|cannot|don'?t|dont) (?:remember|recall|know)\b|no idea\b|not sure\b)",
-    re.I,
+    r"^(?:sorry\b|(?:or |and )?(?:am i|i|i'm|im|i've|ive|i'd|my|we|we're)\b(?!\s+mean\b))", re.I
 )
 # the asker's guess at the answer, after a question in the same sentence ("who brokered it, was it the envoy?",
 # "what date was it, is it the 13th?"): the question before it asks all there is; not after a question of what
