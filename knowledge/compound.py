@@ -26,12 +26,7 @@ PARTS_MAX = 3
 _MARK = re.compile(r"\[(\d+)\]")
 
 _OPENS_QUESTION = rf"(?:{QUESTION_WORDS}|(?:at|in|on|for|from|to|by|with|since|until) (?:\w+ly )?(?:what|which|whom|whose|how)\b)"
-# words that join a question to what came before without asking anything ("and how many…", "so, when…",
-# "ok but who…"): a question may open with them
-_CONNECTIVES = r"(?:(?:and|so|but|or|ok|okay|oh|well|also|plus|then)\b,?\s+)*"
-_OPENS = rf"(?:{_OPENS_QUESTION}|(?:can|could|would|will|should|any|anyone)\b)"
-_ASKS = re.compile(rf"^{_CONNECTIVES}{_OPENS}", re.I)
-_ASKS_AT_ONCE = re.compile(rf"^{_OPENS}", re.I)  # no joining word first
+_ASKS = re.compile(rf"^(?:{_OPENS_QUESTION}|(?:can|could|would|will|should|any|anyone)\b)", re.I)
 # a clause before the question in the same sentence ("Excuse my ignorance, but what …", "Dear sir, at what
 # time …"): where the question starts after it
 _LEAD_IN = re.compile(
@@ -57,11 +52,8 @@ _PERSON_POINTER = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their|thei
 
 
 def asks(sentence: str) -> bool:
-    """Whether ``sentence`` is a question: it ends with a question mark, or opens as a question does, after
-    words that only join it to what came before ("and how many…") or a clause before its question ("sorry,
-    and what day…")."""
-    text = sentence.strip()
-    return text.endswith("?") or bool(_ASKS.match(text) or _LEAD_IN.match(text))
+    """Whether ``sentence`` is a question: it ends with a question mark, or opens as a question does."""
+    return sentence.rstrip().endswith("?") or bool(_ASKS.match(sentence.lstrip()))
 
 
 def asked_part(
@@ -146,8 +138,7 @@ def _after_colon(sentence: str) -> str:
 
 def _without_lead_in(sentence: str, story_word: Callable[[str], bool]) -> str:
     """``sentence`` from where its question starts, when a clause naming nothing of the story comes first."""
-    # a joining word is no lead-in ("and who…"), but a clause after it may be ("And who stepped in, who…")
-    if _ASKS_AT_ONCE.match(sentence) or (m := _LEAD_IN.match(sentence)) is None:
+    if _ASKS.match(sentence) or (m := _LEAD_IN.match(sentence)) is None:
         return sentence
     words = re.findall(r"\w+", m.group("lead"))
     if any(w[0].isdigit() or story_word(w.lower()) for w in words):
