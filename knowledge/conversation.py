@@ -29,7 +29,9 @@ MAX_CONVERSATIONS = 10_000
 
 # thanks as people type it: the whole message, or the opening of one ("thanks, that helps")
 _THANKS = r"thanks?(?: you)?|thank you|cheers|much appreciated|appreciate it"
-_BYE = r"(?:bye|goodbye|bye bye|see you(?: later)?|see ya|cya|good ?night|nite|later|take care|(?:gotta|got to|have to) go|gtg|ttyl)"
+# each goodbye one way only ("bye bye" is "bye" twice, "see you later" is "see you" and "later"), and at most
+# four in a row: a run of them before other words must fail fast, not try every way to split it
+_BYE = r"(?:bye|goodbye|see you|see ya|cya|good ?night|nite|later|take care|(?:gotta|got to|have to) go|gtg|ttyl)"
 _SMALL_TALK: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(rf"^(?:{rx})$"))
     for kind, rx in (
@@ -59,7 +61,7 @@ _SMALL_TALK: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "bye",
-            rf"{_BYE}(?: {_BYE})*(?: for now)?(?: all| everyone| guys| folks| bot)?|night (?:all|everyone|guys|folks)",
+            rf"{_BYE}(?: {_BYE}){{0,3}}(?: for now)?(?: all| everyone| guys| folks| bot)?|night (?:all|everyone|guys|folks)",
         ),
     )
 )

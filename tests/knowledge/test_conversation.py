@@ -17,6 +17,7 @@ from knowledge.conversation import (
     follow_up,
     points_at_answer,
     points_back,
+    small_talk_kind,
     with_topic,
 )
 from knowledge.engine import AnswerEngine
@@ -524,3 +525,13 @@ def test_a_question_about_them_after_an_answer_is_asked_about_what_it_named(engi
     second = engine.converse("what do they say caused their losses?", first)
     assert second.question == "what do they say caused their losses, azerbaijan", second.question
     assert second.answer.answered and "landmines" in second.answer.answer, second.answer.answer
+
+
+@pytest.mark.parametrize("run", ["bye ", "see you later ", "bye bye ", "gotta go cya "])
+def test_a_long_run_of_goodbyes_before_other_words_is_read_at_once(run: str) -> None:
+    """Each goodbye matches one way only, so a run of them before a word that is none fails at once rather
+    than trying every way to split the run (the message reaches the engine at up to 500 characters; a
+    pattern that backtracked would hold the answering thread for minutes: pytest-timeout fails it)."""
+    text = (run * 40)[:480] + " treaty"
+    assert small_talk_kind(text) is None
+    assert small_talk_kind(run.strip()) == "bye"
