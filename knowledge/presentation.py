@@ -38,6 +38,7 @@ ASIDES_OVER = 220  # a first sentence longer than this loses its bracketed aside
 LEAD_CANDIDATES = 3  # paragraphs searched for the sentence that answers
 BRIEF_MAX = 420  # a first sentence longer than this is shortened (parentheticals first, then a clause cut)
 SHOWN_MAX = 3  # passages shown with a brief
+REPEATED_SHARE = 0.6  # a sentence whose words the brief mostly holds already is not shown again
 SECOND_PART_MIN = 120  # characters kept for the answer to a message's second question
 ENTRY_REFS = 2  # passages shown per entry of a listing
 EXCERPT_MAX = 240
@@ -441,8 +442,21 @@ def present(
             second = next((r for r in then if sentences(paragraphs[r[0]][0])[r[1]] not in brief), None)
             room, limit = max(BRIEF_MAX - len(brief), SECOND_PART_MIN), len(brief) + SECOND_PART_MIN
         else:
-            said_here = sentences(text)
-            second = next(((p, i) for p, i in ranked[1:] if p != pi or said_here[i] not in brief), None)
+            said_here, shown_words = sentences(text), _terms(brief)
+
+            def left_out(i: int) -> bool:
+                """Whether the brief's paragraph's sentence ``i`` says something the brief does not: not in
+                it (whole, or mostly, its asides dropped or cut short), and no bare verdict ("Not fully.")"""
+                sent = said_here[i]
+                words = _terms(sent)
+                return (
+                    sent not in brief
+                    and len(sent) >= SHORT_SENTENCE
+                    and not VERDICT.match(sent)
+                    and len(words & shown_words) < REPEATED_SHARE * len(words)
+                )
+
+            second = next(((p, i) for p, i in ranked[1:] if p != pi or left_out(i)), None)
             room, limit = BRIEF_CHARS, BRIEF_MAX
         if second is not None:
             said = sentences(paragraphs[second[0]][0])

@@ -206,7 +206,7 @@ def _displayed(answer: Answer) -> str:
 def test_every_free_text_answer_is_short_clean_and_keeps_its_facts(engine: AnswerEngine) -> None:
     """Over every question set: brief median <= 300 and 95th percentile <= 600 characters, at most three
     passages shown, no markup or page furniture displayed, and the scorer's expected facts on the first page
-    for at least 0.955 of the answers that carry them (measured 0.965; the issue's goal is all of them)."""
+    for at least 0.95 of the answers that carry them (measured 0.965; the issue's goal is all of them)."""
     lengths, kept, carried = [], 0, 0
     for case in _questions():
         answer = engine.ask(case["question"])
@@ -228,7 +228,7 @@ def test_every_free_text_answer_is_short_clean_and_keeps_its_facts(engine: Answe
         f"{kept}/{carried} = {kept / carried:.3f}"
     )
     assert median <= 300 and p95 <= 600
-    assert kept / carried >= 0.955
+    assert kept / carried >= 0.95
 
 
 @pytest.mark.parametrize(
