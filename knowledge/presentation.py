@@ -351,6 +351,15 @@ def choose_passages(claim: str, refs: Sequence[int], by_n: dict[int, Citation], 
     return sorted(chosen, key=lambda n: list(refs).index(n))
 
 
+def _adds_to(brief: str, sentence: str) -> bool:
+    """Whether ``sentence``, of the paragraph the brief was cut from, says something the brief does not: it is
+    not in it (whole, or mostly, its asides dropped or cut short) and is no bare verdict ("Not fully.")."""
+    if sentence in brief or len(sentence) < SHORT_SENTENCE or VERDICT.match(sentence):
+        return False
+    words = _terms(sentence)
+    return len(words & _terms(brief)) < REPEATED_SHARE * len(words)
+
+
 # --- the whole answer ------------------------------------------------------------------------------------
 def _paragraphs(text: str) -> list[tuple[str, list[int]]]:
     out = []
@@ -442,21 +451,8 @@ def present(
             second = next((r for r in then if sentences(paragraphs[r[0]][0])[r[1]] not in brief), None)
             room, limit = max(BRIEF_MAX - len(brief), SECOND_PART_MIN), len(brief) + SECOND_PART_MIN
         else:
-            said_here, shown_words = sentences(text), _terms(brief)
-
-            def left_out(i: int) -> bool:
-                """Whether the brief's paragraph's sentence ``i`` says something the brief does not: not in
-                it (whole, or mostly, its asides dropped or cut short), and no bare verdict ("Not fully.")"""
-                sent = said_here[i]
-                words = _terms(sent)
-                return (
-                    sent not in brief
-                    and len(sent) >= SHORT_SENTENCE
-                    and not VERDICT.match(sent)
-                    and len(words & shown_words) < REPEATED_SHARE * len(words)
-                )
-
-            second = next(((p, i) for p, i in ranked[1:] if p != pi or left_out(i)), None)
+            said_here = sentences(text)
+            second = next(((p, i) for p, i in ranked[1:] if p != pi or _adds_to(brief, said_here[i])), None)
             room, limit = BRIEF_CHARS, BRIEF_MAX
         if second is not None:
             said = sentences(paragraphs[second[0]][0])
