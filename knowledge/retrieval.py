@@ -208,7 +208,7 @@ class ItemRetriever:
         concepts = list(extra_concepts)
         replaced = {w for c in concepts for w in CONCEPT_TRIGGERS.get(c, ())}
         # a misspelt question word ("acording", "happend") is dropped before stemming hides its spelling
-        words = [w for w in prepare(outside) if w in self.idf or not _near_stopword(w)]
+        words = [w for w in prepare(outside) if w in self.idf or not (_near_stopword(w) or self._adverb(w))]
         for tok in self.analyser.analyse_tokens(words) + concepts:
             if (drop_quantity and tok in QUANTITY) or tok in replaced:
                 continue
@@ -238,6 +238,11 @@ class ItemRetriever:
             else:
                 out.append(Term((tok,), self.plain_unknown_weight, False, tok))
         return out
+
+    def _adverb(self, word: str) -> bool:
+        """An adverb the story never uses ("originally", "officially"): how it is asked, not what, though its
+        stem may be a story word ("original"), so it is told by its own spelling, before stemming."""
+        return word.endswith("ly") and len(word) >= 6 and self.analyser.canon(word) not in self.idf
 
     @staticmethod
     def coverage(tokens: frozenset[str], terms: list[Term]) -> tuple[float, int]:

@@ -130,10 +130,23 @@ _PURPOSE_ASIDE = re.compile(
 )
 
 
+# How short the asker wants the answer ("…, short version pls", "… in one line", "…, briefly?"): the form
+# of the answer, not its subject. Only at the end of a message, after a comma or "in".
+_FORM_ASIDE = re.compile(
+    r"(?:\s*[,;:-]\s*|\s+(?=in\b))(?:in\s+)?(?:(?:a|one|the|very)\s+)?"
+    r"(?:(?:short|brief|quick|simple|plain|few)\s+(?:version|answer|words?|terms|form)|"
+    r"(?:one|a|single|two)[\s-](?:line|sentence|word|liner)s?|short|brief|briefly|a nutshell|tl;?dr)"
+    r"(?:\s+(?:please|pls|plz))?(?=\s*[?.!]*\s*$)",
+    re.I,
+)
+
+
 def without_asides(text: str) -> str:
     """``text`` without the asker's remarks on what they believed, where they follow a question, without
-    remarks in brackets about the asker and without what the asker wants the answer for."""
+    remarks in brackets about the asker, without what the asker wants the answer for and without how short
+    they want it."""
     text = _PURPOSE_ASIDE.sub("", text.strip()) or text
+    text = _FORM_ASIDE.sub("", text) or text
     parts = _SENTENCE_BREAK.split(_BRACKET_ASIDE.sub("", text).strip())
     kept: list[str] = []
     for part in parts:
@@ -224,9 +237,17 @@ def said_anything(text: str) -> str:
     return f"what did {m.group('who')} say{m.group('rest')}?"
 
 
+# "who's the prime minister again?": a closing "again" asks to be reminded of what something is, it asks
+# for nothing to have happened twice ("did the fighting start again?" keeps it: no "what is" before it)
+_REMINDED = re.compile(
+    r"^(?P<q>(?:who|what|which|where)(?:'s|’s|s| is| was| are| were)\s+\S.*?)[\s,]+again(?P<end>\W*)$", re.I
+)
+
+
 def without_frame(text: str) -> str:
     """``text`` without a polite frame around its question, in a question's order."""
-    stripped = text.strip()
+    stripped = _REMINDED.sub(r"\g<q>\g<end>", text.strip())
+    text = stripped if stripped != text.strip() else text
     rest = _FRAME.sub("", stripped, count=1)
     if rest == stripped:
         if _FRAMED_THING.match(rest):
@@ -452,6 +473,9 @@ class Speller:
             return word
         if low.endswith("in") and english_word(low + "g"):  # speech drops the g: "doin", "sayin"
             return word + "g"
+        # an adverb typed with one l of its two: "officialy", "finaly"
+        if low.endswith("aly") and english_word(low[:-1] + "ly"):
+            return word[:-1] + "ly"
         budget = 1 if len(low) <= 5 else 2
         pool = (self.names_by_first if name else self.by_first).get(low[0], [])
         near = process.extractOne(low, pool, scorer=Levenshtein.distance, score_cutoff=budget)

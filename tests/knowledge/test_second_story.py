@@ -361,6 +361,15 @@ def test_a_dictionary_word_is_not_corrected_into_another(engine: AnswerEngine) -
     assert not any("contact" in t.alts for t in terms)
 
 
+def test_an_adverb_the_story_never_uses_is_how_it_is_asked(engine: AnswerEngine) -> None:
+    """ "originally" stems to "original", which the articles never write: neither is a term of the question;
+    an adverb of a story word ("seriously" of "serious") is kept, and so is the story's own adjective."""
+    assert [t.text for t in engine.retriever.terms("when did the derailment originally happen")] == [
+        "derailment"
+    ]
+    assert "serious" in [t.text for t in engine.retriever.terms("how many were seriously injured")]
+
+
 @pytest.mark.parametrize(
     "question",
     ["how many were in a critical condition?", "how many injured were in critical condition?"],

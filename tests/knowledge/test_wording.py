@@ -115,6 +115,8 @@ def test_typos_are_mended_against_the_story_words_then_english() -> None:
     # a word the analysis reads in a phrase rule is no typo: "prez" is the president, not "prep"
     assert speller.mend("who is the prez") == "who is the prez"
     assert speller.mend("whos doin the talkin") == "whos doing the talking"  # a dropped g is put back
+    # an adverb typed with one l is the adverb, not the story's adjective one letter away
+    assert Speller(["official", "final"]).mend("said officialy, finaly") == "said officially, finally"
     # a contraction's stem is no typo: "wasn" of "wasn't" must not become "was" and lose its "not"
     assert (
         speller.mend("Wasn't it Azerbajan? didn't they say so") == "Wasn't it Azerbaijan? didn't they say so"
@@ -188,6 +190,42 @@ def test_the_askers_remarks_on_what_they_believed_are_not_part_of_the_question(t
     """A remark after a question on what the asker believed (whose names would read as part of the question)
     is left out; a belief the question then asks about is kept."""
     assert without_asides(text) == read
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        (
+            "so what happened at the border exactly, short version pls",
+            "so what happened at the border exactly",
+        ),
+        ("the treaty in one line pls", "the treaty"),
+        ("what is the alliance, briefly?", "what is the alliance?"),
+        ("who is the envoy in a nutshell", "who is the envoy"),
+        ("the toll, in a few words please", "the toll"),
+        # words of length that are the question's own subject stay
+        ("what is a short range missile", "what is a short range missile"),
+        ("was the truce short", "was the truce short"),
+        ("what did the one line statement say", "what did the one line statement say"),
+    ],
+)
+def test_how_short_the_asker_wants_the_answer_is_not_part_of_the_question(text: str, read: str) -> None:
+    assert without_asides(text) == read
+
+
+@pytest.mark.parametrize(
+    ("typed", "plain"),
+    [
+        ("who's the prime minister again?", "who's the prime minister?"),
+        ("whats the alliance again", "what is the alliance"),
+        ("what was the toll, again?", "what was the toll?"),
+        # "again" that says something happened twice is the question's own
+        ("did the fighting start again?", "did the fighting start again?"),
+        ("what happened again?", "what happened again?"),
+    ],
+)
+def test_a_closing_again_asks_to_be_reminded(typed: str, plain: str) -> None:
+    assert plain_question(typed) == plain
 
 
 def test_an_acronym_that_is_a_little_word_is_a_name_only_where_typed_as_one() -> None:
