@@ -351,13 +351,10 @@ def choose_passages(claim: str, refs: Sequence[int], by_n: dict[int, Citation], 
     return sorted(chosen, key=lambda n: list(refs).index(n))
 
 
-def _adds_to(brief: str, sentence: str, *, same_paragraph: bool = True) -> bool:
-    """Whether ``sentence`` says something the brief does not: it is not in it (whole, or mostly: another
-    item's wording of the same fact, or the brief's own sentence with its asides dropped or cut short); and,
-    of the paragraph the brief was cut from, it is no bare verdict ("Not fully.") nor a scrap."""
-    if sentence in brief:
-        return False
-    if same_paragraph and (len(sentence) < SHORT_SENTENCE or VERDICT.match(sentence)):
+def _adds_to(brief: str, sentence: str) -> bool:
+    """Whether ``sentence``, of the paragraph the brief was cut from, says something the brief does not: it is
+    not in it (whole, or mostly, its asides dropped or cut short) and is no bare verdict ("Not fully.")."""
+    if sentence in brief or len(sentence) < SHORT_SENTENCE or VERDICT.match(sentence):
         return False
     words = _terms(sentence)
     return len(words & _terms(brief)) < REPEATED_SHARE * len(words)
@@ -454,14 +451,8 @@ def present(
             second = next((r for r in then if sentences(paragraphs[r[0]][0])[r[1]] not in brief), None)
             room, limit = max(BRIEF_MAX - len(brief), SECOND_PART_MIN), len(brief) + SECOND_PART_MIN
         else:
-            second = next(
-                (
-                    (p, i)
-                    for p, i in ranked[1:]
-                    if _adds_to(brief, sentences(paragraphs[p][0])[i], same_paragraph=p == pi)
-                ),
-                None,
-            )
+            said_here = sentences(text)
+            second = next(((p, i) for p, i in ranked[1:] if p != pi or _adds_to(brief, said_here[i])), None)
             room, limit = BRIEF_CHARS, BRIEF_MAX
         if second is not None:
             said = sentences(paragraphs[second[0]][0])

@@ -307,24 +307,3 @@ def test_a_brief_answers_each_question_of_a_two_question_message() -> None:
     assert "49 soldiers died" in shown.brief and "phoned the three foreign leaders" in shown.brief, (
         shown.brief
     )
-
-
-def test_a_second_line_from_another_item_says_what_the_brief_does_not() -> None:
-    """Two items often tell one fact in other words ("what is the alliance" and "the alliance met"): the
-    runner-up that retells the brief is passed over for the next one, which adds something."""
-    cites = [Citation(n=i, source=f"s{i}", quote=f"passage {i}") for i in range(1, 4)]
-    raw = Answer(
-        question="q",
-        answered=True,
-        kind="qa",
-        confidence=0.9,
-        citations=cites,
-        answer=(
-            "The Northern Pact is the treaty alliance led from the capital; it met on Tuesday. [1]\n"
-            "The Northern Pact, the treaty alliance led from the capital, met on Tuesday. [2]\n"
-            "The Pact's members pledged to send observers to the border. [3]"
-        ),
-    )
-    shown = present(raw, question="what did the northern pact do on tuesday", kind="what")
-    assert "Pact, the treaty" not in shown.brief and "pledged to send observers" in shown.brief, shown.brief
-    assert "pledged to send observers" in shown.answer and shown.more  # the retelling is behind "More"
