@@ -26,6 +26,7 @@ from knowledge.analysis import (
     concepts_of_text,
     prepare,
 )
+from knowledge.decision import question_type
 from knowledge.index import FuzzyIndex
 from knowledge.lexicon import SOURCE_WORDS
 from knowledge.models import Place, _Item
@@ -208,7 +209,13 @@ class ItemRetriever:
         concepts = list(extra_concepts)
         replaced = {w for c in concepts for w in CONCEPT_TRIGGERS.get(c, ())}
         # a misspelt question word ("acording", "happend") is dropped before stemming hides its spelling
-        words = [w for w in prepare(outside) if w in self.idf or not (_near_stopword(w) or self._adverb(w))]
+        # a check's adverb is its claim ("was the town shelled accidentally?"), a name is no adverb ("Kimberly")
+        claim = question_type(text.lower()) == "yesno"
+        words = [
+            w
+            for w in prepare(outside)
+            if w in self.idf or not (_near_stopword(w) or (not claim and self._adverb(w, names)))
+        ]
         for tok in self.analyser.analyse_tokens(words) + concepts:
             if (drop_quantity and tok in QUANTITY) or tok in replaced:
                 continue
@@ -239,10 +246,13 @@ class ItemRetriever:
                 out.append(Term((tok,), self.plain_unknown_weight, False, tok))
         return out
 
-    def _adverb(self, word: str) -> bool:
+    def _adverb(self, word: str, names: frozenset[str] = frozenset()) -> bool:
         """An adverb the story never uses ("originally", "officially"): how it is asked, not what, though its
         stem may be a story word ("original"), so it is told by its own spelling, before stemming."""
-        return word.endswith("ly") and len(word) >= 6 and self.analyser.canon(word) not in self.idf
+        if not word.endswith("ly") or len(word) < 6:
+            return False
+        stem = self.analyser.canon(word)
+        return stem not in self.idf and stem not in names and word not in names
 
     @staticmethod
     def coverage(tokens: frozenset[str], terms: list[Term]) -> tuple[float, int]:

@@ -133,9 +133,9 @@ _PURPOSE_ASIDE = re.compile(
 # How short the asker wants the answer ("…, short version pls", "… in one line", "…, briefly?"): the form
 # of the answer, not its subject. Only at the end of a message, after a comma or "in".
 _FORM_ASIDE = re.compile(
-    r"(?:\s*[,;:-]\s*|\s+(?=in\b))(?:in\s+)?(?:(?:a|one|the|very)\s+)?"
-    r"(?:(?:short|brief|quick|simple|plain|few)\s+(?:version|answer|words?|terms|form)|"
-    r"(?:one|a|single|two)[\s-](?:line|sentence|word|liner)s?|short|brief|briefly|a nutshell|tl;?dr)"
+    r"(?:\s*[,;:-]\s*(?:in\s+)?(?:(?:short|brief|quick|simple|plain)\s+(?:version|answer|words?|terms|form)|"
+    r"(?:one|a|two)[\s-](?:line|sentence|liner)s?|briefly|a nutshell|a few words|tl;?dr)|"
+    r"\s+in\s+(?:short|brief|a nutshell|a few words|one (?:line|sentence)|simple (?:terms|words)))"
     r"(?:\s+(?:please|pls|plz))?(?=\s*[?.!]*\s*$)",
     re.I,
 )
@@ -240,7 +240,9 @@ def said_anything(text: str) -> str:
 # "who's the prime minister again?": a closing "again" asks to be reminded of what something is, it asks
 # for nothing to have happened twice ("did the fighting start again?" keeps it: no "what is" before it)
 _REMINDED = re.compile(
-    r"^(?P<q>(?:who|what|which|where)(?:'s|’s|s| is| was| are| were)\s+\S.*?)[\s,]+again(?P<end>\W*)$", re.I
+    r"^(?P<q>(?:who|what|which|where)(?:'s|’s|s| is| was| are| were)\s+(?:the|a|an|his|her|their|its|that|this|"
+    r"those|these)\s+[^\s,]+(?:\s+[^\s,]+)*?)(?<!\band)[\s,]+again(?P<end>\W*)$",
+    re.I,
 )
 
 
@@ -459,7 +461,7 @@ class Speller:
                     self.by_first[w[0]].append(w)
         # the story's names: words it mostly writes with a capital ("Freedonia", not "marked")
         self.names_by_first: dict[str, list[str]] = defaultdict(list)
-        for w in self.vocab:
+        for w in sorted(self.vocab):  # in one order in every run: a tie goes to the same name
             if capitalised[w] > 0:
                 self.names_by_first[w[0]].append(w)
 
@@ -474,7 +476,7 @@ class Speller:
         if low.endswith("in") and english_word(low + "g"):  # speech drops the g: "doin", "sayin"
             return word + "g"
         # an adverb typed with one l of its two: "officialy", "finaly"
-        if low.endswith("aly") and english_word(low[:-1] + "ly"):
+        if not name and low.endswith("aly") and english_word(low[:-1] + "ly"):
             return word[:-1] + "ly"
         budget = 1 if len(low) <= 5 else 2
         pool = (self.names_by_first if name else self.by_first).get(low[0], [])

@@ -368,6 +368,12 @@ def test_an_adverb_the_story_never_uses_is_how_it_is_asked(engine: AnswerEngine)
         "derailment"
     ]
     assert "serious" in [t.text for t in engine.retriever.terms("how many were seriously injured")]
+    # in a check the adverb is the claim; a name that ends like one is a name
+    assert len(engine.retriever.terms("was the train derailed deliberately?")) == 3
+    assert len(engine.retriever.terms("why was the train derailed deliberately?")) == 2
+    assert "kimber" in [
+        t.alts[0] for t in engine.retriever.terms("what did Kimberly say", names=frozenset({"kimber"}))
+    ]
 
 
 @pytest.mark.parametrize(

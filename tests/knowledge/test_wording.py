@@ -117,6 +117,7 @@ def test_typos_are_mended_against_the_story_words_then_english() -> None:
     assert speller.mend("whos doin the talkin") == "whos doing the talking"  # a dropped g is put back
     # an adverb typed with one l is the adverb, not the story's adjective one letter away
     assert Speller(["official", "final"]).mend("said officialy, finaly") == "said officially, finally"
+    assert Speller(["official"]).mend("what did Vitaly say") == "what did Vitaly say"  # a name stays
     # a contraction's stem is no typo: "wasn" of "wasn't" must not become "was" and lose its "not"
     assert (
         speller.mend("Wasn't it Azerbajan? didn't they say so") == "Wasn't it Azerbaijan? didn't they say so"
@@ -207,6 +208,9 @@ def test_the_askers_remarks_on_what_they_believed_are_not_part_of_the_question(t
         ("what is a short range missile", "what is a short range missile"),
         ("was the truce short", "was the truce short"),
         ("what did the one line statement say", "what did the one line statement say"),
+        ("what was in the brief?", "what was in the brief?"),
+        ("what was written in a single line?", "what was written in a single line?"),
+        ("was the visit, brief?", "was the visit, brief?"),
     ],
 )
 def test_how_short_the_asker_wants_the_answer_is_not_part_of_the_question(text: str, read: str) -> None:
@@ -222,6 +226,8 @@ def test_how_short_the_asker_wants_the_answer_is_not_part_of_the_question(text: 
         # "again" that says something happened twice is the question's own
         ("did the fighting start again?", "did the fighting start again?"),
         ("what happened again?", "what happened again?"),
+        ("who was arrested again?", "who was arrested again?"),
+        ("who is the president again and again", "who is the president again and again"),
     ],
 )
 def test_a_closing_again_asks_to_be_reminded(typed: str, plain: str) -> None:
