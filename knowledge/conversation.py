@@ -493,30 +493,6 @@ def _thing_named(previous: Turn, names: NameResolver) -> str | None:
     return named[0].text
 
 
-# "which outlet had that?", "who reported this?", "what article is that from": the sources of the answer just
-# given. The question words of a source question (as ``understand`` reads one), then a pointer at the answer.
-_SOURCE_ASKED = re.compile(
-    r"\b(?:which|what)\s+(?:news(?:paper)?s?|papers?|outlets?|sources?|articles?|publications?|media|sites?|"
-    r"websites?|reports?|(?:news |wire )?agenc(?:y|ies)|channels?)\b|\bwho reported\b|"
-    r"\baccording to (?:which|what|whom)\b"
-)
-_POINTING = re.compile(r"\b(?:that|this|it|those|these)\b")
-
-
-def asks_source_of_answer(low: str, previous: Turn | None, names: NameResolver) -> bool:
-    """Whether ``low`` asks which sources said what ``previous`` answered: a short source question pointing
-    at it ("which outlet had that?") that names nothing of the story itself."""
-    if previous is None or not previous.answer.answered or not previous.answer.items:
-        return False
-    words = re.findall(r"[\w']+", low)
-    return (
-        len(words) <= POINTER_WORDS + 2
-        and bool(_SOURCE_ASKED.search(low))
-        and bool(_POINTING.search(low))
-        and not any(m.ids for m in names.find(low))
-    )
-
-
 def _pointed_at(previous: Turn) -> str | None:
     """What 'that' stands for after ``previous``: the words just quoted, else the previous question."""
     if previous.quoted:
@@ -594,7 +570,6 @@ class Conversations:
 
 
 __all__ = [
-    "asks_source_of_answer",
     "Conversations",
     "Turn",
     "asks_of_no_one",

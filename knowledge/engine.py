@@ -42,7 +42,6 @@ from knowledge.conversation import (
     WH_WORD,
     Turn,
     asks_of_no_one,
-    asks_source_of_answer,
     closing_remark,
     follow_up,
     is_fragment,
@@ -456,8 +455,6 @@ class AnswerEngine:
             plain = self.read(text)
             if kind := small_talk_kind(plain) or self._closing(text, plain):
                 return plain, small_talk_reply(kind, text, self.kb.story, len(self.kb.sources))
-            if asks_source_of_answer(plain.lower(), previous, self.names) and previous is not None:
-                return plain, self._sources_of(plain, previous.answer)
             read, answer = self._answer_whole(plain, previous)
             if not answer.answered and (asked := self._asked_part(plain)):
                 # a question among sentences that only tell (a greeting, why they ask, a remark after it)
@@ -489,24 +486,6 @@ class AnswerEngine:
         except Exception:  # an engine bug must not take a transport down with it
             log.exception("engine failed on question %r", text[:200])
             return text, self.compose.abstain(text, "Sorry, I could not work that question out.")
-
-    def _sources_of(self, question: str, previous: Answer) -> Answer:
-        """Which articles say what ``previous`` answered: the sources of the passages its first page cites for
-        its first item (all of that item's passages if the page cited none of them), with those passages."""
-        item = self.kb.items.get(previous.items[0])
-        if item is None:
-            return self.compose.abstain(question)
-        shown = previous.citations[: previous.shown] or previous.citations
-        cited = {(c.source, c.quote) for c in shown if c.item == item.id}
-        evidence = [ev for ev in item.evidence if (ev.source, ev.quote) in cited] or list(item.evidence)
-        labels = list(
-            dict.fromkeys(self.kb.sources[ev.source].label for ev in evidence if ev.source in self.kb.sources)
-        )
-        lead = "Reported by " + "; ".join(labels) + "."
-        said = item.model_copy(update={"evidence": evidence})
-        return self.compose.answer(
-            question, "source", [(lead, []), (self.compose.sentence(item), [said])], previous.confidence
-        )
 
     def _closing(self, text: str, plain: str) -> str | None:
         """Thanks or goodbye with a remark that asks nothing (``closing_remark``), read as well with chat

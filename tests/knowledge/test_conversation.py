@@ -14,7 +14,6 @@ from knowledge.conversation import (
     _it_as_topic,
     _other_participle,
     asks_of_no_one,
-    asks_source_of_answer,
     follow_up,
     points_at_answer,
     points_back,
@@ -120,37 +119,6 @@ def test_who_said_that_points_at_the_quotation_just_given(engine: AnswerEngine) 
     assert first.quoted
     second = engine.converse("who said that?", first)
     assert second.answer.answered and "Blinken" in second.answer.answer
-
-
-@pytest.mark.parametrize(
-    "asked",
-    [
-        "which outlet had that?",
-        "which article says that",
-        "who reported it?",
-        "according to which source is that?",
-    ],
-)
-def test_which_source_said_that_names_the_sources_of_the_answer_just_given(
-    engine: AnswerEngine, asked: str
-) -> None:
-    """ "which outlet had that?" after an answer: the articles whose passages that answer's first page
-    cited, with those passages, not a search for the word "outlet"."""
-    first = engine.converse("what did the csto do")
-    shown = {c.source for c in first.answer.citations[: first.answer.shown]}
-    second = engine.converse(asked, first)
-    answer = second.answer
-    assert answer.answered and answer.kind == "source" and answer.answer.startswith("Reported by"), (
-        answer.answer
-    )
-    assert answer.items[:1] == first.answer.items[:1]
-    assert {c.source for c in answer.citations} <= shown
-    labels = {engine.kb.sources[s].label for s in shown}
-    assert any(label in answer.answer for label in labels)
-    # with no answer before it, or one that names something else, it is no pointer at an answer
-    assert not asks_source_of_answer(asked, None, engine.names)
-    assert not asks_source_of_answer(asked.replace("?", "") + " about the csto", first, engine.names)
-    assert engine.converse("who said that?", engine.converse("what did blinken say?")).answer.kind != "source"
 
 
 def test_without_a_previous_question_a_follow_up_stands_alone(engine: AnswerEngine) -> None:
