@@ -249,7 +249,8 @@ _REMINDED = re.compile(
 def without_frame(text: str) -> str:
     """``text`` without a polite frame around its question, in a question's order."""
     stripped = _REMINDED.sub(r"\g<q>\g<end>", text.strip())
-    text = stripped if stripped != text.strip() else text
+    if stripped != text.strip():
+        text = stripped
     rest = _FRAME.sub("", stripped, count=1)
     if rest == stripped:
         if _FRAMED_THING.match(rest):
