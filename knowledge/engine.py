@@ -35,7 +35,15 @@ from knowledge.checks import (
     without_hearsay,
 )
 from knowledge.compose import Composer, unique
-from knowledge.compound import asked_part, joined, parts_of, told_and_asked, told_then_asked, without_label
+from knowledge.compound import (
+    asked_part,
+    cases_of,
+    joined,
+    parts_of,
+    told_and_asked,
+    told_then_asked,
+    without_label,
+)
 from knowledge.conversation import (
     EVENT_POINTER,
     LINK,
@@ -461,6 +469,13 @@ class AnswerEngine:
                 read_alone, alone = self._answer_whole(asked, previous)
                 if alone.answered:
                     read, answer = read_alone, alone
+            for case in [] if answer.answered else cases_of(plain):
+                # "is that count final or could it go up?": asked about each case in turn, the answer says which
+                # holds; the other case's words (often ones the articles never use) no longer count against it
+                read_case, of_case = self._answer_whole(case, previous)
+                if of_case.answered:
+                    read, answer = read_case, of_case
+                    break
             # a statement, then a question pointing back at it: "One article adds a town. Which outlet is
             # that?" ("that" is the sentence before it); "I hear the Freedonian premier rang round. Whom did
             # he call?" ("he" is whom the statement names)

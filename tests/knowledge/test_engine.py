@@ -7,7 +7,7 @@ import re
 import pytest
 
 from knowledge.checks import clock_times, durations, without_hearsay
-from knowledge.compound import asked_part, parts_of, told_then_asked, without_label
+from knowledge.compound import asked_part, cases_of, parts_of, told_then_asked, without_label
 from knowledge.engine import AnswerEngine
 from knowledge.hybrid import lead_with_likeliest, predicate_start
 from knowledge.loader import load_knowledge
@@ -840,3 +840,72 @@ def test_a_time_before_or_back_in_a_month_names_the_event_it_is_of(engine: Answe
 )
 def test_a_question_pointing_at_the_statement_before_it_reads_it_in(text: str, read: str | None) -> None:
     assert told_then_asked(text) == read
+
+
+@pytest.mark.parametrize(
+    ("text", "cases"),
+    [
+        # the other case a clause, a case left open, a narrowing of the first
+        ("is that count final or could it go up?", ["is that count final?"]),
+        ("was Riverton one of them, or am I making that up", ["was Riverton one of them?"]),
+        (
+            "Who gave that figure, was it their president or somebody else?",
+            ["Who gave that figure, was it their president?"],
+        ),
+        ("did they shell homes or just army posts", ["did they shell homes?"]),
+        ("were the hospitals ready or not", ["were the hospitals ready?"]),
+        # a phrase in the place of the first case's phrase, the first first
+        (
+            "Was it said in an address to the nation, or before parliament?",
+            [
+                "Was it said in an address to the nation?",
+                "Was it said before parliament?",
+                "Was it said in an address before parliament?",
+            ],
+        ),
+        # a sentence of choices after the question
+        (
+            "Where did the ministry post it? On the wires, or its own site?",
+            ["Where did the ministry post it?"],
+        ),
+        # two things of a kind, another question after the other case, too little left, no "or"
+        ("was the rail 52kg or 60kg section", []),
+        ("did Smith capture villages or hilltops inside Freedonia", []),
+        ("Do you think Freedonia or Sylvania is more to blame?", []),
+        ("did he go on tv or give a speech, what did he say", []),
+        ("Did Smith or Jones resign?", []),
+        ("how many died", []),
+    ],
+)
+def test_a_question_offering_another_case_is_asked_about_each(text: str, cases: list[str]) -> None:
+    assert cases_of(text) == cases
+
+
+@pytest.mark.parametrize(
+    ("question", "read", "said"),
+    [
+        ("was it in the daytime or at night?", "was it at night?", "midnight"),
+        (
+            "did azerbaijan hit civilian areas or just army stuff",
+            "did azerbaijan hit civilian areas?",
+            "civilian",
+        ),
+        (
+            "was there fighting right before this or did it come out of nowhere",
+            "was there fighting right before this?",
+            "clash",
+        ),
+    ],
+)
+def test_the_case_the_sources_answer_is_answered(
+    engine: AnswerEngine, question: str, read: str, said: str
+) -> None:
+    turn = engine.converse(question)
+    assert turn.answer.answered and turn.question == read
+    assert said in turn.answer.answer.lower()
+    _check_contract(engine, turn.answer)
+
+
+def test_another_case_does_not_open_a_question_the_sources_leave(engine: AnswerEngine) -> None:
+    # the first case alone is a question the articles do not answer either
+    assert not engine.ask("did the UN send peacekeepers to the border or just observers").answered
