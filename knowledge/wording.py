@@ -246,9 +246,26 @@ _REMINDED = re.compile(
 )
 
 
+# the same before a name or a word that is no verb's past or -ing form ("who is Smith again?", "where's Riverton
+# again"); "who was arrested again?" and "who is leading again?" keep it
+_REMINDED_OF = re.compile(
+    r"^(?P<q>(?:who|what|which|where)(?:'s|’s|s| is| was| are| were)\s+(?P<first>[^\s,]+)(?:\s+[^\s,]+){0,2}?)"
+    r"[\s,]+again(?P<end>\W*)$",
+    re.I,
+)
+
+
+def _reminder(m: re.Match[str]) -> str:
+    first = m.group("first").lower().strip("'\"?")
+    if verb_form(first) is not None or first.endswith("ing"):
+        return m.group()
+    return m.group("q") + m.group("end")
+
+
 def without_frame(text: str) -> str:
     """``text`` without a polite frame around its question, in a question's order."""
     stripped = _REMINDED.sub(r"\g<q>\g<end>", text.strip())
+    stripped = _REMINDED_OF.sub(_reminder, stripped)
     if stripped != text.strip():
         text = stripped
     rest = _FRAME.sub("", stripped, count=1)

@@ -223,10 +223,15 @@ def test_how_short_the_asker_wants_the_answer_is_not_part_of_the_question(text: 
         ("who's the prime minister again?", "who's the prime minister?"),
         ("whats the alliance again", "what is the alliance"),
         ("what was the toll, again?", "what was the toll?"),
+        # before a name or a pronoun too
+        ("whos Smith again", "who is Smith"),
+        ("where is Riverton again?", "where is Riverton?"),
+        ("who is he again?", "who is he?"),
         # "again" that says something happened twice is the question's own
         ("did the fighting start again?", "did the fighting start again?"),
         ("what happened again?", "what happened again?"),
         ("who was arrested again?", "who was arrested again?"),
+        ("who is leading again?", "who is leading again?"),
         ("who is the president again and again", "who is the president again and again"),
     ],
 )
