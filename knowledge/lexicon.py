@@ -379,6 +379,17 @@ PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     ),
 ]
 
+# A season is the months it spans (the northern hemisphere's reckoning): "the spring talks" are the talks the
+# articles date to April and May. "fall" is left out: it is far more often the verb.
+SEASON_MONTHS = {
+    "spring": ("march", "april", "may"),
+    "summer": ("june", "july", "august"),
+    "summertime": ("june", "july", "august"),
+    "autumn": ("september", "october", "november"),
+    "winter": ("december", "january", "february"),
+    "wintertime": ("december", "january", "february"),
+}
+
 NUMBER_WORDS = frozenset(
     """one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty
     fifty hundred hundreds thousand thousands dozen dozens several""".split()

@@ -28,7 +28,7 @@ from knowledge.analysis import (
 )
 from knowledge.decision import question_type
 from knowledge.index import FuzzyIndex
-from knowledge.lexicon import SOURCE_WORDS
+from knowledge.lexicon import SEASON_MONTHS, SOURCE_WORDS
 from knowledge.models import Place, _Item
 from knowledge.resolver import NameResolver
 from knowledge.text import normalise
@@ -216,6 +216,17 @@ class ItemRetriever:
             for w in prepare(outside)
             if w in self.idf or not (_near_stopword(w) or (not claim and self._adverb(w, names)))
         ]
+        for word in [w for w in words if w in SEASON_MONTHS]:
+            # a season the story never names stands for the months of it the story does ("spring": April, May)
+            if self.analyser.canon(word) in self.idf:
+                continue
+            months = tuple(dict.fromkeys(m for m in SEASON_MONTHS[word] if m in self.idf))
+            if not months:
+                continue  # no month of it in the story: a word the story does not use
+            if months not in seen:
+                seen.add(months)
+                out.append(Term(months, max(self.idf[m] for m in months), True, word))
+            words.remove(word)
         for tok in self.analyser.analyse_tokens(words) + concepts:
             if (drop_quantity and tok in QUANTITY) or tok in replaced:
                 continue

@@ -909,3 +909,18 @@ def test_the_case_the_sources_answer_is_answered(
 def test_another_case_does_not_open_a_question_the_sources_leave(engine: AnswerEngine) -> None:
     # the first case alone is a question the articles do not answer either
     assert not engine.ask("did the UN send peacekeepers to the border or just observers").answered
+
+
+def test_a_season_the_story_never_names_is_the_months_of_it_the_story_does(engine: AnswerEngine) -> None:
+    # the articles date the earlier talks to "April and May"; "May" is no term (the modal verb's spelling)
+    spring = [
+        t for t in engine.retriever.terms("what did they agree at the spring talks?") if t.text == "spring"
+    ]
+    assert [(t.alts, t.known) for t in spring] == [(("april",), True)]
+    summer = [
+        t for t in engine.retriever.terms("what was on the agenda in the summer?") if t.text == "summer"
+    ]
+    assert [t.alts for t in summer] == [("august",)]
+    # a season without months in the story stays an unknown word
+    engine_terms = engine.retriever.terms("what happened in the winter?")
+    assert [t.known for t in engine_terms if t.text.startswith("wint")] == [False]
