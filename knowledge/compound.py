@@ -268,7 +268,7 @@ def told_then_asked(plain: str) -> str | None:
 # fighting before this or did it come out of nowhere", "was Smith one of them, or am I making that up"), a
 # piece ("did they hit homes or just army posts", "or on social media") or a sentence of pieces ("Where did it
 # post the statement? On the wires, or its own site?"); the last "or" of the last sentence that has one
-_OR = re.compile(r"(?:\s*[,;]\s*|\s+(?:-+|\u2013|\u2014)\s+|\s+)or\s+", re.I)
+_OR = re.compile(r"(?:\s*[,;]\s*|\s+(?:-+|\u2013|\u2014)\s+|\s+)or(?:\s+|\W*$)", re.I)
 # a case that opens with a preposition ("in a speech or on social media", "before noon or after it") stands
 # in the place of the first case's phrase that opens with one
 _PLACE_WORD = (
@@ -279,7 +279,7 @@ _OPENS_PHRASE = re.compile(rf"\b{_PLACE_WORD}\s", re.I)
 _CASE_PHRASE = re.compile(rf"^{_PLACE_WORD}\s+[^,?]+?\W*$", re.I)
 # another question after the other case ("… or give a speech, what did he say"); a case that is a clause of its
 # own ("or could it go up", "or am I mixing it up"); what leaves the other case open ("or something", "or
-# not", "or somebody else") or narrows the first ("or just army posts", "or only the troops")
+# not", "or somebody else", a closing "or" alone) or narrows the first ("or just army posts", "or only the troops")
 _ASKS_AFTER = re.compile(rf"[,;]\s*(?:{QUESTION_WORDS}|any\b)", re.I)
 _CLAUSE = re.compile(
     r"^(?:is|are|was|were|am|do|does|did|has|have|had|can|could|will|would|should|shall|might|may|must|"
@@ -288,7 +288,7 @@ _CLAUSE = re.compile(
 )
 _OTHER = re.compile(
     r"^(?:(?:something|smth|sth|anything|somebody|someone|anyone|anybody|somewhere|whatever|what|not|no|nah|"
-    r"otherwise)(?: (?:else|like that|similar))?|(?:just|only|merely|simply|purely) \w[^,]*)$",
+    r"otherwise)(?: (?:else|like that|similar))?(?: too| as well)?|(?:just|only|merely|simply|purely) \w[^,]*)?$",
     re.I,
 )
 

@@ -854,6 +854,8 @@ def test_a_question_pointing_at_the_statement_before_it_reads_it_in(text: str, r
         ),
         ("did they shell homes or just army posts", ["did they shell homes?"]),
         ("were the hospitals ready or not", ["were the hospitals ready?"]),
+        ("did he say it would go up or", ["did he say it would go up?"]),
+        ("did they accuse Smith of spying or smth too", ["did they accuse Smith of spying?"]),
         # a phrase in the place of the first case's phrase, the first first
         (
             "Was it said in an address to the nation, or before parliament?",
