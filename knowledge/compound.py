@@ -264,68 +264,69 @@ def told_then_asked(plain: str) -> str | None:
     return None if m is None else question[: m.start()] + told[0][0].rstrip(" .!") + question[m.end() :]
 
 
-# the other case offered after a question: a clause ("is that count final or could it go up?", "was there
-# fighting before this or did it come out of nowhere", "was Smith one of them, or am I making that up"), a
-# piece ("did they hit homes or just army posts", "or on social media") or a sentence of pieces ("Where did it
-# post the statement? On the wires, or its own site?"); the last "or" of the last sentence that has one
+# the other case offered after a question: a clause with its own subject ("is that count final or could it go
+# up?", "was there fighting before this or did it come out of nowhere", "was Smith one of them, or am I making
+# that up"), a piece that leaves it open or narrows the first ("or something", "or just army posts") or a
+# sentence of pieces ("Where did it post the statement? On the wires, or its own site?"); the last "or" of
+# the last sentence that has one. Not a phrase in the place of the first case's ("in a statement or on social
+# media"): its first case, a check of one phrase, was answered with what another question asks ("did the
+# fighting go on for hours?": whether the truce held)
 _OR = re.compile(r"(?:\s*[,;]\s*|\s+(?:-+|\u2013|\u2014)\s+|\s+)or(?:\s+|\W*$)", re.I)
-# a case that opens with a preposition ("in a speech or on social media", "before noon or after it") stands
-# in the place of the first case's phrase that opens with one
 _PLACE_WORD = (
     r"(?:in|on|at|by|from|to|into|before|after|during|through|via|over|under|near|inside|outside|within|with|"
-    r"without|against|for|since|until|around)"
+    r"without|against|for|since|until|around|about|of)"
 )
-_OPENS_PHRASE = re.compile(rf"\b{_PLACE_WORD}\s", re.I)
-_CASE_PHRASE = re.compile(rf"^{_PLACE_WORD}\s+[^,?]+?\W*$", re.I)
-# another question after the other case ("… or give a speech, what did he say"); a case that is a clause of its
-# own ("or could it go up", "or am I mixing it up"); what leaves the other case open ("or something", "or
-# not", "or somebody else", a closing "or" alone) or narrows the first ("or just army posts", "or only the troops")
-_ASKS_AFTER = re.compile(rf"[,;]\s*(?:{QUESTION_WORDS}|any\b)", re.I)
+# a first case cut off before its object ("did it start before or after midnight?")
+_ENDS_OPEN = re.compile(rf"\b(?:{_PLACE_WORD}|either|whether|the|a|an)$", re.I)
+# what follows the other case and asks more ("… or give a speech, what did he say", "… or just army posts
+# and how many died"): the first case alone would leave it out
+_ASKS_AFTER = re.compile(
+    r"(?:[,;]\s*(?:any|did|does|do|is|are|was|were|has|have)\b|\b(?:and|&)\s+)|\b(?:who|whom|whose|what|which|when|where|why|how)\b",
+    re.I,
+)
+# a clause of its own: an auxiliary and its subject ("or could it go up", "or am I mixing it up", "or was that
+# the other way round"); not "may", "will" or "can", which are as often a month, a name or a tin
 _CLAUSE = re.compile(
-    r"^(?:is|are|was|were|am|do|does|did|has|have|had|can|could|will|would|should|shall|might|may|must|"
-    r"isn't|wasn't|aren't|weren't|didn't|doesn't|don't)\b",
+    r"^(?:is|are|was|were|am|do|does|did|has|have|had|could|would|should|isn't|wasn't|aren't|weren't|didn't|"
+    r"doesn't|don't)\s+(?:it|that|this|they|he|she|i|we|you|there|these|those)\b",
     re.I,
 )
+# what leaves the other case open ("or something", "or somebody else", a closing "or" alone) or narrows the
+# first ("or just army posts", "or only the troops"); not "or not", which makes the question a check
 _OTHER = re.compile(
-    r"^(?:(?:something|smth|sth|anything|somebody|someone|anyone|anybody|somewhere|whatever|what|not|no|nah|"
-    r"otherwise)(?: (?:else|like that|similar))?(?: too| as well)?|(?:just|only|merely|simply|purely) \w[^,]*)?$",
+    r"^(?:(?:something|smth|sth|anything|somebody|someone|anyone|anybody|somewhere|whatever|what|otherwise)"
+    r"(?: (?:else|like that|similar))?(?: too| as well)?|(?:just|only|merely|simply|purely) \w[^,]*)?$",
     re.I,
 )
 
 
-def cases_of(plain: str) -> list[str]:
-    """``plain`` asked about each case it offers after "or", first case first: "is that count final or could it
-    go up?" as "is that count final?", "did they hit homes or just army posts" as "did they hit homes?", "was
-    it said on TV or in parliament?" as "was it said on TV?" and then as "was it said in parliament?"; a
-    sentence of choices after the question ("…? On the wires, or its own site?") left out, so the question
-    asks which. Each answer says which case holds. Empty when there is no such "or", when the cases are two
-    things of a kind ("52kg or 60kg", "Smith or Jones": the first alone is not what is asked), or what is left
-    does not ask on its own (fewer than three words)."""
+def first_case(plain: str) -> str | None:
+    """``plain`` asked about the first case it offers after "or": "is that count final or could it go up?" as
+    "is that count final?", "did they hit homes or just army posts" as "did they hit homes?"; a sentence of
+    choices after the question ("…? On the wires, or its own site?") left out, so the question asks which.
+    Its answer tells the case that holds. None when there is no such "or"; when the cases are two things of
+    a kind ("52kg or 60kg", "Smith or Jones", "April or May", "on TV or in parliament": the first alone is
+    not what is asked); when a verb or another question follows the other case; when the "or" is inside
+    quotation marks; or when what is left does not ask on its own (fewer than three words, "did it start
+    before?")."""
     parts = sentences(plain, lowercase_starts=True)
     at = next((i for i in range(len(parts) - 1, -1, -1) if _OR.search(parts[i])), None)
     if at is None:
-        return []
-    sentence = parts[at]
+        return None
+    sentence, rest = parts[at], parts[at + 1 :]
     if at and not asks(sentence.split(",")[0]) and asks(parts[at - 1]):
         # "…? On the wires, or its own site?": a sentence that only offers choices
-        return [" ".join(parts[:at])]
+        return " ".join([*parts[:at], *rest])
     split = list(_OR.finditer(sentence))[-1]
     head, other = sentence[: split.start()].rstrip(" ,;-\u2013\u2014"), sentence[split.end() :].rstrip(" ?.!")
-    case = _CLAUSE.match(other) or _CASE_PHRASE.match(other) or _OTHER.match(other)
-    if _ASKS_AFTER.search(other) or not case:
-        # "… or give a speech, what did he say": another question follows; "52kg or 60kg", "Smith or Jones is
-        # to blame": two things of a kind, which the first alone does not ask about
-        return []
-    if len(head.split()) < PART_WORDS_MIN or not asks(head):
-        return []
-    cases = [head.rstrip(" ?") + "?"]
-    if _CASE_PHRASE.match(other):
-        # "in a speech to the nation, or before parliament": each phrase of the first case that opens with a
-        # preposition, the first first (it holds the phrases after it), in turn stands aside for the other case
-        for m in _OPENS_PHRASE.finditer(head):
-            if len(head[: m.start()].split()) >= 2:
-                cases.append(f"{head[: m.start()]}{other.rstrip(' ?')}?")
-    return [" ".join([*parts[:at], case]) for case in cases]
+    if sum(head.count(q) for q in '"\u201c\u201d') % 2:
+        return None  # "did he say "in peace or in war"?": words quoted, not cases
+    if _ASKS_AFTER.search(other) or not (_CLAUSE.match(other) or _OTHER.match(other)):
+        return None
+    head = re.sub(r"\s+either\b", "", head, flags=re.I).rstrip(" ?")
+    if len(head.split()) < PART_WORDS_MIN or not asks(head) or _ENDS_OPEN.search(head):
+        return None
+    return " ".join([*parts[:at], head + "?", *rest])
 
 
 def parts_of(plain: str) -> list[str]:

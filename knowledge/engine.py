@@ -37,7 +37,7 @@ from knowledge.checks import (
 from knowledge.compose import Composer, unique
 from knowledge.compound import (
     asked_part,
-    cases_of,
+    first_case,
     joined,
     parts_of,
     told_and_asked,
@@ -469,13 +469,12 @@ class AnswerEngine:
                 read_alone, alone = self._answer_whole(asked, previous)
                 if alone.answered:
                     read, answer = read_alone, alone
-            for case in [] if answer.answered else cases_of(plain):
-                # "is that count final or could it go up?": asked about each case in turn, the answer says which
-                # holds; the other case's words (often ones the articles never use) no longer count against it
+            if not answer.answered and (case := first_case(plain)):
+                # "is that count final or could it go up?": asked about the first case, whose answer tells the
+                # case that holds; the other case's words (often ones the articles never use) no longer count
                 read_case, of_case = self._answer_whole(case, previous)
                 if of_case.answered:
                     read, answer = read_case, of_case
-                    break
             # a statement, then a question pointing back at it: "One article adds a town. Which outlet is
             # that?" ("that" is the sentence before it); "I hear the Freedonian premier rang round. Whom did
             # he call?" ("he" is whom the statement names)

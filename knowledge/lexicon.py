@@ -379,10 +379,12 @@ PHRASE_RULES: list[tuple[tuple[str, ...], str]] = [
     ),
 ]
 
-# A season is the months it spans (the northern hemisphere's reckoning): "the spring talks" are the talks the
-# articles date to April and May. "fall" is left out: it is far more often the verb.
+# A season is the months it spans (the northern hemisphere's reckoning): "the spring talks" are talks the
+# articles date to April. "fall" is left out: it is far more often the verb. "may" is never a term (the
+# modal verb's spelling), so a story's May is not reached this way.
 SEASON_MONTHS = {
     "spring": ("march", "april", "may"),
+    "springtime": ("march", "april", "may"),
     "summer": ("june", "july", "august"),
     "summertime": ("june", "july", "august"),
     "autumn": ("september", "october", "november"),

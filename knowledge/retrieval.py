@@ -71,6 +71,9 @@ def names_something(term: Term) -> bool:
     return term.alts[0].startswith(_NAME_PREFIX)
 
 
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+
 @dataclass(frozen=True, slots=True)
 class Term:
     alts: tuple[str, ...]
@@ -216,8 +219,11 @@ class ItemRetriever:
             for w in prepare(outside)
             if w in self.idf or not (_near_stopword(w) or (not claim and self._adverb(w, names)))
         ]
-        for word in [w for w in words if w in SEASON_MONTHS]:
-            # a season the story never names stands for the months of it the story does ("spring": April, May)
+        # a season the story never names stands for the months of it the story names ("spring": April), in an
+        # open question of no year: a check ("did they agree a treaty in the summer?") would be confirmed by
+        # anything dated in one of its months, and "summer 2020" is not the story's summer
+        seasons = [] if claim or _YEAR.search(text) else [w for w in words if w in SEASON_MONTHS]
+        for word in seasons:
             if self.analyser.canon(word) in self.idf:
                 continue
             months = tuple(dict.fromkeys(m for m in SEASON_MONTHS[word] if m in self.idf))

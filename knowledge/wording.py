@@ -246,19 +246,26 @@ _REMINDED = re.compile(
 )
 
 
-# the same before a name or a word that is no verb's past or -ing form ("who is Smith again?", "where's Riverton
-# again"); "who was arrested again?" and "who is leading again?" keep it
+# the same right after a name or a pronoun ("who is Smith again?", "where's Riverton again", "who is Anna Smith
+# again"): one or two words, none a verb's form ("where is it flaring up again?", "where was Riverton hit
+# again?"), a preposition ("who is under attack again?") or "there"; a capitalised word is a name
 _REMINDED_OF = re.compile(
-    r"^(?P<q>(?:who|what|which|where)(?:'s|’s|s| is| was| are| were)\s+(?P<first>[^\s,]+)(?:\s+[^\s,]+){0,2}?)"
-    r"[\s,]+again(?P<end>\W*)$",
+    r"^(?P<q>(?:who|what|which|where)(?:'s|’s|s| is| was| are| were)\s+(?P<words>[^\s,]+(?:\s+[^\s,]+)?))"
+    r"(?<!\band)[\s,]+again(?P<end>\W*)$",
     re.I,
+)
+_NOT_A_NAME = frozenset(
+    "there here in on at under over by for with from of to into about up down out off".split()
 )
 
 
 def _reminder(m: re.Match[str]) -> str:
-    first = m.group("first").lower().strip("'\"?")
-    if verb_form(first) is not None or first.endswith("ing"):
-        return m.group()
+    for word in m.group("words").split():
+        low = word.lower().strip("'\"?")
+        if word[:1].isupper() and low not in _NOT_A_NAME:
+            continue
+        if low in _NOT_A_NAME or verb_form(low) is not None or low.endswith("ing"):
+            return m.group()
     return m.group("q") + m.group("end")
 
 

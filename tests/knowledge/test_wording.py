@@ -232,6 +232,11 @@ def test_how_short_the_asker_wants_the_answer_is_not_part_of_the_question(text: 
         ("what happened again?", "what happened again?"),
         ("who was arrested again?", "who was arrested again?"),
         ("who is leading again?", "who is leading again?"),
+        ("where is it flaring up again?", "where is it flaring up again?"),
+        ("where was Riverton hit again?", "where was Riverton hit again?"),
+        ("who is under attack again?", "who is under attack again?"),
+        ("where is there fighting again?", "where is there fighting again?"),
+        ("who is he again and again", "who is he again and again"),
         ("who is the president again and again", "who is the president again and again"),
     ],
 )
