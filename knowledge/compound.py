@@ -14,10 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from lemminflect import getAllLemmas
+
 from knowledge.conversation import POINTER_WORDS, QUESTION_WORDS, WH_WORD
 from knowledge.lexicon import STOP
 from knowledge.models import Answer, Citation
 from knowledge.text import sentences
+from knowledge.wording import verb_form
 
 # where a second question starts: "… and who …", "… + what …", "…; when …", "…? how …"
 _JOINT = re.compile(rf"(?:,?\s+(?:and|&|\+|plus)\s+(?:also\s+)?|\s*;\s*|\?\s+)(?={QUESTION_WORDS})", re.I)
@@ -279,25 +282,28 @@ _PLACE_WORD = (
 # a first case cut off before its object ("did it start before or after midnight?")
 _ENDS_OPEN = re.compile(rf"\b(?:{_PLACE_WORD}|either|whether|the|a|an)$", re.I)
 # what follows the other case and asks more ("… or give a speech, what did he say", "… or just army posts
-# and how many died"): the first case alone would leave it out
+# and how many died", "…, wounded too?", "… & the toll?"): the first case alone would leave it out
 _ASKS_AFTER = re.compile(
-    r"(?:[,;]\s*(?:any|did|does|do|is|are|was|were|has|have)\b|\b(?:and|&)\s+)|\b(?:who|whom|whose|what|which|when|where|why|how)\b",
+    r"[,;&+\u2013\u2014]|\s-+\s|\b(?:and|also|plus)\b|\b(?:who|whom|whose|what|which|when|where|why|how)\b",
     re.I,
 )
 # a clause of its own: an auxiliary and its subject ("or could it go up", "or am I mixing it up", "or was that
-# the other way round"); not "may", "will" or "can", which are as often a month, a name or a tin
+# the other way round"); not "may", "will" or "can", which are as often a month, a name or a tin, and not the
+# first case denied ("or didn't it", "or did it not"), which makes the question a check as "or not" does
 _CLAUSE = re.compile(
-    r"^(?:is|are|was|were|am|do|does|did|has|have|had|could|would|should|isn't|wasn't|aren't|weren't|didn't|"
-    r"doesn't|don't)\s+(?:it|that|this|they|he|she|i|we|you|there|these|those)\b",
+    r"^(?:is|are|was|were|am|do|does|did|has|have|had|could|would|should)\s+"
+    r"(?:it|that|this|they|he|she|i|we|you|there|these|those)\b(?!\s+not\b)",
     re.I,
 )
 # what leaves the other case open ("or something", "or somebody else", a closing "or" alone) or narrows the
 # first ("or just army posts", "or only the troops"); not "or not", which makes the question a check
 _OTHER = re.compile(
-    r"^(?:(?:something|smth|sth|anything|somebody|someone|anyone|anybody|somewhere|whatever|what|otherwise)"
-    r"(?: (?:else|like that|similar))?(?: too| as well)?|(?:just|only|merely|simply|purely) \w[^,]*)?$",
+    r"^(?:(?:something|smth|sth|anything|somebody|someone|anyone|anybody|somewhere|whatever|otherwise)"
+    r"(?: (?:else|like that|similar))?(?: too| as well)?|(?:just|only|merely|simply|purely)(?P<narrowed>(?: \w+){1,3}))?$",
     re.I,
 )
+# a quotation mark: double, curly, or a single one that is no apostrophe ("'a ceasefire or just a pause'")
+_QUOTE_MARK = re.compile(r"[\"\u201c\u201d\u2018\u2019]|(?<!\w)'|'(?!\w)")
 
 
 def first_case(plain: str) -> str | None:
@@ -305,28 +311,50 @@ def first_case(plain: str) -> str | None:
     "is that count final?", "did they hit homes or just army posts" as "did they hit homes?"; a sentence of
     choices after the question ("…? On the wires, or its own site?") left out, so the question asks which.
     Its answer tells the case that holds. None when there is no such "or"; when the cases are two things of
-    a kind ("52kg or 60kg", "Smith or Jones", "April or May", "on TV or in parliament": the first alone is
-    not what is asked); when a verb or another question follows the other case; when the "or" is inside
-    quotation marks; or when what is left does not ask on its own (fewer than three words, "did it start
-    before?")."""
+    a kind ("52kg or 60kg", "Smith or Jones", "April or May", "on TV or in parliament", "either … or", "was
+    it A or was it B": the first alone is not what is asked); when a verb, another question or a further
+    request follows the other case; when the "or" is inside quotation marks; when the other case denies
+    the first ("or not", "or didn't it": a check); or when what is left does not ask on its own (fewer than
+    three words, "did it start before?")."""
     parts = sentences(plain, lowercase_starts=True)
     at = next((i for i in range(len(parts) - 1, -1, -1) if _OR.search(parts[i])), None)
     if at is None:
         return None
     sentence, rest = parts[at], parts[at + 1 :]
     if at and not asks(sentence.split(",")[0]) and asks(parts[at - 1]):
-        # "…? On the wires, or its own site?": a sentence that only offers choices
+        # "…? On the wires, or its own site?": a sentence that only offers choices, asking nothing more
+        offered = sentence.rstrip(" ?.!")
+        if _OR.search(parts[at - 1]) or re.search(
+            rf"(?:,|\band)\s+(?:{QUESTION_WORDS}|any\b)", offered, re.I
+        ):
+            return None
         return " ".join([*parts[:at], *rest])
     split = list(_OR.finditer(sentence))[-1]
     head, other = sentence[: split.start()].rstrip(" ,;-\u2013\u2014"), sentence[split.end() :].rstrip(" ?.!")
-    if sum(head.count(q) for q in '"\u201c\u201d') % 2:
-        return None  # "did he say "in peace or in war"?": words quoted, not cases
-    if _ASKS_AFTER.search(other) or not (_CLAUSE.match(other) or _OTHER.match(other)):
+    if len(_QUOTE_MARK.findall(head)) % 2 or re.search(r"\beither\b", head, re.I):
+        return None  # "did he say "in peace or in war"?": words quoted; "either … or": two of a kind
+    if _ASKS_AFTER.search(other) or _same_frame(head, other):
         return None
-    head = re.sub(r"\s+either\b", "", head, flags=re.I).rstrip(" ?")
+    m = _CLAUSE.match(other) or _OTHER.match(other)
+    if m is None or (m.re is _OTHER and (narrowed := m.group("narrowed")) and _ends_with_verb(narrowed)):
+        return None  # "or just his ministry say that": the verb comes after both cases
+    head = head.rstrip(" ?")
     if len(head.split()) < PART_WORDS_MIN or not asks(head) or _ENDS_OPEN.search(head):
         return None
     return " ".join([*parts[:at], head + "?", *rest])
+
+
+def _same_frame(head: str, other: str) -> bool:
+    """Whether the other case opens as the first does ("was it in April or was it in May?"): two of a kind."""
+    return other.lower().split()[:2] == head.lower().split()[:2] and len(other.split()) >= 2
+
+
+def _ends_with_verb(words: str) -> bool:
+    """Whether the last word of ``words`` is a verb's past form ("shelled"), or its plain form and no noun's
+    ("say" is a noun too; "stuff", "posts" stay the nouns they are after "just")."""
+    last = words.split()[-1].lower()
+    form = verb_form(last)
+    return form == "past" or (form == "plain" and not getAllLemmas(last, upos="NOUN"))
 
 
 def parts_of(plain: str) -> list[str]:

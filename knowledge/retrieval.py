@@ -71,7 +71,9 @@ def names_something(term: Term) -> bool:
     return term.alts[0].startswith(_NAME_PREFIX)
 
 
-_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_NOT_THE_STORYS = re.compile(
+    r"\b(?:1[89]|20)\d\d\b|\b(?:next|this|last|coming|upcoming|will|won't|going to)\b|'ll\b", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,9 +222,10 @@ class ItemRetriever:
             if w in self.idf or not (_near_stopword(w) or (not claim and self._adverb(w, names)))
         ]
         # a season the story never names stands for the months of it the story names ("spring": April), in an
-        # open question of no year: a check ("did they agree a treaty in the summer?") would be confirmed by
-        # anything dated in one of its months, and "summer 2020" is not the story's summer
-        seasons = [] if claim or _YEAR.search(text) else [w for w in words if w in SEASON_MONTHS]
+        # open question of no year and no time of the asker's: a check ("did they agree a treaty in the summer?")
+        # would be confirmed by anything dated in one of its months, and "summer 2020", "next spring", "this
+        # summer" or "what will they discuss in the summer" are not the story's seasons
+        seasons = [] if claim or _NOT_THE_STORYS.search(text) else [w for w in words if w in SEASON_MONTHS]
         for word in seasons:
             if self.analyser.canon(word) in self.idf:
                 continue

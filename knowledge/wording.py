@@ -260,9 +260,12 @@ _NOT_A_NAME = frozenset(
 
 
 def _reminder(m: re.Match[str]) -> str:
+    typed = m.group().split()
+    # capitals mark a name only where the message is not shouted or in title case ("WHO WAS KILLED AGAIN")
+    cased = sum(w[:1].isupper() for w in typed) * 2 <= len(typed)
     for word in m.group("words").split():
         low = word.lower().strip("'\"?")
-        if word[:1].isupper() and low not in _NOT_A_NAME:
+        if cased and word[:1].isupper() and low not in _NOT_A_NAME:
             continue
         if low in _NOT_A_NAME or verb_form(low) is not None or low.endswith("ing"):
             return m.group()

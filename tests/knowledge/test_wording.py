@@ -237,6 +237,8 @@ def test_how_short_the_asker_wants_the_answer_is_not_part_of_the_question(text: 
         ("who is under attack again?", "who is under attack again?"),
         ("where is there fighting again?", "where is there fighting again?"),
         ("who is he again and again", "who is he again and again"),
+        # capitals of a shouted message name no one
+        ("WHO WAS KILLED AGAIN", "WHO WAS KILLED AGAIN"),
         ("who is the president again and again", "who is the president again and again"),
     ],
 )
