@@ -87,7 +87,7 @@ from knowledge.presentation import present
 from knowledge.resolver import NameResolver
 from knowledge.retrieval import ItemRetriever
 from knowledge.text import clean_input, normalise, sentences
-from knowledge.understand import Question, lowered, understand
+from knowledge.understand import Question, identity_remark, lowered, understand
 from knowledge.wording import Speller, english_word, in_hinglish, plain_question
 
 log = logging.getLogger(__name__)
@@ -805,6 +805,9 @@ class AnswerEngine:
             # "the inquiry into the Riverton train crash": the place only says which event is meant, and
             # an item on the event need not name it; a check's place is its claim, and stays
             question = understand(bare, self.names)
+        if (remark := identity_remark(question, self.names)) and (at := plain.lower().rfind(remark)) > 0:
+            # "who's X's president, for the record": the remark is the asker's, not words to look for
+            question = understand(plain[:at], self.names)
         return self.hybrid.decide(question, self.intents.answer_question(question))
 
     def _of_the_story(self, plain: str, question: Question) -> str | None:

@@ -30,7 +30,7 @@ from knowledge.models import (
 from knowledge.quotes import QuoteAnswers
 from knowledge.retrieval import ANSWER_AT, SUGGEST_AT, Scored, Term, id_token, names_something
 from knowledge.text import normalise
-from knowledge.understand import Question, understand
+from knowledge.understand import Question, asked_identity, understand
 from knowledge.versions import VersionAnswers
 
 _WH = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b")
@@ -339,6 +339,7 @@ class IntentHandlers(Handler):
         target = q.identity_target()
         if not target:
             return None
+        target = asked_identity(target, self.names)
         found = self.names.find(target)
         raw = normalise(target).replace("-", " ").split()
         if found and found[0].start == 0 and found[0].end < len(raw) and raw[found[0].end] in _CONTEXT:

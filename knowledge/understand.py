@@ -213,6 +213,56 @@ class Question:
         return bool(_HAPPENED_IN.search(self.low))
 
 
+# "what is the name of X", "what's X's name": asks who X is, as "who is X" does
+_NAME_OF = re.compile(r"^(?:full |real )?name of (?:the )?|(?:'s|s') (?:full |real )?name(?=$|,)")
+_WH_WORD = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b")
+# words after a comma that add to the question ("and what did he say", "or was it X") or ask one of
+# their own, led by its verb ("did they stop it", "is he still in office")
+_ADDS = re.compile(
+    r"\s*(?:and|but|also|plus|or|did|does|do|is|are|was|were|has|have|had|can|could|will|would|should|"
+    r"shall|may|might|must)\b"
+)
+
+
+def _one_name(text: str, names: NameResolver) -> Mention | None:
+    """The one name ``text`` holds when it holds nothing else but filler words."""
+    found = [m for m in names.find(text) if m.ids]
+    raw = normalise(text).replace("-", " ").split()
+    inside = {i for m in found for i in range(m.start, m.end)}
+    if len(found) != 1 or any(i not in inside and w not in STOP for i, w in enumerate(raw)):
+        return None
+    return found[0]
+
+
+def asked_identity(target: str, names: NameResolver) -> str:
+    """What an identity question asks about (``Question.identity_target``), "the name of" set aside and
+    a remark after a comma left off when what comes before it is one name alone: "Azerbaijan's
+    president, for the record", "X, I always forget", "X, the guy on TV?" (a guess the description
+    answers); not "X, and what did he say" nor "X, what did he say"."""
+    target = _NAME_OF.sub("", target)
+    head, comma, tail = target.partition(",")
+    if not comma or _WH_WORD.search(tail) or _ADDS.match(tail) or "?" in tail.rstrip("?!. "):
+        return target
+    return head if _one_name(head, names) else target
+
+
+def identity_remark(q: Question, names: NameResolver) -> str | None:
+    """The remark after a comma that an identity question's answer leaves aside (``asked_identity``),
+    as the question spells it, if it has one."""
+    target = q.identity_target()
+    if not target or "," not in target or asked_identity(target, names) == target:
+        return None
+    return target[target.index(",") :]
+
+
+def identity_named(q: Question, names: NameResolver) -> str | None:
+    """The item a "who is X" / "what is X" question asks about when X is one name alone."""
+    target = q.identity_target()
+    if not target or (found := _one_name(asked_identity(target, names), names)) is None:
+        return None
+    return found.ids[0] if len(set(found.ids)) == 1 else None
+
+
 def lowered(text: str) -> str:
     """A question as the engine reads it (``Question.low``): lower case, single spaces, set phrases
     rewritten; also the text its sentence vector is made from. A little word typed in capitals ("ME",
