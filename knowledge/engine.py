@@ -805,9 +805,11 @@ class AnswerEngine:
             # "the inquiry into the Riverton train crash": the place only says which event is meant, and
             # an item on the event need not name it; a check's place is its claim, and stays
             question = understand(bare, self.names)
-        if (remark := identity_remark(question, self.names)) and (at := plain.lower().rfind(remark)) > 0:
+        if (remark := identity_remark(question, self.names, self._story_word)) and (
+            at := re.search(re.escape(remark), question.text, re.IGNORECASE)
+        ):
             # "who's X's president, for the record": the remark is the asker's, not words to look for
-            question = understand(plain[:at], self.names)
+            question = understand(question.text[: at.start()], self.names)
         return self.hybrid.decide(question, self.intents.answer_question(question))
 
     def _of_the_story(self, plain: str, question: Question) -> str | None:

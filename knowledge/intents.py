@@ -339,7 +339,7 @@ class IntentHandlers(Handler):
         target = q.identity_target()
         if not target:
             return None
-        target = asked_identity(target, self.names)
+        target = asked_identity(target)
         found = self.names.find(target)
         raw = normalise(target).replace("-", " ").split()
         if found and found[0].start == 0 and found[0].end < len(raw) and raw[found[0].end] in _CONTEXT:

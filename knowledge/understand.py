@@ -7,8 +7,11 @@ wording of particular questions; names come from the curated aliases.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+
+from lemminflect import getAllLemmas
 
 from knowledge.analysis import QUANTITY, question_concepts, rewrite_phrases
 from knowledge.lexicon import CONCEPT_COUNT, STOP
@@ -216,12 +219,15 @@ class Question:
 # "what is the name of X", "what's X's name": asks who X is, as "who is X" does
 _NAME_OF = re.compile(r"^(?:full |real )?name of (?:the )?|(?:'s|s') (?:full |real )?name(?=$|,)")
 _WH_WORD = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b")
-# words after a comma that add to the question ("and what did he say", "or was it X") or ask one of
-# their own, led by its verb ("did they stop it", "is he still in office")
+# words after a comma that add to the question ("and what did he say", "or was it X"), ask one of their
+# own, led by its verb ("did they stop it"), ask for more ("tell me his role") or make a check of a
+# claim ("he resigned, didn't he", "…, right")
 _ADDS = re.compile(
     r"\s*(?:and|but|also|plus|or|did|does|do|is|are|was|were|has|have|had|can|could|will|would|should|"
-    r"shall|may|might|must)\b"
+    r"shall|may|might|must|tell|give|explain|describe|quote|show|list|say|said)\b"
 )
+_CHECK_TAG = re.compile(r"n't\b|\b(?:right|correct|true|yes|no|not)\b")
+_WORD = re.compile(r"[a-z]+")
 
 
 def _one_name(text: str, names: NameResolver) -> Mention | None:
@@ -234,31 +240,44 @@ def _one_name(text: str, names: NameResolver) -> Mention | None:
     return found[0]
 
 
-def asked_identity(target: str, names: NameResolver) -> str:
-    """What an identity question asks about (``Question.identity_target``), "the name of" set aside and
-    a remark after a comma left off when what comes before it is one name alone: "Azerbaijan's
-    president, for the record", "X, I always forget", "X, the guy on TV?" (a guess the description
-    answers); not "X, and what did he say" nor "X, what did he say"."""
-    target = _NAME_OF.sub("", target)
-    head, comma, tail = target.partition(",")
-    if not comma or _WH_WORD.search(tail) or _ADDS.match(tail) or "?" in tail.rstrip("?!. "):
-        return target
-    return head if _one_name(head, names) else target
+def _content(word: str) -> bool:
+    """Whether ``word`` can be a noun, a verb or an adjective (lemminflect's lemmas): "never" is none."""
+    return word not in STOP and bool(set(getAllLemmas(word)) & {"NOUN", "VERB", "ADJ", "PROPN"})
 
 
-def identity_remark(q: Question, names: NameResolver) -> str | None:
-    """The remark after a comma that an identity question's answer leaves aside (``asked_identity``),
-    as the question spells it, if it has one."""
+def asked_identity(target: str) -> str:
+    """What an identity question (``Question.identity_target``) asks about, "the name of" set aside."""
+    return _NAME_OF.sub("", target)
+
+
+def identity_remark(q: Question, names: NameResolver, story_word: Callable[[str], bool]) -> str | None:
+    """The asker's remark after a comma in an identity question whose target before it is one name
+    alone ("who's X's president, for the record", "what's X's name, I always forget"), as the question
+    spells it: words that ask nothing more (no question word, no verb or request leading them, no check
+    of a claim), name nothing of the story and use none of its words ("who is X, his statement on
+    casualties", "who are X, Y and Z" keep their whole question)."""
     target = q.identity_target()
-    if not target or "," not in target or asked_identity(target, names) == target:
+    if not target:
         return None
-    return target[target.index(",") :]
+    head, comma, tail = target.partition(",")
+    if (
+        not comma
+        or _WH_WORD.search(tail)
+        or _ADDS.match(tail)
+        or _CHECK_TAG.search(tail)
+        or "?" in tail
+        or any(m.ids for m in names.find(tail))
+        or any(story_word(w) and _content(w) for w in _WORD.findall(tail.lower()))
+        or _one_name(asked_identity(head), names) is None
+    ):
+        return None
+    return comma + tail
 
 
 def identity_named(q: Question, names: NameResolver) -> str | None:
     """The item a "who is X" / "what is X" question asks about when X is one name alone."""
     target = q.identity_target()
-    if not target or (found := _one_name(asked_identity(target, names), names)) is None:
+    if not target or (found := _one_name(asked_identity(target), names)) is None:
         return None
     return found.ids[0] if len(set(found.ids)) == 1 else None
 
