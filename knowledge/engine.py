@@ -810,7 +810,20 @@ class AnswerEngine:
         ):
             # "who's X's president, for the record": the remark is the asker's, not words to look for
             question = understand(question.text[: at.start()], self.names)
-        return self.hybrid.decide(question, self.intents.answer_question(question))
+        rule = self.intents.answer_question(question)
+        if (holder := self._office_holder(question, rule)) is not None:
+            # "who runs X", "whos X's leader": the handlers found the holder of the office in the roles the
+            # knowledge folder gives; what the fitted decision weighs is who the holder is
+            decided = self.hybrid.decide(understand(f"who is {holder}", self.names), rule)
+            return decided.model_copy(update={"question": question.text})
+        return self.hybrid.decide(question, rule)
+
+    def _office_holder(self, question: Question, rule: Answer) -> str | None:
+        """The name of the one person the handlers found holding the office a question asks about, when
+        the question does not name them itself."""
+        if len(rule.described) != 1 or rule.described[0] in question.ids:
+            return None
+        return self.names.name_of.get(rule.described[0])
 
     def _of_the_story(self, plain: str, question: Question) -> str | None:
         """A question whose only subject is "it", "this" or "that" and which asks for nothing but a time, a

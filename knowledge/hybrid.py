@@ -28,7 +28,7 @@ from knowledge.models import Answer, Entity, Event, Outcome, Place, QAPair, _Ite
 from knowledge.resolver import NameResolver
 from knowledge.retrieval import SUGGEST_AT, ItemRetriever, Term, id_token, names_something
 from knowledge.text import normalise, sentences
-from knowledge.understand import Question, identity_named
+from knowledge.understand import Question
 from knowledge.wording import english_word
 
 DENSE_CANDIDATES = 5
@@ -472,20 +472,11 @@ class HybridDecider:
             cands = [
                 c for c in cands if not c.items or any(item_kind(i) not in _DESCRIPTIONS for i in c.items)
             ]
-        if view.kind == "who_is" and (person := self._person_described(view)):
-            # "who is <a person the story names>" asks who they are: their description says it; an item
-            # that only tells what they did (their call, their figure) does not
-            cands = [c for c in cands if not c.items or any(i.id == person for i in c.items)]
+        if described := set(view.rule.described):
+            # "who is <a person the story names>", "who leads X" ask who someone is: their description
+            # says it; an item that only tells what they did (their call, their figure) does not
+            cands = [c for c in cands if not c.items or any(i.id in described for i in c.items)]
         return cands
-
-    def _person_described(self, view: QuestionView) -> str | None:
-        """The person a "who is X" question names alone, when the handlers answered with their
-        description."""
-        person = identity_named(view.q, self.names)
-        item = self.kb.items.get(person) if person else None
-        if not (isinstance(item, Entity) and item.kind == "person") or view.rule.items != [person]:
-            return None
-        return person
 
     def decide(self, q: Question, rule: Answer) -> Answer:
         """The answer to give: the best-ranked candidate if it is probable enough, else an abstention."""

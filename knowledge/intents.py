@@ -326,7 +326,8 @@ class IntentHandlers(Handler):
             if not title:
                 return None  # nobody of X with a leading title: let retrieval weigh the question
             return self.c.abstain(q.text, suggestions=people[:3])
-        return self.c.answer(q.text, "entity", [(self.c.sentence(p), [p]) for p in found], 0.85)
+        answer = self.c.answer(q.text, "entity", [(self.c.sentence(p), [p]) for p in found], 0.85)
+        return answer.model_copy(update={"described": [p.id for p in found]})
 
     def _title_words(self, person: Entity) -> frozenset[str]:
         words = self._titles.get(person.id)
@@ -361,7 +362,8 @@ class IntentHandlers(Handler):
             best = notes[0]
             parts = [(best.summary, [best])]
             return self.c.answer(q.text, "background", parts, 0.85)
-        return self.c.answer(q.text, "entity", [(self.c.sentence(entity), [entity])], 0.85)
+        answer = self.c.answer(q.text, "entity", [(self.c.sentence(entity), [entity])], 0.85)
+        return answer.model_copy(update={"described": [entity.id] if person else []})
 
     def _response_q(self, q: Question) -> Answer | None:
         actors = [i for i in q.ids if self.look.responses_by.get(i)]

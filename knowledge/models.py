@@ -351,6 +351,13 @@ class Answer(BaseModel):
         description="items the handlers examined and found not to answer the question (figures that count "
         "someone else or are set where the folder never goes): never the answer, whatever the fitted decision weighs; not part of the contract",
     )
+    described: list[ItemId] = Field(
+        default=[],
+        exclude=True,
+        description="the people the question asks to be described, as the handlers found them ('who is X' "
+        "of a name alone, 'who leads X'): an answer that holds none of them is no answer, whatever the "
+        "fitted decision weighs; not part of the contract",
+    )
 
     @field_validator("confidence")
     @classmethod

@@ -274,14 +274,6 @@ def identity_remark(q: Question, names: NameResolver, story_word: Callable[[str]
     return comma + tail
 
 
-def identity_named(q: Question, names: NameResolver) -> str | None:
-    """The item a "who is X" / "what is X" question asks about when X is one name alone."""
-    target = q.identity_target()
-    if not target or (found := _one_name(asked_identity(target), names)) is None:
-        return None
-    return found.ids[0] if len(set(found.ids)) == 1 else None
-
-
 def lowered(text: str) -> str:
     """A question as the engine reads it (``Question.low``): lower case, single spaces, set phrases
     rewritten; also the text its sentence vector is made from. A little word typed in capitals ("ME",
