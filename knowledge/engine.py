@@ -100,6 +100,13 @@ _NUMBER_ASKED = re.compile(r"\bhow many\b|\bnumber of\b|\bhow much\b(?! (?:more|
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _ASKED_YEAR = re.compile(r"\b((?:1[89]|20)\d\d)\b(?![,.]\d|\s+(?:[a-z]+s|people|men|women|children)\b)")
 # a question asking for someone's name ("what's the name of the passenger who…", "who was it, name?")
+# words that ask more of an office question than who holds it: a negation, someone else, an opinion or
+# a wish, another time, a second question
+_BEYOND_THE_OFFICE = re.compile(
+    r"n't\b|\b(?:not|no|never|else|other|than|instead|should|would|could|might|must|will|shall|wants?|"
+    r"and|or|but|how|why|where|when|which|what|whose|then|before|after|until|since|used|back|former|"
+    r"previous|next|future|ago|was|were|had)\b|\d"
+)
 _NAME_ASKED = re.compile(r"\bnamed?\b|\bnames\b|\bidentity\b|\bidentif(?:y|ied)\b")
 # a person the articles do not name, as the knowledge folder calls one: "A passenger (not named)"
 _UNNAMED = re.compile(r"(?:a|an|one|another)\s+[a-z]", re.IGNORECASE)
@@ -811,17 +818,21 @@ class AnswerEngine:
             # "who's X's president, for the record": the remark is the asker's, not words to look for
             question = understand(question.text[: at.start()], self.names)
         rule = self.intents.answer_question(question)
-        if (holder := self._office_holder(question, rule)) is not None:
+        if rule.described and not set(rule.described) & question.ids:
             # "who runs X", "whos X's leader": the handlers found the holder of the office in the roles the
-            # knowledge folder gives; what the fitted decision weighs is who the holder is
-            decided = self.hybrid.decide(understand(f"who is {holder}", self.names), rule)
-            return decided.model_copy(update={"question": question.text})
+            # knowledge folder gives; asked nothing beside, the fitted decision weighs who the holder is
+            if (holder := self._office_holder(question, rule)) is not None:
+                decided = self.hybrid.decide(understand(f"who is {holder}", self.names), rule)
+                return decided.model_copy(update={"question": question.text})
+            # asked more ("who else runs X", "who runs X and how"): weighed as asked, any answer eligible
+            rule = rule.model_copy(update={"described": []})
         return self.hybrid.decide(question, rule)
 
     def _office_holder(self, question: Question, rule: Answer) -> str | None:
         """The name of the one person the handlers found holding the office a question asks about, when
-        the question does not name them itself."""
-        if len(rule.described) != 1 or rule.described[0] in question.ids:
+        the question asks nothing beside the office: no negation, no "else", no opinion, no other time,
+        no second question ("who runs X and how")."""
+        if len(rule.described) != 1 or _BEYOND_THE_OFFICE.search(question.low):
             return None
         return self.names.name_of.get(rule.described[0])
 

@@ -327,7 +327,9 @@ class IntentHandlers(Handler):
                 return None  # nobody of X with a leading title: let retrieval weigh the question
             return self.c.abstain(q.text, suggestions=people[:3])
         answer = self.c.answer(q.text, "entity", [(self.c.sentence(p), [p]) for p in found], 0.85)
-        return answer.model_copy(update={"described": [p.id for p in found]})
+        # asked by an office verb alone ("who runs X", "who is in charge of X"), the question is who holds
+        # X's top office; a title of the roles' own words ("X's foreign minister") is weighed as asked
+        return answer.model_copy(update={"described": [] if title else [p.id for p in found]})
 
     def _title_words(self, person: Entity) -> frozenset[str]:
         words = self._titles.get(person.id)

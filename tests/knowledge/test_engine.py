@@ -802,6 +802,11 @@ def test_who_runs_a_country_is_the_holder_of_its_top_office(engine: AnswerEngine
         ans = engine.ask(question)
         assert ans.answered and ans.items[:1] == [person], (question, ans.items, ans.answer)
         assert person not in ans.question.lower(), ans.question  # the question as asked, not as weighed
+    # a question that asks more than who holds the office is weighed as asked, not as the holder's name
+    for question in ("who doesn't run armenia", "who runs armenia and where", "who ran azerbaijan then"):
+        assert not engine.ask(question).answered, question
+    # a title the roles use is weighed as asked: "who did the US call" is no office of the US's
+    assert engine.ask("who did the US call").items[:1] != ["blinken"]
 
 
 def test_who_a_named_person_is_is_their_description(engine: AnswerEngine) -> None:
