@@ -105,7 +105,8 @@ _ASKED_YEAR = re.compile(r"\b((?:1[89]|20)\d\d)\b(?![,.]\d|\s+(?:[a-z]+s|people|
 _BEYOND_THE_OFFICE = re.compile(
     r"n't\b|\b(?:not|no|never|else|other|than|instead|should|would|could|might|must|will|shall|wants?|"
     r"and|or|but|how|why|where|when|which|what|whose|then|before|after|until|since|used|back|former|"
-    r"previous|next|future|ago|was|were|had)\b|\d"
+    r"previous|next|future|ago|was|were|had|if|going|gonna|about|likely|probably|supposed|expected|may|"
+    r"succeed\w*|successor|replac\w*)\b|\d"
 )
 _NAME_ASKED = re.compile(r"\bnamed?\b|\bnames\b|\bidentity\b|\bidentif(?:y|ied)\b")
 # a person the articles do not name, as the knowledge folder calls one: "A passenger (not named)"
@@ -830,11 +831,21 @@ class AnswerEngine:
 
     def _office_holder(self, question: Question, rule: Answer) -> str | None:
         """The name of the one person the handlers found holding the office a question asks about, when
-        the question asks nothing beside the office: no negation, no "else", no opinion, no other time,
-        no second question ("who runs X and how")."""
-        if len(rule.described) != 1 or _BEYOND_THE_OFFICE.search(question.low):
+        the question asks nothing beside the office of a country: no negation, no "else", no opinion, no
+        other time, no second question ("who runs X and how"). A body's top office is not one ("who runs
+        the EU": the president of one of its institutions is not the answer), nor a city's."""
+        if (
+            len(rule.described) != 1
+            or _BEYOND_THE_OFFICE.search(question.low)
+            or len(question.mentions) != 1
+            or not all(self._country(i) for i in question.mentions[0].ids)
+        ):
             return None
         return self.names.name_of.get(rule.described[0])
+
+    def _country(self, item_id: str) -> bool:
+        item = self.kb.items.get(item_id)
+        return isinstance(item, Entity) and item.kind == "country"
 
     def _of_the_story(self, plain: str, question: Question) -> str | None:
         """A question whose only subject is "it", "this" or "that" and which asks for nothing but a time, a
