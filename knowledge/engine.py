@@ -99,7 +99,6 @@ _EVERY_SIDE = ("both", "all", "both sides", "all sides", "every side", "each sid
 _NUMBER_ASKED = re.compile(r"\bhow many\b|\bnumber of\b|\bhow much\b(?! (?:more|less)\b| \w+(?:ed|er)\b)")
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _ASKED_YEAR = re.compile(r"\b((?:1[89]|20)\d\d)\b(?![,.]\d|\s+(?:[a-z]+s|people|men|women|children)\b)")
-# a question asking for someone's name ("what's the name of the passenger who…", "who was it, name?")
 # words that ask more of an office question than who holds it: a negation, someone else, an opinion or
 # a wish, another time, a second question
 _BEYOND_THE_OFFICE = re.compile(
@@ -108,6 +107,7 @@ _BEYOND_THE_OFFICE = re.compile(
     r"previous|next|future|ago|was|were|had|if|going|gonna|about|likely|probably|supposed|expected|may|"
     r"succeed\w*|successor|replac\w*)\b|\d"
 )
+# a question asking for someone's name ("what's the name of the passenger who…", "who was it, name?")
 _NAME_ASKED = re.compile(r"\bnamed?\b|\bnames\b|\bidentity\b|\bidentif(?:y|ied)\b")
 # a person the articles do not name, as the knowledge folder calls one: "A passenger (not named)"
 _UNNAMED = re.compile(r"(?:a|an|one|another)\s+[a-z]", re.IGNORECASE)

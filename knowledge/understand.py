@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from lemminflect import getAllLemmas
 
 from knowledge.analysis import QUANTITY, question_concepts, rewrite_phrases
+from knowledge.conversation import WH_WORD
 from knowledge.lexicon import CONCEPT_COUNT, STOP
 from knowledge.resolver import CAPITALS, Mention, NameResolver
 from knowledge.text import normalise
@@ -218,7 +219,6 @@ class Question:
 
 # "what is the name of X", "what's X's name": asks who X is, as "who is X" does
 _NAME_OF = re.compile(r"^(?:full |real )?name of (?:the )?|(?:'s|s') (?:full |real )?name(?=$|,)")
-_WH_WORD = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b")
 # words after a comma that add to the question ("and what did he say", "or was it X"), ask one of their
 # own, led by its verb ("did they stop it"), ask for more ("tell me his role") or make a check of a
 # claim ("he resigned, didn't he", "…, right")
@@ -262,7 +262,7 @@ def identity_remark(q: Question, names: NameResolver, story_word: Callable[[str]
     head, comma, tail = target.partition(",")
     if (
         not comma
-        or _WH_WORD.search(tail)
+        or WH_WORD.search(tail)
         or _ADDS.match(tail)
         or _CHECK_TAG.search(tail)
         or "?" in tail
