@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from lemminflect import getAllLemmas
 
+from knowledge.decision import question_type
 from knowledge.lexicon import PERSON_NOUN, STOP
 from knowledge.models import Answer, Story, Suggestion
 from knowledge.resolver import NameResolver
@@ -157,7 +158,8 @@ _CLOSING = re.compile(
 # what a remark after thanks must not hold to stay small talk: a question, or a request for more
 _ASKS = re.compile(
     rf"\?|^\W*(?:and\W+|but\W+|now\W+|also\W+|so\W+)*{QUESTION_WORDS}|{WH_WORD.pattern}|"
-    r"\b(?:tell|explain|give|list|show|describe|more about|can you|could you|please|pls|plz|"
+    # "show" and "give" ask only of someone ("show me"): "love the show" is a remark
+    r"\b(?:tell|explain|give (?:me|us)|list|show (?:me|us)|describe|more about|can you|could you|please|pls|plz|"
     r"need|want|wonder|wondering|whether|curious|interested|looking for)\b|"
     r"\b(?:right|true|correct|really)\W*$"
 )
@@ -411,6 +413,60 @@ def with_topic(
     return f"{lowered}, {previous.topic}"
 
 
+# words a question may hold beside function words and still ask of what was just asked: the words of its
+# form ("how many", "how long") and of a thing pointed at ("the first one")
+_ANAPHORS = frozenset("many much long old far often one first second last".split())
+
+
+def with_context(
+    plain: str, previous: Turn | None, names: NameResolver, about: str = "", now: float | None = None
+) -> str | None:
+    """``plain`` with the words of the question before it put after it, for a short question that names
+    nothing, holds no word of its own and asks another kind of thing than the question before did ("how
+    many?" after "are there foreign troops in the region?", "when were those?" after "weren't they holding
+    talks before this?", "why them?"): read alone it asks about nothing, so it asks its kind of question of
+    what was just asked and answered. This is the history-in-the-query reading of conversational search,
+    with its guards: only after an answered question, only when the question form differs (the same form
+    asked again of the same words would only repeat the answer), and only with no word of the question's
+    own beyond function words ("why blinken and not biden" asks of someone else). The engine tries this
+    reading last, when every other reading is refused; None when it does not apply. ``about``: what the
+    answer before was about (its first item's headline), whose words are added too ("where do they meet?"
+    answered with the peace process: "when?" asks of the peace process)."""
+    if (
+        previous is None
+        or not previous.answer.answered
+        or previous.answer.kind == "chat"
+        or (now if now is not None else time.monotonic()) - previous.at > FOLLOW_UP_SECONDS
+    ):
+        return None
+    lowered = LINK.sub("", plain.strip().lower(), count=1).rstrip("?!. ")
+    words = normalise(lowered).split()
+    if not words or len(words) > POINTER_WORDS or any(m.ids for m in names.find(lowered)):
+        return None
+    if not (WH_WORD.match(lowered) or _QUESTION_WORD.match(lowered)):
+        return None
+    if any(
+        w not in STOP and not WH_WORD.fullmatch(w) and not w.isdigit() and w not in _ANAPHORS for w in words
+    ):
+        return None
+    kind, before = question_type(lowered), question_type(previous.question.lower())
+    if kind in {"other", "yesno", "what"} or kind == before:
+        return None
+    context = [
+        w
+        for w in normalise(previous.question).split()
+        if w not in STOP and w not in _ANAPHORS and not WH_WORD.fullmatch(w)
+    ]
+    # the names the conversation was about when the question before gave none of its own ("how many died?")
+    for extra in (previous.topic or "", about):
+        context += [
+            w
+            for w in normalise(extra).split()
+            if w not in context and w not in STOP and not WH_WORD.fullmatch(w)
+        ]
+    return f"{lowered}, {' '.join(context)}" if context else None
+
+
 def is_fragment(plain: str) -> bool:
     """Whether ``plain`` is only a piece of a question, to be read with the one before it ("and the other
     side?", "what about 2020?", "France?"), not a question of its own ("and when did they meet?")."""
@@ -447,6 +503,22 @@ def points_back(plain: str, names: NameResolver) -> bool:
     if pronoun is None or PERSON_NOUN.search(low, 0, pronoun.start()):
         return False
     return not any(set(m.ids) & names.people for m in names.find(low))
+
+
+# what a bare question form holds: its question words, the words of its form, and words that only lean on
+# the message before ("why tho", "how many then", "which one exactly")
+_BARE_FORM = frozenset(
+    "who whom whose what which when where why how many much long come often far old one ones exactly then "
+    "tho though so again and but ok okay".split()
+)
+
+
+def asks_nothing(plain: str) -> bool:
+    """Whether ``plain`` is a question form alone ("why?", "how many?", "which one?", "where tho"): it asks
+    of nothing, so read alone it is refused however near some item's wording comes (after an answer the
+    conversation reads it with the question before, ``with_context``)."""
+    words = normalise(plain.lower()).split()
+    return bool(words) and bool(WH_WORD.search(plain)) and all(w in _BARE_FORM for w in words)
 
 
 def asks_of_no_one(plain: str, names: NameResolver) -> bool:
@@ -572,10 +644,12 @@ class Conversations:
 __all__ = [
     "Conversations",
     "Turn",
+    "asks_nothing",
     "asks_of_no_one",
     "closing_remark",
     "follow_up",
     "small_talk_kind",
     "small_talk_reply",
     "topic_of",
+    "with_context",
 ]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Concatenate, Literal, ParamSpec
 
 import numpy as np
+from lemminflect import getAllLemmas
 from rapidfuzz import fuzz, process, utils
 
 from knowledge.analysis import CONCEPT_TRIGGERS, Analyser, holds_count
@@ -49,6 +50,7 @@ from knowledge.conversation import (
     LINK,
     WH_WORD,
     Turn,
+    asks_nothing,
     asks_of_no_one,
     closing_remark,
     follow_up,
@@ -58,6 +60,7 @@ from knowledge.conversation import (
     small_talk_kind,
     small_talk_reply,
     topic_of,
+    with_context,
     with_topic,
 )
 from knowledge.decision import PARAMS_FILE, Decision, question_type
@@ -66,7 +69,7 @@ from knowledge.dense import DenseIndex, TokenAligner, digest, encoder
 from knowledge.handling import HandlerParts
 from knowledge.hybrid import HybridDecider
 from knowledge.intents import IntentHandlers, wh_word
-from knowledge.lexicon import PERSON_NOUN
+from knowledge.lexicon import PERSON_NOUN, STOP
 from knowledge.loader import KnowledgeBase
 from knowledge.lookups import Lookups
 from knowledge.models import (
@@ -504,6 +507,13 @@ class AnswerEngine:
                 and topical_answer.items[:1] != self._answer(previous.topic).items[:1]
             ):
                 read, answer = topical, topical_answer
+            # "how many?" after "are there foreign troops there?": its kind of question asked of the question before
+            if (
+                not answer.answered
+                and (contextual := with_context(plain, previous, self.names, self._about(previous)))
+                and (contextual_answer := self._answer(contextual)).answered
+            ):
+                read, answer = contextual, contextual_answer
             return read, answer.model_copy(update={"question": text}) if read != text else answer
         except Exception:  # an engine bug must not take a transport down with it
             log.exception("engine failed on question %r", text[:200])
@@ -541,6 +551,32 @@ class AnswerEngine:
     def _known_word(self, word: str) -> bool:
         """Whether ``word`` is English or the story's."""
         return english_word(word.lower()) or self._story_word(word.lower())
+
+    def _about(self, previous: Turn | None) -> str:
+        """What the answer of ``previous`` was about: the headline of its first item, when that item has one
+        (a curated question, a background topic, a name); empty otherwise (a quotation, a figure)."""
+        first = self.kb.items.get(previous.answer.items[0]) if previous and previous.answer.items else None
+        if isinstance(first, QAPair | Background | Entity | Place | Event):
+            return _headlines(first)[0]
+        return ""
+
+    def _foreign(self, text: str) -> bool:
+        """Whether ``text`` names something the story does not know: a word of four letters or more that
+        neither the story's texts nor its names use and that is no common English word (lemminflect knows no
+        lemma of it outside proper nouns: "iran", "biden" in a story that never speaks of them, not "rank"
+        or "hurt"), in a message that names nothing the story knows and is not romanised Hindi."""
+
+        def unknown(word: str) -> bool:
+            return not self._story_word(word) and not getAllLemmas(word)
+
+        return (
+            any(
+                len(w) >= 4 and w.isalpha() and w not in STOP and unknown(w) and unknown(w.removesuffix("s"))
+                for w in normalise(text).split()  # "didn't" is "didnt", "army's" is "armys"
+            )
+            and not in_hinglish(text)
+            and not any(m.ids for m in self.names.find(text))
+        )
 
     def _story_word(self, word: str) -> bool:
         """Whether ``word`` (lower case) is one the story's articles or names use (four letters or more)."""
@@ -581,6 +617,9 @@ class AnswerEngine:
             if (about_event := self._answer(pointed)).answered:
                 return pointed, about_event
         read = follow_up(plain, previous, self.names)
+        if read is not None and is_fragment(plain) and self._foreign(plain):
+            # "what about iran?" when the articles never speak of it: not the question before asked again
+            read = None
         if read is not None and (is_fragment(plain) or points_back(plain, self.names)):
             followed = self._answer(read)
             if not followed.answered and (asked := self._asked_part(read)):
@@ -642,6 +681,14 @@ class AnswerEngine:
         if cached is not None:
             self._answers.move_to_end(plain)
             return cached
+        if asks_nothing(plain):
+            # "why?", "how many?" with nothing before it: a question form alone asks about nothing
+            answer = self.compose.abstain(
+                plain,
+                "What would you like to know about? Ask a whole question, or ask right after an answer.",
+            )
+            self._answers[plain] = answer
+            return answer
         if asks_of_no_one(plain, self.names):
             # "who said that?" with nothing before it: however near some quotation's wording comes, it asks
             # about no one (after an answer, the conversation reads it with that answer)

@@ -498,6 +498,14 @@ HINDI_WORDS = {
     **dict.fromkeys("chalata chalati chalate chalti".split(), "runs"),
     **dict.fromkeys("lagayi lagaye lagaya lagai".split(), "deployed"),
     "lagta": "think",
+    # words the forty-second session's sets of such chat held that the list lacked ("aur gambhir ghayal
+    # ko?", "phir kitna badha?", "kisse baat ki?")
+    **dict.fromkeys("gambhir gambheer".split(), "seriously"),
+    "phir": "then",
+    "itna": "so much",
+    **dict.fromkeys("badhi badhe badh".split(), "increased"),
+    **dict.fromkeys("sakta sakti sakte".split(), ""),
+    **dict.fromkeys("kisse kisase".split(), "with whom"),
     "baat": "talk",
     "kyunki": "because",
     "gawah": "witness",

@@ -14,10 +14,12 @@ from knowledge.conversation import (
     _it_as_topic,
     _other_participle,
     asks_of_no_one,
+    closing_remark,
     follow_up,
     points_at_answer,
     points_back,
     small_talk_kind,
+    with_context,
     with_topic,
 )
 from knowledge.engine import AnswerEngine
@@ -535,3 +537,82 @@ def test_a_long_run_of_goodbyes_before_other_words_is_read_at_once(run: str) -> 
     text = (run * 40)[:480] + " treaty"
     assert small_talk_kind(text) is None
     assert small_talk_kind(run.strip()) == "bye"
+
+
+@pytest.mark.parametrize("bare", ["why?", "when", "where tho", "how many?", "which one", "who", "how long"])
+def test_a_question_form_alone_is_refused_with_a_reason(engine: AnswerEngine, bare: str) -> None:
+    """ "why?", "how many?" asked with nothing before them ask about nothing: refused (before, "where" was
+    answered with one district and "who" with a prime minister, on the ranker's closeness alone)."""
+    answer = engine.ask(bare)
+    assert not answer.answered and "whole question" in answer.answer, answer.answer
+
+
+def test_a_question_form_after_an_answer_asks_of_what_was_asked(engine: AnswerEngine) -> None:
+    """After an answer, a question form with no word of its own asks its kind of question of the question
+    before (and of what it was answered with): "how many?" after whether foreign troops are there asks how
+    many; "where?" after when the leaders met asks where they met."""
+    first = engine.converse("are there russian soldiers in karabakh")
+    assert first.answer.answered, first.answer.answer
+    second = engine.converse("how many?", first)
+    assert second.question.startswith("how many, russian soldiers"), second.question
+    assert second.answer.answered and "2,000" in second.answer.answer, second.answer.answer
+    first = engine.converse("when did aliyev and pashinyan last meet")
+    second = engine.converse("where?", first)
+    assert second.answer.answered and "Brussels" in second.answer.answer, second.answer.answer
+
+
+def test_a_question_form_is_read_with_context_only_when_it_asks_another_thing(engine: AnswerEngine) -> None:
+    """The reading itself; each negative case fails one condition only."""
+    asked = "are there russian soldiers in karabakh"
+    turn = Turn(asked, engine.ask(asked), time.monotonic(), topic="russian karabakh")
+
+    def read(text: str, at: Turn = turn, now: float | None = None) -> str | None:
+        return with_context(text, at, engine.names, "russian peacekeepers", now)
+
+    assert read("how many?") == "how many, russian soldiers karabakh peacekeepers"
+    assert read("ok and how long exactly?") == "how long exactly, russian soldiers karabakh peacekeepers"
+    assert read("are there?") is None  # the same kind of question as before: it would only repeat the answer
+    assert read("how many tanks?") is None  # a word of its own: a question of its own
+    assert read("how many in france?") is None  # names something of its own
+    assert read("lol ok") is None  # asks nothing
+    assert read("how many?", now=turn.at + 3600) is None  # too late
+    refused = Turn(asked, engine.compose.abstain(asked), turn.at)
+    assert read("how many?", refused) is None  # nothing was answered to ask of
+
+
+@pytest.mark.parametrize(
+    ("before", "follow"),
+    [
+        ("who started it", "what about iran?"),
+        ("what did the us say", "and biden?"),
+        ("who started it", "iran?"),
+    ],
+)
+def test_a_follow_up_naming_what_the_story_never_speaks_of_is_not_the_question_before(
+    engine: AnswerEngine, before: str, follow: str
+) -> None:
+    """ "what about iran?" after an answer, in a story whose articles never speak of Iran, was read as the
+    question before with "iran" added and answered as before: a wrong answer to a question about Iran."""
+    first = engine.converse(before)
+    assert first.answer.answered, first.answer.answer
+    second = engine.converse(follow, first)
+    assert not second.answer.answered, (second.question, second.answer.answer)
+
+
+def test_a_follow_up_in_common_words_the_articles_do_not_use_is_still_read_with_the_one_before(
+    engine: AnswerEngine,
+) -> None:
+    """The guard above is for names: "his rank?" or "and the badly hurt?" use English words the articles
+    need not use, and stay follow-ups."""
+    first = engine.converse("who is pashinyan")
+    second = engine.converse("his title?", first)
+    assert "pashinyan" in second.question.lower(), second.question
+
+
+def test_thanks_with_a_remark_using_a_request_verb_as_a_noun_is_small_talk(engine: AnswerEngine) -> None:
+    """ "love the show" is a remark, not a request to show something: after an answer with a quotation,
+    "cheers, thanks for that, love the show" was read as a question about the quotation."""
+    first = engine.converse("what did the us say")
+    second = engine.converse("cheers, thanks for that, love the show", first)
+    assert second.answer.kind == "chat" and not second.answer.answered, second.answer.answer
+    assert closing_remark("thanks, show me the toll") is None  # "show me" still asks

@@ -60,6 +60,7 @@ from knowledge.wording import plain_question, without_asides, without_greeting
         ("train kab derail hua", "when train derail"),  # romanised Hindi: question words first, no particles
         ("kitne log mare", "how many people died"),  # and its common content words
         ("14 dibbe patri se utre?", "14 coaches track derailed?"),
+        ("kitne gambhir ghayal hue?", "how many seriously injured"),  # a word the lexicon lacked before
         ("12 dibbe utre, sahi hai?", "12 coaches derailed, right"),  # a check's tag, read as "right?"
         # a polite frame around a question goes, and an embedded question takes a question's order
         ("could you remind me how many soldiers died?", "how many soldiers died?"),
