@@ -535,6 +535,12 @@ _COMPARING = re.compile(
 _NUMBER = re.compile(r"\d+")
 
 
+# what one side lays at another's door: a sentence holding the claim's words after such a verb reports the
+# charge, it does not confirm it ("B accused A's units of planting mines" is no "Yes." to "did A plant
+# mines?"); a check of the charge itself ("did B accuse A of …?") holds the verb too
+_CHARGE = re.compile(r"\b(?:accus|alleg|claim|blam)\w*", re.I)
+
+
 def _negations(text: str) -> set[str]:
     return {name for name, rx in _NEGATION.items() if rx.search(text)}
 
@@ -601,6 +607,8 @@ def with_verdict(
     )
     if sentence is None or not _negations(sentence.lower()) <= _negations(low):
         return answer
+    if _CHARGE.search(sentence) and not _CHARGE.search(low):
+        return answer  # the claim as one side's charge: the answer says whose, no verdict
     if named_in is not None and not _names_held(view, sentence, named_in):
         return answer
     asked = numbers_in(low, analyse)

@@ -274,6 +274,9 @@ def test_a_check_past_its_right_day_is_refused(engine: AnswerEngine) -> None:
         "did more than 100 armenian soldiers die?",  # a comparison, not a number to match
         # the day it names is right, and the rest is what the sources do not say: no "Yes." from the day
         "Did the CSTO agree to send troops to Armenia after its meeting on Tuesday?",
+        # the claim's words held only in one side's charge against the other: reported, not confirmed
+        "did arm actually plant them?",
+        "did the armenian army plant landmines?",
     ],
 )
 def test_a_check_its_answer_does_not_settle_has_no_verdict(engine: AnswerEngine, question: str) -> None:
