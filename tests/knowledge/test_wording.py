@@ -329,6 +329,9 @@ def test_romanised_hindi_phrases_read_as_their_meaning() -> None:
         # "kaha" is "said" after its speaker's "ne", else "where"; "is" before a postposition is "this"
         ("riverton wala accident kaha hua tha", "where riverton accident"),
         ("smith ne kya kaha is pe?", "what smith said this on?"),
+        # everyday words of family chat about the news, added in the forty-third session
+        ("pradhan mantri ne kya kaha", "what prime minister said"),
+        ("riverton se kitni trains guzarti hai waha se", "how many trains riverton pass there"),
     ],
 )
 def test_romanised_hindi_questions_read_in_english_order(typed: str, read: str) -> None:
