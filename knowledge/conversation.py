@@ -158,8 +158,9 @@ _CLOSING = re.compile(
 # what a remark after thanks must not hold to stay small talk: a question, or a request for more
 _ASKS = re.compile(
     rf"\?|^\W*(?:and\W+|but\W+|now\W+|also\W+|so\W+)*{QUESTION_WORDS}|{WH_WORD.pattern}|"
-    # "show" and "give" ask only of someone ("show me"): "love the show" is a remark
-    r"\b(?:tell|explain|give (?:me|us)|list|show (?:me|us)|describe|more about|can you|could you|please|pls|plz|"
+    # "show" and "give" ask only with something after them ("show the injured figures"): "love the show" is a remark
+    r"\b(?:show|give)\b(?=\W+\w)|"
+    r"\b(?:tell|explain|list|describe|more about|can you|could you|please|pls|plz|"
     r"need|want|wonder|wondering|whether|curious|interested|looking for)\b|"
     r"\b(?:right|true|correct|really)\W*$"
 )
@@ -449,8 +450,14 @@ def with_context(
         w not in STOP and not WH_WORD.fullmatch(w) and not w.isdigit() and w not in _ANAPHORS for w in words
     ):
         return None
+    if "not" in words or any(w.endswith("nt") and w[:-2] in _AUXILIARY | _PASSIVE for w in words):
+        return None  # "why not?" argues with the answer; it asks nothing of its own
     kind, before = question_type(lowered), question_type(previous.question.lower())
     if kind in {"other", "yesno", "what"} or kind == before:
+        return None
+    # a count asks how many of what a check just confirmed ("are there foreign troops?" - "how many?"), and a
+    # count's answer gives no reason to ask "why?" of: other pairs of forms ask of a figure or a name alone
+    if (kind == "count" and before != "yesno") or (kind == "why" and before == "count"):
         return None
     context = [
         w
@@ -462,7 +469,7 @@ def with_context(
         context += [
             w
             for w in normalise(extra).split()
-            if w not in context and w not in STOP and not WH_WORD.fullmatch(w)
+            if w not in context and w not in STOP and w not in _ANAPHORS and not WH_WORD.fullmatch(w)
         ]
     return f"{lowered}, {' '.join(context)}" if context else None
 

@@ -512,6 +512,7 @@ class AnswerEngine:
                 not answer.answered
                 and (contextual := with_context(plain, previous, self.names, self._about(previous)))
                 and (contextual_answer := self._answer(contextual)).answered
+                and self._answers_anew(contextual_answer, previous)
             ):
                 read, answer = contextual, contextual_answer
             return read, answer.model_copy(update={"question": text}) if read != text else answer
@@ -552,6 +553,16 @@ class AnswerEngine:
         """Whether ``word`` is English or the story's."""
         return english_word(word.lower()) or self._story_word(word.lower())
 
+    @staticmethod
+    def _answers_anew(answer: Answer, previous: Turn | None) -> bool:
+        """Whether ``answer``, to a question form asked of the question before (``with_context``), is more
+        than that question's answer again: it leads with an item the answer before did not give, or the
+        question before was a check, whose item holds the detail now asked ("are there foreign troops
+        there?" - "how many?"). "why?" after a count would otherwise get the count again."""
+        if previous is None or not answer.items or answer.items[0] not in previous.answer.items:
+            return True
+        return is_claim(previous.question.lower())
+
     def _about(self, previous: Turn | None) -> str:
         """What the answer of ``previous`` was about: the headline of its first item, when that item has one
         (a curated question, a background topic, a name); empty otherwise (a quotation, a figure)."""
@@ -567,7 +578,12 @@ class AnswerEngine:
         or "hurt"), in a message that names nothing the story knows and is not romanised Hindi."""
 
         def unknown(word: str) -> bool:
-            return not self._story_word(word) and not getAllLemmas(word)
+            # "europe" where the texts say "European": the start of a word they use is no stranger
+            return (
+                not self._story_word(word)
+                and not getAllLemmas(word)
+                and not any(v.startswith(word) for v in self.speller.vocab)
+            )
 
         return (
             any(
@@ -685,7 +701,7 @@ class AnswerEngine:
             # "why?", "how many?" with nothing before it: a question form alone asks about nothing
             answer = self.compose.abstain(
                 plain,
-                "What would you like to know about? Ask a whole question, or ask right after an answer.",
+                "What would you like to know about? Ask it as a whole question, naming what you mean.",
             )
             self._answers[plain] = answer
             return answer

@@ -607,8 +607,18 @@ def with_verdict(
     )
     if sentence is None or not _negations(sentence.lower()) <= _negations(low):
         return answer
-    if _CHARGE.search(sentence) and not _CHARGE.search(low):
-        return answer  # the claim as one side's charge: the answer says whose, no verdict
+    charge = _CHARGE.search(sentence)
+    if (
+        charge is not None
+        and not _CHARGE.search(low)
+        and any(
+            set(analyse(sentence[: charge.start()])).isdisjoint(t.alts)
+            and not set(analyse(sentence[charge.end() :])).isdisjoint(t.alts)
+            for t in words
+        )
+    ):
+        # a word of the claim only in what one side lays at the other's door: whose charge it is, no verdict
+        return answer
     if named_in is not None and not _names_held(view, sentence, named_in):
         return answer
     asked = numbers_in(low, analyse)

@@ -76,15 +76,8 @@ def _check_contract(engine: AnswerEngine, ans: Answer) -> None:
         ("how long did the 2020 war last", ["six"]),
         ("who is Charles Michel", ["European Council"]),
         ("what does the UN want", ["defuse"]),
-        pytest.param(
-            "which area has a large Armenian population",
-            ["Nagorno-Karabakh"],
-            marks=pytest.mark.xfail(
-                reason="refused by the 276-set fit (0.47 against its threshold 0.51) as by the 255-set one (0.477); "
-                "the 266-set fit answered it: a borderline kept as a known miss, not tuned back",
-                strict=True,
-            ),
-        ),
+        # refused by the 255- and 276-set fits (0.477, 0.47), answered by the 266- and 319-set ones: a borderline
+        ("which area has a large Armenian population", ["Nagorno-Karabakh"]),
         ("who did pashinyan call after the attack started", ["Macron"]),
         ("how many wars have the two countries fought", ["two wars"]),
         ("what was said by the American secretary of state about a military solution", ["military solution"]),
@@ -153,6 +146,8 @@ def test_a_figure_question_may_name_a_body_of_its_side_and_how_figures_changed(
         ("Russia have a military base inside Armenia, is it correct?", "Yes."),
         ("so russia sells weapons to both countries, right?", "Yes."),
         ("did 49 armenian soldiers die?", "Yes."),
+        # a charge in the same sentence, after the claim's words, leaves its verdict (the review)
+        ("did the armenian opposition demand pashinyan's resignation?", "Yes."),
         ("did 100 armenian soldiers die?", "No."),
     ],
 )
