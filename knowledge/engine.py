@@ -512,7 +512,7 @@ class AnswerEngine:
                 not answer.answered
                 and (contextual := with_context(plain, previous, self.names, self._about(previous)))
                 and (contextual_answer := self._answer(contextual)).answered
-                and self._answers_anew(contextual_answer, previous)
+                and self._answers_anew(contextual, contextual_answer, previous)
             ):
                 read, answer = contextual, contextual_answer
             return read, answer.model_copy(update={"question": text}) if read != text else answer
@@ -554,14 +554,18 @@ class AnswerEngine:
         return english_word(word.lower()) or self._story_word(word.lower())
 
     @staticmethod
-    def _answers_anew(answer: Answer, previous: Turn | None) -> bool:
-        """Whether ``answer``, to a question form asked of the question before (``with_context``), is more
-        than that question's answer again: it leads with an item the answer before did not give, or the
-        question before was a check, whose item holds the detail now asked ("are there foreign troops
-        there?" - "how many?"). "why?" after a count would otherwise get the count again."""
-        if previous is None or not answer.items or answer.items[0] not in previous.answer.items:
-            return True
-        return is_claim(previous.question.lower())
+    def _answers_anew(read: str, answer: Answer, previous: Turn | None) -> bool:
+        """Whether ``answer``, to a question form asked of the question before (``read``, from
+        ``with_context``), is more than that question's answer again. "when?" or "where?" may well be
+        answered by the item just given (it holds the date and the place), but "why?" answered by it is the
+        answer before restated ("who won the war?" - "why?"): a "why" must lead with an item the answer
+        before did not give."""
+        return (
+            previous is None
+            or question_type(read.lower()) != "why"
+            or not answer.items
+            or answer.items[0] not in previous.answer.items
+        )
 
     def _about(self, previous: Turn | None) -> str:
         """What the answer of ``previous`` was about: the headline of its first item, when that item has one
