@@ -429,7 +429,7 @@ def with_context(
     what was just asked and answered. This is the history-in-the-query reading of conversational search,
     with its guards: only after an answered question, only when the question form differs (the same form
     asked again of the same words would only repeat the answer), and only with no word of the question's
-    own beyond function words ("why blinken and not biden" asks of someone else). The engine tries this
+    own beyond function words ("why smith and not jones" asks of someone else). The engine tries this
     reading last, when every other reading is refused; None when it does not apply. ``about``: what the
     answer before was about (its first item's headline), whose words are added too ("where do they meet?"
     answered with the peace process: "when?" asks of the peace process)."""

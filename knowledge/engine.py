@@ -578,11 +578,11 @@ class AnswerEngine:
     def _foreign(self, text: str) -> bool:
         """Whether ``text`` names something the story does not know: a word of four letters or more that
         neither the story's texts nor its names use and that is no common English word (lemminflect knows no
-        lemma of it outside proper nouns: "iran", "biden" in a story that never speaks of them, not "rank"
+        lemma of it outside proper nouns: "atlantis", "zorbin" in a story that never speaks of them, not "rank"
         or "hurt"), in a message that names nothing the story knows and is not romanised Hindi."""
 
         def unknown(word: str) -> bool:
-            # "europe" where the texts say "European": the start of a word they use is no stranger
+            # "sylvania" where the texts say "Sylvanian": the start of a word they use is no stranger
             return (
                 not self._story_word(word)
                 and not getAllLemmas(word)
@@ -638,7 +638,7 @@ class AnswerEngine:
                 return pointed, about_event
         read = follow_up(plain, previous, self.names)
         if read is not None and is_fragment(plain) and self._foreign(plain):
-            # "what about iran?" when the articles never speak of it: not the question before asked again
+            # "what about atlantis?" when the articles never speak of it: not the question before asked again
             read = None
         if read is not None and (is_fragment(plain) or points_back(plain, self.names)):
             followed = self._answer(read)
