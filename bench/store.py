@@ -19,6 +19,7 @@ import asyncio
 import json
 import logging
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -175,7 +176,15 @@ def run(
     clients: int,
     postgres_url: str | None,
     log=lambda line: None,
+    repeat: int = 1,
 ) -> dict:
+    """Rounds for every process count, ``repeat`` times each engine, the engines taking turns.
+
+    The engines alternate within a repeat and the one that goes first alternates between repeats, so a
+    change in the machine's load during the run falls on both alike (a round's figures move by half
+    or more with what else runs on a shared machine; their medians and the ratio of those are what the
+    summary reports).
+    """
     rounds: list[dict] = []
     server = None
     if "postgresql" in engines and postgres_url is None:
@@ -188,31 +197,67 @@ def run(
         server = pgserver.start(fsync=True, max_connections=max(100, max(processes) + 10))
         postgres_url = server.url
     try:
-        for engine in engines:
-            for n in processes:
-                with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
-                    if engine == "sqlite":
-                        target = str(Path(tmp) / "bench.sqlite3")
-                        result = _run_round(target, n, seconds, clients)
-                    else:
-                        assert postgres_url is not None
-                        name = f"bench_{uuid.uuid4().hex[:10]}"
-                        base = postgres_url.rsplit("/", 1)[0]
-                        asyncio.run(_database(postgres_url, name, drop=False))
-                        try:
-                            result = _run_round(f"{base}/{name}", n, seconds, clients)
-                        finally:
-                            asyncio.run(_database(postgres_url, name, drop=True))
-                result["engine"] = engine
-                log(
-                    f"{engine:10s} {n:3d} process(es): {result['pairs_per_s']:8.1f} pairs/s, "
-                    f"p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, max {result['max_ms']} ms"
-                )
-                rounds.append(result)
+        for n in processes:
+            for turn in range(repeat):
+                for engine in engines if turn % 2 == 0 else engines[::-1]:
+                    result = _engine_round(engine, n, seconds, clients, postgres_url)
+                    result["engine"] = engine
+                    result["repeat"] = turn + 1
+                    log(
+                        f"{engine:10s} {n:3d} process(es): {result['pairs_per_s']:8.1f} pairs/s, "
+                        f"p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, max {result['max_ms']} ms"
+                    )
+                    rounds.append(result)
     finally:
         if server is not None:
             server.stop()
-    return {"machine": machine(), "seconds": seconds, "clients_per_process": clients, "rounds": rounds}
+    return {
+        "machine": machine(),
+        "seconds": seconds,
+        "clients_per_process": clients,
+        "repeat": repeat,
+        "rounds": rounds,
+        "summary": summarise(rounds),
+    }
+
+
+def _engine_round(engine: str, n: int, seconds: float, clients: int, postgres_url: str | None) -> dict:
+    with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
+        if engine == "sqlite":
+            return _run_round(str(Path(tmp) / "bench.sqlite3"), n, seconds, clients)
+        assert postgres_url is not None
+        name = f"bench_{uuid.uuid4().hex[:10]}"
+        base = postgres_url.rsplit("/", 1)[0]
+        asyncio.run(_database(postgres_url, name, drop=False))
+        try:
+            return _run_round(f"{base}/{name}", n, seconds, clients)
+        finally:
+            asyncio.run(_database(postgres_url, name, drop=True))
+
+
+def summarise(rounds: list[dict]) -> list[dict]:
+    """Per engine and process count: the median throughput and p99 over the repeats, and for each process
+    count PostgreSQL's median throughput over SQLite's."""
+    out: list[dict] = []
+    for n in sorted({r["processes"] for r in rounds}):
+        medians: dict[str, dict] = {}
+        for engine in dict.fromkeys(r["engine"] for r in rounds):
+            mine = [r for r in rounds if r["processes"] == n and r["engine"] == engine]
+            if not mine:
+                continue
+            p99s = [r["p99_ms"] for r in mine if r["p99_ms"] is not None]
+            medians[engine] = {
+                "engine": engine,
+                "processes": n,
+                "rounds": len(mine),
+                "pairs_per_s": round(statistics.median(r["pairs_per_s"] for r in mine), 1),
+                "p99_ms": round(statistics.median(p99s), 1) if p99s else None,
+            }
+        lite, pg = medians.get("sqlite"), medians.get("postgresql")
+        if lite and pg and lite["pairs_per_s"]:
+            pg["throughput_vs_sqlite"] = round(pg["pairs_per_s"] / lite["pairs_per_s"], 2)
+        out.extend(medians.values())
+    return out
 
 
 def render_table(result: dict) -> str:
@@ -227,12 +272,22 @@ def render_table(result: dict) -> str:
             f"| {r['engine']} | {r['processes']} | {r['pairs_per_s']} | {r['p50_ms']} | {r['p99_ms']} | "
             f"{r['max_ms']} | {r['dropped']} | {r['refused']} | {r['lost']} | {r['writer_cpu_us']} |"
         )
-    by = {(r["engine"], r["processes"]): r for r in result["rounds"]}
-    for n in sorted({r["processes"] for r in result["rounds"]}):
-        lite, pg = by.get(("sqlite", n)), by.get(("postgresql", n))
-        if lite and pg and lite["pairs_per_s"]:
+    summary = result.get("summary") or summarise(result["rounds"])
+    if result.get("repeat", 1) > 1:
+        lines += [
+            "",
+            f"medians over {result['repeat']} rounds per engine (engines alternating)",
+            "| engine | processes | pairs/s | p99 ms |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {m['engine']} | {m['processes']} | {m['pairs_per_s']} | {m['p99_ms']} |" for m in summary
+        ]
+    for m in summary:
+        if "throughput_vs_sqlite" in m:
             lines.append(
-                f"{n} process(es): PostgreSQL/SQLite throughput {pg['pairs_per_s'] / lite['pairs_per_s']:.2f}x"
+                f"{m['processes']} process(es): PostgreSQL/SQLite throughput {m['throughput_vs_sqlite']:.2f}x"
+                + (" (medians)" if m["rounds"] > 1 else "")
             )
     return "\n".join(lines)
 
@@ -245,6 +300,7 @@ def main(args: argparse.Namespace) -> int:
         args.clients,
         args.postgres_url,
         log=lambda line: print(line, file=sys.stderr, flush=True),
+        repeat=args.repeat,
     )
     print(json.dumps(result, indent=2) if args.json else render_table(result))
     return 0
@@ -255,6 +311,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each round")
     parser.add_argument("--clients", type=int, default=8, help="concurrent writers in each process")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="rounds per engine and process count (medians reported)"
+    )
     parser.add_argument(
         "--postgres-url",
         default=os.environ.get("BOT_BENCH_POSTGRES_URL"),

@@ -67,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--seconds", type=float, default=5.0, help="store: length of each round")
     bench.add_argument("--clients", type=int, default=8, help="store: concurrent writers in each process")
     bench.add_argument(
+        "--repeat", type=int, default=1, help="store: rounds per engine and process count, medians reported"
+    )
+    bench.add_argument(
         "--postgres-url",
         default=None,
         help="store: a server to create benchmark databases on "
