@@ -105,8 +105,9 @@ _FRAME_START = re.compile(
 # a claim passed on ("saw on twitter that …", "my friend says …", "someone posted that …"): who passed it
 # on, and where, is no part of what is asked, and its words ("posted", "twitter") would be read as the claim's
 _HEARSAY = re.compile(
-    r"^(?:(?:so|and|but|also|btw|ok|okay),? )?"
-    r"(?:(?:(?:i|someone|somebody|people|they|a friend|my \w+|some \w+|"
+    r"^(?:(?:so|and|but|also|btw|ok|okay|nah|no|yeah|yes|well|hmm|wait|hey),? )?"
+    # "my neighbour Ana", "my cousin" (a name may follow who it is)
+    r"(?:(?:(?:i|someone|somebody|people|they|a friend|my \w+(?: \w+)?|some \w+|"
     r"(?:a|an|the|this|one) (?:[\w'-]+ )?(?:message|post|forward|tweet|video|article|report|meme|thread|page|site))"
     # where they are ("someone in the group", "a friend at work", "people on reddit")
     r"(?: (?:in|on|at|from) (?:the |my |our |a |this )?[\w'-]+)?|"
@@ -133,12 +134,39 @@ _ASKS_IF_SO = re.compile(
 )
 
 
+# a claim the asker passed on last ("X phoned Y, I heard on the radio", "it was 12, I read somewhere"): what they
+# heard and where is the claim's frame, not its words
+# or whether they understood it: "X decreased, did I understand right?", "X, have I got that right?"
+_HEARSAY_AFTER = re.compile(
+    r"[,;.]?\s+(?:(?:i|we)(?: have| had)? (?:heard|read|saw|seen|was told)(?: (?:it|that|this))?"
+    r"(?: (?:on|in|at|from) (?:the |a |an |some )?[\w'-]+(?: [\w'-]+)?| somewhere)?|"
+    r"(?:did|do|have) (?:i|we) (?:understand|understood|get|got|read|hear|heard)(?: (?:it|that|this|you))?"
+    r" (?:right|correctly|correct))[.!?]*\s*$",
+    re.I,
+)
+# the answer just given doubted: "are you sure it was 3 am and not 5?" asks whether the claim holds
+_SURE = re.compile(
+    r"^(?:(?:so|but|and|hmm|wait|hm),? )?(?:are|r) (?:you|u) (?:sure|certain)(?: that)?\s+", re.I
+)
+_ASKS = re.compile(r"^(?:who|whom|whose|what|which|when|where|why|how)\b|\?", re.I)
+_ASKS_ITSELF = re.compile(
+    r"[,?]|\b(?:is|was|are|were|did|does|do) (?:that|it|this|he|she|they)\b|\b(?:true|fake|real|right|correct)\b",
+    re.I,
+)
+
+
 def without_hearsay(plain: str) -> str:
     """A check passed on as hearsay, asked as the check itself: "saw on twitter that X lost 94, is that
     true?" -> "X lost 94, is that true?"; "my friend says X lost 94. Is that the figure they gave?" ->
     "X lost 94, is that right?". Any other question is returned as it is."""
+    if (sure := _SURE.match(plain)) is not None and len(plain[sure.end() :].split()) >= 3:
+        return f"{plain[sure.end() :].rstrip(' ?.!')}, is that right?"
     m = _HEARSAY.match(plain)
     if m is None:
+        after = _HEARSAY_AFTER.search(plain)
+        claim = plain[: after.start()].strip() if after is not None else ""
+        if len(claim.split()) >= 3 and not _ASKS.search(claim):
+            return f"{claim}, is that right?"
         return plain
     rest = plain[m.end() :]
     if len(rest.split()) < 3:
@@ -148,6 +176,12 @@ def without_hearsay(plain: str) -> str:
     claim, _, asked = rest.partition(". ")
     if asked and _ASKS_IF_SO.match(asked) and len(claim.split()) >= 3:
         return f"{claim}, is that right?"
+    if not asked and not _ASKS.search(rest) and not _ASKS_ITSELF.search(rest):
+        # a claim alone ("nah i read 12 coaches somewhere"), not one that asks in words of its own ("saw a vid
+        # of rockets at night, is that from this")
+        claim = re.sub(r"\s+somewhere\W*$", "", rest, flags=re.I).rstrip(" .!")
+        if len(claim.split()) >= 2:
+            return f"{claim}, is that right?"
     return plain
 
 

@@ -528,6 +528,22 @@ def asks_nothing(plain: str) -> bool:
     return bool(words) and bool(WH_WORD.search(plain)) and all(w in _BARE_FORM for w in words)
 
 
+# asking for the answer just given once more: "can you repeat that", "the name again please", "write again the
+# town names", "sorry, didn't catch it", "once more?"
+_AGAIN = re.compile(
+    r"\b(?:repeat|once more|one more time|come again)\b|"
+    r"\b(?:say|write|tell|give|send|show|list|read)\b(?: (?:me|us))?(?: (?:that|it|this|the \w+(?: \w+)?))? again\b|"
+    r"\bagain\b[^?.!]{0,12}\b(?:please|pls|plz|slowly)\b|"
+    r"\b(?:did ?n[o']?t|didnt|couldn'?t|could not) (?:catch|get|hear|read|see)\b"
+)
+
+
+def asks_again(plain: str) -> bool:
+    """Whether ``plain`` asks for the answer before once more ("sorry can you repeat the number?"). Read only
+    when the message as it stands is refused: "did they fight again?" is a question of its own."""
+    return bool(_AGAIN.search(plain.lower()))
+
+
 def asks_of_no_one(plain: str, names: NameResolver) -> bool:
     """Whether ``plain`` is a short question about words said whose only subject is "that", "it", "he" or
     "she" ("who said that?", "what did he say?", "who told him that?"): it names nobody and nothing, so

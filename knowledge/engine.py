@@ -50,6 +50,7 @@ from knowledge.conversation import (
     LINK,
     WH_WORD,
     Turn,
+    asks_again,
     asks_nothing,
     asks_of_no_one,
     closing_remark,
@@ -515,6 +516,14 @@ class AnswerEngine:
                 and self._answers_anew(contextual, contextual_answer, previous)
             ):
                 read, answer = contextual, contextual_answer
+            # "sorry, can you repeat the number?", "the name again please": the answer before, given again
+            if (
+                not answer.answered
+                and previous is not None
+                and previous.answer.answered
+                and asks_again(plain)
+            ):
+                read, answer = previous.question, previous.answer
             return read, answer.model_copy(update={"question": text}) if read != text else answer
         except Exception:  # an engine bug must not take a transport down with it
             log.exception("engine failed on question %r", text[:200])

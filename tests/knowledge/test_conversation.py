@@ -13,6 +13,7 @@ from knowledge.conversation import (
     _dislocated,
     _it_as_topic,
     _other_participle,
+    asks_again,
     asks_of_no_one,
     closing_remark,
     follow_up,
@@ -635,3 +636,33 @@ def test_thanks_with_a_remark_using_a_request_verb_as_a_noun_is_small_talk(engin
     assert closing_remark("thanks, show me the toll") is None  # "show me" still asks
     assert closing_remark("thanks, show the injured figures") is None  # and so does "show" before its object
     assert closing_remark("thanks a lot, give details on compensation") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "again"),
+    [
+        ("sorry can you repeat the number, 50 or 15?", True),
+        ("please write again the town names slowly", True),
+        ("who said it, the name again please, i did not catch", True),
+        ("once more?", True),
+        ("did they fight again?", False),  # a question of its own
+        ("would they send troops if it went to war again", False),
+        ("say that again?", True),
+        ("was the ceasefire broken again in the spring?", False),
+    ],
+)
+def test_a_request_to_repeat_is_told_from_a_question_with_again(text: str, again: bool) -> None:
+    assert asks_again(text) is again
+
+
+def test_a_request_to_repeat_gets_the_answer_before(engine: AnswerEngine) -> None:
+    """Asked once more, in words of its own that ask nothing the articles hold, the answer is given again,
+    with the same citations; a request with nothing before it is refused."""
+    first = engine.converse("how many azerbaijani soldiers were killed?")
+    assert first.answer.answered
+    again = engine.converse("sorry, my phone is small, can you repeat the figure", first)
+    assert again.answer.answered and again.answer.answer == first.answer.answer
+    assert again.answer.citations == first.answer.citations
+    assert again.question == first.question  # what the next follow-up leans on
+    alone = engine.converse("sorry can you repeat the number", None)
+    assert not alone.answer.answered

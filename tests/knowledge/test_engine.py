@@ -648,6 +648,21 @@ def test_an_outcome_set_aside_is_not_the_one_counted(engine: AnswerEngine) -> No
         # "on X" after a text is what the claim is about, not where it was said
         ("notes on sylvania say 49 died. is that right?", "notes on sylvania say 49 died. is that right?"),
         ("I read the report, who wrote it?", "I read the report, who wrote it?"),  # no claim to check
+        # a named relative, a claim with no question, a source named after the claim
+        ("my neighbour Ana says the envoy resigned, is it true?", "the envoy resigned, is it true?"),
+        ("nah i read 12 coaches somewhere", "12 coaches, is that right?"),
+        ("the envoy phoned the mayor, I heard on the radio", "the envoy phoned the mayor, is that right?"),
+        # a claim that asks in words of its own is left as it is
+        (
+            "saw a vid of rockets at night, is that from this",
+            "saw a vid of rockets at night, is that from this",
+        ),
+        ("who resigned, I heard", "who resigned, I heard"),
+        (
+            "the envoy said the shelling decreased, did I understand right?",
+            "the envoy said the shelling decreased, is that right?",
+        ),
+        ("are u sure it was 3 am and not like 5", "it was 3 am and not like 5, is that right?"),
         (
             "the minister said 49 died, right?",
             "the minister said 49 died, right?",
