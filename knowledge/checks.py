@@ -159,13 +159,13 @@ def without_hearsay(plain: str) -> str:
     """A check passed on as hearsay, asked as the check itself: "saw on twitter that X lost 94, is that
     true?" -> "X lost 94, is that true?"; "my friend says X lost 94. Is that the figure they gave?" ->
     "X lost 94, is that right?". Any other question is returned as it is."""
-    if (sure := _SURE.match(plain)) is not None and len(plain[sure.end() :].split()) >= 3:
+    if (sure := _SURE.match(plain)) is not None and _bare_claim(plain[sure.end() :]):
         return f"{plain[sure.end() :].rstrip(' ?.!')}, is that right?"
     m = _HEARSAY.match(plain)
     if m is None:
         after = _HEARSAY_AFTER.search(plain)
         claim = plain[: after.start()].strip() if after is not None else ""
-        if len(claim.split()) >= 3 and not _ASKS.search(claim):
+        if _bare_claim(claim) and not _ASKS.search(claim):
             return f"{claim}, is that right?"
         return plain
     rest = plain[m.end() :]
@@ -179,10 +179,28 @@ def without_hearsay(plain: str) -> str:
     if not asked and not _ASKS.search(rest) and not _ASKS_ITSELF.search(rest):
         # a claim alone ("nah i read 12 coaches somewhere"), not one that asks in words of its own ("saw a vid
         # of rockets at night, is that from this")
-        claim = re.sub(r"\s+somewhere\W*$", "", rest, flags=re.I).rstrip(" .!")
-        if len(claim.split()) >= 2:
+        claim = re.sub(r"^somewhere (?:that )?|\s+somewhere\W*$", "", rest, flags=re.I).rstrip(" .!")
+        if _bare_claim(claim, shortest=2):
             return f"{claim}, is that right?"
     return plain
+
+
+# what a claim passed on must not be to be checked as it stands: one about "it", "that", "he" or "they"
+# (what the answer before named: "i heard it was in the capital", checked alone, is checked against anything;
+# "i read the minister said it"),
+# about a topic ("about the toll"), or a request or question in words of its own ("tell me about X", "why they
+# fought", "want to know")
+_NOT_A_BARE_CLAIM = re.compile(
+    r"^(?:it|that|this|these|those|he|she|they|them|there)\b|^(?:that's|it's|about|of|on)\b|"
+    r"^(?:is|was|are|were|has|have|had)\b|\b(?:it|that|this|them|him|her)\W*$|"
+    r"\b(?:who|whom|whose|what|which|when|where|why|how)\b|"
+    r"\b(?:tell|explain|summari[sz]e|describe|show|give|list|want|wonder|know)\b",
+    re.I,
+)
+
+
+def _bare_claim(claim: str, shortest: int = 3) -> bool:
+    return len(claim.split()) >= shortest and not _NOT_A_BARE_CLAIM.search(claim.strip())
 
 
 class Named(NamedTuple):

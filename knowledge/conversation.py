@@ -528,20 +528,25 @@ def asks_nothing(plain: str) -> bool:
     return bool(words) and bool(WH_WORD.search(plain)) and all(w in _BARE_FORM for w in words)
 
 
-# asking for the answer just given once more: "can you repeat that", "the name again please", "write again the
-# town names", "sorry, didn't catch it", "once more?"
+# asking for the answer just given once more: "can you repeat that", "write again the town names", "say that
+# again?", "sorry, didn't catch it", "once more?"
 _AGAIN = re.compile(
-    r"\b(?:repeat|once more|one more time|come again)\b|"
+    r"\brepeat (?:that|it|this|the \w+(?: \w+)?|yourself|please|pls)\b|\brepeat\W*$|"
+    r"\b(?:once more|one more time|come again)\b|"
     r"\b(?:say|write|tell|give|send|show|list|read)\b(?: (?:me|us))?(?: (?:that|it|this|the \w+(?: \w+)?))? again\b|"
-    r"\bagain\b[^?.!]{0,12}\b(?:please|pls|plz|slowly)\b|"
-    r"\b(?:did ?n[o']?t|didnt|couldn'?t|could not) (?:catch|get|hear|read|see)\b"
+    r"\b(?:did ?n[o']?t|didnt|couldn'?t|could not) (?:catch|hear)\b"
 )
 
 
-def asks_again(plain: str) -> bool:
-    """Whether ``plain`` asks for the answer before once more ("sorry can you repeat the number?"). Read only
-    when the message as it stands is refused: "did they fight again?" is a question of its own."""
-    return bool(_AGAIN.search(plain.lower()))
+def asks_again(plain: str, names: NameResolver) -> bool:
+    """Whether ``plain`` only asks for the answer before once more ("sorry can you repeat that?", "write again
+    the town names please"). Read only when the message as it stands is refused, and never when it asks
+    something of its own: a question word ("tell me again how many were wounded"), a name of the story ("can
+    you repeat what the minister said"), or a number ("is this a repeat of 2020?")."""
+    low = plain.lower()
+    return bool(
+        _AGAIN.search(low) and not WH_WORD.search(low) and not any(ch.isdigit() for ch in low)
+    ) and not names.find(plain)
 
 
 def asks_of_no_one(plain: str, names: NameResolver) -> bool:

@@ -521,7 +521,7 @@ class AnswerEngine:
                 not answer.answered
                 and previous is not None
                 and previous.answer.answered
-                and asks_again(plain)
+                and asks_again(plain, self.names)
             ):
                 read, answer = previous.question, previous.answer
             return read, answer.model_copy(update={"question": text}) if read != text else answer
