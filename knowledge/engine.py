@@ -70,7 +70,7 @@ from knowledge.dense import DenseIndex, TokenAligner, digest, encoder
 from knowledge.handling import HandlerParts
 from knowledge.hybrid import HybridDecider
 from knowledge.intents import IntentHandlers, wh_word
-from knowledge.lexicon import PERSON_NOUN, STOP
+from knowledge.lexicon import PERSON_NOUN, ROLE_WORDS, STOP, TITLE_EQUIVALENTS
 from knowledge.loader import KnowledgeBase
 from knowledge.lookups import Lookups
 from knowledge.models import (
@@ -112,6 +112,18 @@ _BEYOND_THE_OFFICE = re.compile(
     r"succeed\w*|successor|replac\w*)\b|\d"
 )
 # a question asking for someone's name ("what's the name of the passenger who…", "who was it, name?")
+# an office as a check may claim it, each written as one canonical title: "premier" and "pm" are the prime
+# minister ("prime minister" before "minister", the longest first); words that fit many offices ("leader",
+# "head", "official") are no claim of one
+_TITLE_OF = {phrase: group[0] for group in TITLE_EQUIVALENTS for phrase in group} | {
+    w: w for w in ROLE_WORDS if not any(w in g for g in TITLE_EQUIVALENTS)
+}
+_TITLE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _TITLE_OF), key=len, reverse=True)) + r")\b")
+_LOOSE_TITLES = frozenset({"leader", "head", "chief", "official", "ruler", "diplomat", "general", "director"})
+# "X is the Y", "is X the Y": the claim that someone holds an office now; the past, a year or a negation is
+# another claim, which the role the knowledge folder gives cannot settle
+_HOLDS = re.compile(r"\bis\b")
+_NOT_NOW = re.compile(r"\bnot\b|n't\b|\d|\b(?:was|ever|former|formerly|once|still|previous|ex|false|lie)\b")
 _NAME_ASKED = re.compile(r"\bnamed?\b|\bnames\b|\bidentity\b|\bidentif(?:y|ied)\b")
 # a person the articles do not name, as the knowledge folder calls one: "A passenger (not named)"
 _UNNAMED = re.compile(r"(?:a|an|one|another)\s+[a-z]", re.IGNORECASE)
@@ -728,7 +740,9 @@ class AnswerEngine:
             self._answers[plain] = answer
             return answer
         answer = self._decided(plain)
-        if is_claim(plain.lower()):
+        if is_claim(plain.lower()) and (verdict := self._office_verdict(plain)) is not None:
+            answer = verdict  # "is X the president?": the office the knowledge folder gives X, yes or no
+        elif is_claim(plain.lower()):
             # a check refused for one wrong detail, or answered beside a number it claims: what the
             # sources say in the detail's place
             tokens, analyse = self.retriever.tokens, self.names.analyser.analyse
@@ -918,6 +932,70 @@ class AnswerEngine:
         ):
             return None
         return self.names.name_of.get(rule.described[0])
+
+    def _office_verdict(self, plain: str) -> Answer | None:
+        """A check that one person the story names holds an office now ("is X the president of Sylvania?", "X
+        is Sylvania's foreign minister, right?"), told from the role and aliases the knowledge folder gives
+        them: "Yes." when their role holds that title (a bare "minister" is held by a foreign minister) and
+        every place or body the claim names it of, "No." otherwise, each before who they are. None for any
+        other check: the past ("was X ...", a year, "ever", "former"), a negation, a title that fits many
+        offices ("leader") or is qualified ("deputy", "acting"), more after the office ("the president who
+        ordered it"), an office of something the story does not know ("of Atlantis"), two people or none."""
+        low = plain.lower().strip()
+        if not _HOLDS.search(low) or _NOT_NOW.search(low):
+            return None
+        question = understand(plain, self.names)
+        # a title alone ("the prime minister") may name its holder too: it is the claim, not the person
+        people = [
+            m
+            for m in question.mentions
+            if any(self._role_of(i) for i in m.ids)
+            and not _TITLE.fullmatch(re.sub(r"^the |'s$", "", m.text.lower().strip()))
+        ]
+        if len(people) != 1 or len(people[0].ids) != 1:
+            return None
+        person = people[0]
+        # the whole message is the claim: "is X the T (of Y)?" or "X is the T (of Y), right?", where only a
+        # possessive ("Y's") may stand before the title and only what it is of after it
+        name, title = re.escape(person.text.lower()), _TITLE.pattern
+        office = (
+            rf"(?:(?:the|a|an)\s+)?(?:(?P<whose>[\w.-]+(?:\s[\w.-]+)?)'s\s+)?(?P<title>{title})"
+            r"(?:\s+of\s+(?P<of>[\w .'-]+?))?"
+        )
+        lead = r"(?:(?:so|and|but|wait|ok),?\s+)?"
+        tag = r"\s*(?:,?\s*(?:right|yes|no|correct|true|isn't (?:he|she)|yeah))?\W*"
+        claim = re.fullmatch(rf"{lead}is\s+{name}\s+{office}{tag}", low) or re.fullmatch(
+            rf"{lead}{name}\s+is\s+{office}{tag}", low
+        )
+        if claim is None:
+            return None
+        claimed = _TITLE_OF[claim.group("title")]
+        if claimed in _LOOSE_TITLES:
+            return None
+        role = self._role_of(person.ids[0])
+        held = {_TITLE_OF[t] for t in _TITLE.findall(role.lower())}
+        in_role = {i for m in self.names.find(role) for i in m.ids}
+        holds = any(set(claimed.split()) <= set(h.split()) for h in held)
+        for of in (claim.group("whose"), claim.group("of")):
+            if not of:
+                continue
+            named = self.names.find(of)
+            if not named:
+                return None  # of something the story does not know: nothing to tell it by
+            holds = holds and all(set(m.ids) & in_role for m in named)
+        who = self._answer(f"who is {self.names.name_of.get(person.ids[0], person.text)}")
+        if not who.answered:
+            return None
+        return who.model_copy(
+            update={"answer": f"{'Yes' if holds else 'No'}. {who.answer}", "question": plain}
+        )
+
+    def _role_of(self, item_id: str) -> str:
+        """A person's role and the other names the knowledge folder gives them, one text ("" for no person)."""
+        item = self.kb.items.get(item_id)
+        if not isinstance(item, Entity) or item.kind != "person" or not item.role:
+            return ""
+        return " . ".join([item.role, *item.aliases])
 
     def _country(self, item_id: str) -> bool:
         item = self.kb.items.get(item_id)

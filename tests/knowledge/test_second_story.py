@@ -468,3 +468,16 @@ def test_a_question_set_in_a_year_the_articles_never_mention_is_refused(engine: 
         assert not asked.answered and "don't cover 20" in asked.answer, (question, asked.answer)
     assert engine.ask("how many died in the 2010 collision?").answered
     assert not engine._unspoken_years("were 2000 passengers on board?")
+
+
+def test_a_check_of_an_office_is_told_from_the_role_and_a_title_alone_is_not_the_person(
+    engine: AnswerEngine,
+) -> None:
+    """ "the prime minister" is an alias of its holder here: in "is suresh prabhu the prime minister?" it is
+    the office claimed, and the railways minister is not it (it was answered "Yes." beside Modi's tweet)."""
+    no = engine.ask("is suresh prabhu the prime minister?")
+    assert no.answer.startswith("No.") and "railways minister" in no.answer, no.answer
+    yes = engine.ask("prabhu is the railways minister right")
+    assert yes.answer.startswith("Yes."), yes.answer
+    # a question with the office and its holder in it but no claim that anyone holds it
+    assert engine._office_verdict("Was anything paid out of the Prime Minister's relief fund?") is None
