@@ -272,7 +272,7 @@ def render_table(result: dict) -> str:
             f"| {r['engine']} | {r['processes']} | {r['pairs_per_s']} | {r['p50_ms']} | {r['p99_ms']} | "
             f"{r['max_ms']} | {r['dropped']} | {r['refused']} | {r['lost']} | {r['writer_cpu_us']} |"
         )
-    summary = result.get("summary") or summarise(result["rounds"])
+    summary = summarise(result["rounds"])
     if result.get("repeat", 1) > 1:
         lines += [
             "",

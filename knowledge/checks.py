@@ -36,6 +36,7 @@ from lemminflect import getAllLemmas
 from text_to_num import text2num
 
 from knowledge.analysis import DATE, STOP, WEEKDAY
+from knowledge.conversation import WH_WORD
 from knowledge.decision import CHECK, HELD, is_check
 from knowledge.hybrid import numbers_in, verb_form
 from knowledge.lexicon import ROLE_WORDS
@@ -134,9 +135,8 @@ _ASKS_IF_SO = re.compile(
 )
 
 
-# a claim the asker passed on last ("X phoned Y, I heard on the radio", "it was 12, I read somewhere"): what they
-# heard and where is the claim's frame, not its words
-# or whether they understood it: "X decreased, did I understand right?", "X, have I got that right?"
+# a claim the asker passed on last ("X phoned Y, I heard on the radio", "it was 12, I read somewhere"), or asked
+# whether they understood it ("X decreased, did I understand right?"): the frame, not the claim's words
 _HEARSAY_AFTER = re.compile(
     r"[,;.]?\s+(?:(?:i|we)(?: have| had)? (?:heard|read|saw|seen|was told)(?: (?:it|that|this))?"
     r"(?: (?:on|in|at|from) (?:the |a |an |some )?[\w'-]+(?: [\w'-]+)?| somewhere)?|"
@@ -148,7 +148,6 @@ _HEARSAY_AFTER = re.compile(
 _SURE = re.compile(
     r"^(?:(?:so|but|and|hmm|wait|hm),? )?(?:are|r) (?:you|u) (?:sure|certain)(?: that)?\s+", re.I
 )
-_ASKS = re.compile(r"^(?:who|whom|whose|what|which|when|where|why|how)\b|\?", re.I)
 _ASKS_ITSELF = re.compile(
     r"[,?]|\b(?:is|was|are|were|did|does|do) (?:that|it|this|he|she|they)\b|\b(?:true|fake|real|right|correct)\b",
     re.I,
@@ -165,7 +164,7 @@ def without_hearsay(plain: str) -> str:
     if m is None:
         after = _HEARSAY_AFTER.search(plain)
         claim = plain[: after.start()].strip() if after is not None else ""
-        if _bare_claim(claim) and not _ASKS.search(claim):
+        if _bare_claim(claim) and "?" not in claim:
             return f"{claim}, is that right?"
         return plain
     rest = plain[m.end() :]
@@ -176,7 +175,7 @@ def without_hearsay(plain: str) -> str:
     claim, _, asked = rest.partition(". ")
     if asked and _ASKS_IF_SO.match(asked) and len(claim.split()) >= 3:
         return f"{claim}, is that right?"
-    if not asked and not _ASKS.search(rest) and not _ASKS_ITSELF.search(rest):
+    if not asked and not _ASKS_ITSELF.search(rest):
         # a claim alone ("nah i read 12 coaches somewhere"), not one that asks in words of its own ("saw a vid
         # of rockets at night, is that from this")
         claim = re.sub(r"^somewhere (?:that )?|\s+somewhere\W*$", "", rest, flags=re.I).rstrip(" .!")
@@ -187,13 +186,12 @@ def without_hearsay(plain: str) -> str:
 
 # what a claim passed on must not be to be checked as it stands: one about "it", "that", "he" or "they"
 # (what the answer before named: "i heard it was in the capital", checked alone, is checked against anything;
-# "i read the minister said it"),
-# about a topic ("about the toll"), or a request or question in words of its own ("tell me about X", "why they
+# "i read the minister said it"), about a topic ("about the toll"), or a request or question in words of its own ("tell me about X", "why they
 # fought", "want to know")
 _NOT_A_BARE_CLAIM = re.compile(
     r"^(?:it|that|this|these|those|he|she|they|them|there)\b|^(?:that's|it's|about|of|on)\b|"
     r"^(?:is|was|are|were|has|have|had)\b|\b(?:it|that|this|them|him|her)\W*$|"
-    r"\b(?:who|whom|whose|what|which|when|where|why|how)\b|"
+    rf"{WH_WORD.pattern}|"
     r"\b(?:tell|explain|summari[sz]e|describe|show|give|list|want|wonder|know)\b",
     re.I,
 )

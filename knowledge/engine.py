@@ -111,7 +111,6 @@ _BEYOND_THE_OFFICE = re.compile(
     r"previous|next|future|ago|was|were|had|if|going|gonna|about|likely|probably|supposed|expected|may|"
     r"succeed\w*|successor|replac\w*)\b|\d"
 )
-# a question asking for someone's name ("what's the name of the passenger who…", "who was it, name?")
 # an office as a check may claim it, each written as one canonical title: "premier" and "pm" are the prime
 # minister ("prime minister" before "minister", the longest first); words that fit many offices ("leader",
 # "head", "official") are no claim of one
@@ -124,6 +123,7 @@ _LOOSE_TITLES = frozenset({"leader", "head", "chief", "official", "ruler", "dipl
 # another claim, which the role the knowledge folder gives cannot settle
 _HOLDS = re.compile(r"\bis\b")
 _NOT_NOW = re.compile(r"\bnot\b|n't\b|\d|\b(?:was|ever|former|formerly|once|still|previous|ex|false|lie)\b")
+# a question asking for someone's name ("what's the name of the passenger who…", "who was it, name?")
 _NAME_ASKED = re.compile(r"\bnamed?\b|\bnames\b|\bidentity\b|\bidentif(?:y|ied)\b")
 # a person the articles do not name, as the knowledge folder calls one: "A passenger (not named)"
 _UNNAMED = re.compile(r"(?:a|an|one|another)\s+[a-z]", re.IGNORECASE)
@@ -740,9 +740,10 @@ class AnswerEngine:
             self._answers[plain] = answer
             return answer
         answer = self._decided(plain)
-        if is_claim(plain.lower()) and (verdict := self._office_verdict(plain)) is not None:
+        claim = is_claim(plain.lower())
+        if claim and (verdict := self._office_verdict(plain)) is not None:
             answer = verdict  # "is X the president?": the office the knowledge folder gives X, yes or no
-        elif is_claim(plain.lower()):
+        elif claim:
             # a check refused for one wrong detail, or answered beside a number it claims: what the
             # sources say in the detail's place
             tokens, analyse = self.retriever.tokens, self.names.analyser.analyse
@@ -942,8 +943,8 @@ class AnswerEngine:
         offices ("leader") or is qualified ("deputy", "acting"), more after the office ("the president who
         ordered it"), an office of something the story does not know ("of Atlantis"), two people or none."""
         low = plain.lower().strip()
-        if not _HOLDS.search(low) or _NOT_NOW.search(low):
-            return None
+        if not _HOLDS.search(low) or _NOT_NOW.search(low) or not _TITLE.search(low):
+            return None  # before reading the names: most checks claim no office
         question = understand(plain, self.names)
         # a title alone ("the prime minister") may name its holder too: it is the claim, not the person
         people = [
