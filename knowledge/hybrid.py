@@ -428,25 +428,34 @@ class HybridDecider:
         if view.kind != "yesno" or not cand.answer.answered:
             return cand.answer
         answer = cand.answer
-        if _OWN_VERDICT.match(answer.answer) and not self._own_verdict_fits(view, cand.items):
+        if _OWN_VERDICT.match(answer.answer) and not self._own_verdict_fits(view, cand.items, answer.answer):
             # a curated answer's "Yes." rules on its own question: "did Ruritania agree to Sylvania's request?"
             # is not "did Sylvania make the request?", whose answer it found
             rest = _OWN_VERDICT.sub("", answer.answer, count=1)
             answer = answer.model_copy(update={"answer": rest[:1].upper() + rest[1:]})
         return with_verdict(answer, view, self.r.tokens, self.names.analyser.analyse, self._named_in)
 
-    def _own_verdict_fits(self, view: QuestionView, items: Sequence[_Item]) -> bool:
+    def _own_verdict_fits(self, view: QuestionView, items: Sequence[_Item], answer: str) -> bool:
         """Whether a curated answer's own verdict rules on this check: the wordings of its question (the
         question and its paraphrases) hold the verb of the deed it claims ("did Ruritania agree…"), not
-        only who and what it names. An answer no curated question gave (a handler's correction) keeps its
-        verdict."""
+        only who and what it names; and they or the answer hold each number of the claim and each word the
+        story never uses ("did Sylvania admit losses?" does not rule on "Sylvania said it had zero losses"
+        nor on "did they fight again in 1999?"). An answer no curated question gave (a handler's
+        correction) keeps its verdict."""
         wordings = [text for it in items if isinstance(it, QAPair) for text in (it.question, *it.paraphrases)]
         if not wordings:
             return True
+        analyse = self.names.analyser.analyse
+        held = set(analyse(answer)).union(*(analyse(text) for text in wordings))
+        if any(
+            held.isdisjoint(t.alts)
+            for t in view.terms
+            if t.text.isdigit() or not (t.known or names_something(t))
+        ):
+            return False
         verb = _deed_verb(view.q.low)
         if verb is None:
             return True
-        analyse = self.names.analyser.analyse
         return any(not set(analyse(text)).isdisjoint(analyse(verb)) for text in wordings)
 
     def _named_in(self, sentence: str) -> set[str]:

@@ -767,6 +767,26 @@ def test_a_curated_verdict_rules_only_on_the_deed_its_question_asks(engine: Answ
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        # "Did Azerbaijan admit losses?" is answered "Yes.": no ruling on "zero", a word the story never uses
+        "azerbaijan said they had zero losses, right?",
+        # "Yes. There have been frequent clashes…" rules on no year its question or answer names
+        "did they fight again in 2023?",
+    ],
+)
+def test_a_curated_verdict_rules_only_on_what_its_question_or_answer_holds(
+    engine: AnswerEngine, question: str
+) -> None:
+    """A curated answer's own "Yes." does not confirm a claim with a number, or a word the story never
+    uses, that neither its question's wordings nor the answer hold: the facts are given without it."""
+    ans = engine.ask(question)
+    assert not re.match(r"(?:yes|no)\b", ans.answer, re.I), ans.answer
+    own = engine.ask("did azerbaijan admit losses?")
+    assert own.answered and own.answer.startswith("Yes."), own.answer
+
+
+@pytest.mark.parametrize(
     ("question", "source"),
     [
         ("which source says the ceasefire fell apart minutes later", "004_ae1f4e156323b536"),
