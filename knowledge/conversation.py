@@ -166,6 +166,45 @@ _ASKS = re.compile(
 )
 
 
+# a request for the story as a whole: "what happened?", "sum it up", "tl;dr", "what is going on"
+_GIST = re.compile(
+    r"\b(?:what (?:has |have |had )?(?:happen(?:ed|s|ing)?|is (?:happening|going on|it all about|this all about|"
+    r"this about|the (?:story|deal|situation|news))|was (?:that|this) all about)|"
+    r"sum(?:s|med)? (?:(?:it|this|that|things|everything|all) )?up|summar(?:y|i[sz]e)|tl;? ?dr|recap|overview|gist|"
+    r"catch (?:me|us) up|fill (?:me|us) in|brief (?:me|us)|in a nutshell|short version|big picture)\b"
+)
+# words of such a request that ask nothing of their own ("sum it up in 2 lines please", "so what happened now")
+_GIST_FILLER = re.compile(
+    r"\b(?:in (?:\d+|one|two|three|a few|few) (?:lines?|sentences?|words?|points?)|please|pls|plz|can|could|would|"
+    r"you|u|someone|anyone|give|gimme|tell|explain|me|us|just|so|ok|okay|hey|wait|well|the|a|an|of|with|whole|"
+    r"all|every ?thing|things?|situation|story|news|articles?|sources?|reports?|between|and|again|now|today|"
+    r"currently|exactly|actually|basically|"
+    r"really|quick(?:ly)?|short(?:ly)?|brief(?:ly)?|here|in|on|is|are|was|this|these|days|guys?|pal|bro)\b"
+)
+# what asks after a part of it ("what happened then", "what happened to him", "what happened after that")
+_GIST_PART = re.compile(
+    r"\b(?:there|then|next|after|before|later|since|first|last|that|it|him|her|them|he|she|they|to|at|when)\b"
+)
+
+
+def asks_for_gist(plain: str, own_name: Callable[[str], bool], means: Callable[[str], bool]) -> bool:
+    """Whether ``plain`` (a question in plain words) asks for the story as a whole ("what happened?",
+    "sum it up in 2 lines please", "what is going on between Freedonia and Sylvania"): a request for the
+    gist, with nothing else in the message but words of the story's own name (``own_name``) and chat
+    noise that ``means`` nothing (no number, English word, word of the story or name: "wtf", "lol")."""
+    low = re.sub(r"\bwt[fh]\b", "what", plain.lower())  # "wtf is going on"
+    m = _GIST.search(low)
+    if m is None:
+        return False
+    rest = re.sub(r"[^\w\s;']", " ", low[: m.start()] + " " + low[m.end() :])
+    if _GIST_PART.search(rest):
+        return False
+    rest = _GIST_FILLER.sub(" ", rest)
+    return all(
+        own_name(w) or not (means(w) or any(c.isdigit() for c in w)) for w in re.findall(r"[\w']+", rest)
+    )
+
+
 def small_talk_kind(plain: str) -> str | None:
     """Which kind of small talk ``plain`` (a question in plain words) is, if it is small talk at all."""
     text = re.sub(r"[^\w\s]", " ", plain.lower())

@@ -51,6 +51,7 @@ from knowledge.conversation import (
     WH_WORD,
     Turn,
     asks_again,
+    asks_for_gist,
     asks_nothing,
     asks_of_no_one,
     closing_remark,
@@ -487,6 +488,8 @@ class AnswerEngine:
             plain = self.read(text)
             if kind := small_talk_kind(plain) or self._closing(text, plain):
                 return plain, small_talk_reply(kind, text, self.kb.story, len(self.kb.sources))
+            if asks_for_gist(plain, self._names_the_story, self._means):
+                return plain, self.overviews.gist(text)
             read, answer = self._answer_whole(plain, previous)
             if not answer.answered and (asked := self._asked_part(plain)):
                 # a question among sentences that only tell (a greeting, why they ask, a remark after it)
@@ -618,6 +621,22 @@ class AnswerEngine:
             and not in_hinglish(text)
             and not any(m.ids for m in self.names.find(text))
         )
+
+    def _names_the_story(self, word: str) -> bool:
+        """Whether ``word`` (lower case) is one of the story's own name ("the Freedonia–Sylvania border
+        clashes": "clashes", "border", "freedonia"), or another name of what that name names ("sylvanian")."""
+        analyse = self.names.analyser.analyse
+        name = self.kb.story.name.lower()
+        words = set(re.findall(r"\w+", name)) | set(analyse(name))
+        if word in words or (lemmas := set(analyse(word))) and lemmas <= words:
+            return True
+        named = {i for w in re.findall(r"\w+", name) for m in self.names.find(w) for i in m.ids}
+        ids = {i for m in self.names.find(word) for i in m.ids}
+        return bool(ids) and ids <= named
+
+    def _means(self, word: str) -> bool:
+        """Whether ``word`` (lower case) is an English word, one of the story's or part of a name it knows."""
+        return english_word(word) or self._story_word(word) or bool(self.names.find(word))
 
     def _story_word(self, word: str) -> bool:
         """Whether ``word`` (lower case) is one the story's articles or names use (four letters or more)."""
@@ -959,15 +978,22 @@ class AnswerEngine:
         # the whole message is the claim: "is X the T (of Y)?" or "X is the T (of Y), right?", where only a
         # possessive ("Y's") may stand before the title and only what it is of after it
         name, title = re.escape(person.text.lower()), _TITLE.pattern
-        office = (
-            rf"(?:(?:the|a|an)\s+)?(?:(?P<whose>[\w.-]+(?:\s[\w.-]+)?)'s\s+)?(?P<title>{title})"
-            r"(?:\s+of\s+(?P<of>[\w .'-]+?))?"
-        )
         lead = r"(?:(?:so|and|but|wait|ok),?\s+)?"
         tag = r"\s*(?:,?\s*(?:right|yes|no|correct|true|isn't (?:he|she)|yeah))?\W*"
-        claim = re.fullmatch(rf"{lead}is\s+{name}\s+{office}{tag}", low) or re.fullmatch(
-            rf"{lead}{name}\s+is\s+{office}{tag}", low
-        )
+        claim = None
+        # "Y's T", or, typed without the apostrophe ("sylvanias president", read "sylvania president"), a
+        # name the story knows before the title (not "the acting president")
+        for whose, apostrophe in ((r"[\w.-]+(?:\s[\w.-]+)?", "'s"), (r"[\w.-]+", "")):
+            office = (
+                rf"(?:(?:the|a|an)\s+)?(?:(?P<whose>{whose}){apostrophe}\s+)?(?P<title>{title})"
+                r"(?:\s+of\s+(?P<of>[\w .'-]+?))?"
+            )
+            m = re.fullmatch(rf"{lead}is\s+{name}\s+{office}{tag}", low) or re.fullmatch(
+                rf"{lead}{name}\s+is\s+{office}{tag}", low
+            )
+            if m is not None and (apostrophe or not m.group("whose") or self.names.find(m.group("whose"))):
+                claim = m
+                break
         if claim is None:
             return None
         claimed = _TITLE_OF[claim.group("title")]

@@ -538,6 +538,9 @@ def load_knowledge(
             elif kinds is not None and not isinstance(target, kinds):
                 want = "/".join(k.__name__.lower() for k in kinds)
                 problems.append(Problem(rel, iid, f"{fld}={ref!r} is a {kind_name(target)}, expected {want}"))
+    for ref in story.gist:
+        if ref not in items:
+            problems.append(Problem(STORY_FILE, None, f"unknown reference gist={ref!r}"))
 
     if problems:
         raise InvalidKnowledgeBase(problems)

@@ -62,6 +62,11 @@ class Story(_Strict):
         max_length=400,
     )
     examples: list[str] = Field(default=[], max_length=10, description="example questions, shown in help")
+    gist: list[str] = Field(
+        default=[],
+        max_length=6,
+        description='ids of the items that tell the story in brief, in order: the answer to "what happened?"',
+    )
     hints: dict[str, str] = Field(
         default={},
         max_length=25,

@@ -7,12 +7,15 @@ so neither calls the other for them.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from rapidfuzz import fuzz, utils
 
 from knowledge.compose import Composer
 from knowledge.loader import KnowledgeBase
-from knowledge.models import Answer, Response, Source, TimelineEntry
+from knowledge.models import Answer, Response, Source, TimelineEntry, _Item
+
+GIST_LINES = 3  # timeline events told when the story file lists no gist
 
 
 class Overviews:
@@ -36,6 +39,18 @@ class Overviews:
         if not parts:
             return self.c.abstain("background")
         return self.c.answer("background", "background", parts, 1.0).model_copy(update={"listing": True})
+
+    def gist(self, question: str) -> Answer:
+        """The story in brief ("what happened?"): the items the story file lists as its gist, in order;
+        without such a list, the timeline's last few events."""
+        items: Sequence[_Item] = [self.kb.items[i] for i in self.kb.story.gist if i in self.kb.items]
+        if not items:
+            events = sorted(self.kb.timeline, key=lambda e: (e.order, e.date or "", e.time or ""))
+            items = events[-GIST_LINES:]
+        if not items:
+            return self.c.abstain(question)
+        parts = [(self.c.sentence(item), [item]) for item in items]
+        return self.c.answer(question, "background", parts, 1.0).model_copy(update={"listing": True})
 
     def response_answer(self, question: str, responses: list[Response]) -> Answer:
         parts = [(r.summary, [r]) for r in responses]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import pytest
@@ -14,6 +15,7 @@ from knowledge.conversation import (
     _it_as_topic,
     _other_participle,
     asks_again,
+    asks_for_gist,
     asks_of_no_one,
     closing_remark,
     follow_up,
@@ -26,6 +28,7 @@ from knowledge.conversation import (
 from knowledge.engine import AnswerEngine
 from knowledge.loader import load_knowledge
 from knowledge.models import Answer
+from knowledge.overviews import GIST_LINES, Overviews
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +97,64 @@ def test_thanks_before_a_question_is_no_small_talk(engine: AnswerEngine, text: s
     """Thanks that leads into a question, a request or a check is answered as what it asks."""
     ans = engine.ask(text)
     assert ans.kind != "chat" and ans.answered and "50" in ans.answer
+
+
+_OWN_NAME = {
+    "freedonia",
+    "sylvania",
+    "border",
+    "clashes",
+}.__contains__  # "the Freedonia-Sylvania border clashes"
+
+
+def _means(word: str) -> bool:
+    return word not in ("wtf", "lol", "pls")
+
+
+@pytest.mark.parametrize(
+    ("text", "gist"),
+    [
+        ("what happened?", True),
+        ("what is going on between freedonia and sylvania", True),
+        ("wtf is going on lol", True),
+        ("sum it up in 2 lines please", True),
+        ("tl;dr", True),
+        ("can you give me a quick summary of the whole thing", True),
+        ("catch me up on the border clashes", True),
+        # a part of the story, or a time in it, asked after: a question of its own
+        ("what happened then", False),
+        ("what happened to him", False),
+        ("what happened after the ceasefire", False),
+        ("what happened in zorbin", False),
+        ("summary of the 1999 war", False),
+        ("what happened in 1999", False),  # a year, not the story's own
+        ("what happens next", False),
+        ("who won", False),
+    ],
+)
+def test_a_request_for_the_gist_names_nothing_but_the_story(text: str, gist: bool) -> None:
+    """ "What happened?" asks for the story in brief only when the message says nothing else beside the
+    story's own name: a place, a time or a person after it asks about that."""
+    assert asks_for_gist(text, _OWN_NAME, _means) is gist
+
+
+def test_what_happened_gets_the_story_in_brief_with_citations(engine: AnswerEngine) -> None:
+    """The items the story file lists as its gist answer "what happened?", each cited; a question about a
+    part of the story still gets its own answer."""
+    gist = engine.ask("so what happened??")
+    assert gist.answered and gist.items == engine.kb.story.gist, gist.items
+    assert gist.citations and all(f"[{c.n}]" in gist.answer for c in gist.citations)
+    assert engine.ask("what happened to the ceasefire").items[:1] != gist.items[:1]
+
+
+def test_a_story_file_without_a_gist_tells_the_latest_events(engine: AnswerEngine) -> None:
+    """A knowledge folder whose story file lists no gist answers "what happened?" with its timeline's last
+    events, in order, each cited."""
+    kb = dataclasses.replace(engine.kb, story=engine.kb.story.model_copy(update={"gist": []}))
+    gist = Overviews(kb, engine.compose).gist("what happened?")
+    events = sorted(kb.timeline, key=lambda e: (e.order, e.date or "", e.time or ""))
+    assert gist.answered and gist.items == [e.id for e in events[-GIST_LINES:]]
+    assert gist.answer.count("\n") == GIST_LINES - 1 and len(gist.citations) >= GIST_LINES
 
 
 def test_help_offers_the_story_files_examples(engine: AnswerEngine) -> None:

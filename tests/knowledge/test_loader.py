@@ -164,6 +164,16 @@ def test_unknown_reference_is_reported(tmp_path: Path) -> None:
     assert has(problems_of(root), "quotes.toml", "pashinyan-intensity", "unknown reference speaker='nobody'")
 
 
+def test_unknown_gist_item_is_reported(tmp_path: Path) -> None:
+    """The story file's gist ("what happened?") names items of the folder; a missing one is refused."""
+    story = '[story]\nname = "the clashes"\ngist = ["pashinyan", "nobody"]\n'
+    root = make_kb(tmp_path / "kb", {**VALID, "story.toml": story})
+    assert has(problems_of(root), "story.toml", None, "unknown reference gist='nobody'")
+    assert [p for p in problems_of(root) if "gist" in p.reason] == [
+        p for p in problems_of(root) if "'nobody'" in p.reason
+    ]
+
+
 def test_reference_to_wrong_kind_is_reported(tmp_path: Path) -> None:
     """A casualty whose event id names an entity is refused, saying what kind it found."""
     broken = CASUALTY.replace('event = "clashes-2022"', 'event = "armenia"')
