@@ -232,7 +232,8 @@ def small_talk_reply(kind: str, question: str, story: Story, n_sources: int) -> 
     text = {
         "greeting": f"Hi! {story.greeting}{try_these}",
         "thanks": f"You're welcome. Ask me anything else about {story.name}.",
-        "help": f"{story.greeting} Ask in your own words, or use /casualties, /who-said, /responses, "
+        "help": f"{story.greeting} Ask \u201cwhat happened?\u201d for the story in brief; ask anything else in your "
+        f"own words, or use /casualties, /who-said, /responses, "
         f"/background, /timeline and /sources.{try_these}",
         "identity": f"I'm a bot. I answer only from {n_sources} curated news articles about {story.name}, "
         f"and every answer cites them. Where they don't say, I tell you so.",
