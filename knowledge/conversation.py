@@ -171,11 +171,14 @@ _GIST = re.compile(
     r"\b(?:what (?:has |have |had )?(?:happen(?:ed|s|ing)?|is (?:happening|going on|it all about|this all about|"
     r"this about|the (?:story|deal|situation|news))|was (?:that|this) all about)|"
     r"sum(?:s|med)? (?:(?:it|this|that|things|everything|all) )?up|summar(?:y|i[sz]e)|tl;? ?dr|recap|overview|gist|"
-    r"catch (?:me|us) up|fill (?:me|us) in|brief (?:me|us)|in a nutshell|short version|big picture)\b"
+    r"catch (?:me|us) up|fill (?:me|us) in|brief (?:me|us)|in a nutshell|short version|big picture|eli5|"
+    r"explain (?:it|this|that|everything|the situation)(?: (?:to|for) (?:me|us))?)\b"
 )
 # words of such a request that ask nothing of their own ("sum it up in 2 lines please", "so what happened now")
 _GIST_FILLER = re.compile(
-    r"\b(?:in (?:\d+|one|two|three|a few|few) (?:lines?|sentences?|words?|points?)|please|pls|plz|can|could|would|"
+    r"\b(?:in (?:like |about |just )?(?:\d+|one|two|three|a few|few) (?:lines?|sentences?|words?|points?)|"
+    r"(?:like|as if) i(?:'?m| am) (?:a )?(?:\d+|five|kid|child)|in simple (?:terms|words)|"
+    r"like|kinda|sorta|simply|please|pls|plz|can|could|would|"
     r"you|u|someone|anyone|give|gimme|tell|explain|me|us|just|so|ok|okay|hey|wait|well|the|a|an|of|with|whole|"
     r"all|every ?thing|things?|situation|story|news|articles?|sources?|reports?|between|and|again|now|today|"
     r"currently|exactly|actually|basically|"

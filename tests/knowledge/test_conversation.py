@@ -121,6 +121,9 @@ def _means(word: str) -> bool:
         ("tl;dr", True),
         ("can you give me a quick summary of the whole thing", True),
         ("catch me up on the border clashes", True),
+        ("sum it up in like 2 lines", True),
+        ("explain this to me like i am 12", True),
+        ("explain the ceasefire", False),
         # a part of the story, or a time in it, asked after: a question of its own
         ("what happened then", False),
         ("what happened to him", False),
