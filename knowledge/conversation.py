@@ -166,46 +166,64 @@ _ASKS = re.compile(
 )
 
 
-# a request for the story as a whole: "what happened?", "sum it up", "tl;dr", "what is going on"
+# a request for the story as a whole: "what happened?", "sum it up", "tl;dr", "what's going on"
+_WHAT_IS = r"what(?:'s| is|s)"
 _GIST = re.compile(
-    r"\b(?:what (?:has |have |had )?(?:happen(?:ed|s|ing)?|is (?:happening|going on|it all about|this all about|"
-    r"this about|the (?:story|deal|situation|news))|was (?:that|this) all about)|"
+    r"\b(?:what (?:has |have |had )?(?:just |exactly |actually |really |even )?(?:happened|happening)|"
+    rf"{_WHAT_IS} (?:been )?(?:happening|going on)|what has been (?:happening|going on)|what was going on|"
+    r"what went down|"
+    rf"{_WHAT_IS} (?:it all|this all|this|the story|the article|the news) about|was (?:that|this) all about|"
+    rf"{_WHAT_IS} the (?:story|deal|situation|news|gist|tl;? ?dr|summary|short version|big picture)|"
     r"sum(?:s|med)? (?:(?:it|this|that|things|everything|all) )?up|summar(?:y|i[sz]e)|tl;? ?dr|recap|overview|gist|"
     r"catch (?:me|us) up|fill (?:me|us) in|brief (?:me|us)|in a nutshell|short version|big picture|eli5|"
+    r"tell (?:me|us) about|"
     r"explain (?:it|this|that|everything|the situation)(?: (?:to|for) (?:me|us))?)\b"
 )
 # words of such a request that ask nothing of their own ("sum it up in 2 lines please", "so what happened now")
 _GIST_FILLER = re.compile(
     r"\b(?:in (?:like |about |just )?(?:\d+|one|two|three|a few|few) (?:lines?|sentences?|words?|points?)|"
     r"(?:like|as if) i(?:'?m| am) (?:a )?(?:\d+|five|kid|child)|in simple (?:terms|words)|"
-    r"like|kinda|sorta|simply|please|pls|plz|can|could|would|"
-    r"you|u|someone|anyone|give|gimme|tell|explain|me|us|just|so|ok|okay|hey|wait|well|the|a|an|of|with|whole|"
-    r"all|every ?thing|things?|situation|story|news|articles?|sources?|reports?|between|and|again|now|today|"
+    r"like|kinda|sorta|simply|please|pls|plz|can|could|would|i|get|want|need|"
+    r"you|u|someone|anyone|give|gimme|tell|explain|me|just|so|ok|okay|hey|wait|well|the|a|an|of|with|whole|"
+    r"all|every ?thing|things?|situation|story|news|articles?|sources?|reports?|between|and|again|now|"
     r"currently|exactly|actually|basically|"
     r"really|quick(?:ly)?|short(?:ly)?|brief(?:ly)?|here|in|on|is|are|was|this|these|days|guys?|pal|bro)\b"
 )
 # what asks after a part of it ("what happened then", "what happened to him", "what happened after that")
 _GIST_PART = re.compile(
-    r"\b(?:there|then|next|after|before|later|since|first|last|that|it|him|her|them|he|she|they|to|at|when)\b"
+    r"\b(?:there|then|next|after|before|later|since|first|last|that|it|him|her|them|he|she|they|to|at|when|"
+    r"today|tonight|yesterday|tomorrow)\b"
 )
+# a check ("is this what happened?") or a question of its own before the request
+_GIST_CHECK = re.compile(r"^(?:is|was|are|were|did|does|do|has|have|had|who|why|how|where|which|when)\b")
+# chat noise is short ("lol", "wtf", "tbh"); a longer word no dictionary knows is mostly a name
+_NOISE_LETTERS = 4
+# where a name follows: "in Atlantis", "with Zorbin" ask about them, however short the name
+_BEFORE_NAME = frozenset("in at on near from with about of to".split())
 
 
 def asks_for_gist(plain: str, own_name: Callable[[str], bool], means: Callable[[str], bool]) -> bool:
     """Whether ``plain`` (a question in plain words) asks for the story as a whole ("what happened?",
     "sum it up in 2 lines please", "what is going on between Freedonia and Sylvania"): a request for the
     gist, with nothing else in the message but words of the story's own name (``own_name``) and chat
-    noise that ``means`` nothing (no number, English word, word of the story or name: "wtf", "lol")."""
-    low = re.sub(r"\bwt[fh]\b", "what", plain.lower())  # "wtf is going on"
+    noise: a short word that ``means`` nothing (no number, English word, word of the story or name: "wtf",
+    "lol") and follows no preposition."""
+    low = re.sub(r"\bwt[fh]\b", "what", plain.lower().strip()).replace("\u2019", "'")  # "wtf is going on"
     m = _GIST.search(low)
-    if m is None:
+    if m is None or _GIST_CHECK.match(low[: m.start()]):
         return False
     rest = re.sub(r"[^\w\s;']", " ", low[: m.start()] + " " + low[m.end() :])
     if _GIST_PART.search(rest):
         return False
-    rest = _GIST_FILLER.sub(" ", rest)
-    return all(
-        own_name(w) or not (means(w) or any(c.isdigit() for c in w)) for w in re.findall(r"[\w']+", rest)
-    )
+    words = re.findall(r"[\w']+", rest)
+    asked = set(re.findall(r"[\w']+", _GIST_FILLER.sub(" ", rest)))
+    for k, w in enumerate(words):
+        before = words[k - 1] if k else ""
+        if w not in asked or own_name(w):
+            continue
+        if means(w) or any(c.isdigit() for c in w) or len(w) > _NOISE_LETTERS or before in _BEFORE_NAME:
+            return False
+    return True
 
 
 def small_talk_kind(plain: str) -> str | None:

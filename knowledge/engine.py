@@ -488,7 +488,7 @@ class AnswerEngine:
             plain = self.read(text)
             if kind := small_talk_kind(plain) or self._closing(text, plain):
                 return plain, small_talk_reply(kind, text, self.kb.story, len(self.kb.sources))
-            if asks_for_gist(plain, self._names_the_story, self._means):
+            if self._asks_for_gist(plain):
                 return plain, self.overviews.gist(text)
             read, answer = self._answer_whole(plain, previous)
             if not answer.answered and (asked := self._asked_part(plain)):
@@ -621,6 +621,18 @@ class AnswerEngine:
             and not in_hinglish(text)
             and not any(m.ids for m in self.names.find(text))
         )
+
+    def _asks_for_gist(self, plain: str) -> bool:
+        """Whether ``plain`` asks for the story in brief (``asks_for_gist``), naming nothing or only what the
+        story's own name names, and then every place of it ("what happened between Freedonia and Sylvania",
+        not "what happened in Sylvania", a part of the story)."""
+        if not asks_for_gist(plain, self._names_the_story, self._means):
+            return False
+        name = self.kb.story.name.lower()
+        own = {i for w in [name, *re.findall(r"\w+", name)] for m in self.names.find(w) for i in m.ids}
+        places = own & self.names.country_like
+        named = {i for m in self.names.find(plain) for i in m.ids}
+        return named <= own and (not named & places or places <= named)
 
     def _names_the_story(self, word: str) -> bool:
         """Whether ``word`` (lower case) is one of the story's own name ("the Freedonia–Sylvania border
@@ -1001,7 +1013,11 @@ class AnswerEngine:
             return None
         role = self._role_of(person.ids[0])
         held = {_TITLE_OF[t] for t in _TITLE.findall(role.lower())}
-        in_role = {i for m in self.names.find(role) for i in m.ids}
+        # what the role names, whole and word by word: a role that is itself an alias ("US Secretary of
+        # State") names its holder whole, and the country only in its words
+        in_role = {
+            i for w in [role, *re.findall(r"[\w.-]+", role)] for m in self.names.find(w) for i in m.ids
+        }
         holds = any(set(claimed.split()) <= set(h.split()) for h in held)
         for of in (claim.group("whose"), claim.group("of")):
             if not of:

@@ -48,6 +48,8 @@ _S = TypeVar("_S", Story, Vocabulary)
 DEFAULT_DIR = Path(__file__).with_name("data")
 SOURCES_FILE = "sources.toml"
 STORY_FILE = "story.toml"
+# what a story file's gist may list: what happened and why, not a curated answer or a bare name
+GIST_KINDS = (Event, TimelineEntry, Background, Casualty, Response)
 VOCABULARY_FILE = "vocabulary.toml"
 CORPUS_DIR = "corpus"
 MAX_FILE_BYTES = 2_000_000
@@ -538,9 +540,19 @@ def load_knowledge(
             elif kinds is not None and not isinstance(target, kinds):
                 want = "/".join(k.__name__.lower() for k in kinds)
                 problems.append(Problem(rel, iid, f"{fld}={ref!r} is a {kind_name(target)}, expected {want}"))
-    for ref in story.gist:
-        if ref not in items:
-            problems.append(Problem(STORY_FILE, None, f"unknown reference gist={ref!r}"))
+    for n, ref in enumerate(story.gist):
+        target = items.get(ref)
+        if ref in story.gist[:n]:
+            problems.append(Problem(STORY_FILE, None, f"gist names {ref!r} twice"))
+        elif target is None:
+            if not any(f'"{ref}"' in text or f"'{ref}'" in text for text in unread):
+                problems.append(Problem(STORY_FILE, None, f"unknown reference gist={ref!r}"))
+        elif not isinstance(target, GIST_KINDS):
+            # a curated answer ("Yes. …") or a bare name tells no story
+            want = "/".join(k.__name__.lower() for k in GIST_KINDS)
+            problems.append(
+                Problem(STORY_FILE, None, f"gist={ref!r} is a {kind_name(target)}, expected {want}")
+            )
 
     if problems:
         raise InvalidKnowledgeBase(problems)

@@ -769,17 +769,18 @@ def test_a_curated_verdict_rules_only_on_the_deed_its_question_asks(engine: Answ
 @pytest.mark.parametrize(
     "question",
     [
-        # "Did Azerbaijan admit losses?" is answered "Yes.": no ruling on "zero", a word the story never uses
+        # "Did Azerbaijan admit losses?" is answered "Yes.": no ruling on "zero" losses
         "azerbaijan said they had zero losses, right?",
         # "Yes. There have been frequent clashes…" rules on no year its question or answer names
         "did they fight again in 2023?",
+        "did armenia invoke article 4 of its treaty with russia?",  # a single digit is a number too
     ],
 )
 def test_a_curated_verdict_rules_only_on_what_its_question_or_answer_holds(
     engine: AnswerEngine, question: str
 ) -> None:
-    """A curated answer's own "Yes." does not confirm a claim with a number, or a word the story never
-    uses, that neither its question's wordings nor the answer hold: the facts are given without it."""
+    """A curated answer's own "Yes." does not confirm a claim with a number that neither its question's
+    wordings nor the answer hold: the facts are given without it."""
     ans = engine.ask(question)
     assert not re.match(r"(?:yes|no)\b", ans.answer, re.I), ans.answer
     own = engine.ask("did azerbaijan admit losses?")
@@ -1064,6 +1065,8 @@ def test_a_season_the_story_never_names_is_the_months_of_it_the_story_does(engin
         # the possessive typed without its apostrophe
         ("pashinyan is armenias president right?", "No."),
         ("is aliyev azerbaijans president", "Yes."),
+        # a role that is itself an alias names its country in its words
+        ("is blinken us secretary of state", "Yes."),
     ],
 )
 def test_a_check_of_someones_office_is_told_from_their_role(

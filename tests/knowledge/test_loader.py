@@ -169,9 +169,11 @@ def test_unknown_gist_item_is_reported(tmp_path: Path) -> None:
     story = '[story]\nname = "the clashes"\ngist = ["pashinyan", "nobody"]\n'
     root = make_kb(tmp_path / "kb", {**VALID, "story.toml": story})
     assert has(problems_of(root), "story.toml", None, "unknown reference gist='nobody'")
-    assert [p for p in problems_of(root) if "gist" in p.reason] == [
-        p for p in problems_of(root) if "'nobody'" in p.reason
-    ]
+    # a name tells no story; an id twice is a slip
+    assert has(problems_of(root), "story.toml", None, "gist='pashinyan' is a entity")
+    story = '[story]\nname = "the clashes"\ngist = ["clashes-2022", "clashes-2022"]\n'
+    root = make_kb(tmp_path / "kb2", {**VALID, "conflicts.toml": CONFLICT, "story.toml": story})
+    assert has(problems_of(root), "story.toml", None, "gist names 'clashes-2022' twice")
 
 
 def test_reference_to_wrong_kind_is_reported(tmp_path: Path) -> None:
