@@ -118,7 +118,9 @@ _HEARSAY = re.compile(
     r"\s+)?"
     r"(?:have |has |had |just |was |were )?"
     r"(?:saw|seen|read|heard|posted|tweeted|wrote|says|say|said|told me|tells me|shared|claims|claimed|"
-    r"insists|insisted|swears|reckons|thinks|believes)"
+    r"insists|insisted|swears|reckons|thinks|believes|"
+    # the asker's own belief: "i think …", "pretty sure …", "i remember …"
+    r"think|thought|believe|believed|guess|reckon|remember|(?:am |'m |m )?(?:pretty |quite |fairly )?sure)"
     r"(?: (?:a|an|the) (?:post|tweet|video|message|forward|thread|article|report|meme)(?: saying)?)?"
     r"(?: (?:on|in) (?:the |a |an )?[\w'-]+(?: (?:post|forward|group|video|thread))?)?"
     r"(?: that)?\s+",
@@ -141,7 +143,9 @@ _HEARSAY_AFTER = re.compile(
     r"[,;.]?\s+(?:(?:i|we)(?: have| had)? (?:heard|read|saw|seen|was told)(?: (?:it|that|this))?"
     r"(?: (?:on|in|at|from) (?:the |a |an |some )?[\w'-]+(?: [\w'-]+)?| somewhere)?|"
     r"(?:did|do|have) (?:i|we) (?:understand|understood|get|got|read|hear|heard)(?: (?:it|that|this|you))?"
-    r" (?:right|correctly|correct))[.!?]*\s*$",
+    r" (?:right|correctly|correct)|"
+    # or believes it: "the talks were in Atlantis, I think", "… iirc"
+    r"(?:i|we) (?:think|thought|believe|guess|reckon)|iirc|if i remember (?:right|rightly|correctly))[.!?]*\s*$",
     re.I,
 )
 # the answer just given doubted: "are you sure it was 3 am and not 5?" asks whether the claim holds

@@ -664,6 +664,12 @@ def test_an_outcome_set_aside_is_not_the_one_counted(engine: AnswerEngine) -> No
         ),
         ("are u sure 14 coaches derailed", "14 coaches derailed, is that right?"),
         ("i read somewhere that 300 died", "300 died, is that right?"),
+        # the asker's own belief is checked the same way
+        ("the talks were in Atlantis i think", "the talks were in Atlantis, is that right?"),
+        ("pretty sure 49 soldiers died", "49 soldiers died, is that right?"),
+        ("i thought the envoy resigned", "the envoy resigned, is that right?"),
+        ("i think so", "i think so"),
+        ("i think there was a truce, when was it", "i think there was a truce, when was it"),
         # what "it", "that" or "they" stand for is the answer before, not the claim alone; a topic, a
         # question or a request of its own is no claim (the review)
         ("i heard it was in the capital", "i heard it was in the capital"),
