@@ -174,7 +174,7 @@ _GIST = re.compile(
     r"what went down|"
     rf"{_WHAT_IS} (?:it all|this all|this|the story|the article|the news) about|was (?:that|this) all about|"
     rf"{_WHAT_IS} the (?:story|deal|situation|news|gist|tl;? ?dr|summary|short version|big picture)|"
-    r"sum(?:s|med)? (?:(?:it|this|that|things|everything|all) )?up|summar(?:y|i[sz]e)|tl;? ?dr|recap|overview|gist|"
+    r"sum(?:s|med)? (?:(?:it|this|that|things|everything|all) )?up|summar(?:y|i[sz]e)|tl;? ?dr|recap|overview|gist|(?:run|low)-? ?down|"
     r"catch (?:me|us) up|fill (?:me|us) in|brief (?:me|us)|in a nutshell|short version|big picture|eli5|"
     r"tell (?:me|us) about|"
     r"explain (?:it|this|that|everything|the situation)(?: (?:to|for) (?:me|us))?)\b"
@@ -198,31 +198,35 @@ _GIST_PART = re.compile(
 _GIST_CHECK = re.compile(r"^(?:is|was|are|were|did|does|do|has|have|had|who|why|how|where|which|when)\b")
 # chat noise is short ("lol", "wtf", "tbh"); a longer word no dictionary knows is mostly a name
 _NOISE_LETTERS = 4
+_ARTICLES = frozenset("the a an my our this that".split())
 # where a name follows: "in Atlantis", "with Zorbin" ask about them, however short the name
 _BEFORE_NAME = frozenset("in at on near from with about of to".split())
 
 
-def asks_for_gist(plain: str, own_name: Callable[[str], bool], means: Callable[[str], bool]) -> bool:
+def asks_for_gist(plain: str, own_name: Callable[[str], bool], of_story: Callable[[str], bool]) -> bool:
     """Whether ``plain`` (a question in plain words) asks for the story as a whole ("what happened?",
-    "sum it up in 2 lines please", "what is going on between Freedonia and Sylvania"): a request for the
-    gist, with nothing else in the message but words of the story's own name (``own_name``) and chat
-    noise: a short word that ``means`` nothing (no number, English word, word of the story or name: "wtf",
-    "lol") and follows no preposition."""
+    "give me a quick rundown", "what is going on between Freedonia and Sylvania"): a request for the gist,
+    with nothing else in the message of the story (``of_story``: a word its articles use or a name it
+    knows) but words of its own name (``own_name``); no number, nothing after a preposition ("in Atlantis",
+    "with the envoy"), and no word the dictionary does not know unless it is short chat noise ("wtf")."""
     low = re.sub(r"\bwt[fh]\b", "what", plain.lower().strip()).replace("\u2019", "'")  # "wtf is going on"
     m = _GIST.search(low)
     if m is None or _GIST_CHECK.match(low[: m.start()]):
         return False
-    rest = re.sub(r"[^\w\s;']", " ", low[: m.start()] + " " + low[m.end() :])
+    rest = re.sub(r"[^\w\s;']", " ", _GIST.sub(" ", low))  # "a quick rundown of what happened": both
     if _GIST_PART.search(rest):
         return False
     words = re.findall(r"[\w']+", rest)
     asked = set(re.findall(r"[\w']+", _GIST_FILLER.sub(" ", rest)))
-    for k, w in enumerate(words):
-        before = words[k - 1] if k else ""
-        if w not in asked or own_name(w):
-            continue
-        if means(w) or any(c.isdigit() for c in w) or len(w) > _NOISE_LETTERS or before in _BEFORE_NAME:
-            return False
+    before = ""
+    for w in words:
+        if w in asked and not own_name(w):
+            if of_story(w) or any(c.isdigit() for c in w) or before in _BEFORE_NAME:
+                return False  # "in Atlantis", "with the envoy": about them
+            if not english_word(w) and len(w) > _NOISE_LETTERS:
+                return False
+        if w not in _ARTICLES:
+            before = w
     return True
 
 

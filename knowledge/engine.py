@@ -626,7 +626,7 @@ class AnswerEngine:
         """Whether ``plain`` asks for the story in brief (``asks_for_gist``), naming nothing or only what the
         story's own name names, and then every place of it ("what happened between Freedonia and Sylvania",
         not "what happened in Sylvania", a part of the story)."""
-        if not asks_for_gist(plain, self._names_the_story, self._means):
+        if not asks_for_gist(plain, self._names_the_story, self._of_story):
             return False
         name = self.kb.story.name.lower()
         own = {i for w in [name, *re.findall(r"\w+", name)] for m in self.names.find(w) for i in m.ids}
@@ -646,9 +646,9 @@ class AnswerEngine:
         ids = {i for m in self.names.find(word) for i in m.ids}
         return bool(ids) and ids <= named
 
-    def _means(self, word: str) -> bool:
-        """Whether ``word`` (lower case) is an English word, one of the story's or part of a name it knows."""
-        return english_word(word) or self._story_word(word) or bool(self.names.find(word))
+    def _of_story(self, word: str) -> bool:
+        """Whether ``word`` (lower case) is one of the story's words or part of a name it knows."""
+        return self._story_word(word) or bool(self.names.find(word))
 
     def _story_word(self, word: str) -> bool:
         """Whether ``word`` (lower case) is one the story's articles or names use (four letters or more)."""
