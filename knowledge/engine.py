@@ -13,7 +13,7 @@ import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import wraps
+from functools import cached_property, wraps
 from pathlib import Path
 from typing import Any, Concatenate, Literal, ParamSpec
 
@@ -628,23 +628,28 @@ class AnswerEngine:
         not "what happened in Sylvania", a part of the story)."""
         if not asks_for_gist(plain, self._names_the_story, self._of_story):
             return False
-        name = self.kb.story.name.lower()
-        own = {i for w in [name, *re.findall(r"\w+", name)] for m in self.names.find(w) for i in m.ids}
+        _, own = self._story_name
         places = own & self.names.country_like
         named = {i for m in self.names.find(plain) for i in m.ids}
         return named <= own and (not named & places or places <= named)
 
+    @cached_property
+    def _story_name(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The words of the story's own name (as typed and as analysed) and the ids it names, whole and word
+        by word ("the Freedonia–Sylvania border clashes": the clashes, Freedonia, Sylvania)."""
+        name = self.kb.story.name.lower()
+        words = re.findall(r"\w+", name)
+        ids = {i for w in [name, *words] for m in self.names.find(w) for i in m.ids}
+        return frozenset(words) | frozenset(self.names.analyser.analyse(name)), frozenset(ids)
+
     def _names_the_story(self, word: str) -> bool:
         """Whether ``word`` (lower case) is one of the story's own name ("the Freedonia–Sylvania border
         clashes": "clashes", "border", "freedonia"), or another name of what that name names ("sylvanian")."""
-        analyse = self.names.analyser.analyse
-        name = self.kb.story.name.lower()
-        words = set(re.findall(r"\w+", name)) | set(analyse(name))
-        if word in words or (lemmas := set(analyse(word))) and lemmas <= words:
+        words, own = self._story_name
+        if word in words or (lemmas := set(self.names.analyser.analyse(word))) and lemmas <= words:
             return True
-        named = {i for w in re.findall(r"\w+", name) for m in self.names.find(w) for i in m.ids}
         ids = {i for m in self.names.find(word) for i in m.ids}
-        return bool(ids) and ids <= named
+        return bool(ids) and ids <= own
 
     def _of_story(self, word: str) -> bool:
         """Whether ``word`` (lower case) is one of the story's words or part of a name it knows."""

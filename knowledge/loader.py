@@ -353,6 +353,12 @@ def read_story(directory: str | Path) -> Story:
     return story
 
 
+def _defined_in(ref: str, unread: list[str]) -> bool:
+    """Whether an unparseable file's text seems to define ``ref``: a missing id is then missing because of
+    that file, whose problem is listed already."""
+    return any(f'"{ref}"' in text or f"'{ref}'" in text for text in unread)
+
+
 def load_knowledge(
     directory: str | Path = DEFAULT_DIR,
     previous: KnowledgeBase | None = None,
@@ -535,7 +541,7 @@ def load_knowledge(
             if target is None:
                 # an id that an unparseable file seems to define is missing because of that file, whose
                 # problem is listed already: one real problem, not one per reference to its ids
-                if not any(f'"{ref}"' in text or f"'{ref}'" in text for text in unread):
+                if not _defined_in(ref, unread):
                     problems.append(Problem(rel, iid, f"unknown reference {fld}={ref!r}"))
             elif kinds is not None and not isinstance(target, kinds):
                 want = "/".join(k.__name__.lower() for k in kinds)
@@ -545,7 +551,7 @@ def load_knowledge(
         if ref in story.gist[:n]:
             problems.append(Problem(STORY_FILE, None, f"gist names {ref!r} twice"))
         elif target is None:
-            if not any(f'"{ref}"' in text or f"'{ref}'" in text for text in unread):
+            if not _defined_in(ref, unread):
                 problems.append(Problem(STORY_FILE, None, f"unknown reference gist={ref!r}"))
         elif not isinstance(target, GIST_KINDS):
             # a curated answer ("Yes. …") or a bare name tells no story
