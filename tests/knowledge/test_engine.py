@@ -46,8 +46,15 @@ def _check_contract(engine: AnswerEngine, ans: Answer) -> None:
         ("what did pashinian tell parliament", ["49"]),
         ("what did anthony blinken say", ["Blinken"]),
         ("what did Ankara say", ["provocations"]),
-        # the 255-set fit refused this (0.477); the 266- and 276-set fits answer it
-        ("how did Baku explain the fighting", ["provocation"]),
+        pytest.param(
+            "how did Baku explain the fighting",
+            ["provocation"],
+            marks=pytest.mark.xfail(
+                reason="refused by the 255-set fit (0.477) and the 336-set fit (0.478 against its threshold 0.49); "
+                "the 266- to 319-set fits answer it: a borderline kept as a known miss, not tuned back",
+                strict=True,
+            ),
+        ),
         ("who said there can be no military solution", ["Blinken"]),
         ("how many died in the first war", ["30,000"]),
         ("how many lives were lost in the clashes", ["49"]),
@@ -57,16 +64,8 @@ def _check_contract(engine: AnswerEngine, ans: Answer) -> None:
         ("which post does Charles Michel hold?", ["European Council"]),
         ("What is Charles Michel's job title?", ["European Council"]),  # a possessive asks who, too
         ("what does blinken do", ["Secretary of State"]),
-        pytest.param(
-            "what was the rank of Charles Michel in the EU?",
-            ["European Council"],
-            marks=pytest.mark.xfail(
-                reason="refused by the 276-set fit (0.41 against its threshold 0.51); the 266-set fit answered it, the "
-                "162- to 197-set fits ranked a quotation above Michel's entry: a borderline kept as a known miss, "
-                "not tuned back",
-                strict=True,
-            ),
-        ),
+        # a borderline: refused by the 276- to 319-set fits, answered by the 266- and 336-set ones
+        ("what was the rank of Charles Michel in the EU?", ["European Council"]),
         ("could you remind me how many Armenian soldiers were killed?", ["49"]),  # a polite frame
         ("do you know who the president of Azerbaijan is", ["Aliyev"]),
         # three borderlines of the linear answerer (xfail from the 30-set fit to the 53-set one: probabilities
