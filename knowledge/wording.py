@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from itertools import pairwise
 
+import jellyfish
 from lemminflect import getAllLemmas, getInflection
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import JaroWinkler, Levenshtein
 from spellchecker import SpellChecker
 from text_to_num import alpha2digit, text2num
 
@@ -447,6 +449,16 @@ def english_word(word: str) -> bool:
     return word in _english()
 
 
+# pyspellchecker's count of an English word at or above which the word is common, not a rare word or a name
+# that happens to be in its list ("macron" 50, "gutierrez" 50, "mack" 1027, "ceasefire" 678)
+COMMON_COUNT = 500
+
+
+def common_word(word: str) -> bool:
+    """An English word in everyday use: in pyspellchecker's list at least ``COMMON_COUNT`` times."""
+    return _english().word_frequency.dictionary.get(word, 0) >= COMMON_COUNT
+
+
 def _english_fix(word: str) -> str | None:
     """pyspellchecker's correction of ``word``, the same in every run: among the English words nearest it, the
     ones it spells but for accents ("cafe": "café") if any, and of those the commonest; among equally
@@ -463,6 +475,17 @@ def _english_fix(word: str) -> str | None:
 
 # words the analysis reads in its phrase rules ("prez" is the president): no typos, whatever the dictionary says
 _PHRASE_WORDS = frozenset(w for pattern, _ in PHRASE_RULES for part in pattern for w in part.split("|"))
+
+# names heard rather than read: at least this many letters, and spelt at least this near (Jaro-Winkler)
+HEARD_MIN = 6
+HEARD_SIMILARITY = 0.8
+_PLAIN_WORD = re.compile(r"\b[A-Za-z]+\b")
+
+
+def _sounds(word: str) -> tuple[str, str]:
+    """Two phonetic codes of ``word`` (Metaphone and NYSIIS, from jellyfish), prefixed apart."""
+    return "m:" + jellyfish.metaphone(word), "n:" + jellyfish.nysiis(word)
+
 
 # a word to mend; the stem of a contraction ("wasn" of "wasn't") is no typo
 _LETTERS = re.compile(r"\b[A-Za-z][a-z]{3,}\b(?!['\u2019]t\b)")
@@ -489,9 +512,29 @@ class Speller:
                     self.by_first[w[0]].append(w)
         # the story's names: words it mostly writes with a capital ("Freedonia", not "marked")
         self.names_by_first: dict[str, list[str]] = defaultdict(list)
+        # the same names by how they sound (two phonetic codes), for names heard rather than read
+        self.names_by_sound: dict[str, list[str]] = defaultdict(list)
         for w in sorted(self.vocab):  # in one order in every run: a tie goes to the same name
             if capitalised[w] > 0:
                 self.names_by_first[w[0]].append(w)
+                if len(w) >= HEARD_MIN and not common_word(w):  # "Armed" (Forces) is read, not heard
+                    for code in _sounds(w):
+                        self.names_by_sound[code].append(w)
+
+    def heard(self, words: list[str]) -> str | None:
+        """The story's name that ``words`` (one to three, joined) sound like and are spelt near: a name
+        dictated or typed by ear ("jer muck", "mack ron", "gutierrez"). Phonetic codes alone are too coarse
+        for a short word, and a few letters in common too loose for a long one, so both must hold; only
+        names of six letters or more, and no common English word ("Armed" of "Armed Forces"), are heard."""
+        joined = "".join(words).lower()
+        if len(joined) < HEARD_MIN or joined in self.vocab:
+            return None
+        near = {n for code in _sounds(joined) for n in self.names_by_sound.get(code, ())}
+        if len(words) > 1:  # a run is the name's length, give or take a letter: "guteres say" is no name
+            near = {n for n in near if abs(len(n) - len(joined)) <= 1}
+        scored = [(JaroWinkler.similarity(joined, n), n) for n in sorted(near)]
+        best = max(scored, default=None)
+        return best[1] if best is not None and best[0] >= HEARD_SIMILARITY else None
 
     def _mend_word(self, word: str, name: bool = False, english: bool = True) -> str:
         """``word`` mended; a ``name`` (capitalised inside a sentence) only into one of the story's names: a
@@ -499,8 +542,12 @@ class Speller:
         word the story writes in lower case ("marked")."""
         low = word.lower()
         # "hadnt" is a form word, "prez" a phrase rule's word: neither is a typo
-        if low in self.vocab or low in STOP or low in _PHRASE_WORDS or english_word(low):
+        if low in self.vocab or low in STOP or low in _PHRASE_WORDS:
             return word
+        if english_word(low):
+            # a rare word that sounds like one of the story's names is that name ("gutierrez")
+            heard = None if common_word(low) else self.heard([low])
+            return word if heard is None else heard.capitalize() if word[0].isupper() else heard
         if low.endswith("in") and english_word(low + "g"):  # speech drops the g: "doin", "sayin"
             return word + "g"
         # an adverb typed with one l of its two: "officialy", "finaly"
@@ -509,14 +556,46 @@ class Speller:
         budget = 1 if len(low) <= 5 else 2
         pool = (self.names_by_first if name else self.by_first).get(low[0], [])
         near = process.extractOne(low, pool, scorer=Levenshtein.distance, score_cutoff=budget)
-        fixed = near[0] if near is not None else None if name or not english else _english_fix(low)
+        fixed = near[0] if near is not None else self.heard([low])
+        if fixed is None and not name and english:
+            fixed = _english_fix(low)
         if not fixed or fixed == low:
             return word
         return fixed.capitalize() if word[0].isupper() else fixed
 
     def mend(self, text: str, english: bool = True) -> str:
-        """``text`` with its typos mended; ``english``: into English words as well as the story's."""
+        """``text`` with its typos mended; ``english``: into English words as well as the story's. A name
+        heard as two or three words ("mack ron") becomes the name first."""
+        text = self._heard_runs(text)
         return _LETTERS.sub(lambda m: self._mend_word(m.group(0), _inside(text, m.start()), english), text)
+
+    def _near_name(self, word: str) -> bool:
+        """Whether ``word`` alone is a typo of one of the story's names ("azerbijan"): then it is that name."""
+        budget = 1 if len(word) <= 5 else 2
+        pool = self.names_by_first.get(word[0], [])
+        return process.extractOne(word, pool, scorer=Levenshtein.distance, score_cutoff=budget) is not None
+
+    def _heard_runs(self, text: str) -> str:
+        """``text`` with each run of two or three words that sounds like one of the story's names (see
+        ``heard``) replaced by the name. A run holds no form word and no word of the story: those are read
+        as they are."""
+        words = list(_PLAIN_WORD.finditer(text))
+        out, at, i = [], 0, 0
+        while i < len(words):
+            for size in (3, 2):
+                run = words[i : i + size]
+                if len(run) < size or any(text[a.end() : b.start()].strip() for a, b in pairwise(run)):
+                    continue
+                low = [m.group(0).lower() for m in run]
+                if any(w in STOP or w in self.vocab or self._near_name(w) for w in low):
+                    continue
+                name = self.heard(low)
+                if name is not None:
+                    out += [text[at : run[0].start()], name.capitalize()]
+                    at, i = run[-1].end(), i + size - 1
+                    break
+            i += 1
+        return "".join([*out, text[at:]])
 
 
 def _inside(text: str, at: int) -> bool:

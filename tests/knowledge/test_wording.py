@@ -129,6 +129,25 @@ def test_typos_are_mended_against_the_story_words_then_english() -> None:
     )
 
 
+def test_a_name_heard_rather_than_read_is_the_name() -> None:
+    """Dictation and typing by ear split a name into words that sound like it ("jer muck"), or spell it as
+    it sounds ("gutierrez"): a run of one to three words that sounds like one of the story's names (two
+    phonetic codes) and is spelt near it becomes the name. Form words, English words in everyday use, words
+    the story writes itself and runs longer or shorter than the name by more than a letter stay as typed."""
+    from knowledge.wording import Speller
+
+    speller = Speller(["Jermuk", "Guterres", "Dashkesan", "Armed", "Forces", "said", "town", "Macron"])
+    assert speller.mend("was jer muck one of them") == "was Jermuk one of them"
+    assert speller.mend("near dash casein or something?") == "near Dashkesan or something?"
+    assert speller.mend("what about gutierrez") == "what about guterres"  # a rare word's sound, lower case
+    assert speller.mend("mack ron said what") == "Macron said what"  # both words English, the name heard
+    # a run taking in a word beyond the name is no name: "guteres say" (the typo alone is mended)
+    assert speller.mend("what did guteres say") == "what did guterres say"
+    # a common English word of the story is read, not heard: "arm mod" is not "Armed"
+    assert speller.mend("what did arm mod say") == "what did arm mod say"
+    assert speller.mend("the town said so") == "the town said so"  # the story's own words stay
+
+
 def test_an_english_correction_is_the_same_in_every_run() -> None:
     """Among equally common English words one letter away, the correction is the shorter, then the first
     in alphabetical order, whatever the process's string hashing ("kmph": "kph", "koph" and "kaph" are
