@@ -50,6 +50,37 @@ def test_the_answerers_trees_give_what_scikit_learn_gives() -> None:
     assert np.allclose(ours, fitted[0].predict_proba(x[:50])[:, 1], atol=1e-9)
 
 
+def test_the_ranker_learns_the_order_within_a_question_not_the_level_between_questions() -> None:
+    """The listwise ranker is fitted on each question's candidates against one another: a feature that
+    rises with the passing candidate inside a question gets weight, one that is the same for every
+    candidate of a question (however well it tells questions with a passing candidate apart) gets none,
+    and the fitted scores put the passing candidate first; questions whose candidates all pass, or none,
+    teach it nothing and change nothing."""
+    from knowledge.training import _fit_listwise
+
+    rng = np.random.default_rng(3)
+    questions, per = 300, 6
+    owner = np.repeat(np.arange(questions), per)
+    y = np.zeros(questions * per, dtype=int)
+    y[np.arange(questions) * per + rng.integers(0, per, size=questions)] = 1  # one passing candidate each
+    x = rng.normal(scale=0.5, size=(questions * per, 3))
+    x[:, 0] += 1.5 * y  # higher on the passing candidate
+    x[:, 1] = np.repeat(rng.normal(size=questions), per)  # one value per question
+    model, mu, sigma = _fit_listwise(x, y, owner)
+    weights = model.coef_[0]
+    assert weights[0] > 1.0 and abs(weights[1]) < 1e-6, weights
+    score = model.decision_function((x - mu) / sigma).reshape(questions, per)
+    first = y.reshape(questions, per)[np.arange(questions), score.argmax(axis=1)]
+    assert first.mean() > 0.9, first.mean()
+    # a question whose candidates all pass and one where none does: the same weights (in the features'
+    # own units: the standardisation is over every row)
+    more_x = np.vstack([x, rng.normal(scale=0.5, size=(2 * per, 3))])
+    more_y = np.concatenate([y, np.ones(per, dtype=int), np.zeros(per, dtype=int)])
+    more_owner = np.concatenate([owner, np.repeat([questions, questions + 1], per)])
+    again, _, again_sigma = _fit_listwise(more_x, more_y, more_owner)
+    assert np.allclose(again.coef_[0] / again_sigma, weights / sigma, rtol=0.02, atol=1e-3)
+
+
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
