@@ -392,8 +392,9 @@ class AnswerEngine:
         if vector_cache is not None and (self.dense.encoded or self.passages.encoded):
             VECTORS.save(vector_cache, self.dense.keys + self.passages.keys)  # what this knowledge base uses
         # the story's own words, against which typos are mended: its articles, and every name and alias
+        spellings = [n for e in named for n in (e.name, *e.aliases)]
         self.speller = Speller(
-            _WORDS.findall(" ".join([*kb.corpus.values(), *(n for e in named for n in (e.name, *e.aliases))]))
+            _WORDS.findall(" ".join([*kb.corpus.values(), *spellings])), _WORDS.findall(" ".join(spellings))
         )
         # the years the articles and the folder speak of: a question set in any other year asks what they
         # cannot tell ("how many died in 2015", "what did they say in 2031")

@@ -449,8 +449,8 @@ def english_word(word: str) -> bool:
     return word in _english()
 
 
-# pyspellchecker's count of an English word at or above which the word is common, not a rare word or a name
-# that happens to be in its list ("macron" 50, "gutierrez" 50, "mack" 1027, "ceasefire" 678)
+# pyspellchecker's count of an English word at or above which the word is in everyday use, not a name that
+# happens to be in its list ("council" and "ministry" are; "macron" and "kremlin", counted 50, are not)
 COMMON_COUNT = 500
 
 
@@ -499,7 +499,7 @@ class Speller:
     story word is mostly a Hindi word the lexicon lacks ("baar", "neend"): it is mended only into a story
     word, never into the English word it happens to be near ("bear", "need")."""
 
-    def __init__(self, words: Iterable[str]) -> None:
+    def __init__(self, words: Iterable[str], names: Iterable[str] = ()) -> None:
         self.vocab: set[str] = set()
         self.by_first: dict[str, list[str]] = defaultdict(list)
         capitalised: Counter[str] = Counter()  # how often each word is written with a capital, less without
@@ -512,20 +512,22 @@ class Speller:
                     self.by_first[w[0]].append(w)
         # the story's names: words it mostly writes with a capital ("Freedonia", not "marked")
         self.names_by_first: dict[str, list[str]] = defaultdict(list)
-        # the same names by how they sound (two phonetic codes), for names heard rather than read
-        self.names_by_sound: dict[str, list[str]] = defaultdict(list)
         for w in sorted(self.vocab):  # in one order in every run: a tie goes to the same name
             if capitalised[w] > 0:
                 self.names_by_first[w[0]].append(w)
-                if len(w) >= HEARD_MIN and not common_word(w):  # "Armed" (Forces) is read, not heard
-                    for code in _sounds(w):
-                        self.names_by_sound[code].append(w)
+        # the same names by how they sound (two phonetic codes), for names heard rather than read: only the
+        # words of the knowledge folder's own names and aliases (not every word the articles capitalise:
+        # "November", a French "Russie"), six letters or more, none an everyday English word ("Council")
+        self.names_by_sound: dict[str, list[str]] = defaultdict(list)
+        for w in sorted({n.lower() for n in names}):
+            if len(w) >= HEARD_MIN and w.isalpha() and not common_word(w):
+                for code in _sounds(w):
+                    self.names_by_sound[code].append(w)
 
     def heard(self, words: list[str]) -> str | None:
         """The story's name that ``words`` (one to three, joined) sound like and are spelt near: a name
-        dictated or typed by ear ("jer muck", "mack ron", "gutierrez"). Phonetic codes alone are too coarse
-        for a short word, and a few letters in common too loose for a long one, so both must hold; only
-        names of six letters or more, and no common English word ("Armed" of "Armed Forces"), are heard."""
+        typed by ear ("chavez oglu", "gutierez"). Phonetic codes alone are too coarse for a short word, and
+        a few letters in common too loose for a long one, so both must hold."""
         joined = "".join(words).lower()
         if len(joined) < HEARD_MIN or joined in self.vocab:
             return None
@@ -545,9 +547,7 @@ class Speller:
         if low in self.vocab or low in STOP or low in _PHRASE_WORDS:
             return word
         if english_word(low):
-            # a rare word that sounds like one of the story's names is that name ("gutierrez")
-            heard = None if common_word(low) else self.heard([low])
-            return word if heard is None else heard.capitalize() if word[0].isupper() else heard
+            return word
         if low.endswith("in") and english_word(low + "g"):  # speech drops the g: "doin", "sayin"
             return word + "g"
         # an adverb typed with one l of its two: "officialy", "finaly"
@@ -556,7 +556,9 @@ class Speller:
         budget = 1 if len(low) <= 5 else 2
         pool = (self.names_by_first if name else self.by_first).get(low[0], [])
         near = process.extractOne(low, pool, scorer=Levenshtein.distance, score_cutoff=budget)
-        fixed = near[0] if near is not None else self.heard([low])
+        # a word no dictionary knows that sounds like a name is the name; romanised Hindi is full of such
+        # words ("jahan"), so not there
+        fixed = near[0] if near is not None else self.heard([low]) if english else None
         if fixed is None and not name and english:
             fixed = _english_fix(low)
         if not fixed or fixed == low:
@@ -564,9 +566,10 @@ class Speller:
         return fixed.capitalize() if word[0].isupper() else fixed
 
     def mend(self, text: str, english: bool = True) -> str:
-        """``text`` with its typos mended; ``english``: into English words as well as the story's. A name
-        heard as two or three words ("mack ron") becomes the name first."""
-        text = self._heard_runs(text)
+        """``text`` with its typos mended; ``english``: into English words as well as the story's (and a name
+        heard as two or three words, "chavez oglu", becomes the name first)."""
+        if english:
+            text = self._heard_runs(text)
         return _LETTERS.sub(lambda m: self._mend_word(m.group(0), _inside(text, m.start()), english), text)
 
     def _near_name(self, word: str) -> bool:
@@ -577,17 +580,20 @@ class Speller:
 
     def _heard_runs(self, text: str) -> str:
         """``text`` with each run of two or three words that sounds like one of the story's names (see
-        ``heard``) replaced by the name. A run holds no form word and no word of the story: those are read
-        as they are."""
+        ``heard``) replaced by the name. A run is words with a space between them, none a form word or a
+        word of the story, and at least one no dictionary knows: a run of English words is read as the
+        words ("air men", "year van", "good luck new guy"), whatever name it sounds like."""
         words = list(_PLAIN_WORD.finditer(text))
         out, at, i = [], 0, 0
         while i < len(words):
             for size in (3, 2):
                 run = words[i : i + size]
-                if len(run) < size or any(text[a.end() : b.start()].strip() for a, b in pairwise(run)):
+                if len(run) < size or any(text[a.end() : b.start()].strip(" ") for a, b in pairwise(run)):
                     continue
                 low = [m.group(0).lower() for m in run]
                 if any(w in STOP or w in self.vocab or self._near_name(w) for w in low):
+                    continue
+                if all(english_word(w) for w in low):
                     continue
                 name = self.heard(low)
                 if name is not None:

@@ -130,22 +130,24 @@ def test_typos_are_mended_against_the_story_words_then_english() -> None:
 
 
 def test_a_name_heard_rather_than_read_is_the_name() -> None:
-    """Dictation and typing by ear split a name into words that sound like it ("jer muck"), or spell it as
-    it sounds ("gutierrez"): a run of one to three words that sounds like one of the story's names (two
-    phonetic codes) and is spelt near it becomes the name. Form words, English words in everyday use, words
-    the story writes itself and runs longer or shorter than the name by more than a letter stay as typed."""
+    """A name typed by ear, as one word no dictionary knows ("gutierez") or as two or three words of which
+    at least one is no English word ("chavez oglu"), becomes the name when it sounds like it (two phonetic
+    codes) and is spelt near it. Runs of English words ("mack ron", "air men"), dictionary words, words
+    across a line break, names that are everyday words ("Council") and romanised Hindi stay as typed."""
     from knowledge.wording import Speller
 
-    speller = Speller(["Jermuk", "Guterres", "Dashkesan", "Armed", "Forces", "said", "town", "Macron"])
-    assert speller.mend("was jer muck one of them") == "was Jermuk one of them"
-    assert speller.mend("near dash casein or something?") == "near Dashkesan or something?"
-    assert speller.mend("what about gutierrez") == "what about guterres"  # a rare word's sound, lower case
-    assert speller.mend("mack ron said what") == "Macron said what"  # both words English, the name heard
-    # a run taking in a word beyond the name is no name: "guteres say" (the typo alone is mended)
-    assert speller.mend("what did guteres say") == "what did guterres say"
-    # a common English word of the story is read, not heard: "arm mod" is not "Armed"
-    assert speller.mend("what did arm mod say") == "what did arm mod say"
-    assert speller.mend("the town said so") == "the town said so"  # the story's own words stay
+    names = ["Cavusoglu", "Guterres", "Macron", "Armenia", "Security", "Council"]
+    speller = Speller([*names, "said", "town"], names)
+    assert speller.mend("what did chavez oglu say") == "what did Cavusoglu say"
+    assert speller.mend("what about gutierez") == "what about guterres"
+    assert speller.mend("what did guteres say") == "what did guterres say"  # a typo, by its letters
+    assert speller.mend("mack ron said what") == "mack ron said what"  # English words are read as words
+    assert speller.mend("how many air men died") == "how many air men died"
+    assert "Cavusoglu" not in speller.mend("what did chavez\noglu say")  # two lines
+    assert speller.mend("the counsel said") == "the counsel said"  # a dictionary word, and an everyday name
+    assert speller.mend("gutierez ne kya kaha", english=False) == "gutierez ne kya kaha"
+    # only the names given are heard: a word the articles capitalise is read by its letters alone
+    assert "Cavusoglu" not in Speller(["Cavusoglu", "said"]).mend("what did chavez oglu say")
 
 
 def test_an_english_correction_is_the_same_in_every_run() -> None:
