@@ -178,22 +178,33 @@ def _fit_listwise(x: np.ndarray, y: np.ndarray, question: np.ndarray, l2: float 
     passing = np.bincount(owner, weights=y)
     size = np.bincount(owner)
     keep = ((passing > 0) & (passing < size))[owner]
-    z, label = z[keep], y[keep].astype(float)
+    if not keep.any():
+        raise ValueError("no question has both a passing and a failing candidate: nothing to rank")
+    z, label = z[keep], y[keep].astype(bool)
     _, owner = np.unique(owner[keep], return_inverse=True)
-    n = int(owner.max()) + 1 if len(owner) else 1
+    n = int(owner.max()) + 1
+
+    def log_sum_exp(score: np.ndarray, where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per question, log of the sum of exp(score) over its rows in ``where``, and each such row's share
+        of it (computed from the question's largest score, so nothing overflows or vanishes)."""
+        top = np.full(n, -np.inf)
+        np.maximum.at(top, owner[where], score[where])
+        e = np.where(where, np.exp(np.where(where, score, 0.0) - np.where(where, top[owner], 0.0)), 0.0)
+        total = np.bincount(owner, weights=e, minlength=n)
+        return top + np.log(total), e / total[owner]
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
         score = z @ w
-        top = np.full(n, -np.inf)
-        np.maximum.at(top, owner, score)
-        e = np.exp(score - top[owner])
-        every = np.bincount(owner, weights=e, minlength=n)
-        good = np.bincount(owner, weights=e * label, minlength=n)
-        value = -np.sum(np.log(good) - np.log(every)) / n + 0.5 * l2 * (w @ w)
-        grad_score = (e / every[owner] - e * label / good[owner]) / n
-        return value, z.T @ grad_score + l2 * w
+        every, every_share = log_sum_exp(score, np.ones(len(score), dtype=bool))
+        good, good_share = log_sum_exp(score, label)
+        value = np.sum(every - good) / n + 0.5 * l2 * (w @ w)
+        return value, z.T @ ((every_share - good_share) / n) + l2 * w
 
     fitted = minimize(loss, np.zeros(z.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    if not np.all(np.isfinite(fitted.x)):
+        raise ValueError(f"the listwise ranker did not converge: {fitted.message}")
+    if not fitted.success:
+        print(f"listwise ranker: {fitted.message} (after {fitted.nit} iterations); its weights are kept")
     return Linear(fitted.x.reshape(1, -1), np.zeros(1)), mu, sigma
 
 
