@@ -517,7 +517,7 @@ class Speller:
                 self.names_by_first[w[0]].append(w)
         # the same names by how they sound (two phonetic codes), for names heard rather than read: only the
         # words of the knowledge folder's own names and aliases (not every word the articles capitalise:
-        # "November", a French "Russie"), six letters or more, none an everyday English word ("Council")
+        # "November", a foreign spelling of a country), six letters or more, none an everyday English word ("Council")
         self.names_by_sound: dict[str, list[str]] = defaultdict(list)
         for w in sorted({n.lower() for n in names}):
             if len(w) >= HEARD_MIN and w.isalpha() and not common_word(w):
