@@ -526,7 +526,7 @@ class Speller:
 
     def heard(self, words: list[str]) -> str | None:
         """The story's name that ``words`` (one to three, joined) sound like and are spelt near: a name
-        typed by ear ("chavez oglu", "gutierez"). Phonetic codes alone are too coarse for a short word, and
+        typed by ear ("kowal chik" for Kowalczyk, "shevchenka" for Shevchenko). Phonetic codes alone are too coarse for a short word, and
         a few letters in common too loose for a long one, so both must hold."""
         joined = "".join(words).lower()
         if len(joined) < HEARD_MIN or joined in self.vocab:
@@ -544,21 +544,17 @@ class Speller:
         word the story writes in lower case ("marked")."""
         low = word.lower()
         # "hadnt" is a form word, "prez" a phrase rule's word: neither is a typo
-        if low in self.vocab or low in STOP or low in _PHRASE_WORDS:
-            return word
-        if english_word(low):
+        if low in self.vocab or low in STOP or low in _PHRASE_WORDS or english_word(low):
             return word
         if low.endswith("in") and english_word(low + "g"):  # speech drops the g: "doin", "sayin"
             return word + "g"
         # an adverb typed with one l of its two: "officialy", "finaly"
         if not name and low.endswith("aly") and english_word(low[:-1] + "ly"):
             return word[:-1] + "ly"
-        budget = 1 if len(low) <= 5 else 2
-        pool = (self.names_by_first if name else self.by_first).get(low[0], [])
-        near = process.extractOne(low, pool, scorer=Levenshtein.distance, score_cutoff=budget)
+        near = _nearest(low, (self.names_by_first if name else self.by_first).get(low[0], []))
         # a word no dictionary knows that sounds like a name is the name; romanised Hindi is full of such
         # words ("jahan"), so not there
-        fixed = near[0] if near is not None else self.heard([low]) if english else None
+        fixed = near if near is not None else self.heard([low]) if english else None
         if fixed is None and not name and english:
             fixed = _english_fix(low)
         if not fixed or fixed == low:
@@ -567,22 +563,16 @@ class Speller:
 
     def mend(self, text: str, english: bool = True) -> str:
         """``text`` with its typos mended; ``english``: into English words as well as the story's (and a name
-        heard as two or three words, "chavez oglu", becomes the name first)."""
+        heard as two or three words, "kowal chik", becomes the name first)."""
         if english:
             text = self._heard_runs(text)
         return _LETTERS.sub(lambda m: self._mend_word(m.group(0), _inside(text, m.start()), english), text)
-
-    def _near_name(self, word: str) -> bool:
-        """Whether ``word`` alone is a typo of one of the story's names ("azerbijan"): then it is that name."""
-        budget = 1 if len(word) <= 5 else 2
-        pool = self.names_by_first.get(word[0], [])
-        return process.extractOne(word, pool, scorer=Levenshtein.distance, score_cutoff=budget) is not None
 
     def _heard_runs(self, text: str) -> str:
         """``text`` with each run of two or three words that sounds like one of the story's names (see
         ``heard``) replaced by the name. A run is words with a space between them, none a form word or a
         word of the story, and at least one no dictionary knows: a run of English words is read as the
-        words ("air men", "year van", "good luck new guy"), whatever name it sounds like."""
+        words, whatever name it sounds like."""
         words = list(_PLAIN_WORD.finditer(text))
         out, at, i = [], 0, 0
         while i < len(words):
@@ -591,9 +581,13 @@ class Speller:
                 if len(run) < size or any(text[a.end() : b.start()].strip(" ") for a, b in pairwise(run)):
                     continue
                 low = [m.group(0).lower() for m in run]
-                if any(w in STOP or w in self.vocab or self._near_name(w) for w in low):
-                    continue
                 if all(english_word(w) for w in low):
+                    continue
+                # a form word, a word of the story or a typo of one of its names ("Ruritnia") is read as it is
+                if any(
+                    w in STOP or w in self.vocab or _nearest(w, self.names_by_first.get(w[0], []))
+                    for w in low
+                ):
                     continue
                 name = self.heard(low)
                 if name is not None:
@@ -602,6 +596,14 @@ class Speller:
                     break
             i += 1
         return "".join([*out, text[at:]])
+
+
+def _nearest(word: str, pool: list[str]) -> str | None:
+    """The word of ``pool`` within a typo of ``word`` (one edit for five letters or fewer, else two)."""
+    near = process.extractOne(
+        word, pool, scorer=Levenshtein.distance, score_cutoff=1 if len(word) <= 5 else 2
+    )
+    return near[0] if near is not None else None
 
 
 def _inside(text: str, at: int) -> bool:
