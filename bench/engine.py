@@ -26,11 +26,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
 import psutil
 from rapidfuzz import fuzz, process, utils
 from tqdm import tqdm
 
 from bench.synthetic import BenchQuestion, SyntheticKnowledge, build_knowledge
+from knowledge.decision import FEATURES, Decision
 from knowledge.dense import CACHE
 from knowledge.engine import AnswerEngine
 from knowledge.loader import DEFAULT_DIR
@@ -313,6 +315,38 @@ def bench_shipped() -> dict:
         "p50_ms": _ms(percentile(times, 50)),
         "p99_ms": _ms(percentile(times, 99)),
         "mean_ms": _ms(statistics.fmean(times)),
+        **decision_cost(),
+    }
+
+
+def decision_cost(rows: int = 300, passes: int = 5) -> dict:
+    """What the fitted decision costs a candidate, against its own ranker as the baseline in the same
+    process: the median over ``passes`` of the median time of the answerer's trees (``probability``) and of
+    the ranker's linear score (``rank_score``) on ``rows`` random feature rows (a fixed seed)."""
+    decision = Decision.load()
+    rng = np.random.default_rng(0)
+    sample = [
+        {name: float(v) for name, v in zip(FEATURES, rng.random(len(FEATURES)), strict=True) if v > 0.7}
+        for _ in range(rows)
+    ]
+    answerer: list[float] = []
+    ranker: list[float] = []
+    for _ in range(passes):
+        ranked, answered = [], []
+        for row in sample:
+            start = time.perf_counter()
+            score = decision.rank_score(row)
+            middle = time.perf_counter()
+            decision.probability(row, score, 0.0)
+            ranked.append(middle - start)
+            answered.append(time.perf_counter() - middle)
+        ranker.append(statistics.median(ranked))
+        answerer.append(statistics.median(answered))
+    rank_us, answer_us = statistics.median(ranker) * 1e6, statistics.median(answerer) * 1e6
+    return {
+        "decision_ranker_us": round(rank_us, 1),
+        "decision_answerer_us": round(answer_us, 1),
+        "decision_answerer_to_ranker": round(answer_us / rank_us, 2),
     }
 
 
@@ -366,6 +400,8 @@ def render_table(result: dict) -> str:
         "",
         f"shipped knowledge base: {s['questions']} questions ({s['question_set']}), "
         f"p50 {s['p50_ms']} ms, p99 {s['p99_ms']} ms over {s['samples']} answers",
+        f"fitted decision per candidate (median of medians): answerer's trees {s['decision_answerer_us']} us, "
+        f"ranker {s['decision_ranker_us']} us (baseline), ratio {s['decision_answerer_to_ranker']}x",
         f"machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}",
         "",
     ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+import pytest
+
 from bench import engine as bench
 from bench.synthetic import build_knowledge
 from knowledge.engine import AnswerEngine
@@ -74,3 +76,11 @@ def test_main_prints_one_json_object(capsys, monkeypatch) -> None:
     assert json.loads(capsys.readouterr().out) == {"sizes": [], "shipped": {}, "sizes_asked": [300, 1000]}
     assert bench.main(argparse.Namespace(json=True, sizes="lots")) == 2
     assert bench.main(argparse.Namespace(json=True, sizes="10")) == 2
+
+
+def test_the_fitted_decision_cost_is_reported_against_its_ranker() -> None:
+    """The answerer's trees and the ranker (the baseline) are timed in one process, as a ratio."""
+    cost = bench.decision_cost(rows=20, passes=2)
+    assert cost["decision_ranker_us"] > 0 and cost["decision_answerer_us"] > 0
+    ratio = cost["decision_answerer_us"] / cost["decision_ranker_us"]
+    assert cost["decision_answerer_to_ranker"] == pytest.approx(ratio, rel=0.05)
