@@ -299,7 +299,8 @@ def unheld_people(
     return [
         (ids, words)
         for ids, words in people
-        if not {id_token(i) for i in ids} & cited and words.lower() not in told
+        # the name as words of the answer, not inside another word ("UN" in "under")
+        if not {id_token(i) for i in ids} & cited and not re.search(rf"\b{re.escape(words.lower())}\b", told)
     ]
 
 

@@ -428,12 +428,19 @@ class HybridDecider:
         if view.kind != "yesno" or not cand.answer.answered:
             return cand.answer
         answer = cand.answer
-        if _OWN_VERDICT.match(answer.answer) and not self._own_verdict_fits(view, cand.items, answer.answer):
-            # a curated answer's "Yes." rules on its own question: "did Ruritania agree to Sylvania's request?"
-            # is not "did Sylvania make the request?", whose answer it found
-            rest = _OWN_VERDICT.sub("", answer.answer, count=1)
-            answer = answer.model_copy(update={"answer": rest[:1].upper() + rest[1:]})
-        return with_verdict(answer, view, self.r.tokens, self.names.analyser.analyse, self._named_in)
+        lines = answer.answer.split("\n")
+        for i, line in enumerate(lines):
+            if _OWN_VERDICT.match(line) and not self._own_verdict_fits(view, cand.items, line):
+                # a curated answer's "Yes." rules on its own question: "did Ruritania agree to Sylvania's
+                # request?" is not "did Sylvania make the request?", whose answer it found; in any paragraph,
+                # since the likeliest paragraph may come to lead
+                rest = _OWN_VERDICT.sub("", line, count=1)
+                lines[i] = rest[:1].upper() + rest[1:]
+        if "\n".join(lines) != answer.answer:
+            answer = answer.model_copy(update={"answer": "\n".join(lines)})
+        return with_verdict(
+            answer, view, self.r.tokens, self.names.analyser.analyse, self._named_in, self._claimed
+        )
 
     def _own_verdict_fits(self, view: QuestionView, items: Sequence[_Item], answer: str) -> bool:
         """Whether a curated answer's own verdict rules on this check: the wordings of its question (the
@@ -457,6 +464,14 @@ class HybridDecider:
         Freedonia's armed forces are Freedonia's)."""
         ids = {i for m in self.names.find(sentence) for i in m.ids}
         return ids | {a for i in ids for a in ancestors(self.kb, i)}
+
+    def _claimed(self, text: str, ids: Sequence[str]) -> set[str]:
+        """What a sentence must name to settle a claim naming these: a place itself (a sentence on its
+        country says nothing of one of its states), anything else or what it belongs to (a sentence on
+        Freedonia settles a claim about Freedonia's soldiers)."""
+        if ids and all(isinstance(self.kb.items.get(i), Place) for i in ids):
+            return set(ids)
+        return self._named_in(text)
 
     @staticmethod
     def _same_passages(chosen: Candidate, handlers: Candidate) -> bool:
@@ -542,6 +557,8 @@ _NUMBER = re.compile(r"\d+")
 # charge, it does not confirm it ("B accused A's units of planting mines" is no "Yes." to "did A plant
 # mines?"); a check of the charge itself ("did B accuse A of …?") holds the verb too
 _CHARGE = re.compile(r"\b(?:accus|alleg|claim|blam)\w*", re.I)
+_PRONOUN_OPENING = re.compile(r"(?:it|its|they|their|this|he|his|she|her)\b", re.I)
+_SUBJECT = re.compile(r"(.+?)(?:,| (?:is|was|are|were|has|had|have|said|says)\b)")
 
 
 def _negations(text: str) -> set[str]:
@@ -589,6 +606,7 @@ def with_verdict(
     tokens: dict[str, frozenset[str]],
     analyse: Callable[[str], list[str]],
     named_in: Callable[[str], set[str]] | None = None,
+    claimed: Callable[[str, Sequence[str]], set[str]] | None = None,
 ) -> Answer:
     """A yes/no check's answer led by "Yes." when one sentence of its lead paragraph holds every word and
     number of the claim (its names in the items cited), with no denial the claim lacks; by "No." when
@@ -609,12 +627,18 @@ def with_verdict(
     if not held or any(held.isdisjoint(t.alts) for t in view.terms if names_something(t)):
         return answer
     body = _TRAILING_REFS.sub("", first)
-    sentence = next(
-        (s for s in sentences(body) if all(not set(analyse(s)).isdisjoint(t.alts) for t in words)),
+    said = sentences(body)
+    at = next(
+        (i for i, s in enumerate(said) if all(not set(analyse(s)).isdisjoint(t.alts) for t in words)),
         None,
     )
-    if sentence is None or not _negations(sentence.lower()) <= _negations(low):
+    if at is None or not _negations(said[at].lower()) <= _negations(low):
         return answer
+    sentence = said[at]
+    # "It is recognised as part of Freedonia": a sentence opening with a pronoun is of the sentence before's
+    # subject (the words before its first verb or comma), not of all that sentence names
+    subject = _SUBJECT.match(said[at - 1]) if at and _PRONOUN_OPENING.match(sentence) else None
+    context = f"{subject.group(1)} {sentence}" if subject else sentence
     charge = _CHARGE.search(sentence)
     if (
         charge is not None
@@ -627,7 +651,11 @@ def with_verdict(
     ):
         # a word of the claim only in what one side lays at the other's door: whose charge it is, no verdict
         return answer
-    if named_in is not None and not _names_held(view, sentence, named_in):
+    if named_in is not None and not _names_held(view, context, named_in, claimed):
+        return answer
+    if (verb := _deed_verb(low)) is not None and not analyse(verb) and not _lemma_held(verb, sentence):
+        # a deed whose verb weighs nothing as a term ("has Moscow answered the appeal?"): the sentence
+        # that settles the claim must still tell that deed, not only the appeal it answers
         return answer
     asked = numbers_in(low, analyse)
     if all(n in {g for g, _ in numbers_in(sentence, analyse)} for n, _ in asked):
@@ -644,14 +672,26 @@ def with_verdict(
     return answer.model_copy(update={"answer": "\n".join(lines)})
 
 
-def _names_held(view: QuestionView, sentence: str, named_in: Callable[[str], set[str]]) -> bool:
+def _lemma_held(verb: str, sentence: str) -> bool:
+    """Whether the sentence holds a form of the verb ("answered" in "it answered", "answers")."""
+    wanted = set(getAllLemmas(verb).get("VERB", ()))
+    return any(wanted & set(getAllLemmas(w).get("VERB", ())) for w in re.findall(r"[a-z]+", sentence.lower()))
+
+
+def _names_held(
+    view: QuestionView,
+    sentence: str,
+    named_in: Callable[[str], set[str]],
+    claimed: Callable[[str, Sequence[str]], set[str]] | None = None,
+) -> bool:
     """Whether the sentence itself names everything the claim names, or what it belongs to ("did 40
     Freedonian soldiers die": a sentence on Freedonia's soldiers). The items cited may name more than the
     sentence that settles the claim: "the crash happened in Sylvania?" is not settled by "Sylvania: 14 of
-    the identified dead were from it", though the crash is in Sylvania's item."""
+    the identified dead were from it", though the crash is in Sylvania's item, nor by a sentence on the
+    country Sylvania is in."""
     there = named_in(sentence)
     for m in view.q.mentions:
-        if m.ids and not named_in(m.text) & there:  # the name or what it belongs to
+        if m.ids and not (claimed(m.text, m.ids) if claimed else named_in(m.text)) & there:
             return False
     return True
 

@@ -281,16 +281,23 @@ def test_it_after_a_refused_question_is_what_the_conversation_was_about(engine: 
 )
 def test_it_after_an_answer_is_what_that_question_named(engine: AnswerEngine) -> None:
     """After an answered question that named something, "it" in a question refused as it stands is that
-    thing, also after a linking word ("but whose land is it"); after an answer to a question that named
-    nothing, a topic from further back is not what "it" means."""
+    thing, also after a linking word ("but whose land is it")."""
     first = engine.converse("tell me about nagorno karabakh")
     assert first.answer.answered, first.answer.answer
     second = engine.converse("but whose land is it officially", first)
     assert "karabakh" in second.question, second.question
     assert second.answer.answered and "Azerbaijan" in second.answer.answer.split("[")[0], second.answer.answer
-    assert "karabakh" in (follow_up("how many wars have they had over it", second, engine.names) or "")
     third = engine.converse("how many wars have they had over it", second)
     assert third.answer.answered and "two wars" in third.answer.answer, third.answer.answer
+
+
+def test_it_is_read_as_what_the_question_before_named_and_nothing_else(engine: AnswerEngine) -> None:
+    """The follow-up reading itself: "it" is what the question before named, also after a linking word;
+    after an answer to a question that named nothing, a topic from further back is not what "it" means."""
+    first = engine.converse("tell me about nagorno karabakh")
+    assert first.answer.answered, first.answer.answer
+    assert "karabakh" in (follow_up("but whose land is it officially", first, engine.names) or "")
+    assert "karabakh" in (follow_up("how many wars have they had over it", first, engine.names) or "")
     # the question before named nothing: "it" is not read as the region named two questions back
     unnamed = Turn("how many died?", first.answer, time.monotonic(), topic="nagorno karabakh")
     assert follow_up("how many wars have they had over it", unnamed, engine.names) is None
@@ -607,13 +614,22 @@ def test_chat_after_an_answer_is_not_answered_about_its_topic(engine: AnswerEngi
 
 
 @pytest.mark.xfail(
-    reason="the 800-tree fit (forty-seventh session) answers 'what do they say caused their losses?' with the toll",
+    reason="the 800-tree fit (forty-seventh session) answers 'what do they say caused their losses?' asked alone, with the toll",
+    strict=True,
+)
+def test_a_question_about_them_alone_is_refused(engine: AnswerEngine) -> None:
+    """Asked alone, "what do they say caused their losses?" names no one whose losses: refused."""
+    assert not engine.ask("what do they say caused their losses?").answered
+
+
+@pytest.mark.xfail(
+    reason="found when the whole-test mark was split (forty-eighth session): the 800-tree fit answers the "
+    "follow-up as it stands (with the toll), so the conversation does not read it with the topic",
     strict=True,
 )
 def test_a_question_about_them_after_an_answer_is_asked_about_what_it_named(engine: AnswerEngine) -> None:
-    """Asked alone, "what do they say caused their losses?" is refused; after a question about one side's
-    losses it is answered about that side's losses and what it blamed them on."""
-    assert not engine.ask("what do they say caused their losses?").answered
+    """After a question about one side's losses, "what do they say caused their losses?" is answered about
+    that side's losses and what it blamed them on."""
     first = engine.converse("did azerbaijan say it lost soldiers?")
     assert first.answer.answered, first.answer.answer
     second = engine.converse("what do they say caused their losses?", first)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from knowledge.checks import clock_times, durations, without_hearsay
+from knowledge.checks import clock_times, durations, unheld_people, without_hearsay
 from knowledge.compound import asked_part, first_case, parts_of, told_then_asked, without_label
 from knowledge.engine import AnswerEngine
 from knowledge.hybrid import lead_with_likeliest, predicate_start
@@ -232,24 +232,70 @@ def test_a_check_with_one_wrong_detail_is_answered_with_what_the_sources_say(
     _check_contract(engine, ans)
 
 
-@pytest.mark.xfail(
-    reason="the 800-tree fit (forty-seventh session) answers 'did France say it would bring the matter to NATO?' with its UN Security Council step, no verdict",
-    strict=True,
-)
-def test_a_check_is_not_corrected_into_a_guess(engine: AnswerEngine) -> None:
-    """A check that asks whether someone did something ("did X …?") is not answered with what someone
-    else did, and one that the sources do not answer without its detail stays refused."""
-    for question in (
+@pytest.mark.parametrize(
+    "question",
+    [
         "Did Joe Biden comment on the clashes?",
         "Did China comment on the fighting?",  # asks whether China did: the sources' silence answers
         "Did NATO issue a statement on the clashes?",
         "Did Putin also phone Aliyev after the fighting started?",
-        "Did France say it would bring the matter to NATO?",  # NATO is no one France's verb acted on
+        pytest.param(
+            "Did France say it would bring the matter to NATO?",  # NATO is no one France's verb acted on
+            marks=pytest.mark.xfail(
+                reason="the 800-tree fit (forty-seventh session) answers it with France's UN Security Council "
+                "step, no verdict",
+                strict=True,
+            ),
+        ),
         "Is the population of Armenia 5 million?",
         "Did China send 500 peacekeepers?",  # Russia's 2,000 are not China's: no number to set right
-    ):
-        ans = engine.ask(question)
-        assert not ans.answered and ans.citations == [], ans.answer
+    ],
+)
+def test_a_check_is_not_corrected_into_a_guess(engine: AnswerEngine, question: str) -> None:
+    """A check that asks whether someone did something ("did X …?") is not answered with what someone
+    else did, and one that the sources do not answer without its detail stays refused."""
+    ans = engine.ask(question)
+    assert not ans.answered and ans.citations == [], ans.answer
+
+
+def test_a_name_inside_another_word_of_the_answer_is_not_held() -> None:
+    """A name the check gives ("UN") is held by the answer's words, not by a word it is part of ("under")."""
+    answer = Answer(
+        question="did the UN send peacekeepers?",
+        answered=True,
+        kind="background",
+        answer="Under the ceasefire Moscow deployed peacekeepers. [1]",
+        confidence=0.9,
+    )
+    assert unheld_people([(("united-nations",), "UN")], answer, {}) == [(("united-nations",), "UN")]
+    held = answer.model_copy(update={"answer": "The UN deployed peacekeepers. [1]"})
+    assert unheld_people([(("united-nations",), "UN")], held, {}) == []
+
+
+def test_a_check_of_an_organisation_the_answer_never_names_is_refused(engine: AnswerEngine) -> None:
+    """A check names an organisation that its answer and the items it cites never speak of: the answer is
+    of something else (another side's peacekeepers), and the sources don't say."""
+    ans = engine.ask("did the UN send peacekeepers?")
+    assert not ans.answered and ans.citations == [], ans.answer
+    # named by the answer, it stands
+    assert engine.ask("did the UN call for calm?").answered
+
+
+def test_a_check_is_confirmed_only_by_a_sentence_that_tells_its_deed(engine: AnswerEngine) -> None:
+    """ "Has Moscow answered that appeal?" is not confirmed by the sentence about the appeal: a verb that
+    weighs nothing as a search term must still be told, and a curated answer's own "Yes." (to whether the
+    appeal was made) opens no paragraph of the answer, since the likeliest paragraph may come to lead."""
+    ans = engine.ask("Has Moscow formally answered that appeal under the treaty yet?")
+    assert not any(line.startswith("Yes") for line in ans.answer.split("\n")), ans.answer
+    invoked = engine.ask("Did Armenia invoke its defence treaty with Russia?")
+    assert invoked.answer.startswith("Yes."), invoked.answer
+
+
+def test_a_sentence_opening_with_it_names_the_subject_before_it(engine: AnswerEngine) -> None:
+    """A sentence that settles a claim about a place may name it by "it" ("It is recognised
+    internationally as Azerbaijan's territory"): the sentence before it says what "it" is."""
+    ans = engine.ask("NK is internationally recognised as azerbaijani, yes?")
+    assert ans.answer.startswith("Yes."), ans.answer
 
 
 # the 154-set fit answered it at 0.61 (threshold 0.57) with the meeting, without a verdict; the 162- and
@@ -818,30 +864,41 @@ def test_which_source_says_it_names_the_sources_of_the_passages_that_do(
     assert ans.answer.startswith(f"Reported by {label}"), ans.answer
 
 
-@pytest.mark.xfail(
-    reason="the 800-tree fit (forty-seventh session) answers the call check with the list of calls, without saying the sources are silent about the one it names",
-    strict=True,
+@pytest.mark.parametrize(
+    ("question", "silent", "said"),
+    [
+        ("blinken also talk on phone to aliyev?", "Ilham Aliyev", "Pashinyan"),
+        pytest.param(
+            "Pashinyan called Biden right after the fighting started, didn't he?",
+            "Biden",
+            "Blinken",
+            marks=pytest.mark.xfail(
+                reason="found when the whole-test mark was split (forty-eighth session): the 800-tree fit "
+                "answers the check with the calls, so it is not set right; leading an answered check with "
+                "the silence about an unknown name was measured (+0 / -3 on the stored sets, and 'Jai' of a "
+                "Hindi greeting taken for a name) and not shipped",
+                strict=True,
+            ),
+        ),
+    ],
 )
 def test_a_check_answered_without_a_person_it_names_says_the_sources_are_silent_about_them(
-    engine: AnswerEngine,
+    engine: AnswerEngine, question: str, silent: str, said: str
 ) -> None:
     """'did A also call B?' answered with A's call to C: the answer opens with the sources' silence about
-    B, then says what they do say; with nobody in B's place it is refused."""
-    ans = engine.ask("blinken also talk on phone to aliyev?")
-    assert ans.answered and ans.answer.startswith("The sources don't say so of Ilham Aliyev."), ans.answer
-    assert "Pashinyan" in ans.answer and ans.brief.startswith("The sources don't say so of"), ans.brief
+    B, then says what they do say."""
+    ans = engine.ask(question)
+    assert ans.answered and ans.answer.startswith(f"The sources don't say so of {silent}."), ans.answer
+    assert said in ans.answer and ans.brief.startswith("The sources don't say so of"), ans.brief
     _check_contract(engine, ans)
-    ans = engine.ask("Pashinyan called Biden right after the fighting started, didn't he?")
-    assert ans.answer.startswith("The sources don't say so of Biden.") and "Blinken" in ans.answer, ans.answer
-    # a person named by a title ("Armenia's prime minister") is the answer's to give, not a name to hold
+
+
+def test_a_person_named_by_a_title_in_a_check_is_the_answers_to_give(engine: AnswerEngine) -> None:
+    """A person named by a title ("Armenia's prime minister") is the answer's to give, not a name to hold."""
     ans = engine.ask("did Armenia's prime minister call Putin?")
     assert ans.answered and "don't say so of" not in ans.answer, ans.answer
 
 
-@pytest.mark.xfail(
-    reason="the 800-tree fit (forty-seventh session) answers 'who doesn't run X' with the holder of the office",
-    strict=True,
-)
 def test_who_runs_a_country_is_the_holder_of_its_top_office(engine: AnswerEngine) -> None:
     """'who runs / leads / heads X', 'who is X's leader': the person of X whose role is its top office; a
     title the story's roles use that none of X's people holds is not named by the sources."""
@@ -867,20 +924,43 @@ def test_who_runs_a_country_is_the_holder_of_its_top_office(engine: AnswerEngine
         ans = engine.ask(question)
         assert ans.answered and ans.items[:1] == [person], (question, ans.items, ans.answer)
         assert person not in ans.question.lower(), ans.question  # the question as asked, not as weighed
-    # a question that asks more than who holds the office is weighed as asked, not as the holder's name
-    for question in (
-        "who doesn't run armenia",
+    assert "michel" not in engine.ask("who heads european diplomacy").items[:1]
+    # a title the roles use is weighed as asked: "who did the US call" is no office of the US's
+    assert engine.ask("who did the US call").items[:1] != ["blinken"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param(
+            "who doesn't run armenia",
+            marks=pytest.mark.xfail(
+                reason="the 800-tree fit (forty-seventh session) answers 'who doesn't run X' with the holder "
+                "of the office",
+                strict=True,
+            ),
+        ),
         "who runs armenia and where",
         "who ran azerbaijan then",
         "who is going to run armenia",
         # a body's or a city's top office is not a country's: weighed as asked
-        "who runs the EU",
+        pytest.param(
+            "who runs the EU",
+            marks=pytest.mark.xfail(
+                reason="found when the whole-test mark was split (forty-eighth session): the 800-tree fit "
+                "answers it with the EU's call for a cessation of hostilities",
+                strict=True,
+            ),
+        ),
         "who runs yerevan",
-    ):
-        assert not engine.ask(question).answered, question
-    assert "michel" not in engine.ask("who heads european diplomacy").items[:1]
-    # a title the roles use is weighed as asked: "who did the US call" is no office of the US's
-    assert engine.ask("who did the US call").items[:1] != ["blinken"]
+    ],
+)
+def test_a_question_asking_more_than_who_holds_an_office_is_weighed_as_asked(
+    engine: AnswerEngine, question: str
+) -> None:
+    """A question that asks more than who holds the office is weighed as asked, not as the holder's name:
+    the sources answer none of these."""
+    assert not engine.ask(question).answered, question
 
 
 def test_who_a_named_person_is_is_their_description(engine: AnswerEngine) -> None:
@@ -927,17 +1007,31 @@ def test_a_linking_word_with_no_question_before_it_is_read_away(engine: AnswerEn
     assert ans.answered and re.search(r"6,[56]00", ans.answer), ans.answer
 
 
-@pytest.mark.xfail(
-    reason="the 800-tree fit (forty-seventh session) refuses 'X defence minister name' outright, without saying the sources give no name",
-    strict=True,
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param(
+            "armenia defence minister name",
+            marks=pytest.mark.xfail(
+                reason="the 800-tree fit (forty-seventh session) refuses it outright, without saying the "
+                "sources give no name",
+                strict=True,
+            ),
+        ),
+        "name of the soldier killed last week",
+    ],
 )
-def test_a_persons_name_asked_of_an_answer_naming_nobody_is_not_given(engine: AnswerEngine) -> None:
+def test_a_persons_name_asked_of_an_answer_naming_nobody_is_not_given(
+    engine: AnswerEngine, question: str
+) -> None:
     """A question for a person's name (an office, a soldier) answered with no person at all is refused: the
-    sources don't give the name. Where the answer names the person, or an article's own details do, it
-    stands."""
-    for question in ("armenia defence minister name", "name of the soldier killed last week"):
-        ans = engine.ask(question)
-        assert not ans.answered and "don't give the name" in ans.answer, (question, ans.answer)
+    sources don't give the name."""
+    ans = engine.ask(question)
+    assert not ans.answered and "don't give the name" in ans.answer, (question, ans.answer)
+
+
+def test_a_persons_name_the_answer_or_an_article_gives_stands(engine: AnswerEngine) -> None:
+    """Where the answer names the person, or an article's own details do, it stands."""
     assert "Pashinyan" in engine.ask("what is the name of the armenian prime minister").answer
     assert "Holmes" in engine.ask("guardian reporter name").answer
 
@@ -1057,10 +1151,6 @@ def test_the_case_the_sources_answer_is_answered(
     _check_contract(engine, turn.answer)
 
 
-@pytest.mark.xfail(
-    reason="the 800-tree fit (forty-seventh session) answers 'did the UN send peacekeepers ... or just observers' with another side's peacekeepers",
-    strict=True,
-)
 def test_another_case_does_not_open_a_question_the_sources_leave(engine: AnswerEngine) -> None:
     # the first case alone is a question the articles do not answer either
     assert not engine.ask("did the UN send peacekeepers to the border or just observers").answered
