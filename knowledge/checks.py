@@ -300,7 +300,8 @@ def unheld_people(
         (ids, words)
         for ids, words in people
         # the name as words of the answer, not inside another word ("UN" in "under")
-        if not {id_token(i) for i in ids} & cited and not re.search(rf"\b{re.escape(words.lower())}\b", told)
+        if not {id_token(i) for i in ids} & cited
+        and not re.search(rf"(?<!\w){re.escape(words.lower())}(?!\w)", told)
     ]
 
 

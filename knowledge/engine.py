@@ -125,8 +125,6 @@ _LOOSE_TITLES = frozenset({"leader", "head", "chief", "official", "ruler", "dipl
 _HOLDS = re.compile(r"\bis\b")
 _NOT_NOW = re.compile(r"\bnot\b|n't\b|\d|\b(?:was|ever|former|formerly|once|still|previous|ex|false|lie)\b")
 # a question asking for someone's name ("what's the name of the passenger who…", "who was it, name?")
-# the entities a check names whose absence from its answer makes the answer one of something else
-_CLAIMED_KINDS = ("person", "organisation")
 _NAME_ASKED = re.compile(r"\bnamed?\b|\bnames\b|\bidentity\b|\bidentif(?:y|ied)\b")
 # a person the articles do not name, as the knowledge folder calls one: "A passenger (not named)"
 _UNNAMED = re.compile(r"(?:a|an|one|another)\s+[a-z]", re.IGNORECASE)
@@ -805,11 +803,8 @@ class AnswerEngine:
                 answer = corrected(plain, self._decided, tokens, analyse, self._named, ("weekday",)) or answer
             elif unruled_time(plain, answer):  # "began around midday, right?": at what time, then Yes or No
                 answer = corrected(plain, self._decided, tokens, analyse, self._named, ("clock",)) or answer
-        # a check is of the organisations it names as well as the people ("did Ruritania take it to the
-        # alliance?"); a question, of the people it names
-        kinds = _CLAIMED_KINDS if is_claim(plain.lower()) else ("person",)
-        if answer.answered and (people := self._people(plain, kinds)):
-            answer = self._of_everyone(plain, answer, people, kinds)
+        if answer.answered and (people := self._people(plain)):
+            answer = self._of_everyone(plain, answer, people)
         if answer.answered and _NAME_ASKED.search(plain.lower()):
             answer = self._unnamed(plain, answer)
         if answer.answered and _NUMBER_ASKED.search(plain.lower()) and not is_claim(plain.lower()):
@@ -898,13 +893,7 @@ class AnswerEngine:
         item = self.kb.items.get(item_id)
         return self.kb.items.get(item.speaker) if isinstance(item, Quote) else item
 
-    def _of_everyone(
-        self,
-        plain: str,
-        answer: Answer,
-        people: list[tuple[tuple[str, ...], str]],
-        kinds: tuple[str, ...] = ("person",),
-    ) -> Answer:
+    def _of_everyone(self, plain: str, answer: Answer, people: list[tuple[tuple[str, ...], str]]) -> Answer:
         """A check of what someone did ("did A also call B?"), or a question about two people, answered
         without one of them is of something else: where the answer puts another person in that one's place
         (A called C) it is led by the sources' silence about them, else the sources don't say."""
@@ -916,21 +905,21 @@ class AnswerEngine:
             return answer
         asked = {i for ids, _ in people for i in ids}
         first = answer.answer.split("\n")[0]
-        others = {i for ids, _ in self._people(first, kinds) for i in ids} - asked
+        others = {i for ids, _ in self._people(first) for i in ids} - asked
         if not others:
             return self.compose.abstain(plain, confidence=answer.confidence)
         return not_said_of(answer, self.compose.name(missing[0][0][0]))
 
-    def _people(self, text: str, kinds: tuple[str, ...] = ("person",)) -> list[tuple[tuple[str, ...], str]]:
-        """The story's people (or entities of other ``kinds``) ``text`` names by name (a person not by a
-        title: "the railways minister"): the ids each name may mean, and its words."""
+    def _people(self, text: str) -> list[tuple[tuple[str, ...], str]]:
+        """The story's people ``text`` names by name (not by a title: "the railways minister"): the ids each
+        name may mean, and its words."""
         out = []
         for m in self.names.find(text):
-            people = [e for i in m.ids if isinstance(e := self.kb.items.get(i), Entity) and e.kind in kinds]
+            people = [
+                e for i in m.ids if isinstance(e := self.kb.items.get(i), Entity) and e.kind == "person"
+            ]
             words = set(normalise(m.text).split())
-            if len(people) == len(m.ids) and all(
-                e.kind != "person" or words & set(normalise(e.name).split()) for e in people
-            ):
+            if len(people) == len(m.ids) and all(words & set(normalise(e.name).split()) for e in people):
                 out.append((m.ids, m.text))
         return out
 

@@ -429,8 +429,13 @@ class HybridDecider:
             return cand.answer
         answer = cand.answer
         lines = answer.answer.split("\n")
+        item_of = {c.n: c.item for c in answer.citations}
         for i, line in enumerate(lines):
-            if _OWN_VERDICT.match(line) and not self._own_verdict_fits(view, cand.items, line):
+            # a paragraph's verdict is its own items' (those it cites), not another paragraph's
+            refs = _TRAILING_REFS.search(line)
+            cited = {item_of.get(int(n)) for n in re.findall(r"\d+", refs.group())} if refs else set()
+            own = [it for it in cand.items if it.id in cited] or cand.items
+            if _OWN_VERDICT.match(line) and not self._own_verdict_fits(view, own, line):
                 # a curated answer's "Yes." rules on its own question: "did Ruritania agree to Sylvania's
                 # request?" is not "did Sylvania make the request?", whose answer it found; in any paragraph,
                 # since the likeliest paragraph may come to lead
@@ -557,7 +562,7 @@ _NUMBER = re.compile(r"\d+")
 # charge, it does not confirm it ("B accused A's units of planting mines" is no "Yes." to "did A plant
 # mines?"); a check of the charge itself ("did B accuse A of …?") holds the verb too
 _CHARGE = re.compile(r"\b(?:accus|alleg|claim|blam)\w*", re.I)
-_PRONOUN_OPENING = re.compile(r"(?:it|its|they|their|this|he|his|she|her)\b", re.I)
+_PRONOUN_OPENING = re.compile(r"(?:it|they|he|she)\b", re.I)  # a subject pronoun
 _SUBJECT = re.compile(r"(.+?)(?:,| (?:is|was|are|were|has|had|have|said|says)\b)")
 
 
