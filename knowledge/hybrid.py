@@ -659,7 +659,7 @@ def with_verdict(
     if named_in is not None and not _names_held(view, context, named_in, claimed):
         return answer
     if (verb := _deed_verb(low)) is not None and not analyse(verb) and not _lemma_held(verb, sentence):
-        # a deed whose verb weighs nothing as a term ("has Moscow answered the appeal?"): the sentence
+        # a deed whose verb weighs nothing as a term ("has Ruritania answered the appeal?"): the sentence
         # that settles the claim must still tell that deed, not only the appeal it answers
         return answer
     asked = numbers_in(low, analyse)
