@@ -320,7 +320,7 @@ def bench_shipped() -> dict:
 
 
 def decision_cost(rows: int = 300, passes: int = 5) -> dict:
-    """What the fitted decision costs a candidate, against its own ranker as the baseline in the same
+    """What the fitted decision costs on one feature row, against its own ranker as the baseline in the same
     process: the median over ``passes`` of the median time of the answerer's trees (``probability``) and of
     the ranker's linear score (``rank_score``) on ``rows`` random feature rows (a fixed seed)."""
     decision = Decision.load()
@@ -400,7 +400,7 @@ def render_table(result: dict) -> str:
         "",
         f"shipped knowledge base: {s['questions']} questions ({s['question_set']}), "
         f"p50 {s['p50_ms']} ms, p99 {s['p99_ms']} ms over {s['samples']} answers",
-        f"fitted decision per candidate (median of medians): answerer's trees {s['decision_answerer_us']} us, "
+        f"fitted decision per feature row (median of medians): answerer's trees {s['decision_answerer_us']} us, "
         f"ranker {s['decision_ranker_us']} us (baseline), ratio {s['decision_answerer_to_ranker']}x",
         f"machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}",
         "",

@@ -432,8 +432,7 @@ class HybridDecider:
         item_of = {c.n: c.item for c in answer.citations}
         for i, line in enumerate(lines):
             # a paragraph's verdict is its own items' (those it cites), not another paragraph's
-            refs = _TRAILING_REFS.search(line)
-            cited = {item_of.get(int(n)) for n in re.findall(r"\d+", refs.group())} if refs else set()
+            cited = set(_cited_items(line, item_of) or ())
             own = [it for it in cand.items if it.id in cited] or cand.items
             if _OWN_VERDICT.match(line) and not self._own_verdict_fits(view, own, line):
                 # a curated answer's "Yes." rules on its own question: "did Ruritania agree to Sylvania's
@@ -701,6 +700,15 @@ def _names_held(
     return True
 
 
+def _cited_items(line: str, item_of: dict[int, str | None]) -> list[str] | None:
+    """The items a paragraph's trailing citations ("[1][3]") belong to, one per citation; None when the
+    paragraph ends with no citation."""
+    refs = _TRAILING_REFS.search(line)
+    if refs is None:
+        return None
+    return [i for n in re.findall(r"\d+", refs.group()) if (i := item_of.get(int(n)))]
+
+
 def lead_with_likeliest(answer: Answer, probability: dict[str, float]) -> Answer:
     """A handlers' answer of several paragraphs, led by the paragraph whose item the fitted decision finds
     clearly likeliest on its own (by LEAD_MARGIN over the first), since a reader sees the lead first.
@@ -712,12 +720,12 @@ def lead_with_likeliest(answer: Answer, probability: dict[str, float]) -> Answer
     scores = []
     owns: list[str | None] = []
     for line in lines:
-        refs = _TRAILING_REFS.search(line)
-        if refs is None:
+        cited = _cited_items(line, item_of)
+        if cited is None:
             return answer
         # the paragraph's own item: the one most of its citations belong to (a passage it shares with another
         # item may be numbered under that item, which does not make the paragraph that item's)
-        owners = Counter(i for n in re.findall(r"\d+", refs.group()) if (i := item_of.get(int(n))))
+        owners = Counter(cited)
         own = owners.most_common(1)[0][0] if owners else None
         owns.append(own)
         scores.append(probability.get(own, -1.0) if own else -1.0)
