@@ -35,6 +35,7 @@ from knowledge.checks import (
     unruled_time,
     without_hearsay,
 )
+from knowledge.codes import ShortForms
 from knowledge.compose import Composer, unique
 from knowledge.compound import (
     asked_part,
@@ -391,6 +392,8 @@ class AnswerEngine:
         )
         if vector_cache is not None and (self.dense.encoded or self.passages.encoded):
             VECTORS.save(vector_cache, self.dense.keys + self.passages.keys)  # what this knowledge base uses
+        # short forms the articles never write ("AZ", "NK") read as the names they stand for
+        self.short_forms = ShortForms(named, frozenset(re.findall(r"\w+", " ".join(kb.corpus.values()))))
         # the story's own words, against which typos are mended: its articles, and every name and alias
         spellings = [n for e in named for n in (e.name, *e.aliases)]
         self.speller = Speller(
@@ -744,7 +747,7 @@ class AnswerEngine:
         """A cleaned question in plain words: chat spellings expanded, numbers as digits, a label before it
         that names nothing of the story left out, typos mended, a check passed on as hearsay asked as the
         check."""
-        plain = without_label(plain_question(text), self._story_word)
+        plain = without_label(plain_question(self.short_forms.spelled_out(text)), self._story_word)
         return without_hearsay(self.speller.mend(plain, english=not in_hinglish(text)))
 
     def forget_answers(self) -> None:

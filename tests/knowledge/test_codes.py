@@ -1,0 +1,73 @@
+"""Short forms of a story's names (country and state codes, initials, short aliases), spelled out in
+questions: real country names from ISO 3166, none of them the shipped stories'."""
+
+from __future__ import annotations
+
+from knowledge.codes import ShortForms, initials, short_forms
+from knowledge.models import Entity, Event, Evidence, Place
+
+_EV = [Evidence(source="000_a", quote="a passage of the article")]
+
+
+def _named() -> list[Entity | Place | Event]:
+    return [
+        Entity(id="portugal", name="Portugal", kind="country", aliases=["Portuguese"], evidence=_EV),
+        Entity(id="spain", name="Spain", kind="country", evidence=_EV),
+        Entity(id="canada", name="Canada", kind="country", evidence=_EV),
+        Place(id="bc", name="British Columbia", kind="province", evidence=_EV),
+        Place(id="andalusia", name="Andalucía", kind="region", evidence=_EV),
+        Entity(id="nra", name="Northern Rail Authority (the operator)", kind="body", evidence=_EV),
+        Entity(id="nrb", name="National Rescue Board", kind="body", evidence=_EV),
+        Entity(id="nrbx", name="National Road Bureau", kind="body", evidence=_EV),
+        Entity(
+            id="lisbon-summit",
+            name="Lisbon Summit Group",
+            kind="organisation",
+            aliases=["LSG", "IT"],
+            evidence=_EV,
+        ),
+        Entity(id="jdoe", name="Jane Doe", kind="person", aliases=["CRO"], evidence=_EV),
+        Event(id="crash", name="Great Western Crash", kind="crash", evidence=_EV),
+    ]
+
+
+def test_initials_of_a_name_of_two_words_or_more() -> None:
+    assert initials("Northern Rail Authority (the operator)") == "NRA"
+    assert initials("Security Council of Freedonia") == "SCF"
+    assert initials("UN Security Council") == "UNSC"
+    assert initials("Sylvania-Freedonia") == "SF"
+    assert initials("Freedonia") is None
+    assert initials("Ruritania and Freedonia") is None  # two names
+    assert initials("the border region") is None  # no name
+
+
+def test_codes_from_the_standard_initials_and_short_aliases() -> None:
+    forms = {code: item for code, (item, _) in short_forms(_named()).items()}
+    assert forms["PT"] == forms["PRT"] == "portugal"
+    assert forms["ESP"] == "spain"
+    assert forms["BC"] == "bc"  # CA-BC: a province of a country the story names
+    assert forms["NRA"] == "nra"
+    assert forms["LSG"] == "lisbon-summit"
+    assert "CAN" not in forms  # a form word ("CAN they"): never a name
+    assert "AN" not in forms  # ES-AN: an English word of two letters
+    assert "NRB" not in forms  # two names' initials: neither's
+    assert "CRO" not in forms  # a person's short alias is an office's
+    assert "GWC" not in forms  # an event is asked about by its words
+    assert "IT" in forms  # a curated alias is the curator's choice (typed in capitals only, below)
+
+
+def test_questions_read_with_short_forms_spelled_out() -> None:
+    forms = ShortForms(_named())
+    assert forms.spelled_out("what did PT say") == "what did Portugal say"
+    assert forms.spelled_out("PRT's losses?") == "Portugal's losses?"
+    assert forms.spelled_out("and prt?") == "and Portugal?"  # no English word in small letters
+    assert forms.spelled_out("how many in BC") == "how many in British Columbia"
+    assert forms.spelled_out("what did NRA say") == "what did Northern Rail Authority say"
+    assert forms.spelled_out("did IT say so") == "did Lisbon Summit Group say so"
+    assert forms.spelled_out("did it say so") == "did it say so"  # the word
+    assert forms.spelled_out("WHAT DID PRT AND IT SAY") == "WHAT DID Portugal AND IT SAY"  # all capitals
+    assert forms.spelled_out("is pt.2 out") == "is pt.2 out"  # a word with more to it
+
+
+def test_a_form_the_articles_write_is_left_to_the_retrievers() -> None:
+    assert "NRA" not in short_forms(_named(), written=frozenset({"NRA", "said"}))
