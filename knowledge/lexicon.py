@@ -728,6 +728,13 @@ HINDI_WORDS = {
     "suraksha": "safety",
     **dict.fromkeys("karmchari karmachari".split(), "staff"),
 }
+# Postpositions after which "ka", "ki" or "ke" is no possessive ("ke baad", "ki wajah se", "ke kitne"): the
+# possessive "X ka Y" is read "X's Y" only before another word
+HINDI_NOT_POSSESSED = frozenset(
+    """baad baare bare liye saath sath paas upar andar neeche niche taraf wajah hisaab hisab mutabik alawa
+    bina pehle dauran tak dwara zariye beech bich""".split()
+)
+
 # Hindi words of the same chat that are also English words ("me", "us", "so", "door"): read as Hindi only
 # in a message that holds two or more of the words above ("marne walon me kitne bache the"), never in an
 # English one ("tell me", "so many", "the door")
@@ -947,5 +954,11 @@ CHAT_PHRASES = {
     "so rahe": "sleeping",
     "alag alag": "different",
     "kya hua": "what happened",
+    # a question word with its verb "to be" after it ("reaction kya tha"): English puts them first together
+    **{
+        f"{q} {be}": f"{en} {tense}"
+        for q, en in (("kya", "what"), ("kaun", "who"), ("kahan", "where"))
+        for be, tense in (("hai", "is"), ("hain", "are"), ("tha", "was"), ("thi", "was"), ("the", "were"))
+    },
     "baat kari": "spoke",
 }

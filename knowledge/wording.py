@@ -20,7 +20,15 @@ from rapidfuzz.distance import JaroWinkler, Levenshtein
 from spellchecker import SpellChecker
 from text_to_num import alpha2digit, text2num
 
-from knowledge.lexicon import CHAT_PHRASES, CHAT_WORDS, HINDI_WHEN_MIXED, HINDI_WORDS, PHRASE_RULES, STOP
+from knowledge.lexicon import (
+    CHAT_PHRASES,
+    CHAT_WORDS,
+    HINDI_NOT_POSSESSED,
+    HINDI_WHEN_MIXED,
+    HINDI_WORDS,
+    PHRASE_RULES,
+    STOP,
+)
 from knowledge.text import strip_accents
 
 _WORD = re.compile(r"(?<![\w/.])[a-z0-9/]+\??(?![\w/]|\.\w)", re.IGNORECASE)
@@ -76,14 +84,40 @@ _ASKED = re.compile(
 )
 
 
+# the verb "to be" right after a question word ("reaction what was"): it goes first with it
+_BE_AFTER = re.compile(r"\s+(?:is|are|was|were)\b", re.I)
+
+
 def english_order(text: str) -> str:
     """A romanised Hindi question (its Hindi words already in English) in English order: the question word
-    and the word it asks about first ("train riverton what time" -> "what time train riverton")."""
+    and the word it asks about first ("train riverton what time" -> "what time train riverton"), with the
+    verb "to be" after it ("Modi's reaction what was" -> "what was Modi's reaction")."""
     m = _ASKED.search(text)
     if m is None or m.start() == 0:
         return text
-    rest = (text[: m.start()] + " " + text[m.end() :]).strip()
-    return f"{m.group(0)} {rest}"
+    end = (be.end() + m.end()) if (be := _BE_AFTER.match(text[m.end() :])) else m.end()
+    rest = (text[: m.start()] + " " + text[end:]).strip()
+    return f"{text[m.start() : end]} {rest}"
+
+
+_QUESTION_WORDS = frozenset(
+    {"what", "who", "whose", "which", "when", "where", "why", "how", "how many", "how much"}
+)
+# "X ka Y" (also "ki", "ke"): X's Y, where X is no Hindi word and Y is a word of what is possessed, not a
+# postposition or a question word ("accident ke baad", "UP ke kitne")
+_POSSESSIVE = re.compile(r"\b([^\W\d_][\w.'-]*) (?:ka|ki|ke) (?=([^\W\d_]+))", re.I)
+
+
+def _possessive(m: re.Match[str]) -> str:
+    owner, owned = m.group(1).lower(), m.group(2).lower()
+    if (
+        owner in HINDI_WORDS
+        or owner in HINDI_WHEN_MIXED
+        or owned in HINDI_NOT_POSSESSED
+        or HINDI_WORDS.get(owned, HINDI_WHEN_MIXED.get(owned)) in _QUESTION_WORDS
+    ):
+        return m.group(0)
+    return f"{m.group(1)}'s "
 
 
 HINDI_SHARE_MIN = 0.2  # of a message's words, for it to be read as Hindi chat
@@ -414,6 +448,8 @@ def plain_question(text: str) -> str:
     if hinglish:
         out = _hindi_readings(out)
     out = _PHRASE.sub(lambda m: CHAT_PHRASES[m.group(0).lower()], out)
+    if hinglish:
+        out = _POSSESSIVE.sub(_possessive, out)
     yes_no = hinglish and bool(_HINDI_YES_NO.search(out) or _YES_NO_AFTER_VERB.search(out))
     if yes_no:
         out = _YES_NO_AFTER_VERB.sub(r"\1", _HINDI_YES_NO.sub(" ", out)).strip()

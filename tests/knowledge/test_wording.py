@@ -353,6 +353,13 @@ def test_romanised_hindi_phrases_read_as_their_meaning() -> None:
         # everyday words of family chat about the news, added in the forty-third session
         ("pradhan mantri ne kya kaha", "what prime minister said"),
         ("riverton se kitni trains guzarti hai waha se", "how many trains riverton pass there"),
+        # "X ka Y" is X's Y, and the verb "to be" after a question word goes first with it
+        ("smith ka reaction kya tha", "what was smith's reaction"),
+        ("mayor ki statement kya hai", "what is mayor's statement"),
+        ("coach ke passengers kaun the", "who were coach's passengers"),
+        # but not before a postposition or a question word
+        ("crash ke baad smith ne kya kaha", "what crash after smith said"),
+        ("riverton ke kitne log mare", "how many people riverton died"),
     ],
 )
 def test_romanised_hindi_questions_read_in_english_order(typed: str, read: str) -> None:
