@@ -1139,7 +1139,7 @@ class AnswerEngine:
         exact = self.kb.items.get(text)
         if isinstance(exact, Quote):
             return self.intents.quotes.quote_answer(text, [exact], who_asked=True)
-        speaker = self.names.lookup(text)
+        speaker = self.names.lookup(self.short_forms.spelled_out(text))
         if speaker and len(text.split()) <= 5:
             return self.intents.quotes.said_by(text, set(speaker), rest="")
         return self.intents.quotes.who_said(text, text)
@@ -1198,7 +1198,8 @@ class AnswerEngine:
     def _ids(self, name: str, kinds: tuple[type, ...]) -> set[str]:
         if name in self.kb.items and isinstance(self.kb.items[name], kinds):
             return {name}
-        return {i for i in self.names.lookup(name) if isinstance(self.kb.items.get(i), kinds)}
+        spelled = self.short_forms.spelled_out(name)  # "side:AZ" is the side "AZ" stands for
+        return {i for i in self.names.lookup(spelled) if isinstance(self.kb.items.get(i), kinds)}
 
     def _completion_choices(self, field: CompletionField) -> list[Choice]:
         kb = self.kb

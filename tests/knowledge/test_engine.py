@@ -1225,3 +1225,30 @@ def test_other_checks_naming_a_person_and_an_office_are_not_told_from_the_role(
     engine: AnswerEngine, question: str
 ) -> None:
     assert engine._office_verdict(question) is None
+
+
+@pytest.mark.parametrize(
+    ("short", "spelled"),
+    [
+        ("what does AZ say its own army is doing", "what does Azerbaijan say its own army is doing"),
+        (
+            "NK background pls - whose territory officially",
+            "Nagorno-Karabakh background pls - whose territory officially",
+        ),
+        ("RU reaction", "Russia reaction"),
+    ],
+)
+def test_a_short_form_of_a_name_is_answered_as_the_name(
+    engine: AnswerEngine, short: str, spelled: str
+) -> None:
+    """Country codes (ISO 3166) and initials the articles never write reach the retrievers as the names."""
+    by_short, by_name = engine.ask(short), engine.ask(spelled)
+    assert by_name.answered
+    assert by_short.items[:1] == by_name.items[:1]
+
+
+def test_a_short_form_in_a_command_option_is_the_name(engine: AnswerEngine) -> None:
+    assert engine.casualties(side="AZ").items == engine.casualties(side="Azerbaijan").items
+    assert engine.responses("RU").items == engine.responses("Russia").items
+    # a short form that is also a word stays the word: "arm" names no side
+    assert engine.casualties(side="arm").items != engine.casualties(side="Armenia").items
