@@ -1,20 +1,20 @@
 """Short forms of a story's names, and questions read with them spelled out.
 
-Chat writes a country by its code ("AZ", "ARM"), a state by its code ("UP"), a region or an organisation
-by its initials ("NK", "NCR"). None of these is worth curating by hand in every knowledge folder, and the
-retrievers cannot read them: a sentence encoder knows nothing of "AZ", and the lexical index matches the
-letters. So each name gets its short forms here, from general knowledge alone:
+Chat writes a country by its code ("AZ", "ARM"), a region or an organisation by its initials ("NK",
+"NCR"). The retrievers cannot read these: a sentence encoder knows nothing of "AZ", and the lexical index
+matches the letters. So a name's short forms are read as the name, before anything else reads a question:
 
 - a country's ISO 3166-1 codes (alpha-2 and alpha-3), from pycountry's copy of the standard;
-- a state's or province's ISO 3166-2 code ("IN-UP": "UP"), only for a country the story names itself;
-- the initials of a place's or an organisation's name of two words or more ("North Central Railway":
-  "NCR"); a word already in capitals stays whole ("UN Security Council": "UNSC").
+- the initials of a place's or an organisation's name of three words or more ("North Central Railway":
+  "NCR"); a word already in capitals stays whole ("UN Security Council": "UNSC"). Two letters are too
+  many other things ("EP", "DL") to be made from a name; the knowledge folder may give them as aliases;
+- an alias the knowledge folder writes in capitals ("NK").
 
-A question is read with each short form replaced by the name it stands for, before anything else reads it.
-A short form that two names share stands for neither, and one that is already another name's alias is
-that name's. Typed in capitals ("ARM", "UP") a short form always counts, except in a message typed all in
-capitals; in small letters only where it is no English word, chat word or form word ("az", "nk"; never
-"arm", "up" or "us").
+A short form that two names share stands for neither, one that is already another name's alias is that
+name's, one the articles write is left to the retrievers (they read it where the articles do), and an
+office's ("MP", "DM") or a chat word's ("FR") is never a name's. Typed in capitals a short form counts,
+except in a message typed all in capitals; in small letters only a country's code or a curated alias, and
+only where it is no English word, chat word or form word ("az", "nk"; never "arm", "up" or "us").
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
+from typing import NamedTuple
 
 import pycountry
 
-from knowledge.lexicon import CHAT_WORDS, HINDI_WHEN_MIXED, STOP, TITLE_EQUIVALENTS
+from knowledge.lexicon import CHAT_WORDS, HINDI_WHEN_MIXED, HINDI_WORDS, STOP, TITLE_EQUIVALENTS
 from knowledge.models import Entity, Event, Place
 from knowledge.wording import common_word, english_word
 
@@ -40,8 +41,11 @@ _PART = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # kinds that are no place or body a name's initials stand for
 _NO_INITIALS = frozenset({"person"})
 _LONGEST = 5  # letters of a short form
-# a title's short form is the title's ("PM"), never a name's
-_TITLES = frozenset(t for group in TITLE_EQUIVALENTS for t in group if " " not in t)
+# an office's short form is the office's ("PM", "MP" for a member of parliament), never a name's
+_TITLES = frozenset(t for group in TITLE_EQUIVALENTS for t in group if " " not in t) | frozenset(
+    "pm mp mep mla mlc cm dm sp ceo cfo md gm vp fm hm dgp ig sho".split()
+)
+_INITIALS_MIN = 3  # letters of initials made from a name
 
 
 def _plain(text: str) -> str:
@@ -67,15 +71,10 @@ def _countries() -> dict[str, tuple[str, str]]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _subdivisions() -> dict[str, list[tuple[str, str]]]:
-    """Every subdivision's plain name to its (country alpha-2, own code) pairs."""
-    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for s in pycountry.subdivisions:
-        country, _, own = s.code.partition("-")
-        if own.isalpha():
-            out[_plain(s.name)].append((country, own))
-    return dict(out)
+class ShortForm(NamedTuple):
+    id: str  # the item the short form stands for
+    name: str  # the name it is read as
+    small: bool  # whether typed in small letters it still counts ("az"; never "arm")
 
 
 def initials(name: str) -> str | None:
@@ -91,31 +90,24 @@ def initials(name: str) -> str | None:
 
 def short_forms(
     named: Iterable[Entity | Place | Event], written: AbstractSet[str] = frozenset()
-) -> dict[str, tuple[str, str]]:
-    """Each short form (in capitals) of the names in ``named`` to (the id it stands for, the name it is
-    read as). Besides the forms above, an alias the folder writes in capitals ("NK") is one. ``written``:
-    the words the articles write; a short form among them is left as it is, since the retrievers read it
-    where the articles do ("UN")."""
+) -> dict[str, ShortForm]:
+    """Each short form (in capitals) of the names in ``named``, with what it stands for. ``written``: the
+    words the articles write; a short form among them is left as it is ("UN")."""
     named = list(named)
     spellings = {e.id: [e.name, *e.aliases] for e in named}
     curated: dict[str, set[str]] = defaultdict(set)  # every alias, plain, to the ids it names
     for item_id, ss in spellings.items():
         for spelling in ss:
             curated[_plain(spelling)].add(item_id)
-    countries = {
-        codes[0]
-        for e in named
-        if e.kind == "country"
-        for s in spellings[e.id]
-        if (codes := _countries().get(_plain(s)))
-    }
     found: dict[str, set[str]] = defaultdict(set)
+    typed_small: set[str] = set()  # forms that count in small letters too: curated, or a country's code
     for e in named:
         for spelling in spellings[e.id]:
             if e.kind in _NO_INITIALS:
                 continue  # a person's short alias is an office's ("DM"), not a name to spell out
             if spelling.isalpha() and spelling.isupper() and 2 <= len(spelling) <= _LONGEST:
                 found[spelling].add(e.id)
+                typed_small.add(spelling)
                 continue
             if isinstance(e, Event):
                 continue  # an event is asked about by its words, not its initials
@@ -123,38 +115,36 @@ def short_forms(
             made: list[str] = []
             if e.kind == "country" and (codes := _countries().get(plain)):
                 made += codes
-            made += [
-                own
-                for country, own in _subdivisions().get(plain, ())
-                if isinstance(e, Place) and country in countries
-            ]
-            if spelling == e.name and (short := initials(spelling)):
+                typed_small.update(codes)
+            if spelling == e.name and (short := initials(spelling)) and len(short) >= _INITIALS_MIN:
                 made.append(short)
             for code in made:
                 if not _a_word(code):
                     found[code].add(e.id)
     names = {e.id: _GLOSS.sub("", e.name) for e in named}
-    out: dict[str, tuple[str, str]] = {}
+    out: dict[str, ShortForm] = {}
     for code, ids in found.items():
         ids |= curated.get(code.casefold(), set())  # an alias of another name is that name's too
-        if len(ids) != 1 or code in written or code.casefold() in _TITLES:
-            continue  # two names' short form, the articles' own word, or a title's
+        if len(ids) != 1 or code in written or code.casefold() in _TITLES or code.casefold() in CHAT_WORDS:
+            continue  # two names' short form, the articles' own word, an office's or a chat word
         (item_id,) = ids
-        out[code] = (item_id, names[item_id])
+        out[code] = ShortForm(item_id, names[item_id], code in typed_small and _small_letters_count(code))
     return out
 
 
 def _a_word(code: str) -> bool:
-    """Whether a made short form is read as a word even in capitals: a form word ("CAN", "IT") or an
-    English word of two letters ("AM" after a time, "IN", "ER")."""
+    """Whether a made short form is read as a word even in capitals: a form word ("CAN", "IT"), a chat word
+    ("FR", for real) or an English word of two letters ("AM" after a time, "IN", "ER")."""
     low = code.casefold()
-    return low in STOP or (len(low) == 2 and common_word(low))
+    return low in STOP or low in CHAT_WORDS or (len(low) == 2 and common_word(low))
 
 
 def _small_letters_count(code: str) -> bool:
     """Whether ``code`` typed in small letters is still the short form: no word of another kind."""
     low = code.casefold()
-    return not (english_word(low) or low in STOP or low in CHAT_WORDS or low in HINDI_WHEN_MIXED)
+    return not (
+        english_word(low) or low in STOP or low in CHAT_WORDS or low in HINDI_WHEN_MIXED or low in HINDI_WORDS
+    )
 
 
 class ShortForms:
@@ -164,7 +154,6 @@ class ShortForms:
         self, named: Iterable[Entity | Place | Event], written: AbstractSet[str] = frozenset()
     ) -> None:
         self.forms = short_forms(named, written)
-        self._lower = {code.casefold() for code in self.forms if _small_letters_count(code)}
         words = sorted(self.forms, key=len, reverse=True)
         self._pattern = (
             re.compile(
@@ -179,19 +168,18 @@ class ShortForms:
         Azerbaijan say"); a possessive stays one ("ARM's" -> "Armenia's")."""
         if self._pattern is None:
             return text
-        letters = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > 1]
-        shouting = len(letters) > 2 and sum(w.isupper() for w in letters) > len(letters) / 2
+        text = unicodedata.normalize("NFC", text)  # an accent typed apart is its letter's
+        # a message typed all in capitals ("WHAT DID THE US SAY"): its words besides short forms
+        words = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > 1 and w.upper() not in self.forms]
+        shouting = len(words) > 1 and sum(w.isupper() for w in words) > len(words) / 2
 
         def read(m: re.Match[str]) -> str:
             typed = m.group(1)
-            code = typed.upper()
-            if code not in self.forms:
-                return m.group(0)
-            if typed.isupper() and shouting and typed.casefold() not in self._lower:
+            form = self.forms.get(typed.upper())
+            if form is None or (typed.isupper() and shouting and not form.small):
                 return m.group(0)  # in a message all in capitals, "ARM" is the word
-            if not typed.isupper() and typed.casefold() not in self._lower:
+            if not typed.isupper() and not form.small:
                 return m.group(0)  # "arm", "up": the word
-            name = self.forms[code][1]
-            return name + m.group(0)[len(typed) :]
+            return form.name + m.group(0)[len(typed) :]
 
         return self._pattern.sub(read, text)

@@ -24,6 +24,8 @@ from knowledge.lexicon import (
     CHAT_PHRASES,
     CHAT_WORDS,
     HINDI_NOT_POSSESSED,
+    HINDI_PHRASES,
+    HINDI_QUESTION_WORDS,
     HINDI_WHEN_MIXED,
     HINDI_WORDS,
     PHRASE_RULES,
@@ -34,6 +36,7 @@ from knowledge.text import strip_accents
 _WORD = re.compile(r"(?<![\w/.])[a-z0-9/]+\??(?![\w/]|\.\w)", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 _PHRASE = re.compile(r"\b(?:" + "|".join(map(re.escape, CHAT_PHRASES)) + r")\b", re.IGNORECASE)
+_HINDI_PHRASE = re.compile(r"\b(?:" + "|".join(map(re.escape, HINDI_PHRASES)) + r")\b", re.IGNORECASE)
 _NUMBER_WORD = re.compile(
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
@@ -100,9 +103,6 @@ def english_order(text: str) -> str:
     return f"{text[m.start() : end]} {rest}"
 
 
-_QUESTION_WORDS = frozenset(
-    {"what", "who", "whose", "which", "when", "where", "why", "how", "how many", "how much"}
-)
 # "X ka Y" (also "ki", "ke"): X's Y, where X is no Hindi word and Y is a word of what is possessed, not a
 # postposition or a question word ("accident ke baad", "UP ke kitne")
 _POSSESSIVE = re.compile(r"\b([^\W\d_][\w.'-]*) (?:ka|ki|ke) (?=([^\W\d_]+))", re.I)
@@ -114,7 +114,10 @@ def _possessive(m: re.Match[str]) -> str:
         owner in HINDI_WORDS
         or owner in HINDI_WHEN_MIXED
         or owned in HINDI_NOT_POSSESSED
-        or HINDI_WORDS.get(owned, HINDI_WHEN_MIXED.get(owned)) in _QUESTION_WORDS
+        or owned in HINDI_QUESTION_WORDS
+        # "I heard ki …": "that", not a possessive; "help ki" (a verb before "ki"): "did"
+        or (form := verb_form(owner)) == "past"
+        or (form is not None and m.group(0).lower().endswith(" ki "))
     ):
         return m.group(0)
     return f"{m.group(1)}'s "
@@ -449,6 +452,7 @@ def plain_question(text: str) -> str:
         out = _hindi_readings(out)
     out = _PHRASE.sub(lambda m: CHAT_PHRASES[m.group(0).lower()], out)
     if hinglish:
+        out = _HINDI_PHRASE.sub(lambda m: HINDI_PHRASES[m.group(0).lower()], out)
         out = _POSSESSIVE.sub(_possessive, out)
     yes_no = hinglish and bool(_HINDI_YES_NO.search(out) or _YES_NO_AFTER_VERB.search(out))
     if yes_no:

@@ -42,10 +42,10 @@ def test_initials_of_a_name_of_two_words_or_more() -> None:
 
 
 def test_codes_from_the_standard_initials_and_short_aliases() -> None:
-    forms = {code: item for code, (item, _) in short_forms(_named()).items()}
+    forms = {code: form.id for code, form in short_forms(_named()).items()}
     assert forms["PT"] == forms["PRT"] == "portugal"
     assert forms["ESP"] == "spain"
-    assert forms["BC"] == "bc"  # CA-BC: a province of a country the story names
+    assert "BC" not in forms  # two letters of initials: too many other things to be made from a name
     assert forms["NRA"] == "nra"
     assert forms["LSG"] == "lisbon-summit"
     assert "CAN" not in forms  # a form word ("CAN they"): never a name
@@ -61,12 +61,29 @@ def test_questions_read_with_short_forms_spelled_out() -> None:
     assert forms.spelled_out("what did PT say") == "what did Portugal say"
     assert forms.spelled_out("PRT's losses?") == "Portugal's losses?"
     assert forms.spelled_out("and prt?") == "and Portugal?"  # no English word in small letters
-    assert forms.spelled_out("how many in BC") == "how many in British Columbia"
+    assert forms.spelled_out("what did nra say") == "what did nra say"  # initials: in capitals only
     assert forms.spelled_out("what did NRA say") == "what did Northern Rail Authority say"
     assert forms.spelled_out("did IT say so") == "did Lisbon Summit Group say so"
     assert forms.spelled_out("did it say so") == "did it say so"  # the word
     assert forms.spelled_out("WHAT DID PRT AND IT SAY") == "WHAT DID Portugal AND IT SAY"  # all capitals
     assert forms.spelled_out("is pt.2 out") == "is pt.2 out"  # a word with more to it
+
+
+def test_an_office_or_a_chat_word_is_no_name() -> None:
+    named = [
+        *_named(),
+        Entity(id="fr", name="Freedonia Railways", kind="body", aliases=["FR"], evidence=_EV),
+        Place(id="mp", name="Middle Province", kind="province", aliases=["MP"], evidence=_EV),
+    ]
+    forms = short_forms(named)
+    assert "MP" not in forms  # a member of parliament as often
+    assert "FR" not in forms  # "for real"
+
+
+def test_capitals_for_a_whole_message_are_no_short_form() -> None:
+    forms = ShortForms(_named())
+    assert forms.spelled_out("PT vs PRT") == "Portugal vs Portugal"  # short forms alone are no shouting
+    assert forms.spelled_out("WHAT DID NRA SAY ABOUT IT") == "WHAT DID NRA SAY ABOUT IT"
 
 
 def test_a_form_the_articles_write_is_left_to_the_retrievers() -> None:
