@@ -94,7 +94,7 @@ _BE_AFTER = re.compile(r"\s+(?:is|are|was|were)\b", re.I)
 def english_order(text: str) -> str:
     """A romanised Hindi question (its Hindi words already in English) in English order: the question word
     and the word it asks about first ("train riverton what time" -> "what time train riverton"), with the
-    verb "to be" after it ("Modi's reaction what was" -> "what was Modi's reaction")."""
+    verb "to be" after it ("Smith's reaction what was" -> "what was Smith's reaction")."""
     m = _ASKED.search(text)
     if m is None or m.start() == 0:
         return text
