@@ -1,20 +1,20 @@
 """Short forms of a story's names, and questions read with them spelled out.
 
-Chat writes a country by its code ("AZ", "ARM"), a region or an organisation by its initials ("NK",
-"NCR"). The retrievers cannot read these: a sentence encoder knows nothing of "AZ", and the lexical index
-matches the letters. So a name's short forms are read as the name, before anything else reads a question:
+Chat writes a country by its code ("PT", "PRT"), a region or an organisation by its initials ("NRA" for a
+Northern Rail Authority). The retrievers cannot read these: a sentence encoder knows nothing of "PT", and
+the lexical index matches the letters. So a name's short forms are read as the name, before anything else reads a question:
 
 - a country's ISO 3166-1 codes (alpha-2 and alpha-3), from pycountry's copy of the standard;
-- the initials of a place's or an organisation's name of three words or more ("North Central Railway":
-  "NCR"); a word already in capitals stays whole ("UN Security Council": "UNSC"). Two letters are too
+- the initials of a place's or an organisation's name of three words or more ("Northern Rail Authority":
+  "NRA"); a word already in capitals stays whole ("UN Trusteeship Council": "UNTC"). Two letters are too
   many other things ("EP", "DL") to be made from a name; the knowledge folder may give them as aliases;
-- an alias the knowledge folder writes in capitals ("NK").
+- an alias the knowledge folder writes in capitals ("RN" for a region of Ruritania).
 
 A short form that two names share stands for neither, one that is already another name's alias is that
 name's, one the articles write is left to the retrievers (they read it where the articles do), and an
 office's ("MP", "DM") or a chat word's ("FR") is never a name's. Typed in capitals a short form counts,
 except in a message typed all in capitals; in small letters only a country's code or a curated alias, and
-only where it is no English word, chat word or form word ("az", "nk"; never "arm", "up" or "us").
+only where it is no English word, chat word or form word ("prt"; never "pt", "arm", "up" or "us").
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from knowledge.wording import common_word, english_word
 
 # words an initialism leaves out ("Security Council of Freedonia": "SCF")
 _SMALL = frozenset("of the and for in on at to de du la le".split())
-# a name's part in parentheses is a gloss ("Karabakh army (separatist forces)"), not the name
+# a name's part in parentheses is a gloss ("Freedonian army (separatist forces)"), not the name
 _GLOSS = re.compile(r"\s*\([^)]*\)")
 _PART = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # kinds that are no place or body a name's initials stand for
@@ -74,7 +74,7 @@ def _countries() -> dict[str, tuple[str, str]]:
 class ShortForm(NamedTuple):
     id: str  # the item the short form stands for
     name: str  # the name it is read as
-    small: bool  # whether typed in small letters it still counts ("az"; never "arm")
+    small: bool  # whether typed in small letters it still counts ("prt"; never "pt")
 
 
 def initials(name: str) -> str | None:
@@ -164,8 +164,8 @@ class ShortForms:
         )
 
     def spelled_out(self, text: str) -> str:
-        """``text`` with each short form replaced by the name it stands for ("did AZ say" -> "did
-        Azerbaijan say"); a possessive stays one ("ARM's" -> "Armenia's")."""
+        """``text`` with each short form replaced by the name it stands for ("did PT say" -> "did
+        Portugal say"); a possessive stays one ("PRT's" -> "Portugal's")."""
         if self._pattern is None:
             return text
         text = unicodedata.normalize("NFC", text)  # an accent typed apart is its letter's
@@ -177,7 +177,7 @@ class ShortForms:
             typed = m.group(1)
             form = self.forms.get(typed.upper())
             if form is None or (typed.isupper() and shouting and not form.small):
-                return m.group(0)  # in a message all in capitals, "ARM" is the word
+                return m.group(0)  # in a message all in capitals, "CAN" is the word
             if not typed.isupper() and not form.small:
                 return m.group(0)  # "arm", "up": the word
             return form.name + m.group(0)[len(typed) :]

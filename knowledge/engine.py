@@ -392,7 +392,7 @@ class AnswerEngine:
         )
         if vector_cache is not None and (self.dense.encoded or self.passages.encoded):
             VECTORS.save(vector_cache, self.dense.keys + self.passages.keys)  # what this knowledge base uses
-        # short forms the articles never write ("AZ", "NK") read as the names they stand for
+        # short forms the articles never write (a country's code, a curated initialism) read as the names
         self.short_forms = ShortForms(named, frozenset(re.findall(r"\w+", " ".join(kb.corpus.values()))))
         # the story's own words, against which typos are mended: its articles, and every name and alias
         spellings = [n for e in named for n in (e.name, *e.aliases)]
@@ -1198,7 +1198,7 @@ class AnswerEngine:
     def _ids(self, name: str, kinds: tuple[type, ...]) -> set[str]:
         if name in self.kb.items and isinstance(self.kb.items[name], kinds):
             return {name}
-        spelled = self.short_forms.spelled_out(name)  # "side:AZ" is the side "AZ" stands for
+        spelled = self.short_forms.spelled_out(name)  # "side:PT" is the side "PT" stands for
         return {i for i in self.names.lookup(spelled) if isinstance(self.kb.items.get(i), kinds)}
 
     def _completion_choices(self, field: CompletionField) -> list[Choice]:
