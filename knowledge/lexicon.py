@@ -728,26 +728,6 @@ HINDI_WORDS = {
     "suraksha": "safety",
     **dict.fromkeys("karmchari karmachari".split(), "staff"),
 }
-# A question word of romanised Hindi with its verb "to be" after it ("reaction kya tha"): English puts them
-# first together. Read only in a message of Hindi chat ("kya the coaches old?" asks yes or no).
-HINDI_PHRASES = {
-    f"{q} {be}": f"{en} {tense}"
-    for q, en in (("kya", "what"), ("kaun", "who"), ("kahan", "where"))
-    for be, tense in (("hai", "is"), ("hain", "are"), ("tha", "was"), ("thi", "was"), ("the", "were"))
-}
-# the question words of romanised Hindi: a possessive is never before one ("UP ke kitne")
-HINDI_QUESTION_WORDS = frozenset(
-    """kya kaun kitna kitne kitni kab kahan kahaan kaha kyun kyu kyon kaise kis kisne kisko kiska kiski kiske
-    kaunsa kaunse kaunsi konsa konse konsi""".split()
-)
-# Postpositions after which "ka", "ki" or "ke" is no possessive ("ke baad", "ki wajah se", "ke kitne"): the
-# possessive "X ka Y" is read "X's Y" only before another word
-HINDI_NOT_POSSESSED = frozenset(
-    """baad bad baare bare liye saath sath sang paas pas upar andar bahar baahar neeche niche samne saamne
-    taraf wajah karan kaaran hisaab hisab mutabik anusar alawa alava bina pehle dauran tak dwara zariye
-    beech bich khilaf khilaaf tarah jaise""".split()
-)
-
 # Hindi words of the same chat that are also English words ("me", "us", "so", "door"): read as Hindi only
 # in a message that holds two or more of the words above ("marne walon me kitne bache the"), never in an
 # English one ("tell me", "so many", "the door")
@@ -951,7 +931,6 @@ CHAT_PHRASES = {
     "abhi tak": "until now",
     "baat ki": "spoke",
     "ke baad": "after",
-    "ke bad": "after",
     "ke baare me": "about",
     "ke baare mein": "about",
     "ke hisaab se": "according to",

@@ -20,23 +20,12 @@ from rapidfuzz.distance import JaroWinkler, Levenshtein
 from spellchecker import SpellChecker
 from text_to_num import alpha2digit, text2num
 
-from knowledge.lexicon import (
-    CHAT_PHRASES,
-    CHAT_WORDS,
-    HINDI_NOT_POSSESSED,
-    HINDI_PHRASES,
-    HINDI_QUESTION_WORDS,
-    HINDI_WHEN_MIXED,
-    HINDI_WORDS,
-    PHRASE_RULES,
-    STOP,
-)
+from knowledge.lexicon import CHAT_PHRASES, CHAT_WORDS, HINDI_WHEN_MIXED, HINDI_WORDS, PHRASE_RULES, STOP
 from knowledge.text import strip_accents
 
 _WORD = re.compile(r"(?<![\w/.])[a-z0-9/]+\??(?![\w/]|\.\w)", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 _PHRASE = re.compile(r"\b(?:" + "|".join(map(re.escape, CHAT_PHRASES)) + r")\b", re.IGNORECASE)
-_HINDI_PHRASE = re.compile(r"\b(?:" + "|".join(map(re.escape, HINDI_PHRASES)) + r")\b", re.IGNORECASE)
 _NUMBER_WORD = re.compile(
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
@@ -87,40 +76,14 @@ _ASKED = re.compile(
 )
 
 
-# the verb "to be" right after a question word ("reaction what was"): it goes first with it
-_BE_AFTER = re.compile(r"\s+(?:is|are|was|were)\b", re.I)
-
-
 def english_order(text: str) -> str:
     """A romanised Hindi question (its Hindi words already in English) in English order: the question word
-    and the word it asks about first ("train riverton what time" -> "what time train riverton"), with the
-    verb "to be" after it ("Smith's reaction what was" -> "what was Smith's reaction")."""
+    and the word it asks about first ("train riverton what time" -> "what time train riverton")."""
     m = _ASKED.search(text)
     if m is None or m.start() == 0:
         return text
-    end = (be.end() + m.end()) if (be := _BE_AFTER.match(text[m.end() :])) else m.end()
-    rest = (text[: m.start()] + " " + text[end:]).strip()
-    return f"{text[m.start() : end]} {rest}"
-
-
-# "X ka Y" (also "ki", "ke"): X's Y, where X is no Hindi word and Y is a word of what is possessed, not a
-# postposition or a question word ("accident ke baad", "UP ke kitne")
-_POSSESSIVE = re.compile(r"\b([^\W\d_][\w.'-]*) (?:ka|ki|ke) (?=([^\W\d_]+))", re.I)
-
-
-def _possessive(m: re.Match[str]) -> str:
-    owner, owned = m.group(1).lower(), m.group(2).lower()
-    if (
-        owner in HINDI_WORDS
-        or owner in HINDI_WHEN_MIXED
-        or owned in HINDI_NOT_POSSESSED
-        or owned in HINDI_QUESTION_WORDS
-        # "I heard ki …": "that", not a possessive; "help ki" (a verb before "ki"): "did"
-        or (form := verb_form(owner)) == "past"
-        or (form is not None and m.group(0).lower().endswith(" ki "))
-    ):
-        return m.group(0)
-    return f"{m.group(1)}'s "
+    rest = (text[: m.start()] + " " + text[m.end() :]).strip()
+    return f"{m.group(0)} {rest}"
 
 
 HINDI_SHARE_MIN = 0.2  # of a message's words, for it to be read as Hindi chat
@@ -451,9 +414,6 @@ def plain_question(text: str) -> str:
     if hinglish:
         out = _hindi_readings(out)
     out = _PHRASE.sub(lambda m: CHAT_PHRASES[m.group(0).lower()], out)
-    if hinglish:
-        out = _HINDI_PHRASE.sub(lambda m: HINDI_PHRASES[m.group(0).lower()], out)
-        out = _POSSESSIVE.sub(_possessive, out)
     yes_no = hinglish and bool(_HINDI_YES_NO.search(out) or _YES_NO_AFTER_VERB.search(out))
     if yes_no:
         out = _YES_NO_AFTER_VERB.sub(r"\1", _HINDI_YES_NO.sub(" ", out)).strip()

@@ -353,29 +353,9 @@ def test_romanised_hindi_phrases_read_as_their_meaning() -> None:
         # everyday words of family chat about the news, added in the forty-third session
         ("pradhan mantri ne kya kaha", "what prime minister said"),
         ("riverton se kitni trains guzarti hai waha se", "how many trains riverton pass there"),
-        # "X ka Y" is X's Y, and the verb "to be" after a question word goes first with it
-        ("smith ka reaction kya tha", "what was smith's reaction"),
-        ("mayor ki statement kya hai", "what is mayor's statement"),
-        ("coach ke passengers kaun the", "who were coach's passengers"),
-        # but not before a postposition or a question word
-        ("crash ke baad smith ne kya kaha", "what crash after smith said"),
-        ("riverton ke kitne log mare", "how many people riverton died"),
-        ("crash ke bad smith ne kya kaha", "what crash after smith said"),  # "bad": "baad" as typed
-        ("smith ki help ki kya", "is it true that smith's help?"),  # "help ki": did help, no possessive
     ],
 )
 def test_romanised_hindi_questions_read_in_english_order(typed: str, read: str) -> None:
-    assert plain_question(typed) == read
-
-
-@pytest.mark.parametrize(
-    ("typed", "read"),
-    [
-        ("I heard ki smith ne resign kiya", "I heard smith resign"),  # "ki" after a verb: "that"
-        ("kya the coaches old?", "the coaches old?"),  # "kya the" as "what were" only in Hindi chat
-    ],
-)
-def test_hindi_ki_after_a_verb_and_kya_the_outside_hindi_chat(typed: str, read: str) -> None:
     assert plain_question(typed) == read
 
 
