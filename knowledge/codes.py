@@ -78,7 +78,8 @@ class ShortForm(NamedTuple):
 
 
 def initials(name: str) -> str | None:
-    """The initials of a name of two words or more, in capitals; None for a name of one word."""
+    """The initials of a name of two words or more, in capitals; None for a name of one word (only those
+    of ``_INITIALS_MIN`` letters or more are made short forms)."""
     words = _PART.findall(_GLOSS.sub("", name))
     if "and" in words:
         return None  # two names ("Ruritania and Freedonia"), not one
