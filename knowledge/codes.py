@@ -2,7 +2,8 @@
 
 Chat writes a country by its code ("PT", "PRT"), a region or an organisation by its initials ("NRA" for a
 Northern Rail Authority). The retrievers cannot read these: a sentence encoder knows nothing of "PT", and
-the lexical index matches the letters. So a name's short forms are read as the name, before anything else reads a question:
+the lexical index matches the letters. So a name's short forms are read as the name, before anything else
+reads a question:
 
 - a country's ISO 3166-1 codes (alpha-2 and alpha-3), from pycountry's copy of the standard;
 - the initials of a place's or an organisation's name of three words or more ("Northern Rail Authority":
@@ -31,6 +32,7 @@ import pycountry
 
 from knowledge.lexicon import CHAT_WORDS, HINDI_WHEN_MIXED, HINDI_WORDS, STOP, TITLE_EQUIVALENTS
 from knowledge.models import Entity, Event, Place
+from knowledge.text import strip_accents
 from knowledge.wording import common_word, english_word
 
 # words an initialism leaves out ("Security Council of Freedonia": "SCF")
@@ -49,8 +51,7 @@ _INITIALS_MIN = 3  # letters of initials made from a name
 
 
 def _plain(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in folded if not unicodedata.combining(ch)).casefold()
+    return strip_accents(text).casefold()
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,4 @@
-"""Short forms of a story's names (country and state codes, initials, short aliases), spelled out in
+"""Short forms of a story's names (country codes, initials, short aliases), spelled out in
 questions: real country names from ISO 3166, none of them the shipped stories'."""
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def test_codes_from_the_standard_initials_and_short_aliases() -> None:
     assert forms["NRA"] == "nra"
     assert forms["LSG"] == "lisbon-summit"
     assert "CAN" not in forms  # a form word ("CAN they"): never a name
-    assert "AN" not in forms  # ES-AN: an English word of two letters
+    assert "AN" not in forms  # no state codes (Andalucía is ES-AN), and "an" is a word
     assert "NRB" not in forms  # two names' initials: neither's
     assert "CRO" not in forms  # a person's short alias is an office's
     assert "GWC" not in forms  # an event is asked about by its words
