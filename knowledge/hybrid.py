@@ -25,6 +25,7 @@ from knowledge.lexicon import ROLE_WORDS, STOP
 from knowledge.loader import KnowledgeBase
 from knowledge.lookups import ancestors, principals
 from knowledge.models import Answer, Entity, Event, Outcome, Place, QAPair, _Item
+from knowledge.presentation import VERDICT
 from knowledge.resolver import NameResolver
 from knowledge.retrieval import SUGGEST_AT, ItemRetriever, Term, id_token, names_something
 from knowledge.text import normalise, sentences
@@ -425,8 +426,10 @@ class HybridDecider:
             item = cand.items[0]
             kind = KIND_OF.get(type(item), "qa")
             cand.answer = self.c.answer(view.q.text, kind, [(self.c.sentence(item), [item])], 0.0)
-        if view.kind != "yesno" or not cand.answer.answered:
+        if not cand.answer.answered:
             return cand.answer
+        if view.kind != "yesno":
+            return _without_verdicts(cand.answer)
         answer = cand.answer
         lines = answer.answer.split("\n")
         item_of = {c.n: c.item for c in answer.citations}
@@ -698,6 +701,23 @@ def _names_held(
         if m.ids and not (claimed(m.text, m.ids) if claimed else named_in(m.text)) & there:
             return False
     return True
+
+
+def _without_verdicts(answer: Answer) -> Answer:
+    """``answer`` with no paragraph opening on a verdict ("Yes:", "No.", "Not fully."): a curated answer's
+    verdict rules on its own yes/no question, and to a question that is no check ("what woke them?") an
+    answer opening "Yes:" says something nobody asked."""
+    lines = answer.answer.split("\n")
+    kept = [_unverdicted(line) for line in lines]
+    return answer if kept == lines else answer.model_copy(update={"answer": "\n".join(kept)})
+
+
+def _unverdicted(line: str) -> str:
+    m = VERDICT.match(line)
+    if m is None or not line[m.end() :].strip():
+        return line
+    rest = line[m.end() :].lstrip()
+    return rest[:1].upper() + rest[1:]
 
 
 def _cited_items(line: str, item_of: dict[int, str | None]) -> list[str] | None:

@@ -9,7 +9,7 @@ import pytest
 from knowledge.checks import clock_times, durations, unheld_people, without_hearsay
 from knowledge.compound import asked_part, first_case, parts_of, told_then_asked, without_label
 from knowledge.engine import AnswerEngine
-from knowledge.hybrid import lead_with_likeliest, predicate_start
+from knowledge.hybrid import _without_verdicts, lead_with_likeliest, predicate_start
 from knowledge.loader import load_knowledge
 from knowledge.models import Answer, Citation
 from knowledge.text import fold_quotes_space, is_verbatim
@@ -256,6 +256,21 @@ def test_a_check_is_not_corrected_into_a_guess(engine: AnswerEngine, question: s
     else did, and one that the sources do not answer without its detail stays refused."""
     ans = engine.ask(question)
     assert not ans.answered and ans.citations == [], ans.answer
+
+
+def test_an_open_question_gets_no_verdict() -> None:
+    """Every paragraph's opening verdict ("Yes:", "No.", "Not fully.") is dropped for a question that is
+    no check, its first word then written as a sentence's; "No one" and a bare "Yes." are left."""
+    text = "Yes: most were asleep. [1]\nNot fully. The truce broke. [2]\nNo one was hurt. [3]\nYes."
+    out = _without_verdicts(Answer(question="q", answered=True, kind="qa", answer=text, confidence=1.0))
+    assert out.answer.split("\n") == [
+        "Most were asleep. [1]",
+        "The truce broke. [2]",
+        "No one was hurt. [3]",
+        "Yes.",
+    ]
+    plain = Answer(question="q", answered=True, kind="qa", answer="Ruritania said so. [1]", confidence=1.0)
+    assert _without_verdicts(plain) is plain
 
 
 def test_a_name_inside_another_word_of_the_answer_is_not_held() -> None:
