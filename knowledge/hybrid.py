@@ -19,13 +19,13 @@ from lemminflect import getAllLemmas
 
 from knowledge.analysis import DATE
 from knowledge.compose import KIND_OF, Composer
-from knowledge.decision import HELD, Candidate, Decision, item_kind, question_type, wants
+from knowledge.conversation import LINK, WH_WORD
+from knowledge.decision import HELD, Candidate, Decision, is_check, item_kind, question_type, wants
 from knowledge.dense import DenseIndex, TokenAligner, encoder
 from knowledge.lexicon import ROLE_WORDS, STOP
 from knowledge.loader import KnowledgeBase
 from knowledge.lookups import ancestors, principals
 from knowledge.models import Answer, Entity, Event, Outcome, Place, QAPair, _Item
-from knowledge.presentation import VERDICT
 from knowledge.resolver import NameResolver
 from knowledge.retrieval import SUGGEST_AT, ItemRetriever, Term, id_token, names_something
 from knowledge.text import normalise, sentences
@@ -38,6 +38,10 @@ PASSAGE_CANDIDATES = 3
 _DESCRIPTIONS = ("entity", "place", "conflict")
 LEAD_MARGIN = 0.15  # how much likelier a later paragraph's item must be to lead a handlers' answer
 _TRAILING_REFS = re.compile(r"(?:\s*\[\d+\])+\s*$")
+# a verdict opening a paragraph and a sentence after it ("Yes: most were asleep", "Not fully. The truce…")
+_BARE_OPENING_VERDICT = re.compile(
+    r"(?:yes|no|not (?:fully|quite|exactly|clearly|really))[.,;:](?!\.)\s+(?=[A-Za-z\"'\u201c])", re.I
+)
 _OWN_VERDICT = re.compile(r"(?:yes|no)\b[.,!:;]?\s*", re.I)  # a curated answer's opening "Yes." or "No."
 SUGGEST_PROBABILITY = 0.15  # a refused question offers candidates at least this likely as "did you mean"
 
@@ -429,7 +433,7 @@ class HybridDecider:
         if not cand.answer.answered:
             return cand.answer
         if view.kind != "yesno":
-            return _without_verdicts(cand.answer)
+            return _without_verdicts(cand.answer) if _open_question(view.q.low) else cand.answer
         answer = cand.answer
         lines = answer.answer.split("\n")
         item_of = {c.n: c.item for c in answer.citations}
@@ -703,20 +707,28 @@ def _names_held(
     return True
 
 
+def _open_question(low: str) -> bool:
+    """Whether the lower-cased question ``low`` is led by a question word ("what woke them?", "and how many
+    died?") and puts up no claim ("…, right?"). Only such a question is surely no yes/no question: one led by
+    a verb, a negation ("weren't they asleep?"), a tag ("…na?") or none of these may still be one."""
+    link = LINK.match(low)
+    return bool(WH_WORD.match(low[link.end() :] if link else low)) and not is_check(low)
+
+
 def _without_verdicts(answer: Answer) -> Answer:
     """``answer`` with no paragraph opening on a verdict ("Yes:", "No.", "Not fully."): a curated answer's
-    verdict rules on its own yes/no question, and to a question that is no check ("what woke them?") an
-    answer opening "Yes:" says something nobody asked."""
+    verdict rules on its own yes/no question, and to an open question ("what woke them?") an answer opening
+    "Yes:" says something nobody asked. Hedges ("Partly", "In part") stay: they qualify what follows."""
     lines = answer.answer.split("\n")
     kept = [_unverdicted(line) for line in lines]
     return answer if kept == lines else answer.model_copy(update={"answer": "\n".join(kept)})
 
 
 def _unverdicted(line: str) -> str:
-    m = VERDICT.match(line)
-    if m is None or not line[m.end() :].strip():
+    m = _BARE_OPENING_VERDICT.match(line)
+    if m is None:  # "No. 12 coach", "Yes... maybe", "Yes. [1]": no verdict and sentence to part
         return line
-    rest = line[m.end() :].lstrip()
+    rest = line[m.end() :]
     return rest[:1].upper() + rest[1:]
 
 

@@ -260,14 +260,15 @@ def test_a_check_is_not_corrected_into_a_guess(engine: AnswerEngine, question: s
 
 def test_an_open_question_gets_no_verdict() -> None:
     """Every paragraph's opening verdict ("Yes:", "No.", "Not fully.") is dropped for a question that is
-    no check, its first word then written as a sentence's; "No one" and a bare "Yes." are left."""
-    text = "Yes: most were asleep. [1]\nNot fully. The truce broke. [2]\nNo one was hurt. [3]\nYes."
+    no check, its first word then written as a sentence's; "No one", "No. 12" and a bare "Yes." are left."""
+    text = "Yes: most were asleep. [1]\nNot fully. The truce broke. [2]\nNo one was hurt. [3]\nYes.\nNo. 12 coach"
     out = _without_verdicts(Answer(question="q", answered=True, kind="qa", answer=text, confidence=1.0))
     assert out.answer.split("\n") == [
         "Most were asleep. [1]",
         "The truce broke. [2]",
         "No one was hurt. [3]",
         "Yes.",
+        "No. 12 coach",
     ]
     plain = Answer(question="q", answered=True, kind="qa", answer="Ruritania said so. [1]", confidence=1.0)
     assert _without_verdicts(plain) is plain
