@@ -139,6 +139,9 @@ _WANTS = frozenset(CONCEPT_TRIGGERS)  # every concept a question can ask for has
 CompletionField = Literal["speaker_or_quote", "actor", "topic", "side", "event", "source", "question"]
 MAX_QUESTION_CHARS = 500
 CHOICE_TEXT_MAX = 100  # an autocomplete choice's name and value, at most (Discord's limit)
+# how much surer the fitted decision must be of a fragment read alone than completed from the question
+# before, for the fragment to be read alone
+ALONE_MARGIN = 0.3
 ANSWER_MEMO = 2048  # answers remembered per engine, by the question as read
 
 
@@ -707,6 +710,13 @@ class AnswerEngine:
                 # "where did she say it, a speech or what": the follow-up's own remark goes as a question's does
                 read, followed = asked, self._answer(asked)
             if followed.answered:
+                if not points_back(plain, self.names):
+                    # a fragment that is a whole question by itself ("2020 war casualties" after the toll): the
+                    # fitted decision's surer reading wins, the completed one being the question before with
+                    # words added that it reads past
+                    own = self._answer(plain)
+                    if own.answered and own.confidence >= followed.confidence + ALONE_MARGIN:
+                        return plain, own
                 return read, followed
             read = None
         # "and the toll in the earlier war?" read on its own: the link to a question before it says nothing

@@ -262,6 +262,18 @@ def test_a_whole_question_after_another_keeps_its_own_reading(engine: AnswerEngi
     assert second.answer.answered and "13" in second.answer.answer, second.answer.answer
 
 
+def test_a_fragment_the_decision_is_far_surer_of_alone_is_read_alone(engine: AnswerEngine) -> None:
+    """A piece of a question that is a whole question by itself ("2020 war casualties" after the total toll)
+    is read alone when the fitted decision is far surer of it so; one that says nothing alone ("and
+    azerbaijan?") is still completed from the question before."""
+    first = engine.converse("roughly how many troops died altogether")
+    second = engine.converse("2020 war casualties", first)
+    assert second.answer.answered and "6,500" in second.answer.answer, second.answer.answer
+    first = engine.converse("how many armenian soldiers died")
+    third = engine.converse("and azerbaijan?", first)
+    assert third.answer.answered and "50" in third.answer.answer, third.answer.answer
+
+
 def test_it_after_a_refused_question_is_what_the_conversation_was_about(engine: AnswerEngine) -> None:
     """A refused question keeps what the conversation was about: "it" in the next one stands for the
     enclave named two questions before, not for a question that had no answer."""
