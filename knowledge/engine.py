@@ -714,9 +714,9 @@ class AnswerEngine:
                     # a fragment that is a whole question by itself ("2020 war casualties" after the toll): the
                     # fitted decision's surer reading wins, the completed one being the question before with
                     # words added that it reads past
-                    own = self._answer(plain)
-                    if own.answered and own.confidence >= followed.confidence + ALONE_MARGIN:
-                        return plain, own
+                    by_itself = self._answer(plain)
+                    if by_itself.answered and by_itself.confidence >= followed.confidence + ALONE_MARGIN:
+                        return plain, by_itself
                 return read, followed
             read = None
         # "and the toll in the earlier war?" read on its own: the link to a question before it says nothing
