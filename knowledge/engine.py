@@ -711,7 +711,7 @@ class AnswerEngine:
                 read, followed = asked, self._answer(asked)
             if followed.answered:
                 if not points_back(plain, self.names):
-                    # a fragment that is a whole question by itself ("2020 war casualties" after the toll): the
+                    # a fragment that is a whole question by itself ("the earlier war's casualties" after a toll): the
                     # fitted decision's surer reading wins, the completed one being the question before with
                     # words added that it reads past
                     by_itself = self._answer(plain)
