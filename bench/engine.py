@@ -322,7 +322,7 @@ def bench_shipped() -> dict:
 def decision_cost(rows: int = 300, passes: int = 5) -> dict:
     """What the fitted decision costs on one feature row, against its own ranker as the baseline in the same
     process: the median over ``passes`` of the median time of the answerer's trees (``probability``) and of
-    the ranker's linear score (``rank_score``) on ``rows`` random feature rows (a fixed seed)."""
+    the ranker's score (``rank_score``, its LambdaRank trees) on ``rows`` random feature rows (a fixed seed)."""
     decision = Decision.load()
     rng = np.random.default_rng(0)
     sample = [

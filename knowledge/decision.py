@@ -5,9 +5,9 @@ retriever (meaning) and the lexical retriever (coverage). Each candidate is desc
 features of its agreement with the question (similarity, coverage, word-by-word alignment, the
 names the question gives, what kind of answer the question asks for and what kind of item
 answers it). Two models, fitted by ``python -m knowledge.training`` on labelled questions, read
-them: a ranker (logistic) orders a question's candidates, and an answerer (boosted trees, which
-weigh one feature by another: a handlers' refusal counts for less beside a close paraphrase)
-turns the best one (with its lead over the runner-up) into the probability that it is a
+them: a ranker (boosted trees fitted by LambdaRank, which order a question's candidates against
+one another) scores its candidates, and an answerer (boosted trees, which weigh one feature by
+another: a handlers' refusal counts for less beside a close paraphrase) turns the best one (with its lead over the runner-up) into the probability that it is a
 correct, cited answer.
 The engine answers with that candidate when the probability reaches the fitted threshold, and
 abstains otherwise; the probability is the answer's confidence.
@@ -308,6 +308,9 @@ class _Linear:
     def logit(self, x: np.ndarray) -> float:
         return float(((x - self.mu) / self.sigma) @ self.w) + self.bias
 
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.mu) / self.sigma) @ self.w + self.bias
+
 
 class _Trees:
     """Boosted regression trees over named features: the logit is the base plus one leaf value per tree,
@@ -358,12 +361,18 @@ class _Trees:
         return cls(float(data["base"]), trees)
 
     def logit(self, x: np.ndarray) -> float:
-        values = np.append(x, 0.0)  # index -1, a feature this code lacks, reads 0.0
-        node = self._roots
+        return float(self.logits(x.reshape(1, -1))[0])
+
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        """The logits of the rows of ``x`` (one feature vector per row), every tree of every row walked at
+        once."""
+        values = np.hstack([x, np.zeros((len(x), 1))])  # index -1, a feature this code lacks, reads 0.0
+        rows = np.arange(len(x))[:, None]
+        node = np.broadcast_to(self._roots, (len(x), len(self._roots)))
         for _ in range(self._depth):
-            go_left = values[self._feature[node]] <= self._threshold[node]
+            go_left = values[rows, self._feature[node]] <= self._threshold[node]
             node = np.where(go_left, self._left[node], self._right[node])
-        return self.base + float(self._value[node].sum())
+        return self.base + self._value[node].sum(axis=1)
 
 
 def _depth(left: list[int], right: list[int]) -> int:
@@ -395,29 +404,52 @@ class Decision:
     all questions: whether to answer at all). Ranking and answering are different questions: a candidate
     can clearly be the best of its question and still not answer it."""
 
-    def __init__(self, ranker: _Linear, answerer: _Trees, threshold: float) -> None:
+    def __init__(
+        self,
+        ranker: _Linear | _Trees,
+        answerer: _Trees,
+        threshold: float,
+        likelihood: tuple[float, float] = (1.0, 0.0),
+    ) -> None:
         self.ranker = ranker
         self.answerer = answerer
         self.threshold = threshold
+        self._likelihood = likelihood
 
     @classmethod
     def load(cls, path: Path = PARAMS_FILE) -> Decision:
         data = json.loads(path.read_text(encoding="utf-8"))
+        ranker = data["ranker"]
+        # the ranker is boosted trees (LambdaRank) or, in a file from before them, a linear model
+        model = (
+            _Trees.from_params(ranker, FEATURES)
+            if "trees" in ranker
+            else _Linear.from_params(ranker, FEATURES)
+        )
+        scale = ranker.get("likelihood", {"scale": 1.0, "bias": 0.0})
         return cls(
-            _Linear.from_params(data["ranker"], FEATURES),
+            model,
             _Trees.from_params(data["answerer"], ANSWER_FEATURES),
             float(data["threshold"]),
+            (float(scale["scale"]), float(scale["bias"])),
         )
 
     def rank_score(self, features: dict[str, float]) -> float:
-        """The ranker's score (a logit) of one candidate."""
+        """The ranker's score of one candidate (higher ranks first; only its order among a question's
+        candidates and its lead mean anything)."""
         return self.ranker.logit(vectorise(features))
 
-    @staticmethod
-    def likelihood(score: float) -> float:
-        """The ranker's probability, from a candidate's rank score, that it is the right answer if the
-        question has one."""
-        return _sigmoid(score)
+    def rank_scores(self, features: list[dict[str, float]]) -> list[float]:
+        """``rank_score`` of several candidates at once."""
+        if not features:
+            return []
+        return [float(v) for v in self.ranker.logits(np.array([vectorise(f) for f in features]))]
+
+    def likelihood(self, score: float) -> float:
+        """The probability, from a candidate's rank score, that it is the right answer if the question has
+        one: the score through the logistic curve fitted to the training candidates' outcomes."""
+        scale, bias = self._likelihood
+        return _sigmoid(scale * score + bias)
 
     def probability(self, best: dict[str, float], score: float, runner_up: float | None) -> float:
         """The probability that the best-ranked candidate (its features and rank score) answers correctly."""

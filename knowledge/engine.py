@@ -325,6 +325,15 @@ def sentence_relevance(question: str, sentences: Sequence[str]) -> list[float]:
     return out
 
 
+def _no_name_reason(people: list[Entity]) -> str:
+    """Why a name is not given: the people the sources speak of without one."""
+    return (
+        "The sources don't give the name: they speak only of "
+        + ", ".join(p.name[0].lower() + p.name[1:] for p in unique(people))
+        + "."
+    )
+
+
 class AnswerEngine:
     """Answers questions from one immutable KnowledgeBase; build a new engine to reload."""
 
@@ -822,6 +831,8 @@ class AnswerEngine:
             answer = self._unnamed(plain, answer)
         if answer.answered and _NUMBER_ASKED.search(plain.lower()) and not is_claim(plain.lower()):
             answer = self._unnumbered(plain, answer)
+        if not answer.answered and answer.suggestions and answer.suggestions[0].item:
+            answer = self._refused_for_the_lead(plain, answer, answer.suggestions[0].item)
         if not is_claim(plain.lower()) and (years := self._unspoken_years(plain)):
             # answered or refused, a year the articles never speak of is the reason to give; a refusal keeps
             # its suggestions, and a prediction's says why it is one
@@ -850,27 +861,51 @@ class AnswerEngine:
             return self.compose.abstain(
                 plain, "The sources don't give the name.", confidence=answer.confidence
             )
+        people = self._only_unnamed(answer.items)
+        if not people:
+            return answer  # the answer rests on someone named, or on something else
+        return self.compose.abstain(plain, _no_name_reason(people), people, confidence=answer.confidence)
+
+    def _only_unnamed(self, items: list[str]) -> list[Entity]:
+        """The people ``items`` rest on when every one rests on a person the articles do not name ("A
+        passenger (not named)"), else none."""
         people = []
-        for i in answer.items:
+        for i in items:
             who = self._who(i)
             if not (isinstance(who, Entity) and who.kind == "person" and _UNNAMED.match(who.name)):
-                return answer  # the answer rests on someone named, or on something else
+                return []
             people.append(who)
-        if not people:
-            return answer
-        reason = "The sources don't give the name: they speak only of " + ", ".join(
-            p.name[0].lower() + p.name[1:] for p in unique(people)
-        )
-        return self.compose.abstain(plain, reason + ".", people, confidence=answer.confidence)
+        return people
+
+    def _unspecified(self, items: list[str]) -> str | None:
+        """What the sources say of the figures ``items`` are when every one is given without a number
+        (``qualifier = "unspecified"``), else None."""
+        figures = [self.kb.items.get(i) for i in items]
+        if not figures or not all(isinstance(c, Casualty) and c.qualifier == "unspecified" for c in figures):
+            return None
+        return " ".join(dict.fromkeys(c.summary for c in figures if isinstance(c, Casualty) and c.summary))
+
+    def _refused_for_the_lead(self, plain: str, answer: Answer, lead: str) -> Answer:
+        """A refusal whose likeliest item (its first suggestion) would itself be refused for a reason, had
+        it been chosen, says that reason: asked a name, the item rests only on someone the articles do not
+        name; asked how many, it is a figure given without a number. The suggestions stay."""
+        low = plain.lower()
+        if _NAME_ASKED.search(low) and PERSON_NOUN.search(low) and (people := self._only_unnamed([lead])):
+            return answer.model_copy(update={"answer": _no_name_reason(people)})
+        if (
+            _NUMBER_ASKED.search(low)
+            and not is_claim(low)
+            and (said := self._unspecified([lead])) is not None
+        ):
+            return answer.model_copy(update={"answer": f"The sources don't give the number. {said}".strip()})
+        return answer
 
     def _unnumbered(self, plain: str, answer: Answer) -> Answer:
         """A question asking how many, answered only with figures the sources give without a number
         (``qualifier = "unspecified"``: "people were still missing (no number given)"), is refused: the
         sources don't give the number. What they do say is the reason. So is one answered with no count at
         all (a time, a date or a year is none)."""
-        items = [self.kb.items.get(i) for i in answer.items]
-        if items and all(isinstance(c, Casualty) and c.qualifier == "unspecified" for c in items):
-            said = " ".join(dict.fromkeys(c.summary for c in items if isinstance(c, Casualty) and c.summary))
+        if (said := self._unspecified(answer.items)) is not None:
             return self.compose.abstain(
                 plain, f"The sources don't give the number. {said}".strip(), confidence=answer.confidence
             )

@@ -21,7 +21,8 @@ def test_the_shipped_parameters_load_and_name_only_known_features() -> None:
     """decision.json holds a ranker and an answerer over known features, a threshold in (0, 1) and its
     held-out figures."""
     data = json.loads(PARAMS_FILE.read_text(encoding="utf-8"))
-    assert data["ranker"]["weights"] and set(data["ranker"]["weights"]) <= set(FEATURES)
+    ranker = {f for tree in data["ranker"]["trees"] for f in tree["feature"] if f}
+    assert ranker and ranker <= set(FEATURES)
     trees = data["answerer"]["trees"]
     assert trees and {f for tree in trees for f in tree["feature"] if f} <= set(ANSWER_FEATURES)
     assert 0.0 < data["threshold"] < 1.0
@@ -79,6 +80,35 @@ def test_the_ranker_learns_the_order_within_a_question_not_the_level_between_que
     more_owner = np.concatenate([owner, np.repeat([questions, questions + 1], per)])
     again, _, again_sigma = _fit_listwise(more_x, more_y, more_owner)
     assert np.allclose(again.coef_[0] / again_sigma, weights / sigma, rtol=0.02, atol=1e-3)
+
+
+def test_the_rankers_trees_give_what_lightgbm_gives_and_order_within_a_question() -> None:
+    """The LambdaRank ranker, written out by the training and walked by the engine (which does not import
+    LightGBM), scores every candidate as the fitted booster does; it puts a question's passing candidate
+    first where a feature rises with it inside the question, and the likelihood fitted on its scores
+    rises with them."""
+    from knowledge.decision import _Trees
+    from knowledge.training import _fit_lambdarank, _fit_likelihood, _lightgbm_tree_params
+
+    rng = np.random.default_rng(5)
+    questions, per = 300, 6
+    owner = np.repeat(np.arange(questions), per)
+    y = np.zeros(questions * per, dtype=int)
+    y[np.arange(questions) * per + rng.integers(0, per, size=questions)] = 1
+    x = np.zeros((questions * per, len(FEATURES)))
+    x[:, :3] = rng.normal(scale=0.5, size=(questions * per, 3))
+    x[:, 0] += 1.5 * y  # higher on the passing candidate
+    x[:, 1] = np.repeat(rng.normal(size=questions), per)  # one value per question
+    x[:, 2] = (x[:, 2] > 0).astype(float)  # a yes/no feature
+    fitted = _fit_lambdarank(x, y, owner)
+    trees = _Trees.from_params(json.loads(json.dumps(_lightgbm_tree_params(fitted, FEATURES))), FEATURES)
+    ours = trees.logits(x)
+    assert np.allclose(ours, fitted[0].decision_function(x), atol=1e-9)
+    assert np.isclose(trees.logit(x[0]), ours[0])
+    first = y.reshape(questions, per)[np.arange(questions), ours.reshape(questions, per).argmax(axis=1)]
+    assert first.mean() > 0.9, first.mean()
+    scale, _ = _fit_likelihood(ours, y)
+    assert scale > 0
 
 
 @pytest.mark.parametrize(
@@ -229,7 +259,7 @@ def test_a_judgement_is_told_from_right_away(engine: AnswerEngine, question: str
 
 def test_the_training_table_is_kept_reused_and_fitted_without_a_feature(tmp_path, capsys) -> None:
     """``--table`` writes the candidates' table once and reads it back while nothing it depends on changed;
-    ``--drop`` fits with a feature's column zeroed, so the written ranker gives that feature no weight."""
+    ``--drop`` fits with a feature's column zeroed, so the written ranker never splits on that feature."""
     from knowledge.training import STORIES, main
 
     story = STORIES / "pukhrayan-derailment"
@@ -245,7 +275,8 @@ def test_the_training_table_is_kept_reused_and_fitted_without_a_feature(tmp_path
     assert "table read from" not in capsys.readouterr().out
     assert main([*argv, "--drop", "dense"]) == 0
     assert "table read from" in capsys.readouterr().out
-    assert json.loads(out.read_text())["ranker"]["weights"].get("dense", 0.0) == 0.0
+    split_on = {f for tree in json.loads(out.read_text())["ranker"]["trees"] for f in tree["feature"] if f}
+    assert split_on and "dense" not in split_on, split_on
     (sets / "small.json").write_text(json.dumps(cases[:30]), encoding="utf-8")  # a set changed: built again
     assert main(argv) == 0
     assert "building the table again" in capsys.readouterr().out
