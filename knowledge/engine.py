@@ -888,10 +888,12 @@ class AnswerEngine:
     def _refused_for_the_lead(self, plain: str, answer: Answer, lead: str) -> Answer:
         """A refusal whose likeliest item (its first suggestion) would itself be refused for a reason, had
         it been chosen, says that reason: asked a name, the item rests only on someone the articles do not
-        name; asked how many, it is a figure given without a number. The suggestions stay."""
+        name (the reason names no one: the item was not chosen, and the question may ask of another); asked
+        how many, it is a figure given without a number. The suggestions stay."""
         low = plain.lower()
-        if _NAME_ASKED.search(low) and PERSON_NOUN.search(low) and (people := self._only_unnamed([lead])):
-            return answer.model_copy(update={"answer": _no_name_reason(people)})
+        if _NAME_ASKED.search(low) and PERSON_NOUN.search(low) and self._only_unnamed([lead]):
+            # not "they speak only of <the lead's person>": a refused question may ask of someone else unnamed
+            return answer.model_copy(update={"answer": "The sources don't give the name."})
         if (
             _NUMBER_ASKED.search(low)
             and not is_claim(low)
