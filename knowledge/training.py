@@ -211,9 +211,9 @@ def _fit_listwise(x: np.ndarray, y: np.ndarray, question: np.ndarray, l2: float 
 
 
 # The ranker's boosted trees (LightGBM's LambdaRank: each question's candidates ordered against one another,
-# the top three weighed most). Measured on 353-355 sets (README, fifty-first session): held out in five folds,
-# the unseen sets' answerable questions that have a passing candidate get the wrong one first 1,092 times
-# of 11,564 with the linear listwise ranker, 822 with 300 trees of 31 leaves, 718 with 600 of 63; but fitted
+# the top three weighed most). Measured on 355 sets (README, fifty-first session): held out in five folds,
+# the unseen sets' answerable questions that have a passing candidate get the wrong one first 1,106 times
+# of 11,715 with the linear listwise ranker, 981 with 200 trees of 15 leaves, 722 with 600 of 63; but fitted
 # on one story and scored on the other, 200 trees of 15 leaves do best (769 and 1,123 wrong first against the
 # linear ranker's 852 and 1,205; 600 of 63: 800 and 1,232), and the larger trees answered a small test story's
 # questions with the wrong figure. The engine is for any story, so the smaller trees are fitted.
