@@ -7,8 +7,8 @@ names the question gives, what kind of answer the question asks for and what kin
 answers it). Two models, fitted by ``python -m knowledge.training`` on labelled questions, read
 them: a ranker (boosted trees fitted by LambdaRank, which order a question's candidates against
 one another) scores its candidates, and an answerer (boosted trees, which weigh one feature by
-another: a handlers' refusal counts for less beside a close paraphrase) turns the best one (with its lead over the runner-up) into the probability that it is a
-correct, cited answer.
+another: a handlers' refusal counts for less beside a close paraphrase) turns the best one (with
+its lead over the runner-up) into the probability that it is a correct, cited answer.
 The engine answers with that candidate when the probability reaches the fitted threshold, and
 abstains otherwise; the probability is the answer's confidence.
 """

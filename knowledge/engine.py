@@ -325,15 +325,6 @@ def sentence_relevance(question: str, sentences: Sequence[str]) -> list[float]:
     return out
 
 
-def _no_name_reason(people: list[Entity]) -> str:
-    """Why a name is not given: the people the sources speak of without one."""
-    return (
-        "The sources don't give the name: they speak only of "
-        + ", ".join(p.name[0].lower() + p.name[1:] for p in unique(people))
-        + "."
-    )
-
-
 class AnswerEngine:
     """Answers questions from one immutable KnowledgeBase; build a new engine to reload."""
 
@@ -720,9 +711,9 @@ class AnswerEngine:
                 read, followed = asked, self._answer(asked)
             if followed.answered:
                 if not points_back(plain, self.names):
-                    # a fragment that is a whole question by itself ("the earlier war's casualties" after a toll): the
-                    # fitted decision's surer reading wins, the completed one being the question before with
-                    # words added that it reads past
+                    # a fragment that is a whole question by itself ("the earlier war's casualties" after a
+                    # toll): the fitted decision's surer reading wins, the completed one being the question
+                    # before with words added that it reads past
                     by_itself = self._answer(plain)
                     if by_itself.answered and by_itself.confidence >= followed.confidence + ALONE_MARGIN:
                         return plain, by_itself
@@ -864,7 +855,10 @@ class AnswerEngine:
         people = self._only_unnamed(answer.items)
         if not people:
             return answer  # the answer rests on someone named, or on something else
-        return self.compose.abstain(plain, _no_name_reason(people), people, confidence=answer.confidence)
+        reason = "The sources don't give the name: they speak only of " + ", ".join(
+            p.name[0].lower() + p.name[1:] for p in unique(people)
+        )
+        return self.compose.abstain(plain, reason + ".", people, confidence=answer.confidence)
 
     def _only_unnamed(self, items: list[str]) -> list[Entity]:
         """The people ``items`` rest on when every one rests on a person the articles do not name ("A
@@ -877,13 +871,14 @@ class AnswerEngine:
             people.append(who)
         return people
 
-    def _unspecified(self, items: list[str]) -> str | None:
-        """What the sources say of the figures ``items`` are when every one is given without a number
-        (``qualifier = "unspecified"``), else None."""
+    def _no_number_reason(self, items: list[str]) -> str | None:
+        """When every one of ``items`` is a figure given without a number (``qualifier = "unspecified"``):
+        that the sources don't give the number, and what they do say; else None."""
         figures = [self.kb.items.get(i) for i in items]
         if not figures or not all(isinstance(c, Casualty) and c.qualifier == "unspecified" for c in figures):
             return None
-        return " ".join(dict.fromkeys(c.summary for c in figures if isinstance(c, Casualty) and c.summary))
+        said = " ".join(dict.fromkeys(c.summary for c in figures if isinstance(c, Casualty) and c.summary))
+        return f"The sources don't give the number. {said}".strip()
 
     def _refused_for_the_lead(self, plain: str, answer: Answer, lead: str) -> Answer:
         """A refusal whose likeliest item (its first suggestion) would itself be refused for a reason, had
@@ -894,12 +889,8 @@ class AnswerEngine:
         if _NAME_ASKED.search(low) and PERSON_NOUN.search(low) and self._only_unnamed([lead]):
             # not "they speak only of <the lead's person>": a refused question may ask of someone else unnamed
             return answer.model_copy(update={"answer": "The sources don't give the name."})
-        if (
-            _NUMBER_ASKED.search(low)
-            and not is_claim(low)
-            and (said := self._unspecified([lead])) is not None
-        ):
-            return answer.model_copy(update={"answer": f"The sources don't give the number. {said}".strip()})
+        if _NUMBER_ASKED.search(low) and not is_claim(low) and (reason := self._no_number_reason([lead])):
+            return answer.model_copy(update={"answer": reason})
         return answer
 
     def _unnumbered(self, plain: str, answer: Answer) -> Answer:
@@ -907,10 +898,8 @@ class AnswerEngine:
         (``qualifier = "unspecified"``: "people were still missing (no number given)"), is refused: the
         sources don't give the number. What they do say is the reason. So is one answered with no count at
         all (a time, a date or a year is none)."""
-        if (said := self._unspecified(answer.items)) is not None:
-            return self.compose.abstain(
-                plain, f"The sources don't give the number. {said}".strip(), confidence=answer.confidence
-            )
+        if reason := self._no_number_reason(answer.items):
+            return self.compose.abstain(plain, reason, confidence=answer.confidence)
         if not holds_count(answer.answer):
             # it counts nothing: an answer about something else ("how many were on the train" answered with
             # when it derailed)

@@ -43,9 +43,10 @@ _BARE_OPENING_VERDICT = re.compile(
     r"(?:yes|no|not (?:fully|quite|exactly|clearly|really))[.,;:](?!\.)\s+(?=[A-Za-z\"'\u201c])", re.I
 )
 _OWN_VERDICT = re.compile(r"(?:yes|no)\b[.,!:;]?\s*", re.I)  # a curated answer's opening "Yes." or "No."
-# a refused question offers candidates at least this likely as "did you mean"; with the likelihood fitted to
-# the LambdaRank scores (fifty-first session), 0.52 leaves as many questions of the training table with such a
-# candidate (nine in ten; three in four of those the sources do not answer) as 0.15 did under the linear ranker
+# a refused question offers candidates at least this likely as "did you mean"; with the likelihood fitted
+# to the LambdaRank scores (fifty-first session), 0.52 leaves as many questions of the training table with
+# such a candidate (nine in ten; three in four of those the sources do not answer) as 0.15 did under the
+# linear ranker
 SUGGEST_PROBABILITY = 0.52
 
 
