@@ -51,7 +51,9 @@ def _verb_base(token: str) -> str:
         return IRREGULAR[token]
     lemmas = getAllLemmas(token)
     verb = lemmas.get("VERB", ())
-    return verb[0] if set(lemmas) == {"VERB"} and len(verb) == 1 else token
+    # a participle that is also an adjective ("dated", "used") is still its verb's form
+    reading = {"VERB"} | ({"ADJ"} if token.endswith(("ed", "ing")) else set())
+    return verb[0] if "VERB" in lemmas and set(lemmas) <= reading and len(verb) == 1 else token
 
 
 @lru_cache(maxsize=1 << 18)
@@ -78,11 +80,21 @@ def stem(token: str) -> str:
                 continue
             if suffix == "s" and token.endswith(("ss", "us", "is")):
                 continue
+            if suffix == "ly" and not _adverb(token):
+                continue  # "family", "assembly" are no adverbs of "fami", "assemb"
             base = token[: len(token) - len(suffix)] + repl
             if suffix in ("ing", "ed") and len(base) > 3 and base[-1] == base[-2] and base[-1] not in "ls":
                 base = base[:-1]
-            return base.rstrip("e") if len(base) > 3 else base
+            # the same rule as for a bare word below, so "sites" meets "site" and "fares" misses "far"
+            return base.rstrip("e") if len(base) > 4 else base
     return token.rstrip("e") if len(token) > 4 else token
+
+
+def _adverb(token: str) -> bool:
+    """Whether a word in -ly is an adverb by lemminflect's dictionary (and no noun or verb), or a word it
+    does not know (a typo: "offically")."""
+    lemmas = getAllLemmas(token)
+    return not lemmas or ("ADV" in lemmas and not {"NOUN", "VERB"} & set(lemmas))
 
 
 def _add_groups(table: dict[str, str], groups: Iterable[tuple[str, Iterable[str]]]) -> None:
