@@ -293,6 +293,15 @@ _CONTRAST = re.compile(
 )
 
 
+# the words that put a claim up to be checked ("is it the case that", "am I right in thinking"): the claim is
+# what is asked, and "case" or "am" are no words of it
+_CHECK_FRAME = re.compile(
+    r"^(?:(?:so|and|but|also|ok|okay),? )?(?:(?:is|was|isn't|wasn't) (?:it|that|this) (?:true|correct|right|"
+    r"so|the case|accurate|fair to say)|(?:am|was) i (?:right|correct|wrong)(?: (?:in )?(?:thinking|saying|to "
+    r"(?:think|say)))?)(?: that)?\b"
+)
+
+
 def understand(text: str, resolver: NameResolver) -> Question:
     """``text`` taken apart with the names and the words of the resolver's story."""
     an = resolver.analyser
@@ -302,6 +311,8 @@ def understand(text: str, resolver: NameResolver) -> Question:
     # tokens outside mention spans
     raw = normalise(low).replace("-", " ").split()
     covered = {i for m in mentions for i in range(m.start, m.end)}
+    if frame := _CHECK_FRAME.match(low):
+        covered |= set(range(len(normalise(frame.group()).split())))
     outside = " ".join(t for i, t in enumerate(raw) if i not in covered)
     q = Question(
         text=text,

@@ -37,3 +37,22 @@ def test_different_words_stay_apart(one: str, other: str) -> None:
 def test_an_adverb_in_ly_meets_its_adjective() -> None:
     assert stem("immediately") == stem("immediate")
     assert stem("completely") == stem("complete")
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        "is it the case that",
+        "am I right that",
+        "am i right in thinking",
+        "was it true that",
+        "so is it fair to say",
+    ],
+)
+def test_the_words_framing_a_check_are_not_the_claims(frame: str) -> None:
+    from knowledge.resolver import NameResolver
+    from knowledge.understand import understand
+
+    resolver = NameResolver({})
+    claim = "the ceasefire held for the rest of the day"
+    assert understand(f"{frame} {claim}?", resolver).tokens == understand(f"{claim}?", resolver).tokens

@@ -33,3 +33,11 @@ def test_batch_cli_answers_every_line_despite_invalid_utf8() -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     lines = proc.stdout.decode("utf-8").splitlines()
     assert len(lines) == 3 and '"answered":true' in lines[2]
+
+
+def test_the_possessive_of_a_word_in_s_is_the_word() -> None:
+    from knowledge.text import normalise
+
+    assert normalise("Guterres's words") == normalise("Guterres' words") == "guterres words"
+    assert normalise("the boss's call") == "the boss call"
+    assert normalise("it's what's") == "its whats"  # contractions are not possessives
