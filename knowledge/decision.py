@@ -127,7 +127,10 @@ CHECK = re.compile(
     r"yes|is that what happened|did (?:it|they|he|she)|didn't (?:it|they|he|she))\W*$|"
     # a tag question: "..., wasn't it?", "... didnt they" (typed or normalised "did not they"); a tag
     # without its negation needs its comma, so "where is it?" stays an open question
-    rf"(?:,? {_AUX}(?:n't| not)|, {_AUX}) (?:it|that|this|they|he|she|there|we)\W*$"
+    rf"(?:,? {_AUX}(?:n't| not)|, {_AUX}) (?:it|that|this|they|he|she|there|we)\W*$|"
+    # a chat tag ("…, yeah?", "…, no?", Hinglish "… na?") or "or nah" as "or not"; a request to confirm
+    r",? (?:yeah|yea|yah)\W*$|, (?:ya|no|innit|eh)\W*$|,? (?:na|nah)\?*$|\bor (?:nah|no)\W*$|"
+    r"^(?:(?:can|could) (?:you|someone) |pls |plz |please |just |quick )?(?:confirm|verify)\b|^fact[- ]?check\b"
 )
 
 

@@ -135,6 +135,18 @@ def test_the_rankers_trees_give_what_lightgbm_gives_and_order_within_a_question(
         ("the war lasted six months did not it", "yesno"),
         ("the envoy met both leaders, did he?", "yesno"),
         ("where is it?", "where"),
+        # a chat tag, "or nah", or a request to confirm is a check too; "ok" and "see ya" are not tags
+        ("the payout was five lakh yeah?", "yesno"),
+        ("the base is in the north, innit", "yesno"),
+        ("the envoy resigned, no?", "yesno"),
+        ("the minister said so na?", "yesno"),
+        ("the bloc sent troops or nah", "yesno"),
+        ("confirm the town was evacuated", "yesno"),
+        ("can you verify the envoy met both leaders", "yesno"),
+        ("fact check: the war lasted six months", "yesno"),
+        ("was his coach ok", "yesno"),
+        ("national news", "other"),
+        ("see ya", "other"),
     ],
 )
 def test_question_forms(question: str, kind: str) -> None:
