@@ -616,13 +616,7 @@ def test_a_short_question_about_nothing_named_is_read_with_the_topic(engine: Ans
         "can i go there?",
         "you?",
         "huh?",
-        pytest.param(
-            "who are they?",
-            marks=pytest.mark.xfail(
-                reason="the 355-set fit with the LambdaRank ranker (fifty-first session) answers it with the overview of the place's forces",
-                strict=True,
-            ),
-        ),
+        "who are they?",  # answered with the place's forces by the 355-set fit (fifty-first session)
         "do you like them?",
     ],
 )

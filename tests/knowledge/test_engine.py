@@ -69,14 +69,8 @@ def _check_contract(engine: AnswerEngine, ans: Answer) -> None:
         ("what happened in Kalbajar", ["Kelbajar"]),
         ("how long did the 2020 war last", ["six"]),
         ("who is Charles Michel", ["European Council"]),
-        pytest.param(
-            "what does the UN want",
-            ["defuse"],
-            marks=pytest.mark.xfail(
-                reason="the 800-tree fit (forty-seventh session) answers it with the leader's request, not the UN's words",
-                strict=True,
-            ),
-        ),
+        # answered with the leader's request by the 800-tree fit (forty-seventh session), right by the 359-set one
+        ("what does the UN want", ["defuse"]),
         # refused by the 255- and 276-set fits (0.477, 0.47), answered by the 266- and 319-set ones: a borderline
         ("which area has a large Armenian population", ["Nagorno-Karabakh"]),
         ("who did pashinyan call after the attack started", ["Macron"]),
@@ -870,15 +864,8 @@ def test_which_source_says_it_names_the_sources_of_the_passages_that_do(
 @pytest.mark.parametrize(
     ("question", "silent", "said"),
     [
-        pytest.param(
-            "blinken also talk on phone to aliyev?",
-            "Ilham Aliyev",
-            "Pashinyan",
-            marks=pytest.mark.xfail(
-                reason="refused by the 355-set fit with the LambdaRank ranker (fifty-first session)",
-                strict=True,
-            ),
-        ),
+        # refused by the 355-set fit (fifty-first session), answered by the 359-set one
+        ("blinken also talk on phone to aliyev?", "Ilham Aliyev", "Pashinyan"),
         pytest.param(
             "Pashinyan called Biden right after the fighting started, didn't he?",
             "Biden",
@@ -962,14 +949,8 @@ def test_who_runs_a_country_is_the_holder_of_its_top_office(engine: AnswerEngine
             ),
         ),
         # a body's or a city's top office is not a country's: weighed as asked
-        pytest.param(
-            "who runs the EU",
-            marks=pytest.mark.xfail(
-                reason="found when the whole-test mark was split (forty-eighth session): the 800-tree fit "
-                "answers it with the EU's call for a cessation of hostilities",
-                strict=True,
-            ),
-        ),
+        # answered with the EU's call for a cessation of hostilities by the 800-tree fit (forty-eighth session)
+        "who runs the EU",
         "who runs yerevan",
     ],
 )

@@ -455,10 +455,7 @@ def test_how_many_answered_with_no_count_is_refused(engine: AnswerEngine) -> Non
     assert coaches.answered and "Fourteen" in coaches.answer, coaches.answer
 
 
-@pytest.mark.xfail(
-    reason="the 355-set fit with the LambdaRank ranker (fifty-first session) refuses it before an answer that counts nothing is chosen, so the refusal gives no reason",
-    strict=True,
-)
+# the 355-set fit (fifty-first session) refused it before an answer that counts nothing was chosen, with no reason
 def test_how_many_answered_with_no_count_says_why(engine: AnswerEngine) -> None:
     """The refusal of a count answered with no count says the sources don't give that number."""
     asked = engine.ask("how many total passengers were on the train that night?")
