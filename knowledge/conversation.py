@@ -73,7 +73,8 @@ _FOLLOW_UP = re.compile(
 # the words a question opens with (also where a second question starts in one message: knowledge.compound)
 QUESTION_WORDS = r"(?:who|whom|whose|what|which|when|where|why|how|did|does|do|is|are|was|were|has|have)\b"
 _QUESTION_WORD = re.compile(rf"^{QUESTION_WORDS}")
-_POINTER = re.compile(r"\b(?:that|this|it)\b")
+# "all this", "all of that": the whole matter, not what was asked before ("what did X say about all this?")
+_POINTER = re.compile(r"\b(?<!\ball )(?<!\ball of )(?:that|this|it)\b")
 # "that one" anywhere, or "it" or "that" after a preposition of time or place ("how many died in it?", "where
 # was that one?", "what happened after that?"): a thing spoken of, not words said ("who said that?") nor the
 # story ("this one" after a question about another event is the story's own)

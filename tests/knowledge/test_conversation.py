@@ -209,6 +209,16 @@ def test_who_said_that_points_at_the_quotation_just_given(engine: AnswerEngine) 
     assert second.answer.answered and "Blinken" in second.answer.answer
 
 
+@pytest.mark.parametrize("whole", ["all this", "all of this", "all that"])
+def test_all_this_is_the_whole_matter_not_the_question_before(engine: AnswerEngine, whole: str) -> None:
+    """'what did X say about all this?' asks about the story, not about the question asked before it: a
+    country the articles never mention gets the refusal it gets asked alone."""
+    first = engine.converse("who is the turkish foreign minister?")
+    second = engine.converse(f"what iran say about {whole}?", first)
+    assert second.question == f"what iran say about {whole}?"
+    assert not second.answer.answered, second.answer.answer
+
+
 def test_without_a_previous_question_a_follow_up_stands_alone(engine: AnswerEngine) -> None:
     """'and armenia?' with no conversation is read on its own (and may well be refused)."""
     turn = engine.converse("and armenia?", None)
