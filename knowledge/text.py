@@ -91,8 +91,8 @@ def normalise(text: str) -> str:
     """Lower-case, accent-free, punctuation-free form used as the index's processor."""
     text = strip_accents(fold_quotes_space(text)).lower()
     text = re.sub(r"(?<=\d)[, ](?=\d{3}\b)", "", text)
-    # the possessive of a word in -s is the word ("guterres's" is "guterres", as "pashinyan's" stems to
-    # "pashinyan"), not a new word in -ss
+    # the possessive of a word in -s is the word ("jones's" is "jones", as "smith's" stems to "smith"),
+    # not a new word in -ss
     text = _S_POSSESSIVE.sub("", text)
     return " ".join(_TOKEN.findall(text)).replace("'", "")
 
