@@ -45,6 +45,7 @@ from knowledge.presentation import NOT_SAID_OF, VERDICT
 from knowledge.retrieval import id_token
 from knowledge.text import sentences
 
+DETAILS = ("name", "number", "clock", "weekday", "period")  # what a check may have wrong, in that order
 MAX_TRIES = 3  # each try is a whole question: a check costs at most this many more
 OPENING_WORDS = 8  # how soon a correction's first sentence names what stands in the wrong name's place
 PLACE_WORDS = 24  # ... a place's: "Fourteen coaches of the express derailed near Riverton, in …"
@@ -84,6 +85,26 @@ _WEEKDAY_PHRASE = re.compile(
     re.I,
 )
 _WEEKDAY_WORD = re.compile(rf"\b{WEEKDAY}\b", re.I)
+# a decade in words ("the nineties")
+_DECADE_WORDS = dict(
+    zip(
+        "twenties thirties forties fifties sixties seventies eighties nineties".split(),
+        range(20, 100, 10),
+        strict=True,
+    )
+)
+# a year or a decade a claim puts something in: "in 2021", "back in the 2000s", "to the 80s", "the late
+# nineties" (a bare decade of two digits is the last century's: "the 80s" are the 1980s); a year with no
+# preposition before it is mostly a name's ("the 2020 war")
+_DECADE = rf"\b(?:19|20)\d0['\u2019]?s\b|['\u2019]?\b\d0['\u2019]?s\b|\b(?:{'|'.join(_DECADE_WORDS)})\b"
+_IN = r"\b(?:in|during|since|from|by|around|to|back to|back in|until)\s+"
+_PERIOD = re.compile(
+    rf"(?:{_IN})?the\s+(?:(?:early|late|mid)[\s-]+)?(?P<decade>{_DECADE})|"
+    rf"{_IN}(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?(?P<period>{_DECADE}|\b(?:19|20)\d\d\b(?![,.]\d|\s+[a-z]+s\b))",
+    re.I,
+)
+# a year or decade an answer gives: "1994", "the 1990s", "the early 1990s"
+_GIVEN_PERIOD = re.compile(r"\b((?:19|20)\d\d)(s?)\b")
 # the small words inside a name ("Maria von Trapp", "Charles de Gaulle")
 _NAME_PARTICLES = frozenset("von der van den de del della da di du la le bin al el ibn".split())
 # a cleft's clause after its name: "was it X that/who …" asks "who …"
@@ -239,6 +260,17 @@ def unruled_day(text: str, answer: Answer) -> bool:
     return bool(claimed) and not claimed & _weekdays(answer.answer)
 
 
+def unruled_period(text: str, answer: Answer) -> bool:
+    """Whether an answered check puts its claim in a year or decade ("did it start in 2021?", "was the war
+    in the 2000s?") and its answer neither rules on it nor gives a year within it: whether the period is
+    right is the question."""
+    if not answer.answered or _VERDICT.match(answer.answer) or _dated(text):
+        return False
+    claimed = [_span(m.group("decade") or m.group("period")) for m in _PERIOD.finditer(text)]
+    given = _periods(answer.answer)
+    return bool(claimed) and not any(a <= high and b >= low for low, high in claimed for a, b in given)
+
+
 def unruled_time(text: str, answer: Answer) -> bool:
     """Whether an answered check claims a time of day in words ("began around midday, right?") and its
     answer does not rule on it (no "Yes." or "No." leads it): whether the time is right is the question."""
@@ -338,7 +370,7 @@ def corrected(
     item_tokens: dict[str, frozenset[str]],
     analyse: Callable[[str], list[str]],
     named: Callable[[str], list[Named]],
-    kinds: tuple[str, ...] = ("name", "number", "clock", "weekday"),
+    kinds: tuple[str, ...] = DETAILS,
 ) -> Answer | None:
     """The answer to the refused check ``text`` with one detail set right, or None (see the module).
     ``named``: the story's items a text names; ``kinds``: the details to try."""
@@ -392,7 +424,7 @@ def corrected(
             tries_of = (f"{_claim_body(asked)}?", f"what time {_claim_body(rest)}")
         elif kind == "number":
             tries_of = (rest, _count_question(text, start, end))
-        elif kind == "weekday":  # "started on a Wednesday": when it started
+        elif kind in ("weekday", "period"):  # "started on a Wednesday", "was in the 2000s": when
             tries_of = (f"when {_claim_body(rest)}",)
         elif placed:  # and asked open: "where the train derailed"
             tries_of = (rest, f"where {_claim_body(rest)}")
@@ -431,6 +463,21 @@ def corrected(
                 days = _weekdays(answer.answer)
                 if days and not days & _weekdays(words):
                     return _led(answer, "No.")
+                continue
+            if kind == "period":
+                # the when-question's first sentence gives a year or decade (within the claimed span, or not) of
+                # what the claim is about: at least half its words are there ("the first war" of "the first war
+                # was in the 2000s"); a when-question the decision reads as another ("when it all goes back",
+                # answered with the story's own dates) rules on nothing
+                first = sentences(answer.answer)[0] if answer.answer.strip() else ""
+                about = {t for t in analyse(_claim_body(rest)) if t not in STOP}
+                spans = (
+                    _periods(first) if about and 2 * len(about & set(analyse(first))) >= len(about) else []
+                )
+                said = _PERIOD.fullmatch(words)
+                low, high = _span((said.group("decade") or said.group("period")) if said else words)
+                if spans:
+                    return _led(answer, "Yes." if any(a <= high and b >= low for a, b in spans) else "No.")
                 continue
             if kind == "number":
                 # another number for the same thing, and of the same holder: Sylvania's 2,000 envoys do not
@@ -581,6 +628,15 @@ def _in_focus(text: str, start: int, end: int) -> bool:
     )
 
 
+def asks_of_name(text: str, name: str) -> bool:
+    """Whether the check ``text`` asks about ``name`` itself (see ``_in_focus``; "was X the one who …"),
+    wherever it stands and however it is capitalised."""
+    m = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.I)
+    return m is not None and (
+        _in_focus(text, m.start(), m.end()) or _identity_first(text, m.start(), text[m.end() :]) is not None
+    )
+
+
 def _carried_on(text: str, words: list[re.Match[str]]) -> bool:
     """Whether the first word starts a name that the second carries on ("Joe Biden was the one who …"):
     alone, a capital there is the sentence's."""
@@ -617,13 +673,16 @@ def _details(text: str, named: Callable[[str], list[Named]]) -> Iterator[tuple[s
         if name not in known:
             yield "name", name, span
     for m in _NUMBER.finditer(text):
-        if not _YEAR.fullmatch(m.group()):
+        # a year, or a decade's digits ("the 80s"), is a period, not a number
+        if not _YEAR.fullmatch(m.group()) and not re.match(r"['\u2019]?s\b", text[m.end() :]):
             yield "number", m.group(), m.span()
     for m in _CLOCK_WORD.finditer(text):
         yield "clock", m.group(1), m.span()
     if not _dated(text):
         for m in _WEEKDAY_PHRASE.finditer(text):
             yield "weekday", m.group(), m.span()
+        for m in _PERIOD.finditer(text):
+            yield "period", m.group(), m.span()
     for name, span in names:
         if name in known:
             yield "name", name, span
@@ -752,6 +811,23 @@ def clock_times(text: str) -> list[int]:
             hour = int(m.group(1)) % 12 + (12 if m.group(3).lower() == "p" else 0)
             out.append(hour * 60 + int(m.group(2) or 0))
     return out
+
+
+def _span(period: str) -> tuple[int, int]:
+    """The years a claimed period spans: "2021" one, "the 2000s" and "the 80s" (the 1980s) ten."""
+    low = period.lower().strip("'\u2019")
+    if low in _DECADE_WORDS:
+        return 1900 + _DECADE_WORDS[low], 1909 + _DECADE_WORDS[low]
+    digits = re.sub(r"\D", "", low)
+    if len(digits) == 2:  # "80s"
+        digits = f"19{digits}"
+    year = int(digits)
+    return (year, year + 9) if low.rstrip("'\u2019").endswith("s") else (year, year)
+
+
+def _periods(text: str) -> list[tuple[int, int]]:
+    """The years and decades ``text`` gives, each as the years it spans."""
+    return [(int(y), int(y) + (9 if s else 0)) for y, s in _GIVEN_PERIOD.findall(text)]
 
 
 def _claimed_time(number: str, said: str) -> int | None:

@@ -72,6 +72,54 @@ def _countries() -> dict[str, tuple[str, str]]:
     return out
 
 
+# a word before a country's name that makes it another place's ("New Jersey", "South Georgia")
+_OTHER_PLACE = re.compile(
+    r"\b(?:new|north|south|east|west|northern|southern|eastern|western|upper|lower)\s+$"
+)
+
+
+class UnspokenCountries:
+    """The countries a story's texts never speak of, found in a question: "what did Iran say?" where no
+    article writes "Iran" asks what the sources cannot tell. A country's spellings are the standard's
+    (pycountry); one the texts write only as the start of a longer name ("China Daily", "China Post") is not
+    spoken of, and in a question such a name is the name, not the country."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        raw = strip_accents(" ".join(texts))
+        self._written = raw.casefold()
+        every = re.compile(
+            r"(?<!\w)(?:"
+            + "|".join(re.escape(s) for s in sorted(_countries(), key=len, reverse=True))
+            + r")(?!\w)",
+            re.I,
+        )
+        spoken = {
+            m.group().casefold()
+            for m in every.finditer(raw)
+            if not re.match(r"\s[A-Z]", raw[m.end() : m.end() + 2])  # "China Daily": another name's start
+        }
+        # a country is spoken of by any of its spellings ("United States" speaks of "united states of america")
+        said = {_countries()[s] for s in spoken if s in _countries()}
+        unspoken = sorted(
+            (s for s, codes in _countries().items() if codes not in said), key=len, reverse=True
+        )
+        self._rx = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(s) for s in unspoken) + r")(?!\w)")
+
+    def named_in(self, question: str) -> list[str]:
+        """The countries ``question`` names that the texts never speak of, as typed: neither part of a longer
+        name the texts write ("china daily") nor another place's ("new jersey")."""
+        low = strip_accents(question).casefold()
+        out = []
+        for m in self._rx.finditer(low):
+            after = re.match(r"\s+(\w+)", low[m.end() :])
+            if _OTHER_PLACE.search(low[: m.start()]) or (
+                after and f"{m.group()} {after.group(1)}" in self._written
+            ):
+                continue
+            out.append(question[m.start() : m.end()] if len(question) == len(low) else m.group())
+        return out
+
+
 class ShortForm(NamedTuple):
     id: str  # the item the short form stands for
     name: str  # the name it is read as

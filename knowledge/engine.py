@@ -23,7 +23,9 @@ from rapidfuzz import fuzz, process, utils
 
 from knowledge.analysis import CONCEPT_TRIGGERS, Analyser, holds_count
 from knowledge.checks import (
+    DETAILS,
     Named,
+    asks_of_name,
     corrected,
     is_claim,
     misses_its_agent,
@@ -32,10 +34,11 @@ from knowledge.checks import (
     not_said_of,
     unheld_people,
     unruled_day,
+    unruled_period,
     unruled_time,
     without_hearsay,
 )
-from knowledge.codes import ShortForms
+from knowledge.codes import ShortForms, UnspokenCountries
 from knowledge.compose import Composer, unique
 from knowledge.compound import (
     asked_part,
@@ -89,7 +92,7 @@ from knowledge.models import (
     _Item,
 )
 from knowledge.overviews import Overviews
-from knowledge.presentation import present
+from knowledge.presentation import NOT_SAID_OF, present
 from knowledge.resolver import NameResolver
 from knowledge.retrieval import ItemRetriever
 from knowledge.text import clean_input, normalise, sentences
@@ -104,6 +107,8 @@ _EVERY_SIDE = ("both", "all", "both sides", "all sides", "every side", "each sid
 # ("how much concerned", "how much more" ask a degree)
 _NUMBER_ASKED = re.compile(r"\bhow many\b|\bnumber of\b|\bhow much\b(?! (?:more|less)\b| \w+(?:ed|er)\b)")
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+# a country's name said with "the": a union's, a kingdom's, a republic's, or a plural ("the Philippines")
+_THE_COUNTRY = re.compile(r"\b(?:united|kingdom|republic|federation|union|emirates)\b|s$", re.I)
 _ASKED_YEAR = re.compile(r"\b((?:1[89]|20)\d\d)\b(?![,.]\d|\s+(?:[a-z]+s|people|men|women|children)\b)")
 # words that ask more of an office question than who holds it: a negation, someone else, an opinion or
 # a wish, another time, a second question
@@ -157,6 +162,13 @@ def question_similarity(typed: str, question: str, **_: Any) -> float:
     """How well what is typed matches a curated question (0-100): the mean of the words' agreement in any
     order and the best partial match, so both a question half typed and one in other words rank well."""
     return (fuzz.token_set_ratio(typed, question) + fuzz.partial_ratio(typed, question)) / 2
+
+
+def _asking(plain: str) -> list[str]:
+    """The sentences of ``plain`` that ask (a question mark, a question word, a check), or all of them when
+    none does: "were the talks in Geneva? I've got Switzerland in my head" asks nothing of Switzerland."""
+    said = sentences(plain, lowercase_starts=True)
+    return [s for s in said if "?" in s or WH_WORD.search(s) or is_claim(s.lower())] or said
 
 
 def _headlines(item: _Item) -> list[str]:
@@ -408,6 +420,15 @@ class AnswerEngine:
             _YEAR.findall(
                 " ".join([*kb.corpus.values(), *(it.model_dump_json() for it in kb.items.values())])
             )
+        )
+        # the countries neither the articles nor the folder speak of: a question about one asks what they
+        # cannot tell ("what did Atlantis say?" where no article names it)
+        self._unspoken_countries = UnspokenCountries(
+            [
+                *kb.corpus.values(),
+                *(f"{s.outlet or ''}. {s.title or ''}. {s.label}." for s in kb.sources.values()),
+                *(it.model_dump_json() for it in kb.items.values()),
+            ]
         )
         self._answers: OrderedDict[str, Answer] = OrderedDict()
         self._command_answers: OrderedDict[tuple, Answer] = OrderedDict()
@@ -693,10 +714,8 @@ class AnswerEngine:
         answer."""
         if (event := self._event_pointed_at(plain, previous)) is not None:
             # "how many died in it?" after a question about an earlier war asks about that war first
-            pointed = EVENT_POINTER.sub(
-                lambda m: event if m.group() == "that one" else f"{m.group().split()[0]} {event}",
-                plain.lower().strip(),
-                count=1,
+            pointed = EVENT_POINTER.sub(  # "in that one" is "in" the event, "that one" the event
+                lambda m: re.sub(r"\b(?:that one|it|that)$", event, m.group()), plain.lower().strip(), count=1
             )
             if (about_event := self._answer(pointed)).answered:
                 return pointed, about_event
@@ -798,7 +817,10 @@ class AnswerEngine:
             # sources say in the detail's place
             tokens, analyse = self.retriever.tokens, self.names.analyser.analyse
             if not answer.answered:
-                answer = corrected(plain, self._decided, tokens, analyse, self._named) or answer
+                kinds = (
+                    DETAILS if self._rules_on_periods(plain) else tuple(k for k in DETAILS if k != "period")
+                )
+                answer = corrected(plain, self._decided, tokens, analyse, self._named, kinds) or answer
             elif misses_its_number(plain, answer):
                 fixed = corrected(plain, self._decided, tokens, analyse, self._named, ("number",))
                 if fixed is not None:
@@ -814,6 +836,9 @@ class AnswerEngine:
                 )
             elif unruled_day(plain, answer):  # "started on a Wednesday?": on which day, then No
                 answer = corrected(plain, self._decided, tokens, analyse, self._named, ("weekday",)) or answer
+            # "did it start in 2021?": when, then Yes or No
+            elif unruled_period(plain, answer) and self._rules_on_periods(plain):
+                answer = corrected(plain, self._decided, tokens, analyse, self._named, ("period",)) or answer
             elif unruled_time(plain, answer):  # "began around midday, right?": at what time, then Yes or No
                 answer = corrected(plain, self._decided, tokens, analyse, self._named, ("clock",)) or answer
         if answer.answered and (people := self._people(plain)):
@@ -832,10 +857,34 @@ class AnswerEngine:
                 answer = self.compose.abstain(plain, reason, confidence=answer.confidence)
             elif not understand(plain, self.names).is_prediction:
                 answer = answer.model_copy(update={"answer": reason})
+        if countries := self._unspoken_countries.named_in(" ".join(_asking(plain))):
+            answer = self._of_unspoken_country(plain, answer, countries[0], claim)
         self._answers[plain] = answer
         if len(self._answers) > ANSWER_MEMO:
             self._answers.popitem(last=False)
         return answer
+
+    def _of_unspoken_country(self, plain: str, answer: Answer, country: str, claim: bool) -> Answer:
+        """The answer to ``plain``, which names ``country``, a country no article or item speaks of: the
+        sources' silence about it is the answer. A check that asks about the name itself ("was it X that
+        took it to the council?") keeps what the sources say instead, led by that silence ("The sources don't
+        say so of X."); any other question is refused with it as the reason ("what did X say?", "did X call
+        for restraint?": whatever some item says of others says nothing of X)."""
+        shown = country if country[:1].isupper() else country.title()
+        if _THE_COUNTRY.search(shown):
+            shown = f"the {shown}"  # "the United States", "the Philippines"
+        if (
+            claim
+            and answer.answered
+            and (answer.answer.startswith(NOT_SAID_OF) or asks_of_name(plain, country))
+        ):
+            return answer if answer.answer.startswith(NOT_SAID_OF) else not_said_of(answer, shown)
+        reason = f"The sources don't mention {shown}."
+        if answer.answered:
+            return self.compose.abstain(plain, reason, confidence=answer.confidence)
+        if understand(plain, self.names).is_prediction:
+            return answer  # a prediction's refusal says why it is one
+        return answer.model_copy(update={"answer": reason})
 
     def _unnamed(self, plain: str, answer: Answer) -> Answer:
         """A question asking for a name, answered only with people the articles do not name ("A passenger
@@ -907,6 +956,13 @@ class AnswerEngine:
                 plain, "The sources don't give that number.", confidence=answer.confidence
             )
         return answer
+
+    def _rules_on_periods(self, plain: str) -> bool:
+        """Whether the years a check claims may be ruled on: none lies after every year the articles and the
+        folder speak of ("did they fight again in 2030?" asks what happened after they were written, which
+        no date they give rules out)."""
+        latest = max((int(y) for y in self._years), default=0)
+        return all(int(y) <= latest for y in re.findall(r"\b(?:19|20)\d\d", plain))
 
     def _unspoken_years(self, plain: str) -> list[str]:
         """The years a sentence of ``plain`` that asks who, what, when… sets its question in, that neither

@@ -3,7 +3,7 @@ questions: real country names from ISO 3166, none of them the shipped stories'."
 
 from __future__ import annotations
 
-from knowledge.codes import ShortForms, initials, short_forms
+from knowledge.codes import ShortForms, UnspokenCountries, initials, short_forms
 from knowledge.models import Entity, Event, Evidence, Place
 
 _EV = [Evidence(source="000_a", quote="a passage of the article")]
@@ -88,3 +88,25 @@ def test_capitals_for_a_whole_message_are_no_short_form() -> None:
 
 def test_a_form_the_articles_write_is_left_to_the_retrievers() -> None:
     assert "NRA" not in short_forms(_named(), written=frozenset({"NRA", "said"}))
+
+
+def test_countries_the_texts_never_speak_of_are_found_in_a_question() -> None:
+    """A country the texts never write is found in a question however it is typed; one they write, one they
+    write only as the start of a longer name ("Canada Post"), and another place's name ("New Jersey") are not
+    (the last is found in a question only as a name of its own)."""
+    unspoken = UnspokenCountries(
+        ["Portugal and Spain traded blame; Canada Post carried the letters.", '{"name": "Peru"}']
+    )
+    assert unspoken.named_in("What did Iran say?") == ["Iran"]
+    assert unspoken.named_in("and china?") == ["china"]
+    assert unspoken.named_in("did the united states react") == ["united states"]
+    for question in (
+        "what did portugal say",
+        "and Peru?",
+        "what did canada post say?",
+        "a man in new jersey asks",
+    ):
+        assert unspoken.named_in(question) == [], question
+    assert unspoken.named_in("did canada react?") == ["canada"]
+    # a country is spoken of by any of its spellings: "Spain" speaks of "the Kingdom of Spain"
+    assert unspoken.named_in("what did the kingdom of spain say") == []

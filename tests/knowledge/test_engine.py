@@ -831,6 +831,53 @@ def test_a_curated_verdict_rules_only_on_what_its_question_or_answer_holds(
 
 
 @pytest.mark.parametrize(
+    ("question", "verdict", "given"),
+    [
+        ("the first war was in the 2000s right?", "No.", "1990s"),
+        ("did the fighting start in 2021?", "No.", "2022"),
+        ("the 2020 war was in 2019, right?", "No.", "2020"),
+        ("was the first war in the nineties?", "Yes.", "1990s"),
+        ("did the conflict start in the late 1980s?", "Yes.", "1980s"),
+    ],
+)
+def test_a_check_of_a_year_or_decade_is_ruled_on_from_when_it_happened(
+    engine: AnswerEngine, question: str, verdict: str, given: str
+) -> None:
+    """A check that puts its claim in a year or a decade is asked when, and ruled on from the years the
+    answer's first sentence gives; a year after every one the articles speak of is never ruled on
+    (test_a_curated_verdict_rules_only_on_what_its_question_or_answer_holds)."""
+    ans = engine.ask(question)
+    assert ans.answer.startswith(verdict) and given in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what iran say about all this?",
+        "Did China call for restraint from both sides?",
+        "Armenia decided to appeal to China under a mutual assistance treaty, is that correct?",
+        "israel also give weapons to azerbaijan?",
+        "what did japan say about the clashes?",
+    ],
+)
+def test_a_country_the_articles_never_mention_is_the_reason_to_refuse(
+    engine: AnswerEngine, question: str
+) -> None:
+    """A question naming a country no article speaks of is refused with that reason, whatever some item
+    says of the countries the articles do speak of."""
+    ans = engine.ask(question)
+    assert not ans.answered and ans.answer.startswith("The sources don't mention "), ans.answer
+
+
+def test_a_check_asking_which_country_did_it_gives_the_one_that_did(engine: AnswerEngine) -> None:
+    """A check about the country itself ("was it X that …") where the articles never mention X is set
+    right: their silence about X, then who did it."""
+    ans = engine.ask("was it germany that said it'd take this to the un security council")
+    assert ans.answered and ans.answer.startswith("The sources don't say so of Germany."), ans.answer
+    assert "France" in ans.answer
+
+
+@pytest.mark.parametrize(
     ("question", "source"),
     [
         pytest.param(
