@@ -79,7 +79,8 @@ _POINTER = re.compile(r"\b(?<!\ball )(?<!\ball of )(?:that|this|it)\b")
 # was that one?", "what happened after that?"): a thing spoken of, not words said ("who said that?") nor the
 # story ("this one" after a question about another event is the story's own)
 EVENT_POINTER = re.compile(
-    r"\bthat one\b|\b(?:in|during|after|before|since|over|from|of) (?:it|that)\b(?! \w+ (?:said|say|says))"
+    r"\b(?:(?:in|during|after|before|since|over|from|of) )?that one\b|"
+    r"\b(?:in|during|after|before|since|over|from|of) (?:it|that)\b(?! \w+ (?:said|say|says))"
 )
 # what a question with such a pointer asks about words, a source or a person: not an event
 _ABOUT_WORDS = re.compile(

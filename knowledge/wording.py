@@ -331,6 +331,28 @@ def _spoken_year(m: re.Match[str]) -> str:
     return f"{text2num(m.group('century').lower(), 'en')}{text2num(rest, 'en'):02d}"
 
 
+# an ordinal in digits before what it counts ("the 1st one", "their 2nd war"): the word, as the texts write
+# it; never a date's ("the 1st of May", "May 1st", "1st September", "on the 2nd")
+_ORDINAL_WORDS = dict(
+    zip(
+        "1st 2nd 3rd 4th 5th 6th 7th 8th 9th 10th".split(),
+        "first second third fourth fifth sixth seventh eighth ninth tenth".split(),
+        strict=True,
+    )
+)
+_ORDINAL = re.compile(
+    r"\b(?:the|a|its|their|his|her|our|this|that)\s+(?P<n>(?:[1-9]|10)(?:st|nd|rd|th))\b"
+    r"(?=\s+[a-z])(?!\s+(?:of|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)",
+    re.I,
+)
+
+
+def _ordinal(m: re.Match[str]) -> str:
+    n = m.group("n").lower()
+    word = _ORDINAL_WORDS.get(n)
+    return m.group()[: m.start("n") - m.start()] + word if word else m.group()
+
+
 _IS_BEEN = re.compile(r"(?:\bis|(?<=\w)['\u2019]s) been\b", re.I)
 
 # "who'd he call", "how'd it end", "what'd Zorbin do": a question word's "'d" before whom it asks about (a
@@ -410,6 +432,7 @@ def plain_question(text: str) -> str:
     out = _SPELLED.sub(_spelled, out)
     out = _WH_D.sub(_wh_did, out)
     out = _SPOKEN_YEAR.sub(_spoken_year, out)
+    out = _ORDINAL.sub(_ordinal, out)
     hinglish = in_hinglish(out)
     if hinglish:
         out = _hindi_readings(out)

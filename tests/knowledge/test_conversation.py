@@ -452,6 +452,15 @@ def test_it_after_an_answer_is_what_was_answered(engine: AnswerEngine) -> None:
     assert second.answer.answered and "6,500" in second.answer.answer
 
 
+def test_in_that_one_after_a_check_is_the_event_checked(engine: AnswerEngine) -> None:
+    """'how many died in that one' after a check about the first war (set right: it was in the 1990s)
+    counts that war's dead: "in that one" is "in" the event, not "in that" and a stray "one"."""
+    first = engine.converse("the first war was in the 2000s right?")
+    assert first.answer.answer.startswith("No.") and "1990s" in first.answer.answer, first.answer.answer
+    second = engine.converse("how many died in that one", first)
+    assert second.answer.answered and "30,000" in second.answer.answer, second.answer.answer
+
+
 @pytest.mark.parametrize(
     ("text", "vague"),
     [

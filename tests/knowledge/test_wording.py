@@ -24,6 +24,9 @@ from knowledge.wording import plain_question, without_asides, without_greeting
         ("does Freedonia flog weapons to em", "does Freedonia sell weapons to them"),
         ("does the bloke reckon its calming down", "does the man think its calming down"),
         ("did forty-nine soldiers die?", "did 49 soldiers die?"),
+        # an ordinal in digits before what it counts is the word the articles write
+        ("when was the 1st one", "when was the first one"),
+        ("how long was their 2nd war", "how long was their second war"),
         ("about thirty thousand people died", "about 30000 people died"),
         # speech typed by a machine: a year said as it is spoken, an initialism spelled letter by letter
         ("was the twenty twenty truce brokered by them", "was the 2020 truce brokered by them"),
@@ -91,6 +94,10 @@ def test_chat_spellings_and_number_words_become_plain(typed: str, plain: str) ->
         "what about the US?",
         "Armenia's PM",
         "the first one",
+        # a date's ordinal stays one
+        "what happened on the 2nd",
+        "on the 1st of may",
+        "the 3rd September",
     ],
 )
 def test_ordinary_wording_is_left_alone(text: str) -> None:
