@@ -29,6 +29,15 @@ FIGURE_QUESTION_WORDS = tuple(
     largest smallest biggest maximum minimum exact approximate rough estimate""".split()
 )
 # a preposition setting where or in what something happened, and the noun it sets it in
+# a question after the source of a figure it states: who gave it, which source, where it comes from
+_ASKS_SOURCE = re.compile(
+    r"\b(?:who|whom|whose)\b|\bwhich (?:source|outlet|article|report|paper|agency|wire|official|site)s?\b|"
+    r"\bwhere\b.*\bfrom\b|\bsource\b"
+)
+# a figure a question states: a number of people, not a year or a time ("145", "96 dead", "1,200")
+_STATED = re.compile(
+    r"(?<![\d:.,])\b(\d{1,3}(?:,\d{3})+|\d+)\b(?![:.]\d)(?!\s*(?:am|pm|a\.m|p\.m|hours?|days?))"
+)
 _SETTING = re.compile(
     r"\b(?:on|at|in|near|along|across|during|inside|outside|from) (?:the |a |an |this |that )?(?P<word>[a-z]+)\b"
 )
@@ -152,6 +161,10 @@ class CasualtyAnswers(Handler):
         ):
             pool = [c for c in pool if c.outcome in DEATH_OUTCOMES] or pool
         pool = [c for c in pool if c.id in specific] or pool
+        if stated := self._stated(question, pool):
+            # "earlier wires had 96 dead, who put that out": whose figure it is, however the asker words the
+            # rest ("wires", "put out" are about the asking, not about what is counted)
+            return self._parts(label, stated, question)
         if question is not None and pool:
             leftover = self._leftover(question, pool)
             # what the figures' events and places are about counts as covered ("the 2019 war over the valley")
@@ -305,6 +318,15 @@ class CasualtyAnswers(Handler):
             item = self.kb.items.get(current)
             current = getattr(item, "part_of", None) or getattr(item, "country", None)
         return current if current in sides else item_id
+
+    @staticmethod
+    def _stated(question: Question | None, pool: list[Casualty]) -> list[Casualty]:
+        """The figures of ``pool`` that ``question`` states and asks the source of ("who confirmed 145?",
+        "'at least 90 dead' - where's that from?"), or none."""
+        if question is None or not _ASKS_SOURCE.search(question.low):
+            return []
+        stated = {int(n.replace(",", "")) for n in _STATED.findall(question.low)}
+        return [c for c in pool if c.figure is not None and c.figure in stated]
 
     def _parts(
         self, label: str, pool: list[Casualty], question: Question | None, lead: str | None = None

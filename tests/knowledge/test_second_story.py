@@ -501,3 +501,20 @@ def test_a_check_of_an_office_is_told_from_the_role_and_a_title_alone_is_not_the
     assert yes.answer.startswith("Yes."), yes.answer
     # a question with the office and its holder in it but no claim that anyone holds it
     assert engine._office_verdict("Was anything paid out of the Prime Minister's relief fund?") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "given"),
+    [
+        ("earlier wires had 96 dead, who put that out", "Chawdhary"),
+        ("someone in the channel posted 'at least 90 dead' - where's that from", "China Daily"),
+    ],
+)
+def test_a_figure_stated_with_a_question_after_its_source_is_answered_with_that_figure(
+    engine: AnswerEngine, question: str, given: str
+) -> None:
+    """A question that states a figure the folder holds and asks who gave it or where it comes from is
+    answered with that figure and its source, however it words the rest ("wires", "posted in the channel"
+    were words no figure holds, and the question was refused as asking for a figure the sources don't give)."""
+    ans = engine.ask(question)
+    assert ans.answered and given in ans.answer, ans.answer
