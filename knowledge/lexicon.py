@@ -79,6 +79,7 @@ TITLE_EQUIVALENTS: tuple[tuple[str, ...], ...] = (
     ),
     ("foreign ministry", "ministry of foreign affairs", "foreign office"),
     ("spokesman", "spokeswoman", "spokesperson"),
+    ("chief", "boss", "head"),  # "the UN chief", "the UN boss", "the UN head"
     ("railways minister", "railway minister", "minister of railways", "rail minister"),
 )
 

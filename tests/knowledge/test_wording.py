@@ -455,6 +455,7 @@ def test_a_title_written_another_way_names_the_same_person() -> None:
             "smith": ["John Smith", "Freedonian Prime Minister", "Prime Minister"],
             "jones": ["Ann Jones", "Freedonian foreign minister"],
             "brown": ["Bob Brown", "Freedonian top diplomat"],
+            "green": ["Gil Green", "Alliance chief"],
         }
     )
 
@@ -467,3 +468,4 @@ def test_a_title_written_another_way_names_the_same_person() -> None:
     assert ids("at 8 pm on monday") == []
     assert ids("the freedonian top diplomat") == ["brown"]  # written out for him
     assert ids("the freedonian chief diplomat") == ["brown", "jones"]  # either
+    assert ids("and the alliance boss?") == ids("the alliance head") == ["green"]  # a chief is a boss, a head
