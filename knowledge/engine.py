@@ -728,7 +728,7 @@ class AnswerEngine:
             if not followed.answered and (asked := self._asked_part(read)):
                 # "where did she say it, a speech or what": the follow-up's own remark goes as a question's does
                 read, followed = asked, self._answer(asked)
-            if followed.answered:
+            if followed.answered and not self._holds_none_of(plain, followed):
                 if not points_back(plain, self.names):
                     # a fragment that is a whole question by itself ("the earlier war's casualties" after a
                     # toll): the fitted decision's surer reading wins, the completed one being the question
@@ -747,6 +747,14 @@ class AnswerEngine:
             if followed.answered:
                 return read, followed
         return own, answer
+
+    def _holds_none_of(self, fragment: str, answer: Answer) -> bool:
+        """Whether ``answer`` to a follow-up read with the question before it holds none of the names the
+        follow-up ``fragment`` gives, neither in its text nor in the items it cites ("and the alliance boss?"
+        after a question about a vote, answered with the vote's words and not the alliance's chief): the reading
+        asks about something else than the follow-up did."""
+        named = [(m.ids, m.text) for m in self.names.find(fragment) if m.ids]
+        return bool(named) and len(unheld_people(named, answer, self.retriever.tokens)) == len(named)
 
     def _event_pointed_at(self, plain: str, previous: Turn | None) -> str | None:
         """The name of the event "that one" or "it" stands for in ``plain`` when the previous question was about

@@ -79,7 +79,7 @@ TITLE_EQUIVALENTS: tuple[tuple[str, ...], ...] = (
     ),
     ("foreign ministry", "ministry of foreign affairs", "foreign office"),
     ("spokesman", "spokeswoman", "spokesperson"),
-    ("chief", "boss", "head"),  # "the UN chief", "the UN boss", "the UN head"
+    ("chief", "boss", "head"),  # "the alliance chief", "the alliance boss", "the alliance head"
     ("railways minister", "railway minister", "minister of railways", "rail minister"),
 )
 

@@ -816,3 +816,18 @@ def test_a_request_to_repeat_gets_the_answer_before(engine: AnswerEngine) -> Non
     assert again.question == first.question  # what the next follow-up leans on
     alone = engine.converse("sorry can you repeat the number", None)
     assert not alone.answer.answered
+
+
+def test_a_follow_up_read_with_the_question_before_must_hold_what_it_names(engine: AnswerEngine) -> None:
+    """ "and the UN boss?" after a refused question about a vote was read as that question with "the un boss"
+    added and answered with Armenia's appeal, which names neither the UN nor its chief: a completed reading
+    whose answer holds none of the follow-up's names asks about something else, so the follow-up is read
+    alone (and "boss" is "chief", so it names the secretary-general)."""
+    first = engine.converse("did the security council actually vote on anything")
+    second = engine.converse("and the UN boss?", first)
+    assert second.answer.answered and "Guterres" in second.answer.answer, (
+        second.question,
+        second.answer.answer,
+    )
+    toll = engine.ask("how many armenian soldiers died")
+    assert engine._holds_none_of("and france?", toll) and not engine._holds_none_of("and armenia?", toll)
