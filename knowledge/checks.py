@@ -466,18 +466,21 @@ def corrected(
                 continue
             if kind == "period":
                 # the when-question's first sentence gives a year or decade (within the claimed span, or not) of
-                # what the claim is about: at least half its words are there ("the first war" of "the first war
-                # was in the 2000s"); a when-question the decision reads as another ("when it all goes back",
-                # answered with the story's own dates) rules on nothing
+                # what the claim is about: every word of the claim is there ("first", "war" of "the first war
+                # was in the 2000s"; "the fighting broke out" holds "the fighting started"); a sentence that
+                # dates something else ("the conflict broke out in the late 1980s under Soviet rule" for "did
+                # the Soviet Union collapse in the 80s") or a when-question the decision reads as another
+                # ("when it all goes back", answered with the story's own dates) rules on nothing
                 first = sentences(answer.answer)[0] if answer.answer.strip() else ""
                 about = {t for t in analyse(_claim_body(rest)) if t not in STOP}
-                spans = (
-                    _periods(first) if about and 2 * len(about & set(analyse(first))) >= len(about) else []
-                )
+                spans = _periods(first) if about and about <= set(analyse(first)) else []
                 said = _PERIOD.fullmatch(words)
                 low, high = _span((said.group("decade") or said.group("period")) if said else words)
-                if spans:
-                    return _led(answer, "Yes." if any(a <= high and b >= low for a, b in spans) else "No.")
+                inside = [a <= high and b >= low for a, b in spans]
+                if (
+                    spans and len(set(inside)) == 1
+                ):  # years both inside and outside the claim's rule on nothing
+                    return _led(answer, "Yes." if inside[0] else "No.")
                 continue
             if kind == "number":
                 # another number for the same thing, and of the same holder: Sylvania's 2,000 envoys do not

@@ -78,6 +78,25 @@ _OTHER_PLACE = re.compile(
 )
 
 
+# where the asker, or someone they speak of, is: "I'm reading this in X", "my friend from X", "a neighbour in
+# X", "my friend X" (a name); none of it asks about X
+_PEOPLE = (
+    r"i|i'm|im|i am|we|we're|we are|me|us|my|our|"
+    r"(?:friend|neighbou?r|cousin|uncle|aunt|auntie|sister|brother|mother|father|mum|mom|dad|parent|"
+    r"colleague|wife|husband|son|daughter|family|relative|teacher|student|classmate|roommate|flatmate|"
+    r"caller|listener|reader|viewer)s?"
+)
+_ASIDE_BEFORE = re.compile(
+    rf"\b(?:{_PEOPLE})\b(?:\s+[\w']+){{0,4}}?\s+(?:in|from|at|to)\s+(?:the\s+)?$|"
+    r"\b(?:friend|neighbou?r|cousin|uncle|aunt|sister|brother|colleague|wife|husband|son|daughter)\s+$"
+)
+# "X here, …": the asker says who they are
+_HERE_AFTER = re.compile(r"\s+here\b")
+# one of two or more offered ("did Russia or X broker it?"): the question asks which, and the sources answer
+_OFFERED = re.compile(r"\b\w+\s+or\s+$")
+_OFFERED_AFTER = re.compile(r"\s+or\s+\w+")
+
+
 class UnspokenCountries:
     """The countries a story's texts never speak of, found in a question: "what did Iran say?" where no
     article writes "Iran" asks what the sources cannot tell. A country's spellings are the standard's
@@ -112,8 +131,14 @@ class UnspokenCountries:
         out = []
         for m in self._rx.finditer(low):
             after = re.match(r"\s+(\w+)", low[m.end() :])
-            if _OTHER_PLACE.search(low[: m.start()]) or (
-                after and f"{m.group()} {after.group(1)}" in self._written
+            before = low[: m.start()]
+            if (
+                _OTHER_PLACE.search(before)
+                or (after and f"{m.group()} {after.group(1)}" in self._written)
+                or _ASIDE_BEFORE.search(before)
+                or _OFFERED.search(before)
+                or _OFFERED_AFTER.match(low[m.end() :])
+                or _HERE_AFTER.match(low[m.end() :])
             ):
                 continue
             out.append(question[m.start() : m.end()] if len(question) == len(low) else m.group())

@@ -875,16 +875,21 @@ class AnswerEngine:
     def _of_unspoken_country(self, plain: str, answer: Answer, country: str, claim: bool) -> Answer:
         """The answer to ``plain``, which names ``country``, a country no article or item speaks of: the
         sources' silence about it is the answer. A check that asks about the name itself ("was it X that
-        took it to the council?") keeps what the sources say instead, led by that silence ("The sources don't
-        say so of X."); any other question is refused with it as the reason ("what did X say?", "did X call
-        for restraint?": whatever some item says of others says nothing of X)."""
+        took it to the council?") or puts its claim there ("were the talks held in X?", where the articles
+        name only a city) keeps what the sources say instead, led by that silence ("The sources don't say so
+        of X."); any other question is refused with it as the reason ("what did X say?", "did X call for
+        restraint?": whatever some item says of others says nothing of X)."""
         shown = country if country[:1].isupper() else country.title()
         if _THE_COUNTRY.search(shown):
             shown = f"the {shown}"  # "the United States", "the Philippines"
         if (
             claim
             and answer.answered
-            and (answer.answer.startswith(NOT_SAID_OF) or asks_of_name(plain, country))
+            and (
+                answer.answer.startswith(NOT_SAID_OF)
+                or asks_of_name(plain, country)
+                or re.search(rf"\b(?:in|near|at)\s+(?:the\s+)?{re.escape(country)}\b", plain, re.I)
+            )
         ):
             return answer if answer.answer.startswith(NOT_SAID_OF) else not_said_of(answer, shown)
         reason = f"The sources don't mention {shown}."

@@ -108,5 +108,15 @@ def test_countries_the_texts_never_speak_of_are_found_in_a_question() -> None:
     ):
         assert unspoken.named_in(question) == [], question
     assert unspoken.named_in("did canada react?") == ["canada"]
+    # where the asker or someone they speak of is, a name, and one of two offered ask nothing of the country
+    for question in (
+        "I'm reading this in Canada; how many died?",
+        "did my neighbour from Canada hear it?",
+        "my friend Chad asks how many died",
+        "Jordan here - who started it?",
+        "did Portugal or Canada react?",
+        "did Canada or Portugal react?",
+    ):
+        assert unspoken.named_in(question) == [], question
     # a country is spoken of by any of its spellings: "Spain" speaks of "the Kingdom of Spain"
     assert unspoken.named_in("what did the kingdom of spain say") == []

@@ -875,6 +875,11 @@ def test_a_check_asking_which_country_did_it_gives_the_one_that_did(engine: Answ
     ans = engine.ask("was it germany that said it'd take this to the un security council")
     assert ans.answered and ans.answer.startswith("The sources don't say so of Germany."), ans.answer
     assert "France" in ans.answer
+    # a claim put in the country, where the articles name only its city
+    ans = engine.ask("Were the peace talks held in Belgium?")
+    assert ans.answer.startswith("The sources don't say so of Belgium.") and "Brussels" in ans.answer, (
+        ans.answer
+    )
 
 
 @pytest.mark.parametrize(
