@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 import pycountry
 
-from knowledge.lexicon import CHAT_WORDS, HINDI_WHEN_MIXED, HINDI_WORDS, STOP, TITLE_EQUIVALENTS
+from knowledge.lexicon import CHAT_WORDS, HINDI_WHEN_MIXED, HINDI_WORDS, SOMEONE, STOP, TITLE_EQUIVALENTS
 from knowledge.models import Entity, Event, Place
 from knowledge.text import strip_accents
 from knowledge.wording import common_word, english_word
@@ -80,15 +80,9 @@ _OTHER_PLACE = re.compile(
 
 # where the asker, or someone they speak of, is: "I'm reading this in X", "my friend from X", "a neighbour in
 # X", "my friend X" (a name); none of it asks about X
-_PEOPLE = (
-    r"i|i'm|im|i am|we|we're|we are|me|us|my|our|"
-    r"(?:friend|neighbou?r|cousin|uncle|aunt|auntie|sister|brother|mother|father|mum|mom|dad|parent|"
-    r"colleague|wife|husband|son|daughter|family|relative|teacher|student|classmate|roommate|flatmate|"
-    r"caller|listener|reader|viewer)s?"
-)
+_PEOPLE = rf"i|i'm|im|i am|we|we're|we are|me|us|my|our|(?:{SOMEONE}|parent|family|relative|student|caller|reader)s?"
 _ASIDE_BEFORE = re.compile(
-    rf"\b(?:{_PEOPLE})\b(?:\s+[\w']+){{0,4}}?\s+(?:in|from|at|to)\s+(?:the\s+)?$|"
-    r"\b(?:friend|neighbou?r|cousin|uncle|aunt|sister|brother|colleague|wife|husband|son|daughter)\s+$"
+    rf"\b(?:{_PEOPLE})\b(?:\s+[\w']+){{0,4}}?\s+(?:in|from|at|to)\s+(?:the\s+)?$|\b(?:{SOMEONE})\s+$"
 )
 # "X here, …": the asker says who they are
 _HERE_AFTER = re.compile(r"\s+here\b")

@@ -83,11 +83,15 @@ TITLE_EQUIVALENTS: tuple[tuple[str, ...], ...] = (
     ("railways minister", "railway minister", "minister of railways", "rail minister"),
 )
 
+# Someone in everyday life: kin, friends, the people around one ("my cousin", "a neighbour")
+SOMEONE = (
+    r"person|man|woman|guy|chap|friend|husband|wife|father|mother|dad|mum|mom|brother|sister|son|daughter|"
+    r"uncle|aunt|cousin|grandfather|grandmother|grandpa|grandma|neighbou?r|teacher|boss|colleague"
+)
 # A noun for a person: an office, or a general word for someone ("the police chief", "which passenger").
 PERSON_NOUN = re.compile(
     rf"\b(?:{'|'.join(ROLE_WORDS)}|soldier|officer|reporter|journalist|correspondent|victim|passenger|driver)s?\b|"
-    r"\b(?:person|man|woman|guy|chap|friend|husband|wife|father|mother|dad|mum|mom|brother|sister|son|daughter|"
-    r"uncle|aunt|cousin|grandfather|grandmother|grandpa|grandma|neighbou?r|teacher|boss|colleague)\b"
+    rf"\b(?:{SOMEONE})\b"
 )
 
 # Quantity and approximation words: they shape a figure question, not its subject.
