@@ -28,7 +28,6 @@ FIGURE_QUESTION_WORDS = tuple(
     upward upwards downward downwards change highest lowest
     largest smallest biggest maximum minimum exact approximate rough estimate""".split()
 )
-# a preposition setting where or in what something happened, and the noun it sets it in
 # a question after the source of a figure it states: who gave it, which source, where it comes from
 _ASKS_SOURCE = re.compile(
     r"\b(?:who|whom|whose)\b|\bwhich (?:source|outlet|article|report|paper|agency|wire|official|site)s?\b|"
@@ -38,6 +37,7 @@ _ASKS_SOURCE = re.compile(
 _STATED = re.compile(
     r"(?<![\d:.,])\b(\d{1,3}(?:,\d{3})+|\d+)\b(?![:.]\d)(?!\s*(?:am|pm|a\.m|p\.m|hours?|days?))"
 )
+# a preposition setting where or in what something happened, and the noun it sets it in
 _SETTING = re.compile(
     r"\b(?:on|at|in|near|along|across|during|inside|outside|from) (?:the |a |an |this |that )?(?P<word>[a-z]+)\b"
 )

@@ -477,9 +477,8 @@ def corrected(
                 said = _PERIOD.fullmatch(words)
                 low, high = _span((said.group("decade") or said.group("period")) if said else words)
                 inside = [a <= high and b >= low for a, b in spans]
-                if (
-                    spans and len(set(inside)) == 1
-                ):  # years both inside and outside the claim's rule on nothing
+                # years both inside and outside the claimed span rule on nothing
+                if spans and len(set(inside)) == 1:
                     return _led(answer, "Yes." if inside[0] else "No.")
                 continue
             if kind == "number":

@@ -91,6 +91,13 @@ _OFFERED = re.compile(r"\b\w+\s+or\s+$")
 _OFFERED_AFTER = re.compile(r"\s+or\s+\w+")
 
 
+@lru_cache(maxsize=1)
+def _every_country() -> re.Pattern[str]:
+    """Any spelling of a country (``_countries``), longest first, as whole words in any case."""
+    spellings = sorted(_countries(), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(s) for s in spellings) + r")(?!\w)", re.I)
+
+
 class UnspokenCountries:
     """The countries a story's texts never speak of, found in a question: "what did Iran say?" where no
     article writes "Iran" asks what the sources cannot tell. A country's spellings are the standard's
@@ -100,15 +107,9 @@ class UnspokenCountries:
     def __init__(self, texts: Iterable[str]) -> None:
         raw = strip_accents(" ".join(texts))
         self._written = raw.casefold()
-        every = re.compile(
-            r"(?<!\w)(?:"
-            + "|".join(re.escape(s) for s in sorted(_countries(), key=len, reverse=True))
-            + r")(?!\w)",
-            re.I,
-        )
         spoken = {
             m.group().casefold()
-            for m in every.finditer(raw)
+            for m in _every_country().finditer(raw)
             if not re.match(r"\s[A-Z]", raw[m.end() : m.end() + 2])  # "China Daily": another name's start
         }
         # a country is spoken of by any of its spellings ("United States" speaks of "united states of america")

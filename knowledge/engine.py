@@ -107,8 +107,12 @@ _EVERY_SIDE = ("both", "all", "both sides", "all sides", "every side", "each sid
 # ("how much concerned", "how much more" ask a degree)
 _NUMBER_ASKED = re.compile(r"\bhow many\b|\bnumber of\b|\bhow much\b(?! (?:more|less)\b| \w+(?:ed|er)\b)")
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
-# a country's name said with "the": a union's, a kingdom's, a republic's, or a plural ("the Philippines")
-_THE_COUNTRY = re.compile(r"\b(?:united|kingdom|republic|federation|union|emirates)\b|s$", re.I)
+# a country's name said with "the": a union's, a kingdom's, a republic's, islands, and the plurals English
+# says so ("the Philippines"; not "Cyprus" or "Belarus")
+_THE_COUNTRY = re.compile(
+    r"\b(?:united|kingdom|republic|federation|union|emirates|islands|netherlands|philippines|bahamas|maldives)\b",
+    re.I,
+)
 _ASKED_YEAR = re.compile(r"\b((?:1[89]|20)\d\d)\b(?![,.]\d|\s+(?:[a-z]+s|people|men|women|children)\b)")
 # words that ask more of an office question than who holds it: a negation, someone else, an opinion or
 # a wish, another time, a second question
@@ -416,18 +420,16 @@ class AnswerEngine:
         )
         # the years the articles and the folder speak of: a question set in any other year asks what they
         # cannot tell ("how many died in 2015", "what did they say in 2031")
-        self._years = frozenset(
-            _YEAR.findall(
-                " ".join([*kb.corpus.values(), *(it.model_dump_json() for it in kb.items.values())])
-            )
-        )
+        dumped = [it.model_dump_json() for it in kb.items.values()]
+        self._years = frozenset(_YEAR.findall(" ".join([*kb.corpus.values(), *dumped])))
+        self._latest_year = max((int(y) for y in self._years), default=0)
         # the countries neither the articles nor the folder speak of: a question about one asks what they
         # cannot tell ("what did Atlantis say?" where no article names it)
         self._unspoken_countries = UnspokenCountries(
             [
                 *kb.corpus.values(),
                 *(f"{s.outlet or ''}. {s.title or ''}. {s.label}." for s in kb.sources.values()),
-                *(it.model_dump_json() for it in kb.items.values()),
+                *dumped,
             ]
         )
         self._answers: OrderedDict[str, Answer] = OrderedDict()
@@ -844,8 +846,8 @@ class AnswerEngine:
                 )
             elif unruled_day(plain, answer):  # "started on a Wednesday?": on which day, then No
                 answer = corrected(plain, self._decided, tokens, analyse, self._named, ("weekday",)) or answer
-            # "did it start in 2021?": when, then Yes or No
             elif unruled_period(plain, answer) and self._rules_on_periods(plain):
+                # "did it start in 2021?": when, then Yes or No
                 answer = corrected(plain, self._decided, tokens, analyse, self._named, ("period",)) or answer
             elif unruled_time(plain, answer):  # "began around midday, right?": at what time, then Yes or No
                 answer = corrected(plain, self._decided, tokens, analyse, self._named, ("clock",)) or answer
@@ -974,8 +976,7 @@ class AnswerEngine:
         """Whether the years a check claims may be ruled on: none lies after every year the articles and the
         folder speak of ("did they fight again in 2030?" asks what happened after they were written, which
         no date they give rules out)."""
-        latest = max((int(y) for y in self._years), default=0)
-        return all(int(y) <= latest for y in re.findall(r"\b(?:19|20)\d\d", plain))
+        return all(int(y) <= self._latest_year for y in _YEAR.findall(plain))
 
     def _unspoken_years(self, plain: str) -> list[str]:
         """The years a sentence of ``plain`` that asks who, what, when… sets its question in, that neither
